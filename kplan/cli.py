@@ -1,0 +1,396 @@
+"""The ``kplan`` command line: parse, call the core, print.
+
+Only what ``--help`` needs is imported at module level; each command imports
+the store and the core inside its body, so asking for help stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from kplan import __version__
+from kplan.i18n import t
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="kplan",
+    help=t("cli.help"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="KPLAN_DB", metavar="PATH|URL", help=t("opt.db")),
+]
+PlanOption = Annotated[
+    str | None,
+    typer.Option("--plan", envvar="KPLAN_PLAN", metavar="ID", help=t("opt.plan")),
+]
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", metavar="ID", help=t("opt.as")),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))
+]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(t("cli.error", message=message), err=True)
+    return typer.Exit(code)
+
+
+def reported(function: F) -> F:
+    """Turn kplan's errors into a message on stderr and their exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kplan.core.errors import KplanError
+
+        try:
+            return function(*args, **kwargs)
+        except KplanError as error:
+            raise _fail(error.message, error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=t("opt.version")),
+    ] = False,
+) -> None:
+    """Follow up a regional action plan from the terminal."""
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command("init", help=t("cmd.init"))
+@reported
+def init_command(db: DbOption = None) -> None:
+    """Create the store."""
+    from kplan.store.engine import open_store, store_path_for_display
+
+    open_store(db).close()
+    typer.echo(t("init.done", path=store_path_for_display(db)))
+
+
+@app.command("import", help=t("cmd.import"))
+@reported
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.plan_file"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))] = False,
+    db: DbOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Load a plan file into the store."""
+    from kplan import render
+    from kplan.core.operations import current_actor, import_plan
+    from kplan.core.planfile import read_plan_file
+    from kplan.store.engine import open_store
+
+    plan = read_plan_file(file)
+    store = open_store(db)
+    result = import_plan(store, plan, actor=current_actor(as_), dry_run=dry_run, source=str(file))
+    if json_output:
+        _print_json(render.import_json(result, plan))
+    else:
+        render.import_result(result, plan)
+
+
+@app.command("plans", help=t("cmd.plans"))
+@reported
+def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+    """List the plans in the store."""
+    from kplan import render
+    from kplan.core.queries import plans
+    from kplan.store.engine import open_store
+
+    rows = plans(open_store(db))
+    if json_output:
+        _print_json(rows)
+    else:
+        render.plans_table(rows)
+
+
+@app.command("list", help=t("cmd.list"))
+@reported
+def list_command(
+    owner: Annotated[str | None, typer.Option("--owner", metavar="ID", help=t("opt.owner"))] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="STATUS", help=t("opt.status_filter"))
+    ] = None,
+    step: Annotated[int | None, typer.Option("--step", metavar="N", help=t("opt.step_filter"))] = None,
+    perspective: Annotated[
+        str | None,
+        typer.Option("--perspective", metavar="P[=LEVEL]", help=t("opt.perspective_filter")),
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help=t("opt.mine"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List the plan's measures."""
+    from kplan import render
+    from kplan.core.operations import current_actor
+    from kplan.core.queries import MeasureFilter, list_measures
+    from kplan.store.engine import open_store
+
+    if mine:
+        owner = current_actor(as_)
+    wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
+    loaded, rows = list_measures(open_store(db), plan, wanted)
+    if json_output:
+        _print_json(rows)
+    else:
+        render.measures_table(loaded, rows)
+
+
+@app.command("show", help=t("cmd.show"))
+@reported
+def show_command(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    events: Annotated[int, typer.Option("--events", metavar="N", min=0, help=t("opt.events"))] = 10,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Everything about one measure."""
+    from kplan import render
+    from kplan.core.queries import load, show_measure
+    from kplan.store.engine import open_store
+
+    store = open_store(db)
+    detail = show_measure(store, measure, plan, events=events)
+    if json_output:
+        _print_json(detail)
+    else:
+        render.measure_detail(load(store, detail["plan"]), detail)
+
+
+def _change(
+    changes: list[Any], db: str | None, plan: str | None, as_: str | None, json_output: bool
+) -> None:
+    from kplan import render
+    from kplan.core.operations import apply_changes, current_actor
+    from kplan.store.engine import open_store
+
+    result = apply_changes(open_store(db), changes, actor=current_actor(as_), plan=plan)
+    if json_output:
+        _print_json(render.changes_json(result))
+    else:
+        render.changes(result)
+
+
+@app.command("status", help=t("cmd.status"))
+@reported
+def status_command(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    status: Annotated[
+        str | None, typer.Argument(metavar="[STATUS]", help=t("arg.status"), show_default=False)
+    ] = None,
+    progress: Annotated[
+        int | None, typer.Option("--progress", "-p", metavar="N", help=t("opt.progress"))
+    ] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set a measure's status and/or progress."""
+    from kplan.core.errors import UsageError
+    from kplan.core.operations import Change
+
+    if status is None and progress is None:
+        raise UsageError(t("status.nothing"))
+    changes = []
+    if status is not None:
+        changes.append(Change("measure", measure, "status", status, note))
+    if progress is not None:
+        changes.append(Change("measure", measure, "progress", progress, note))
+    _change(changes, db, plan, as_, json_output)
+
+
+@app.command("step", help=t("cmd.step"))
+@reported
+def step_command(
+    collaboration: Annotated[str, typer.Argument(metavar="COLLABORATION", help=t("arg.collaboration"))],
+    step: Annotated[str, typer.Argument(metavar="STEP", help=t("arg.step"))],
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Move a collaboration on the ladder."""
+    from kplan.core.operations import Change
+
+    value: Any = step
+    if step.lstrip("+-").isdigit():
+        value = int(step)
+    _change([Change("collaboration", collaboration, "step", value, note)], db, plan, as_, json_output)
+
+
+@app.command("fourp", help=t("cmd.fourp"))
+@reported
+def fourp_command(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    part: Annotated[str, typer.Argument(metavar="P", help=t("arg.four_p_part"))],
+    state: Annotated[str, typer.Argument(metavar="STATE", help=t("arg.four_p_state"))],
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set one Fyra P part of a measure."""
+    from kplan.core.operations import Change
+
+    _change([Change("measure", measure, f"four_p.{part}", state, note)], db, plan, as_, json_output)
+
+
+@app.command("perspective", help=t("cmd.perspective"))
+@reported
+def perspective_command(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    perspective: Annotated[str, typer.Argument(metavar="PERSPECTIVE", help=t("arg.perspective"))],
+    level: Annotated[str, typer.Argument(metavar="LEVEL", help=t("arg.level"))],
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set how far a cross-cutting perspective is integrated in a measure."""
+    from kplan.core.operations import Change
+
+    _change(
+        [Change("measure", measure, f"perspectives.{perspective}", level, note)],
+        db,
+        plan,
+        as_,
+        json_output,
+    )
+
+
+@app.command("record", help=t("cmd.record"))
+@reported
+def record_command(
+    indicator: Annotated[str, typer.Argument(metavar="INDICATOR", help=t("arg.indicator"))],
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help=t("arg.period"))],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help=t("arg.value"))],
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record an indicator's value for a period."""
+    from kplan.core.errors import InvalidValueError
+    from kplan.core.operations import Change
+
+    try:
+        number: float | int = float(value.replace(",", "."))
+    except ValueError:
+        raise InvalidValueError(t("change.number", value=value)) from None
+    _change([Change("indicator", indicator, f"values.{period}", number, note)], db, plan, as_, json_output)
+
+
+@app.command("log", help=t("cmd.log"))
+@reported
+def log_command(
+    measure: Annotated[
+        str | None, typer.Argument(metavar="[MEASURE]", help=t("arg.measure_optional"), show_default=False)
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help=t("opt.since"))] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", min=0, help=t("opt.limit"))] = 20,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The event log, newest first."""
+    from kplan import render
+    from kplan.core.queries import log, parse_since
+    from kplan.store.engine import open_store
+
+    moment = parse_since(since) if since else None
+    events = log(open_store(db), plan=plan, measure=measure, since=moment, limit=limit)
+    if json_output:
+        _print_json(events)
+    else:
+        render.events_table(events)
+
+
+@app.command("export", help=t("cmd.export"))
+@reported
+def export_command(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """Write the plan's current state as a plan file."""
+    from kplan.core.planfile import plan_to_toml, write_atomically
+    from kplan.core.queries import load
+    from kplan.store.engine import open_store
+
+    text = plan_to_toml(load(open_store(db), plan))
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        from kplan.core.errors import KplanError
+
+        raise KplanError(t("export.cannot_write", path=output, detail=exc.strerror)) from None
+    typer.echo(t("export.written", path=output), err=True)
+
+
+def main() -> None:
+    """The ``kplan`` entry point: run the app; no traceback reaches the user."""
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo(t("cli.interrupted"), err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``kplan log | head``); that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:
+        if os.environ.get("KPLAN_DEBUG"):
+            raise
+        typer.echo(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True)
+        sys.exit(70)

@@ -1,0 +1,154 @@
+"""The vocabulary of an action plan: states, levels, parts and their rules.
+
+Everything here is plain Python so that the plan-file reader, the CLI and the
+TUI share one definition of what a valid value is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+
+STATUSES: tuple[str, ...] = ("not-started", "ongoing", "delayed", "done", "cancelled")
+FOUR_P_PARTS: tuple[str, ...] = ("perspektiv", "policy", "plattform", "process")
+FOUR_P_STATES: tuple[str, ...] = ("not-started", "ongoing", "done")
+COVERAGE_LEVELS: tuple[str, ...] = ("no", "partly", "yes")
+ORGANISATION_KINDS: tuple[str, ...] = (
+    "public",
+    "private",
+    "education",
+    "industry",
+    "civil",
+    "other",
+)
+DIRECTIONS: tuple[str, ...] = ("increase", "decrease")
+
+DEFAULT_PERSPECTIVES: tuple[str, ...] = ("kön", "ålder", "etnicitet")
+DEFAULT_LADDER: tuple[str, ...] = ("Samtal", "Samsyn", "Samverkan", "Samhandling")
+DEFAULT_LADDER_QUESTIONS: tuple[str, ...] = (
+    "Vem vill och varför?",
+    "Vad bör göras?",
+    "Vilka behövs för att göra?",
+    "Hur ska det göras och av vilka?",
+)
+MIN_LADDER_STEPS = 2
+MAX_LADDER_STEPS = 9
+
+# Swedish follow-up tools use these words; people type them, so accept them.
+STATUS_ALIASES: dict[str, str] = {
+    "ej-påbörjad": "not-started",
+    "ej påbörjad": "not-started",
+    "påbörjad": "ongoing",
+    "försenad": "delayed",
+    "genomförd": "done",
+    "avförd": "cancelled",
+    "not_started": "not-started",
+    "notstarted": "not-started",
+    "todo": "not-started",
+    "canceled": "cancelled",
+}
+FOUR_P_STATE_ALIASES: dict[str, str] = {
+    "ej-påbörjad": "not-started",
+    "ej påbörjad": "not-started",
+    "påbörjad": "ongoing",
+    "genomförd": "done",
+    "not_started": "not-started",
+}
+FOUR_P_PART_ALIASES: dict[str, str] = {
+    "perspective": "perspektiv",
+    "platform": "plattform",
+}
+COVERAGE_ALIASES: dict[str, str] = {
+    "nej": "no",
+    "delvis": "partly",
+    "ja": "yes",
+}
+
+PERIOD_PATTERN = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|T(?P<tertial>[1-3])"
+    r"|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
+)
+PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
+
+ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
+
+
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """Return the valid choice most like ``value``, or None when none is close."""
+    matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _normalise(value: str, valid: Sequence[str], aliases: dict[str, str]) -> str | None:
+    token = value.strip().lower()
+    if token in valid:
+        return token
+    return aliases.get(token)
+
+
+def normalise_status(value: str) -> str | None:
+    """The canonical status for ``value`` (English or Swedish), or None."""
+    return _normalise(value, STATUSES, STATUS_ALIASES)
+
+
+def normalise_four_p_state(value: str) -> str | None:
+    """The canonical Fyra P state for ``value``, or None."""
+    return _normalise(value, FOUR_P_STATES, FOUR_P_STATE_ALIASES)
+
+
+def normalise_four_p_part(value: str) -> str | None:
+    """The canonical Fyra P part name for ``value``, or None."""
+    return _normalise(value, FOUR_P_PARTS, FOUR_P_PART_ALIASES)
+
+
+def normalise_coverage(value: str) -> str | None:
+    """The canonical perspective coverage level for ``value``, or None."""
+    return _normalise(value, COVERAGE_LEVELS, COVERAGE_ALIASES)
+
+
+def normalise_period(value: str) -> str | None:
+    """The canonical period string (``2015``, ``2015-T2``...), or None if malformed."""
+    token = value.strip().upper()
+    return token if PERIOD_PATTERN.match(token) else None
+
+
+def period_sort_key(period: str) -> tuple[int, int]:
+    """Sort periods chronologically; a year sorts after its parts (it sums them up)."""
+    match = PERIOD_PATTERN.match(period)
+    if not match:
+        return (0, 0)
+    year = int(match["year"])
+    if match["month"]:
+        return (year, int(match["month"]) * 10)
+    if match["tertial"]:
+        return (year, int(match["tertial"]) * 40)
+    if match["quarter"]:
+        return (year, int(match["quarter"]) * 30)
+    if match["half"]:
+        return (year, int(match["half"]) * 60)
+    return (year, 1000)
+
+
+def format_number(value: float | None) -> int | float | None:
+    """An integral float as int, so 12.0 reads and exports as 12."""
+    if value is None:
+        return None
+    if float(value).is_integer():
+        return int(value)
+    return value
+
+
+def trend(values: Sequence[float], direction: str) -> str:
+    """Trend of the last two values given the indicator's direction.
+
+    Returns ``up``/``flat``/``down`` for the value's movement judged as
+    positive, unchanged or negative, or ``none`` when there is too little data.
+    """
+    if len(values) < 2:
+        return "none"
+    delta = values[-1] - values[-2]
+    if delta == 0:
+        return "flat"
+    improving = delta > 0 if direction == "increase" else delta < 0
+    return "up" if improving else "down"

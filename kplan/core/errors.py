@@ -1,0 +1,69 @@
+"""Errors that kplan reports to people, each with the exit code it maps to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kplan.i18n import t
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+
+
+class KplanError(Exception):
+    """A problem a person can fix; its message is shown as is, without a traceback."""
+
+    exit_code = EXIT_DATA
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(KplanError):
+    """Something named on the command line does not exist."""
+
+
+class InvalidValueError(KplanError):
+    """A value outside its set or range."""
+
+
+class UsageError(KplanError):
+    """The command was called in a way it cannot work (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class StoreError(KplanError):
+    """The store cannot be opened or used."""
+
+
+@dataclass
+class Problem:
+    """One problem in a plan file: the key path and what is wrong there."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        """The problem as one line: ``file: key.path: message``."""
+        where = source
+        if self.line is not None:
+            where = f"{source}:{self.line}"
+        if self.path:
+            return f"{where}: {self.path}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class PlanFileError(KplanError):
+    """A plan file that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [problem.render(source) for problem in problems]
+        if len(problems) > 1:
+            lines.append(t("planfile.problem_count", count=len(problems), source=source))
+        super().__init__("\n".join(lines))

@@ -1,0 +1,210 @@
+"""The plan as plain data: what a plan file holds and what the store keeps.
+
+These dataclasses are the one in-memory shape of a plan. The plan-file reader
+builds them, the store loads and saves them, import compares two of them, and
+export writes one back out. Nothing here touches a database or a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from kplan.core.domain import (
+    DEFAULT_LADDER,
+    DEFAULT_LADDER_QUESTIONS,
+    DEFAULT_PERSPECTIVES,
+    FOUR_P_PARTS,
+    format_number,
+    period_sort_key,
+)
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class Organisation:
+    """An organisation taking part in the plan (an actor of collaborations)."""
+
+    id: str
+    name: str
+    kind: str = "other"
+
+
+@dataclass
+class Owner:
+    """A process owner, or a coordinator, of the plan."""
+
+    id: str
+    name: str
+    organisation: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class Collaboration:
+    """Actors working together on a measure, at a step of the plan's ladder."""
+
+    id: str
+    name: str
+    actors: list[str]
+    step: int = 1
+    note: str | None = None
+
+
+@dataclass
+class Indicator:
+    """A measurable sign of a measure's progress, with values per period."""
+
+    id: str
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    direction: str = "increase"
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Measure:
+    """One measure (åtgärd) of the plan, driven by one owner."""
+
+    id: str
+    title: str
+    owner: str
+    goal: str = ""
+    area: str | None = None
+    status: str = "not-started"
+    progress: int = 0
+    start: dt.date | None = None
+    due: dt.date | None = None
+    description: str | None = None
+    four_p: dict[str, str] = field(default_factory=dict)
+    perspectives: dict[str, str] = field(default_factory=dict)
+    collaborations: list[Collaboration] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A whole action plan: its settings, organisations, owners and measures."""
+
+    id: str
+    title: str
+    organisation: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    description: str | None = None
+    perspectives: list[str] = field(default_factory=lambda: list(DEFAULT_PERSPECTIVES))
+    ladder: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER))
+    ladder_questions: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER_QUESTIONS))
+    coordinators: list[str] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    owners: list[Owner] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+
+    def complete(self) -> Plan:
+        """Fill every measure's Fyra P and perspective tables with their defaults.
+
+        A missing Fyra P part is not started and a missing perspective is not
+        covered; after this every measure names all of them, so comparisons
+        between two plans see the same keys.
+        """
+        for measure in self.measures:
+            measure.four_p = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}
+            measure.perspectives = {p: measure.perspectives.get(p, "no") for p in self.perspectives}
+        return self
+
+
+def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in table.items() if value is not None}
+
+
+def plan_to_document(plan: Plan) -> dict[str, Any]:
+    """The plan as a plan-file document (a dict ready for tomli-w)."""
+    document: dict[str, Any] = {"kplan": FORMAT_VERSION}
+    document["plan"] = _drop_none(
+        {
+            "id": plan.id,
+            "title": plan.title,
+            "organisation": plan.organisation,
+            "start": plan.start,
+            "end": plan.end,
+            "description": plan.description,
+            "perspectives": list(plan.perspectives),
+            "ladder": list(plan.ladder),
+            "ladder_questions": list(plan.ladder_questions),
+            "coordinators": list(plan.coordinators),
+        }
+    )
+    document["organisations"] = [
+        {"id": org.id, "name": org.name, "kind": org.kind} for org in plan.organisations
+    ]
+    document["owners"] = [
+        _drop_none(
+            {
+                "id": owner.id,
+                "name": owner.name,
+                "organisation": owner.organisation,
+                "email": owner.email,
+            }
+        )
+        for owner in plan.owners
+    ]
+    measures = []
+    for measure in plan.measures:
+        table = _drop_none(
+            {
+                "id": measure.id,
+                "title": measure.title,
+                "goal": measure.goal,
+                "area": measure.area,
+                "owner": measure.owner,
+                "status": measure.status,
+                "progress": measure.progress,
+                "start": measure.start,
+                "due": measure.due,
+                "description": measure.description,
+            }
+        )
+        table["four_p"] = {
+            part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS
+        }
+        table["perspectives"] = {
+            p: measure.perspectives.get(p, "no") for p in plan.perspectives
+        }
+        if measure.collaborations:
+            table["collaborations"] = [
+                _drop_none(
+                    {
+                        "id": collab.id,
+                        "name": collab.name,
+                        "actors": list(collab.actors),
+                        "step": collab.step,
+                        "note": collab.note,
+                    }
+                )
+                for collab in measure.collaborations
+            ]
+        if measure.indicators:
+            table["indicators"] = [
+                _drop_none(
+                    {
+                        "id": ind.id,
+                        "name": ind.name,
+                        "unit": ind.unit,
+                        "baseline": format_number(ind.baseline),
+                        "target": format_number(ind.target),
+                        "direction": ind.direction,
+                        "values": {
+                            period: format_number(ind.values[period])
+                            for period in sorted(ind.values, key=period_sort_key)
+                        },
+                    }
+                )
+                for ind in measure.indicators
+            ]
+        measures.append(table)
+    document["measures"] = measures
+    return document

@@ -1,0 +1,396 @@
+"""Operations that change a store. Each one also writes the event log.
+
+Every change to a measure, a collaboration or an indicator, whether it comes
+from the command line, the TUI or a batch, goes through ``apply_changes``:
+it checks every change first, then applies them all in one transaction and
+logs one event per changed field, all sharing one batch id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.diff import FieldChange, as_text, diff_plans
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    FOUR_P_PARTS,
+    FOUR_P_STATES,
+    PERIOD_FORMATS,
+    STATUSES,
+    closest,
+    normalise_coverage,
+    normalise_four_p_part,
+    normalise_four_p_state,
+    normalise_period,
+    normalise_status,
+)
+from kplan.core.errors import InvalidValueError, KplanError, NotFoundError
+from kplan.core.model import Plan
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kplan.store.engine import Store
+    from kplan.store.models import PlanRow
+
+
+def current_actor(explicit: str | None = None) -> str:
+    """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name."""
+    for candidate in (explicit, os.environ.get("KPLAN_USER")):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, to the second, as the event log stores it."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def select_plan(session: Session, key: str | None = None) -> PlanRow:
+    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan."""
+    from kplan.core.repository import find_plan_row, plan_rows
+
+    wanted = key or os.environ.get("KPLAN_PLAN")
+    if wanted:
+        row = find_plan_row(session, wanted)
+        if row is not None:
+            return row
+        keys = [plan.key for plan in plan_rows(session)]
+        if not keys:
+            raise NotFoundError(t("plan.none", wanted=wanted))
+        suggestion = closest(wanted, keys)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise NotFoundError(t("plan.unknown", wanted=wanted, valid=", ".join(keys), hint=hint))
+    rows = plan_rows(session)
+    if not rows:
+        raise NotFoundError(t("plan.empty_store"))
+    if len(rows) > 1:
+        raise NotFoundError(t("plan.choose", valid=", ".join(row.key for row in rows)))
+    return rows[0]
+
+
+def _log(
+    session: Session,
+    *,
+    plan_id: int,
+    actor: str,
+    batch: str,
+    at: dt.datetime,
+    change: FieldChange,
+    note: str | None,
+) -> None:
+    from kplan.store.models import EventRow
+
+    session.add(
+        EventRow(
+            at=at,
+            actor=actor,
+            plan_id=plan_id,
+            batch=batch,
+            measure=change.measure,
+            collaboration=change.collaboration,
+            indicator=change.indicator,
+            field=change.field,
+            old=as_text(change.old),
+            new=as_text(change.new),
+            note=note,
+        )
+    )
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would do)."""
+
+    plan: str
+    created: bool
+    changes: list[FieldChange]
+    dry_run: bool
+
+
+def import_plan(
+    store: Store,
+    plan: Plan,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    source: str | None = None,
+) -> ImportResult:
+    """Load a validated plan into the store, creating it or updating it to match."""
+    from kplan.core.repository import find_plan_row, load_plan, save_plan
+
+    with store.write() as session:
+        existing_row = find_plan_row(session, plan.id)
+        existing = load_plan(session, existing_row) if existing_row is not None else None
+        changes = diff_plans(existing, plan)
+        result = ImportResult(plan.id, existing is None, changes, dry_run)
+        if dry_run or (existing is not None and not changes):
+            session.rollback()
+            return result
+        plan_row = save_plan(session, plan)
+        assert plan_row.id is not None
+        batch = uuid.uuid4().hex
+        at = now()
+        note = t("event.imported_from", source=source) if source else None
+        for change in changes:
+            _log(session, plan_id=plan_row.id, actor=actor, batch=batch, at=at, change=change, note=note)
+    return result
+
+
+@dataclass
+class Change:
+    """One requested change to a measure, collaboration or indicator.
+
+    ``target`` is ``measure``, ``collaboration`` or ``indicator``; ``key`` is
+    its id; ``field`` is one of ``status``, ``progress``, ``four_p.PART``,
+    ``perspectives.P`` (measures), ``step`` (collaborations) or
+    ``values.PERIOD`` (indicators).
+    """
+
+    target: str
+    key: str
+    field: str
+    value: Any
+    note: str | None = None
+
+
+@dataclass
+class ChangeResult:
+    """The fields a batch of changes actually changed, and its batch id."""
+
+    batch: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _unknown(kind: str, key: str, valid: list[str]) -> NotFoundError:
+    suggestion = closest(key, valid)
+    hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+    shown = ", ".join(valid[:30]) + (", ..." if len(valid) > 30 else "")
+    if not valid:
+        return NotFoundError(t("change.unknown_none", kind=t(kind), key=key))
+    return NotFoundError(t("change.unknown", kind=t(kind), key=key, valid=shown, hint=hint))
+
+
+def _invalid(what: str, value: Any, valid: tuple[str, ...] | list[str]) -> InvalidValueError:
+    suggestion = closest(str(value), valid)
+    hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+    return InvalidValueError(t("change.invalid", what=what, value=value, valid=", ".join(valid), hint=hint))
+
+
+def apply_changes(
+    store: Store, changes: list[Change], *, actor: str, plan: str | None = None
+) -> ChangeResult:
+    """Check every change, then apply them all in one transaction with their events.
+
+    Raises a KplanError (and writes nothing) if any change names something
+    unknown or a value outside its set. Setting a field to the value it
+    already has changes nothing and logs nothing.
+    """
+    from sqlmodel import select
+
+    from kplan.store.models import MeasureRow
+
+    result = ChangeResult(batch=uuid.uuid4().hex)
+    with store.write() as session:
+        plan_row = select_plan(session, plan)
+        plan_id = plan_row.id
+        assert plan_id is not None
+        at = now()
+
+        def measure_row(key: str) -> MeasureRow:
+            row = session.exec(
+                select(MeasureRow).where(MeasureRow.plan_id == plan_id, MeasureRow.key == key)
+            ).first()
+            if row is None:
+                keys = list(session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_id).order_by(MeasureRow.position)).all())
+                raise _unknown("kind.measure", key, keys)
+            return row
+
+        # Resolve and check everything before touching a row.
+        planned: list[tuple[Change, Any, str, Any]] = []
+        for change in changes:
+            planned.append(_resolve(session, plan_row, change, measure_row))
+
+        for change, row, name, value in planned:
+            _apply_one(
+                session,
+                result,
+                plan_id=plan_id,
+                actor=actor,
+                at=at,
+                change=change,
+                row=row,
+                name=name,
+                value=value,
+            )
+    return result
+
+
+def _resolve(session: Session, plan_row: PlanRow, change: Change, measure_row: Any) -> tuple[Change, Any, str, Any]:
+    """Find the row a change targets and check and normalise its value."""
+    from sqlmodel import select
+
+    from kplan.store.models import CollaborationRow, IndicatorRow
+
+    plan_id = plan_row.id
+    if change.target == "measure":
+        row = measure_row(change.key)
+        if change.field == "status":
+            status = normalise_status(str(change.value))
+            if status is None:
+                raise _invalid(t("field.status"), change.value, STATUSES)
+            return change, row, "status", status
+        if change.field == "progress":
+            value = change.value
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                raise InvalidValueError(t("change.progress", value=value))
+            return change, row, "progress", value
+        if change.field.startswith("four_p."):
+            part = normalise_four_p_part(change.field.removeprefix("four_p."))
+            if part is None:
+                raise _invalid(t("field.four_p_part"), change.field.removeprefix("four_p."), FOUR_P_PARTS)
+            state = normalise_four_p_state(str(change.value))
+            if state is None:
+                raise _invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
+            return change, row, f"four_p.{part}", state
+        if change.field.startswith("perspectives."):
+            perspective = change.field.removeprefix("perspectives.")
+            if perspective not in plan_row.perspectives:
+                folded = {p.casefold(): p for p in plan_row.perspectives}
+                if perspective.casefold() not in folded:
+                    raise _invalid(t("field.perspective"), perspective, plan_row.perspectives)
+                perspective = folded[perspective.casefold()]
+            level = normalise_coverage(str(change.value))
+            if level is None:
+                raise _invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
+            return change, row, f"perspectives.{perspective}", level
+    elif change.target == "collaboration":
+        collab = session.exec(
+            select(CollaborationRow).where(
+                CollaborationRow.plan_id == plan_id, CollaborationRow.key == change.key
+            )
+        ).first()
+        if collab is None:
+            keys = list(session.exec(select(CollaborationRow.key).where(CollaborationRow.plan_id == plan_id).order_by(CollaborationRow.position)).all())
+            raise _unknown("kind.collaboration", change.key, keys)
+        if change.field == "step":
+            steps = len(plan_row.ladder)
+            value = change.value
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= steps:
+                labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan_row.ladder, 1))
+                raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
+            return change, collab, "step", value
+    elif change.target == "indicator":
+        indicator = session.exec(
+            select(IndicatorRow).where(IndicatorRow.plan_id == plan_id, IndicatorRow.key == change.key)
+        ).first()
+        if indicator is None:
+            keys = list(session.exec(select(IndicatorRow.key).where(IndicatorRow.plan_id == plan_id).order_by(IndicatorRow.position)).all())
+            raise _unknown("kind.indicator", change.key, keys)
+        if change.field.startswith("values."):
+            raw_period = change.field.removeprefix("values.")
+            period = normalise_period(raw_period)
+            if period is None:
+                raise InvalidValueError(t("change.period", period=raw_period, formats=PERIOD_FORMATS))
+            value = change.value
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+                raise InvalidValueError(t("change.number", value=value))
+            return change, indicator, f"values.{period}", float(value)
+    raise KplanError(t("change.unsupported", target=change.target, field=change.field))
+
+
+def _apply_one(
+    session: Session,
+    result: ChangeResult,
+    *,
+    plan_id: int,
+    actor: str,
+    at: dt.datetime,
+    change: Change,
+    row: Any,
+    name: str,
+    value: Any,
+) -> None:
+    from sqlmodel import select
+
+    from kplan.store.models import (
+        CollaborationRow,
+        CoverageRow,
+        FourPRow,
+        IndicatorRow,
+        IndicatorValueRow,
+        MeasureRow,
+    )
+
+    old: Any
+    if name in ("status", "progress", "step"):
+        old = getattr(row, name)
+        if old == value:
+            return
+        setattr(row, name, value)
+    elif name.startswith("four_p."):
+        part = name.removeprefix("four_p.")
+        part_row = session.get(FourPRow, (row.id, part))
+        old = part_row.state if part_row else "not-started"
+        if old == value:
+            return
+        if part_row is None:
+            part_row = FourPRow(measure_id=row.id, part=part, state=value)
+        part_row.state = value
+        session.add(part_row)
+    elif name.startswith("perspectives."):
+        perspective = name.removeprefix("perspectives.")
+        coverage_row = session.get(CoverageRow, (row.id, perspective))
+        old = coverage_row.level if coverage_row else "no"
+        if old == value:
+            return
+        if coverage_row is None:
+            coverage_row = CoverageRow(measure_id=row.id, perspective=perspective, level=value)
+        coverage_row.level = value
+        session.add(coverage_row)
+    elif name.startswith("values."):
+        period = name.removeprefix("values.")
+        value_row = session.get(IndicatorValueRow, (row.id, period))
+        old = value_row.value if value_row else None
+        if old == value:
+            return
+        if value_row is None:
+            value_row = IndicatorValueRow(indicator_id=row.id, period=period, value=value)
+        value_row.value = value
+        session.add(value_row)
+    else:  # pragma: no cover - _resolve only hands over the names above
+        raise KplanError(t("change.unsupported", target=change.target, field=name))
+    row.version += 1
+    session.add(row)
+
+    measure_key: str | None
+    collaboration_key = indicator_key = None
+    if isinstance(row, CollaborationRow | IndicatorRow):
+        measure_key = session.exec(select(MeasureRow.key).where(MeasureRow.id == row.measure_id)).one()
+        if isinstance(row, CollaborationRow):
+            collaboration_key = row.key
+        else:
+            indicator_key = row.key
+    else:
+        measure_key = row.key
+    field_change = FieldChange(
+        name,
+        old,
+        value,
+        measure=measure_key,
+        collaboration=collaboration_key,
+        indicator=indicator_key,
+    )
+    result.changes.append(field_change)
+    _log(session, plan_id=plan_id, actor=actor, batch=result.batch, at=at, change=field_change, note=change.note)
+    session.flush()

@@ -1,0 +1,591 @@
+"""Read, validate and write plan files (TOML).
+
+Validation collects every problem of a file before giving up, so a person
+fixing a plan sees the whole list at once. Each problem names the key path
+(``measures[3].owner``) and, where one exists, the closest valid value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    DEFAULT_LADDER,
+    DEFAULT_LADDER_QUESTIONS,
+    DEFAULT_PERSPECTIVES,
+    DIRECTIONS,
+    FOUR_P_PARTS,
+    FOUR_P_STATES,
+    ID_PATTERN,
+    MAX_LADDER_STEPS,
+    MIN_LADDER_STEPS,
+    ORGANISATION_KINDS,
+    PERIOD_FORMATS,
+    STATUSES,
+    closest,
+    normalise_period,
+)
+from kplan.core.errors import PlanFileError, Problem
+from kplan.core.model import (
+    FORMAT_VERSION,
+    Collaboration,
+    Indicator,
+    Measure,
+    Organisation,
+    Owner,
+    Plan,
+    plan_to_document,
+)
+from kplan.i18n import t
+
+TOP_KEYS = ("kplan", "plan", "organisations", "owners", "measures")
+PLAN_KEYS = (
+    "id",
+    "title",
+    "organisation",
+    "start",
+    "end",
+    "description",
+    "perspectives",
+    "ladder",
+    "ladder_questions",
+    "coordinators",
+)
+ORGANISATION_KEYS = ("id", "name", "kind")
+OWNER_KEYS = ("id", "name", "organisation", "email")
+MEASURE_KEYS = (
+    "id",
+    "title",
+    "goal",
+    "area",
+    "owner",
+    "status",
+    "progress",
+    "start",
+    "due",
+    "description",
+    "four_p",
+    "perspectives",
+    "collaborations",
+    "indicators",
+)
+COLLABORATION_KEYS = ("id", "name", "actors", "step", "note")
+INDICATOR_KEYS = ("id", "name", "unit", "baseline", "target", "direction", "values")
+
+_MISSING = object()
+
+
+@dataclass
+class _Checker:
+    """Collects problems while walking a parsed document."""
+
+    problems: list[Problem]
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def locate(self, before: int, lines: list[int], index: int) -> None:
+        """Give the problems found since ``before`` the line of their block."""
+        # The key path alone makes people count blocks; a line number doesn't.
+        if index < len(lines):
+            for problem in self.problems[before:]:
+                problem.line = lines[index]
+
+    def keys(self, table: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                suggestion = closest(key, allowed)
+                if suggestion:
+                    self.add(where, t("planfile.unknown_key_suggest", key=key, suggestion=suggestion))
+                else:
+                    self.add(where, t("planfile.unknown_key", key=key, valid=", ".join(allowed)))
+
+    def table(self, value: Any, path: str) -> dict[str, Any] | None:
+        if isinstance(value, dict):
+            return value
+        self.add(path, t("planfile.expected_table", got=_type_name(value)))
+        return None
+
+    def array_of_tables(self, value: Any, path: str) -> list[dict[str, Any]]:
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            self.add(path, t("planfile.expected_array", got=_type_name(value)))
+            return []
+        return value
+
+    def string(
+        self, table: dict[str, Any], key: str, path: str, *, required: bool = False
+    ) -> str | None:
+        value = table.get(key, _MISSING)
+        where = f"{path}.{key}" if path else key
+        if value is _MISSING:
+            if required:
+                self.add(where, t("planfile.missing"))
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and key == "id":
+            self.add(where, t("planfile.expected_string_id", got=value))
+            return None
+        if not isinstance(value, str):
+            self.add(where, t("planfile.expected_string", got=_type_name(value)))
+            return None
+        if required and not value.strip():
+            self.add(where, t("planfile.empty"))
+            return None
+        return value
+
+    def identifier(self, table: dict[str, Any], path: str) -> str | None:
+        value = self.string(table, "id", path, required=True)
+        if value is not None and not ID_PATTERN.match(value):
+            self.add(f"{path}.id", t("planfile.bad_id", value=value))
+            return None
+        return value
+
+    def choice(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        valid: tuple[str, ...] | list[str],
+        default: str,
+    ) -> str:
+        value = self.string(table, key, path)
+        if value is None:
+            return default
+        return self.member(value, f"{path}.{key}", valid) or default
+
+    def member(self, value: str, where: str, valid: tuple[str, ...] | list[str]) -> str | None:
+        if value in valid:
+            return value
+        suggestion = closest(value, valid)
+        hint = t("planfile.did_you_mean", suggestion=suggestion) if suggestion else ""
+        self.add(where, t("planfile.not_in_set", value=value, valid=", ".join(valid), hint=hint))
+        return None
+
+    def integer(
+        self, table: dict[str, Any], key: str, path: str, low: int, high: int, default: int
+    ) -> int:
+        value = table.get(key, _MISSING)
+        where = f"{path}.{key}"
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(where, t("planfile.expected_integer", low=low, high=high, got=_type_name(value)))
+            return default
+        if not low <= value <= high:
+            self.add(where, t("planfile.out_of_range", value=value, low=low, high=high))
+            return default
+        return value
+
+    def number(self, value: Any, where: str) -> float | None:
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.add(where, t("planfile.expected_number", got=_type_name(value)))
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.add(where, t("planfile.expected_number", got=str(value)))
+            return None
+        return float(value)
+
+    def date(self, table: dict[str, Any], key: str, path: str) -> dt.date | None:
+        value = table.get(key, _MISSING)
+        where = f"{path}.{key}" if path else key
+        if value is _MISSING:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.add(where, t("planfile.expected_date", got=_describe(value)))
+        return None
+
+    def strings(
+        self, table: dict[str, Any], key: str, path: str, default: list[str]
+    ) -> list[str]:
+        value = table.get(key, _MISSING)
+        where = f"{path}.{key}" if path else key
+        if value is _MISSING:
+            return list(default)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(where, t("planfile.expected_strings", got=_describe(value)))
+            return list(default)
+        return list(value)
+
+    def unique(self, ids: list[tuple[str, str]], kind: str) -> None:
+        seen: dict[str, str] = {}
+        for path, identifier in ids:
+            if identifier in seen:
+                self.add(
+                    f"{path}.id",
+                    t("planfile.duplicate_id", kind=t(kind), id=identifier, first=seen[identifier]),
+                )
+            else:
+                seen[identifier] = path
+
+    def reference(self, value: str, where: str, kind: str, valid: list[str]) -> bool:
+        if value in valid:
+            return True
+        suggestion = closest(value, valid)
+        if suggestion:
+            message = t("planfile.unknown_ref_suggest", kind=t(kind), value=value, suggestion=suggestion)
+        elif valid:
+            shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
+            message = t("planfile.unknown_ref", kind=t(kind), value=value, valid=shown)
+        else:
+            message = t("planfile.unknown_ref_none", kind=t(kind), value=value)
+        self.add(where, message)
+        return False
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return t("type.boolean")
+    if isinstance(value, int):
+        return t("type.integer")
+    if isinstance(value, float):
+        return t("type.float")
+    if isinstance(value, str):
+        return t("type.string")
+    if isinstance(value, list):
+        return t("type.array")
+    if isinstance(value, dict):
+        return t("type.table")
+    if isinstance(value, dt.datetime):
+        return t("type.datetime")
+    if isinstance(value, dt.date):
+        return t("type.date")
+    return type(value).__name__
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    return _type_name(value)
+
+
+def parse_plan_text(text: str, source: str = "<plan>") -> Plan:
+    """Parse and validate plan-file text; raise PlanFileError with every problem."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanFileError(source, [Problem("", t("planfile.syntax", detail=str(exc)))]) from None
+    return parse_plan_document(document, source, text)
+
+
+def read_plan_file(path: str | Path) -> Plan:
+    """Read and validate a plan file; raise PlanFileError with every problem."""
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError(source, [Problem("", t("planfile.not_found"))]) from None
+    except IsADirectoryError:
+        raise PlanFileError(source, [Problem("", t("planfile.is_directory"))]) from None
+    except OSError as exc:
+        raise PlanFileError(source, [Problem("", t("planfile.unreadable", detail=exc.strerror))]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError(source, [Problem("", t("planfile.not_utf8", position=exc.start))]) from None
+    return parse_plan_text(text, source)
+
+
+def _header_lines(text: str, header: str) -> list[int]:
+    """Line numbers of each ``[[header]]`` in the text, to point people at a block."""
+    pattern = re.compile(r"^\s*\[\[\s*" + re.escape(header) + r"\s*\]\]")
+    return [number for number, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
+
+
+def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: str = "") -> Plan:
+    """Validate a parsed plan document and build the Plan; raise PlanFileError."""
+    check = _Checker([])
+    check.keys(document, TOP_KEYS, "")
+
+    version = document.get("kplan", _MISSING)
+    if version is _MISSING:
+        check.add("kplan", t("planfile.missing_version", version=FORMAT_VERSION))
+    elif version != FORMAT_VERSION or isinstance(version, bool):
+        check.add("kplan", t("planfile.bad_version", value=version, version=FORMAT_VERSION))
+
+    plan_table = document.get("plan", _MISSING)
+    if plan_table is _MISSING:
+        check.add("plan", t("planfile.missing_plan"))
+        plan_table = {}
+    plan_table = check.table(plan_table, "plan") or {}
+    check.keys(plan_table, PLAN_KEYS, "plan")
+    plan = Plan(
+        id=check.identifier(plan_table, "plan") or "",
+        title=check.string(plan_table, "title", "plan", required=True) or "",
+        organisation=check.string(plan_table, "organisation", "plan") or "",
+        start=check.date(plan_table, "start", "plan"),
+        end=check.date(plan_table, "end", "plan"),
+        description=check.string(plan_table, "description", "plan"),
+    )
+    if plan.start and plan.end and plan.end < plan.start:
+        check.add("plan.end", t("planfile.end_before_start", start=plan.start, end=plan.end))
+    plan.perspectives = check.strings(plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES))
+    if len(set(plan.perspectives)) != len(plan.perspectives):
+        check.add("plan.perspectives", t("planfile.repeated_values"))
+    if any(not p.strip() for p in plan.perspectives):
+        check.add("plan.perspectives", t("planfile.empty_value"))
+    plan.ladder = check.strings(plan_table, "ladder", "plan", list(DEFAULT_LADDER))
+    if not MIN_LADDER_STEPS <= len(plan.ladder) <= MAX_LADDER_STEPS:
+        check.add(
+            "plan.ladder",
+            t("planfile.ladder_length", low=MIN_LADDER_STEPS, high=MAX_LADDER_STEPS, count=len(plan.ladder)),
+        )
+        plan.ladder = list(DEFAULT_LADDER)
+    default_questions = (
+        list(DEFAULT_LADDER_QUESTIONS)
+        if plan.ladder == list(DEFAULT_LADDER)
+        else [""] * len(plan.ladder)
+    )
+    plan.ladder_questions = check.strings(plan_table, "ladder_questions", "plan", default_questions)
+    if len(plan.ladder_questions) != len(plan.ladder):
+        check.add(
+            "plan.ladder_questions",
+            t("planfile.questions_length", count=len(plan.ladder_questions), steps=len(plan.ladder)),
+        )
+    plan.coordinators = check.strings(plan_table, "coordinators", "plan", [])
+
+    organisation_lines = _header_lines(text, "organisations")
+    for index, raw in enumerate(check.array_of_tables(document.get("organisations", _MISSING), "organisations")):
+        path = f"organisations[{index + 1}]"
+        table = check.table(raw, path)
+        if table is None:
+            continue
+        before = len(check.problems)
+        check.keys(table, ORGANISATION_KEYS, path)
+        plan.organisations.append(
+            Organisation(
+                id=check.identifier(table, path) or "",
+                name=check.string(table, "name", path, required=True) or "",
+                kind=check.choice(table, "kind", path, ORGANISATION_KINDS, "other"),
+            )
+        )
+        check.locate(before, organisation_lines, index)
+    check.unique([(f"organisations[{i + 1}]", o.id) for i, o in enumerate(plan.organisations) if o.id], "kind.organisation")
+    organisation_ids = [o.id for o in plan.organisations if o.id]
+
+    owner_lines = _header_lines(text, "owners")
+    for index, raw in enumerate(check.array_of_tables(document.get("owners", _MISSING), "owners")):
+        path = f"owners[{index + 1}]"
+        table = check.table(raw, path)
+        if table is None:
+            continue
+        before = len(check.problems)
+        check.keys(table, OWNER_KEYS, path)
+        owner = Owner(
+            id=check.identifier(table, path) or "",
+            name=check.string(table, "name", path, required=True) or "",
+            organisation=check.string(table, "organisation", path),
+            email=check.string(table, "email", path),
+        )
+        if owner.organisation is not None:
+            check.reference(owner.organisation, f"{path}.organisation", "kind.organisation", organisation_ids)
+        check.locate(before, owner_lines, index)
+        plan.owners.append(owner)
+    check.unique([(f"owners[{i + 1}]", o.id) for i, o in enumerate(plan.owners) if o.id], "kind.owner")
+    owner_ids = [o.id for o in plan.owners if o.id]
+    for index, coordinator in enumerate(plan.coordinators):
+        check.reference(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
+
+    measure_lines = _header_lines(text, "measures")
+    collaboration_ids: list[tuple[str, str]] = []
+    indicator_ids: list[tuple[str, str]] = []
+    for index, raw in enumerate(check.array_of_tables(document.get("measures", _MISSING), "measures")):
+        path = f"measures[{index + 1}]"
+        table = check.table(raw, path)
+        if table is None:
+            continue
+        before = len(check.problems)
+        measure = _measure(check, table, path, plan, owner_ids, organisation_ids)
+        collaboration_ids += [(f"{path}.collaborations[{i + 1}]", c.id) for i, c in enumerate(measure.collaborations) if c.id]
+        indicator_ids += [(f"{path}.indicators[{i + 1}]", c.id) for i, c in enumerate(measure.indicators) if c.id]
+        check.locate(before, measure_lines, index)
+        plan.measures.append(measure)
+    check.unique([(f"measures[{i + 1}]", m.id) for i, m in enumerate(plan.measures) if m.id], "kind.measure")
+    check.unique(collaboration_ids, "kind.collaboration")
+    check.unique(indicator_ids, "kind.indicator")
+
+    if check.problems:
+        raise PlanFileError(source, check.problems)
+    return plan.complete()
+
+
+def _measure(
+    check: _Checker,
+    table: dict[str, Any],
+    path: str,
+    plan: Plan,
+    owner_ids: list[str],
+    organisation_ids: list[str],
+) -> Measure:
+    check.keys(table, MEASURE_KEYS, path)
+    measure = Measure(
+        id=check.identifier(table, path) or "",
+        title=check.string(table, "title", path, required=True) or "",
+        owner=check.string(table, "owner", path, required=True) or "",
+        goal=check.string(table, "goal", path) or "",
+        area=check.string(table, "area", path),
+        status=check.choice(table, "status", path, STATUSES, "not-started"),
+        progress=check.integer(table, "progress", path, 0, 100, 0),
+        start=check.date(table, "start", path),
+        due=check.date(table, "due", path),
+        description=check.string(table, "description", path),
+    )
+    if measure.owner:
+        check.reference(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
+    if measure.start and measure.due and measure.due < measure.start:
+        check.add(f"{path}.due", t("planfile.due_before_start", start=measure.start, due=measure.due))
+
+    four_p = table.get("four_p", _MISSING)
+    if four_p is not _MISSING and (four_p_table := check.table(four_p, f"{path}.four_p")) is not None:
+        check.keys(four_p_table, FOUR_P_PARTS, f"{path}.four_p")
+        for part in FOUR_P_PARTS:
+            if part in four_p_table:
+                measure.four_p[part] = check.choice(four_p_table, part, f"{path}.four_p", FOUR_P_STATES, "not-started")
+
+    coverage = table.get("perspectives", _MISSING)
+    if coverage is not _MISSING and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None:
+        for key in coverage_table:
+            where = f"{path}.perspectives.{key}"
+            if check.member(key, where, plan.perspectives) is None:
+                continue
+            measure.perspectives[key] = check.choice(coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no")
+
+    for index, raw in enumerate(check.array_of_tables(table.get("collaborations", _MISSING), f"{path}.collaborations")):
+        where = f"{path}.collaborations[{index + 1}]"
+        collab_table = check.table(raw, where)
+        if collab_table is None:
+            continue
+        check.keys(collab_table, COLLABORATION_KEYS, where)
+        actors = check.strings(collab_table, "actors", where, [])
+        if "actors" not in collab_table:
+            check.add(f"{where}.actors", t("planfile.missing"))
+        elif not actors and isinstance(collab_table.get("actors"), list):
+            check.add(f"{where}.actors", t("planfile.no_actors"))
+        for actor_index, actor in enumerate(actors):
+            check.reference(actor, f"{where}.actors[{actor_index + 1}]", "kind.organisation", organisation_ids)
+        if len(set(actors)) != len(actors):
+            check.add(f"{where}.actors", t("planfile.repeated_values"))
+        measure.collaborations.append(
+            Collaboration(
+                id=check.identifier(collab_table, where) or "",
+                name=check.string(collab_table, "name", where, required=True) or "",
+                actors=actors,
+                step=check.integer(collab_table, "step", where, 1, len(plan.ladder), 1),
+                note=check.string(collab_table, "note", where),
+            )
+        )
+
+    for index, raw in enumerate(check.array_of_tables(table.get("indicators", _MISSING), f"{path}.indicators")):
+        where = f"{path}.indicators[{index + 1}]"
+        ind_table = check.table(raw, where)
+        if ind_table is None:
+            continue
+        check.keys(ind_table, INDICATOR_KEYS, where)
+        indicator = Indicator(
+            id=check.identifier(ind_table, where) or "",
+            name=check.string(ind_table, "name", where, required=True) or "",
+            unit=check.string(ind_table, "unit", where) or "",
+            baseline=check.number(ind_table.get("baseline", _MISSING), f"{where}.baseline"),
+            target=check.number(ind_table.get("target", _MISSING), f"{where}.target"),
+            direction=check.choice(ind_table, "direction", where, DIRECTIONS, "increase"),
+        )
+        values = ind_table.get("values", _MISSING)
+        if values is not _MISSING and (values_table := check.table(values, f"{where}.values")) is not None:
+            for period, value in values_table.items():
+                canonical = normalise_period(period)
+                if canonical is None:
+                    check.add(f"{where}.values.{period}", t("planfile.bad_period", period=period, formats=PERIOD_FORMATS))
+                    continue
+                if canonical in indicator.values:
+                    check.add(f"{where}.values.{period}", t("planfile.repeated_period", period=canonical))
+                    continue
+                number = check.number(value, f"{where}.values.{period}")
+                if number is not None:
+                    indicator.values[canonical] = number
+        measure.indicators.append(indicator)
+    return measure
+
+
+def _toml_value(value: Any) -> str:
+    import tomli_w
+
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    return tomli_w.dumps({"v": value}).strip().removeprefix("v = ")
+
+
+def _toml_key(key: str) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({key: 0}).strip().removesuffix(" = 0")
+
+
+_SUBTABLES = ("four_p", "perspectives", "collaborations", "indicators")
+
+
+def _toml_table(header: str, table: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[str]:
+    return [header] + [
+        f"{_toml_key(key)} = {_toml_value(value)}" for key, value in table.items() if key not in skip
+    ]
+
+
+def plan_to_toml(plan: Plan) -> str:
+    """The plan as plan-file text, laid out as a person would write it.
+
+    tomli-w alone would fold short arrays of tables into inline arrays; a plan
+    file reads better with one ``[[measures]]`` block per measure, so the
+    layout is ours and tomli-w formats the values.
+    """
+    document = plan_to_document(plan)
+    blocks: list[list[str]] = [[f"kplan = {document['kplan']}"], _toml_table("[plan]", document["plan"])]
+    for collection in ("organisations", "owners"):
+        blocks += [_toml_table(f"[[{collection}]]", item) for item in document[collection]]
+    for measure in document["measures"]:
+        block = _toml_table("[[measures]]", measure, skip=_SUBTABLES)
+        for name in ("four_p", "perspectives"):
+            block += ["", *_toml_table(f"[measures.{name}]", measure[name])]
+        for name in ("collaborations", "indicators"):
+            for item in measure.get(name, []):
+                block += ["", *_toml_table(f"[[measures.{name}]]", item)]
+        blocks.append(block)
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write text to path through a temporary file renamed into place."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        # mkstemp makes the file private; an export should get the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,299 @@
+"""Read-only questions about a store, answered as JSON-ready dicts.
+
+The shapes returned here are the ones ``--json`` prints (docs/json.md), so
+the CLI, the TUI and scripts all see the same fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    STATUSES,
+    closest,
+    format_number,
+    normalise_coverage,
+    normalise_status,
+    period_sort_key,
+    trend,
+)
+from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.model import Measure, Plan
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from kplan.store.engine import Store
+
+
+def plans(store: Store) -> list[dict[str, Any]]:
+    """Every plan in the store with its size."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from kplan.core.repository import plan_rows
+    from kplan.store.models import MeasureRow
+
+    with store.read() as session:
+        counts = dict(
+            session.exec(
+                select(MeasureRow.plan_id, func.count()).group_by(MeasureRow.plan_id)
+            ).all()
+        )
+        return [
+            {
+                "id": row.key,
+                "title": row.title,
+                "organisation": row.organisation,
+                "start": row.start.isoformat() if row.start else None,
+                "end": row.end.isoformat() if row.end else None,
+                "measures": counts.get(row.id, 0),
+                "perspectives": list(row.perspectives),
+                "ladder": list(row.ladder),
+            }
+            for row in plan_rows(session)
+        ]
+
+
+def load(store: Store, plan: str | None = None) -> Plan:
+    """The whole selected plan as a Plan."""
+    from kplan.core.operations import select_plan
+    from kplan.core.repository import load_plan
+
+    with store.read() as session:
+        return load_plan(session, select_plan(session, plan))
+
+
+def steps_of(measure: Measure) -> dict[str, int | None]:
+    """The lowest and highest ladder step among a measure's collaborations."""
+    steps = [c.step for c in measure.collaborations]
+    return {"lowest": min(steps) if steps else None, "highest": max(steps) if steps else None}
+
+
+def measure_summary(plan: Plan, measure: Measure) -> dict[str, Any]:
+    """The fields of a measure that ``list --json`` prints."""
+    owners = {o.id: o for o in plan.owners}
+    owner = owners.get(measure.owner)
+    return {
+        "id": measure.id,
+        "title": measure.title,
+        "owner": measure.owner,
+        "owner_name": owner.name if owner else None,
+        "area": measure.area,
+        "status": measure.status,
+        "progress": measure.progress,
+        "start": measure.start.isoformat() if measure.start else None,
+        "due": measure.due.isoformat() if measure.due else None,
+        "four_p": dict(measure.four_p),
+        "perspectives": dict(measure.perspectives),
+        "steps": steps_of(measure),
+    }
+
+
+@dataclass
+class MeasureFilter:
+    """What ``list`` narrows the measures to; None means no narrowing."""
+
+    owner: str | None = None
+    status: str | None = None
+    step: int | None = None
+    perspective: str | None = None
+
+
+def _check_filter(plan: Plan, wanted: MeasureFilter) -> tuple[str | None, str | None, tuple[str, tuple[str, ...]] | None]:
+    owner = wanted.owner
+    if owner is not None and owner not in {o.id for o in plan.owners}:
+        valid = [o.id for o in plan.owners]
+        suggestion = closest(owner, valid)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise NotFoundError(t("change.unknown", kind=t("kind.owner"), key=owner, valid=", ".join(valid), hint=hint))
+    status = None
+    if wanted.status is not None:
+        status = normalise_status(wanted.status)
+        if status is None:
+            suggestion = closest(wanted.status, STATUSES)
+            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+            raise InvalidValueError(t("change.invalid", what=t("field.status"), value=wanted.status, valid=", ".join(STATUSES), hint=hint))
+    if wanted.step is not None and not 1 <= wanted.step <= len(plan.ladder):
+        labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
+        raise InvalidValueError(t("change.step", value=wanted.step, high=len(plan.ladder), labels=labels))
+    perspective_filter = None
+    if wanted.perspective is not None:
+        name, _, level_text = wanted.perspective.partition("=")
+        folded = {p.casefold(): p for p in plan.perspectives}
+        if name.casefold() not in folded:
+            suggestion = closest(name, plan.perspectives)
+            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+            raise InvalidValueError(t("change.invalid", what=t("field.perspective"), value=name, valid=", ".join(plan.perspectives), hint=hint))
+        if level_text:
+            level = normalise_coverage(level_text)
+            if level is None:
+                raise InvalidValueError(t("change.invalid", what=t("field.coverage"), value=level_text, valid=", ".join(COVERAGE_LEVELS), hint=""))
+            levels: tuple[str, ...] = (level,)
+        else:
+            levels = ("partly", "yes")
+        perspective_filter = (folded[name.casefold()], levels)
+    return owner, status, perspective_filter
+
+
+def list_measures(store: Store, plan: str | None = None, wanted: MeasureFilter | None = None) -> tuple[Plan, list[dict[str, Any]]]:
+    """The plan and its measures' summaries, narrowed by ``wanted``."""
+    loaded = load(store, plan)
+    wanted = wanted or MeasureFilter()
+    owner, status, perspective = _check_filter(loaded, wanted)
+    rows = []
+    for measure in loaded.measures:
+        if owner is not None and measure.owner != owner:
+            continue
+        if status is not None and measure.status != status:
+            continue
+        if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
+            continue
+        if perspective is not None and measure.perspectives.get(perspective[0], "no") not in perspective[1]:
+            continue
+        rows.append(measure_summary(loaded, measure))
+    return loaded, rows
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A moment from the store as aware UTC (SQLite hands back naive values)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _event_dict(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "at": _utc(row.at).isoformat().replace("+00:00", "Z"),
+        "actor": row.actor,
+        "measure": row.measure,
+        "collaboration": row.collaboration,
+        "indicator": row.indicator,
+        "field": row.field,
+        "old": row.old,
+        "new": row.new,
+        "note": row.note,
+    }
+
+
+def show_measure(store: Store, key: str, plan: str | None = None, events: int = 10) -> dict[str, Any]:
+    """Everything about one measure, with its ``events`` newest events."""
+    loaded = load(store, plan)
+    measure = next((m for m in loaded.measures if m.id == key), None)
+    if measure is None:
+        valid = [m.id for m in loaded.measures]
+        suggestion = closest(key, valid)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise NotFoundError(t("change.unknown", kind=t("kind.measure"), key=key, valid=", ".join(valid), hint=hint))
+    organisations = {o.id: o.name for o in loaded.organisations}
+    detail = measure_summary(loaded, measure)
+    detail["plan"] = loaded.id
+    detail["goal"] = measure.goal
+    detail["description"] = measure.description
+    detail["collaborations"] = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "step": c.step,
+            "step_label": loaded.ladder[c.step - 1] if c.step <= len(loaded.ladder) else None,
+            "actors": list(c.actors),
+            "actor_names": [organisations.get(a, a) for a in c.actors],
+            "note": c.note,
+        }
+        for c in measure.collaborations
+    ]
+    detail["indicators"] = []
+    for ind in measure.indicators:
+        periods = sorted(ind.values, key=period_sort_key)
+        series = [ind.values[p] for p in periods]
+        detail["indicators"].append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "unit": ind.unit,
+                "baseline": format_number(ind.baseline),
+                "target": format_number(ind.target),
+                "direction": ind.direction,
+                "values": {p: format_number(ind.values[p]) for p in periods},
+                "latest": format_number(series[-1]) if series else None,
+                "trend": trend(series, ind.direction),
+            }
+        )
+    detail["events"] = log(store, plan=loaded.id, measure=key, limit=events)
+    with store.read() as session:
+        from sqlmodel import select
+
+        from kplan.store.models import MeasureRow, PlanRow
+
+        version = session.exec(
+            select(MeasureRow.version)
+            .join(PlanRow, PlanRow.id == MeasureRow.plan_id)  # type: ignore[arg-type]
+            .where(PlanRow.key == loaded.id, MeasureRow.key == key)
+        ).one()
+    detail["version"] = version
+    return detail
+
+
+_RELATIVE = re.compile(r"^(\d+)([dwh])$")
+
+
+def parse_since(text: str, today: dt.datetime | None = None) -> dt.datetime:
+    """A ``--since`` value as a UTC moment: a date, a date and time, or ``7d``/``2w``/``12h``."""
+    value = text.strip()
+    match = _RELATIVE.match(value)
+    reference = today or dt.datetime.now(dt.UTC)
+    if match:
+        amount, unit = int(match[1]), match[2]
+        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
+        return reference - dt.timedelta(hours=hours)
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidValueError(t("log.bad_since", value=text)) from None
+    if moment.tzinfo is None:
+        # A moment without a zone is the user's local time.
+        moment = moment.astimezone()
+    return moment.astimezone(dt.UTC)
+
+
+def log(
+    store: Store,
+    *,
+    plan: str | None = None,
+    measure: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """The plan's events, newest first; ``limit`` 0 means all."""
+    from sqlmodel import col, select
+
+    from kplan.core.operations import select_plan
+    from kplan.store.models import EventRow, MeasureRow
+
+    with store.read() as session:
+        plan_row = select_plan(session, plan)
+        if measure is not None:
+            known = session.exec(
+                select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id, MeasureRow.key == measure)
+            ).first()
+            logged = session.exec(
+                select(EventRow.id).where(EventRow.plan_id == plan_row.id, EventRow.measure == measure).limit(1)
+            ).first()
+            if known is None and logged is None:
+                valid = list(session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id).order_by(col(MeasureRow.position))).all())
+                suggestion = closest(measure, valid)
+                hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+                raise NotFoundError(t("change.unknown", kind=t("kind.measure"), key=measure, valid=", ".join(valid), hint=hint))
+        query = select(EventRow).where(EventRow.plan_id == plan_row.id)
+        if measure is not None:
+            query = query.where(EventRow.measure == measure)
+        if since is not None:
+            query = query.where(EventRow.at >= since)
+        query = query.order_by(col(EventRow.id).desc())
+        if limit > 0:
+            query = query.limit(limit)
+        return [_event_dict(row) for row in session.exec(query).all()]

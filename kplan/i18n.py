@@ -1,0 +1,356 @@
+"""Every string kplan shows a person, in English and Swedish.
+
+The language is Swedish when ``KPLAN_LANG`` is ``sv``, or when it is unset
+and ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``sv``; English
+otherwise. Domain words that belong to a plan (its perspectives, its ladder
+labels) come from the plan, not from here.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("en", "sv")
+
+# key: (English, Swedish)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # The command line
+    "cli.help": (
+        "kplan follows up a regional action plan: measures, process owners, the "
+        "cross-cutting perspectives, the Fyra P method and the collaboration ladder.",
+        "kplan följer upp en regional handlingsplan: åtgärder, processansvariga, de "
+        "genomsyrande perspektiven, Fyra P-metoden och samverkanstrappan.",
+    ),
+    "cli.error": ("kplan: error: {message}", "kplan: fel: {message}"),
+    "cli.internal_error": (
+        "kplan: internal error ({error}). Set KPLAN_DEBUG=1 for details and please report it.",
+        "kplan: internt fel ({error}). Sätt KPLAN_DEBUG=1 för detaljer och rapportera gärna felet.",
+    ),
+    "cli.interrupted": ("kplan: interrupted; nothing half-done was saved.", "kplan: avbrutet; inget halvfärdigt sparades."),
+    "cmd.init": ("Create the store (other commands create it on demand too).", "Skapa lagret (övriga kommandon skapar det vid behov)."),
+    "cmd.import": (
+        "Load a plan file; a plan that exists is updated to the file's content.",
+        "Läs in en planfil; en plan som redan finns uppdateras till filens innehåll.",
+    ),
+    "cmd.plans": ("List the plans in the store.", "Lista planerna i lagret."),
+    "cmd.list": ("List the plan's measures.", "Lista planens åtgärder."),
+    "cmd.show": ("Show everything about one measure, with its recent events.", "Visa allt om en åtgärd, med dess senaste händelser."),
+    "cmd.status": ("Set a measure's status and/or progress.", "Sätt en åtgärds status och/eller framsteg."),
+    "cmd.step": (
+        "Move a collaboration up or down the ladder.",
+        "Flytta en samverkan upp eller ned i trappan.",
+    ),
+    "cmd.fourp": (
+        "Set one Fyra P part of a measure (perspektiv, policy, plattform, process).",
+        "Sätt en del av Fyra P för en åtgärd (perspektiv, policy, plattform, process).",
+    ),
+    "cmd.perspective": (
+        "Set how far a cross-cutting perspective is integrated in a measure.",
+        "Sätt hur väl ett genomsyrande perspektiv är integrerat i en åtgärd.",
+    ),
+    "cmd.record": ("Record an indicator's value for a period.", "Registrera en indikators värde för en period."),
+    "cmd.log": ("Show the event log, newest first.", "Visa händelseloggen, nyaste först."),
+    "cmd.export": (
+        "Write the plan's current state as a plan file (to standard output by default).",
+        "Skriv planens nuvarande läge som en planfil (till standard ut om inget annat anges).",
+    ),
+    "opt.db": (
+        "The store: an SQLite file or a database URL [env: KPLAN_DB; default: the user data folder].",
+        "Lagret: en SQLite-fil eller en databas-URL [miljö: KPLAN_DB; standard: användarens datamapp].",
+    ),
+    "opt.plan": (
+        "The plan's id; needed when the store holds several plans [env: KPLAN_PLAN].",
+        "Planens id; behövs när lagret har flera planer [miljö: KPLAN_PLAN].",
+    ),
+    "opt.as": (
+        "Who is acting, for the event log [default: KPLAN_USER, else the login name].",
+        "Vem som utför ändringen, för loggen [standard: KPLAN_USER, annars inloggningsnamnet].",
+    ),
+    "opt.json": ("Print JSON only.", "Skriv endast JSON."),
+    "opt.note": ("A note for the event log.", "En kommentar till händelseloggen."),
+    "opt.version": ("Show kplan's version and exit.", "Visa kplans version och avsluta."),
+    "opt.dry_run": ("Show what would change and write nothing.", "Visa vad som skulle ändras utan att skriva något."),
+    "opt.owner": ("Only measures of this owner.", "Endast åtgärder med denna ansvariga."),
+    "opt.status_filter": ("Only measures with this status.", "Endast åtgärder med denna status."),
+    "opt.step_filter": (
+        "Only measures with a collaboration on this ladder step.",
+        "Endast åtgärder med en samverkan på detta steg i trappan.",
+    ),
+    "opt.perspective_filter": (
+        "Only measures where this perspective is integrated (partly or yes), or at LEVEL: kön=no lists the gaps.",
+        "Endast åtgärder där perspektivet är integrerat (delvis eller ja), eller på nivån LEVEL: kön=no visar luckorna.",
+    ),
+    "opt.mine": ("Only my measures (owner = --as).", "Endast mina åtgärder (ansvarig = --as)."),
+    "opt.events": ("How many recent events to show.", "Hur många senaste händelser som visas."),
+    "opt.progress": ("Progress, 0-100.", "Framsteg, 0-100."),
+    "opt.since": (
+        "Only events from this date or time on (2016-01-31, 2016-01-31T12:00, 7d, 2w, 12h).",
+        "Endast händelser från detta datum eller klockslag (2016-01-31, 2016-01-31T12:00, 7d, 2w, 12h).",
+    ),
+    "opt.limit": ("At most N events; 0 shows all.", "Högst N händelser; 0 visar alla."),
+    "opt.output": ("Write to FILE instead of standard output.", "Skriv till FILE i stället för standard ut."),
+    "arg.plan_file": ("The plan file (TOML).", "Planfilen (TOML)."),
+    "arg.measure": ("The measure's id, e.g. 7.", "Åtgärdens id, t.ex. 7."),
+    "arg.measure_optional": ("Only events of this measure.", "Endast händelser för denna åtgärd."),
+    "arg.status": (
+        "not-started, ongoing, delayed, done or cancelled (Swedish words work too).",
+        "not-started, ongoing, delayed, done eller cancelled (även ej-påbörjad, påbörjad, försenad, genomförd, avförd).",
+    ),
+    "arg.collaboration": ("The collaboration's id.", "Samverkans id."),
+    "arg.step": ("The ladder step, 1 to the number of steps of the plan's ladder.", "Steget i trappan, från 1 till antalet steg i planens trappa."),
+    "arg.four_p_part": ("perspektiv, policy, plattform or process.", "perspektiv, policy, plattform eller process."),
+    "arg.four_p_state": ("not-started, ongoing or done.", "not-started, ongoing eller done."),
+    "arg.perspective": ("One of the plan's cross-cutting perspectives.", "Ett av planens genomsyrande perspektiv."),
+    "arg.level": ("no, partly or yes.", "no, partly eller yes (även nej, delvis, ja)."),
+    "arg.indicator": ("The indicator's id.", "Indikatorns id."),
+    "arg.period": (
+        "The period: 2015, 2015-03, 2015-T2, 2015-Q1 or 2015-H1.",
+        "Perioden: 2015, 2015-03, 2015-T2, 2015-Q1 eller 2015-H1.",
+    ),
+    "arg.value": ("The value, a number.", "Värdet, ett tal."),
+    # Results
+    "init.done": ("Store ready at {path}", "Lagret finns på {path}"),
+    "import.created": (
+        "Imported plan {plan}: {measures} measures, {owners} owners.",
+        "Planen {plan} inläst: {measures} åtgärder, {owners} ansvariga.",
+    ),
+    "import.would_create": (
+        "Would import new plan {plan}: {measures} measures, {owners} owners. Nothing written (dry run).",
+        "Skulle läsa in den nya planen {plan}: {measures} åtgärder, {owners} ansvariga. Inget skrevs (provkörning).",
+    ),
+    "import.changed": ("Updated plan {plan}: {count} changes.", "Planen {plan} uppdaterad: {count} ändringar."),
+    "import.would_change": (
+        "Would update plan {plan} with {count} changes. Nothing written (dry run):",
+        "Skulle uppdatera planen {plan} med {count} ändringar. Inget skrevs (provkörning):",
+    ),
+    "import.unchanged": ("Plan {plan} is already up to date; nothing changed.", "Planen {plan} är redan aktuell; inget ändrades."),
+    "event.imported_from": ("imported from {source}", "inläst från {source}"),
+    "change.nothing": ("Nothing changed: the values were already set.", "Inget ändrades: värdena var redan satta."),
+    "change.added": ("added {kind} {key}", "tillagd {kind} {key}"),
+    "change.removed": ("removed {kind} {key}", "borttagen {kind} {key}"),
+    "export.written": ("Wrote {path}", "Skrev {path}"),
+    "export.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
+    "plans.none": (
+        "No plans in the store yet. Load one with: kplan import FILE",
+        "Inga planer i lagret ännu. Läs in en med: kplan import FILE",
+    ),
+    "log.none": ("No events.", "Inga händelser."),
+    "list.title": ("{plan}: {shown} of {total} measures", "{plan}: {shown} av {total} åtgärder"),
+    "list.legend": (
+        "● done/yes  ◐ ongoing/partly  ○ not started/no   Fyra P: Perspektiv Policy Plattform Process",
+        "● klar/ja  ◐ pågår/delvis  ○ ej påbörjad/nej   Fyra P: Perspektiv Policy Plattform Process",
+    ),
+    "show.four_p": ("Fyra P", "Fyra P"),
+    "show.perspectives": ("Cross-cutting perspectives", "Genomsyrande perspektiv"),
+    "show.collaborations": ("Collaborations", "Samverkan"),
+    "show.indicators": ("Indicators", "Indikatorer"),
+    "show.events": ("Recent events", "Senaste händelser"),
+    "show.none": ("none", "inga"),
+    "show.no_values": ("no values yet", "inga värden ännu"),
+    "show.step": ("step {step}: {label}", "steg {step}: {label}"),
+    # Errors from changes and queries
+    "common.did_you_mean": (" Did you mean '{suggestion}'?", " Menade du '{suggestion}'?"),
+    "change.unknown": (
+        "unknown {kind} '{key}'.{hint} Valid: {valid}",
+        "okänd {kind} '{key}'.{hint} Giltiga: {valid}",
+    ),
+    "change.unknown_none": ("unknown {kind} '{key}': the plan has none.", "okänd {kind} '{key}': planen har inga."),
+    "change.invalid": (
+        "'{value}' is not a valid {what}.{hint} Valid: {valid}",
+        "'{value}' är inte en giltig {what}.{hint} Giltiga: {valid}",
+    ),
+    "change.progress": (
+        "progress must be a whole number from 0 to 100, not '{value}'",
+        "framsteg måste vara ett heltal från 0 till 100, inte '{value}'",
+    ),
+    "change.step": (
+        "step must be a whole number from 1 to {high}, not '{value}'. Steps: {labels}",
+        "steget måste vara ett heltal från 1 till {high}, inte '{value}'. Steg: {labels}",
+    ),
+    "change.period": (
+        "'{period}' is not a period. Use {formats}",
+        "'{period}' är ingen period. Använd {formats}",
+    ),
+    "change.number": ("'{value}' is not a number", "'{value}' är inget tal"),
+    "change.unsupported": ("cannot change {field} of a {target}", "kan inte ändra {field} för {target}"),
+    "status.nothing": (
+        "give a STATUS, --progress N, or both (e.g. kplan status 7 delayed --progress 30)",
+        "ange STATUS, --progress N eller båda (t.ex. kplan status 7 delayed --progress 30)",
+    ),
+    "log.bad_since": (
+        "'{value}' is not a date or time. Use 2016-01-31, 2016-01-31T12:00, or 7d, 2w, 12h",
+        "'{value}' är inget datum eller klockslag. Använd 2016-01-31, 2016-01-31T12:00, eller 7d, 2w, 12h",
+    ),
+    "plan.none": (
+        "unknown plan '{wanted}': the store holds no plans. Load one with: kplan import FILE",
+        "okänd plan '{wanted}': lagret har inga planer. Läs in en med: kplan import FILE",
+    ),
+    "plan.unknown": ("unknown plan '{wanted}'.{hint} Plans: {valid}", "okänd plan '{wanted}'.{hint} Planer: {valid}"),
+    "plan.empty_store": (
+        "the store holds no plan yet. Load one with: kplan import FILE",
+        "lagret har ingen plan ännu. Läs in en med: kplan import FILE",
+    ),
+    "plan.choose": (
+        "the store holds several plans; choose one with --plan ID or KPLAN_PLAN. Plans: {valid}",
+        "lagret har flera planer; välj en med --plan ID eller KPLAN_PLAN. Planer: {valid}",
+    ),
+    "store.locked": (
+        "the store {url} stayed locked by another kplan; try again",
+        "lagret {url} var låst av en annan kplan för länge; försök igen",
+    ),
+    "store.unusable": ("cannot use the store {url}: {detail}", "kan inte använda lagret {url}: {detail}"),
+    "store.is_directory": (
+        "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
+        "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {path}/kplan.db",
+    ),
+    "store.missing": ("no store at {path}", "inget lager på {path}"),
+    "store.cannot_create": ("cannot create the store {path}: {detail}", "kan inte skapa lagret {path}: {detail}"),
+    # Plan-file validation
+    "planfile.problem_count": ("{count} problems in {source}; nothing was written.", "{count} fel i {source}; inget skrevs."),
+    "planfile.syntax": ("TOML syntax error: {detail}", "syntaxfel i TOML: {detail}"),
+    "planfile.not_found": ("no such file", "filen finns inte"),
+    "planfile.is_directory": ("is a folder, not a plan file", "är en mapp, inte en planfil"),
+    "planfile.unreadable": ("cannot read the file: {detail}", "kan inte läsa filen: {detail}"),
+    "planfile.not_utf8": (
+        "not UTF-8 text (bad byte at position {position}); save the file as UTF-8",
+        "inte UTF-8-text (felaktig byte på position {position}); spara filen som UTF-8",
+    ),
+    "planfile.unknown_key": ("unknown key '{key}'. Valid keys: {valid}", "okänd nyckel '{key}'. Giltiga nycklar: {valid}"),
+    "planfile.unknown_key_suggest": (
+        "unknown key '{key}'. Did you mean '{suggestion}'?",
+        "okänd nyckel '{key}'. Menade du '{suggestion}'?",
+    ),
+    "planfile.expected_table": ("expected a table, got {got}", "väntade en tabell, fick {got}"),
+    "planfile.expected_array": ("expected an array of tables, got {got}", "väntade en lista av tabeller, fick {got}"),
+    "planfile.missing": ("missing; this key is required", "saknas; nyckeln är obligatorisk"),
+    "planfile.empty": ("must not be empty", "får inte vara tom"),
+    "planfile.empty_value": ("contains an empty name", "innehåller ett tomt namn"),
+    "planfile.expected_string": ("expected a string, got {got}", "väntade en sträng, fick {got}"),
+    "planfile.expected_string_id": (
+        "expected a string, got the number {got}; write it in quotes: id = \"{got}\"",
+        "väntade en sträng, fick talet {got}; skriv det inom citattecken: id = \"{got}\"",
+    ),
+    "planfile.bad_id": ("'{value}' is not a valid id: use 1-64 characters without spaces", "'{value}' är inget giltigt id: använd 1-64 tecken utan mellanslag"),
+    "planfile.not_in_set": ("'{value}' is not valid.{hint} Valid: {valid}", "'{value}' är inte giltigt.{hint} Giltiga: {valid}"),
+    "planfile.did_you_mean": (" Did you mean '{suggestion}'?", " Menade du '{suggestion}'?"),
+    "planfile.expected_integer": (
+        "expected a whole number from {low} to {high}, got {got}",
+        "väntade ett heltal från {low} till {high}, fick {got}",
+    ),
+    "planfile.out_of_range": ("{value} is out of range: must be from {low} to {high}", "{value} ligger utanför intervallet: måste vara från {low} till {high}"),
+    "planfile.expected_number": ("expected a number, got {got}", "väntade ett tal, fick {got}"),
+    "planfile.expected_date": ("expected a date like 2016-12-31, got {got}", "väntade ett datum som 2016-12-31, fick {got}"),
+    "planfile.expected_strings": ("expected an array of strings, got {got}", "väntade en lista av strängar, fick {got}"),
+    "planfile.duplicate_id": (
+        "duplicate {kind} id '{id}' (first used at {first})",
+        "dubblett av {kind}-id '{id}' (först använt i {first})",
+    ),
+    "planfile.unknown_ref": ("unknown {kind} '{value}'. Defined: {valid}", "okänd {kind} '{value}'. Definierade: {valid}"),
+    "planfile.unknown_ref_suggest": (
+        "unknown {kind} '{value}'. Did you mean '{suggestion}'?",
+        "okänd {kind} '{value}'. Menade du '{suggestion}'?",
+    ),
+    "planfile.unknown_ref_none": (
+        "unknown {kind} '{value}': the file defines none",
+        "okänd {kind} '{value}': filen definierar inga",
+    ),
+    "planfile.missing_version": (
+        "missing; the first line of a plan file is kplan = {version}",
+        "saknas; första raden i en planfil är kplan = {version}",
+    ),
+    "planfile.bad_version": (
+        "unsupported format version {value}; this kplan reads version {version}",
+        "formatversion {value} stöds inte; denna kplan läser version {version}",
+    ),
+    "planfile.missing_plan": ("missing; a plan file needs a [plan] table", "saknas; en planfil behöver en [plan]-tabell"),
+    "planfile.end_before_start": ("the end {end} is before the start {start}", "slutet {end} ligger före starten {start}"),
+    "planfile.due_before_start": ("the due date {due} is before the start {start}", "slutdatumet {due} ligger före starten {start}"),
+    "planfile.repeated_values": ("names a value more than once", "nämner ett värde mer än en gång"),
+    "planfile.ladder_length": (
+        "a ladder has {low} to {high} steps, this one has {count}",
+        "en trappa har {low} till {high} steg, denna har {count}",
+    ),
+    "planfile.questions_length": (
+        "has {count} questions for a ladder of {steps} steps; give one per step",
+        "har {count} frågor för en trappa med {steps} steg; ange en per steg",
+    ),
+    "planfile.no_actors": ("a collaboration needs at least one actor", "en samverkan behöver minst en aktör"),
+    "planfile.bad_period": ("'{period}' is not a period. Use {formats}", "'{period}' är ingen period. Använd {formats}"),
+    "planfile.repeated_period": ("the period {period} is given twice", "perioden {period} anges två gånger"),
+    # Names of things
+    "kind.organisation": ("organisation", "organisation"),
+    "kind.owner": ("owner", "ansvarig"),
+    "kind.measure": ("measure", "åtgärd"),
+    "kind.collaboration": ("collaboration", "samverkan"),
+    "kind.indicator": ("indicator", "indikator"),
+    "field.status": ("status", "status"),
+    "field.four_p_part": ("Fyra P part", "del av Fyra P"),
+    "field.four_p_state": ("Fyra P state", "läge för Fyra P"),
+    "field.perspective": ("perspective", "perspektiv"),
+    "field.coverage": ("coverage level", "täckningsnivå"),
+    "type.boolean": ("a boolean", "ett sanningsvärde"),
+    "type.integer": ("an integer", "ett heltal"),
+    "type.float": ("a decimal number", "ett decimaltal"),
+    "type.string": ("a string", "en sträng"),
+    "type.array": ("an array", "en lista"),
+    "type.table": ("a table", "en tabell"),
+    "type.datetime": ("a date and time", "ett datum med klockslag"),
+    "type.date": ("a date", "ett datum"),
+    "status.not-started": ("not started", "ej påbörjad"),
+    "status.ongoing": ("ongoing", "påbörjad"),
+    "status.delayed": ("delayed", "försenad"),
+    "status.done": ("done", "genomförd"),
+    "status.cancelled": ("cancelled", "avförd"),
+    "four_p.perspektiv": ("Perspektiv", "Perspektiv"),
+    "four_p.policy": ("Policy", "Policy"),
+    "four_p.plattform": ("Plattform", "Plattform"),
+    "four_p.process": ("Process", "Process"),
+    "four_p_state.not-started": ("not started", "ej påbörjad"),
+    "four_p_state.ongoing": ("ongoing", "pågår"),
+    "four_p_state.done": ("done", "klar"),
+    "coverage.no": ("not integrated", "ej integrerat"),
+    "coverage.partly": ("partly integrated", "delvis integrerat"),
+    "coverage.yes": ("integrated", "integrerat"),
+    # Column headings
+    "col.id": ("ID", "ID"),
+    "col.title": ("Title", "Titel"),
+    "col.organisation": ("Organisation", "Organisation"),
+    "col.period": ("Period", "Period"),
+    "col.measures": ("Measures", "Åtgärder"),
+    "col.owner": ("Owner", "Ansvarig"),
+    "col.status": ("Status", "Status"),
+    "col.progress": ("Progress", "Framsteg"),
+    "col.steps": ("Steps", "Steg"),
+    "col.four_p": ("Fyra P", "Fyra P"),
+    "col.area": ("Area", "Område"),
+    "col.goal": ("Goal", "Mål"),
+    "col.actors": ("Actors", "Aktörer"),
+    "col.baseline": ("Baseline", "Utgångsläge"),
+    "col.target": ("Target", "Målvärde"),
+    "col.when": ("When (UTC)", "När (UTC)"),
+    "col.actor": ("Who", "Vem"),
+    "col.measure": ("Measure", "Åtgärd"),
+    "col.field": ("Field", "Fält"),
+    "col.old": ("Old", "Före"),
+    "col.new": ("New", "Efter"),
+    "col.note": ("Note", "Kommentar"),
+}
+
+
+def language() -> str:
+    """The language to speak: ``sv`` or ``en``."""
+    chosen = os.environ.get("KPLAN_LANG", "").strip().lower()
+    if chosen:
+        return "sv" if chosen.startswith("sv") else "en"
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "sv" if value.lower().startswith("sv") else "en"
+    return "en"
+
+
+def t(key: str, /, **values: object) -> str:
+    """The string for ``key`` in the current language, with ``values`` filled in."""
+    english, swedish = CATALOGUE[key]
+    text = swedish if language() == "sv" else english
+    return text.format(**values) if values else text

@@ -1,0 +1,314 @@
+"""Human output of the command line: rich tables on a terminal, plain text in a pipe.
+
+Plain text is tab-separated with a header line, so it survives ``cut`` and
+``sort``; scripts that want structure use ``--json``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.model import Plan
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kplan.core.operations import ChangeResult, ImportResult
+
+STATUS_STYLES = {
+    "not-started": "dim",
+    "ongoing": "cyan",
+    "delayed": "bold yellow",
+    "done": "green",
+    "cancelled": "strike dim",
+}
+STATE_MARKS = {"done": "●", "ongoing": "◐", "not-started": "○"}
+COVERAGE_MARKS = {"yes": "●", "partly": "◐", "no": "○"}
+TREND_ARROWS = {"up": "↑", "flat": "→", "down": "↓", "none": "–"}
+
+
+def is_terminal() -> bool:
+    """Whether standard output is a terminal a person is reading."""
+    return sys.stdout.isatty()
+
+
+def console() -> Console:
+    """A rich console for standard output (honours NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def status_label(status: str) -> str:
+    """The status in the user's language."""
+    return t(f"status.{status}")
+
+
+def progress_bar(progress: int, width: int = 10) -> str:
+    """A text bar for 0-100, with the number, so it reads without colour."""
+    filled = round(progress * width / 100)
+    return "█" * filled + "░" * (width - filled) + f" {progress:>3}%"
+
+
+def steps_text(steps: dict[str, int | None]) -> str:
+    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations)."""
+    low, high = steps.get("lowest"), steps.get("highest")
+    if low is None:
+        return "–"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _plain(headers: list[str], rows: list[list[str]]) -> None:
+    lines = ["\t".join(headers)] + ["\t".join(cell.replace("\t", " ") for cell in row) for row in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _table(title: str | None, headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold", title_justify="left", expand=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for index, row in enumerate(rows):
+        table.add_row(*row, style=styles[index] if styles else None)
+    console().print(table)
+
+
+def plans_table(rows: list[dict[str, Any]]) -> None:
+    """The store's plans."""
+    if not rows:
+        sys.stderr.write(t("plans.none") + "\n")
+        return
+    headers = [t("col.id"), t("col.title"), t("col.organisation"), t("col.period"), t("col.measures")]
+    body = [
+        [r["id"], r["title"], r["organisation"], f"{r['start'] or ''}–{r['end'] or ''}", str(r["measures"])]
+        for r in rows
+    ]
+    if is_terminal():
+        _table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
+    """The plan's measures, one line each."""
+    four_p = "".join(part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process"))
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p", parts=four_p),
+        *plan.perspectives,
+    ]
+    body = []
+    for r in rows:
+        body.append(
+            [
+                r["id"],
+                r["title"],
+                r["owner"],
+                status_label(r["status"]),
+                progress_bar(r["progress"]) if is_terminal() else f"{r['progress']}%",
+                steps_text(r["steps"]),
+                "".join(STATE_MARKS[state] for state in r["four_p"].values()),
+                *[COVERAGE_MARKS[r["perspectives"].get(p, "no")] for p in plan.perspectives],
+            ]
+        )
+    if is_terminal():
+        title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
+        _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+        console().print(t("list.legend"), style="dim")
+    else:
+        _plain(headers, body)
+
+
+def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
+    """Everything about one measure, as sections of text."""
+    lines: list[str] = []
+    add = lines.append
+    add(f"{detail['id']}  {detail['title']}")
+    add("")
+    add(f"{t('col.owner')}: {detail['owner']} ({detail['owner_name']})")
+    add(f"{t('col.status')}: {status_label(detail['status'])}   {t('col.progress')}: {progress_bar(detail['progress'])}")
+    if detail["area"]:
+        add(f"{t('col.area')}: {detail['area']}")
+    if detail["start"] or detail["due"]:
+        add(f"{t('col.period')}: {detail['start'] or ''}–{detail['due'] or ''}")
+    if detail["goal"]:
+        add(f"{t('col.goal')}: {detail['goal']}")
+    if detail["description"]:
+        add(detail["description"])
+    add("")
+    add(t("show.four_p"))
+    for part, state in detail["four_p"].items():
+        add(f"  {STATE_MARKS[state]} {t(f'four_p.{part}'):<12} {t(f'four_p_state.{state}')}")
+    add(t("show.perspectives"))
+    for perspective, level in detail["perspectives"].items():
+        add(f"  {COVERAGE_MARKS[level]} {perspective:<12} {t(f'coverage.{level}')}")
+    add(t("show.collaborations"))
+    if not detail["collaborations"]:
+        add(f"  {t('show.none')}")
+    for collab in detail["collaborations"]:
+        ladder = "".join("▮" if n <= collab["step"] else "▯" for n in range(1, len(plan.ladder) + 1))
+        add(f"  {collab['id']}: {collab['name']}")
+        add(f"    {ladder} {t('show.step', step=collab['step'], label=collab['step_label'])}")
+        add(f"    {t('col.actors')}: {', '.join(collab['actor_names'])}")
+        if collab["note"]:
+            add(f"    {collab['note']}")
+    add(t("show.indicators"))
+    if not detail["indicators"]:
+        add(f"  {t('show.none')}")
+    for ind in detail["indicators"]:
+        unit = f" {ind['unit']}" if ind["unit"] else ""
+        values = ", ".join(f"{p}: {v}" for p, v in ind["values"].items()) or t("show.no_values")
+        add(f"  {TREND_ARROWS[ind['trend']]} {ind['id']}: {ind['name']}")
+        add(
+            f"    {t('col.baseline')}: {_number(ind['baseline'], unit)}   "
+            f"{t('col.target')}: {_number(ind['target'], unit)}   {values}"
+        )
+    add(t("show.events"))
+    if not detail["events"]:
+        add(f"  {t('show.none')}")
+    for event in detail["events"]:
+        add(f"  {_event_line(event)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _number(value: Any, unit: str) -> str:
+    return "–" if value is None else f"{value}{unit}"
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    what = event["field"]
+    if event["collaboration"]:
+        what = f"{event['collaboration']} {what}"
+    elif event["indicator"]:
+        what = f"{event['indicator']} {what}"
+    change = f"{event['old'] if event['old'] is not None else '–'} → {event['new'] if event['new'] is not None else '–'}"
+    note = f"  «{event['note']}»" if event["note"] else ""
+    return f"{event['at'][:16].replace('T', ' ')}  {event['actor']}  {what}: {change}{note}"
+
+
+def events_table(events: list[dict[str, Any]]) -> None:
+    """Events, newest first."""
+    if not events:
+        sys.stderr.write(t("log.none") + "\n")
+        return
+    headers = [t("col.when"), t("col.actor"), t("col.measure"), t("col.field"), t("col.old"), t("col.new"), t("col.note")]
+    body = []
+    for e in events:
+        target = e["measure"] or ""
+        if e["collaboration"]:
+            target += f" / {e['collaboration']}"
+        if e["indicator"]:
+            target += f" / {e['indicator']}"
+        body.append(
+            [
+                e["at"][:16].replace("T", " "),
+                e["actor"],
+                target,
+                e["field"],
+                e["old"] if e["old"] is not None else "–",
+                e["new"] if e["new"] is not None else "–",
+                e["note"] or "",
+            ]
+        )
+    if is_terminal():
+        _table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def _change_line(change: Any) -> str:
+    where = change.measure or ""
+    if change.collaboration:
+        where = f"{t('kind.collaboration')} {change.collaboration}"
+    elif change.indicator:
+        where = f"{t('kind.indicator')} {change.indicator}"
+    elif change.measure:
+        where = f"{t('kind.measure')} {change.measure}"
+    from kplan.core.diff import as_text
+
+    old = as_text(change.old)
+    new = as_text(change.new)
+    if change.field in ("measure", "collaboration", "indicator", "organisations", "owners"):
+        if old is None:
+            return t("change.added", kind=change.field, key=new)
+        if new is None:
+            return t("change.removed", kind=change.field, key=old)
+    prefix = f"{where} " if where else ""
+    return f"{prefix}{change.field}: {old if old is not None else '–'} → {new if new is not None else '–'}"
+
+
+def changes(result: ChangeResult) -> None:
+    """What a change command changed."""
+    if not result.changes:
+        sys.stdout.write(t("change.nothing") + "\n")
+        return
+    sys.stdout.write("\n".join(_change_line(c) for c in result.changes) + "\n")
+
+
+def changes_json(result: ChangeResult) -> dict[str, Any]:
+    """What a change command changed, for ``--json``."""
+    from kplan.core.diff import as_text
+
+    return {
+        "batch": result.batch,
+        "changes": [
+            {
+                "measure": c.measure,
+                "collaboration": c.collaboration,
+                "indicator": c.indicator,
+                "field": c.field,
+                "old": as_text(c.old),
+                "new": as_text(c.new),
+            }
+            for c in result.changes
+        ],
+    }
+
+
+def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
+    """What an import did, for ``--json``."""
+    from kplan.core.diff import as_text
+
+    return {
+        "plan": result.plan,
+        "created": result.created,
+        "dry_run": result.dry_run,
+        "measures": len(plan.measures),
+        "changes": [
+            {
+                "measure": c.measure,
+                "collaboration": c.collaboration,
+                "indicator": c.indicator,
+                "field": c.field,
+                "old": as_text(c.old),
+                "new": as_text(c.new),
+            }
+            for c in result.changes
+        ]
+        if not result.created
+        else [],
+    }
+
+
+def import_result(result: ImportResult, plan: Plan) -> None:
+    """What an import did, in words."""
+    out = sys.stdout.write
+    if result.created:
+        key = "import.would_create" if result.dry_run else "import.created"
+        out(t(key, plan=plan.id, measures=len(plan.measures), owners=len(plan.owners)) + "\n")
+        return
+    if not result.changes:
+        out(t("import.unchanged", plan=plan.id) + "\n")
+        return
+    key = "import.would_change" if result.dry_run else "import.changed"
+    out(t(key, plan=plan.id, count=len(result.changes)) + "\n")
+    for change in result.changes:
+        out(f"  {_change_line(change)}\n")

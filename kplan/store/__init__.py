@@ -1,0 +1,1 @@
+"""The store: tables, engine and sessions. The only package that speaks SQL."""

@@ -1,0 +1,190 @@
+"""The store's tables, as SQLModel models.
+
+Rows refer to each other by integer keys; the ids people type (measure "7",
+owner "lead1") are ``key`` columns, unique within their plan. The event log
+keeps keys as text so it still reads correctly after a measure is removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+class StoreInfo(SQLModel, table=True):
+    """Facts about the store itself, such as its schema version."""
+
+    __tablename__ = "store_info"
+
+    name: str = Field(primary_key=True)
+    value: str
+
+
+class PlanRow(SQLModel, table=True):
+    """A plan and its settings (perspectives, ladder labels, coordinators)."""
+
+    __tablename__ = "plan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    title: str
+    organisation: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    description: str | None = None
+    perspectives: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ladder: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ladder_questions: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    coordinators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class OrganisationRow(SQLModel, table=True):
+    """An organisation of a plan."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str
+    name: str
+    kind: str = "other"
+    position: int = 0
+
+
+class OwnerRow(SQLModel, table=True):
+    """A process owner or coordinator of a plan."""
+
+    __tablename__ = "owner"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str
+    name: str
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    email: str | None = None
+    position: int = 0
+
+
+class MeasureRow(SQLModel, table=True):
+    """A measure of a plan."""
+
+    __tablename__ = "measure"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str
+    title: str
+    goal: str = ""
+    area: str | None = None
+    owner_id: int = Field(foreign_key="owner.id", index=True)
+    status: str = "not-started"
+    progress: int = 0
+    start: dt.date | None = None
+    due: dt.date | None = None
+    description: str | None = None
+    position: int = 0
+    version: int = 1
+
+
+class FourPRow(SQLModel, table=True):
+    """The state of one Fyra P part of one measure."""
+
+    __tablename__ = "four_p"
+
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True)
+    part: str = Field(primary_key=True)
+    state: str = "not-started"
+
+
+class CoverageRow(SQLModel, table=True):
+    """How far one cross-cutting perspective is integrated in one measure."""
+
+    __tablename__ = "perspective_coverage"
+
+    measure_id: int = Field(foreign_key="measure.id", primary_key=True)
+    perspective: str = Field(primary_key=True)
+    level: str = "no"
+
+
+class CollaborationRow(SQLModel, table=True):
+    """A collaboration of a measure and its step on the ladder."""
+
+    __tablename__ = "collaboration"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    key: str
+    name: str
+    step: int = 1
+    note: str | None = None
+    position: int = 0
+    version: int = 1
+
+
+class CollaborationActorRow(SQLModel, table=True):
+    """An organisation taking part in a collaboration."""
+
+    __tablename__ = "collaboration_actor"
+
+    collaboration_id: int = Field(foreign_key="collaboration.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    position: int = 0
+
+
+class IndicatorRow(SQLModel, table=True):
+    """An indicator of a measure."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    key: str
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    direction: str = "increase"
+    position: int = 0
+    version: int = 1
+
+
+class IndicatorValueRow(SQLModel, table=True):
+    """An indicator's value for one period."""
+
+    __tablename__ = "indicator_value"
+
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    period: str = Field(primary_key=True)
+    value: float
+
+
+class EventRow(SQLModel, table=True):
+    """One entry of the append-only event log: who changed what, when and why."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    batch: str = Field(index=True)
+    measure: str | None = Field(default=None, index=True)
+    collaboration: str | None = None
+    indicator: str | None = None
+    field: str
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None
