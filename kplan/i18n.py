@@ -136,6 +136,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "log.none": ("No events.", "Inga händelser."),
     "list.title": ("{plan}: {shown} of {total} measures", "{plan}: {shown} av {total} åtgärder"),
+    "list.summary": (
+        "Whole plan: {statuses}   Fyra P done: {four_p}%   Integrated: {coverage}",
+        "Hela planen: {statuses}   Fyra P klart: {four_p}%   Integrerat: {coverage}",
+    ),
     "list.legend": (
         "● done/yes  ◐ ongoing/partly  ○ not started/no   Fyra P: Perspektiv Policy Plattform Process",
         "● klar/ja  ◐ pågår/delvis  ○ ej påbörjad/nej   Fyra P: Perspektiv Policy Plattform Process",

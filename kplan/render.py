@@ -122,9 +122,30 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
     if is_terminal():
         title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
         _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+        console().print(summary_line(plan))
         console().print(t("list.legend"), style="dim")
     else:
         _plain(headers, body)
+
+
+def summary_line(plan: Plan) -> str:
+    """The plan at a glance: measures per status, Fyra P done, perspectives integrated."""
+    from kplan.core.queries import plan_summary
+
+    figures = plan_summary(plan)
+    statuses = " · ".join(
+        f"{count} {status_label(status)}" for status, count in figures["statuses"].items() if count
+    )
+    total = figures["measures"] or 1
+    coverage = ", ".join(
+        f"{p} {round(100 * levels['yes'] / total)}%" for p, levels in figures["perspectives"].items()
+    )
+    return t(
+        "list.summary",
+        statuses=statuses,
+        four_p=round(100 * figures["four_p_done"]),
+        coverage=coverage,
+    )
 
 
 def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
@@ -156,7 +177,8 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     for collab in detail["collaborations"]:
         ladder = "".join("▮" if n <= collab["step"] else "▯" for n in range(1, len(plan.ladder) + 1))
         add(f"  {collab['id']}: {collab['name']}")
-        add(f"    {ladder} {t('show.step', step=collab['step'], label=collab['step_label'])}")
+        question = f" ({collab['step_question']})" if collab["step_question"] else ""
+        add(f"    {ladder} {t('show.step', step=collab['step'], label=collab['step_label'])}{question}")
         add(f"    {t('col.actors')}: {', '.join(collab['actor_names'])}")
         if collab["note"]:
             add(f"    {collab['note']}")

@@ -76,7 +76,16 @@ ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
 
 def closest(value: str, choices: Iterable[str]) -> str | None:
     """Return the valid choice most like ``value``, or None when none is close."""
-    matches = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    folded = value.casefold()
+    for option in options:
+        if option.casefold() == folded:
+            return option
+    # People often type the start of a long id ("orebro" for "orebro-kompetens").
+    starting = [option for option in options if option.casefold().startswith(folded)]
+    if folded and len(starting) == 1:
+        return starting[0]
+    matches = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 

@@ -93,6 +93,23 @@ def measure_summary(plan: Plan, measure: Measure) -> dict[str, Any]:
     }
 
 
+def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str, Any]:
+    """Roll-up figures: measures per status, Fyra P use and perspective coverage."""
+    chosen = plan.measures if measures is None else measures
+    statuses = {status: sum(m.status == status for m in chosen) for status in STATUSES}
+    parts = [state for m in chosen for state in m.four_p.values()]
+    coverage = {
+        p: {level: sum(m.perspectives.get(p, "no") == level for m in chosen) for level in COVERAGE_LEVELS}
+        for p in plan.perspectives
+    }
+    return {
+        "measures": len(chosen),
+        "statuses": statuses,
+        "four_p_done": (parts.count("done") / len(parts)) if parts else 0.0,
+        "perspectives": coverage,
+    }
+
+
 @dataclass
 class MeasureFilter:
     """What ``list`` narrows the measures to; None means no narrowing."""
@@ -200,6 +217,11 @@ def show_measure(store: Store, key: str, plan: str | None = None, events: int = 
             "name": c.name,
             "step": c.step,
             "step_label": loaded.ladder[c.step - 1] if c.step <= len(loaded.ladder) else None,
+            "step_question": (
+                loaded.ladder_questions[c.step - 1] or None
+                if c.step <= len(loaded.ladder_questions)
+                else None
+            ),
             "actors": list(c.actors),
             "actor_names": [organisations.get(a, a) for a in c.actors],
             "note": c.note,

@@ -1,0 +1,48 @@
+# kplan: the two Quick start commands (make demo, make test) and the tools around them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DB := .demo/kplan.db
+EXAMPLE := examples/orebro_plan.toml
+
+.PHONY: demo test check lint format typecheck bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kplan needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+## demo: install kplan, load the example plan into a demo store here, show it
+demo: $(VENV)/.installed
+	@mkdir -p .demo
+	$(BIN)/kplan import $(EXAMPLE) --db $(DEMO_DB) --as demo
+	@KPLAN_DB=$(DEMO_DB) $(BIN)/kplan list
+
+## test: run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## check: lint, format check and type check
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check kplan tests
+	$(BIN)/ruff format --check kplan tests
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format kplan tests
+	$(BIN)/ruff check --fix kplan tests
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

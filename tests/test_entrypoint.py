@@ -1,0 +1,115 @@
+"""The installed ``kplan`` command, run as a user runs it, in a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import OREBRO
+
+HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic")
+
+
+def kplan_executable() -> str:
+    """The console script installed beside this interpreter."""
+    beside = Path(sys.executable).with_name("kplan")
+    found = str(beside) if beside.exists() else shutil.which("kplan")
+    if found is None:
+        pytest.fail("the kplan entry point is not installed; run `make test`")
+    return found
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [kplan_executable(), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("init", "import", "plans", "list", "show", "status", "step", "fourp",
+                    "perspective", "record", "log", "export"):
+        assert f"  {command} " in result.stdout
+
+
+def test_import_list_and_status_through_the_installed_command(tmp_path: Path) -> None:
+    db = str(tmp_path / "k.db")
+    assert run("import", str(OREBRO), "--db", db).returncode == 0
+    listed = run("list", "--json", "--db", db)
+    assert listed.returncode == 0
+    assert len(json.loads(listed.stdout)) == 22
+
+    changed = run("status", "7", "delayed", "--note", "inväntar beslut", "--as", "lead1", "--db", db)
+    assert changed.returncode == 0, changed.stderr
+    event = json.loads(run("log", "7", "--json", "--db", db).stdout)[0]
+    assert (event["actor"], event["new"], event["note"]) == ("lead1", "delayed", "inväntar beslut")
+
+
+def test_errors_are_one_line_without_a_traceback(tmp_path: Path) -> None:
+    db = str(tmp_path / "k.db")
+    run("import", str(OREBRO), "--db", db)
+    result = run("status", "7", "finished", "--db", db)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("kplan: error: 'finished' is not a valid status")
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    result = run("status")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_environment_chooses_store_and_user(tmp_path: Path) -> None:
+    env = {"KPLAN_DB": str(tmp_path / "env.db"), "KPLAN_USER": "envuser"}
+    assert run("import", str(OREBRO), env=env).returncode == 0
+    assert run("fourp", "1", "process", "done", env=env).returncode == 0
+    event = json.loads(run("log", "--json", "--limit", "1", env=env).stdout)[0]
+    assert (event["actor"], event["field"]) == ("envuser", "four_p.process")
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    db = str(tmp_path / "k.db")
+    run("import", str(OREBRO), "--db", db)
+    pipeline = subprocess.run(
+        f"'{kplan_executable()}' export --db '{db}' | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert pipeline.stdout == "kplan = 1\n"
+    assert "Traceback" not in pipeline.stderr
+
+
+def test_help_imports_no_heavy_module() -> None:
+    code = (
+        "import sys\n"
+        "from kplan.cli import main\n"
+        "sys.argv = ['kplan', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})\n"
+        "print(','.join(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Usage: kplan" in result.stdout
+    assert result.stderr.strip() == "", f"--help imported: {result.stderr.strip()}"

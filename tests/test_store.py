@@ -1,0 +1,88 @@
+"""The store: its settings, several plans, versions, and one transaction per change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kplan.core.errors import KplanError
+from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.planfile import read_plan_file
+from kplan.core.queries import load
+from kplan.store.engine import open_store
+from tests.conftest import KRONOBERG, OREBRO, dump_store
+
+
+def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db: Path) -> None:
+    store = open_store(str(db))
+    with store.read() as session:
+        connection = session.connection()
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_store_records_its_schema_version(db: Path) -> None:
+    open_store(str(db)).close()
+    assert ("schema_version", "1") in dump_store(db)["store_info"]
+
+
+def test_two_plans_live_side_by_side(db: Path) -> None:
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    import_plan(store, read_plan_file(KRONOBERG), actor="t")
+    assert len(load(store, "orebro-kompetens").measures) == 22
+    assert len(load(store, "kronoberg-kompetens").measures) == 7
+    # The same measure id may exist in two plans; changes stay in their plan.
+    apply_changes(store, [Change("measure", "A1", "progress", 99)], actor="t", plan="kronoberg-kompetens")
+    assert next(m for m in load(store, "kronoberg-kompetens").measures if m.id == "A1").progress == 99
+
+
+def test_a_batch_with_one_bad_change_writes_nothing(db: Path) -> None:
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    before = dump_store(db)
+    with pytest.raises(KplanError, match="unknown measure '404'"):
+        apply_changes(
+            store,
+            [
+                Change("measure", "1", "status", "delayed"),
+                Change("measure", "404", "status", "done"),
+            ],
+            actor="t",
+        )
+    assert dump_store(db) == before
+
+
+def test_versions_count_changes(db: Path) -> None:
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    from kplan.core.queries import show_measure
+
+    assert show_measure(store, "7")["version"] == 1
+    apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+    apply_changes(store, [Change("measure", "7", "four_p.policy", "done")], actor="t")
+    assert show_measure(store, "7")["version"] == 3
+    # Re-importing the unchanged file keeps ids and versions of untouched rows.
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    assert show_measure(store, "1")["version"] == 1
+    assert show_measure(store, "7")["version"] == 4
+
+
+def test_every_change_shares_one_batch_id(db: Path) -> None:
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    result = apply_changes(
+        store,
+        [Change("measure", "1", "progress", 50), Change("collaboration", "fastighet", "step", 1)],
+        actor="t",
+    )
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    fields = connection.execute(
+        "SELECT field FROM event WHERE batch = ? ORDER BY id", (result.batch,)
+    ).fetchall()
+    connection.close()
+    assert fields == [("progress",), ("step",)]
