@@ -42,9 +42,7 @@ AsOption = Annotated[
     typer.Option("--as", metavar="ID", help=t("opt.as")),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
-NoteOption = Annotated[
-    str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))
-]
+NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -145,7 +143,9 @@ def list_command(
     status: Annotated[
         str | None, typer.Option("--status", metavar="STATUS", help=t("opt.status_filter"))
     ] = None,
-    step: Annotated[int | None, typer.Option("--step", metavar="N", help=t("opt.step_filter"))] = None,
+    step: Annotated[
+        int | None, typer.Option("--step", metavar="N", help=t("opt.step_filter"))
+    ] = None,
     perspective: Annotated[
         str | None,
         typer.Option("--perspective", metavar="P[=LEVEL]", help=t("opt.perspective_filter")),
@@ -241,7 +241,9 @@ def status_command(
 @app.command("step", help=t("cmd.step"))
 @reported
 def step_command(
-    collaboration: Annotated[str, typer.Argument(metavar="COLLABORATION", help=t("arg.collaboration"))],
+    collaboration: Annotated[
+        str, typer.Argument(metavar="COLLABORATION", help=t("arg.collaboration"))
+    ],
     step: Annotated[str, typer.Argument(metavar="STEP", help=t("arg.step"))],
     note: NoteOption = None,
     db: DbOption = None,
@@ -255,7 +257,9 @@ def step_command(
     value: Any = step
     if step.lstrip("+-").isdigit():
         value = int(step)
-    _change([Change("collaboration", collaboration, "step", value, note)], db, plan, as_, json_output)
+    _change(
+        [Change("collaboration", collaboration, "step", value, note)], db, plan, as_, json_output
+    )
 
 
 @app.command("fourp", help=t("cmd.fourp"))
@@ -320,16 +324,25 @@ def record_command(
         number: float | int = float(value.replace(",", "."))
     except ValueError:
         raise InvalidValueError(t("change.number", value=value)) from None
-    _change([Change("indicator", indicator, f"values.{period}", number, note)], db, plan, as_, json_output)
+    _change(
+        [Change("indicator", indicator, f"values.{period}", number, note)],
+        db,
+        plan,
+        as_,
+        json_output,
+    )
 
 
 @app.command("log", help=t("cmd.log"))
 @reported
 def log_command(
     measure: Annotated[
-        str | None, typer.Argument(metavar="[MEASURE]", help=t("arg.measure_optional"), show_default=False)
+        str | None,
+        typer.Argument(metavar="[MEASURE]", help=t("arg.measure_optional"), show_default=False),
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", metavar="DATE", help=t("opt.since"))] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help=t("opt.since"))
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="N", min=0, help=t("opt.limit"))] = 20,
     db: DbOption = None,
     plan: PlanOption = None,

@@ -26,16 +26,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kplan: internal error ({error}). Set KPLAN_DEBUG=1 for details and please report it.",
         "kplan: internt fel ({error}). Sätt KPLAN_DEBUG=1 för detaljer och rapportera gärna felet.",
     ),
-    "cli.interrupted": ("kplan: interrupted; nothing half-done was saved.", "kplan: avbrutet; inget halvfärdigt sparades."),
-    "cmd.init": ("Create the store (other commands create it on demand too).", "Skapa lagret (övriga kommandon skapar det vid behov)."),
+    "cli.interrupted": (
+        "kplan: interrupted; nothing half-done was saved.",
+        "kplan: avbrutet; inget halvfärdigt sparades.",
+    ),
+    "cmd.init": (
+        "Create the store (other commands create it on demand too).",
+        "Skapa lagret (övriga kommandon skapar det vid behov).",
+    ),
     "cmd.import": (
         "Load a plan file; a plan that exists is updated to the file's content.",
         "Läs in en planfil; en plan som redan finns uppdateras till filens innehåll.",
     ),
     "cmd.plans": ("List the plans in the store.", "Lista planerna i lagret."),
     "cmd.list": ("List the plan's measures.", "Lista planens åtgärder."),
-    "cmd.show": ("Show everything about one measure, with its recent events.", "Visa allt om en åtgärd, med dess senaste händelser."),
-    "cmd.status": ("Set a measure's status and/or progress.", "Sätt en åtgärds status och/eller framsteg."),
+    "cmd.show": (
+        "Show everything about one measure, with its recent events.",
+        "Visa allt om en åtgärd, med dess senaste händelser.",
+    ),
+    "cmd.status": (
+        "Set a measure's status and/or progress.",
+        "Sätt en åtgärds status och/eller framsteg.",
+    ),
     "cmd.step": (
         "Move a collaboration up or down the ladder.",
         "Flytta en samverkan upp eller ned i trappan.",
@@ -48,7 +60,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Set how far a cross-cutting perspective is integrated in a measure.",
         "Sätt hur väl ett genomsyrande perspektiv är integrerat i en åtgärd.",
     ),
-    "cmd.record": ("Record an indicator's value for a period.", "Registrera en indikators värde för en period."),
+    "cmd.record": (
+        "Record an indicator's value for a period.",
+        "Registrera en indikators värde för en period.",
+    ),
     "cmd.log": ("Show the event log, newest first.", "Visa händelseloggen, nyaste först."),
     "cmd.export": (
         "Write the plan's current state as a plan file (to standard output by default).",
@@ -69,7 +84,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "opt.json": ("Print JSON only.", "Skriv endast JSON."),
     "opt.note": ("A note for the event log.", "En kommentar till händelseloggen."),
     "opt.version": ("Show kplan's version and exit.", "Visa kplans version och avsluta."),
-    "opt.dry_run": ("Show what would change and write nothing.", "Visa vad som skulle ändras utan att skriva något."),
+    "opt.dry_run": (
+        "Show what would change and write nothing.",
+        "Visa vad som skulle ändras utan att skriva något.",
+    ),
     "opt.owner": ("Only measures of this owner.", "Endast åtgärder med denna ansvariga."),
     "opt.status_filter": ("Only measures with this status.", "Endast åtgärder med denna status."),
     "opt.step_filter": (
@@ -88,7 +106,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Endast händelser från detta datum eller klockslag (2016-01-31, 2016-01-31T12:00, 7d, 2w, 12h).",
     ),
     "opt.limit": ("At most N events; 0 shows all.", "Högst N händelser; 0 visar alla."),
-    "opt.output": ("Write to FILE instead of standard output.", "Skriv till FILE i stället för standard ut."),
+    "opt.output": (
+        "Write to FILE instead of standard output.",
+        "Skriv till FILE i stället för standard ut.",
+    ),
     "arg.plan_file": ("The plan file (TOML).", "Planfilen (TOML)."),
     "arg.measure": ("The measure's id, e.g. 7.", "Åtgärdens id, t.ex. 7."),
     "arg.measure_optional": ("Only events of this measure.", "Endast händelser för denna åtgärd."),
@@ -97,10 +118,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not-started, ongoing, delayed, done eller cancelled (även ej-påbörjad, påbörjad, försenad, genomförd, avförd).",
     ),
     "arg.collaboration": ("The collaboration's id.", "Samverkans id."),
-    "arg.step": ("The ladder step, 1 to the number of steps of the plan's ladder.", "Steget i trappan, från 1 till antalet steg i planens trappa."),
-    "arg.four_p_part": ("perspektiv, policy, plattform or process.", "perspektiv, policy, plattform eller process."),
+    "arg.step": (
+        "The ladder step, 1 to the number of steps of the plan's ladder.",
+        "Steget i trappan, från 1 till antalet steg i planens trappa.",
+    ),
+    "arg.four_p_part": (
+        "perspektiv, policy, plattform or process.",
+        "perspektiv, policy, plattform eller process.",
+    ),
     "arg.four_p_state": ("not-started, ongoing or done.", "not-started, ongoing eller done."),
-    "arg.perspective": ("One of the plan's cross-cutting perspectives.", "Ett av planens genomsyrande perspektiv."),
+    "arg.perspective": (
+        "One of the plan's cross-cutting perspectives.",
+        "Ett av planens genomsyrande perspektiv.",
+    ),
     "arg.level": ("no, partly or yes.", "no, partly eller yes (även nej, delvis, ja)."),
     "arg.indicator": ("The indicator's id.", "Indikatorns id."),
     "arg.period": (
@@ -118,14 +148,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Would import new plan {plan}: {measures} measures, {owners} owners. Nothing written (dry run).",
         "Skulle läsa in den nya planen {plan}: {measures} åtgärder, {owners} ansvariga. Inget skrevs (provkörning).",
     ),
-    "import.changed": ("Updated plan {plan}: {count} changes.", "Planen {plan} uppdaterad: {count} ändringar."),
+    "import.changed": (
+        "Updated plan {plan}: {count} changes.",
+        "Planen {plan} uppdaterad: {count} ändringar.",
+    ),
     "import.would_change": (
         "Would update plan {plan} with {count} changes. Nothing written (dry run):",
         "Skulle uppdatera planen {plan} med {count} ändringar. Inget skrevs (provkörning):",
     ),
-    "import.unchanged": ("Plan {plan} is already up to date; nothing changed.", "Planen {plan} är redan aktuell; inget ändrades."),
+    "import.unchanged": (
+        "Plan {plan} is already up to date; nothing changed.",
+        "Planen {plan} är redan aktuell; inget ändrades.",
+    ),
     "event.imported_from": ("imported from {source}", "inläst från {source}"),
-    "change.nothing": ("Nothing changed: the values were already set.", "Inget ändrades: värdena var redan satta."),
+    "change.nothing": (
+        "Nothing changed: the values were already set.",
+        "Inget ändrades: värdena var redan satta.",
+    ),
     "change.added": ("added {kind} {key}", "tillagd {kind} {key}"),
     "change.removed": ("removed {kind} {key}", "borttagen {kind} {key}"),
     "export.written": ("Wrote {path}", "Skrev {path}"),
@@ -158,7 +197,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown {kind} '{key}'.{hint} Valid: {valid}",
         "okänd {kind} '{key}'.{hint} Giltiga: {valid}",
     ),
-    "change.unknown_none": ("unknown {kind} '{key}': the plan has none.", "okänd {kind} '{key}': planen har inga."),
+    "change.unknown_none": (
+        "unknown {kind} '{key}': the plan has none.",
+        "okänd {kind} '{key}': planen har inga.",
+    ),
     "change.invalid": (
         "'{value}' is not a valid {what}.{hint} Valid: {valid}",
         "'{value}' är inte en giltig {what}.{hint} Giltiga: {valid}",
@@ -176,7 +218,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{period}' är ingen period. Använd {formats}",
     ),
     "change.number": ("'{value}' is not a number", "'{value}' är inget tal"),
-    "change.unsupported": ("cannot change {field} of a {target}", "kan inte ändra {field} för {target}"),
+    "change.unsupported": (
+        "cannot change {field} of a {target}",
+        "kan inte ändra {field} för {target}",
+    ),
     "status.nothing": (
         "give a STATUS, --progress N, or both (e.g. kplan status 7 delayed --progress 30)",
         "ange STATUS, --progress N eller båda (t.ex. kplan status 7 delayed --progress 30)",
@@ -189,7 +234,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unknown plan '{wanted}': the store holds no plans. Load one with: kplan import FILE",
         "okänd plan '{wanted}': lagret har inga planer. Läs in en med: kplan import FILE",
     ),
-    "plan.unknown": ("unknown plan '{wanted}'.{hint} Plans: {valid}", "okänd plan '{wanted}'.{hint} Planer: {valid}"),
+    "plan.unknown": (
+        "unknown plan '{wanted}'.{hint} Plans: {valid}",
+        "okänd plan '{wanted}'.{hint} Planer: {valid}",
+    ),
     "plan.empty_store": (
         "the store holds no plan yet. Load one with: kplan import FILE",
         "lagret har ingen plan ännu. Läs in en med: kplan import FILE",
@@ -202,15 +250,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the store {url} stayed locked by another kplan; try again",
         "lagret {url} var låst av en annan kplan för länge; försök igen",
     ),
-    "store.unusable": ("cannot use the store {url}: {detail}", "kan inte använda lagret {url}: {detail}"),
+    "store.unusable": (
+        "cannot use the store {url}: {detail}",
+        "kan inte använda lagret {url}: {detail}",
+    ),
     "store.is_directory": (
         "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
         "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {path}/kplan.db",
     ),
     "store.missing": ("no store at {path}", "inget lager på {path}"),
-    "store.cannot_create": ("cannot create the store {path}: {detail}", "kan inte skapa lagret {path}: {detail}"),
+    "store.cannot_create": (
+        "cannot create the store {path}: {detail}",
+        "kan inte skapa lagret {path}: {detail}",
+    ),
     # Plan-file validation
-    "planfile.problem_count": ("{count} problems in {source}; nothing was written.", "{count} fel i {source}; inget skrevs."),
+    "planfile.problem_count": (
+        "{count} problems in {source}; nothing was written.",
+        "{count} fel i {source}; inget skrevs.",
+    ),
     "planfile.syntax": ("TOML syntax error: {detail}", "syntaxfel i TOML: {detail}"),
     "planfile.not_found": ("no such file", "filen finns inte"),
     "planfile.is_directory": ("is a folder, not a plan file", "är en mapp, inte en planfil"),
@@ -219,37 +276,61 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not UTF-8 text (bad byte at position {position}); save the file as UTF-8",
         "inte UTF-8-text (felaktig byte på position {position}); spara filen som UTF-8",
     ),
-    "planfile.unknown_key": ("unknown key '{key}'. Valid keys: {valid}", "okänd nyckel '{key}'. Giltiga nycklar: {valid}"),
+    "planfile.unknown_key": (
+        "unknown key '{key}'. Valid keys: {valid}",
+        "okänd nyckel '{key}'. Giltiga nycklar: {valid}",
+    ),
     "planfile.unknown_key_suggest": (
         "unknown key '{key}'. Did you mean '{suggestion}'?",
         "okänd nyckel '{key}'. Menade du '{suggestion}'?",
     ),
     "planfile.expected_table": ("expected a table, got {got}", "väntade en tabell, fick {got}"),
-    "planfile.expected_array": ("expected an array of tables, got {got}", "väntade en lista av tabeller, fick {got}"),
+    "planfile.expected_array": (
+        "expected an array of tables, got {got}",
+        "väntade en lista av tabeller, fick {got}",
+    ),
     "planfile.missing": ("missing; this key is required", "saknas; nyckeln är obligatorisk"),
     "planfile.empty": ("must not be empty", "får inte vara tom"),
     "planfile.empty_value": ("contains an empty name", "innehåller ett tomt namn"),
     "planfile.expected_string": ("expected a string, got {got}", "väntade en sträng, fick {got}"),
     "planfile.expected_string_id": (
-        "expected a string, got the number {got}; write it in quotes: id = \"{got}\"",
-        "väntade en sträng, fick talet {got}; skriv det inom citattecken: id = \"{got}\"",
+        'expected a string, got the number {got}; write it in quotes: id = "{got}"',
+        'väntade en sträng, fick talet {got}; skriv det inom citattecken: id = "{got}"',
     ),
-    "planfile.bad_id": ("'{value}' is not a valid id: use 1-64 characters without spaces", "'{value}' är inget giltigt id: använd 1-64 tecken utan mellanslag"),
-    "planfile.not_in_set": ("'{value}' is not valid.{hint} Valid: {valid}", "'{value}' är inte giltigt.{hint} Giltiga: {valid}"),
+    "planfile.bad_id": (
+        "'{value}' is not a valid id: use 1-64 characters without spaces",
+        "'{value}' är inget giltigt id: använd 1-64 tecken utan mellanslag",
+    ),
+    "planfile.not_in_set": (
+        "'{value}' is not valid.{hint} Valid: {valid}",
+        "'{value}' är inte giltigt.{hint} Giltiga: {valid}",
+    ),
     "planfile.did_you_mean": (" Did you mean '{suggestion}'?", " Menade du '{suggestion}'?"),
     "planfile.expected_integer": (
         "expected a whole number from {low} to {high}, got {got}",
         "väntade ett heltal från {low} till {high}, fick {got}",
     ),
-    "planfile.out_of_range": ("{value} is out of range: must be from {low} to {high}", "{value} ligger utanför intervallet: måste vara från {low} till {high}"),
+    "planfile.out_of_range": (
+        "{value} is out of range: must be from {low} to {high}",
+        "{value} ligger utanför intervallet: måste vara från {low} till {high}",
+    ),
     "planfile.expected_number": ("expected a number, got {got}", "väntade ett tal, fick {got}"),
-    "planfile.expected_date": ("expected a date like 2016-12-31, got {got}", "väntade ett datum som 2016-12-31, fick {got}"),
-    "planfile.expected_strings": ("expected an array of strings, got {got}", "väntade en lista av strängar, fick {got}"),
+    "planfile.expected_date": (
+        "expected a date like 2016-12-31, got {got}",
+        "väntade ett datum som 2016-12-31, fick {got}",
+    ),
+    "planfile.expected_strings": (
+        "expected an array of strings, got {got}",
+        "väntade en lista av strängar, fick {got}",
+    ),
     "planfile.duplicate_id": (
         "duplicate {kind} id '{id}' (first used at {first})",
         "dubblett av {kind}-id '{id}' (först använt i {first})",
     ),
-    "planfile.unknown_ref": ("unknown {kind} '{value}'. Defined: {valid}", "okänd {kind} '{value}'. Definierade: {valid}"),
+    "planfile.unknown_ref": (
+        "unknown {kind} '{value}'. Defined: {valid}",
+        "okänd {kind} '{value}'. Definierade: {valid}",
+    ),
     "planfile.unknown_ref_suggest": (
         "unknown {kind} '{value}'. Did you mean '{suggestion}'?",
         "okänd {kind} '{value}'. Menade du '{suggestion}'?",
@@ -266,9 +347,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "unsupported format version {value}; this kplan reads version {version}",
         "formatversion {value} stöds inte; denna kplan läser version {version}",
     ),
-    "planfile.missing_plan": ("missing; a plan file needs a [plan] table", "saknas; en planfil behöver en [plan]-tabell"),
-    "planfile.end_before_start": ("the end {end} is before the start {start}", "slutet {end} ligger före starten {start}"),
-    "planfile.due_before_start": ("the due date {due} is before the start {start}", "slutdatumet {due} ligger före starten {start}"),
+    "planfile.missing_plan": (
+        "missing; a plan file needs a [plan] table",
+        "saknas; en planfil behöver en [plan]-tabell",
+    ),
+    "planfile.end_before_start": (
+        "the end {end} is before the start {start}",
+        "slutet {end} ligger före starten {start}",
+    ),
+    "planfile.due_before_start": (
+        "the due date {due} is before the start {start}",
+        "slutdatumet {due} ligger före starten {start}",
+    ),
     "planfile.repeated_values": ("names a value more than once", "nämner ett värde mer än en gång"),
     "planfile.ladder_length": (
         "a ladder has {low} to {high} steps, this one has {count}",
@@ -278,9 +368,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "has {count} questions for a ladder of {steps} steps; give one per step",
         "har {count} frågor för en trappa med {steps} steg; ange en per steg",
     ),
-    "planfile.no_actors": ("a collaboration needs at least one actor", "en samverkan behöver minst en aktör"),
-    "planfile.bad_period": ("'{period}' is not a period. Use {formats}", "'{period}' är ingen period. Använd {formats}"),
-    "planfile.repeated_period": ("the period {period} is given twice", "perioden {period} anges två gånger"),
+    "planfile.no_actors": (
+        "a collaboration needs at least one actor",
+        "en samverkan behöver minst en aktör",
+    ),
+    "planfile.bad_period": (
+        "'{period}' is not a period. Use {formats}",
+        "'{period}' är ingen period. Använd {formats}",
+    ),
+    "planfile.repeated_period": (
+        "the period {period} is given twice",
+        "perioden {period} anges två gånger",
+    ),
     # Names of things
     "kind.organisation": ("organisation", "organisation"),
     "kind.owner": ("owner", "ansvarig"),

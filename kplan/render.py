@@ -61,11 +61,18 @@ def steps_text(steps: dict[str, int | None]) -> str:
 
 
 def _plain(headers: list[str], rows: list[list[str]]) -> None:
-    lines = ["\t".join(headers)] + ["\t".join(cell.replace("\t", " ") for cell in row) for row in rows]
+    lines = ["\t".join(headers)] + [
+        "\t".join(cell.replace("\t", " ") for cell in row) for row in rows
+    ]
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _table(title: str | None, headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None) -> None:
+def _table(
+    title: str | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    styles: list[str | None] | None = None,
+) -> None:
     from rich.table import Table
 
     table = Table(title=title, header_style="bold", title_justify="left", expand=False)
@@ -81,9 +88,21 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         sys.stderr.write(t("plans.none") + "\n")
         return
-    headers = [t("col.id"), t("col.title"), t("col.organisation"), t("col.period"), t("col.measures")]
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.organisation"),
+        t("col.period"),
+        t("col.measures"),
+    ]
     body = [
-        [r["id"], r["title"], r["organisation"], f"{r['start'] or ''}–{r['end'] or ''}", str(r["measures"])]
+        [
+            r["id"],
+            r["title"],
+            r["organisation"],
+            f"{r['start'] or ''}–{r['end'] or ''}",
+            str(r["measures"]),
+        ]
         for r in rows
     ]
     if is_terminal():
@@ -94,7 +113,9 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
 
 def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
     """The plan's measures, one line each."""
-    four_p = "".join(part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process"))
+    four_p = "".join(
+        part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process")
+    )
     headers = [
         t("col.id"),
         t("col.title"),
@@ -138,7 +159,8 @@ def summary_line(plan: Plan) -> str:
     )
     total = figures["measures"] or 1
     coverage = ", ".join(
-        f"{p} {round(100 * levels['yes'] / total)}%" for p, levels in figures["perspectives"].items()
+        f"{p} {round(100 * levels['yes'] / total)}%"
+        for p, levels in figures["perspectives"].items()
     )
     return t(
         "list.summary",
@@ -155,7 +177,10 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     add(f"{detail['id']}  {detail['title']}")
     add("")
     add(f"{t('col.owner')}: {detail['owner']} ({detail['owner_name']})")
-    add(f"{t('col.status')}: {status_label(detail['status'])}   {t('col.progress')}: {progress_bar(detail['progress'])}")
+    add(
+        f"{t('col.status')}: {status_label(detail['status'])}   "
+        f"{t('col.progress')}: {progress_bar(detail['progress'])}"
+    )
     if detail["area"]:
         add(f"{t('col.area')}: {detail['area']}")
     if detail["start"] or detail["due"]:
@@ -175,10 +200,15 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     if not detail["collaborations"]:
         add(f"  {t('show.none')}")
     for collab in detail["collaborations"]:
-        ladder = "".join("▮" if n <= collab["step"] else "▯" for n in range(1, len(plan.ladder) + 1))
+        ladder = "".join(
+            "▮" if n <= collab["step"] else "▯" for n in range(1, len(plan.ladder) + 1)
+        )
         add(f"  {collab['id']}: {collab['name']}")
         question = f" ({collab['step_question']})" if collab["step_question"] else ""
-        add(f"    {ladder} {t('show.step', step=collab['step'], label=collab['step_label'])}{question}")
+        add(
+            f"    {ladder} "
+            f"{t('show.step', step=collab['step'], label=collab['step_label'])}{question}"
+        )
         add(f"    {t('col.actors')}: {', '.join(collab['actor_names'])}")
         if collab["note"]:
             add(f"    {collab['note']}")
@@ -201,6 +231,10 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def _or_dash(value: Any) -> str:
+    return "–" if value is None else str(value)
+
+
 def _number(value: Any, unit: str) -> str:
     return "–" if value is None else f"{value}{unit}"
 
@@ -211,7 +245,7 @@ def _event_line(event: dict[str, Any]) -> str:
         what = f"{event['collaboration']} {what}"
     elif event["indicator"]:
         what = f"{event['indicator']} {what}"
-    change = f"{event['old'] if event['old'] is not None else '–'} → {event['new'] if event['new'] is not None else '–'}"
+    change = f"{_or_dash(event['old'])} → {_or_dash(event['new'])}"
     note = f"  «{event['note']}»" if event["note"] else ""
     return f"{event['at'][:16].replace('T', ' ')}  {event['actor']}  {what}: {change}{note}"
 
@@ -221,7 +255,15 @@ def events_table(events: list[dict[str, Any]]) -> None:
     if not events:
         sys.stderr.write(t("log.none") + "\n")
         return
-    headers = [t("col.when"), t("col.actor"), t("col.measure"), t("col.field"), t("col.old"), t("col.new"), t("col.note")]
+    headers = [
+        t("col.when"),
+        t("col.actor"),
+        t("col.measure"),
+        t("col.field"),
+        t("col.old"),
+        t("col.new"),
+        t("col.note"),
+    ]
     body = []
     for e in events:
         target = e["measure"] or ""
@@ -235,8 +277,8 @@ def events_table(events: list[dict[str, Any]]) -> None:
                 e["actor"],
                 target,
                 e["field"],
-                e["old"] if e["old"] is not None else "–",
-                e["new"] if e["new"] is not None else "–",
+                _or_dash(e["old"]),
+                _or_dash(e["new"]),
                 e["note"] or "",
             ]
         )
@@ -264,7 +306,7 @@ def _change_line(change: Any) -> str:
         if new is None:
             return t("change.removed", kind=change.field, key=old)
     prefix = f"{where} " if where else ""
-    return f"{prefix}{change.field}: {old if old is not None else '–'} → {new if new is not None else '–'}"
+    return f"{prefix}{change.field}: {_or_dash(old)} → {_or_dash(new)}"
 
 
 def changes(result: ChangeResult) -> None:

@@ -22,7 +22,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point kplan's data folder at a temporary directory; fix user and language."""
     home = tmp_path / "kplan-home"
     monkeypatch.setenv("KPLAN_HOME", str(home))
-    for variable in ("KPLAN_DB", "KPLAN_PLAN", "KPLAN_LANG", "LC_ALL", "LC_MESSAGES", "KPLAN_DEBUG"):
+    for variable in (
+        "KPLAN_DB",
+        "KPLAN_PLAN",
+        "KPLAN_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "KPLAN_DEBUG",
+    ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("KPLAN_USER", "tester")

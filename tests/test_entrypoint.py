@@ -39,8 +39,20 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("init", "import", "plans", "list", "show", "status", "step", "fourp",
-                    "perspective", "record", "log", "export"):
+    for command in (
+        "init",
+        "import",
+        "plans",
+        "list",
+        "show",
+        "status",
+        "step",
+        "fourp",
+        "perspective",
+        "record",
+        "log",
+        "export",
+    ):
         assert f"  {command} " in result.stdout
 
 
@@ -51,7 +63,9 @@ def test_import_list_and_status_through_the_installed_command(tmp_path: Path) ->
     assert listed.returncode == 0
     assert len(json.loads(listed.stdout)) == 22
 
-    changed = run("status", "7", "delayed", "--note", "inväntar beslut", "--as", "lead1", "--db", db)
+    changed = run(
+        "status", "7", "delayed", "--note", "inväntar beslut", "--as", "lead1", "--db", db
+    )
     assert changed.returncode == 0, changed.stderr
     event = json.loads(run("log", "7", "--json", "--db", db).stdout)[0]
     assert (event["actor"], event["new"], event["note"]) == ("lead1", "delayed", "inväntar beslut")

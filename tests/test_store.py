@@ -35,8 +35,12 @@ def test_two_plans_live_side_by_side(db: Path) -> None:
     assert len(load(store, "orebro-kompetens").measures) == 22
     assert len(load(store, "kronoberg-kompetens").measures) == 7
     # The same measure id may exist in two plans; changes stay in their plan.
-    apply_changes(store, [Change("measure", "A1", "progress", 99)], actor="t", plan="kronoberg-kompetens")
-    assert next(m for m in load(store, "kronoberg-kompetens").measures if m.id == "A1").progress == 99
+    apply_changes(
+        store, [Change("measure", "A1", "progress", 99)], actor="t", plan="kronoberg-kompetens"
+    )
+    assert (
+        next(m for m in load(store, "kronoberg-kompetens").measures if m.id == "A1").progress == 99
+    )
 
 
 def test_a_batch_with_one_bad_change_writes_nothing(db: Path) -> None:

@@ -87,7 +87,8 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
                 changes.append(FieldChange(collection, None, key))
                 continue
             for name, before, after in _fields(
-                {a: getattr(previous, a) for a in attributes}, {a: getattr(item, a) for a in attributes}
+                {a: getattr(previous, a) for a in attributes},
+                {a: getattr(item, a) for a in attributes},
             ):
                 changes.append(FieldChange(f"{collection}.{key}.{name}", before, after))
         for key in before_items:
@@ -130,7 +131,13 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
             found = old_collabs.get(collab.id)
             if found is None:
                 changes.append(
-                    FieldChange("collaboration", None, collab.id, measure=measure.id, collaboration=collab.id)
+                    FieldChange(
+                        "collaboration",
+                        None,
+                        collab.id,
+                        measure=measure.id,
+                        collaboration=collab.id,
+                    )
                 )
                 continue
             old_measure, previous_collab = found
@@ -142,20 +149,26 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
             }
             for name, old_value, new_value in _fields(before, after):
                 changes.append(
-                    FieldChange(name, old_value, new_value, measure=measure.id, collaboration=collab.id)
+                    FieldChange(
+                        name, old_value, new_value, measure=measure.id, collaboration=collab.id
+                    )
                 )
 
         for indicator in measure.indicators:
             found_indicator = old_indicators.get(indicator.id)
             if found_indicator is None:
                 changes.append(
-                    FieldChange("indicator", None, indicator.id, measure=measure.id, indicator=indicator.id)
+                    FieldChange(
+                        "indicator", None, indicator.id, measure=measure.id, indicator=indicator.id
+                    )
                 )
                 continue
             old_measure, previous_indicator = found_indicator
-            attributes = ("name", "unit", "baseline", "target", "direction")
-            before = {"measure": old_measure} | {a: getattr(previous_indicator, a) for a in attributes}
-            after = {"measure": measure.id} | {a: getattr(indicator, a) for a in attributes}
+            indicator_fields = ("name", "unit", "baseline", "target", "direction")
+            before = {"measure": old_measure} | {
+                a: getattr(previous_indicator, a) for a in indicator_fields
+            }
+            after = {"measure": measure.id} | {a: getattr(indicator, a) for a in indicator_fields}
             periods = sorted(
                 set(previous_indicator.values) | set(indicator.values), key=period_sort_key
             )
@@ -163,12 +176,16 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
             after |= {f"values.{p}": indicator.values.get(p) for p in periods}
             for name, old_value, new_value in _fields(before, after):
                 changes.append(
-                    FieldChange(name, old_value, new_value, measure=measure.id, indicator=indicator.id)
+                    FieldChange(
+                        name, old_value, new_value, measure=measure.id, indicator=indicator.id
+                    )
                 )
 
     for key, (measure_key, _) in old_collabs.items():
         if key not in new_collab_ids:
-            changes.append(FieldChange("collaboration", key, None, measure=measure_key, collaboration=key))
+            changes.append(
+                FieldChange("collaboration", key, None, measure=measure_key, collaboration=key)
+            )
     for key, (measure_key, _) in old_indicators.items():
         if key not in new_indicator_ids:
             changes.append(FieldChange("indicator", key, None, measure=measure_key, indicator=key))

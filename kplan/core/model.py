@@ -112,7 +112,9 @@ class Plan:
         between two plans see the same keys.
         """
         for measure in self.measures:
-            measure.four_p = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}
+            measure.four_p = {
+                part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS
+            }
             measure.perspectives = {p: measure.perspectives.get(p, "no") for p in self.perspectives}
         return self
 
@@ -168,12 +170,8 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                 "description": measure.description,
             }
         )
-        table["four_p"] = {
-            part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS
-        }
-        table["perspectives"] = {
-            p: measure.perspectives.get(p, "no") for p in plan.perspectives
-        }
+        table["four_p"] = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}
+        table["perspectives"] = {p: measure.perspectives.get(p, "no") for p in plan.perspectives}
         if measure.collaborations:
             table["collaborations"] = [
                 _drop_none(

@@ -143,7 +143,15 @@ def import_plan(
         at = now()
         note = t("event.imported_from", source=source) if source else None
         for change in changes:
-            _log(session, plan_id=plan_row.id, actor=actor, batch=batch, at=at, change=change, note=note)
+            _log(
+                session,
+                plan_id=plan_row.id,
+                actor=actor,
+                batch=batch,
+                at=at,
+                change=change,
+                note=note,
+            )
     return result
 
 
@@ -184,7 +192,9 @@ def _unknown(kind: str, key: str, valid: list[str]) -> NotFoundError:
 def _invalid(what: str, value: Any, valid: tuple[str, ...] | list[str]) -> InvalidValueError:
     suggestion = closest(str(value), valid)
     hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-    return InvalidValueError(t("change.invalid", what=what, value=value, valid=", ".join(valid), hint=hint))
+    return InvalidValueError(
+        t("change.invalid", what=what, value=value, valid=", ".join(valid), hint=hint)
+    )
 
 
 def apply_changes(
@@ -196,7 +206,7 @@ def apply_changes(
     unknown or a value outside its set. Setting a field to the value it
     already has changes nothing and logs nothing.
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from kplan.store.models import MeasureRow
 
@@ -212,7 +222,13 @@ def apply_changes(
                 select(MeasureRow).where(MeasureRow.plan_id == plan_id, MeasureRow.key == key)
             ).first()
             if row is None:
-                keys = list(session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_id).order_by(MeasureRow.position)).all())
+                keys = list(
+                    session.exec(
+                        select(MeasureRow.key)
+                        .where(MeasureRow.plan_id == plan_id)
+                        .order_by(col(MeasureRow.position))
+                    ).all()
+                )
                 raise _unknown("kind.measure", key, keys)
             return row
 
@@ -236,9 +252,11 @@ def apply_changes(
     return result
 
 
-def _resolve(session: Session, plan_row: PlanRow, change: Change, measure_row: Any) -> tuple[Change, Any, str, Any]:
+def _resolve(
+    session: Session, plan_row: PlanRow, change: Change, measure_row: Any
+) -> tuple[Change, Any, str, Any]:
     """Find the row a change targets and check and normalise its value."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from kplan.store.models import CollaborationRow, IndicatorRow
 
@@ -258,7 +276,9 @@ def _resolve(session: Session, plan_row: PlanRow, change: Change, measure_row: A
         if change.field.startswith("four_p."):
             part = normalise_four_p_part(change.field.removeprefix("four_p."))
             if part is None:
-                raise _invalid(t("field.four_p_part"), change.field.removeprefix("four_p."), FOUR_P_PARTS)
+                raise _invalid(
+                    t("field.four_p_part"), change.field.removeprefix("four_p."), FOUR_P_PARTS
+                )
             state = normalise_four_p_state(str(change.value))
             if state is None:
                 raise _invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
@@ -281,7 +301,13 @@ def _resolve(session: Session, plan_row: PlanRow, change: Change, measure_row: A
             )
         ).first()
         if collab is None:
-            keys = list(session.exec(select(CollaborationRow.key).where(CollaborationRow.plan_id == plan_id).order_by(CollaborationRow.position)).all())
+            keys = list(
+                session.exec(
+                    select(CollaborationRow.key)
+                    .where(CollaborationRow.plan_id == plan_id)
+                    .order_by(col(CollaborationRow.position))
+                ).all()
+            )
             raise _unknown("kind.collaboration", change.key, keys)
         if change.field == "step":
             steps = len(plan_row.ladder)
@@ -292,18 +318,33 @@ def _resolve(session: Session, plan_row: PlanRow, change: Change, measure_row: A
             return change, collab, "step", value
     elif change.target == "indicator":
         indicator = session.exec(
-            select(IndicatorRow).where(IndicatorRow.plan_id == plan_id, IndicatorRow.key == change.key)
+            select(IndicatorRow).where(
+                IndicatorRow.plan_id == plan_id, IndicatorRow.key == change.key
+            )
         ).first()
         if indicator is None:
-            keys = list(session.exec(select(IndicatorRow.key).where(IndicatorRow.plan_id == plan_id).order_by(IndicatorRow.position)).all())
+            keys = list(
+                session.exec(
+                    select(IndicatorRow.key)
+                    .where(IndicatorRow.plan_id == plan_id)
+                    .order_by(col(IndicatorRow.position))
+                ).all()
+            )
             raise _unknown("kind.indicator", change.key, keys)
         if change.field.startswith("values."):
             raw_period = change.field.removeprefix("values.")
             period = normalise_period(raw_period)
             if period is None:
-                raise InvalidValueError(t("change.period", period=raw_period, formats=PERIOD_FORMATS))
+                raise InvalidValueError(
+                    t("change.period", period=raw_period, formats=PERIOD_FORMATS)
+                )
             value = change.value
-            if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value != value
+                or value in (float("inf"), float("-inf"))
+            ):
                 raise InvalidValueError(t("change.number", value=value))
             return change, indicator, f"values.{period}", float(value)
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
@@ -376,7 +417,9 @@ def _apply_one(
     measure_key: str | None
     collaboration_key = indicator_key = None
     if isinstance(row, CollaborationRow | IndicatorRow):
-        measure_key = session.exec(select(MeasureRow.key).where(MeasureRow.id == row.measure_id)).one()
+        measure_key = session.exec(
+            select(MeasureRow.key).where(MeasureRow.id == row.measure_id)
+        ).one()
         if isinstance(row, CollaborationRow):
             collaboration_key = row.key
         else:
@@ -392,5 +435,13 @@ def _apply_one(
         indicator=indicator_key,
     )
     result.changes.append(field_change)
-    _log(session, plan_id=plan_id, actor=actor, batch=result.batch, at=at, change=field_change, note=change.note)
+    _log(
+        session,
+        plan_id=plan_id,
+        actor=actor,
+        batch=result.batch,
+        at=at,
+        change=field_change,
+        note=change.note,
+    )
     session.flush()

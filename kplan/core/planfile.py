@@ -105,7 +105,9 @@ class _Checker:
                 where = f"{path}.{key}" if path else key
                 suggestion = closest(key, allowed)
                 if suggestion:
-                    self.add(where, t("planfile.unknown_key_suggest", key=key, suggestion=suggestion))
+                    self.add(
+                        where, t("planfile.unknown_key_suggest", key=key, suggestion=suggestion)
+                    )
                 else:
                     self.add(where, t("planfile.unknown_key", key=key, valid=", ".join(allowed)))
 
@@ -179,7 +181,9 @@ class _Checker:
         if value is _MISSING:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(where, t("planfile.expected_integer", low=low, high=high, got=_type_name(value)))
+            self.add(
+                where, t("planfile.expected_integer", low=low, high=high, got=_type_name(value))
+            )
             return default
         if not low <= value <= high:
             self.add(where, t("planfile.out_of_range", value=value, low=low, high=high))
@@ -214,9 +218,7 @@ class _Checker:
         self.add(where, t("planfile.expected_date", got=_describe(value)))
         return None
 
-    def strings(
-        self, table: dict[str, Any], key: str, path: str, default: list[str]
-    ) -> list[str]:
+    def strings(self, table: dict[str, Any], key: str, path: str, default: list[str]) -> list[str]:
         value = table.get(key, _MISSING)
         where = f"{path}.{key}" if path else key
         if value is _MISSING:
@@ -242,7 +244,9 @@ class _Checker:
             return True
         suggestion = closest(value, valid)
         if suggestion:
-            message = t("planfile.unknown_ref_suggest", kind=t(kind), value=value, suggestion=suggestion)
+            message = t(
+                "planfile.unknown_ref_suggest", kind=t(kind), value=value, suggestion=suggestion
+            )
         elif valid:
             shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
             message = t("planfile.unknown_ref", kind=t(kind), value=value, valid=shown)
@@ -297,11 +301,15 @@ def read_plan_file(path: str | Path) -> Plan:
     except IsADirectoryError:
         raise PlanFileError(source, [Problem("", t("planfile.is_directory"))]) from None
     except OSError as exc:
-        raise PlanFileError(source, [Problem("", t("planfile.unreadable", detail=exc.strerror))]) from None
+        raise PlanFileError(
+            source, [Problem("", t("planfile.unreadable", detail=exc.strerror))]
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanFileError(source, [Problem("", t("planfile.not_utf8", position=exc.start))]) from None
+        raise PlanFileError(
+            source, [Problem("", t("planfile.not_utf8", position=exc.start))]
+        ) from None
     return parse_plan_text(text, source)
 
 
@@ -338,7 +346,9 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     )
     if plan.start and plan.end and plan.end < plan.start:
         check.add("plan.end", t("planfile.end_before_start", start=plan.start, end=plan.end))
-    plan.perspectives = check.strings(plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES))
+    plan.perspectives = check.strings(
+        plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES)
+    )
     if len(set(plan.perspectives)) != len(plan.perspectives):
         check.add("plan.perspectives", t("planfile.repeated_values"))
     if any(not p.strip() for p in plan.perspectives):
@@ -347,7 +357,12 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     if not MIN_LADDER_STEPS <= len(plan.ladder) <= MAX_LADDER_STEPS:
         check.add(
             "plan.ladder",
-            t("planfile.ladder_length", low=MIN_LADDER_STEPS, high=MAX_LADDER_STEPS, count=len(plan.ladder)),
+            t(
+                "planfile.ladder_length",
+                low=MIN_LADDER_STEPS,
+                high=MAX_LADDER_STEPS,
+                count=len(plan.ladder),
+            ),
         )
         plan.ladder = list(DEFAULT_LADDER)
     default_questions = (
@@ -359,12 +374,18 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     if len(plan.ladder_questions) != len(plan.ladder):
         check.add(
             "plan.ladder_questions",
-            t("planfile.questions_length", count=len(plan.ladder_questions), steps=len(plan.ladder)),
+            t(
+                "planfile.questions_length",
+                count=len(plan.ladder_questions),
+                steps=len(plan.ladder),
+            ),
         )
     plan.coordinators = check.strings(plan_table, "coordinators", "plan", [])
 
     organisation_lines = _header_lines(text, "organisations")
-    for index, raw in enumerate(check.array_of_tables(document.get("organisations", _MISSING), "organisations")):
+    for index, raw in enumerate(
+        check.array_of_tables(document.get("organisations", _MISSING), "organisations")
+    ):
         path = f"organisations[{index + 1}]"
         table = check.table(raw, path)
         if table is None:
@@ -379,7 +400,10 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
             )
         )
         check.locate(before, organisation_lines, index)
-    check.unique([(f"organisations[{i + 1}]", o.id) for i, o in enumerate(plan.organisations) if o.id], "kind.organisation")
+    check.unique(
+        [(f"organisations[{i + 1}]", o.id) for i, o in enumerate(plan.organisations) if o.id],
+        "kind.organisation",
+    )
     organisation_ids = [o.id for o in plan.organisations if o.id]
 
     owner_lines = _header_lines(text, "owners")
@@ -397,10 +421,14 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
             email=check.string(table, "email", path),
         )
         if owner.organisation is not None:
-            check.reference(owner.organisation, f"{path}.organisation", "kind.organisation", organisation_ids)
+            check.reference(
+                owner.organisation, f"{path}.organisation", "kind.organisation", organisation_ids
+            )
         check.locate(before, owner_lines, index)
         plan.owners.append(owner)
-    check.unique([(f"owners[{i + 1}]", o.id) for i, o in enumerate(plan.owners) if o.id], "kind.owner")
+    check.unique(
+        [(f"owners[{i + 1}]", o.id) for i, o in enumerate(plan.owners) if o.id], "kind.owner"
+    )
     owner_ids = [o.id for o in plan.owners if o.id]
     for index, coordinator in enumerate(plan.coordinators):
         check.reference(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
@@ -408,18 +436,28 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     measure_lines = _header_lines(text, "measures")
     collaboration_ids: list[tuple[str, str]] = []
     indicator_ids: list[tuple[str, str]] = []
-    for index, raw in enumerate(check.array_of_tables(document.get("measures", _MISSING), "measures")):
+    for index, raw in enumerate(
+        check.array_of_tables(document.get("measures", _MISSING), "measures")
+    ):
         path = f"measures[{index + 1}]"
         table = check.table(raw, path)
         if table is None:
             continue
         before = len(check.problems)
         measure = _measure(check, table, path, plan, owner_ids, organisation_ids)
-        collaboration_ids += [(f"{path}.collaborations[{i + 1}]", c.id) for i, c in enumerate(measure.collaborations) if c.id]
-        indicator_ids += [(f"{path}.indicators[{i + 1}]", c.id) for i, c in enumerate(measure.indicators) if c.id]
+        collaboration_ids += [
+            (f"{path}.collaborations[{i + 1}]", c.id)
+            for i, c in enumerate(measure.collaborations)
+            if c.id
+        ]
+        indicator_ids += [
+            (f"{path}.indicators[{i + 1}]", c.id) for i, c in enumerate(measure.indicators) if c.id
+        ]
         check.locate(before, measure_lines, index)
         plan.measures.append(measure)
-    check.unique([(f"measures[{i + 1}]", m.id) for i, m in enumerate(plan.measures) if m.id], "kind.measure")
+    check.unique(
+        [(f"measures[{i + 1}]", m.id) for i, m in enumerate(plan.measures) if m.id], "kind.measure"
+    )
     check.unique(collaboration_ids, "kind.collaboration")
     check.unique(indicator_ids, "kind.indicator")
 
@@ -452,24 +490,38 @@ def _measure(
     if measure.owner:
         check.reference(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
     if measure.start and measure.due and measure.due < measure.start:
-        check.add(f"{path}.due", t("planfile.due_before_start", start=measure.start, due=measure.due))
+        check.add(
+            f"{path}.due", t("planfile.due_before_start", start=measure.start, due=measure.due)
+        )
 
     four_p = table.get("four_p", _MISSING)
-    if four_p is not _MISSING and (four_p_table := check.table(four_p, f"{path}.four_p")) is not None:
+    if (
+        four_p is not _MISSING
+        and (four_p_table := check.table(four_p, f"{path}.four_p")) is not None
+    ):
         check.keys(four_p_table, FOUR_P_PARTS, f"{path}.four_p")
         for part in FOUR_P_PARTS:
             if part in four_p_table:
-                measure.four_p[part] = check.choice(four_p_table, part, f"{path}.four_p", FOUR_P_STATES, "not-started")
+                measure.four_p[part] = check.choice(
+                    four_p_table, part, f"{path}.four_p", FOUR_P_STATES, "not-started"
+                )
 
     coverage = table.get("perspectives", _MISSING)
-    if coverage is not _MISSING and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None:
+    if (
+        coverage is not _MISSING
+        and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None
+    ):
         for key in coverage_table:
             where = f"{path}.perspectives.{key}"
             if check.member(key, where, plan.perspectives) is None:
                 continue
-            measure.perspectives[key] = check.choice(coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no")
+            measure.perspectives[key] = check.choice(
+                coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no"
+            )
 
-    for index, raw in enumerate(check.array_of_tables(table.get("collaborations", _MISSING), f"{path}.collaborations")):
+    for index, raw in enumerate(
+        check.array_of_tables(table.get("collaborations", _MISSING), f"{path}.collaborations")
+    ):
         where = f"{path}.collaborations[{index + 1}]"
         collab_table = check.table(raw, where)
         if collab_table is None:
@@ -481,7 +533,9 @@ def _measure(
         elif not actors and isinstance(collab_table.get("actors"), list):
             check.add(f"{where}.actors", t("planfile.no_actors"))
         for actor_index, actor in enumerate(actors):
-            check.reference(actor, f"{where}.actors[{actor_index + 1}]", "kind.organisation", organisation_ids)
+            check.reference(
+                actor, f"{where}.actors[{actor_index + 1}]", "kind.organisation", organisation_ids
+            )
         if len(set(actors)) != len(actors):
             check.add(f"{where}.actors", t("planfile.repeated_values"))
         measure.collaborations.append(
@@ -494,7 +548,9 @@ def _measure(
             )
         )
 
-    for index, raw in enumerate(check.array_of_tables(table.get("indicators", _MISSING), f"{path}.indicators")):
+    for index, raw in enumerate(
+        check.array_of_tables(table.get("indicators", _MISSING), f"{path}.indicators")
+    ):
         where = f"{path}.indicators[{index + 1}]"
         ind_table = check.table(raw, where)
         if ind_table is None:
@@ -509,14 +565,22 @@ def _measure(
             direction=check.choice(ind_table, "direction", where, DIRECTIONS, "increase"),
         )
         values = ind_table.get("values", _MISSING)
-        if values is not _MISSING and (values_table := check.table(values, f"{where}.values")) is not None:
+        if (
+            values is not _MISSING
+            and (values_table := check.table(values, f"{where}.values")) is not None
+        ):
             for period, value in values_table.items():
                 canonical = normalise_period(period)
                 if canonical is None:
-                    check.add(f"{where}.values.{period}", t("planfile.bad_period", period=period, formats=PERIOD_FORMATS))
+                    check.add(
+                        f"{where}.values.{period}",
+                        t("planfile.bad_period", period=period, formats=PERIOD_FORMATS),
+                    )
                     continue
                 if canonical in indicator.values:
-                    check.add(f"{where}.values.{period}", t("planfile.repeated_period", period=canonical))
+                    check.add(
+                        f"{where}.values.{period}", t("planfile.repeated_period", period=canonical)
+                    )
                     continue
                 number = check.number(value, f"{where}.values.{period}")
                 if number is not None:
@@ -547,7 +611,9 @@ _SUBTABLES = ("four_p", "perspectives", "collaborations", "indicators")
 
 def _toml_table(header: str, table: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[str]:
     return [header] + [
-        f"{_toml_key(key)} = {_toml_value(value)}" for key, value in table.items() if key not in skip
+        f"{_toml_key(key)} = {_toml_value(value)}"
+        for key, value in table.items()
+        if key not in skip
     ]
 
 
@@ -559,7 +625,10 @@ def plan_to_toml(plan: Plan) -> str:
     layout is ours and tomli-w formats the values.
     """
     document = plan_to_document(plan)
-    blocks: list[list[str]] = [[f"kplan = {document['kplan']}"], _toml_table("[plan]", document["plan"])]
+    blocks: list[list[str]] = [
+        [f"kplan = {document['kplan']}"],
+        _toml_table("[plan]", document["plan"]),
+    ]
     for collection in ("organisations", "owners"):
         blocks += [_toml_table(f"[[{collection}]]", item) for item in document[collection]]
     for measure in document["measures"]:

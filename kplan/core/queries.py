@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def plans(store: Store) -> list[dict[str, Any]]:
     """Every plan in the store with its size."""
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from kplan.core.repository import plan_rows
     from kplan.store.models import MeasureRow
@@ -40,7 +40,7 @@ def plans(store: Store) -> list[dict[str, Any]]:
     with store.read() as session:
         counts = dict(
             session.exec(
-                select(MeasureRow.plan_id, func.count()).group_by(MeasureRow.plan_id)
+                select(MeasureRow.plan_id, func.count()).group_by(col(MeasureRow.plan_id))
             ).all()
         )
         return [
@@ -50,7 +50,7 @@ def plans(store: Store) -> list[dict[str, Any]]:
                 "organisation": row.organisation,
                 "start": row.start.isoformat() if row.start else None,
                 "end": row.end.isoformat() if row.end else None,
-                "measures": counts.get(row.id, 0),
+                "measures": counts.get(row.id or 0, 0),
                 "perspectives": list(row.perspectives),
                 "ladder": list(row.ladder),
             }
@@ -99,7 +99,10 @@ def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str,
     statuses = {status: sum(m.status == status for m in chosen) for status in STATUSES}
     parts = [state for m in chosen for state in m.four_p.values()]
     coverage = {
-        p: {level: sum(m.perspectives.get(p, "no") == level for m in chosen) for level in COVERAGE_LEVELS}
+        p: {
+            level: sum(m.perspectives.get(p, "no") == level for m in chosen)
+            for level in COVERAGE_LEVELS
+        }
         for p in plan.perspectives
     }
     return {
@@ -120,23 +123,37 @@ class MeasureFilter:
     perspective: str | None = None
 
 
-def _check_filter(plan: Plan, wanted: MeasureFilter) -> tuple[str | None, str | None, tuple[str, tuple[str, ...]] | None]:
+def _check_filter(
+    plan: Plan, wanted: MeasureFilter
+) -> tuple[str | None, str | None, tuple[str, tuple[str, ...]] | None]:
     owner = wanted.owner
     if owner is not None and owner not in {o.id for o in plan.owners}:
         valid = [o.id for o in plan.owners]
         suggestion = closest(owner, valid)
         hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(t("change.unknown", kind=t("kind.owner"), key=owner, valid=", ".join(valid), hint=hint))
+        raise NotFoundError(
+            t("change.unknown", kind=t("kind.owner"), key=owner, valid=", ".join(valid), hint=hint)
+        )
     status = None
     if wanted.status is not None:
         status = normalise_status(wanted.status)
         if status is None:
             suggestion = closest(wanted.status, STATUSES)
             hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            raise InvalidValueError(t("change.invalid", what=t("field.status"), value=wanted.status, valid=", ".join(STATUSES), hint=hint))
+            raise InvalidValueError(
+                t(
+                    "change.invalid",
+                    what=t("field.status"),
+                    value=wanted.status,
+                    valid=", ".join(STATUSES),
+                    hint=hint,
+                )
+            )
     if wanted.step is not None and not 1 <= wanted.step <= len(plan.ladder):
         labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
-        raise InvalidValueError(t("change.step", value=wanted.step, high=len(plan.ladder), labels=labels))
+        raise InvalidValueError(
+            t("change.step", value=wanted.step, high=len(plan.ladder), labels=labels)
+        )
     perspective_filter = None
     if wanted.perspective is not None:
         name, _, level_text = wanted.perspective.partition("=")
@@ -144,11 +161,27 @@ def _check_filter(plan: Plan, wanted: MeasureFilter) -> tuple[str | None, str | 
         if name.casefold() not in folded:
             suggestion = closest(name, plan.perspectives)
             hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            raise InvalidValueError(t("change.invalid", what=t("field.perspective"), value=name, valid=", ".join(plan.perspectives), hint=hint))
+            raise InvalidValueError(
+                t(
+                    "change.invalid",
+                    what=t("field.perspective"),
+                    value=name,
+                    valid=", ".join(plan.perspectives),
+                    hint=hint,
+                )
+            )
         if level_text:
             level = normalise_coverage(level_text)
             if level is None:
-                raise InvalidValueError(t("change.invalid", what=t("field.coverage"), value=level_text, valid=", ".join(COVERAGE_LEVELS), hint=""))
+                raise InvalidValueError(
+                    t(
+                        "change.invalid",
+                        what=t("field.coverage"),
+                        value=level_text,
+                        valid=", ".join(COVERAGE_LEVELS),
+                        hint="",
+                    )
+                )
             levels: tuple[str, ...] = (level,)
         else:
             levels = ("partly", "yes")
@@ -156,7 +189,9 @@ def _check_filter(plan: Plan, wanted: MeasureFilter) -> tuple[str | None, str | 
     return owner, status, perspective_filter
 
 
-def list_measures(store: Store, plan: str | None = None, wanted: MeasureFilter | None = None) -> tuple[Plan, list[dict[str, Any]]]:
+def list_measures(
+    store: Store, plan: str | None = None, wanted: MeasureFilter | None = None
+) -> tuple[Plan, list[dict[str, Any]]]:
     """The plan and its measures' summaries, narrowed by ``wanted``."""
     loaded = load(store, plan)
     wanted = wanted or MeasureFilter()
@@ -169,7 +204,10 @@ def list_measures(store: Store, plan: str | None = None, wanted: MeasureFilter |
             continue
         if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
             continue
-        if perspective is not None and measure.perspectives.get(perspective[0], "no") not in perspective[1]:
+        if (
+            perspective is not None
+            and measure.perspectives.get(perspective[0], "no") not in perspective[1]
+        ):
             continue
         rows.append(measure_summary(loaded, measure))
     return loaded, rows
@@ -197,7 +235,9 @@ def _event_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def show_measure(store: Store, key: str, plan: str | None = None, events: int = 10) -> dict[str, Any]:
+def show_measure(
+    store: Store, key: str, plan: str | None = None, events: int = 10
+) -> dict[str, Any]:
     """Everything about one measure, with its ``events`` newest events."""
     loaded = load(store, plan)
     measure = next((m for m in loaded.measures if m.id == key), None)
@@ -205,7 +245,9 @@ def show_measure(store: Store, key: str, plan: str | None = None, events: int = 
         valid = [m.id for m in loaded.measures]
         suggestion = closest(key, valid)
         hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(t("change.unknown", kind=t("kind.measure"), key=key, valid=", ".join(valid), hint=hint))
+        raise NotFoundError(
+            t("change.unknown", kind=t("kind.measure"), key=key, valid=", ".join(valid), hint=hint)
+        )
     organisations = {o.id: o.name for o in loaded.organisations}
     detail = measure_summary(loaded, measure)
     detail["plan"] = loaded.id
@@ -300,16 +342,34 @@ def log(
         plan_row = select_plan(session, plan)
         if measure is not None:
             known = session.exec(
-                select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id, MeasureRow.key == measure)
+                select(MeasureRow.key).where(
+                    MeasureRow.plan_id == plan_row.id, MeasureRow.key == measure
+                )
             ).first()
             logged = session.exec(
-                select(EventRow.id).where(EventRow.plan_id == plan_row.id, EventRow.measure == measure).limit(1)
+                select(EventRow.id)
+                .where(EventRow.plan_id == plan_row.id, EventRow.measure == measure)
+                .limit(1)
             ).first()
             if known is None and logged is None:
-                valid = list(session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id).order_by(col(MeasureRow.position))).all())
+                valid = list(
+                    session.exec(
+                        select(MeasureRow.key)
+                        .where(MeasureRow.plan_id == plan_row.id)
+                        .order_by(col(MeasureRow.position))
+                    ).all()
+                )
                 suggestion = closest(measure, valid)
                 hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-                raise NotFoundError(t("change.unknown", kind=t("kind.measure"), key=measure, valid=", ".join(valid), hint=hint))
+                raise NotFoundError(
+                    t(
+                        "change.unknown",
+                        kind=t("kind.measure"),
+                        key=measure,
+                        valid=", ".join(valid),
+                        hint=hint,
+                    )
+                )
         query = select(EventRow).where(EventRow.plan_id == plan_row.id)
         if measure is not None:
             query = query.where(EventRow.measure == measure)

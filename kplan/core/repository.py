@@ -230,10 +230,9 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
         "coordinators": list(plan.coordinators),
     }
     if plan_row is None:
-        plan_row = PlanRow(key=plan.id, **settings)
-        session.add(plan_row)
-    else:
-        _assign(plan_row, settings)
+        plan_row = PlanRow(key=plan.id, title=plan.title)
+    _assign(plan_row, settings)
+    session.add(plan_row)
     session.flush()
     plan_id = plan_row.id
     assert plan_id is not None
@@ -244,10 +243,13 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
     organisations = existing(OrganisationRow)
     organisation_ids: dict[str, int] = {}
     for position, org in enumerate(plan.organisations):
-        row = organisations.pop(org.id, None) or OrganisationRow(plan_id=plan_id, key=org.id, name=org.name)
+        row = organisations.pop(org.id, None) or OrganisationRow(
+            plan_id=plan_id, key=org.id, name=org.name
+        )
         _assign(row, {"name": org.name, "kind": org.kind, "position": position})
         session.add(row)
         session.flush()
+        assert row.id is not None
         organisation_ids[org.id] = row.id
 
     owners = existing(OwnerRow)
@@ -258,13 +260,16 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
             row,
             {
                 "name": owner.name,
-                "organisation_id": organisation_ids[owner.organisation] if owner.organisation else None,
+                "organisation_id": organisation_ids[owner.organisation]
+                if owner.organisation
+                else None,
                 "email": owner.email,
                 "position": position,
             },
         )
         session.add(row)
         session.flush()
+        assert row.id is not None
         owner_ids[owner.id] = row.id
 
     measures = existing(MeasureRow)
@@ -276,7 +281,12 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
         row = measures.pop(measure.id, None)
         is_new = row is None
         if row is None:
-            row = MeasureRow(plan_id=plan_id, key=measure.id, title=measure.title, owner_id=owner_ids[measure.owner])
+            row = MeasureRow(
+                plan_id=plan_id,
+                key=measure.id,
+                title=measure.title,
+                owner_id=owner_ids[measure.owner],
+            )
             session.add(row)
         changed = _assign(
             row,
@@ -296,7 +306,10 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
         session.flush()
         measure_id = row.id
         assert measure_id is not None
-        parts = {r.part: r for r in session.exec(select(FourPRow).where(FourPRow.measure_id == measure_id))}
+        parts = {
+            r.part: r
+            for r in session.exec(select(FourPRow).where(FourPRow.measure_id == measure_id))
+        }
         for part in FOUR_P_PARTS:
             state = measure.four_p.get(part, "not-started")
             part_row = parts.get(part)
@@ -307,12 +320,17 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
                 part_row.state = state
                 session.add(part_row)
                 changed = True
-        levels = {r.perspective: r for r in session.exec(select(CoverageRow).where(CoverageRow.measure_id == measure_id))}
+        levels = {
+            r.perspective: r
+            for r in session.exec(select(CoverageRow).where(CoverageRow.measure_id == measure_id))
+        }
         for perspective in plan.perspectives:
             level = measure.perspectives.get(perspective, "no")
             coverage_row = levels.pop(perspective, None)
             if coverage_row is None:
-                session.add(CoverageRow(measure_id=measure_id, perspective=perspective, level=level))
+                session.add(
+                    CoverageRow(measure_id=measure_id, perspective=perspective, level=level)
+                )
                 changed = True
             elif coverage_row.level != level:
                 coverage_row.level = level
@@ -329,12 +347,19 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
             collab_row = collaborations.pop(collab.id, None)
             collab_new = collab_row is None
             if collab_row is None:
-                collab_row = CollaborationRow(plan_id=plan_id, measure_id=measure_id, key=collab.id, name=collab.name)
+                collab_row = CollaborationRow(
+                    plan_id=plan_id, measure_id=measure_id, key=collab.id, name=collab.name
+                )
                 session.add(collab_row)
                 session.flush()
             collab_changed = _assign(
                 collab_row,
-                {"measure_id": measure_id, "name": collab.name, "step": collab.step, "note": collab.note},
+                {
+                    "measure_id": measure_id,
+                    "name": collab.name,
+                    "step": collab.step,
+                    "note": collab.note,
+                },
             )
             collab_row.position = collaboration_position
             collaboration_position += 1
@@ -342,7 +367,9 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
             current = [
                 (r.position, r)
                 for r in session.exec(
-                    select(CollaborationActorRow).where(CollaborationActorRow.collaboration_id == collab_row.id)
+                    select(CollaborationActorRow).where(
+                        CollaborationActorRow.collaboration_id == collab_row.id
+                    )
                 )
             ]
             wanted = [organisation_ids[actor] for actor in collab.actors]
@@ -367,7 +394,9 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
             ind_row = indicators.pop(indicator.id, None)
             ind_new = ind_row is None
             if ind_row is None:
-                ind_row = IndicatorRow(plan_id=plan_id, measure_id=measure_id, key=indicator.id, name=indicator.name)
+                ind_row = IndicatorRow(
+                    plan_id=plan_id, measure_id=measure_id, key=indicator.id, name=indicator.name
+                )
                 session.add(ind_row)
                 session.flush()
             ind_changed = _assign(
@@ -386,12 +415,16 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
             session.flush()
             stored = {
                 r.period: r
-                for r in session.exec(select(IndicatorValueRow).where(IndicatorValueRow.indicator_id == ind_row.id))
+                for r in session.exec(
+                    select(IndicatorValueRow).where(IndicatorValueRow.indicator_id == ind_row.id)
+                )
             }
             for period, value in indicator.values.items():
                 value_row = stored.pop(period, None)
                 if value_row is None:
-                    session.add(IndicatorValueRow(indicator_id=ind_row.id, period=period, value=value))
+                    session.add(
+                        IndicatorValueRow(indicator_id=ind_row.id, period=period, value=value)
+                    )
                     ind_changed = True
                 elif value_row.value != value:
                     value_row.value = value
@@ -407,11 +440,15 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
     # What the plan no longer has goes last, children before parents.
     session.flush()
     for ind_row in indicators.values():
-        session.exec(delete(IndicatorValueRow).where(col(IndicatorValueRow.indicator_id) == ind_row.id))
+        session.exec(
+            delete(IndicatorValueRow).where(col(IndicatorValueRow.indicator_id) == ind_row.id)
+        )
         session.delete(ind_row)
     for collab_row in collaborations.values():
         session.exec(
-            delete(CollaborationActorRow).where(col(CollaborationActorRow.collaboration_id) == collab_row.id)
+            delete(CollaborationActorRow).where(
+                col(CollaborationActorRow.collaboration_id) == collab_row.id
+            )
         )
         session.delete(collab_row)
     session.flush()

@@ -109,7 +109,9 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
                 try:
                     file.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise StoreError(t("store.cannot_create", path=path, detail=exc.strerror)) from None
+                    raise StoreError(
+                        t("store.cannot_create", path=path, detail=exc.strerror)
+                    ) from None
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
