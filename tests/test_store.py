@@ -90,3 +90,31 @@ def test_every_change_shares_one_batch_id(db: Path) -> None:
     ).fetchall()
     connection.close()
     assert fields == [("progress",), ("step",)]
+
+
+def test_concurrent_writers_lose_nothing(db: Path) -> None:
+    """Four processes change the same store at once; every change and event lands."""
+    import subprocess
+    import sys
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    store.close()
+    script = (
+        "import sys\n"
+        "from kplan.core.operations import Change, apply_changes\n"
+        "from kplan.store.engine import open_store\n"
+        "store = open_store(sys.argv[1])\n"
+        "worker = int(sys.argv[2])\n"
+        "for n in range(10):\n"
+        "    apply_changes(store, [Change('measure', str(worker + 1), 'progress', n + 1)],"
+        " actor=f'w{worker}')\n"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(db), str(worker)]) for worker in range(4)
+    ]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    events = dump_store(db)["event"]
+    for worker in range(4):
+        assert sum(row[2] == f"w{worker}" for row in events) == 10
+    assert [m.progress for m in load(store).measures[:4]] == [10, 10, 10, 10]

@@ -123,8 +123,20 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
 
 
 def _ensure_schema(store: Store) -> None:
-    with _translate_errors(store.url):
-        SQLModel.metadata.create_all(store.engine)
+    # Most opens find the schema in place: check with a plain read so that
+    # read-only commands never take the write lock.
+    from sqlalchemy import inspect
+
+    with _translate_errors(store.url), store.engine.connect() as connection:
+        if inspect(connection).has_table(models.StoreInfo.__tablename__):
+            return
+    # Creating under the write lock lets two first-time openers race safely:
+    # the second sees the first one's tables and creates nothing.
+    with (
+        _translate_errors(store.url),
+        store.engine.execution_options(kplan_write=True).begin() as connection,
+    ):
+        SQLModel.metadata.create_all(connection)
     with store.write() as session:
         info = session.exec(
             select(models.StoreInfo).where(models.StoreInfo.name == "schema_version")
