@@ -61,6 +61,8 @@ def reported(function: F) -> F:
             return function(*args, **kwargs)
         except KplanError as error:
             raise _fail(error.message, error.exit_code) from None
+        except KeyboardInterrupt:
+            raise _fail(t("cli.interrupted"), 130) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -108,13 +110,11 @@ def import_command(
 ) -> None:
     """Load a plan file into the store."""
     from kplan import render
-    from kplan.core.operations import current_actor, import_plan
+    from kplan.core.operations import current_actor, import_into
     from kplan.core.planfile import read_plan_file
-    from kplan.store.engine import open_store
 
     plan = read_plan_file(file)
-    store = open_store(db)
-    result = import_plan(store, plan, actor=current_actor(as_), dry_run=dry_run, source=str(file))
+    result = import_into(db, plan, actor=current_actor(as_), dry_run=dry_run, source=str(file))
     if json_output:
         _print_json(render.import_json(result, plan))
     else:
@@ -129,7 +129,7 @@ def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     from kplan.core.queries import plans
     from kplan.store.engine import open_store
 
-    rows = plans(open_store(db))
+    rows = plans(open_store(db, create=False))
     if json_output:
         _print_json(rows)
     else:
@@ -153,7 +153,7 @@ def list_command(
     mine: Annotated[bool, typer.Option("--mine", help=t("opt.mine"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
-    as_: AsOption = None,
+    as_: Annotated[str | None, typer.Option("--as", metavar="ID", help=t("opt.as_mine"))] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List the plan's measures."""
@@ -165,7 +165,7 @@ def list_command(
     if mine:
         owner = current_actor(as_)
     wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
-    loaded, rows = list_measures(open_store(db), plan, wanted)
+    loaded, rows = list_measures(open_store(db, create=False), plan, wanted)
     if json_output:
         _print_json(rows)
     else:
@@ -186,7 +186,7 @@ def show_command(
     from kplan.core.queries import load, show_measure
     from kplan.store.engine import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=False)
     detail = show_measure(store, measure, plan, events=events)
     if json_output:
         _print_json(detail)
@@ -201,7 +201,9 @@ def _change(
     from kplan.core.operations import apply_changes, current_actor
     from kplan.store.engine import open_store
 
-    result = apply_changes(open_store(db), changes, actor=current_actor(as_), plan=plan)
+    result = apply_changes(
+        open_store(db, create=False), changes, actor=current_actor(as_), plan=plan
+    )
     if json_output:
         _print_json(render.changes_json(result))
     else:
@@ -213,7 +215,7 @@ def _change(
 def status_command(
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
     status: Annotated[
-        str | None, typer.Argument(metavar="[STATUS]", help=t("arg.status"), show_default=False)
+        str | None, typer.Argument(metavar="STATUS", help=t("arg.status"), show_default=False)
     ] = None,
     progress: Annotated[
         int | None, typer.Option("--progress", "-p", metavar="N", help=t("opt.progress"))
@@ -254,11 +256,8 @@ def step_command(
     """Move a collaboration on the ladder."""
     from kplan.core.operations import Change
 
-    value: Any = step
-    if step.lstrip("+-").isdigit():
-        value = int(step)
     _change(
-        [Change("collaboration", collaboration, "step", value, note)], db, plan, as_, json_output
+        [Change("collaboration", collaboration, "step", step, note)], db, plan, as_, json_output
     )
 
 
@@ -317,13 +316,17 @@ def record_command(
     json_output: JsonOption = False,
 ) -> None:
     """Record an indicator's value for a period."""
+    import math
+
     from kplan.core.errors import InvalidValueError
     from kplan.core.operations import Change
 
     try:
-        number: float | int = float(value.replace(",", "."))
+        number = float(value.replace(",", "."))
     except ValueError:
         raise InvalidValueError(t("change.number", value=value)) from None
+    if not math.isfinite(number):
+        raise InvalidValueError(t("change.number", value=value))
     _change(
         [Change("indicator", indicator, f"values.{period}", number, note)],
         db,
@@ -338,7 +341,7 @@ def record_command(
 def log_command(
     measure: Annotated[
         str | None,
-        typer.Argument(metavar="[MEASURE]", help=t("arg.measure_optional"), show_default=False),
+        typer.Argument(metavar="MEASURE", help=t("arg.measure_optional"), show_default=False),
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help=t("opt.since"))
@@ -354,7 +357,9 @@ def log_command(
     from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
-    events = log(open_store(db), plan=plan, measure=measure, since=moment, limit=limit)
+    events = log(
+        open_store(db, create=False), plan=plan, measure=measure, since=moment, limit=limit
+    )
     if json_output:
         _print_json(events)
     else:
@@ -375,7 +380,7 @@ def export_command(
     from kplan.core.queries import load
     from kplan.store.engine import open_store
 
-    text = plan_to_toml(load(open_store(db), plan))
+    text = plan_to_toml(load(open_store(db, create=False), plan))
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return

@@ -70,16 +70,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skriv planens nuvarande läge som en planfil (till standard ut om inget annat anges).",
     ),
     "opt.db": (
-        "The store: an SQLite file or a database URL [env: KPLAN_DB; default: the user data folder].",
-        "Lagret: en SQLite-fil eller en databas-URL [miljö: KPLAN_DB; standard: användarens datamapp].",
+        "The store: an SQLite file or a database URL [default: kplan.db in the user data folder].",
+        "Lagret: en SQLite-fil eller en databas-URL [standard: kplan.db i användarens datamapp].",
     ),
     "opt.plan": (
-        "The plan's id; needed when the store holds several plans [env: KPLAN_PLAN].",
-        "Planens id; behövs när lagret har flera planer [miljö: KPLAN_PLAN].",
+        "The plan's id; needed when the store holds several plans.",
+        "Planens id; behövs när lagret har flera planer.",
     ),
     "opt.as": (
         "Who is acting, for the event log [default: KPLAN_USER, else the login name].",
         "Vem som utför ändringen, för loggen [standard: KPLAN_USER, annars inloggningsnamnet].",
+    ),
+    "opt.as_mine": (
+        "Who you are, for --mine [default: KPLAN_USER, else the login name].",
+        "Vem du är, för --mine [standard: KPLAN_USER, annars inloggningsnamnet].",
     ),
     "opt.json": ("Print JSON only.", "Skriv endast JSON."),
     "opt.note": ("A note for the event log.", "En kommentar till händelseloggen."),
@@ -119,8 +123,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "arg.collaboration": ("The collaboration's id.", "Samverkans id."),
     "arg.step": (
-        "The ladder step, 1 to the number of steps of the plan's ladder.",
-        "Steget i trappan, från 1 till antalet steg i planens trappa.",
+        "The new step (1 to the number of steps of the plan's ladder), or up, down, +N, -N to move from the current step.",
+        "Det nya steget (1 till antalet steg i planens trappa), eller up, down, +N, -N för att flytta från nuvarande steg.",
     ),
     "arg.four_p_part": (
         "perspektiv, policy, plattform or process.",
@@ -152,6 +156,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Updated plan {plan}: {count} changes.",
         "Planen {plan} uppdaterad: {count} ändringar.",
     ),
+    "import.changed_one": (
+        "Updated plan {plan}: 1 change.",
+        "Planen {plan} uppdaterad: 1 ändring.",
+    ),
+    "import.would_change_one": (
+        "Would update plan {plan} with 1 change. Nothing written (dry run):",
+        "Skulle uppdatera planen {plan} med 1 ändring. Inget skrevs (provkörning):",
+    ),
     "import.would_change": (
         "Would update plan {plan} with {count} changes. Nothing written (dry run):",
         "Skulle uppdatera planen {plan} med {count} ändringar. Inget skrevs (provkörning):",
@@ -165,8 +177,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing changed: the values were already set.",
         "Inget ändrades: värdena var redan satta.",
     ),
-    "change.added": ("added {kind} {key}", "tillagd {kind} {key}"),
-    "change.removed": ("removed {kind} {key}", "borttagen {kind} {key}"),
+    "change.added": ("added {kind} {key}", "ny {kind}: {key}"),
+    "change.removed": ("removed {kind} {key}", "borttagen {kind}: {key}"),
     "export.written": ("Wrote {path}", "Skrev {path}"),
     "export.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
     "plans.none": (
@@ -218,6 +230,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{period}' är ingen period. Använd {formats}",
     ),
     "change.number": ("'{value}' is not a number", "'{value}' är inget tal"),
+    "change.step_relative": (
+        "cannot move {key} from step {current} by {delta}: the ladder has steps 1 to {high}",
+        "kan inte flytta {key} från steg {current} med {delta}: trappan har steg 1 till {high}",
+    ),
     "change.unsupported": (
         "cannot change {field} of a {target}",
         "kan inte ändra {field} för {target}",
@@ -258,7 +274,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
         "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {path}/kplan.db",
     ),
-    "store.missing": ("no store at {path}", "inget lager på {path}"),
+    "store.missing": (
+        "no store at {path} yet. Load a plan with: kplan import FILE",
+        "inget lager på {path} ännu. Läs in en plan med: kplan import FILE",
+    ),
+    "store.no_driver": (
+        "cannot open {url}: {detail}. For PostgreSQL install kplan with the postgres extra",
+        "kan inte öppna {url}: {detail}. För PostgreSQL, installera kplan med tillägget postgres",
+    ),
+    "store.bad_url": (
+        "'{url}' is not a usable database URL: {detail}",
+        "'{url}' är ingen användbar databas-URL: {detail}",
+    ),
     "store.cannot_create": (
         "cannot create the store {path}: {detail}",
         "kan inte skapa lagret {path}: {detail}",
@@ -399,6 +426,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.table": ("a table", "en tabell"),
     "type.datetime": ("a date and time", "ett datum med klockslag"),
     "type.date": ("a date", "ett datum"),
+    "type.time": ("a time of day", "ett klockslag"),
     "status.not-started": ("not started", "ej påbörjad"),
     "status.ongoing": ("ongoing", "påbörjad"),
     "status.delayed": ("delayed", "försenad"),

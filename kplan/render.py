@@ -300,11 +300,18 @@ def _change_line(change: Any) -> str:
 
     old = as_text(change.old)
     new = as_text(change.new)
-    if change.field in ("measure", "collaboration", "indicator", "organisations", "owners"):
+    kinds = {
+        "measure": "kind.measure",
+        "collaboration": "kind.collaboration",
+        "indicator": "kind.indicator",
+        "organisations": "kind.organisation",
+        "owners": "kind.owner",
+    }
+    if change.field in kinds:
         if old is None:
-            return t("change.added", kind=change.field, key=new)
+            return t("change.added", kind=t(kinds[change.field]), key=new)
         if new is None:
-            return t("change.removed", kind=change.field, key=old)
+            return t("change.removed", kind=t(kinds[change.field]), key=old)
     prefix = f"{where} " if where else ""
     return f"{prefix}{change.field}: {_or_dash(old)} → {_or_dash(new)}"
 
@@ -373,6 +380,8 @@ def import_result(result: ImportResult, plan: Plan) -> None:
         out(t("import.unchanged", plan=plan.id) + "\n")
         return
     key = "import.would_change" if result.dry_run else "import.changed"
+    if len(result.changes) == 1:
+        key += "_one"
     out(t(key, plan=plan.id, count=len(result.changes)) + "\n")
     for change in result.changes:
         out(f"  {_change_line(change)}\n")

@@ -354,7 +354,18 @@ def test_init_creates_the_store_in_the_data_folder(isolated_home: Path) -> None:
     assert str(isolated_home / "kplan.db") in result.stdout
 
 
+def test_reading_commands_never_create_a_store(kplan: Kplan) -> None:
+    for command in (["list"], ["plans"], ["show", "1"], ["log"], ["export"]):
+        result = kplan(*command, expect=1)
+        assert f"no store at {kplan.db} yet" in result.stderr
+        assert "kplan import FILE" in result.stderr
+    dry = kplan("import", str(OREBRO), "--dry-run")
+    assert "Would import new plan orebro-kompetens: 22 measures" in dry.stdout
+    assert not kplan.db.exists()
+
+
 def test_commands_on_an_empty_store_say_how_to_start(kplan: Kplan) -> None:
+    kplan("init")
     assert "kplan import FILE" in kplan("list", expect=1).stderr
     assert kplan.json("plans") == []
 
@@ -375,3 +386,44 @@ def test_change_commands_print_json_when_asked(orebro: Kplan) -> None:
     result = json.loads(orebro("step", "fastighet", "1", "--json").stdout)
     assert set(result) == {"batch", "changes"}
     assert result["changes"][0]["collaboration"] == "fastighet"
+
+
+def test_step_moves_relative_to_the_current_step(orebro: Kplan) -> None:
+    def step_of(collaboration: str) -> int:
+        for measure in orebro.json("list"):
+            for collab in orebro.json("show", measure["id"])["collaborations"]:
+                if collab["id"] == collaboration:
+                    return int(collab["step"])
+        raise AssertionError(collaboration)
+
+    orebro("step", "fastighet", "2")
+    orebro("step", "fastighet", "up")
+    assert step_of("fastighet") == 3
+    orebro("step", "fastighet", "+1")
+    assert step_of("fastighet") == 4
+    orebro("step", "fastighet", "down")
+    assert step_of("fastighet") == 3
+    result = orebro("step", "fastighet", "+2", expect=1)
+    assert "cannot move fastighet from step 3 by +2" in result.stderr
+    assert step_of("fastighet") == 3
+
+
+def test_show_events_zero_shows_none(orebro: Kplan) -> None:
+    orebro("status", "7", "delayed")
+    assert orebro.json("show", "7", "--events", "0")["events"] == []
+    assert len(orebro.json("show", "7", "--events", "1")["events"]) == 1
+
+
+def test_an_infinite_value_is_refused_as_typed(orebro: Kplan) -> None:
+    result = orebro("record", "fastighet-platser", "2016", "1e400", expect=1)
+    assert "'1e400' is not a number" in result.stderr
+
+
+def test_a_database_url_without_its_driver_is_a_clear_error(kplan: Kplan) -> None:
+    from typer.testing import CliRunner
+
+    from kplan.cli import app
+
+    result = CliRunner().invoke(app, ["list", "--db", "nosuchdb+nodriver://user@host/db"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kplan: error: cannot open nosuchdb+nodriver://")

@@ -122,6 +122,17 @@ def normalise_period(value: str) -> str | None:
     return token if PERIOD_PATTERN.match(token) else None
 
 
+def period_kind(period: str) -> str:
+    """The length of a period: ``year``, ``month``, ``tertial``, ``quarter`` or ``half``."""
+    match = PERIOD_PATTERN.match(period)
+    if not match:
+        return "unknown"
+    for kind in ("month", "tertial", "quarter", "half"):
+        if match[kind]:
+            return kind
+    return "year"
+
+
 def period_sort_key(period: str) -> tuple[int, int]:
     """Sort periods chronologically; a year sorts after its parts (it sums them up)."""
     match = PERIOD_PATTERN.match(period)

@@ -155,6 +155,26 @@ def import_plan(
     return result
 
 
+def import_into(
+    location: str | None,
+    plan: Plan,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    source: str | None = None,
+) -> ImportResult:
+    """Import into the store at ``location``; a dry run never creates a store."""
+    from kplan.store.engine import open_store, store_exists
+
+    if dry_run and not store_exists(location):
+        return ImportResult(plan.id, True, diff_plans(None, plan), True)
+    store = open_store(location)
+    try:
+        return import_plan(store, plan, actor=actor, dry_run=dry_run, source=source)
+    finally:
+        store.close()
+
+
 @dataclass
 class Change:
     """One requested change to a measure, collaboration or indicator.
@@ -311,7 +331,7 @@ def _resolve(
             raise _unknown("kind.collaboration", change.key, keys)
         if change.field == "step":
             steps = len(plan_row.ladder)
-            value = change.value
+            value = _relative_step(change.value, collab.step, change.key, steps)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= steps:
                 labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan_row.ladder, 1))
                 raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
@@ -348,6 +368,30 @@ def _resolve(
                 raise InvalidValueError(t("change.number", value=value))
             return change, indicator, f"values.{period}", float(value)
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
+
+
+_STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
+
+
+def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
+    """An absolute step from ``up``/``down``/``+N``/``-N``; other values pass through."""
+    if not isinstance(value, str):
+        return value
+    token = value.strip().lower()
+    if token in _STEP_MOVES:
+        delta = _STEP_MOVES[token]
+    elif token[:1] in "+-" and token[1:].isdigit():
+        delta = int(token)
+    elif token.isdigit():
+        return int(token)
+    else:
+        return value
+    target = current + delta
+    if not 1 <= target <= steps:
+        raise InvalidValueError(
+            t("change.step_relative", key=key, current=current, delta=f"{delta:+d}", high=steps)
+        )
+    return target
 
 
 def _apply_one(

@@ -81,6 +81,7 @@ COLLABORATION_KEYS = ("id", "name", "actors", "step", "note")
 INDICATOR_KEYS = ("id", "name", "unit", "baseline", "target", "direction", "values")
 
 _MISSING = object()
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -210,7 +211,7 @@ class _Checker:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and _DATE_TEXT.match(value):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
@@ -273,6 +274,8 @@ def _type_name(value: Any) -> str:
         return t("type.datetime")
     if isinstance(value, dt.date):
         return t("type.date")
+    if isinstance(value, dt.time):
+        return t("type.time")
     return type(value).__name__
 
 
@@ -327,7 +330,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     version = document.get("kplan", _MISSING)
     if version is _MISSING:
         check.add("kplan", t("planfile.missing_version", version=FORMAT_VERSION))
-    elif version != FORMAT_VERSION or isinstance(version, bool):
+    elif not isinstance(version, int) or isinstance(version, bool) or version != FORMAT_VERSION:
         check.add("kplan", t("planfile.bad_version", value=version, version=FORMAT_VERSION))
 
     plan_table = document.get("plan", _MISSING)

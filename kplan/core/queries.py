@@ -18,6 +18,7 @@ from kplan.core.domain import (
     format_number,
     normalise_coverage,
     normalise_status,
+    period_kind,
     period_sort_key,
     trend,
 )
@@ -53,6 +54,8 @@ def plans(store: Store) -> list[dict[str, Any]]:
                 "measures": counts.get(row.id or 0, 0),
                 "perspectives": list(row.perspectives),
                 "ladder": list(row.ladder),
+                "ladder_questions": list(row.ladder_questions),
+                "coordinators": list(row.coordinators),
             }
             for row in plan_rows(session)
         ]
@@ -274,6 +277,12 @@ def show_measure(
     for ind in measure.indicators:
         periods = sorted(ind.values, key=period_sort_key)
         series = [ind.values[p] for p in periods]
+        # A trend compares like with like: the latest value with the one before
+        # it of the same length of period (a year with a year, a tertial with a
+        # tertial).
+        comparable = [
+            ind.values[p] for p in periods if periods and period_kind(p) == period_kind(periods[-1])
+        ]
         detail["indicators"].append(
             {
                 "id": ind.id,
@@ -284,10 +293,11 @@ def show_measure(
                 "direction": ind.direction,
                 "values": {p: format_number(ind.values[p]) for p in periods},
                 "latest": format_number(series[-1]) if series else None,
-                "trend": trend(series, ind.direction),
+                "trend": trend(comparable, ind.direction),
             }
         )
-    detail["events"] = log(store, plan=loaded.id, measure=key, limit=events)
+    # ``log`` reads 0 as "all"; here 0 asks for none.
+    detail["events"] = log(store, plan=loaded.id, measure=key, limit=events) if events else []
     with store.read() as session:
         from sqlmodel import select
 

@@ -116,7 +116,14 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
     else:
-        engine = create_engine(url)
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            engine = create_engine(url)
+        except (ImportError, NoSuchModuleError) as exc:
+            raise StoreError(t("store.no_driver", url=url, detail=exc)) from None
+        except ArgumentError as exc:
+            raise StoreError(t("store.bad_url", url=url, detail=exc)) from None
     store = Store(url=url, engine=engine)
     _ensure_schema(store)
     return store
@@ -143,6 +150,15 @@ def _ensure_schema(store: Store) -> None:
         ).first()
         if info is None:
             session.add(models.StoreInfo(name="schema_version", value=str(models.SCHEMA_VERSION)))
+
+
+def store_exists(location: str | None = None) -> bool:
+    """Whether the store is there already (a server store always counts as there)."""
+    url = resolve_location(location)
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        return path == ":memory:" or Path(path).is_file()
+    return True
 
 
 def store_path_for_display(location: str | None = None) -> str:
