@@ -370,6 +370,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "missing; the first line of a plan file is kplan = {version}",
         "saknas; första raden i en planfil är kplan = {version}",
     ),
+    "planfile.version_type": (
+        "expected the number {version}, got {got}; write kplan = {version}",
+        "väntade talet {version}, fick {got}; skriv kplan = {version}",
+    ),
     "planfile.bad_version": (
         "unsupported format version {value}; this kplan reads version {version}",
         "formatversion {value} stöds inte; denna kplan läser version {version}",

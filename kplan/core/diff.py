@@ -193,14 +193,38 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
         if key not in new_measures:
             changes.append(FieldChange("measure", key, None, measure=key))
 
-    if [m.id for m in old.measures if m.id in new_measures] != [
-        m.id for m in new.measures if m.id in old_measures
-    ]:
-        changes.append(
-            FieldChange(
-                "plan.measure_order",
-                [m.id for m in old.measures],
-                [m.id for m in new.measures],
-            )
+    # Order is part of a plan: people read measures, owners and the rest in the
+    # order the file gives. A file that only reorders must still be imported.
+    _order_change(changes, "plan.measure_order", old.measures, new.measures)
+    _order_change(changes, "plan.organisation_order", old.organisations, new.organisations)
+    _order_change(changes, "plan.owner_order", old.owners, new.owners)
+    for measure in new.measures:
+        previous = old_measures.get(measure.id)
+        if previous is None:
+            continue
+        _order_change(
+            changes,
+            "collaboration_order",
+            previous.collaborations,
+            measure.collaborations,
+            measure=measure.id,
+        )
+        _order_change(
+            changes, "indicator_order", previous.indicators, measure.indicators, measure=measure.id
         )
     return changes
+
+
+def _order_change(
+    changes: list[FieldChange],
+    name: str,
+    old: list[Any],
+    new: list[Any],
+    measure: str | None = None,
+) -> None:
+    """Record a change of order among the items both lists share."""
+    old_ids = [item.id for item in old]
+    new_ids = [item.id for item in new]
+    shared = set(old_ids) & set(new_ids)
+    if [i for i in old_ids if i in shared] != [i for i in new_ids if i in shared]:
+        changes.append(FieldChange(name, old_ids, new_ids, measure=measure))

@@ -133,28 +133,33 @@ def period_kind(period: str) -> str:
     return "year"
 
 
-def period_sort_key(period: str) -> tuple[int, int]:
-    """Sort periods chronologically; a year sorts after its parts (it sums them up)."""
+def period_sort_key(period: str) -> tuple[int, int, str]:
+    """Sort periods chronologically by where they end; a year sorts after its parts.
+
+    Periods that end together (2015-12, 2015-Q4, 2015-T3, 2015-H2) are ordered
+    by their text, so every set of periods has one order.
+    """
     match = PERIOD_PATTERN.match(period)
     if not match:
-        return (0, 0)
+        return (0, 0, period)
     year = int(match["year"])
     if match["month"]:
-        return (year, int(match["month"]) * 10)
+        return (year, int(match["month"]) * 10, period)
     if match["tertial"]:
-        return (year, int(match["tertial"]) * 40)
+        return (year, int(match["tertial"]) * 40, period)
     if match["quarter"]:
-        return (year, int(match["quarter"]) * 30)
+        return (year, int(match["quarter"]) * 30, period)
     if match["half"]:
-        return (year, int(match["half"]) * 60)
-    return (year, 1000)
+        return (year, int(match["half"]) * 60, period)
+    return (year, 1000, period)
 
 
 def format_number(value: float | None) -> int | float | None:
     """An integral float as int, so 12.0 reads and exports as 12."""
     if value is None:
         return None
-    if float(value).is_integer():
+    # Beyond 64 bits an integer is no longer valid TOML; keep such values floats.
+    if float(value).is_integer() and abs(value) < 2**63:
         return int(value)
     return value
 

@@ -148,7 +148,7 @@ class _Checker:
 
     def identifier(self, table: dict[str, Any], path: str) -> str | None:
         value = self.string(table, "id", path, required=True)
-        if value is not None and not ID_PATTERN.match(value):
+        if value is not None and not ID_PATTERN.fullmatch(value):
             self.add(f"{path}.id", t("planfile.bad_id", value=value))
             return None
         return value
@@ -331,7 +331,18 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     if version is _MISSING:
         check.add("kplan", t("planfile.missing_version", version=FORMAT_VERSION))
     elif not isinstance(version, int) or isinstance(version, bool) or version != FORMAT_VERSION:
-        check.add("kplan", t("planfile.bad_version", value=version, version=FORMAT_VERSION))
+        if isinstance(version, int) and not isinstance(version, bool):
+            check.add("kplan", t("planfile.bad_version", value=version, version=FORMAT_VERSION))
+        else:
+            check.add(
+                "kplan",
+                t(
+                    "planfile.version_type",
+                    got=_type_name(version)
+                    + (f" ({version!r})" if isinstance(version, str) else ""),
+                    version=FORMAT_VERSION,
+                ),
+            )
 
     plan_table = document.get("plan", _MISSING)
     if plan_table is _MISSING:
@@ -407,7 +418,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         [(f"organisations[{i + 1}]", o.id) for i, o in enumerate(plan.organisations) if o.id],
         "kind.organisation",
     )
-    organisation_ids = [o.id for o in plan.organisations if o.id]
+    organisation_ids = list(dict.fromkeys(o.id for o in plan.organisations if o.id))
 
     owner_lines = _header_lines(text, "owners")
     for index, raw in enumerate(check.array_of_tables(document.get("owners", _MISSING), "owners")):
@@ -432,7 +443,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     check.unique(
         [(f"owners[{i + 1}]", o.id) for i, o in enumerate(plan.owners) if o.id], "kind.owner"
     )
-    owner_ids = [o.id for o in plan.owners if o.id]
+    owner_ids = list(dict.fromkeys(o.id for o in plan.owners if o.id))
     for index, coordinator in enumerate(plan.coordinators):
         check.reference(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
 
