@@ -110,9 +110,8 @@ def test_concurrent_writers_lose_nothing(db: Path) -> None:
         "    apply_changes(store, [Change('measure', str(worker + 1), 'progress', n + 1)],"
         " actor=f'w{worker}')\n"
     )
-    workers = [
-        subprocess.Popen([sys.executable, "-c", script, str(db), str(worker)]) for worker in range(4)
-    ]
+    command = [sys.executable, "-c", script, str(db)]
+    workers = [subprocess.Popen([*command, str(worker)]) for worker in range(4)]
     assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
     events = dump_store(db)["event"]
     for worker in range(4):
