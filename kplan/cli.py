@@ -22,7 +22,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 app = typer.Typer(
     name="kplan",
     help=t("cli.help"),
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -75,12 +75,62 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help=t("opt.version")),
     ] = False,
 ) -> None:
     """Follow up a regional action plan from the terminal."""
+    if context.invoked_subcommand is not None:
+        return
+    # Plain `kplan` in a terminal opens the workplace when there is a plan to
+    # show; anywhere else (a pipe, an empty store) it explains itself.
+    if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
+        from kplan.core.operations import current_actor
+        from kplan.tui.app import run
+
+        raise typer.Exit(run(None, None, current_actor()))
+    typer.echo(context.get_help())
+    raise typer.Exit(0)
+
+
+def _store_has_one_plan() -> bool:
+    import os
+
+    from kplan.core.errors import KplanError
+    from kplan.core.queries import plans
+    from kplan.store.engine import open_store, store_exists
+
+    if not store_exists():
+        return False
+    try:
+        found = plans(open_store(create=False))
+    except KplanError:
+        return False
+    return len(found) == 1 or (bool(found) and bool(os.environ.get("KPLAN_PLAN")))
+
+
+@app.command("tui", help=t("cmd.tui"))
+@reported
+def tui_command(
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: Annotated[str | None, typer.Option("--as", metavar="ID", help=t("opt.as_tui"))] = None,
+) -> None:
+    """Open the terminal workplace."""
+    from kplan.core.errors import UsageError
+    from kplan.core.operations import current_actor
+    from kplan.core.queries import load
+    from kplan.store.engine import open_store
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(t("tui.needs_terminal"))
+    # Check the store and the plan here, so a mistake is a one-line error.
+    load(open_store(db, create=False), plan)
+    from kplan.tui.app import run
+
+    raise typer.Exit(run(db, plan, current_actor(as_)))
 
 
 def _print_json(data: Any) -> None:
@@ -158,8 +208,9 @@ def list_command(
 ) -> None:
     """List the plan's measures."""
     from kplan import render
+    from kplan.core.filters import MeasureFilter
     from kplan.core.operations import current_actor
-    from kplan.core.queries import MeasureFilter, list_measures
+    from kplan.core.queries import list_measures
     from kplan.store.engine import open_store
 
     if mine:

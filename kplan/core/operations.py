@@ -52,7 +52,18 @@ def current_actor(explicit: str | None = None) -> str:
 
 
 def now() -> dt.datetime:
-    """The current time in UTC, to the second, as the event log stores it."""
+    """The current time in UTC, to the second, as the event log stores it.
+
+    ``KPLAN_NOW`` (an ISO date and time) fixes the clock, so demonstrations
+    and screenshots come out the same every time.
+    """
+    fixed = os.environ.get("KPLAN_NOW")
+    if fixed:
+        try:
+            moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidValueError(t("clock.bad_now", value=fixed)) from None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +17,12 @@ from kplan.core.domain import (
     STATUSES,
     closest,
     format_number,
-    normalise_coverage,
-    normalise_status,
     period_kind,
     period_sort_key,
     trend,
 )
 from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.filters import MeasureFilter, filter_measures
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
 
@@ -68,6 +68,74 @@ def load(store: Store, plan: str | None = None) -> Plan:
 
     with store.read() as session:
         return load_plan(session, select_plan(session, plan))
+
+
+def load_measures(store: Store, plan: str, keys: Collection[str]) -> list[Measure]:
+    """Just these measures of the plan, freshly read (missing ones are left out)."""
+    from kplan.core.operations import select_plan
+    from kplan.core.repository import load_plan
+
+    with store.read() as session:
+        return load_plan(session, select_plan(session, plan), only=keys).measures
+
+
+def latest_event_id(store: Store, plan: str | None = None) -> int:
+    """The id of the plan's newest event (0 when none): a cheap sign of change.
+
+    Every change to a plan writes an event, so a larger id than last time
+    means something changed, whoever changed it and however.
+    """
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from kplan.core.operations import select_plan
+    from kplan.store.models import EventRow
+
+    with store.read() as session:
+        plan_row = select_plan(session, plan)
+        newest = session.exec(
+            select(func.max(EventRow.id)).where(EventRow.plan_id == plan_row.id)
+        ).one()
+        return int(newest or 0)
+
+
+@dataclass
+class ChangesSince:
+    """What changed after an event id.
+
+    ``newest`` is the newest event id, ``measures`` the measures touched, and
+    ``whole_plan`` says the plan itself changed (an import), which calls for a
+    full reload.
+    """
+
+    newest: int
+    measures: set[str]
+    whole_plan: bool
+
+
+def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
+    """Which measures changed after event ``after``."""
+    from sqlmodel import col, select
+
+    from kplan.core.operations import select_plan
+    from kplan.store.models import EventRow
+
+    with store.read() as session:
+        plan_row = select_plan(session, plan)
+        rows = session.exec(
+            select(EventRow.id, EventRow.measure, EventRow.field)
+            .where(EventRow.plan_id == plan_row.id, col(EventRow.id) > after)
+            .order_by(col(EventRow.id))
+        ).all()
+    newest = max((row[0] for row in rows if row[0] is not None), default=after)
+    measures = {row[1] for row in rows if row[1]}
+    # Structural changes (new or removed measures, plan settings, moves of a
+    # collaboration between measures) are not confined to one measure.
+    structural = {"plan", "measure", "collaboration", "indicator"}
+    whole = any(
+        row[1] is None or row[2] in structural or row[2].startswith("plan.") for row in rows
+    )
+    return ChangesSince(newest=newest, measures=measures, whole_plan=whole)
 
 
 def steps_of(measure: Measure) -> dict[str, int | None]:
@@ -116,104 +184,13 @@ def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str,
     }
 
 
-@dataclass
-class MeasureFilter:
-    """What ``list`` narrows the measures to; None means no narrowing."""
-
-    owner: str | None = None
-    status: str | None = None
-    step: int | None = None
-    perspective: str | None = None
-
-
-def _check_filter(
-    plan: Plan, wanted: MeasureFilter
-) -> tuple[str | None, str | None, tuple[str, tuple[str, ...]] | None]:
-    owner = wanted.owner
-    if owner is not None and owner not in {o.id for o in plan.owners}:
-        valid = [o.id for o in plan.owners]
-        suggestion = closest(owner, valid)
-        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(
-            t("change.unknown", kind=t("kind.owner"), key=owner, valid=", ".join(valid), hint=hint)
-        )
-    status = None
-    if wanted.status is not None:
-        status = normalise_status(wanted.status)
-        if status is None:
-            suggestion = closest(wanted.status, STATUSES)
-            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            raise InvalidValueError(
-                t(
-                    "change.invalid",
-                    what=t("field.status"),
-                    value=wanted.status,
-                    valid=", ".join(STATUSES),
-                    hint=hint,
-                )
-            )
-    if wanted.step is not None and not 1 <= wanted.step <= len(plan.ladder):
-        labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
-        raise InvalidValueError(
-            t("change.step", value=wanted.step, high=len(plan.ladder), labels=labels)
-        )
-    perspective_filter = None
-    if wanted.perspective is not None:
-        name, _, level_text = wanted.perspective.partition("=")
-        folded = {p.casefold(): p for p in plan.perspectives}
-        if name.casefold() not in folded:
-            suggestion = closest(name, plan.perspectives)
-            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            raise InvalidValueError(
-                t(
-                    "change.invalid",
-                    what=t("field.perspective"),
-                    value=name,
-                    valid=", ".join(plan.perspectives),
-                    hint=hint,
-                )
-            )
-        if level_text:
-            level = normalise_coverage(level_text)
-            if level is None:
-                raise InvalidValueError(
-                    t(
-                        "change.invalid",
-                        what=t("field.coverage"),
-                        value=level_text,
-                        valid=", ".join(COVERAGE_LEVELS),
-                        hint="",
-                    )
-                )
-            levels: tuple[str, ...] = (level,)
-        else:
-            levels = ("partly", "yes")
-        perspective_filter = (folded[name.casefold()], levels)
-    return owner, status, perspective_filter
-
-
 def list_measures(
     store: Store, plan: str | None = None, wanted: MeasureFilter | None = None
 ) -> tuple[Plan, list[dict[str, Any]]]:
     """The plan and its measures' summaries, narrowed by ``wanted``."""
     loaded = load(store, plan)
-    wanted = wanted or MeasureFilter()
-    owner, status, perspective = _check_filter(loaded, wanted)
-    rows = []
-    for measure in loaded.measures:
-        if owner is not None and measure.owner != owner:
-            continue
-        if status is not None and measure.status != status:
-            continue
-        if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
-            continue
-        if (
-            perspective is not None
-            and measure.perspectives.get(perspective[0], "no") not in perspective[1]
-        ):
-            continue
-        rows.append(measure_summary(loaded, measure))
-    return loaded, rows
+    chosen = filter_measures(loaded, wanted or MeasureFilter())
+    return loaded, [measure_summary(loaded, measure) for measure in chosen]
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

@@ -8,6 +8,7 @@ adding what is new and removing what is gone.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.domain import FOUR_P_PARTS
@@ -44,8 +45,12 @@ def find_plan_row(session: Session, key: str) -> PlanRow | None:
     return session.exec(select(PlanRow).where(PlanRow.key == key)).first()
 
 
-def load_plan(session: Session, plan_row: PlanRow) -> Plan:
-    """The whole plan as a Plan dataclass."""
+def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None = None) -> Plan:
+    """The plan as a Plan dataclass; with ``only``, just those measures.
+
+    A partial load lets a view that already holds the plan refresh the few
+    measures that changed without reading the rest again.
+    """
     from sqlmodel import col, select
 
     from kplan.store.models import (
@@ -95,9 +100,10 @@ def load_plan(session: Session, plan_row: PlanRow) -> Plan:
         for row in owners
     ]
 
-    measure_rows = session.exec(
-        select(MeasureRow).where(MeasureRow.plan_id == plan_id).order_by(col(MeasureRow.position))
-    ).all()
+    measure_query = select(MeasureRow).where(MeasureRow.plan_id == plan_id)
+    if only is not None:
+        measure_query = measure_query.where(col(MeasureRow.key).in_(list(only)))
+    measure_rows = session.exec(measure_query.order_by(col(MeasureRow.position))).all()
     measure_ids = [row.id for row in measure_rows]
     four_p: dict[int, dict[str, str]] = defaultdict(dict)
     coverage: dict[int, dict[str, str]] = defaultdict(dict)
@@ -112,10 +118,13 @@ def load_plan(session: Session, plan_row: PlanRow) -> Plan:
             coverage[coverage_row.measure_id][coverage_row.perspective] = coverage_row.level
 
     collaborations: dict[int, list[Collaboration]] = defaultdict(list)
+    collaboration_query = select(CollaborationRow).where(CollaborationRow.plan_id == plan_id)
+    if only is not None:
+        collaboration_query = collaboration_query.where(
+            col(CollaborationRow.measure_id).in_(measure_ids)
+        )
     collaboration_rows = session.exec(
-        select(CollaborationRow)
-        .where(CollaborationRow.plan_id == plan_id)
-        .order_by(col(CollaborationRow.position))
+        collaboration_query.order_by(col(CollaborationRow.position))
     ).all()
     actors: dict[int, list[tuple[int, str]]] = defaultdict(list)
     collaboration_ids = [row.id for row in collaboration_rows]
@@ -141,11 +150,10 @@ def load_plan(session: Session, plan_row: PlanRow) -> Plan:
         )
 
     indicators: dict[int, list[Indicator]] = defaultdict(list)
-    indicator_rows = session.exec(
-        select(IndicatorRow)
-        .where(IndicatorRow.plan_id == plan_id)
-        .order_by(col(IndicatorRow.position))
-    ).all()
+    indicator_query = select(IndicatorRow).where(IndicatorRow.plan_id == plan_id)
+    if only is not None:
+        indicator_query = indicator_query.where(col(IndicatorRow.measure_id).in_(measure_ids))
+    indicator_rows = session.exec(indicator_query.order_by(col(IndicatorRow.position))).all()
     values: dict[int, dict[str, float]] = defaultdict(dict)
     indicator_ids = [row.id for row in indicator_rows]
     if indicator_ids:

@@ -1,0 +1,185 @@
+"""Narrowing a plan's measures: one rule for ``kplan list`` and the TUI's filter bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    STATUSES,
+    closest,
+    normalise_coverage,
+    normalise_status,
+)
+from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.model import Measure, Plan
+from kplan.i18n import t
+
+
+@dataclass
+class MeasureFilter:
+    """What to narrow the measures to; None (or empty) means no narrowing.
+
+    ``perspective`` is ``P`` (integrated at least partly) or ``P=LEVEL``;
+    ``gap`` is a perspective that is not fully integrated; ``text`` matches
+    words of the id, title, goal, area or owner.
+    """
+
+    owner: str | None = None
+    status: str | None = None
+    step: int | None = None
+    perspective: str | None = None
+    gap: str | None = None
+    text: str = ""
+
+    def is_empty(self) -> bool:
+        """Whether this filter lets every measure through."""
+        return not (
+            self.owner or self.status or self.step or self.perspective or self.gap or self.text
+        )
+
+
+def _hint(value: str, valid: list[str] | tuple[str, ...]) -> str:
+    suggestion = closest(value, valid)
+    return t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+
+
+def _perspective(plan: Plan, name: str) -> str:
+    folded = {p.casefold(): p for p in plan.perspectives}
+    if name.casefold() not in folded:
+        raise InvalidValueError(
+            t(
+                "change.invalid",
+                what=t("field.perspective"),
+                value=name,
+                valid=", ".join(plan.perspectives),
+                hint=_hint(name, plan.perspectives),
+            )
+        )
+    return folded[name.casefold()]
+
+
+def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
+    """The plan's measures that pass ``wanted``, in plan order.
+
+    Raises a KplanError naming the bad value when the filter names an unknown
+    owner, status, step or perspective.
+    """
+    owner = wanted.owner
+    if owner is not None and owner not in {o.id for o in plan.owners}:
+        valid = [o.id for o in plan.owners]
+        raise NotFoundError(
+            t(
+                "change.unknown",
+                kind=t("kind.owner"),
+                key=owner,
+                valid=", ".join(valid),
+                hint=_hint(owner, valid),
+            )
+        )
+    status = None
+    if wanted.status is not None:
+        status = normalise_status(wanted.status)
+        if status is None:
+            raise InvalidValueError(
+                t(
+                    "change.invalid",
+                    what=t("field.status"),
+                    value=wanted.status,
+                    valid=", ".join(STATUSES),
+                    hint=_hint(wanted.status, STATUSES),
+                )
+            )
+    if wanted.step is not None and not 1 <= wanted.step <= len(plan.ladder):
+        labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
+        raise InvalidValueError(
+            t("change.step", value=wanted.step, high=len(plan.ladder), labels=labels)
+        )
+    covered: tuple[str, tuple[str, ...]] | None = None
+    if wanted.perspective is not None:
+        name, _, level_text = wanted.perspective.partition("=")
+        perspective = _perspective(plan, name)
+        levels: tuple[str, ...] = ("partly", "yes")
+        if level_text:
+            level = normalise_coverage(level_text)
+            if level is None:
+                raise InvalidValueError(
+                    t(
+                        "change.invalid",
+                        what=t("field.coverage"),
+                        value=level_text,
+                        valid=", ".join(COVERAGE_LEVELS),
+                        hint=_hint(level_text, COVERAGE_LEVELS),
+                    )
+                )
+            levels = (level,)
+        covered = (perspective, levels)
+    gap = _perspective(plan, wanted.gap) if wanted.gap is not None else None
+    words = [word.casefold() for word in wanted.text.split()]
+    owner_names = {o.id: o.name for o in plan.owners}
+
+    chosen = []
+    for measure in plan.measures:
+        if owner is not None and measure.owner != owner:
+            continue
+        if status is not None and measure.status != status:
+            continue
+        if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
+            continue
+        if covered is not None and measure.perspectives.get(covered[0], "no") not in covered[1]:
+            continue
+        if gap is not None and measure.perspectives.get(gap, "no") == "yes":
+            continue
+        if words:
+            haystack = " ".join(
+                [
+                    measure.id,
+                    measure.title,
+                    measure.goal,
+                    measure.area or "",
+                    measure.owner,
+                    owner_names.get(measure.owner, ""),
+                ]
+            ).casefold()
+            if not all(word in haystack for word in words):
+                continue
+        chosen.append(measure)
+    return chosen
+
+
+# Filter-bar keys, in English and Swedish, to the MeasureFilter field they set.
+EXPRESSION_KEYS = {
+    "owner": "owner",
+    "ansvarig": "owner",
+    "status": "status",
+    "step": "step",
+    "steg": "step",
+    "perspective": "perspective",
+    "perspektiv": "perspective",
+    "gap": "gap",
+    "lucka": "gap",
+}
+
+
+def parse_expression(text: str) -> MeasureFilter:
+    """A filter from the TUI's filter bar: ``owner:mholm status:delayed gap:kön växa``.
+
+    ``key:value`` words set a field (keys in English or Swedish, see
+    EXPRESSION_KEYS); the other words are free text. A step must be a number.
+    """
+    wanted = MeasureFilter()
+    free: list[str] = []
+    for word in text.split():
+        key, separator, value = word.partition(":")
+        field_name = EXPRESSION_KEYS.get(key.casefold()) if separator else None
+        if field_name is None or not value:
+            free.append(word)
+            continue
+        if field_name == "step":
+            if not value.isdigit():
+                raise InvalidValueError(t("filter.bad_step", value=value))
+            wanted.step = int(value)
+        else:
+            setattr(wanted, field_name, value)
+    wanted.text = " ".join(free)
+    return wanted

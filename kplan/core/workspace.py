@@ -1,0 +1,98 @@
+"""One person's open plan: the store, the plan, who is acting, and what changed.
+
+The TUI holds a Workspace and calls it from worker threads. It loads the plan
+once, then asks cheaply whether anything changed (the newest event id) and
+reads back only the measures that did. Every change goes through
+``core.operations.apply_changes``, like the command line's.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kplan.core.model import Measure, Plan
+
+if TYPE_CHECKING:
+    from kplan.core.operations import Change, ChangeResult
+    from kplan.store.engine import Store
+
+
+@dataclass
+class Refresh:
+    """What a poll found: measures read again, or a whole new plan."""
+
+    measures: list[Measure] = field(default_factory=list)
+    removed: set[str] = field(default_factory=set)
+    plan: Plan | None = None
+
+    def is_empty(self) -> bool:
+        """Whether nothing changed."""
+        return not self.measures and not self.removed and self.plan is None
+
+
+class Workspace:
+    """The store and plan a person works on, safe to use from worker threads."""
+
+    def __init__(self, location: str | None, plan: str | None, actor: str) -> None:
+        self.location = location
+        self.requested_plan = plan
+        self.actor = actor
+        self.newest_event = 0
+        self.plan_id: str | None = None
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """The open store (opened on first use, never created here)."""
+        with self._lock:
+            if self._store is None:
+                from kplan.store.engine import open_store
+
+                self._store = open_store(self.location, create=False)
+            return self._store
+
+    def load(self) -> Plan:
+        """Read the whole plan and remember where the event log stands."""
+        from kplan.core.queries import latest_event_id, load
+
+        newest = latest_event_id(self.store, self.requested_plan)
+        plan = load(self.store, self.requested_plan)
+        self.plan_id = plan.id
+        self.newest_event = newest
+        return plan
+
+    def poll(self) -> Refresh:
+        """What changed since the last load or poll, read back measure by measure."""
+        from kplan.core.queries import changes_since, load_measures
+
+        assert self.plan_id is not None, "load() first"
+        changes = changes_since(self.store, self.plan_id, self.newest_event)
+        if changes.newest == self.newest_event:
+            return Refresh()
+        if changes.whole_plan:
+            return Refresh(plan=self.load())
+        measures = load_measures(self.store, self.plan_id, changes.measures)
+        self.newest_event = changes.newest
+        return Refresh(measures=measures, removed=changes.measures - {m.id for m in measures})
+
+    def apply(self, changes: list[Change]) -> ChangeResult:
+        """Apply changes as the workspace's actor; raises KplanError when refused."""
+        from kplan.core.operations import apply_changes
+
+        return apply_changes(self.store, changes, actor=self.actor, plan=self.plan_id)
+
+    def events(self, measure: str | None = None, limit: int = 200) -> list[dict[str, object]]:
+        """The plan's newest events, optionally of one measure."""
+        from kplan.core.queries import log
+
+        return log(self.store, plan=self.plan_id, measure=measure, limit=limit)
+
+    def close(self) -> None:
+        """Release the store."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None

@@ -1,0 +1,214 @@
+"""The kplan TUI application: loads the plan, keeps it fresh, and hosts the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from kplan.core.errors import KplanError
+from kplan.core.model import Plan
+from kplan.core.workspace import Refresh, Workspace
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from kplan.core.operations import Change, ChangeResult
+
+
+class KplanApp(App[None]):
+    """The process owner's workplace: overview, measure, board, matrix and log."""
+
+    CSS_PATH = "kplan.tcss"
+    TITLE = "kplan"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "toggle_help", t("key.help"), key_display="?"),
+        Binding("ctrl+t", "toggle_theme", t("key.theme"), show=False),
+    ]
+
+    class PlanLoaded(Message):
+        """The whole plan was (re)loaded."""
+
+        def __init__(self, plan: Plan) -> None:
+            super().__init__()
+            self.plan = plan
+
+    class MeasuresChanged(Message):
+        """Some measures changed in the store; the plan holds their new state."""
+
+        def __init__(self, keys: set[str]) -> None:
+            super().__init__()
+            self.keys = keys
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        poll_interval: float = 1.0,
+        live: bool = True,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.plan: Plan | None = None
+        self.poll_interval = poll_interval
+        self.live = live
+        self.error: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who is acting: the name events are logged under."""
+        return self.workspace.actor
+
+    def on_mount(self) -> None:
+        """Show the overview at once and fill it when the plan arrives."""
+        from kplan.tui.screens.overview import OverviewScreen
+
+        self.title = "kplan"
+        self.push_screen(OverviewScreen())
+        self.load_plan()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_plan(self) -> None:
+        """Read the plan off the event loop."""
+        try:
+            plan = self.workspace.load()
+        except KplanError as error:
+            self.call_from_thread(self.fail, error.message)
+            return
+        self.call_from_thread(self._plan_arrived, plan)
+
+    def fail(self, message: str) -> None:
+        """Leave with a message: the TUI cannot work without its plan."""
+        self.error = message
+        self.exit(message=message, return_code=1)
+
+    def _plan_arrived(self, plan: Plan) -> None:
+        self.plan = plan
+        self.sub_title = f"{plan.title} · {self.actor}"
+        self._broadcast(self.PlanLoaded(plan))
+        if self.live:
+            self.set_interval(self.poll_interval, self.poll_store, name="poll")
+
+    def poll_store(self) -> None:
+        """Ask the store, off the event loop, whether anything changed."""
+        self._poll()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _poll(self) -> None:
+        try:
+            refresh = self.workspace.poll()
+        except KplanError as error:
+            self.call_from_thread(self.notify, error.message, severity="error")
+            return
+        if not refresh.is_empty():
+            self.call_from_thread(self._merge, refresh)
+
+    def _merge(self, refresh: Refresh) -> None:
+        if refresh.plan is not None:
+            self._plan_arrived_again(refresh.plan)
+            return
+        assert self.plan is not None
+        fresh = {measure.id: measure for measure in refresh.measures}
+        self.plan.measures = [
+            fresh.get(measure.id, measure)
+            for measure in self.plan.measures
+            if measure.id not in refresh.removed
+        ]
+        self._broadcast(self.MeasuresChanged(set(fresh) | refresh.removed))
+
+    def _plan_arrived_again(self, plan: Plan) -> None:
+        self.plan = plan
+        self._broadcast(self.PlanLoaded(plan))
+
+    def _broadcast(self, message: Message) -> None:
+        # Every screen on the stack keeps its view current, not only the top one,
+        # so going back shows the new state at once.
+        for screen in self.screen_stack:
+            screen.post_message(message)
+
+    def save(self, changes: list[Change]) -> ChangeResult:
+        """Apply changes through the core (call from a worker thread).
+
+        The store's change is picked up by the next poll, like anyone else's;
+        polling at once makes it show without waiting.
+        """
+        result = self.workspace.apply(changes)
+        self.call_from_thread(self.poll_store)
+        return result
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the keys of the current screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette lists the workplace's actions too."""
+        yield from super().get_system_commands(screen)
+        from kplan.tui.screens.overview import OverviewScreen
+
+        yield SystemCommand(t("palette.overview"), t("palette.overview_help"), self.go_overview)
+        for action, name in (
+            ("board", "palette.board"),
+            ("matrix", "palette.matrix"),
+            ("log", "palette.log"),
+        ):
+            yield SystemCommand(
+                t(name), t(f"{name}_help"), lambda action=action: self.open_view(action)
+            )
+        if isinstance(screen, OverviewScreen):
+            yield SystemCommand(t("palette.mine"), t("palette.mine_help"), screen.action_mine)
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_toggle_theme)
+
+    def go_overview(self) -> None:
+        """Back to the overview, closing every screen above it."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def open_view(self, name: str) -> None:
+        """Open the board, the matrix or the log over the current screen."""
+        from kplan.tui.screens.board import BoardScreen
+        from kplan.tui.screens.log import LogScreen
+        from kplan.tui.screens.matrix import MatrixScreen
+
+        if self.plan is None:
+            return
+        screens: dict[str, type[Screen[None]]] = {
+            "board": BoardScreen,
+            "matrix": MatrixScreen,
+            "log": LogScreen,
+        }
+        self.push_screen(screens[name]())
+
+    def open_measure(self, key: str) -> None:
+        """Open one measure's screen."""
+        from kplan.tui.screens.measure import MeasureScreen
+
+        if self.plan is not None and any(m.id == key for m in self.plan.measures):
+            self.push_screen(MeasureScreen(key))
+
+
+def run(location: str | None, plan: str | None, actor: str) -> int:
+    """Start the TUI; returns the exit code."""
+    app = KplanApp(Workspace(location, plan, actor))
+    try:
+        app.run()
+    finally:
+        app.workspace.close()
+    if app.error:
+        import sys
+
+        sys.stderr.write(t("cli.error", message=app.error) + "\n")
+        return 1
+    return 0

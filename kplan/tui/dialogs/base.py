@@ -1,0 +1,128 @@
+"""What every editing dialog shares: a form, a note, in-place errors, save and cancel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kplan.core.errors import KplanError
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from kplan.core.operations import Change, ChangeResult
+    from kplan.tui.app import KplanApp
+
+
+class EditDialog(ModalScreen[bool]):
+    """A modal form that turns its fields into changes and saves them through the core.
+
+    Subclasses yield their fields in ``fields`` and build the changes in
+    ``changes``; raising ValueError there shows the message in place. The
+    dialog closes with True once the core has saved, and with False on
+    ``escape``, having written nothing.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", t("key.cancel")),
+        Binding("ctrl+s", "save", t("key.save")),
+    ]
+
+    def __init__(self, measure: str) -> None:
+        super().__init__()
+        self.measure = measure
+
+    @property
+    def kplan(self) -> KplanApp:
+        """The app, typed."""
+        from kplan.tui.app import KplanApp
+
+        assert isinstance(self.app, KplanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Title, fields, note, error line and buttons."""
+        with Vertical(id="dialog"):
+            yield Label(self.heading(), id="dialog-title")
+            yield from self.fields()
+            yield Label(t("dialog.note"), classes="field-label")
+            yield Input(placeholder=t("dialog.note_placeholder"), id="note")
+            yield Static("", id="dialog-error")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(t("dialog.save"), variant="primary", id="save")
+                yield Button(t("dialog.cancel"), id="cancel")
+
+    def heading(self) -> str:
+        """The dialog's title line."""
+        plan = self.kplan.plan
+        title = ""
+        if plan is not None:
+            title = next((m.title for m in plan.measures if m.id == self.measure), "")
+        return f"{self.title_text()} · {self.measure} {title}"
+
+    def title_text(self) -> str:
+        """The dialog's name."""
+        return ""
+
+    def fields(self) -> ComposeResult:
+        """The dialog's own fields."""
+        yield from ()
+
+    def changes(self, note: str | None) -> list[Change]:
+        """The changes the form asks for; ValueError with a message when a field is wrong."""
+        raise NotImplementedError
+
+    def show_error(self, message: str) -> None:
+        """Say what is wrong, in the dialog."""
+        self.query_one("#dialog-error", Static).update(message)
+        self.query_one("#dialog-error").add_class("visible")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        """Close and write nothing."""
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        """Check the form, then save through the core off the event loop."""
+        note = self.query_one("#note", Input).value.strip() or None
+        try:
+            changes = self.changes(note)
+        except ValueError as problem:
+            self.show_error(str(problem))
+            return
+        self.query_one("#save", Button).disabled = True
+        self._save(changes)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, changes: list[Change]) -> None:
+        try:
+            result = self.kplan.save(changes)
+        except KplanError as error:
+            self.app.call_from_thread(self._refused, error.message)
+            return
+        self.app.call_from_thread(self._saved, result)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#save", Button).disabled = False
+        self.show_error(message)
+
+    def _saved(self, result: ChangeResult) -> None:
+        if not result.changes:
+            self.notify(t("change.nothing"))
+        self.dismiss(True)

@@ -1,0 +1,187 @@
+"""The editing dialogs: status and progress, a Fyra P part, a perspective, a value."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, Select
+
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    FOUR_P_PARTS,
+    FOUR_P_STATES,
+    PERIOD_FORMATS,
+    STATUSES,
+    normalise_period,
+)
+from kplan.core.model import Measure
+from kplan.core.operations import Change
+from kplan.i18n import t
+from kplan.render import status_label
+from kplan.tui.dialogs.base import EditDialog
+
+
+def _measure(dialog: EditDialog) -> Measure:
+    plan = dialog.kplan.plan
+    assert plan is not None
+    return next(m for m in plan.measures if m.id == dialog.measure)
+
+
+def _chosen(select: Select[str], what: str) -> str:
+    value = select.value
+    if value is Select.NULL or value is None:
+        raise ValueError(t("dialog.choose", what=what))
+    return str(value)
+
+
+class StatusDialog(EditDialog):
+    """Set a measure's status and progress, with a note."""
+
+    def title_text(self) -> str:
+        """The dialog's name."""
+        return t("dialog.status_title")
+
+    def fields(self) -> ComposeResult:
+        """Status and progress."""
+        measure = _measure(self)
+        yield Label(t("col.status"), classes="field-label")
+        yield Select(
+            [(status_label(s), s) for s in STATUSES],
+            value=measure.status,
+            allow_blank=False,
+            id="status",
+        )
+        yield Label(t("dialog.progress"), classes="field-label")
+        yield Input(str(measure.progress), id="progress", restrict=r"-?[0-9]*")
+
+    def changes(self, note: str | None) -> list[Change]:
+        """Status and progress as changes; progress must be 0-100."""
+        status = _chosen(self.query_one("#status", Select), t("field.status"))
+        text = self.query_one("#progress", Input).value.strip()
+        try:
+            progress = int(text)
+        except ValueError:
+            raise ValueError(t("change.progress", value=text)) from None
+        if not 0 <= progress <= 100:
+            raise ValueError(t("change.progress", value=text))
+        return [
+            Change("measure", self.measure, "status", status, note),
+            Change("measure", self.measure, "progress", progress, note),
+        ]
+
+
+class FourPDialog(EditDialog):
+    """Set one Fyra P part of a measure."""
+
+    def title_text(self) -> str:
+        """The dialog's name."""
+        return t("dialog.four_p_title")
+
+    def fields(self) -> ComposeResult:
+        """The part, its meaning, and its state."""
+        measure = _measure(self)
+        yield Label(t("dialog.four_p_part"), classes="field-label")
+        yield Select(
+            [(t(f"four_p.{p}"), p) for p in FOUR_P_PARTS],
+            value=FOUR_P_PARTS[0],
+            allow_blank=False,
+            id="part",
+        )
+        yield Label(t(f"four_p_help.{FOUR_P_PARTS[0]}"), id="part-help", classes="help")
+        yield Label(t("dialog.four_p_state"), classes="field-label")
+        yield Select(
+            [(t(f"four_p_state.{s}"), s) for s in FOUR_P_STATES],
+            value=measure.four_p.get(FOUR_P_PARTS[0], "not-started"),
+            allow_blank=False,
+            id="state",
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Choosing a part shows its meaning and its current state."""
+        if event.select.id == "part" and event.value is not Select.NULL:
+            part = str(event.value)
+            self.query_one("#part-help", Label).update(t(f"four_p_help.{part}"))
+            self.query_one("#state", Select).value = _measure(self).four_p.get(part, "not-started")
+
+    def changes(self, note: str | None) -> list[Change]:
+        """The part's new state."""
+        part = _chosen(self.query_one("#part", Select), t("field.four_p_part"))
+        state = _chosen(self.query_one("#state", Select), t("field.four_p_state"))
+        return [Change("measure", self.measure, f"four_p.{part}", state, note)]
+
+
+class PerspectiveDialog(EditDialog):
+    """Set how far a cross-cutting perspective is integrated in a measure."""
+
+    def title_text(self) -> str:
+        """The dialog's name."""
+        return t("dialog.perspective_title")
+
+    def fields(self) -> ComposeResult:
+        """The perspective and its level."""
+        plan = self.kplan.plan
+        assert plan is not None
+        measure = _measure(self)
+        first = plan.perspectives[0]
+        yield Label(t("field.perspective").capitalize(), classes="field-label")
+        yield Select(
+            [(p, p) for p in plan.perspectives], value=first, allow_blank=False, id="perspective"
+        )
+        yield Label(t("field.coverage").capitalize(), classes="field-label")
+        yield Select(
+            [(t(f"coverage.{level}"), level) for level in COVERAGE_LEVELS],
+            value=measure.perspectives.get(first, "no"),
+            allow_blank=False,
+            id="level",
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Choosing a perspective shows its current level."""
+        if event.select.id == "perspective" and event.value is not Select.NULL:
+            self.query_one("#level", Select).value = _measure(self).perspectives.get(
+                str(event.value), "no"
+            )
+
+    def changes(self, note: str | None) -> list[Change]:
+        """The perspective's new level."""
+        perspective = _chosen(self.query_one("#perspective", Select), t("field.perspective"))
+        level = _chosen(self.query_one("#level", Select), t("field.coverage"))
+        return [Change("measure", self.measure, f"perspectives.{perspective}", level, note)]
+
+
+class RecordDialog(EditDialog):
+    """Record a value of one of the measure's indicators for a period."""
+
+    def title_text(self) -> str:
+        """The dialog's name."""
+        return t("dialog.record_title")
+
+    def fields(self) -> ComposeResult:
+        """Indicator, period and value."""
+        measure = _measure(self)
+        yield Label(t("kind.indicator").capitalize(), classes="field-label")
+        yield Select(
+            [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in measure.indicators],
+            value=measure.indicators[0].id,
+            allow_blank=False,
+            id="indicator",
+        )
+        yield Label(t("dialog.period", formats=PERIOD_FORMATS), classes="field-label")
+        yield Input(placeholder="2016", id="period")
+        yield Label(t("dialog.value"), classes="field-label")
+        yield Input(placeholder="0", id="value")
+
+    def changes(self, note: str | None) -> list[Change]:
+        """The value as a change; the period must be known and the value a number."""
+        indicator = _chosen(self.query_one("#indicator", Select), t("kind.indicator"))
+        raw_period = self.query_one("#period", Input).value.strip()
+        period = normalise_period(raw_period)
+        if period is None:
+            raise ValueError(t("change.period", period=raw_period, formats=PERIOD_FORMATS))
+        raw_value = self.query_one("#value", Input).value.strip()
+        try:
+            value = float(raw_value.replace(",", "."))
+        except ValueError:
+            raise ValueError(t("change.number", value=raw_value)) from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(t("change.number", value=raw_value))
+        return [Change("indicator", indicator, f"values.{period}", value, note)]

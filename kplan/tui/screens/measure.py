@@ -1,0 +1,308 @@
+"""One measure in full: goal, indicators, collaborations on the ladder, Fyra P, perspectives."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from kplan.core.domain import format_number, period_kind, period_sort_key, trend
+from kplan.core.errors import KplanError
+from kplan.core.model import Collaboration, Indicator, Measure, Plan
+from kplan.i18n import t
+from kplan.render import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.tui.widgets.cells import (
+    COVERAGE_COLOURS,
+    STATE_COLOURS,
+    progress_cell,
+    status_cell,
+)
+
+if TYPE_CHECKING:
+    from kplan.tui.app import KplanApp
+
+TREND_COLOURS = {"up": "green", "flat": "yellow", "down": "red", "none": "grey50"}
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], target: float | None) -> Text:
+    """A small line of the values, scaled so the target (if any) is the top."""
+    if not values:
+        return Text("–", style="grey50")
+    top = max([*values, target or 0.0]) or 1.0
+    low = min([*values, 0.0])
+    span = (top - low) or 1.0
+    return Text("".join(SPARK[min(7, int((v - low) / span * 7))] for v in values), style="cyan")
+
+
+def target_bar(indicator: Indicator, latest: float | None, width: int = 10) -> Text:
+    """How far the latest value has come from the baseline towards the target."""
+    if latest is None or indicator.target is None:
+        return Text("")
+    start = indicator.baseline if indicator.baseline is not None else 0.0
+    distance = indicator.target - start
+    share = 1.0 if distance == 0 else max(0.0, min(1.0, (latest - start) / distance))
+    filled = round(share * width)
+    text = Text("■" * filled, style="green")
+    text.append("□" * (width - filled), style="grey50")
+    text.append(f" {round(share * 100)}%")
+    return text
+
+
+def staircase(plan: Plan, collaboration: Collaboration) -> Text:
+    """The ladder as a staircase: reached steps filled, the current one with its question."""
+    steps = len(plan.ladder)
+    text = Text()
+    for level in range(steps, 0, -1):
+        for step in range(1, steps + 1):
+            if step >= level:
+                reached = level <= collaboration.step
+                text.append("██ " if reached else "░░ ", style="green" if reached else "grey35")
+            else:
+                text.append("   ")
+        label = f" {level} {plan.ladder[level - 1]}"
+        if level == collaboration.step:
+            text.append(label, style="bold")
+            question = (
+                plan.ladder_questions[level - 1] if level <= len(plan.ladder_questions) else ""
+            )
+            if question:
+                text.append(f"  ◀ {question}", style="italic")
+        else:
+            text.append(label, style="grey50")
+        text.append("\n")
+    return text
+
+
+class MeasureScreen(Screen[None]):
+    """Everything about one measure, and the keys to change it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", t("key.back")),
+        Binding("s", "edit('status')", t("key.status")),
+        Binding("f", "edit('four_p')", t("key.four_p")),
+        Binding("v", "edit('perspective')", t("key.perspective")),
+        Binding("r", "edit('record')", t("key.record")),
+    ]
+
+    def __init__(self, measure: str) -> None:
+        super().__init__()
+        self.measure = measure
+        self.events: list[dict[str, Any]] = []
+
+    @property
+    def kplan(self) -> KplanApp:
+        """The app, typed."""
+        from kplan.tui.app import KplanApp
+
+        assert isinstance(self.app, KplanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Header, the measure's sections, footer."""
+        yield Header(icon="▤")
+        with VerticalScroll(id="measure-body"):
+            yield Static(id="measure-head")
+            yield Static(id="measure-goal")
+            yield Static(id="measure-indicators", classes="section")
+            yield Static(id="measure-collaborations", classes="section")
+            yield Static(id="measure-four-p", classes="section")
+            yield Static(id="measure-perspectives", classes="section")
+            yield Static(id="measure-events", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw the measure and fetch its events."""
+        self.redraw()
+        self.load_events()
+
+    def on_kplan_app_measures_changed(self, message: object) -> None:
+        """Redraw when this measure changed."""
+        if self.measure in getattr(message, "keys", set()):
+            self.redraw()
+            self.load_events()
+
+    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+        """A fresh plan: draw again."""
+        self.redraw()
+        self.load_events()
+
+    @work(thread=True, exclusive=True, group="events")
+    def load_events(self) -> None:
+        """Read the measure's recent events off the event loop."""
+        try:
+            events = self.kplan.workspace.events(self.measure, limit=10)
+        except KplanError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        self.app.call_from_thread(self._show_events, events)
+
+    def _found(self) -> Measure | None:
+        plan = self.kplan.plan
+        if plan is None:
+            return None
+        return next((m for m in plan.measures if m.id == self.measure), None)
+
+    def redraw(self) -> None:
+        """Fill every section from the plan held by the app."""
+        plan = self.kplan.plan
+        measure = self._found()
+        if plan is None or measure is None:
+            self.query_one("#measure-head", Static).update(
+                t("tui.measure_gone", measure=self.measure)
+            )
+            return
+        self.query_one("#measure-head", Static).update(self._head(plan, measure))
+        goal = Text()
+        if measure.goal:
+            goal.append(f"{t('col.goal')}: ", style="bold")
+            goal.append(measure.goal)
+        if measure.description:
+            goal.append("\n\n" + measure.description)
+        self.query_one("#measure-goal", Static).update(goal)
+        self.query_one("#measure-indicators", Static).update(self._indicators(measure))
+        self.query_one("#measure-collaborations", Static).update(
+            self._collaborations(plan, measure)
+        )
+        self.query_one("#measure-four-p", Static).update(self._four_p(measure))
+        self.query_one("#measure-perspectives", Static).update(self._perspectives(plan, measure))
+
+    def _head(self, plan: Plan, measure: Measure) -> Text:
+        owner = next((o for o in plan.owners if o.id == measure.owner), None)
+        organisations = {o.id: o.name for o in plan.organisations}
+        text = Text(f"{measure.id}  {measure.title}\n", style="bold")
+        owner_text = owner.name if owner else measure.owner
+        if owner and owner.organisation:
+            owner_text += f", {organisations.get(owner.organisation, owner.organisation)}"
+        text.append(f"{t('col.owner')}: {owner_text}   ")
+        text.append_text(status_cell(measure.status))
+        text.append("   ")
+        text.append_text(progress_cell(measure.progress, 20))
+        if measure.area or measure.start or measure.due:
+            text.append("\n")
+        if measure.area:
+            text.append(f"{t('col.area')}: {measure.area}   ")
+        if measure.start or measure.due:
+            text.append(f"{t('col.period')}: {measure.start or ''}–{measure.due or ''}")
+        return text
+
+    def _indicators(self, measure: Measure) -> Group | Text:
+        heading = Text(t("show.indicators"), style="bold underline")
+        if not measure.indicators:
+            return Group(heading, Text(t("show.none"), style="grey50"))
+        periods = sorted({p for ind in measure.indicators for p in ind.values}, key=period_sort_key)
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        table.add_column(t("kind.indicator").capitalize())
+        table.add_column(t("col.baseline"), justify="right")
+        for period in periods:
+            table.add_column(period, justify="right")
+        table.add_column(t("col.target"), justify="right")
+        table.add_column(t("col.trend"), justify="center")
+        table.add_column("", no_wrap=True)
+        for ind in measure.indicators:
+            ordered = sorted(ind.values, key=period_sort_key)
+            latest = ind.values[ordered[-1]] if ordered else None
+            same = [ind.values[p] for p in ordered if period_kind(p) == period_kind(ordered[-1])]
+            direction = trend(same, ind.direction)
+            arrow = Text(
+                f"{TREND_ARROWS[direction]} {t(f'trend.{direction}')}",
+                style=TREND_COLOURS[direction],
+            )
+            unit = f" ({ind.unit})" if ind.unit else ""
+            table.add_row(
+                f"{ind.name}{unit}",
+                _number(ind.baseline),
+                *[_number(ind.values.get(p)) for p in periods],
+                _number(ind.target),
+                arrow,
+                Text.assemble(
+                    sparkline([ind.values[p] for p in ordered], ind.target),
+                    " ",
+                    target_bar(ind, latest),
+                ),
+            )
+        return Group(heading, table)
+
+    def _collaborations(self, plan: Plan, measure: Measure) -> Group:
+        parts: list[Any] = [Text(t("show.collaborations"), style="bold underline")]
+        organisations = {o.id: o.name for o in plan.organisations}
+        if not measure.collaborations:
+            parts.append(Text(t("show.none"), style="grey50"))
+        for collab in measure.collaborations:
+            parts.append(Text(f"{collab.id}: {collab.name}", style="bold"))
+            parts.append(
+                Text(
+                    f"{t('col.actors')}: "
+                    + ", ".join(organisations.get(a, a) for a in collab.actors)
+                )
+            )
+            if collab.note:
+                parts.append(Text(collab.note, style="italic"))
+            parts.append(staircase(plan, collab))
+        return Group(*parts)
+
+    def _four_p(self, measure: Measure) -> Group:
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for part, state in measure.four_p.items():
+            table.add_row(
+                Text(f"{STATE_MARKS[state]} {t(f'four_p.{part}')}", style=STATE_COLOURS[state]),
+                t(f"four_p_state.{state}"),
+                Text(t(f"four_p_help.{part}"), style="grey62"),
+            )
+        return Group(Text(t("show.four_p"), style="bold underline"), table)
+
+    def _perspectives(self, plan: Plan, measure: Measure) -> Group:
+        lines = Text()
+        for perspective in plan.perspectives:
+            level = measure.perspectives.get(perspective, "no")
+            lines.append(f"{COVERAGE_MARKS[level]} {perspective}", style=COVERAGE_COLOURS[level])
+            lines.append(f"  {t(f'coverage.{level}')}\n")
+        return Group(Text(t("show.perspectives"), style="bold underline"), lines)
+
+    def _show_events(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        text = Text(t("show.events"), style="bold underline")
+        text.append("\n")
+        if not events:
+            text.append(t("show.none"), style="grey50")
+        for event in events:
+            what = event["field"]
+            if event["collaboration"]:
+                what = f"{event['collaboration']} {what}"
+            elif event["indicator"]:
+                what = f"{event['indicator']} {what}"
+            old = "–" if event["old"] is None else event["old"]
+            new = "–" if event["new"] is None else event["new"]
+            text.append(f"{event['at'][:16].replace('T', ' ')}  ", style="grey62")
+            text.append(f"{event['actor']}  ", style="bold")
+            text.append(f"{what}: {old} → {new}")
+            if event["note"]:
+                text.append(f"  «{event['note']}»", style="italic")
+            text.append("\n")
+        self.query_one("#measure-events", Static).update(text)
+
+    def action_back(self) -> None:
+        """Back to where the measure was opened from."""
+        self.app.pop_screen()
+
+    def action_edit(self, what: str) -> None:
+        """Open the dialog that edits this measure."""
+        from kplan.tui.dialogs import open_edit_dialog
+
+        open_edit_dialog(self.kplan, what, self.measure)
+
+
+def _number(value: float | None) -> str:
+    number = format_number(value)
+    return "–" if number is None else str(number)

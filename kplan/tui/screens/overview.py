@@ -1,0 +1,220 @@
+"""The overview: every measure of the plan, a summary above, a filter bar on demand."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from kplan.core.errors import KplanError
+from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
+from kplan.i18n import t
+from kplan.tui.widgets.measure_table import MeasureTable
+from kplan.tui.widgets.summary import SummaryBar
+
+if TYPE_CHECKING:
+    from kplan.tui.app import KplanApp
+
+
+class OverviewScreen(Screen[None]):
+    """Where each measure stands, with the keys to open and update them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", t("key.open"), show=False),
+        Binding("slash", "filter", t("key.filter"), key_display="/"),
+        Binding("escape", "clear_filter", t("key.clear_filter"), show=False),
+        Binding("m", "mine", t("key.mine")),
+        Binding("s", "edit('status')", t("key.status")),
+        Binding("f", "edit('four_p')", t("key.four_p")),
+        Binding("v", "edit('perspective')", t("key.perspective")),
+        Binding("r", "edit('record')", t("key.record")),
+        Binding("b", "view('board')", t("key.board")),
+        Binding("p", "view('matrix')", t("key.matrix")),
+        Binding("l", "view('log')", t("key.log")),
+        Binding("o", "sort(False)", t("key.sort"), show=False),
+        Binding("O", "sort(True)", t("key.sort_reverse"), show=False),
+        Binding("q", "quit", t("key.quit")),
+    ]
+
+    AUTO_FOCUS = "#measures"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expression = ""
+        self.mine = False
+
+    @property
+    def kplan(self) -> KplanApp:
+        """The app, typed."""
+        from kplan.tui.app import KplanApp
+
+        assert isinstance(self.app, KplanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Header, summary, filter bar, table and footer."""
+        yield Header(icon="▤")
+        yield SummaryBar(t("tui.loading"), id="summary")
+        with Vertical(id="filter-bar"):
+            yield Input(placeholder=t("tui.filter_placeholder"), id="filter")
+            yield Static("", id="filter-error")
+        yield Static("", id="shown")
+        yield MeasureTable(id="measures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw the plan if it is already there."""
+        self.query_one("#filter-bar").display = False
+        self.query_one(MeasureTable).focus()
+        if self.kplan.plan is not None:
+            self.redraw()
+
+    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+        """A fresh plan: draw it all."""
+        self.redraw()
+
+    def on_kplan_app_measures_changed(self, message: object) -> None:
+        """Some measures changed: redraw their rows, or re-filter when a filter is on."""
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        keys: set[str] = getattr(message, "keys", set())
+        table = self.query_one(MeasureTable)
+        shown = {m.id for m in table.shown}
+        if self._filter().is_empty() and keys <= shown:
+            for measure in plan.measures:
+                if measure.id in keys:
+                    table.refresh_measure(measure)
+            self._draw_summary()
+        else:
+            self.redraw()
+
+    def on_resize(self, event: Resize) -> None:
+        """Columns follow the width: wide screens get a cell per part."""
+        if self.kplan.plan is not None:
+            self.redraw()
+
+    def _filter(self) -> MeasureFilter:
+        wanted = parse_expression(self.expression)
+        if self.mine:
+            wanted.owner = self.kplan.actor
+        return wanted
+
+    def _draw_summary(self) -> None:
+        plan = self.kplan.plan
+        assert plan is not None
+        self.query_one(SummaryBar).show_plan(plan)
+
+    def redraw(self) -> None:
+        """Apply the filter and fill the table."""
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        self._draw_summary()
+        error = self.query_one("#filter-error", Static)
+        try:
+            measures = filter_measures(plan, self._filter())
+            error.update("")
+        except KplanError as problem:
+            error.update(problem.message)
+            measures = []
+        table = self.query_one(MeasureTable)
+        table.show(plan, measures, self.size.width or 80)
+        notes = [t("tui.shown", shown=len(measures), total=len(plan.measures))]
+        if self.mine:
+            notes.append(t("tui.mine_on", actor=self.kplan.actor))
+        if self.expression:
+            notes.append(t("tui.filter_on", expression=self.expression))
+        if table.sort_key:
+            label = next((c.label for c in table.columns_now if c.key == table.sort_key), "")
+            arrow = "↓" if table.sort_reverse else "↑"
+            notes.append(t("tui.sorted_by", column=label, arrow=arrow))
+        self.query_one("#shown", Static).update(" · ".join(notes))
+
+    @on(DataTable.RowSelected, "#measures")
+    def _open_row(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.kplan.open_measure(str(event.row_key.value))
+
+    @on(DataTable.HeaderSelected, "#measures")
+    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        table = self.query_one(MeasureTable)
+        key = str(event.column_key.value)
+        reverse = table.sort_key == key and not table.sort_reverse
+        table.sort_by(key, reverse)
+        self.redraw()
+
+    def action_open(self) -> None:
+        """Open the measure under the cursor."""
+        current = self.query_one(MeasureTable).current_measure()
+        if current:
+            self.kplan.open_measure(current)
+
+    def action_filter(self) -> None:
+        """Show the filter bar and type into it."""
+        self.query_one("#filter-bar").display = True
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.expression = event.value.strip()
+        self.redraw()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, _event: Input.Submitted) -> None:
+        self.query_one(MeasureTable).focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and hide its bar."""
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+        self.expression = ""
+        self.query_one("#filter-bar").display = False
+        self.query_one(MeasureTable).focus()
+        self.redraw()
+
+    def action_mine(self) -> None:
+        """Show only my measures (owner = the acting user), or all again."""
+        plan = self.kplan.plan
+        owners = {o.id for o in plan.owners} if plan is not None else set()
+        if plan is not None and not self.mine and self.kplan.actor not in owners:
+            self.notify(t("tui.not_an_owner", actor=self.kplan.actor), severity="warning")
+            return
+        self.mine = not self.mine
+        self.redraw()
+
+    def action_sort(self, reverse: bool) -> None:
+        """Sort by the column under the cursor."""
+        table = self.query_one(MeasureTable)
+        if not table.columns_now:
+            return
+        column = table.columns_now[min(table.cursor_column, len(table.columns_now) - 1)]
+        if table.cursor_type == "row":
+            keys = [c.key for c in table.columns_now]
+            position = keys.index(table.sort_key) + 1 if table.sort_key in keys else 0
+            column = table.columns_now[position % len(keys)]
+        table.sort_by(column.key, reverse)
+        self.redraw()
+
+    def action_edit(self, what: str) -> None:
+        """Open the dialog that edits the measure under the cursor."""
+        from kplan.tui.dialogs import open_edit_dialog
+
+        current = self.query_one(MeasureTable).current_measure()
+        if current:
+            open_edit_dialog(self.kplan, what, current)
+
+    def action_view(self, name: str) -> None:
+        """Open the board, the matrix or the log."""
+        self.kplan.open_view(name)
+
+    async def action_quit(self) -> None:
+        """Leave kplan."""
+        self.app.exit()

@@ -1,0 +1,64 @@
+"""How a measure's fields look in a table cell: text and glyph, never colour alone."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from kplan.core.model import Measure
+from kplan.render import COVERAGE_MARKS, STATE_MARKS, status_label
+from kplan.tui.widgets.summary import STATUS_COLOURS, STATUS_GLYPHS
+
+STATE_COLOURS = {"done": "green", "ongoing": "yellow", "not-started": "grey50"}
+COVERAGE_COLOURS = {"yes": "green", "partly": "yellow", "no": "red"}
+
+
+def status_cell(status: str) -> Text:
+    """The status as glyph and word, coloured."""
+    return Text(f"{STATUS_GLYPHS[status]} {status_label(status)}", style=STATUS_COLOURS[status])
+
+
+def progress_cell(progress: int, width: int) -> Text:
+    """A bar of ``width`` cells with the number; just the number when width is 0."""
+    number = f"{progress:>3}%"
+    if width <= 0:
+        return Text(number)
+    filled = round(progress * width / 100)
+    text = Text("━" * filled, style="green")
+    text.append("━" * (width - filled), style="grey30")
+    text.append(f" {number}")
+    return text
+
+
+def steps_cell(measure: Measure) -> Text:
+    """Lowest and highest ladder step of the measure's collaborations."""
+    steps = [c.step for c in measure.collaborations]
+    if not steps:
+        return Text("–", style="grey50")
+    low, high = min(steps), max(steps)
+    return Text(str(low) if low == high else f"{low}–{high}")
+
+
+def four_p_cell(state: str) -> Text:
+    """One Fyra P part's state as a mark."""
+    return Text(STATE_MARKS[state], style=STATE_COLOURS[state])
+
+
+def four_p_cells(measure: Measure) -> Text:
+    """All four Fyra P parts in one cell."""
+    text = Text()
+    for state in measure.four_p.values():
+        text.append_text(four_p_cell(state))
+    return text
+
+
+def coverage_cell(level: str) -> Text:
+    """One perspective's coverage as a mark."""
+    return Text(COVERAGE_MARKS[level], style=COVERAGE_COLOURS[level])
+
+
+def coverage_cells(measure: Measure, perspectives: list[str]) -> Text:
+    """Every perspective's coverage in one cell."""
+    text = Text()
+    for perspective in perspectives:
+        text.append_text(coverage_cell(measure.perspectives.get(perspective, "no")))
+    return text

@@ -1,0 +1,83 @@
+"""The overview's summary line: measures per status, Fyra P use, perspective coverage."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kplan.core.domain import STATUSES
+from kplan.core.model import Plan
+from kplan.core.queries import plan_summary
+from kplan.i18n import t
+from kplan.render import status_label
+
+# Each status has a glyph as well as a colour, so the bar reads without colour.
+STATUS_GLYPHS = {
+    "done": "█",
+    "ongoing": "▓",
+    "delayed": "▒",
+    "not-started": "░",
+    "cancelled": "·",
+}
+STATUS_COLOURS = {
+    "done": "green",
+    "ongoing": "cyan",
+    "delayed": "yellow",
+    "not-started": "grey50",
+    "cancelled": "grey35",
+}
+
+
+def status_bar(plan: Plan, width: int) -> Text:
+    """A stacked bar of the plan's measures per status, ``width`` cells wide."""
+    figures = plan_summary(plan)
+    total = figures["measures"] or 1
+    bar = Text()
+    used = 0
+    counts = [(status, figures["statuses"][status]) for status in STATUSES]
+    for index, (status, count) in enumerate(counts):
+        cells = round(count * width / total)
+        if index == len(counts) - 1:
+            cells = max(0, width - used) if count else 0
+        cells = min(cells, width - used)
+        used += cells
+        bar.append(STATUS_GLYPHS[status] * cells, style=STATUS_COLOURS[status])
+    return bar
+
+
+def summary_text(plan: Plan, width: int = 80) -> Text:
+    """Two lines: the status bar with its legend, then Fyra P and perspectives."""
+    figures = plan_summary(plan)
+    text = Text()
+    text.append_text(status_bar(plan, min(40, max(10, width // 3))))
+    text.append("  ")
+    first = True
+    for status in STATUSES:
+        count = figures["statuses"][status]
+        if not count:
+            continue
+        if not first:
+            text.append(" · ")
+        first = False
+        text.append(f"{STATUS_GLYPHS[status]} ", style=STATUS_COLOURS[status])
+        text.append(f"{count} {status_label(status)}")
+    text.append("\n")
+    total = figures["measures"] or 1
+    text.append(t("tui.summary_four_p", share=round(100 * figures["four_p_done"])))
+    text.append("   ")
+    text.append(t("tui.summary_integrated"))
+    text.append(
+        ", ".join(
+            f"{p} {round(100 * levels['yes'] / total)}%"
+            for p, levels in figures["perspectives"].items()
+        )
+    )
+    return text
+
+
+class SummaryBar(Static):
+    """The plan at a glance, above the overview's table."""
+
+    def show_plan(self, plan: Plan) -> None:
+        """Draw the summary of ``plan``."""
+        self.update(summary_text(plan, self.size.width or 80))
