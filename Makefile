@@ -24,11 +24,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
-## demo: install kplan, load the example plan into a demo store here, show it
+## demo: install kplan, load the example plan into a demo store here, open it
+# In a terminal the demo opens the TUI as one of the example's process owners;
+# elsewhere (CI, a pipe) it prints the overview.
+DEMO_USER ?= sforsberg
 demo: $(VENV)/.installed
 	@mkdir -p .demo
 	$(BIN)/kplan import $(EXAMPLE) --db $(DEMO_DB) --as demo
-	@KPLAN_DB=$(DEMO_DB) $(BIN)/kplan list
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		KPLAN_DB=$(DEMO_DB) $(BIN)/kplan tui --as $(DEMO_USER); \
+	else \
+		KPLAN_DB=$(DEMO_DB) $(BIN)/kplan list; \
+	fi
 
 ## test: run the whole test suite
 test: $(VENV)/.installed-test

@@ -420,6 +420,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "perioden {period} anges två gånger",
     ),
     # The TUI: keys (footer and help), palette, screens and dialogs
+    "key.open_measure": ("Open measure", "Öppna åtgärd"),
+    "key.previous_step": ("Previous step", "Föregående steg"),
+    "key.next_step": ("Next step", "Nästa steg"),
+    "key.step_up": ("Step up", "Steg upp"),
+    "key.step_down": ("Step down", "Steg ned"),
+    "board.card_meta": ("measure {measure} · {owner}", "åtgärd {measure} · {owner}"),
+    "board.empty": ("none on this step", "ingen på detta steg"),
+    "board.no_collaborations": (
+        "The plan has no collaborations yet.",
+        "Planen har ingen samverkan ännu.",
+    ),
+    "board.nothing_selected": (
+        "No collaboration is highlighted.",
+        "Ingen samverkan är markerad.",
+    ),
+    "board.at_top": (
+        "{collaboration} is already on the top step, {step}.",
+        "{collaboration} står redan på översta steget, {step}.",
+    ),
+    "board.at_bottom": (
+        "{collaboration} is already on the bottom step, {step}.",
+        "{collaboration} står redan på nedersta steget, {step}.",
+    ),
+    "board.move_question": (
+        "Move {collaboration} from {old} to {new}?",
+        "Flytta {collaboration} från {old} till {new}?",
+    ),
+    "board.moved": ("{collaboration} moved to {step}.", "{collaboration} flyttades till {step}."),
+    "board.unchanged": (
+        "{collaboration} already stands on {step}; nothing was written.",
+        "{collaboration} står redan på {step}; inget sparades.",
+    ),
+    "matrix.total_row": ("Share integrated / done", "Andel integrerat / klart"),
+    "matrix.totals_perspective": (
+        "{name}: {yes} integrated, {partly} partly, {no} not integrated",
+        "{name}: {yes} integrerat, {partly} delvis, {no} ej integrerat",
+    ),
+    "matrix.totals_four_p": (
+        "{name}: {done} done, {ongoing} ongoing, {not_started} not started",
+        "{name}: {done} klara, {ongoing} pågår, {not_started} ej påbörjade",
+    ),
+    "log_view.placeholder": (
+        "Filter: measure:7 actor:ID or any words (Enter: to the log, Esc: back)",
+        "Filter: åtgärd:7 vem:ID eller valfria ord (Enter: till loggen, Esc: tillbaka)",
+    ),
+    "log_view.loading": ("Reading the event log…", "Läser händelseloggen…"),
+    "log_view.shown": (
+        "{shown} of {total} events, newest first",
+        "{shown} av {total} händelser, nyaste först",
+    ),
+    "log_view.shown_newest": (
+        "{shown} of the {total} newest events, newest first",
+        "{shown} av de {total} senaste händelserna, nyaste först",
+    ),
+    "log_view.no_measure": (
+        "This event is about the plan, not a measure.",
+        "Händelsen gäller planen, inte en åtgärd.",
+    ),
+    "log_view.when": ("{when} UTC", "{when} UTC"),
     "cmd.tui": (
         "Open the terminal workplace (TUI) on the plan.",
         "Öppna arbetsplatsen i terminalen (TUI) för planen.",

@@ -51,7 +51,7 @@ class EditDialog(ModalScreen[bool]):
             yield Label(self.heading(), id="dialog-title")
             yield from self.fields()
             yield Label(t("dialog.note"), classes="field-label")
-            yield Input(placeholder=t("dialog.note_placeholder"), id="note")
+            yield Input(placeholder=t("dialog.note_placeholder"), id="note", compact=True)
             yield Static("", id="dialog-error")
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("dialog.save"), variant="primary", id="save")

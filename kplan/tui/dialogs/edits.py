@@ -48,10 +48,11 @@ class StatusDialog(EditDialog):
             [(status_label(s), s) for s in STATUSES],
             value=measure.status,
             allow_blank=False,
+            compact=True,
             id="status",
         )
         yield Label(t("dialog.progress"), classes="field-label")
-        yield Input(str(measure.progress), id="progress", restrict=r"-?[0-9]*")
+        yield Input(str(measure.progress), id="progress", restrict=r"-?[0-9]*", compact=True)
 
     def changes(self, note: str | None) -> list[Change]:
         """Status and progress as changes; progress must be 0-100."""
@@ -84,6 +85,7 @@ class FourPDialog(EditDialog):
             [(t(f"four_p.{p}"), p) for p in FOUR_P_PARTS],
             value=FOUR_P_PARTS[0],
             allow_blank=False,
+            compact=True,
             id="part",
         )
         yield Label(t(f"four_p_help.{FOUR_P_PARTS[0]}"), id="part-help", classes="help")
@@ -92,6 +94,7 @@ class FourPDialog(EditDialog):
             [(t(f"four_p_state.{s}"), s) for s in FOUR_P_STATES],
             value=measure.four_p.get(FOUR_P_PARTS[0], "not-started"),
             allow_blank=False,
+            compact=True,
             id="state",
         )
 
@@ -131,6 +134,7 @@ class PerspectiveDialog(EditDialog):
             [(t(f"coverage.{level}"), level) for level in COVERAGE_LEVELS],
             value=measure.perspectives.get(first, "no"),
             allow_blank=False,
+            compact=True,
             id="level",
         )
 
@@ -163,12 +167,13 @@ class RecordDialog(EditDialog):
             [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in measure.indicators],
             value=measure.indicators[0].id,
             allow_blank=False,
+            compact=True,
             id="indicator",
         )
         yield Label(t("dialog.period", formats=PERIOD_FORMATS), classes="field-label")
-        yield Input(placeholder="2016", id="period")
+        yield Input(placeholder="2016", id="period", compact=True)
         yield Label(t("dialog.value"), classes="field-label")
-        yield Input(placeholder="0", id="value")
+        yield Input(placeholder="0", id="value", compact=True)
 
     def changes(self, note: str | None) -> list[Change]:
         """The value as a change; the period must be known and the value a number."""

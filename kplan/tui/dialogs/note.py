@@ -30,7 +30,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Label(self.question, id="dialog-title")
             yield Label(t("dialog.note"), classes="field-label")
-            yield Input(placeholder=t("dialog.note_placeholder"), id="note")
+            yield Input(placeholder=t("dialog.note_placeholder"), id="note", compact=True)
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("dialog.move"), variant="primary", id="save")
                 yield Button(t("dialog.cancel"), id="cancel")
