@@ -420,6 +420,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "perioden {period} anges två gånger",
     ),
     # The TUI: keys (footer and help), palette, screens and dialogs
+    "matrix.legend_perspectives": ("Perspectives", "Perspektiv"),
     "key.open_measure": ("Open measure", "Öppna åtgärd"),
     "key.previous_step": ("Previous step", "Föregående steg"),
     "key.next_step": ("Next step", "Nästa steg"),

@@ -1,9 +1,306 @@
-"""Placeholder until the log screen is written."""
+"""The event log: who changed what and when, newest first, with a filter."""
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+from kplan.core.errors import KplanError
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from kplan.tui.app import KplanApp
+
+LIMIT = 500
+# Filter words, in English and Swedish alike, whatever the language shown.
+MEASURE_WORDS = frozenset({"measure", "m", "åtgärd", "atgard"})
+ACTOR_WORDS = frozenset({"actor", "who", "vem"})
+WIDE = 110
+
+
+def event_when(event: dict[str, Any]) -> str:
+    """The event's time as ``YYYY-MM-DD HH:MM`` (the log stores UTC)."""
+    return str(event["at"])[:16].replace("T", " ")
+
+
+def event_target(event: dict[str, Any]) -> str:
+    """What the event is about: measure, and collaboration or indicator."""
+    parts = [str(event[k]) for k in ("measure", "collaboration", "indicator") if event.get(k)]
+    return " / ".join(parts)
+
+
+def event_change(event: dict[str, Any]) -> str:
+    """The change as ``old → new``, with a dash for nothing."""
+    old = "–" if event.get("old") is None else str(event["old"])
+    new = "–" if event.get("new") is None else str(event["new"])
+    return f"{old} → {new}"
+
+
+@dataclass
+class LogFilter:
+    """What the filter bar asks for: measures, actors and free words (all must match)."""
+
+    measures: set[str] = field(default_factory=set)
+    actors: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+    def matches(self, event: dict[str, Any]) -> bool:
+        """Whether the event passes: any named measure, any named actor, every word."""
+        if self.measures and str(event.get("measure") or "").casefold() not in self.measures:
+            return False
+        actor = str(event.get("actor") or "").casefold()
+        if self.actors and not any(wanted in actor for wanted in self.actors):
+            return False
+        if self.words:
+            haystack = " ".join(
+                [
+                    event_when(event),
+                    actor,
+                    event_target(event),
+                    str(event.get("field") or ""),
+                    event_change(event),
+                    str(event.get("note") or ""),
+                ]
+            ).casefold()
+            return all(word in haystack for word in self.words)
+        return True
+
+
+def parse_log_filter(expression: str) -> LogFilter:
+    """Read ``measure:7 actor:lead1 words`` (or ``åtgärd:7 vem:lead1``) into a filter."""
+    wanted = LogFilter()
+    for token in expression.casefold().split():
+        name, colon, value = token.partition(":")
+        if colon and value and name in MEASURE_WORDS:
+            wanted.measures.add(value)
+        elif colon and value and name in ACTOR_WORDS:
+            wanted.actors.append(value)
+        else:
+            wanted.words.append(token)
+    return wanted
+
+
+@dataclass(frozen=True)
+class LogColumn:
+    """A column of the log table: key, heading and width (None: whatever is left)."""
+
+    key: str
+    label: str
+    width: int | None
+
+
+def log_columns(width: int) -> list[LogColumn]:
+    """The columns that fit: on a narrow screen the note is left to the line below."""
+    wide = width >= WIDE
+    columns = [
+        LogColumn("when", t("col.when"), 16),
+        LogColumn("actor", t("col.actor"), 12 if wide else 9),
+        LogColumn("target", t("col.measure"), 16 if wide else 11),
+        LogColumn("field", t("col.field"), 18 if wide else 13),
+        LogColumn("change", f"{t('col.old')} → {t('col.new')}", 24 if wide else 14),
+    ]
+    if wide:
+        columns.append(LogColumn("note", t("col.note"), None))
+    # One cell of padding either side of every column, and 2 for the scrollbar.
+    taken = sum(c.width or 0 for c in columns) + 2 * len(columns) + 2
+    return [
+        LogColumn(c.key, c.label, max(12, width - taken)) if c.width is None else c for c in columns
+    ]
+
+
+def _cell(value: str) -> Text:
+    # Cut long values with an ellipsis; the line below the table shows them whole.
+    return Text(value, no_wrap=True, overflow="ellipsis")
+
+
+class LogTable(DataTable[Any]):
+    """Events, one row each (row key = event id); ``enter`` opens the event's measure."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", t("key.open_measure")),
+    ]
 
 
 class LogScreen(Screen[None]):
-    """Placeholder."""
+    """The plan's event log, newest first, filtered by measure, actor or any word."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", t("key.back")),
+        Binding("slash", "filter", t("key.filter"), key_display="/"),
+    ]
+
+    AUTO_FOCUS = "#log"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[dict[str, Any]] | None = None
+        self.shown: list[dict[str, Any]] = []
+        self.columns: list[LogColumn] = []
+        self.expression = ""
+
+    @property
+    def kplan(self) -> KplanApp:
+        """The app, typed."""
+        from kplan.tui.app import KplanApp
+
+        assert isinstance(self.app, KplanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Header, filter, count, the log, the highlighted event in full, footer."""
+        yield Header(icon="▤")
+        yield Input(placeholder=t("log_view.placeholder"), id="log-filter")
+        yield Static(t("log_view.loading"), id="log-shown")
+        yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="log-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Read the log."""
+        self.title = t("palette.log")
+        self.load()
+
+    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+        """The plan changed: read the log again."""
+        self.load()
+
+    def on_kplan_app_measures_changed(self, _message: object) -> None:
+        """Measures changed, so there are new events: read the log again."""
+        self.load()
+
+    def on_resize(self, _event: Resize) -> None:
+        """Column widths follow the screen."""
+        if self.events is not None and log_columns(self.size.width) != self.columns:
+            self.redraw()
+
+    @work(thread=True, exclusive=True, group="log")
+    def load(self) -> None:
+        """Read the newest events off the event loop."""
+        try:
+            events = self.kplan.workspace.events(limit=LIMIT)
+        except KplanError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        self.app.call_from_thread(self._loaded, events)
+
+    def _loaded(self, events: list[dict[str, Any]]) -> None:
+        self.events = events
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Filter the events and fill the table, keeping the cursor on the same event."""
+        if self.events is None:
+            return
+        table = self.query_one(LogTable)
+        current = self._current_id()
+        columns = log_columns(self.size.width or 80)
+        if columns != self.columns:
+            table.clear(columns=True)
+            for column in columns:
+                table.add_column(column.label, width=column.width, key=column.key)
+            self.columns = columns
+        else:
+            table.clear()
+        wanted = parse_log_filter(self.expression)
+        self.shown = [event for event in self.events if wanted.matches(event)]
+        for event in self.shown:
+            values = {
+                "when": event_when(event),
+                "actor": str(event["actor"]),
+                "target": event_target(event),
+                "field": str(event["field"]),
+                "change": event_change(event),
+                "note": str(event.get("note") or ""),
+            }
+            table.add_row(
+                *[_cell(values[column.key]) for column in columns],
+                key=str(event["id"]),
+            )
+        if current is not None:
+            with contextlib.suppress(RowDoesNotExist, KeyError):
+                table.move_cursor(row=table.get_row_index(current))
+        if not self.events:
+            count = t("log.none")
+        elif len(self.events) >= LIMIT:
+            count = t("log_view.shown_newest", shown=len(self.shown), total=len(self.events))
+        else:
+            count = t("log_view.shown", shown=len(self.shown), total=len(self.events))
+        self.query_one("#log-shown", Static).update(count)
+        self._show_detail()
+
+    def _current_id(self) -> str | None:
+        table = self.query_one(LogTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        except CellDoesNotExist:
+            return None
+        return key.value
+
+    def _current_event(self) -> dict[str, Any] | None:
+        current = self._current_id()
+        return next((e for e in self.shown if str(e["id"]) == current), None)
+
+    @on(DataTable.RowHighlighted, "#log")
+    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted event in full: a truncated change or note reads here."""
+        event = self._current_event()
+        text = Text()
+        if event is not None:
+            text.append(t("log_view.when", when=event_when(event)) + "  ", style="dim")
+            text.append(f"{event['actor']}  ", style="bold")
+            target = event_target(event)
+            text.append(f"{target} · {event['field']}: " if target else f"{event['field']}: ")
+            text.append(event_change(event))
+            if event.get("note"):
+                text.append(f"\n{t('col.note')}: ", style="bold")
+                text.append(str(event["note"]), style="italic")
+        self.query_one("#log-detail", Static).update(text)
+
+    @on(DataTable.RowSelected, "#log")
+    def _open(self, _event: DataTable.RowSelected) -> None:
+        event = self._current_event()
+        plan = self.kplan.plan
+        if event is None or plan is None:
+            return
+        measure = event.get("measure")
+        if not measure:
+            self.notify(t("log_view.no_measure"), severity="warning")
+        elif not any(m.id == measure for m in plan.measures):
+            self.notify(t("tui.measure_gone", measure=measure), severity="warning")
+        else:
+            self.kplan.open_measure(str(measure))
+
+    @on(Input.Changed, "#log-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.expression = event.value.strip()
+        self.redraw()
+
+    @on(Input.Submitted, "#log-filter")
+    def _filter_done(self, _event: Input.Submitted) -> None:
+        self.query_one(LogTable).focus()
+
+    def action_filter(self) -> None:
+        """Type into the filter."""
+        self.query_one("#log-filter", Input).focus()
+
+    def action_back(self) -> None:
+        """From the filter back to the log; from the log back to where it was opened."""
+        if self.focused is self.query_one("#log-filter", Input):
+            self.query_one(LogTable).focus()
+            return
+        self.app.pop_screen()

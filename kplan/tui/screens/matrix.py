@@ -1,9 +1,328 @@
-"""Placeholder until the matrix screen is written."""
+"""The perspective matrix: measures against the plan's perspectives and the four parts of Fyra P."""
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
+
+from kplan.core.domain import FOUR_P_PARTS
+from kplan.core.model import Measure, Plan
+from kplan.i18n import t
+from kplan.render import COVERAGE_MARKS, STATE_MARKS
+from kplan.tui.widgets.cells import (
+    COVERAGE_COLOURS,
+    STATE_COLOURS,
+    coverage_cell,
+    four_p_cell,
+)
+
+if TYPE_CHECKING:
+    from kplan.tui.app import KplanApp
+
+# The totals row's key: measure ids are short codes, never this.
+TOTAL = "__total__"
+ID_WIDTH = 4
+MIN_TITLE = 20
+MAX_TITLE = 70
+HEADING_CAPS = (None, 12, 9, 6, 5, 4)
+
+
+@dataclass(frozen=True)
+class MarkColumn:
+    """A perspective or a Fyra P part: one column of marks."""
+
+    kind: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        """The column's key in the table."""
+        return f"{self.kind}:{self.name}"
+
+    @property
+    def label(self) -> str:
+        """The full heading."""
+        return self.name if self.kind == "perspective" else t(f"four_p.{self.name}")
+
+    @property
+    def best(self) -> str:
+        """The level that counts as integrated (perspective) or done (Fyra P)."""
+        return "yes" if self.kind == "perspective" else "done"
+
+    @property
+    def levels(self) -> tuple[str, str, str]:
+        """Every level, best first."""
+        if self.kind == "perspective":
+            return ("yes", "partly", "no")
+        return ("done", "ongoing", "not-started")
+
+    def level(self, measure: Measure) -> str:
+        """The measure's level in this column."""
+        if self.kind == "perspective":
+            return measure.perspectives.get(self.name, "no")
+        return measure.four_p.get(self.name, "not-started")
+
+    def cell(self, measure: Measure) -> Text:
+        """The measure's mark, centred."""
+        level = self.level(measure)
+        text = coverage_cell(level) if self.kind == "perspective" else four_p_cell(level)
+        text.justify = "center"
+        return text
+
+    def word(self, level: str) -> str:
+        """A level in words."""
+        return t(f"coverage.{level}" if self.kind == "perspective" else f"four_p_state.{level}")
+
+    def counts(self, plan: Plan) -> dict[str, int]:
+        """How many measures stand at each level."""
+        counts = dict.fromkeys(self.levels, 0)
+        for measure in plan.measures:
+            counts[self.level(measure)] = counts.get(self.level(measure), 0) + 1
+        return counts
+
+    def total_cell(self, plan: Plan) -> Text:
+        """The share of measures at the best level, like the overview's summary."""
+        share = round(100 * self.counts(plan)[self.best] / (len(plan.measures) or 1))
+        return Text(f"{share}%", style="bold", justify="center")
+
+    def totals(self, plan: Plan) -> str:
+        """Every level's count in words, e.g. ``kön: 12 integrated, 5 partly, 5 not``."""
+        counts = self.counts(plan)
+        key = "matrix.totals_perspective" if self.kind == "perspective" else "matrix.totals_four_p"
+        return t(key, name=self.label, **{k.replace("-", "_"): v for k, v in counts.items()})
+
+
+def mark_columns(plan: Plan) -> list[MarkColumn]:
+    """The plan's perspectives, then the four parts of Fyra P."""
+    return [MarkColumn("perspective", p) for p in plan.perspectives] + [
+        MarkColumn("four_p", part) for part in FOUR_P_PARTS
+    ]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Headings and widths that fit the screen."""
+
+    labels: tuple[str, ...]
+    widths: tuple[int, ...]
+    title_width: int
+
+
+def shorten(label: str, cap: int | None) -> str:
+    """A heading cut to ``cap`` cells: with an ellipsis when there is room for one."""
+    if cap is None or len(label) <= cap:
+        return label
+    return label[: cap - 1] + "…" if cap >= 6 else label[:cap]
+
+
+def layout_for(columns: list[MarkColumn], width: int) -> Layout:
+    """The longest headings that leave a readable title; the detail line names them in full."""
+
+    def build(cap: int | None) -> Layout:
+        labels = tuple(shorten(c.label, cap) for c in columns)
+        # Four cells at least, so a total like "100%" fits under a short heading.
+        widths = tuple(max(4, len(label)) for label in labels)
+        # Each column has one cell of padding either side; 2 more for the scrollbar.
+        taken = ID_WIDTH + sum(widths) + 2 * (len(columns) + 2) + 2
+        return Layout(labels, widths, min(MAX_TITLE, width - taken))
+
+    for cap in HEADING_CAPS:
+        fit = build(cap)
+        if fit.title_width >= MIN_TITLE:
+            return fit
+    return Layout(fit.labels, fit.widths, max(12, fit.title_width))
+
+
+class MatrixTable(DataTable[Any]):
+    """The matrix itself: a cell cursor, ``enter`` opens the row's measure."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", t("key.open_measure")),
+    ]
 
 
 class MatrixScreen(Screen[None]):
-    """Placeholder."""
+    """Where each measure stands on every perspective and Fyra P part: the gaps at a glance."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", t("key.back")),
+    ]
+
+    AUTO_FOCUS = "#matrix"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: list[MarkColumn] = []
+        self.fit: Layout | None = None
+        self.rows: list[str] = []
+
+    @property
+    def kplan(self) -> KplanApp:
+        """The app, typed."""
+        from kplan.tui.app import KplanApp
+
+        assert isinstance(self.app, KplanApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        """Header, legend, the matrix, a line about the cell under the cursor, footer."""
+        yield Header(icon="▤")
+        yield Static(id="matrix-legend")
+        yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield Static("", id="matrix-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Draw the matrix if the plan is already there."""
+        self.title = t("palette.matrix")
+        self.rebuild()
+
+    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+        """A fresh plan (perhaps other perspectives): build the table again."""
+        self.rebuild()
+
+    def on_kplan_app_measures_changed(self, message: object) -> None:
+        """Redraw the changed measures' rows and the totals in place."""
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        keys: set[str] = getattr(message, "keys", set())
+        same_rows = [m.id for m in plan.measures] == self.rows
+        if not same_rows or mark_columns(plan) != self.columns:
+            self.rebuild()
+            return
+        table = self.query_one(MatrixTable)
+        for measure in plan.measures:
+            if measure.id in keys:
+                for key, value in self._cells(measure, self._title_width()).items():
+                    table.update_cell(measure.id, key, value)
+        for column in self.columns:
+            table.update_cell(TOTAL, column.key, column.total_cell(plan))
+        self._show_detail()
+
+    def on_resize(self, _event: Resize) -> None:
+        """Headings and the title's width follow the screen."""
+        plan = self.kplan.plan
+        if plan is not None and layout_for(mark_columns(plan), self.size.width) != self.fit:
+            self.rebuild()
+        else:
+            self.query_one("#matrix-legend", Static).update(self._legend(self.size.width))
+
+    def _title_width(self) -> int:
+        return self.fit.title_width if self.fit else MIN_TITLE
+
+    def _legend(self, width: int) -> Text:
+        """What the marks mean: on one line when it fits, else a line per group."""
+        perspectives = Text(f"{t('matrix.legend_perspectives')}: ", style="bold")
+        for level in ("yes", "partly", "no"):
+            perspectives.append(COVERAGE_MARKS[level], style=COVERAGE_COLOURS[level])
+            perspectives.append(f" {t(f'coverage.{level}')}  ", style="not bold")
+        four_p = Text(f"{t('show.four_p')}: ", style="bold")
+        for state in ("done", "ongoing", "not-started"):
+            four_p.append(STATE_MARKS[state], style=STATE_COLOURS[state])
+            four_p.append(f" {t(f'four_p_state.{state}')}  ", style="not bold")
+        perspectives.rstrip()
+        four_p.rstrip()
+        joiner = "   " if perspectives.cell_len + four_p.cell_len + 5 <= width else "\n"
+        return Text(joiner).join([perspectives, four_p])
+
+    def _cells(self, measure: Measure, title_width: int) -> dict[str, Any]:
+        cells: dict[str, Any] = {
+            "id": Text(measure.id, style="bold"),
+            "title": Text(measure.title[: title_width * 2], no_wrap=True, overflow="ellipsis"),
+        }
+        for column in self.columns:
+            cells[column.key] = column.cell(measure)
+        return cells
+
+    def rebuild(self) -> None:
+        """Build the whole table, keeping the cursor on the same measure and column."""
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        table = self.query_one(MatrixTable)
+        row_key, column_key = self._cursor_keys()
+        self.columns = mark_columns(plan)
+        self.fit = layout_for(self.columns, self.size.width or 80)
+        self.query_one("#matrix-legend", Static).update(self._legend(self.size.width or 80))
+        table.clear(columns=True)
+        table.add_column(t("col.id"), width=ID_WIDTH, key="id")
+        table.add_column(t("col.title"), width=self.fit.title_width, key="title")
+        for column, label, width in zip(
+            self.columns, self.fit.labels, self.fit.widths, strict=True
+        ):
+            table.add_column(Text(label, justify="center"), width=width, key=column.key)
+        for measure in plan.measures:
+            table.add_row(*self._cells(measure, self.fit.title_width).values(), key=measure.id)
+        table.add_row(
+            Text("Σ", style="bold"),
+            Text(t("matrix.total_row"), style="bold", no_wrap=True, overflow="ellipsis"),
+            *[column.total_cell(plan) for column in self.columns],
+            key=TOTAL,
+        )
+        self.rows = [m.id for m in plan.measures]
+        with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist, KeyError):
+            if row_key is not None and column_key is not None:
+                table.move_cursor(
+                    row=table.get_row_index(row_key), column=table.get_column_index(column_key)
+                )
+        self._show_detail()
+
+    def _cursor_keys(self) -> tuple[str | None, str | None]:
+        table = self.query_one(MatrixTable)
+        if not table.row_count:
+            return None, None
+        try:
+            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
+        except CellDoesNotExist:
+            return None, None
+        return cell.row_key.value, cell.column_key.value
+
+    @on(DataTable.CellHighlighted, "#matrix")
+    def _cell_highlighted(self, _event: DataTable.CellHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """Say in words what the cell under the cursor means, and its column's totals."""
+        plan = self.kplan.plan
+        detail = self.query_one("#matrix-detail", Static)
+        row_key, column_key = self._cursor_keys()
+        if plan is None or row_key is None:
+            detail.update("")
+            return
+        column = next((c for c in self.columns if c.key == column_key), None)
+        measure = next((m for m in plan.measures if m.id == row_key), None)
+        text = Text()
+        if measure is not None:
+            text.append(f"{measure.id} {measure.title}", style="bold")
+            if column is not None:
+                level = column.level(measure)
+                text.append(f" · {column.label}: ")
+                marks = COVERAGE_MARKS if column.kind == "perspective" else STATE_MARKS
+                colours = COVERAGE_COLOURS if column.kind == "perspective" else STATE_COLOURS
+                text.append(f"{marks[level]} {column.word(level)}", style=colours[level])
+        if column is not None:
+            if text:
+                text.append("\n")
+            text.append(column.totals(plan))
+        detail.update(text)
+
+    @on(DataTable.CellSelected, "#matrix")
+    def _open(self, event: DataTable.CellSelected) -> None:
+        key = event.cell_key.row_key.value
+        if key is not None and key != TOTAL:
+            self.kplan.open_measure(key)
+
+    def action_back(self) -> None:
+        """Back to where the matrix was opened from."""
+        self.app.pop_screen()

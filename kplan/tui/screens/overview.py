@@ -87,7 +87,7 @@ class OverviewScreen(Screen[None]):
         keys: set[str] = getattr(message, "keys", set())
         table = self.query_one(MeasureTable)
         shown = {m.id for m in table.shown}
-        if self._filter().is_empty() and keys <= shown:
+        if not self.expression and not self.mine and keys <= shown:
             for measure in plan.measures:
                 if measure.id in keys:
                     table.refresh_measure(measure)
