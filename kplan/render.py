@@ -74,12 +74,19 @@ def _table(
     styles: list[str | None] | None = None,
 ) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, header_style="bold", title_justify="left", expand=False)
+    # Plan data is text, never markup: a title like "[/]" must print as it is.
+    table = Table(
+        title=Text(title) if title else None,
+        header_style="bold",
+        title_justify="left",
+        expand=False,
+    )
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(Text(header), overflow="fold")
     for index, row in enumerate(rows):
-        table.add_row(*row, style=styles[index] if styles else None)
+        table.add_row(*[Text(cell) for cell in row], style=styles[index] if styles else None)
     console().print(table)
 
 
@@ -143,8 +150,8 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
     if is_terminal():
         title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
         _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
-        console().print(summary_line(plan))
-        console().print(t("list.legend"), style="dim")
+        console().print(summary_line(plan), markup=False)
+        console().print(t("list.legend"), style="dim", markup=False)
     else:
         _plain(headers, body)
 

@@ -48,11 +48,11 @@ class EditDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """Title, fields, note, error line and buttons."""
         with Vertical(id="dialog"):
-            yield Label(self.heading(), id="dialog-title")
+            yield Label(self.heading(), id="dialog-title", markup=False)
             yield from self.fields()
-            yield Label(t("dialog.note"), classes="field-label")
+            yield Label(t("dialog.note"), classes="field-label", markup=False)
             yield Input(placeholder=t("dialog.note_placeholder"), id="note", compact=True)
-            yield Static("", id="dialog-error")
+            yield Static("", id="dialog-error", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("dialog.save"), variant="primary", id="save")
                 yield Button(t("dialog.cancel"), id="cancel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
@@ -43,7 +44,7 @@ class StatusDialog(EditDialog):
     def fields(self) -> ComposeResult:
         """Status and progress."""
         measure = _measure(self)
-        yield Label(t("col.status"), classes="field-label")
+        yield Label(t("col.status"), classes="field-label", markup=False)
         yield Select(
             [(status_label(s), s) for s in STATUSES],
             value=measure.status,
@@ -51,7 +52,7 @@ class StatusDialog(EditDialog):
             compact=True,
             id="status",
         )
-        yield Label(t("dialog.progress"), classes="field-label")
+        yield Label(t("dialog.progress"), classes="field-label", markup=False)
         yield Input(str(measure.progress), id="progress", restrict=r"-?[0-9]*", compact=True)
 
     def changes(self, note: str | None) -> list[Change]:
@@ -80,7 +81,7 @@ class FourPDialog(EditDialog):
     def fields(self) -> ComposeResult:
         """The part, its meaning, and its state."""
         measure = _measure(self)
-        yield Label(t("dialog.four_p_part"), classes="field-label")
+        yield Label(t("dialog.four_p_part"), classes="field-label", markup=False)
         yield Select(
             [(t(f"four_p.{p}"), p) for p in FOUR_P_PARTS],
             value=FOUR_P_PARTS[0],
@@ -88,8 +89,10 @@ class FourPDialog(EditDialog):
             compact=True,
             id="part",
         )
-        yield Label(t(f"four_p_help.{FOUR_P_PARTS[0]}"), id="part-help", classes="help")
-        yield Label(t("dialog.four_p_state"), classes="field-label")
+        yield Label(
+            t(f"four_p_help.{FOUR_P_PARTS[0]}"), id="part-help", classes="help", markup=False
+        )
+        yield Label(t("dialog.four_p_state"), classes="field-label", markup=False)
         yield Select(
             [(t(f"four_p_state.{s}"), s) for s in FOUR_P_STATES],
             value=measure.four_p.get(FOUR_P_PARTS[0], "not-started"),
@@ -125,11 +128,14 @@ class PerspectiveDialog(EditDialog):
         assert plan is not None
         measure = _measure(self)
         first = plan.perspectives[0]
-        yield Label(t("field.perspective").capitalize(), classes="field-label")
+        yield Label(t("field.perspective").capitalize(), classes="field-label", markup=False)
         yield Select(
-            [(p, p) for p in plan.perspectives], value=first, allow_blank=False, id="perspective"
+            [(Text(p), p) for p in plan.perspectives],
+            value=first,
+            allow_blank=False,
+            id="perspective",
         )
-        yield Label(t("field.coverage").capitalize(), classes="field-label")
+        yield Label(t("field.coverage").capitalize(), classes="field-label", markup=False)
         yield Select(
             [(t(f"coverage.{level}"), level) for level in COVERAGE_LEVELS],
             value=measure.perspectives.get(first, "no"),
@@ -162,17 +168,20 @@ class RecordDialog(EditDialog):
     def fields(self) -> ComposeResult:
         """Indicator, period and value."""
         measure = _measure(self)
-        yield Label(t("kind.indicator").capitalize(), classes="field-label")
+        yield Label(t("kind.indicator").capitalize(), classes="field-label", markup=False)
         yield Select(
-            [(f"{i.name} ({i.unit})" if i.unit else i.name, i.id) for i in measure.indicators],
+            [
+                (Text(f"{i.name} ({i.unit})" if i.unit else i.name), i.id)
+                for i in measure.indicators
+            ],
             value=measure.indicators[0].id,
             allow_blank=False,
             compact=True,
             id="indicator",
         )
-        yield Label(t("dialog.period", formats=PERIOD_FORMATS), classes="field-label")
+        yield Label(t("dialog.period", formats=PERIOD_FORMATS), classes="field-label", markup=False)
         yield Input(placeholder="2016", id="period", compact=True)
-        yield Label(t("dialog.value"), classes="field-label")
+        yield Label(t("dialog.value"), classes="field-label", markup=False)
         yield Input(placeholder="0", id="value", compact=True)
 
     def changes(self, note: str | None) -> list[Change]:

@@ -28,8 +28,8 @@ class NoteDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """The question, the note field and the buttons."""
         with Vertical(id="dialog"):
-            yield Label(self.question, id="dialog-title")
-            yield Label(t("dialog.note"), classes="field-label")
+            yield Label(self.question, id="dialog-title", markup=False)
+            yield Label(t("dialog.note"), classes="field-label", markup=False)
             yield Input(placeholder=t("dialog.note_placeholder"), id="note", compact=True)
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("dialog.move"), variant="primary", id="save")

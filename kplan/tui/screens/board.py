@@ -97,7 +97,7 @@ class StepColumn(Vertical):
 
     def compose(self) -> ComposeResult:
         """The heading and the list."""
-        yield Static(classes="board-heading")
+        yield Static(classes="board-heading", markup=False)
         yield StepList(self.step)
 
 
@@ -140,7 +140,7 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header, the columns (built when the plan is known), footer."""
         yield Header(icon="▤")
-        yield Static(t("tui.loading"), id="board-note")
+        yield Static(t("tui.loading"), id="board-note", markup=False)
         # Not a HorizontalScroll: its left/right keys would scroll instead of changing step.
         yield Horizontal(id="board")
         yield Footer()

@@ -160,9 +160,9 @@ class LogScreen(Screen[None]):
         """Header, filter, count, the log, the highlighted event in full, footer."""
         yield Header(icon="▤")
         yield Input(placeholder=t("log_view.placeholder"), id="log-filter")
-        yield Static(t("log_view.loading"), id="log-shown")
+        yield Static(t("log_view.loading"), id="log-shown", markup=False)
         yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="log-detail")
+        yield Static("", id="log-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,7 +207,7 @@ class LogScreen(Screen[None]):
         if columns != self.columns:
             table.clear(columns=True)
             for column in columns:
-                table.add_column(column.label, width=column.width, key=column.key)
+                table.add_column(Text(column.label), width=column.width, key=column.key)
             self.columns = columns
         else:
             table.clear()

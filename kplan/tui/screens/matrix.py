@@ -177,9 +177,9 @@ class MatrixScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Header, legend, the matrix, a line about the cell under the cursor, footer."""
         yield Header(icon="▤")
-        yield Static(id="matrix-legend")
+        yield Static(id="matrix-legend", markup=False)
         yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
-        yield Static("", id="matrix-detail")
+        yield Static("", id="matrix-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

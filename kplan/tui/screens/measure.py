@@ -110,13 +110,13 @@ class MeasureScreen(Screen[None]):
         """Header, the measure's sections, footer."""
         yield Header(icon="▤")
         with VerticalScroll(id="measure-body"):
-            yield Static(id="measure-head")
-            yield Static(id="measure-goal")
-            yield Static(id="measure-indicators", classes="section")
-            yield Static(id="measure-collaborations", classes="section")
-            yield Static(id="measure-four-p", classes="section")
-            yield Static(id="measure-perspectives", classes="section")
-            yield Static(id="measure-events", classes="section")
+            yield Static(id="measure-head", markup=False)
+            yield Static(id="measure-goal", markup=False)
+            yield Static(id="measure-indicators", classes="section", markup=False)
+            yield Static(id="measure-collaborations", classes="section", markup=False)
+            yield Static(id="measure-four-p", classes="section", markup=False)
+            yield Static(id="measure-perspectives", classes="section", markup=False)
+            yield Static(id="measure-events", classes="section", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,7 +218,7 @@ class MeasureScreen(Screen[None]):
             )
             unit = f" ({ind.unit})" if ind.unit else ""
             table.add_row(
-                f"{ind.name}{unit}",
+                Text(f"{ind.name}{unit}"),
                 _number(ind.baseline),
                 *[_number(ind.values.get(p)) for p in periods],
                 _number(ind.target),

@@ -63,8 +63,8 @@ class OverviewScreen(Screen[None]):
         yield SummaryBar(t("tui.loading"), id="summary")
         with Vertical(id="filter-bar"):
             yield Input(placeholder=t("tui.filter_placeholder"), id="filter")
-            yield Static("", id="filter-error")
-        yield Static("", id="shown")
+            yield Static("", id="filter-error", markup=False)
+        yield Static("", id="shown", markup=False)
         yield MeasureTable(id="measures")
         yield Footer()
 

@@ -71,12 +71,14 @@ def columns_for(plan: Plan, width: int) -> list[Column]:
     progress_width = 10 if wide else 0
     fixed = [
         Column("id", t("col.id"), 4, lambda m: Text(m.id, style="bold"), _id_key),
-        Column("title", t("col.title"), None, lambda m: m.title, lambda m: m.title.casefold()),
+        Column(
+            "title", t("col.title"), None, lambda m: Text(m.title), lambda m: m.title.casefold()
+        ),
         Column(
             "owner",
             t("col.owner"),
             12 if wide else 9,
-            lambda m: m.owner,
+            lambda m: Text(m.owner),
             lambda m: owners.get(m.owner, m.owner).casefold(),
         ),
         Column(
@@ -158,7 +160,7 @@ class MeasureTable(DataTable[Any]):
         ] != [c.width for c in self.columns_now]:
             self.clear(columns=True)
             for column in columns:
-                self.add_column(column.label, width=column.width, key=column.key)
+                self.add_column(Text(column.label), width=column.width, key=column.key)
             self.columns_now = columns
         else:
             self.clear()
