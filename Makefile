@@ -47,6 +47,10 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check kplan tests
 	$(BIN)/mypy
 
+## bench: time the TUI (first paint, filter, sort, live refresh); writes bench/results-tui.md
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/tui_bench.py
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format kplan tests
 	$(BIN)/ruff check --fix kplan tests

@@ -121,13 +121,17 @@ def tui_command(
     """Open the terminal workplace."""
     from kplan.core.errors import UsageError
     from kplan.core.operations import current_actor
-    from kplan.core.queries import load
+    from kplan.core.queries import resolve_plan
     from kplan.store.engine import open_store
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(t("tui.needs_terminal"))
     # Check the store and the plan here, so a mistake is a one-line error.
-    load(open_store(db, create=False), plan)
+    store = open_store(db, create=False)
+    try:
+        plan = resolve_plan(store, plan)
+    finally:
+        store.close()
     from kplan.tui.app import run
 
     raise typer.Exit(run(db, plan, current_actor(as_)))

@@ -61,6 +61,14 @@ def plans(store: Store) -> list[dict[str, Any]]:
         ]
 
 
+def resolve_plan(store: Store, plan: str | None = None) -> str:
+    """The id of the plan a command works on (see ``select_plan``), cheaply."""
+    from kplan.core.operations import select_plan
+
+    with store.read() as session:
+        return select_plan(session, plan).key
+
+
 def load(store: Store, plan: str | None = None) -> Plan:
     """The whole selected plan as a Plan."""
     from kplan.core.operations import select_plan

@@ -7,7 +7,6 @@ adding what is new and removing what is gone.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -45,13 +44,21 @@ def find_plan_row(session: Session, key: str) -> PlanRow | None:
     return session.exec(select(PlanRow).where(PlanRow.key == key)).first()
 
 
+def _columns(model: Any, *names: str) -> list[Any]:
+    """Columns of a table by name, for selects that skip building ORM objects."""
+    return [model.__table__.c[name] for name in names]
+
+
 def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None = None) -> Plan:
     """The plan as a Plan dataclass; with ``only``, just those measures.
 
     A partial load lets a view that already holds the plan refresh the few
-    measures that changed without reading the rest again.
+    measures that changed without reading the rest again. Rows are read as
+    plain columns, not ORM objects: building tens of thousands of objects
+    costs far more than the queries themselves.
     """
-    from sqlmodel import col, select
+    from sqlalchemy import select
+    from sqlmodel import col
 
     from kplan.store.models import (
         CollaborationActorRow,
@@ -66,6 +73,11 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
     )
 
     plan_id = plan_row.id
+    connection = session.connection()
+
+    def rows(query: Any) -> Any:
+        return connection.execute(query)
+
     plan = Plan(
         id=plan_row.key,
         title=plan_row.title,
@@ -78,123 +90,147 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
         ladder_questions=list(plan_row.ladder_questions),
         coordinators=list(plan_row.coordinators),
     )
-    organisations = session.exec(
-        select(OrganisationRow)
-        .where(OrganisationRow.plan_id == plan_id)
+    organisation_keys: dict[int, str] = {}
+    for org_id, key, name, kind in rows(
+        select(*_columns(OrganisationRow, "id", "key", "name", "kind"))
+        .where(col(OrganisationRow.plan_id) == plan_id)
         .order_by(col(OrganisationRow.position))
-    ).all()
-    organisation_keys = {row.id: row.key for row in organisations}
-    plan.organisations = [Organisation(row.key, row.name, row.kind) for row in organisations]
+    ).all():
+        organisation_keys[org_id] = key
+        plan.organisations.append(Organisation(key, name, kind))
 
-    owners = session.exec(
-        select(OwnerRow).where(OwnerRow.plan_id == plan_id).order_by(col(OwnerRow.position))
-    ).all()
-    owner_keys = {row.id: row.key for row in owners}
-    plan.owners = [
-        Owner(
-            row.key,
-            row.name,
-            organisation_keys.get(row.organisation_id) if row.organisation_id else None,
-            row.email,
-        )
-        for row in owners
-    ]
+    owner_keys: dict[int, str] = {}
+    for owner_id, key, name, organisation_id, email in rows(
+        select(*_columns(OwnerRow, "id", "key", "name", "organisation_id", "email"))
+        .where(col(OwnerRow.plan_id) == plan_id)
+        .order_by(col(OwnerRow.position))
+    ).all():
+        owner_keys[owner_id] = key
+        organisation = organisation_keys.get(organisation_id) if organisation_id else None
+        plan.owners.append(Owner(key, name, organisation, email))
 
-    measure_query = select(MeasureRow).where(MeasureRow.plan_id == plan_id)
-    if only is not None:
-        measure_query = measure_query.where(col(MeasureRow.key).in_(list(only)))
-    measure_rows = session.exec(measure_query.order_by(col(MeasureRow.position))).all()
-    measure_ids = [row.id for row in measure_rows]
-    four_p: dict[int, dict[str, str]] = defaultdict(dict)
-    coverage: dict[int, dict[str, str]] = defaultdict(dict)
-    if measure_ids:
-        for part_row in session.exec(
-            select(FourPRow).where(col(FourPRow.measure_id).in_(measure_ids))
-        ).all():
-            four_p[part_row.measure_id][part_row.part] = part_row.state
-        for coverage_row in session.exec(
-            select(CoverageRow).where(col(CoverageRow.measure_id).in_(measure_ids))
-        ).all():
-            coverage[coverage_row.measure_id][coverage_row.perspective] = coverage_row.level
+    def of_measures(query: Any) -> Any:
+        # Child rows are found through their measure, so one query serves a
+        # whole plan or just the measures asked for.
+        query = query.where(MeasureRow.plan_id == plan_id)
+        if only is not None:
+            query = query.where(col(MeasureRow.key).in_(list(only)))
+        return query
 
-    collaborations: dict[int, list[Collaboration]] = defaultdict(list)
-    collaboration_query = select(CollaborationRow).where(CollaborationRow.plan_id == plan_id)
-    if only is not None:
-        collaboration_query = collaboration_query.where(
-            col(CollaborationRow.measure_id).in_(measure_ids)
-        )
-    collaboration_rows = session.exec(
-        collaboration_query.order_by(col(CollaborationRow.position))
-    ).all()
-    actors: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    collaboration_ids = [row.id for row in collaboration_rows]
-    if collaboration_ids:
-        for actor_row in session.exec(
-            select(CollaborationActorRow).where(
-                col(CollaborationActorRow.collaboration_id).in_(collaboration_ids)
+    measures: dict[int, Measure] = {}
+    for row in rows(
+        of_measures(
+            select(
+                *_columns(
+                    MeasureRow,
+                    "id",
+                    "key",
+                    "title",
+                    "owner_id",
+                    "goal",
+                    "area",
+                    "status",
+                    "progress",
+                    "start",
+                    "due",
+                    "description",
+                )
             )
-        ).all():
-            actors[actor_row.collaboration_id].append(
-                (actor_row.position, organisation_keys[actor_row.organisation_id])
-            )
-    for collab_row in collaboration_rows:
-        assert collab_row.id is not None
-        collaborations[collab_row.measure_id].append(
-            Collaboration(
-                id=collab_row.key,
-                name=collab_row.name,
-                actors=[key for _, key in sorted(actors[collab_row.id])],
-                step=collab_row.step,
-                note=collab_row.note,
+        ).order_by(col(MeasureRow.position))
+    ).all():
+        measures[row[0]] = Measure(
+            id=row[1],
+            title=row[2],
+            owner=owner_keys[row[3]],
+            goal=row[4],
+            area=row[5],
+            status=row[6],
+            progress=row[7],
+            start=row[8],
+            due=row[9],
+            description=row[10],
+        )
+    if not measures:
+        return plan.complete()
+
+    for measure_id, part, state in rows(
+        of_measures(
+            select(*_columns(FourPRow, "measure_id", "part", "state")).join(
+                MeasureRow, col(MeasureRow.id) == col(FourPRow.measure_id)
             )
         )
-
-    indicators: dict[int, list[Indicator]] = defaultdict(list)
-    indicator_query = select(IndicatorRow).where(IndicatorRow.plan_id == plan_id)
-    if only is not None:
-        indicator_query = indicator_query.where(col(IndicatorRow.measure_id).in_(measure_ids))
-    indicator_rows = session.exec(indicator_query.order_by(col(IndicatorRow.position))).all()
-    values: dict[int, dict[str, float]] = defaultdict(dict)
-    indicator_ids = [row.id for row in indicator_rows]
-    if indicator_ids:
-        for value_row in session.exec(
-            select(IndicatorValueRow).where(col(IndicatorValueRow.indicator_id).in_(indicator_ids))
-        ).all():
-            values[value_row.indicator_id][value_row.period] = value_row.value
-    for ind_row in indicator_rows:
-        assert ind_row.id is not None
-        indicators[ind_row.measure_id].append(
-            Indicator(
-                id=ind_row.key,
-                name=ind_row.name,
-                unit=ind_row.unit,
-                baseline=ind_row.baseline,
-                target=ind_row.target,
-                direction=ind_row.direction,
-                values=dict(values[ind_row.id]),
+    ).all():
+        measures[measure_id].four_p[part] = state
+    for measure_id, perspective, level in rows(
+        of_measures(
+            select(*_columns(CoverageRow, "measure_id", "perspective", "level")).join(
+                MeasureRow, col(MeasureRow.id) == col(CoverageRow.measure_id)
             )
         )
+    ).all():
+        measures[measure_id].perspectives[perspective] = level
 
-    for row in measure_rows:
-        assert row.id is not None
-        plan.measures.append(
-            Measure(
-                id=row.key,
-                title=row.title,
-                owner=owner_keys[row.owner_id],
-                goal=row.goal,
-                area=row.area,
-                status=row.status,
-                progress=row.progress,
-                start=row.start,
-                due=row.due,
-                description=row.description,
-                four_p=dict(four_p[row.id]),
-                perspectives=dict(coverage[row.id]),
-                collaborations=collaborations[row.id],
-                indicators=indicators[row.id],
+    collaborations: dict[int, Collaboration] = {}
+    for collab_id, measure_id, key, name, step, note in rows(
+        of_measures(
+            select(
+                *_columns(CollaborationRow, "id", "measure_id", "key", "name", "step", "note")
+            ).join(MeasureRow, col(MeasureRow.id) == col(CollaborationRow.measure_id))
+        ).order_by(col(CollaborationRow.position))
+    ).all():
+        collaboration = Collaboration(id=key, name=name, actors=[], step=step, note=note)
+        collaborations[collab_id] = collaboration
+        measures[measure_id].collaborations.append(collaboration)
+    for collab_id, organisation_id in rows(
+        of_measures(
+            select(*_columns(CollaborationActorRow, "collaboration_id", "organisation_id"))
+            .join(
+                CollaborationRow,
+                col(CollaborationRow.id) == col(CollaborationActorRow.collaboration_id),
             )
+            .join(MeasureRow, col(MeasureRow.id) == col(CollaborationRow.measure_id))
+        ).order_by(col(CollaborationActorRow.position))
+    ).all():
+        collaborations[collab_id].actors.append(organisation_keys[organisation_id])
+
+    indicators: dict[int, Indicator] = {}
+    for ind_id, measure_id, key, name, unit, baseline, target, direction in rows(
+        of_measures(
+            select(
+                *_columns(
+                    IndicatorRow,
+                    "id",
+                    "measure_id",
+                    "key",
+                    "name",
+                    "unit",
+                    "baseline",
+                    "target",
+                    "direction",
+                )
+            ).join(MeasureRow, col(MeasureRow.id) == col(IndicatorRow.measure_id))
+        ).order_by(col(IndicatorRow.position))
+    ).all():
+        indicator = Indicator(
+            id=key,
+            name=name,
+            unit=unit,
+            baseline=baseline,
+            target=target,
+            direction=direction,
         )
+        indicators[ind_id] = indicator
+        measures[measure_id].indicators.append(indicator)
+    for ind_id, period, value in rows(
+        of_measures(
+            select(*_columns(IndicatorValueRow, "indicator_id", "period", "value"))
+            .join(IndicatorRow, col(IndicatorRow.id) == col(IndicatorValueRow.indicator_id))
+            .join(MeasureRow, col(MeasureRow.id) == col(IndicatorRow.measure_id))
+        )
+    ).all():
+        indicators[ind_id].values[period] = value
+
+    plan.measures = list(measures.values())
     return plan.complete()
 
 

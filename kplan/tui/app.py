@@ -15,12 +15,13 @@ from kplan.core.errors import KplanError
 from kplan.core.model import Plan
 from kplan.core.workspace import Refresh, Workspace
 from kplan.i18n import t
+from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
     from kplan.core.operations import Change, ChangeResult
 
 
-class KplanApp(App[None]):
+class KplanApp(LocalisedBindings, App[None]):
     """The process owner's workplace: overview, measure, board, matrix and log."""
 
     CSS_PATH = "kplan.tcss"
@@ -28,8 +29,8 @@ class KplanApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "toggle_help", t("key.help"), key_display="?"),
-        Binding("ctrl+t", "toggle_theme", t("key.theme"), show=False),
+        Binding("question_mark", "toggle_help", "key.help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
     ]
 
     class PlanLoaded(Message):

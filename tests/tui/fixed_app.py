@@ -43,7 +43,7 @@ HISTORY = [
     (
         "2016-02-02T14:05:00Z",
         "tstrom",
-        Change("collaboration", "fastighet", "step", 4, "Avtal undertecknat"),
+        Change("collaboration", "syv-natverk", "step", 4, "Avtal undertecknat"),
     ),
     (
         "2016-02-10T08:00:00Z",

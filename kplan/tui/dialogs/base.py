@@ -13,13 +13,14 @@ from textual.widgets import Button, Input, Label, Static
 
 from kplan.core.errors import KplanError
 from kplan.i18n import t
+from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
     from kplan.core.operations import Change, ChangeResult
     from kplan.tui.app import KplanApp
 
 
-class EditDialog(ModalScreen[bool]):
+class EditDialog(LocalisedBindings, ModalScreen[bool]):
     """A modal form that turns its fields into changes and saves them through the core.
 
     Subclasses yield their fields in ``fields`` and build the changes in
@@ -29,8 +30,8 @@ class EditDialog(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("key.cancel")),
-        Binding("ctrl+s", "save", t("key.save")),
+        Binding("escape", "cancel", "key.cancel"),
+        Binding("ctrl+s", "save", "key.save"),
     ]
 
     def __init__(self, measure: str) -> None:

@@ -12,13 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from kplan.i18n import t
+from kplan.tui.keys import LocalisedBindings
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(LocalisedBindings, ModalScreen[str | None]):
     """A question and a note; returns the note (possibly empty), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", t("key.cancel")),
+        Binding("escape", "cancel", "key.cancel"),
     ]
 
     def __init__(self, question: str) -> None:

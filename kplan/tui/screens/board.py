@@ -19,6 +19,7 @@ from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Measure, Plan
 from kplan.i18n import t
 from kplan.tui.dialogs.note import NoteDialog
+from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
     from kplan.tui.app import KplanApp
@@ -53,11 +54,11 @@ def cards_by_step(plan: Plan) -> dict[int, list[Card]]:
     return columns
 
 
-class StepList(OptionList):
+class StepList(LocalisedBindings, OptionList):
     """One step's collaborations; each option's id is a collaboration id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", t("key.open_measure")),
+        Binding("enter", "select", "key.open_measure"),
     ]
 
     def __init__(self, step: int) -> None:
@@ -101,23 +102,23 @@ class StepColumn(Vertical):
         yield StepList(self.step)
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(LocalisedBindings, Screen[None]):
     """The collaborations on the ladder, and the keys to move them up or down."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", t("key.back")),
-        Binding("left", "column(-1)", t("key.previous_step"), show=False),
-        Binding("right", "column(1)", t("key.next_step"), show=False),
+        Binding("escape", "back", "key.back"),
+        Binding("left", "column(-1)", "key.previous_step", show=False),
+        Binding("right", "column(1)", "key.next_step", show=False),
         Binding(
             "right_square_bracket,plus,shift+right",
             "move(1)",
-            t("key.step_up"),
+            "key.step_up",
             key_display="]",
         ),
         Binding(
             "left_square_bracket,minus,shift+left",
             "move(-1)",
-            t("key.step_down"),
+            "key.step_down",
             key_display="[",
         ),
     ]
@@ -143,7 +144,7 @@ class BoardScreen(Screen[None]):
         yield Static(t("tui.loading"), id="board-note", markup=False)
         # Not a HorizontalScroll: its left/right keys would scroll instead of changing step.
         yield Horizontal(id="board")
-        yield Footer()
+        yield Footer(compact=True)
 
     async def on_mount(self) -> None:
         """Draw the board if the plan is already there."""

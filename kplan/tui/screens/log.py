@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kplan.core.errors import KplanError
 from kplan.i18n import t
+from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
     from kplan.tui.app import KplanApp
@@ -123,20 +124,20 @@ def _cell(value: str) -> Text:
     return Text(value, no_wrap=True, overflow="ellipsis")
 
 
-class LogTable(DataTable[Any]):
+class LogTable(LocalisedBindings, DataTable[Any]):
     """Events, one row each (row key = event id); ``enter`` opens the event's measure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", t("key.open_measure")),
+        Binding("enter", "select_cursor", "key.open_measure"),
     ]
 
 
-class LogScreen(Screen[None]):
+class LogScreen(LocalisedBindings, Screen[None]):
     """The plan's event log, newest first, filtered by measure, actor or any word."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", t("key.back")),
-        Binding("slash", "filter", t("key.filter"), key_display="/"),
+        Binding("escape", "back", "key.back"),
+        Binding("slash", "filter", "key.filter", key_display="/"),
     ]
 
     AUTO_FOCUS = "#log"
@@ -163,7 +164,7 @@ class LogScreen(Screen[None]):
         yield Static(t("log_view.loading"), id="log-shown", markup=False)
         yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
         yield Static("", id="log-detail", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Read the log."""

@@ -19,6 +19,7 @@ from kplan.core.domain import FOUR_P_PARTS
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
 from kplan.render import COVERAGE_MARKS, STATE_MARKS
+from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
@@ -143,19 +144,19 @@ def layout_for(columns: list[MarkColumn], width: int) -> Layout:
     return Layout(fit.labels, fit.widths, max(12, fit.title_width))
 
 
-class MatrixTable(DataTable[Any]):
+class MatrixTable(LocalisedBindings, DataTable[Any]):
     """The matrix itself: a cell cursor, ``enter`` opens the row's measure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", t("key.open_measure")),
+        Binding("enter", "select_cursor", "key.open_measure"),
     ]
 
 
-class MatrixScreen(Screen[None]):
+class MatrixScreen(LocalisedBindings, Screen[None]):
     """Where each measure stands on every perspective and Fyra P part: the gaps at a glance."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", t("key.back")),
+        Binding("escape", "back", "key.back"),
     ]
 
     AUTO_FOCUS = "#matrix"
@@ -180,7 +181,7 @@ class MatrixScreen(Screen[None]):
         yield Static(id="matrix-legend", markup=False)
         yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static("", id="matrix-detail", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw the matrix if the plan is already there."""

@@ -19,6 +19,7 @@ from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.i18n import t
 from kplan.render import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
@@ -82,15 +83,15 @@ def staircase(plan: Plan, collaboration: Collaboration) -> Text:
     return text
 
 
-class MeasureScreen(Screen[None]):
+class MeasureScreen(LocalisedBindings, Screen[None]):
     """Everything about one measure, and the keys to change it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", t("key.back")),
-        Binding("s", "edit('status')", t("key.status")),
-        Binding("f", "edit('four_p')", t("key.four_p")),
-        Binding("v", "edit('perspective')", t("key.perspective")),
-        Binding("r", "edit('record')", t("key.record")),
+        Binding("escape", "back", "key.back"),
+        Binding("s", "edit('status')", "key.status"),
+        Binding("f", "edit('four_p')", "key.four_p"),
+        Binding("v", "edit('perspective')", "key.perspective"),
+        Binding("r", "edit('record')", "key.record"),
     ]
 
     def __init__(self, measure: str) -> None:
@@ -117,7 +118,7 @@ class MeasureScreen(Screen[None]):
             yield Static(id="measure-four-p", classes="section", markup=False)
             yield Static(id="measure-perspectives", classes="section", markup=False)
             yield Static(id="measure-events", classes="section", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw the measure and fetch its events."""

@@ -10,11 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kplan.core.errors import KplanError
 from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
 from kplan.i18n import t
+from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.measure_table import MeasureTable
 from kplan.tui.widgets.summary import SummaryBar
 
@@ -22,30 +24,35 @@ if TYPE_CHECKING:
     from kplan.tui.app import KplanApp
 
 
-class OverviewScreen(Screen[None]):
+LARGE_PLAN = 500
+FILTER_DELAY = 0.15
+
+
+class OverviewScreen(LocalisedBindings, Screen[None]):
     """Where each measure stands, with the keys to open and update them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", t("key.open"), show=False),
-        Binding("slash", "filter", t("key.filter"), key_display="/"),
-        Binding("escape", "clear_filter", t("key.clear_filter"), show=False),
-        Binding("m", "mine", t("key.mine")),
-        Binding("s", "edit('status')", t("key.status")),
-        Binding("f", "edit('four_p')", t("key.four_p")),
-        Binding("v", "edit('perspective')", t("key.perspective")),
-        Binding("r", "edit('record')", t("key.record")),
-        Binding("b", "view('board')", t("key.board")),
-        Binding("p", "view('matrix')", t("key.matrix")),
-        Binding("l", "view('log')", t("key.log")),
-        Binding("o", "sort(False)", t("key.sort"), show=False),
-        Binding("O", "sort(True)", t("key.sort_reverse"), show=False),
-        Binding("q", "quit", t("key.quit")),
+        Binding("enter", "open", "key.open", show=False),
+        Binding("slash", "filter", "key.filter", key_display="/"),
+        Binding("escape", "clear_filter", "key.clear_filter", show=False),
+        Binding("m", "mine", "key.mine"),
+        Binding("s", "edit('status')", "key.status"),
+        Binding("f", "edit('four_p')", "key.four_p"),
+        Binding("v", "edit('perspective')", "key.perspective"),
+        Binding("r", "edit('record')", "key.record"),
+        Binding("b", "view('board')", "key.board"),
+        Binding("p", "view('matrix')", "key.matrix"),
+        Binding("l", "view('log')", "key.log"),
+        Binding("o", "sort(False)", "key.sort", show=False),
+        Binding("O", "sort(True)", "key.sort_reverse", show=False),
+        Binding("q", "quit", "key.quit"),
     ]
 
     AUTO_FOCUS = "#measures"
 
     def __init__(self) -> None:
         super().__init__()
+        self._pending_filter: Timer | None = None
         self.expression = ""
         self.mine = False
 
@@ -66,7 +73,7 @@ class OverviewScreen(Screen[None]):
             yield Static("", id="filter-error", markup=False)
         yield Static("", id="shown", markup=False)
         yield MeasureTable(id="measures")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Draw the plan if it is already there."""
@@ -87,7 +94,7 @@ class OverviewScreen(Screen[None]):
         keys: set[str] = getattr(message, "keys", set())
         table = self.query_one(MeasureTable)
         shown = {m.id for m in table.shown}
-        if not self.expression and not self.mine and keys <= shown:
+        if not self.expression and not self.mine and table.sort_key is None and keys <= shown:
             for measure in plan.measures:
                 if measure.id in keys:
                     table.refresh_measure(measure)
@@ -126,7 +133,14 @@ class OverviewScreen(Screen[None]):
             measures = []
         table = self.query_one(MeasureTable)
         table.show(plan, measures, self.size.width or 80)
-        notes = [t("tui.shown", shown=len(measures), total=len(plan.measures))]
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        table = self.query_one(MeasureTable)
+        notes = [t("tui.shown", shown=len(table.shown), total=len(plan.measures))]
         if self.mine:
             notes.append(t("tui.mine_on", actor=self.kplan.actor))
         if self.expression:
@@ -148,7 +162,7 @@ class OverviewScreen(Screen[None]):
         key = str(event.column_key.value)
         reverse = table.sort_key == key and not table.sort_reverse
         table.sort_by(key, reverse)
-        self.redraw()
+        self._show_notes()
 
     def action_open(self) -> None:
         """Open the measure under the cursor."""
@@ -164,7 +178,14 @@ class OverviewScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.expression = event.value.strip()
-        self.redraw()
+        # On a large plan, filter once typing pauses rather than at every key.
+        plan = self.kplan.plan
+        if plan is not None and len(plan.measures) > LARGE_PLAN:
+            if self._pending_filter is not None:
+                self._pending_filter.stop()
+            self._pending_filter = self.set_timer(FILTER_DELAY, self.redraw)
+        else:
+            self.redraw()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, _event: Input.Submitted) -> None:
@@ -191,17 +212,19 @@ class OverviewScreen(Screen[None]):
         self.redraw()
 
     def action_sort(self, reverse: bool) -> None:
-        """Sort by the column under the cursor."""
+        """``o``: sort by the next column, ascending; ``O``: this column, descending."""
         table = self.query_one(MeasureTable)
         if not table.columns_now:
             return
-        column = table.columns_now[min(table.cursor_column, len(table.columns_now) - 1)]
-        if table.cursor_type == "row":
-            keys = [c.key for c in table.columns_now]
+        keys = [c.key for c in table.columns_now]
+        if reverse and table.sort_key in keys:
+            key = table.sort_key
+        else:
             position = keys.index(table.sort_key) + 1 if table.sort_key in keys else 0
-            column = table.columns_now[position % len(keys)]
-        table.sort_by(column.key, reverse)
-        self.redraw()
+            key = keys[position % len(keys)]
+        assert key is not None
+        table.sort_by(key, reverse)
+        self._show_notes()
 
     def action_edit(self, what: str) -> None:
         """Open the dialog that edits the measure under the cursor."""

@@ -203,6 +203,12 @@ class MeasureTable(DataTable[Any]):
                 self.update_cell(measure.id, column.key, column.cell(measure))
 
     def sort_by(self, key: str, reverse: bool = False) -> None:
-        """Sort by a column from the next fill on."""
+        """Sort by a column: the rows shown now are reordered in place, not rebuilt."""
         self.sort_key = key
         self.sort_reverse = reverse
+        column = next((c for c in self.columns_now if c.key == key), None)
+        if column is None or not self.row_count:
+            return
+        self.shown = sorted(self.shown, key=column.sort, reverse=reverse)
+        rank = {measure.id: index for index, measure in enumerate(self.shown)}
+        self.sort("id", key=lambda cell: rank[str(cell)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -28,9 +30,8 @@ STATUS_COLOURS = {
 }
 
 
-def status_bar(plan: Plan, width: int) -> Text:
-    """A stacked bar of the plan's measures per status, ``width`` cells wide."""
-    figures = plan_summary(plan)
+def status_bar(figures: dict[str, Any], width: int) -> Text:
+    """A stacked bar of measures per status (from ``plan_summary``), ``width`` cells wide."""
     total = figures["measures"] or 1
     bar = Text()
     used = 0
@@ -46,21 +47,28 @@ def status_bar(plan: Plan, width: int) -> Text:
 
 
 def summary_text(plan: Plan, width: int = 80) -> Text:
-    """Two lines: the status bar with its legend, then Fyra P and perspectives."""
+    """The status bar with its legend, then Fyra P use and perspective coverage."""
     figures = plan_summary(plan)
-    text = Text()
-    text.append_text(status_bar(plan, min(40, max(10, width // 3))))
-    text.append("  ")
-    first = True
+    legend = Text()
     for status in STATUSES:
         count = figures["statuses"][status]
         if not count:
             continue
-        if not first:
-            text.append(" · ")
-        first = False
-        text.append(f"{STATUS_GLYPHS[status]} ", style=STATUS_COLOURS[status])
-        text.append(f"{count} {status_label(status)}")
+        if legend:
+            legend.append(" · ")
+        legend.append(f"{STATUS_GLYPHS[status]} ", style=STATUS_COLOURS[status])
+        legend.append(f"{count} {status_label(status)}")
+    # The bar takes what the legend leaves; when too little is left, the
+    # legend goes on a line of its own rather than wrapping mid-item.
+    room = width - 2 - legend.cell_len - 2
+    text = Text()
+    if room >= 10:
+        text.append_text(status_bar(figures, min(40, room)))
+        text.append("  ")
+    else:
+        text.append_text(status_bar(figures, max(10, width - 4)))
+        text.append("\n")
+    text.append_text(legend)
     text.append("\n")
     total = figures["measures"] or 1
     text.append(t("tui.summary_four_p", share=round(100 * figures["four_p_done"])))

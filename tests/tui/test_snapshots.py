@@ -1,0 +1,174 @@
+"""SVG snapshots of every kplan screen and dialog, at 80×24 and 120×40.
+
+The store is the fixed Örebro store (fixed clock and history), the app does
+not poll (``live=False``) and no Input's cursor blinks, so every run draws the
+same pictures. Update them with ``pytest tests/tui/test_snapshots.py
+--snapshot-update`` and look at the report before accepting a change.
+
+Colour: the shared conftest sets ``NO_COLOR=1``, under which Textual draws
+everything in monochrome. These snapshots are taken *in colour* (NO_COLOR
+removed), because that is what most people see and the status colours are
+part of the design; one extra snapshot keeps the NO_COLOR look, where the
+glyphs alone must tell the states apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from kplan.tui.dialogs.base import EditDialog
+from kplan.tui.screens.measure import MeasureScreen
+from kplan.tui.widgets.measure_table import MeasureTable
+from tests.tui.fixed_app import make_app, steady_inputs, wait_for_plan, wait_until
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+Before = Callable[[Any], Awaitable[None]]
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def in_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the snapshots in colour (see the module's docstring)."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+async def settle(pilot: Any) -> None:
+    """Steady cursors; the snapshot itself then waits for the screen to be idle."""
+    steady_inputs(pilot.app)
+
+
+async def on_measure(pilot: Any, measure: str) -> None:
+    """Wait for the plan and put the overview's cursor on ``measure``."""
+    await wait_for_plan(pilot)
+    table = pilot.app.screen.query_one("#measures", MeasureTable)
+    table.move_cursor(row=table.get_row_index(measure))
+    await pilot.pause()
+
+
+def overview() -> Before:
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        await settle(pilot)
+
+    return before
+
+
+def overview_filtered(expression: str) -> Before:
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        await pilot.press("slash")
+        field = pilot.app.screen.query_one("#filter", Input)
+        field.value = expression
+        field.cursor_position = len(expression)
+        await settle(pilot)
+
+    return before
+
+
+def measure(key: str) -> Before:
+    async def before(pilot: Any) -> None:
+        await on_measure(pilot, key)
+        await pilot.press("enter")
+        app = pilot.app
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 3.0, "measure")
+        await wait_until(pilot, lambda: app.screen.events, 3.0, "its events")
+        await settle(pilot)
+
+    return before
+
+
+def dialog(
+    key: str, press: str, *, fields: dict[str, str] | None = None, save: bool = False
+) -> Before:
+    async def before(pilot: Any) -> None:
+        await on_measure(pilot, key)
+        await pilot.press(press)
+        app = pilot.app
+        await wait_until(pilot, lambda: isinstance(app.screen, EditDialog), 3.0, "the dialog")
+        await pilot.pause()
+        for widget_id, text in (fields or {}).items():
+            field = app.screen.query_one(f"#{widget_id}", Input)
+            field.value = text
+            field.cursor_position = len(text)
+        if save:
+            await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    return before
+
+
+def view(press: str, screen_name: str, ready: Callable[[Any], object] | None = None) -> Before:
+    """Open the board, matrix or log from the overview."""
+
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        await pilot.press(press)
+        app = pilot.app
+        await wait_until(pilot, lambda: type(app.screen).__name__ == screen_name, 3.0, screen_name)
+        if ready is not None:
+            await wait_until(pilot, lambda: ready(app.screen), 3.0, f"{screen_name} to fill")
+        await settle(pilot)
+
+    return before
+
+
+def board_note() -> Before:
+    """The board, with the note dialog asking about moving the first card up."""
+    board = view("b", "BoardScreen", lambda screen: screen.cards)
+
+    async def before(pilot: Any) -> None:
+        await board(pilot)
+        await pilot.press("right_square_bracket")
+        app = pilot.app
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "NoteDialog", 3.0, "note")
+        await settle(pilot)
+
+    return before
+
+
+CASES: dict[str, Before] = {
+    "overview": overview(),
+    "overview_filter": overview_filtered("status:delayed"),
+    "overview_filter_error": overview_filtered("owner:nobody"),
+    "measure_7": measure("7"),
+    "status_dialog": dialog("7", "s"),
+    "status_dialog_error": dialog("7", "s", fields={"progress": "150"}, save=True),
+    "four_p_dialog": dialog("7", "f"),
+    "perspective_dialog": dialog("7", "v"),
+    "record_dialog": dialog("10", "r"),
+    "record_dialog_error": dialog("10", "r", fields={"period": "2016-X", "value": "5"}, save=True),
+    "board": view("b", "BoardScreen", lambda screen: screen.cards),
+    "board_note_dialog": board_note(),
+    "matrix": view("p", "MatrixScreen"),
+    "log": view("l", "LogScreen", lambda screen: screen.events is not None),
+}
+
+
+@pytest.mark.usefixtures("in_colour")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(CASES))
+def test_screen(
+    snap_compare: SnapCompare, orebro_store: Path, case: str, size: tuple[int, int]
+) -> None:
+    app = make_app(orebro_store)
+    assert snap_compare(app, terminal_size=size, run_before=CASES[case])
+
+
+def test_overview_without_colour(snap_compare: SnapCompare, orebro_store: Path) -> None:
+    """NO_COLOR=1 (from the shared conftest): states read from their glyphs alone."""
+    app = make_app(orebro_store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=overview())
+
+
+def test_kronoberg_overview(
+    snap_compare: SnapCompare, kronoberg_store: Path, in_colour: None
+) -> None:
+    """Another plan's perspectives in the headings, on a wide terminal."""
+    app = make_app(kronoberg_store)
+    assert snap_compare(app, terminal_size=(200, 50), run_before=overview())
