@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 LARGE_PLAN = 500
-FILTER_DELAY = 0.15
+FILTER_DELAY = 0.08
 
 
 class OverviewScreen(LocalisedBindings, Screen[None]):
@@ -53,6 +54,7 @@ class OverviewScreen(LocalisedBindings, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._pending_filter: Timer | None = None
+        self._last_filter = 0.0
         self.expression = ""
         self.mine = False
 
@@ -178,11 +180,16 @@ class OverviewScreen(LocalisedBindings, Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.expression = event.value.strip()
-        # On a large plan, filter once typing pauses rather than at every key.
+        # On a large plan, a key typed right after another waits for the
+        # typing to pause; a single change still filters at once.
         plan = self.kplan.plan
-        if plan is not None and len(plan.measures) > LARGE_PLAN:
-            if self._pending_filter is not None:
-                self._pending_filter.stop()
+        now = monotonic()
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
+        recent = now - self._last_filter < FILTER_DELAY
+        self._last_filter = now
+        if plan is not None and len(plan.measures) > LARGE_PLAN and recent:
             self._pending_filter = self.set_timer(FILTER_DELAY, self.redraw)
         else:
             self.redraw()

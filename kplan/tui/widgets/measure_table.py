@@ -148,6 +148,15 @@ class MeasureTable(DataTable[Any]):
         self.columns_now: list[Column] = []
         self.sort_key: str | None = None
         self.sort_reverse = False
+        self._cells: dict[str, tuple[Measure, list[Any]]] = {}
+
+    def _update_dimensions(self, new_rows: Any) -> None:
+        # Every column has a fixed width and every row one line, so measuring
+        # each new cell (what DataTable does after a fill) learns nothing and
+        # costs most of a refill on a large plan.
+        if self.columns and all(not column.auto_width for column in self.columns.values()):
+            return
+        super()._update_dimensions(new_rows)
 
     def show(self, plan: Plan, measures: list[Measure], width: int) -> None:
         """Fill the table with ``measures``, keeping the cursor on the same measure."""
@@ -162,12 +171,23 @@ class MeasureTable(DataTable[Any]):
             for column in columns:
                 self.add_column(Text(column.label), width=column.width, key=column.key)
             self.columns_now = columns
+            self._cells.clear()
         else:
             self.clear()
         for measure in self.shown:
-            self.add_row(*[column.cell(measure) for column in columns], key=measure.id)
+            self.add_row(*self._cells_of(measure), key=measure.id)
         if current is not None:
             self.move_to(current)
+
+    def _cells_of(self, measure: Measure) -> list[Any]:
+        # A changed measure arrives as a new object, so its identity is the
+        # cache key: refilling after a filter reuses every unchanged row's cells.
+        cached = self._cells.get(measure.id)
+        if cached is not None and cached[0] is measure:
+            return cached[1]
+        cells = [column.cell(measure) for column in self.columns_now]
+        self._cells[measure.id] = (measure, cells)
+        return cells
 
     def _sorted(self, measures: list[Measure]) -> list[Measure]:
         if self.sort_key is None or self.plan is None:
@@ -199,8 +219,8 @@ class MeasureTable(DataTable[Any]):
         self.shown = [measure if m.id == measure.id else m for m in self.shown]
         # A measure filtered out of view has no row to redraw.
         with contextlib.suppress(CellDoesNotExist, KeyError):
-            for column in self.columns_now:
-                self.update_cell(measure.id, column.key, column.cell(measure))
+            for column, cell in zip(self.columns_now, self._cells_of(measure), strict=True):
+                self.update_cell(measure.id, column.key, cell)
 
     def sort_by(self, key: str, reverse: bool = False) -> None:
         """Sort by a column: the rows shown now are reordered in place, not rebuilt."""
