@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -155,6 +156,11 @@ class MeasureTable(DataTable[Any]):
         # each new cell (what DataTable does after a fill) learns nothing and
         # costs most of a refill on a large plan.
         if self.columns and all(not column.auto_width for column in self.columns.values()):
+            width = sum(column.get_render_width(self) for column in self.columns.values())
+            header = self.header_height if self.show_header else 0
+            self.virtual_size = Size(
+                width + self._row_label_column_width, self._total_row_height + header
+            )
             return
         super()._update_dimensions(new_rows)
 
