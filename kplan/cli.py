@@ -427,15 +427,38 @@ def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
     ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=t("opt.format"))
+    ] = "toml",
+    snapshot: Annotated[
+        str | None, typer.Option("--snapshot", metavar="NAME", help=t("opt.snapshot"))
+    ] = None,
+    with_log: Annotated[bool, typer.Option("--with-log", help=t("opt.with_log"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
 ) -> None:
-    """Write the plan's current state as a plan file."""
-    from kplan.core.planfile import plan_to_toml, write_atomically
-    from kplan.core.queries import load
+    """Write the plan's current state, or a snapshot, in an export format."""
+    from kplan.core.exports import check_format, export
+    from kplan.core.planfile import write_atomically
     from kplan.store.engine import open_store
 
-    text = plan_to_toml(load(open_store(db, create=False), plan))
+    fmt = check_format(fmt)
+    store = open_store(db, create=False)
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as progress:
+            progress.add_task(t("export.progress", format=fmt), total=None)
+            text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
+    else:
+        text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
@@ -446,6 +469,180 @@ def export_command(
 
         raise KplanError(t("export.cannot_write", path=output, detail=exc.strerror)) from None
     typer.echo(t("export.written", path=output), err=True)
+
+
+round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
+snapshot_app = typer.Typer(help=t("cmd.snapshot"), no_args_is_help=True)
+app.add_typer(round_app, name="round")
+app.add_typer(snapshot_app, name="snapshot")
+
+
+def _date(value: str | None) -> Any:
+    import datetime as dt
+
+    from kplan.core.errors import InvalidValueError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidValueError(t("opt.bad_date", value=value)) from None
+
+
+@round_app.command("open", help=t("cmd.round_open"))
+@reported
+def round_open_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("arg.round_name"))],
+    due: Annotated[str | None, typer.Option("--due", metavar="DATE", help=t("opt.due"))] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Open a follow-up round."""
+    from kplan.core.operations import current_actor
+    from kplan.core.rounds import open_round
+    from kplan.store.engine import open_store
+
+    day = _date(due)
+    opened = open_round(open_store(db), name, actor=current_actor(as_), due=day, plan=plan)
+    key = "round.opened_due" if day else "round.opened"
+    typer.echo(t(key, name=opened, due=day))
+
+
+@round_app.command("report", help=t("cmd.round_report"))
+@reported
+def round_report_command(
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Mark a measure reported in the open round."""
+    from kplan.core.operations import current_actor
+    from kplan.core.rounds import report
+    from kplan.store.engine import open_store
+
+    name = report(open_store(db), measure, actor=current_actor(as_), note=note, plan=plan)
+    typer.echo(t("round.reported", measure=measure, name=name))
+
+
+@round_app.command("status", help=t("cmd.round_status"))
+@reported
+def round_status_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """Where the open round stands, per owner."""
+    from kplan import render
+    from kplan.core.rounds import status
+    from kplan.store.engine import open_store
+
+    result = status(open_store(db, create=False), plan)
+    if json_output:
+        _print_json(result)
+    else:
+        render.round_status(result)
+
+
+@round_app.command("close", help=t("cmd.round_close"))
+@reported
+def round_close_command(
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Close the open round into a snapshot."""
+    from kplan.core.operations import current_actor
+    from kplan.core.rounds import close_round
+    from kplan.store.engine import open_store
+
+    name = close_round(open_store(db), actor=current_actor(as_), force=force, plan=plan)
+    typer.echo(t("round.closed", name=name))
+
+
+@snapshot_app.command("take", help=t("cmd.snapshot_take"))
+@reported
+def snapshot_take_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("arg.snapshot_name"))],
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Take a snapshot now."""
+    from kplan.core import snapshots
+    from kplan.core.operations import current_actor
+    from kplan.store.engine import open_store
+
+    taken = snapshots.take(open_store(db), name, actor=current_actor(as_), plan=plan)
+    typer.echo(t("snapshot.taken", name=taken))
+
+
+@snapshot_app.command("list", help=t("cmd.snapshot_list"))
+@reported
+def snapshot_list_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """The plan's snapshots, oldest first."""
+    from kplan import render
+    from kplan.core import snapshots
+    from kplan.store.engine import open_store
+
+    found = snapshots.listing(open_store(db, create=False), plan)
+    rows = [
+        {
+            "name": s.name,
+            "taken_at": s.taken_at.isoformat().replace("+00:00", "Z"),
+            "taken_by": s.taken_by,
+            "measures": s.measures,
+        }
+        for s in found
+    ]
+    if json_output:
+        _print_json(rows)
+    else:
+        render.snapshots_table(rows)
+
+
+@snapshot_app.command("delete", help=t("cmd.snapshot_delete"))
+@reported
+def snapshot_delete_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("arg.snapshot_name"))],
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+) -> None:
+    """Delete a snapshot."""
+    from kplan.core import snapshots
+    from kplan.core.operations import current_actor
+    from kplan.store.engine import open_store
+
+    snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_), plan=plan)
+    typer.echo(t("snapshot.deleted", name=name))
+
+
+@app.command("diff", help=t("cmd.diff"))
+@reported
+def diff_command(
+    first: Annotated[str, typer.Argument(metavar="A", help=t("arg.snapshot_a"))],
+    second: Annotated[
+        str | None, typer.Argument(metavar="B", help=t("arg.snapshot_b"), show_default=False)
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """What changed between two snapshots, or since one."""
+    from kplan import render
+    from kplan.core import snapshots
+    from kplan.store.engine import open_store
+
+    result = snapshots.diff(open_store(db, create=False), first, second, plan)
+    if json_output:
+        _print_json(result)
+    else:
+        render.diff_report(result)
 
 
 def main() -> None:

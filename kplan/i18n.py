@@ -419,6 +419,150 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the period {period} is given twice",
         "perioden {period} anges två gånger",
     ),
+    # Rounds, snapshots, diff and exports
+    "snapshot.bad_name": (
+        "'{name}' is not a usable name: give 1 to 100 characters",
+        "'{name}' är inget användbart namn: ange 1 till 100 tecken",
+    ),
+    "snapshot.none": (
+        "unknown snapshot '{name}': the plan has no snapshots yet. Take one with: kplan snapshot take NAME",
+        "okänd ögonblicksbild '{name}': planen har inga ännu. Ta en med: kplan snapshot take NAME",
+    ),
+    "snapshot.unknown": (
+        "unknown snapshot '{name}'.{hint} Snapshots: {valid}",
+        "okänd ögonblicksbild '{name}'.{hint} Ögonblicksbilder: {valid}",
+    ),
+    "snapshot.exists": (
+        "a snapshot named '{name}' exists already; choose another name or delete it first",
+        "det finns redan en ögonblicksbild som heter '{name}'; välj ett annat namn eller ta bort den först",
+    ),
+    "snapshot.taken": ("Took snapshot '{name}'.", "Ögonblicksbilden '{name}' är tagen."),
+    "snapshot.deleted": ("Deleted snapshot '{name}'.", "Ögonblicksbilden '{name}' är borttagen."),
+    "snapshot.list_none": (
+        "No snapshots yet. Take one with: kplan snapshot take NAME",
+        "Inga ögonblicksbilder ännu. Ta en med: kplan snapshot take NAME",
+    ),
+    "round.none_open": (
+        "no follow-up round is open. Open one with: kplan round open NAME",
+        "ingen uppföljningsomgång är öppen. Öppna en med: kplan round open NAME",
+    ),
+    "round.already_open": (
+        "the round '{name}' is still open; close it first (kplan round close)",
+        "omgången '{name}' är fortfarande öppen; stäng den först (kplan round close)",
+    ),
+    "round.exists": (
+        "a round named '{name}' existed already; choose another name",
+        "det har redan funnits en omgång som heter '{name}'; välj ett annat namn",
+    ),
+    "round.not_yours": (
+        "{actor} may not report measure {measure}: only its owner ({owner}) or a coordinator ({coordinators}) may",
+        "{actor} får inte rapportera åtgärd {measure}: bara dess ansvariga ({owner}) eller en samordnare ({coordinators}) får",
+    ),
+    "round.unreported": (
+        "round '{name}' has {count} unreported measures ({listed}); report them, or close anyway with --force",
+        "omgången '{name}' har {count} orapporterade åtgärder ({listed}); rapportera dem, eller stäng ändå med --force",
+    ),
+    "round.opened": ("Opened round '{name}'.", "Omgången '{name}' är öppnad."),
+    "round.opened_due": (
+        "Opened round '{name}', due {due}.",
+        "Omgången '{name}' är öppnad, klar senast {due}.",
+    ),
+    "round.reported": (
+        "Measure {measure} reported in round '{name}'.",
+        "Åtgärd {measure} rapporterad i omgången '{name}'.",
+    ),
+    "round.closed": (
+        "Closed round '{name}' and took snapshot '{name}'.",
+        "Omgången '{name}' är stängd och ögonblicksbilden '{name}' tagen.",
+    ),
+    "round.status_head": (
+        "Round '{name}': {reported} reported, {not_reported} not reported",
+        "Omgången '{name}': {reported} rapporterade, {not_reported} inte rapporterade",
+    ),
+    "round.days_left": ("{days} days left (due {due})", "{days} dagar kvar (klar senast {due})"),
+    "round.overdue": (
+        "{days} days overdue (due {due})",
+        "{days} dagar försenad (skulle vara klar {due})",
+    ),
+    "round.no_previous": (
+        "no earlier snapshot to compare with",
+        "ingen tidigare ögonblicksbild att jämföra med",
+    ),
+    "col.reported": ("Reported", "Rapporterade"),
+    "col.not_reported": ("Not reported", "Inte rapporterade"),
+    "col.changed": ("Changed since {previous}", "Ändrade sedan {previous}"),
+    "col.taken": ("Taken (UTC)", "Tagen (UTC)"),
+    "col.by": ("By", "Av"),
+    "col.name": ("Name", "Namn"),
+    "diff.head": ("Changes from {first} to {second}", "Ändringar från {first} till {second}"),
+    "diff.now": ("now", "nu"),
+    "diff.none": ("No changes.", "Inga ändringar."),
+    "diff.summary": (
+        "{measures} measures changed: {status} status, {progress} progress, {step} ladder steps, {four_p} Fyra P, {perspectives} perspectives, {values} indicator values, {added} added, {removed} removed, {other} other",
+        "{measures} åtgärder ändrade: {status} status, {progress} framsteg, {step} steg i trappan, {four_p} Fyra P, {perspectives} perspektiv, {values} indikatorvärden, {added} tillagda, {removed} borttagna, {other} övrigt",
+    ),
+    "diff.plan": ("The plan itself", "Själva planen"),
+    "export.unknown_format": (
+        "'{value}' is not an export format. Formats: {valid}",
+        "'{value}' är inget exportformat. Format: {valid}",
+    ),
+    "export.progress": ("Exporting {format}", "Exporterar {format}"),
+    "cmd.round": (
+        "Follow-up rounds: open, report, status, close.",
+        "Uppföljningsomgångar: öppna, rapportera, status, stäng.",
+    ),
+    "cmd.round_open": (
+        "Open a follow-up round (one open round at a time per plan).",
+        "Öppna en uppföljningsomgång (en öppen omgång åt gången per plan).",
+    ),
+    "cmd.round_report": (
+        "Mark a measure reported in the open round (its owner or a coordinator).",
+        "Markera en åtgärd som rapporterad i den öppna omgången (dess ansvariga eller en samordnare).",
+    ),
+    "cmd.round_status": (
+        "Per owner: measures reported, not reported and changed since the previous round; days left.",
+        "Per ansvarig: åtgärder rapporterade, inte rapporterade och ändrade sedan förra omgången; dagar kvar.",
+    ),
+    "cmd.round_close": (
+        "Close the open round and take a snapshot named after it.",
+        "Stäng den öppna omgången och ta en ögonblicksbild med dess namn.",
+    ),
+    "cmd.snapshot": (
+        "Named, frozen copies of the plan's state.",
+        "Namngivna, frysta kopior av planens läge.",
+    ),
+    "cmd.snapshot_take": ("Take a snapshot of the plan now.", "Ta en ögonblicksbild av planen nu."),
+    "cmd.snapshot_list": ("List the plan's snapshots.", "Lista planens ögonblicksbilder."),
+    "cmd.snapshot_delete": ("Delete a snapshot.", "Ta bort en ögonblicksbild."),
+    "cmd.diff": (
+        "What changed between snapshot A and snapshot B (default: the current state).",
+        "Vad som ändrats mellan ögonblicksbild A och B (standard: nuvarande läge).",
+    ),
+    "arg.round_name": (
+        'The round\'s name, e.g. "Uppföljning 2015".',
+        'Omgångens namn, t.ex. "Uppföljning 2015".',
+    ),
+    "arg.snapshot_name": ("The snapshot's name.", "Ögonblicksbildens namn."),
+    "arg.snapshot_a": ("The earlier snapshot.", "Den tidigare ögonblicksbilden."),
+    "arg.snapshot_b": (
+        "The later snapshot; without it, the current state.",
+        "Den senare ögonblicksbilden; utan den, nuvarande läge.",
+    ),
+    "opt.due": (
+        "The day reports are due (YYYY-MM-DD).",
+        "Dagen då rapporterna ska vara klara (ÅÅÅÅ-MM-DD).",
+    ),
+    "opt.force": ("Close even with unreported measures.", "Stäng även med orapporterade åtgärder."),
+    "opt.format": ("toml, json, csv, md or html.", "toml, json, csv, md eller html."),
+    "opt.snapshot": (
+        "Export this snapshot instead of the current state.",
+        "Exportera denna ögonblicksbild i stället för nuvarande läge.",
+    ),
+    "opt.with_log": ("With the event log (json only).", "Med händelseloggen (endast json)."),
+    "opt.bad_date": (
+        "'{value}' is not a date; write YYYY-MM-DD",
+        "'{value}' är inget datum; skriv ÅÅÅÅ-MM-DD",
+    ),
     # The TUI: keys (footer and help), palette, screens and dialogs
     "matrix.legend_perspectives": ("Perspectives", "Perspektiv"),
     "key.open_measure": ("Open measure", "Öppna åtgärd"),

@@ -392,3 +392,97 @@ def import_result(result: ImportResult, plan: Plan) -> None:
     out(t(key, plan=plan.id, count=len(result.changes)) + "\n")
     for change in result.changes:
         out(f"  {_change_line(change)}\n")
+
+
+def round_status(result: dict[str, Any]) -> None:
+    """Where the open round stands, per owner."""
+    out = sys.stdout.write
+    out(
+        t(
+            "round.status_head",
+            name=result["round"],
+            reported=result["reported"],
+            not_reported=result["not_reported"],
+        )
+        + "\n"
+    )
+    if result["days_left"] is not None:
+        days = result["days_left"]
+        key = "round.days_left" if days >= 0 else "round.overdue"
+        out(t(key, days=abs(days), due=result["due"]) + "\n")
+    if result["previous"] is None:
+        out(t("round.no_previous") + "\n")
+    headers = [t("col.owner"), t("col.reported"), t("col.not_reported")]
+    if result["previous"] is not None:
+        headers.append(t("col.changed", previous=result["previous"]))
+    body = []
+    for owner in result["owners"]:
+        row = [
+            f"{owner['owner']} ({owner['name']})",
+            ", ".join(owner["reported"]) or "–",
+            ", ".join(owner["not_reported"]) or "–",
+        ]
+        if result["previous"] is not None:
+            row.append(", ".join(owner["changed"] or []) or "–")
+        body.append(row)
+    if is_terminal():
+        _table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def snapshots_table(rows: list[dict[str, Any]]) -> None:
+    """The plan's snapshots."""
+    if not rows:
+        sys.stderr.write(t("snapshot.list_none") + "\n")
+        return
+    headers = [t("col.name"), t("col.taken"), t("col.by"), t("col.measures")]
+    body = [
+        [r["name"], r["taken_at"][:16].replace("T", " "), r["taken_by"], str(r["measures"])]
+        for r in rows
+    ]
+    if is_terminal():
+        _table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def diff_report(result: dict[str, Any]) -> None:
+    """What changed between two states, per measure, then the counts."""
+    out = sys.stdout.write
+    second = result["to"] if result["to"] is not None else t("diff.now")
+    out(t("diff.head", first=result["from"], second=second) + "\n")
+    if not result["measures"] and not result["plan"]:
+        out(t("diff.none") + "\n")
+        return
+    if result["plan"]:
+        out(f"\n{t('diff.plan')}\n")
+        for change in result["plan"]:
+            out(f"  {change['field']}: {_or_dash(change['old'])} → {_or_dash(change['new'])}\n")
+    for measure in result["measures"]:
+        out(f"\n{measure['id']}  {measure['title']}\n")
+        for change in measure["changes"]:
+            where = change["collaboration"] or change["indicator"]
+            prefix = f"{where} " if where else ""
+            out(
+                f"  {prefix}{change['field']}: "
+                f"{_or_dash(change['old'])} → {_or_dash(change['new'])}\n"
+            )
+    summary = result["summary"]
+    out(
+        "\n"
+        + t(
+            "diff.summary",
+            measures=summary["measures_changed"],
+            status=summary["status"],
+            progress=summary["progress"],
+            step=summary["step"],
+            four_p=summary["four_p"],
+            perspectives=summary["perspectives"],
+            values=summary["values"],
+            added=summary["added"],
+            removed=summary["removed"],
+            other=summary["other"],
+        )
+        + "\n"
+    )

@@ -25,7 +25,7 @@ def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db: Path) -> 
 
 def test_store_records_its_schema_version(db: Path) -> None:
     open_store(str(db)).close()
-    assert ("schema_version", "1") in dump_store(db)["store_info"]
+    assert ("schema_version", "2") in dump_store(db)["store_info"]
 
 
 def test_two_plans_live_side_by_side(db: Path) -> None:

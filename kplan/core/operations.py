@@ -90,7 +90,7 @@ def select_plan(session: Session, key: str | None = None) -> PlanRow:
     return rows[0]
 
 
-def _log(
+def log_event(
     session: Session,
     *,
     plan_id: int,
@@ -98,7 +98,7 @@ def _log(
     batch: str,
     at: dt.datetime,
     change: FieldChange,
-    note: str | None,
+    note: str | None = None,
 ) -> None:
     from kplan.store.models import EventRow
 
@@ -154,7 +154,7 @@ def import_plan(
         at = now()
         note = t("event.imported_from", source=source) if source else None
         for change in changes:
-            _log(
+            log_event(
                 session,
                 plan_id=plan_row.id,
                 actor=actor,
@@ -490,7 +490,7 @@ def _apply_one(
         indicator=indicator_key,
     )
     result.changes.append(field_change)
-    _log(
+    log_event(
         session,
         plan_id=plan_id,
         actor=actor,

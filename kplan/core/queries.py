@@ -136,12 +136,14 @@ def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
             .order_by(col(EventRow.id))
         ).all()
     newest = max((row[0] for row in rows if row[0] is not None), default=after)
-    measures = {row[1] for row in rows if row[1]}
+    # Rounds and snapshots are logged too, but change nothing a view shows.
+    relevant = [row for row in rows if not row[2].startswith(("round.", "snapshot."))]
+    measures = {row[1] for row in relevant if row[1]}
     # Structural changes (new or removed measures, plan settings, moves of a
     # collaboration between measures) are not confined to one measure.
     structural = {"plan", "measure", "collaboration", "indicator"}
     whole = any(
-        row[1] is None or row[2] in structural or row[2].startswith("plan.") for row in rows
+        row[1] is None or row[2] in structural or row[2].startswith("plan.") for row in relevant
     )
     return ChangesSince(newest=newest, measures=measures, whole_plan=whole)
 

@@ -136,7 +136,11 @@ def _ensure_schema(store: Store) -> None:
 
     with _translate_errors(store.url), store.engine.connect() as connection:
         if inspect(connection).has_table(models.StoreInfo.__tablename__):
-            return
+            version = connection.execute(
+                select(models.StoreInfo.value).where(models.StoreInfo.name == "schema_version")
+            ).scalar()
+            if version is not None and int(version) >= models.SCHEMA_VERSION:
+                return
     # Creating under the write lock lets two first-time openers race safely:
     # the second sees the first one's tables and creates nothing.
     with (
@@ -148,8 +152,12 @@ def _ensure_schema(store: Store) -> None:
         info = session.exec(
             select(models.StoreInfo).where(models.StoreInfo.name == "schema_version")
         ).first()
+        # Versions so far only added tables, which create_all has just made.
         if info is None:
             session.add(models.StoreInfo(name="schema_version", value=str(models.SCHEMA_VERSION)))
+        elif int(info.value) < models.SCHEMA_VERSION:
+            info.value = str(models.SCHEMA_VERSION)
+            session.add(info)
 
 
 def store_exists(location: str | None = None) -> bool:

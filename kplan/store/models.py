@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+# 1: plans, measures and the event log; 2: follow-up rounds and snapshots.
+SCHEMA_VERSION = 2
 
 
 class StoreInfo(SQLModel, table=True):
@@ -188,3 +189,48 @@ class EventRow(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     note: str | None = None
+
+
+class RoundRow(SQLModel, table=True):
+    """A follow-up round of a plan: opened, reported on by owners, closed."""
+
+    __tablename__ = "round"
+    __table_args__ = (UniqueConstraint("plan_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    name: str
+    due: dt.date | None = None
+    opened_at: dt.datetime
+    opened_by: str
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+    # The snapshot the round was compared with when it opened: the previous
+    # round's, so "changed since the previous round" has a fixed meaning.
+    previous_snapshot: str | None = None
+
+
+class RoundReportRow(SQLModel, table=True):
+    """One measure reported on in a round."""
+
+    __tablename__ = "round_report"
+
+    round_id: int = Field(foreign_key="round.id", primary_key=True)
+    measure: str = Field(primary_key=True)
+    at: dt.datetime
+    actor: str
+    note: str | None = None
+
+
+class SnapshotRow(SQLModel, table=True):
+    """A frozen copy of a plan's whole state, as JSON text of its plan file."""
+
+    __tablename__ = "snapshot"
+    __table_args__ = (UniqueConstraint("plan_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    name: str
+    taken_at: dt.datetime
+    taken_by: str
+    content: str

@@ -1,0 +1,726 @@
+"""Text exports of a plan: JSON (the whole state), CSV (for spreadsheets), Markdown (a report).
+
+Pure functions: a Plan (and a moment, and perhaps an earlier snapshot) in,
+text out. Nothing here touches a database or a terminal; ``kplan export``
+(kplan.core.exports) loads the plan and writes the text. docs/export.md
+describes each format.
+
+The JSON and CSV keys and values are stable English identifiers, whatever
+language kplan speaks; the Markdown report is written for people, in their
+language (kplan.i18n).
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kplan.core.diff import FieldChange, diff_plans
+from kplan.core.domain import (
+    COVERAGE_LEVELS,
+    FOUR_P_PARTS,
+    FOUR_P_STATES,
+    STATUSES,
+    format_number,
+    period_kind,
+    period_sort_key,
+    trend,
+)
+from kplan.core.model import Collaboration, Indicator, Measure, Plan
+from kplan.core.queries import measure_summary, plan_summary, steps_of
+from kplan.i18n import t
+
+EXPORT_VERSION = 1
+
+# A spreadsheet reads a cell starting with one of these as a formula (or strips
+# the character and then does): the OWASP list for CSV injection.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+STATE_MARKS = {"done": "●", "ongoing": "◐", "not-started": "○"}
+COVERAGE_MARKS = {"yes": "●", "partly": "◐", "no": "○"}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A named, frozen state of a plan: what a report compares the plan with."""
+
+    name: str
+    taken_at: dt.datetime  # aware, UTC
+    plan: Plan
+
+
+# ---------------------------------------------------------------------------
+# Shared helpers
+# ---------------------------------------------------------------------------
+
+
+def _completed(plan: Plan) -> Plan:
+    """A copy of the plan with every Fyra P part and perspective named.
+
+    The caller's plan is left as it is; figures such as the Fyra P rate need
+    every measure to name all four parts.
+    """
+    return copy.deepcopy(plan).complete()
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """The moment in UTC, to the second (a naive moment is taken to be UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    """A moment as the JSON outputs write it: ``2016-03-01T12:00:00Z``."""
+    return _utc(moment).isoformat().replace("+00:00", "Z")
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _periods(indicator: Indicator) -> list[str]:
+    return sorted(indicator.values, key=period_sort_key)
+
+
+def _latest(indicator: Indicator) -> int | float | None:
+    periods = _periods(indicator)
+    return format_number(indicator.values[periods[-1]]) if periods else None
+
+
+def _trend(indicator: Indicator) -> str:
+    """The trend as ``kplan show`` gives it: latest value against the one before it
+    of the same length of period (a year with a year, a tertial with a tertial)."""
+    periods = _periods(indicator)
+    if not periods:
+        return trend([], indicator.direction)
+    kind = period_kind(periods[-1])
+    comparable = [indicator.values[p] for p in periods if period_kind(p) == kind]
+    return trend(comparable, indicator.direction)
+
+
+def _step_label(plan: Plan, step: int) -> str | None:
+    return plan.ladder[step - 1] if 1 <= step <= len(plan.ladder) else None
+
+
+# ---------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------
+
+
+def _collaboration_json(
+    plan: Plan, collab: Collaboration, organisations: dict[str, str]
+) -> dict[str, Any]:
+    question = (
+        plan.ladder_questions[collab.step - 1]
+        if 1 <= collab.step <= len(plan.ladder_questions)
+        else ""
+    )
+    return {
+        "id": collab.id,
+        "name": collab.name,
+        "step": collab.step,
+        "step_label": _step_label(plan, collab.step),
+        "step_question": question or None,
+        "actors": list(collab.actors),
+        "actor_names": [organisations.get(a, a) for a in collab.actors],
+        "note": collab.note,
+    }
+
+
+def _indicator_json(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": format_number(indicator.baseline),
+        "target": format_number(indicator.target),
+        "direction": indicator.direction,
+        "values": {p: format_number(indicator.values[p]) for p in _periods(indicator)},
+        "latest": _latest(indicator),
+        "trend": _trend(indicator),
+    }
+
+
+def _measure_json(plan: Plan, measure: Measure, organisations: dict[str, str]) -> dict[str, Any]:
+    # The keys of ``kplan list --json``, then those ``kplan show --json`` adds.
+    table = measure_summary(plan, measure)
+    table["goal"] = measure.goal
+    table["description"] = measure.description
+    table["collaborations"] = [
+        _collaboration_json(plan, c, organisations) for c in measure.collaborations
+    ]
+    table["indicators"] = [_indicator_json(i) for i in measure.indicators]
+    return table
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return _timestamp(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def export_json(
+    plan: Plan,
+    *,
+    generated_at: dt.datetime,
+    snapshot: str | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> str:
+    """The plan's whole state as a JSON document (docs/export.md#json).
+
+    ``events`` (the shape of ``kplan log --json``) are included, in the order
+    given, only when they are given; an empty list gives ``"events": []``.
+    """
+    plan = _completed(plan)
+    organisations = {o.id: o.name for o in plan.organisations}
+    document: dict[str, Any] = {
+        "kplan_export": EXPORT_VERSION,
+        "generated_at": _timestamp(generated_at),
+        "snapshot": snapshot,
+        "plan": {
+            "id": plan.id,
+            "title": plan.title,
+            "organisation": plan.organisation,
+            "start": _date(plan.start),
+            "end": _date(plan.end),
+            "description": plan.description,
+            "perspectives": list(plan.perspectives),
+            "ladder": list(plan.ladder),
+            "ladder_questions": list(plan.ladder_questions),
+            "coordinators": list(plan.coordinators),
+        },
+        "organisations": [
+            {"id": o.id, "name": o.name, "kind": o.kind} for o in plan.organisations
+        ],
+        "owners": [
+            {"id": o.id, "name": o.name, "organisation": o.organisation, "email": o.email}
+            for o in plan.owners
+        ],
+        "measures": [_measure_json(plan, m, organisations) for m in plan.measures],
+        "summary": plan_summary(plan),
+    }
+    if events is not None:
+        document["events"] = [dict(event) for event in events]
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading ``'`` before a formula character."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_cell(value: Any) -> str | int | float:
+    """A cell: numbers stay numbers, everything else is guarded text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        number = format_number(value)
+        return "" if number is None else number
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return spreadsheet_safe(str(value))
+
+
+def csv_header(plan: Plan) -> list[str]:
+    """The CSV column names for this plan (docs/export.md#csv)."""
+    header = [
+        "id",
+        "title",
+        "owner",
+        "owner_name",
+        "area",
+        "status",
+        "progress",
+        "start",
+        "due",
+    ]
+    header += [f"four_p_{part}" for part in FOUR_P_PARTS]
+    header += [f"perspective_{name}" for name in plan.perspectives]
+    header += ["steps_lowest", "steps_highest"]
+    for measure in plan.measures:
+        for indicator in measure.indicators:
+            header += [f"indicator_{indicator.id}_latest", f"indicator_{indicator.id}_target"]
+    return header
+
+
+def export_csv(plan: Plan) -> str:
+    """One row per measure, for a spreadsheet (docs/export.md#csv).
+
+    The text starts with a byte order mark (U+FEFF) so that Excel reads it
+    as UTF-8, and its lines end in CRLF: write it out unchanged, encoded as
+    UTF-8 and without newline translation.
+    """
+    plan = _completed(plan)
+    owners = {o.id: o.name for o in plan.owners}
+    indicators = [i.id for m in plan.measures for i in m.indicators]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_cell(name) for name in csv_header(plan)])
+    for measure in plan.measures:
+        steps = steps_of(measure)
+        own = {i.id: i for i in measure.indicators}
+        row: list[Any] = [
+            measure.id,
+            measure.title,
+            measure.owner,
+            owners.get(measure.owner),
+            measure.area,
+            measure.status,
+            measure.progress,
+            measure.start,
+            measure.due,
+        ]
+        row += [measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS]
+        row += [measure.perspectives.get(name, "no") for name in plan.perspectives]
+        row += [steps["lowest"], steps["highest"]]
+        for key in indicators:
+            indicator = own.get(key)
+            if indicator is None:
+                row += [None, None]
+            else:
+                row += [_latest(indicator), format_number(indicator.target)]
+        writer.writerow([_csv_cell(value) for value in row])
+    return "\ufeff" + buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------
+
+# Characters with a meaning somewhere in CommonMark or GitHub Markdown (and
+# its extensions: tables, strikethrough, math), escaped wherever they occur.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&$])")
+# Block markers that only count at the start of a line: list items, setext
+# heading underlines and ordered-list numbers.
+_MD_LEADING_MARK = re.compile(r"^([-+=])")
+_MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+
+
+def md_text(value: object) -> str:
+    """Any text as Markdown that renders as exactly that text, on one line.
+
+    Runs of whitespace (newlines included) become one space, so the text
+    fits a table cell or a list item; every character with a Markdown
+    meaning is escaped with a backslash.
+    """
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LEADING_MARK.sub(r"\\\1", text)
+    return _MD_LEADING_NUMBER.sub(r"\1\\\2", text)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _percent(part: int, whole: int) -> str:
+    share = math.floor(100 * part / whole + 0.5) if whole else 0
+    return f"{share}%"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """A Markdown table; the cells are Markdown already, ``right`` holds right-aligned columns."""
+    rule = ["---:" if index in right else "---" for index in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _count_measures(count: int) -> str:
+    if count == 0:
+        return t("report.count_measures_none")
+    if count == 1:
+        return t("report.count_measures_one")
+    return t("report.count_measures", count=count)
+
+
+def _measure_name(measure: Measure) -> str:
+    return f"{md_text(measure.id)} {md_text(measure.title)}"
+
+
+def _status_word(status: str) -> str:
+    return t(f"status.{status}") if status in STATUSES else status
+
+
+def _state_word(state: str) -> str:
+    return t(f"four_p_state.{state}") if state in FOUR_P_STATES else state
+
+
+def _coverage_word(level: str) -> str:
+    return t(f"coverage.{level}") if level in COVERAGE_LEVELS else level
+
+
+def _heading_block(plan: Plan, generated_at: dt.datetime, snapshot: str | None) -> list[str]:
+    moment = _utc(generated_at)
+    lines = [
+        "# " + t("report.title", plan=md_text(plan.title), date=moment.date().isoformat()),
+        "",
+    ]
+    if plan.organisation:
+        lines.append(f"- **{t('report.meta_organisation')}:** {md_text(plan.organisation)}")
+    lines.append(f"- **{t('report.meta_plan')}:** {md_text(plan.id)}")
+    if plan.start or plan.end:
+        period = f"{_date(plan.start) or '…'} – {_date(plan.end) or '…'}"
+        lines.append(f"- **{t('report.meta_period')}:** {period}")
+    lines.append(
+        f"- **{t('report.meta_generated')}:** {moment.strftime('%Y-%m-%d %H:%M')} UTC"
+    )
+    if snapshot is not None:
+        lines.append(f"- **{t('report.meta_snapshot')}:** {md_text(snapshot)}")
+    return lines
+
+
+def _summary_block(plan: Plan) -> list[str]:
+    figures = plan_summary(plan)
+    total = figures["measures"]
+    lines = ["## " + t("report.summary"), "", t("report.measure_total", count=_count_measures(total))]
+
+    lines += ["", "### " + t("report.status_heading"), ""]
+    lines += _table(
+        [t("col.status"), t("col.measures"), t("report.col_share")],
+        [
+            [_cap(_status_word(status)), str(count), _percent(count, total)]
+            for status, count in figures["statuses"].items()
+        ],
+        right={1, 2},
+    )
+
+    parts_total = total * len(FOUR_P_PARTS)
+    done = sum(m.four_p.get(p) == "done" for m in plan.measures for p in FOUR_P_PARTS)
+    lines += ["", "### " + t("report.four_p_heading"), ""]
+    lines.append(
+        t(
+            "report.four_p_rate",
+            percent=_percent(done, parts_total),
+            done=done,
+            total=parts_total,
+            measures=total,
+            parts=len(FOUR_P_PARTS),
+        )
+    )
+    lines.append("")
+    states = ("done", "ongoing", "not-started")
+    lines += _table(
+        [t("report.col_part")] + [_cap(_state_word(s)) for s in states],
+        [
+            [t(f"four_p.{part}")]
+            + [str(sum(m.four_p.get(part) == s for m in plan.measures)) for s in states]
+            for part in FOUR_P_PARTS
+        ],
+        right={1, 2, 3},
+    )
+
+    levels = ("yes", "partly", "no")
+    lines += ["", "### " + t("report.perspectives_heading"), ""]
+    lines.append(t("report.perspectives_intro", count=_count_measures(total)))
+    lines.append("")
+    lines += _table(
+        [t("report.col_perspective")] + [_cap(_coverage_word(level)) for level in levels],
+        [
+            [md_text(name)]
+            + [
+                f"{coverage[level]} ({_percent(coverage[level], total)})"
+                for level in levels
+            ]
+            for name, coverage in figures["perspectives"].items()
+        ],
+        right={1, 2, 3},
+    )
+
+    collaborations = [c for m in plan.measures for c in m.collaborations]
+    lines += ["", "### " + t("report.ladder_heading"), ""]
+    lines.append(t("report.ladder_intro", count=len(collaborations)))
+    lines.append("")
+    rows = []
+    for step, label in enumerate(plan.ladder, start=1):
+        question = plan.ladder_questions[step - 1] if step <= len(plan.ladder_questions) else ""
+        count = sum(c.step == step for c in collaborations)
+        rows.append([str(step), md_text(label), md_text(question), str(count)])
+    lines += _table(
+        [
+            t("report.col_step"),
+            t("report.col_level"),
+            t("report.col_question"),
+            t("report.col_collaborations"),
+        ],
+        rows,
+        right={0, 3},
+    )
+    return lines
+
+
+def _measures_block(plan: Plan) -> list[str]:
+    owners = {o.id: o.name for o in plan.owners}
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *[md_text(name) for name in plan.perspectives],
+    ]
+    rows = []
+    for measure in plan.measures:
+        steps = steps_of(measure)
+        low, high = steps["lowest"], steps["highest"]
+        steps_cell = "–" if low is None else str(low) if low == high else f"{low}–{high}"
+        rows.append(
+            [
+                md_text(measure.id),
+                md_text(measure.title),
+                md_text(owners.get(measure.owner, measure.owner)),
+                _status_word(measure.status),
+                f"{measure.progress}%",
+                steps_cell,
+                "".join(
+                    STATE_MARKS.get(measure.four_p.get(part, "not-started"), "?")
+                    for part in FOUR_P_PARTS
+                ),
+                *[COVERAGE_MARKS.get(measure.perspectives.get(p, "no"), "?") for p in plan.perspectives],
+            ]
+        )
+    lines = ["## " + t("report.measures_heading"), ""]
+    lines += _table(headers, rows, right={4})
+    lines += ["", t("report.legend")]
+    return lines
+
+
+def _measure_list(lead: str, measures: list[Measure]) -> list[str]:
+    lines = [f"{lead}: {_count_measures(len(measures))}"]
+    if measures:
+        lines.append("")
+        lines += [f"- {_measure_name(m)}" for m in measures]
+    return lines
+
+
+def _gaps_block(plan: Plan) -> list[str]:
+    active = [m for m in plan.measures if m.status != "cancelled"]
+    lines = ["## " + t("report.gaps"), "", t("report.gaps_intro")]
+
+    lines += ["", "### " + t("report.gaps_perspectives")]
+    for name in plan.perspectives:
+        missing = [m for m in active if m.perspectives.get(name, "no") == "no"]
+        lines += ["", *_measure_list(f"**{md_text(name)}**", missing)]
+
+    lines += ["", "### " + t("report.gaps_four_p")]
+    for part in FOUR_P_PARTS:
+        waiting = [m for m in active if m.four_p.get(part, "not-started") == "not-started"]
+        lines += ["", *_measure_list(f"**{t(f'four_p.{part}')}**", waiting)]
+
+    label = _step_label(plan, 1) or "1"
+    lines += ["", "### " + t("report.gaps_step_one", label=md_text(label)), ""]
+    first = [(m, c) for m in active for c in m.collaborations if c.step == 1]
+    if not first:
+        lines.append(t("report.no_collaborations"))
+    for measure, collab in first:
+        lines.append(
+            "- "
+            + t(
+                "report.collaboration_item",
+                collaboration=f"{md_text(collab.id)} {md_text(collab.name)}",
+                measure=_measure_name(measure),
+            )
+        )
+    return lines
+
+
+def _field_names() -> dict[str, str]:
+    """Readable names of the fields diff_plans reports, in the user's language."""
+    return {
+        "title": t("report.field_title"),
+        "goal": t("report.field_goal"),
+        "area": t("report.field_area"),
+        "owner": t("report.field_owner"),
+        "status": t("report.field_status"),
+        "progress": t("report.field_progress"),
+        "start": t("report.field_start"),
+        "due": t("report.field_due"),
+        "end": t("report.field_end"),
+        "description": t("report.field_description"),
+        "organisation": t("report.field_organisation"),
+        "perspectives": t("report.field_perspectives"),
+        "ladder": t("report.field_ladder"),
+        "ladder_questions": t("report.field_ladder_questions"),
+        "coordinators": t("report.field_coordinators"),
+        "measure_order": t("report.field_measure_order"),
+        "organisation_order": t("report.field_organisation_order"),
+        "owner_order": t("report.field_owner_order"),
+        "collaboration_order": t("report.field_collaboration_order"),
+        "indicator_order": t("report.field_indicator_order"),
+        "name": t("report.field_name"),
+        "kind": t("report.field_kind"),
+        "email": t("report.field_email"),
+        "actors": t("report.field_actors"),
+        "step": t("report.field_step"),
+        "note": t("report.field_note"),
+        "measure": t("report.field_measure"),
+        "unit": t("report.field_unit"),
+        "baseline": t("report.field_baseline"),
+        "target": t("report.field_target"),
+        "direction": t("report.field_direction"),
+    }
+
+
+class _ChangeWriter:
+    """Readable lines for the changes between an earlier and the current plan."""
+
+    def __init__(self, old: Plan, new: Plan) -> None:
+        self.old = old
+        self.new = new
+        self.names = _field_names()
+
+    def _field(self, name: str) -> str:
+        if name.startswith("four_p."):
+            part = name.removeprefix("four_p.")
+            shown = t(f"four_p.{part}") if part in FOUR_P_PARTS else md_text(part)
+            return t("report.field_four_p", part=shown)
+        if name.startswith("perspectives."):
+            return t("report.field_perspective", name=md_text(name.removeprefix("perspectives.")))
+        if name.startswith("values."):
+            return t("report.field_value", period=md_text(name.removeprefix("values.")))
+        return self.names.get(name, md_text(name))
+
+    def _value(self, field: str, value: Any, plan: Plan) -> str:
+        if value is None:
+            return "–"
+        if field == "status":
+            return md_text(_status_word(str(value)))
+        if field.startswith("four_p."):
+            return md_text(_state_word(str(value)))
+        if field.startswith("perspectives."):
+            return md_text(_coverage_word(str(value)))
+        if field == "step" and isinstance(value, int):
+            label = _step_label(plan, value)
+            return f"{value} {md_text(label)}" if label else str(value)
+        if field == "direction" and value in ("increase", "decrease"):
+            return t(f"report.direction_{value}")
+        if field == "owner":
+            owners = {o.id: o.name for o in plan.owners}
+            return md_text(owners.get(str(value), str(value)))
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return md_text(format_number(value))
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return md_text(", ".join(str(item) for item in value))
+        return md_text(value)
+
+    def line(self, change: FieldChange) -> str:
+        field = change.field
+        # Something added or removed as a whole.
+        kinds = {
+            "measure": t("kind.measure"),
+            "collaboration": t("kind.collaboration"),
+            "indicator": t("kind.indicator"),
+            "organisations": t("kind.organisation"),
+            "owners": t("kind.owner"),
+        }
+        whole = field in kinds and not (
+            field == "measure" and (change.collaboration or change.indicator)
+        )
+        if whole and (change.old is None or change.new is None):
+            if change.old is None:
+                return _cap(t("change.added", kind=kinds[field], key=md_text(change.new)))
+            return _cap(t("change.removed", kind=kinds[field], key=md_text(change.old)))
+
+        if field.startswith("plan."):
+            field = field.removeprefix("plan.")
+            what = self._field(field)
+        elif field.startswith(("organisations.", "owners.")):
+            collection, rest = field.split(".", 1)
+            key, field = rest.rsplit(".", 1)
+            template = "report.in_organisation" if collection == "organisations" else "report.in_owner"
+            what = t(template, key=md_text(key), what=self._field(field))
+        elif change.collaboration:
+            what = t("report.in_collaboration", key=md_text(change.collaboration), what=self._field(field))
+        elif change.indicator:
+            what = t("report.in_indicator", key=md_text(change.indicator), what=self._field(field))
+        else:
+            what = self._field(field)
+        return t(
+            "report.change_line",
+            what=_cap(what),
+            old=self._value(field, change.old, self.old),
+            new=self._value(field, change.new, self.new),
+        )
+
+
+def _changes_block(plan: Plan, previous: Snapshot | None) -> list[str]:
+    if previous is None:
+        return ["## " + t("report.changes"), "", t("report.no_previous")]
+    old = _completed(previous.plan)
+    taken = _utc(previous.taken_at).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "## " + t("report.changes_since", name=md_text(previous.name)),
+        "",
+        t("report.changes_intro", name=md_text(previous.name), moment=taken),
+    ]
+    changes = diff_plans(old, plan)
+    if not changes:
+        return [*lines, "", t("report.no_changes")]
+
+    writer = _ChangeWriter(old, plan)
+    groups: dict[str | None, list[str]] = {}
+    for change in changes:
+        groups.setdefault(change.measure, []).append(writer.line(change))
+    current = {m.id: m for m in plan.measures}
+    earlier = {m.id: m for m in old.measures}
+    order: list[str | None] = [None]
+    order += [m.id for m in plan.measures] + [m.id for m in old.measures if m.id not in current]
+    for key in order:
+        if key not in groups:
+            continue
+        if key is None:
+            heading = t("report.plan_changes")
+        else:
+            measure = current.get(key) or earlier.get(key)
+            heading = _measure_name(measure) if measure else md_text(key)
+        lines += ["", f"### {heading}", ""]
+        lines += [f"- {text}" for text in groups[key]]
+    return lines
+
+
+def export_markdown(
+    plan: Plan,
+    *,
+    generated_at: dt.datetime,
+    snapshot: str | None = None,
+    previous: Snapshot | None = None,
+) -> str:
+    """A report on the plan for a steering group, in the user's language.
+
+    Summary figures, a table of the measures, the gaps, and what changed
+    since ``previous`` (docs/export.md#markdown). Every text that comes from
+    the plan is escaped, so it reads as written whatever characters it holds.
+    """
+    plan = _completed(plan)
+    blocks = [
+        _heading_block(plan, generated_at, snapshot),
+        _summary_block(plan),
+        _measures_block(plan),
+        _gaps_block(plan),
+        _changes_block(plan, previous),
+    ]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

@@ -1,0 +1,269 @@
+"""Snapshots: named, frozen copies of a plan's whole state, and comparing them.
+
+A snapshot keeps the plan file of the moment as JSON text, so it reads back
+exactly as it was whatever happens to the plan later (a re-import, a renamed
+owner, a deleted measure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.diff import FieldChange, as_text, diff_plans
+from kplan.core.domain import closest
+from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.model import Plan, plan_to_document
+from kplan.i18n import t
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kplan.store.engine import Store
+    from kplan.store.models import PlanRow, SnapshotRow
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """A snapshot's name, when and by whom it was taken, and its size."""
+
+    name: str
+    taken_at: dt.datetime
+    taken_by: str
+    measures: int
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def freeze(plan: Plan) -> str:
+    """The plan as the JSON text a snapshot keeps."""
+
+    def default(value: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(plan_to_document(plan), ensure_ascii=False, default=default, sort_keys=False)
+
+
+def thaw(content: str, name: str = "snapshot") -> Plan:
+    """The Plan a snapshot's JSON text holds."""
+    from kplan.core.planfile import parse_plan_document
+
+    return parse_plan_document(json.loads(content), f"snapshot '{name}'")
+
+
+def check_name(name: str) -> str:
+    """A snapshot or round name: trimmed, not empty, at most 100 characters."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > 100:
+        raise InvalidValueError(t("snapshot.bad_name", name=name))
+    return cleaned
+
+
+def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
+    from sqlmodel import col, select
+
+    from kplan.store.models import SnapshotRow
+
+    row = session.exec(
+        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
+    ).first()
+    if row is None:
+        names = list(
+            session.exec(
+                select(SnapshotRow.name)
+                .where(SnapshotRow.plan_id == plan_row.id)
+                .order_by(col(SnapshotRow.taken_at))
+            ).all()
+        )
+        if not names:
+            raise NotFoundError(t("snapshot.none", name=name))
+        suggestion = closest(name, names)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise NotFoundError(t("snapshot.unknown", name=name, valid=", ".join(names), hint=hint))
+    return row
+
+
+def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.datetime) -> None:
+    """Take a snapshot inside an open write session (rounds close with one)."""
+    from sqlmodel import select
+
+    from kplan.core.operations import log_event
+    from kplan.core.repository import load_plan
+    from kplan.store.models import SnapshotRow
+
+    assert plan_row.id is not None
+    exists = session.exec(
+        select(SnapshotRow.id).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
+    ).first()
+    if exists is not None:
+        raise InvalidValueError(t("snapshot.exists", name=name))
+    plan = load_plan(session, plan_row)
+    session.add(
+        SnapshotRow(
+            plan_id=plan_row.id, name=name, taken_at=at, taken_by=actor, content=freeze(plan)
+        )
+    )
+    log_event(
+        session,
+        plan_id=plan_row.id,
+        actor=actor,
+        batch=uuid.uuid4().hex,
+        at=at,
+        change=FieldChange("snapshot.take", None, name),
+    )
+
+
+def take(store: Store, name: str, *, actor: str, plan: str | None = None) -> str:
+    """Take a snapshot of the plan now; returns its name."""
+    from kplan.core.operations import now, select_plan
+
+    name = check_name(name)
+    with store.write() as session:
+        take_in(session, select_plan(session, plan), name, actor, now())
+    return name
+
+
+def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
+    """The plan's snapshots, oldest first."""
+    from sqlmodel import col, select
+
+    from kplan.core.operations import select_plan
+    from kplan.store.models import SnapshotRow
+
+    with store.read() as session:
+        plan_row = select_plan(session, plan)
+        rows = session.exec(
+            select(SnapshotRow)
+            .where(SnapshotRow.plan_id == plan_row.id)
+            .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
+        ).all()
+        return [
+            SnapshotInfo(
+                row.name,
+                _utc(row.taken_at),
+                row.taken_by,
+                len(json.loads(row.content).get("measures", [])),
+            )
+            for row in rows
+        ]
+
+
+def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> None:
+    """Delete a snapshot (the event log keeps that it existed)."""
+    from kplan.core.operations import log_event, now, select_plan
+
+    with store.write() as session:
+        plan_row = select_plan(session, plan)
+        assert plan_row.id is not None
+        row = _find(session, plan_row, name)
+        session.delete(row)
+        log_event(
+            session,
+            plan_id=plan_row.id,
+            actor=actor,
+            batch=uuid.uuid4().hex,
+            at=now(),
+            change=FieldChange("snapshot.delete", name, None),
+        )
+
+
+def load(store: Store, name: str, plan: str | None = None) -> tuple[Plan, dt.datetime]:
+    """A snapshot's plan and when it was taken."""
+    from kplan.core.operations import select_plan
+
+    with store.read() as session:
+        row = _find(session, select_plan(session, plan), name)
+        return thaw(row.content, row.name), _utc(row.taken_at)
+
+
+def history(store: Store, plan: str | None = None) -> list[tuple[str, dt.datetime, Plan]]:
+    """Every snapshot of the plan with its content, oldest first."""
+    from sqlmodel import col, select
+
+    from kplan.core.operations import select_plan
+    from kplan.store.models import SnapshotRow
+
+    with store.read() as session:
+        plan_row = select_plan(session, plan)
+        rows = session.exec(
+            select(SnapshotRow)
+            .where(SnapshotRow.plan_id == plan_row.id)
+            .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
+        ).all()
+        return [(row.name, _utc(row.taken_at), thaw(row.content, row.name)) for row in rows]
+
+
+SUMMARY_KINDS = (
+    "status",
+    "progress",
+    "step",
+    "four_p",
+    "perspectives",
+    "values",
+    "added",
+    "removed",
+    "other",
+)
+
+
+def _kind(change: FieldChange) -> str:
+    if change.field in ("measure", "collaboration", "indicator"):
+        return "added" if change.old is None else "removed" if change.new is None else "other"
+    for prefix in ("four_p.", "perspectives.", "values."):
+        if change.field.startswith(prefix):
+            return prefix.rstrip(".")
+    return change.field if change.field in ("status", "progress", "step") else "other"
+
+
+def compare(old: Plan, new: Plan) -> dict[str, Any]:
+    """What changed from ``old`` to ``new``, per measure, then summary counts."""
+    titles = {m.id: m.title for m in new.measures} | {
+        m.id: m.title for m in old.measures if m.id not in {n.id for n in new.measures}
+    }
+    changes = diff_plans(old, new)
+    order = [m.id for m in new.measures] + [m.id for m in old.measures]
+    per_measure: dict[str, list[dict[str, Any]]] = {}
+    plan_changes: list[dict[str, Any]] = []
+    summary = dict.fromkeys(SUMMARY_KINDS, 0)
+    for change in changes:
+        entry = {
+            "field": change.field,
+            "collaboration": change.collaboration,
+            "indicator": change.indicator,
+            "old": as_text(change.old),
+            "new": as_text(change.new),
+        }
+        summary[_kind(change)] += 1
+        if change.measure is None:
+            plan_changes.append(entry)
+        else:
+            per_measure.setdefault(change.measure, []).append(entry)
+    measures = [
+        {"id": key, "title": titles.get(key, ""), "changes": per_measure[key]}
+        for key in dict.fromkeys(order)
+        if key in per_measure
+    ]
+    summary["measures_changed"] = len(measures)
+    return {"measures": measures, "plan": plan_changes, "summary": summary}
+
+
+def diff(
+    store: Store, first: str, second: str | None = None, plan: str | None = None
+) -> dict[str, Any]:
+    """Compare snapshot ``first`` with snapshot ``second`` or, without it, the current state."""
+    from kplan.core.queries import load as load_current
+
+    old, _ = load(store, first, plan)
+    if second is None:
+        new = load_current(store, plan)
+    else:
+        new, _ = load(store, second, plan)
+    result = compare(old, new)
+    return {"from": first, "to": second, **result}

@@ -1,0 +1,188 @@
+"""Follow-up rounds, snapshots and diffs through the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KRONOBERG, OREBRO, Kplan, dump_store
+
+ROUND = "Uppföljning 2015"
+
+
+def test_a_round_from_open_to_diff(orebro: Kplan) -> None:
+    """The whole cycle as a coordinator and two owners live it."""
+    opened = orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    assert f"Opened round '{ROUND}', due 2016-02-15." in opened.stdout
+
+    orebro("round", "report", "7", "--note", "Allt enligt plan", "--as", "sforsberg")
+    orebro("round", "report", "10", "--as", "mholm")
+
+    status = orebro.json("round", "status")
+    assert (status["round"], status["due"], status["reported"]) == (ROUND, "2016-02-15", 2)
+    assert status["not_reported"] == 20
+    by_owner = {o["owner"]: o for o in status["owners"]}
+    assert by_owner["sforsberg"]["reported"] == ["7"]
+    assert "6" in by_owner["sforsberg"]["not_reported"]
+    assert by_owner["mholm"]["reported"] == ["10"]
+    assert status["previous"] is None
+
+    refused = orebro("round", "close", "--as", "ehedlund", expect=1)
+    assert "20 unreported measures" in refused.stderr
+    assert "sforsberg: 6" in refused.stderr
+    assert "--force" in refused.stderr
+
+    closed = orebro("round", "close", "--force", "--as", "ehedlund")
+    assert f"took snapshot '{ROUND}'" in closed.stdout
+    assert [s["name"] for s in orebro.json("snapshot", "list")] == [ROUND]
+
+    orebro("status", "7", "delayed", "--as", "sforsberg")
+    diff = orebro.json("diff", ROUND)
+    assert diff["measures"] == [
+        {
+            "id": "7",
+            "title": "Arbetslivskunskap i vägledningen",
+            "changes": [
+                {
+                    "field": "status",
+                    "collaboration": None,
+                    "indicator": None,
+                    "old": "ongoing",
+                    "new": "delayed",
+                }
+            ],
+        }
+    ]
+    assert diff["summary"]["status"] == 1
+    assert diff["summary"]["measures_changed"] == 1
+    text = orebro("diff", ROUND).stdout
+    assert "7  Arbetslivskunskap i vägledningen" in text
+    assert "status: ongoing → delayed" in text
+
+    events = orebro.json("log", "--limit", "0")
+    fields = [
+        (e["actor"], e["field"]) for e in events if e["field"].startswith(("round.", "snapshot."))
+    ]
+    assert ("ehedlund", "round.open") in fields
+    assert ("sforsberg", "round.report") in fields
+    assert ("ehedlund", "round.close") in fields
+    assert ("ehedlund", "snapshot.take") in fields
+
+
+def test_only_the_owner_or_a_coordinator_reports(orebro: Kplan) -> None:
+    orebro("round", "open", ROUND, "--as", "ehedlund")
+    before = dump_store(orebro.db)
+    refused = orebro("round", "report", "1", "--as", "mholm", expect=4)
+    assert "mholm may not report measure 1" in refused.stderr
+    assert "akarlsson" in refused.stderr
+    assert dump_store(orebro.db) == before
+    orebro("round", "report", "1", "--as", "pnyberg")
+    orebro("round", "report", "14", "--as", "akarlsson")
+    assert orebro.json("round", "status")["reported"] == 2
+
+
+def test_without_coordinators_anyone_may_report(kplan: Kplan) -> None:
+    kplan("import", str(KRONOBERG))
+    plan_has_coordinators = bool(kplan.json("plans")[0]["coordinators"])
+    kplan("round", "open", "2022", "--as", "someone")
+    result = kplan("round", "report", "A1", "--as", "someone", expect=None)
+    assert result.exit_code == (4 if plan_has_coordinators else 0)
+
+
+def test_one_open_round_at_a_time(orebro: Kplan) -> None:
+    orebro("round", "open", ROUND)
+    again = orebro("round", "open", "Uppföljning 2016", expect=1)
+    assert f"'{ROUND}' is still open" in again.stderr
+
+
+def test_round_commands_without_an_open_round(orebro: Kplan) -> None:
+    for command in (["round", "status"], ["round", "close"], ["round", "report", "1"]):
+        assert "no follow-up round is open" in orebro(*command, expect=1).stderr
+
+
+def test_status_counts_changes_since_the_previous_round(orebro: Kplan) -> None:
+    orebro("round", "open", "2014")
+    orebro("round", "close", "--force")
+    orebro("status", "13", "ongoing", "--as", "mholm")
+    orebro("round", "open", "2015")
+    status = orebro.json("round", "status")
+    assert status["previous"] == "2014"
+    mholm = next(o for o in status["owners"] if o["owner"] == "mholm")
+    assert mholm["changed"] == ["13"]
+    assert "Changed since 2014" in orebro("round", "status").stdout
+
+
+def test_bad_due_date_and_round_name(orebro: Kplan) -> None:
+    assert "not a date" in orebro("round", "open", "X", "--due", "15/2", expect=1).stderr
+    assert "not a usable name" in orebro("round", "open", "  ", expect=1).stderr
+
+
+def test_snapshots_keep_their_content_when_the_plan_changes(orebro: Kplan, tmp_path: Path) -> None:
+    orebro("snapshot", "take", "före")
+    before = orebro("export", "--snapshot", "före").stdout
+    text = OREBRO.read_text(encoding="utf-8")
+    start = text.index('[[measures]]\nid = "22"')
+    smaller = tmp_path / "smaller.toml"
+    smaller.write_text(text[:start].replace("Sara Forsberg", "Sara Forsberg-Ek"), encoding="utf-8")
+    orebro("import", str(smaller))
+    assert orebro("export", "--snapshot", "före").stdout == before
+    diff = orebro.json("diff", "före")
+    assert diff["summary"]["removed"] >= 1
+    assert any(c["field"] == "owners.sforsberg.name" for c in diff["plan"])
+
+    # The snapshot's plan file imports to the snapshot's state.
+    restored = tmp_path / "restored.toml"
+    restored.write_text(before, encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    orebro("import", str(restored), db=fresh)
+    assert orebro("export", db=fresh).stdout == before
+
+
+def test_diff_between_two_snapshots(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "a")
+    orebro("step", "fastighet", "down")
+    orebro("record", "validerade", "2016", "400")
+    orebro("snapshot", "take", "b")
+    orebro("status", "3", "done")
+    diff = orebro.json("diff", "a", "b")
+    assert diff["to"] == "b"
+    assert diff["summary"]["step"] == 1
+    assert diff["summary"]["values"] == 1
+    assert diff["summary"]["status"] == 0
+
+
+def test_snapshot_errors_and_delete(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "x")
+    assert "exists already" in orebro("snapshot", "take", "x", expect=1).stderr
+    assert "Did you mean 'x'?" in orebro("diff", "X", expect=1).stderr
+    orebro("snapshot", "delete", "x")
+    assert orebro.json("snapshot", "list") == []
+    assert "has no snapshots yet" in orebro("diff", "x", expect=1).stderr
+    assert orebro.json("log", "--limit", "1")[0]["field"] == "snapshot.delete"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_unknown_export_format(orebro: Kplan, fmt: str) -> None:
+    result = orebro("export", "--format", fmt, expect=1)
+    assert "toml, json, csv, md, html" in result.stderr
+
+
+def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    from kplan.store.engine import open_store
+
+    path = tmp_path / "old.db"
+    open_store(str(path)).close()
+    connection = sqlite3.connect(path)
+    for table in ("round_report", "round", "snapshot"):
+        connection.execute(f'DROP TABLE "{table}"')
+    connection.execute("UPDATE store_info SET value = '1' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+
+    open_store(str(path)).close()
+    tables = dump_store(path)
+    assert {"round", "round_report", "snapshot"} <= set(tables)
+    assert ("schema_version", "2") in tables["store_info"]
