@@ -67,3 +67,28 @@ class PlanFileError(KplanError):
         if len(problems) > 1:
             lines.append(t("planfile.problem_count", count=len(problems), source=source))
         super().__init__("\n".join(lines))
+
+
+def did_you_mean(value: str, valid: list[str] | tuple[str, ...]) -> str:
+    """`` Did you mean 'x'?`` for the closest valid value, or nothing."""
+    from kplan.core.domain import closest
+
+    suggestion = closest(value, valid)
+    return t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+
+
+def unknown(kind: str, key: str, valid: list[str]) -> NotFoundError:
+    """The error for an unknown measure, owner, collaboration... (``kind`` is a catalogue key)."""
+    if not valid:
+        return NotFoundError(t("change.unknown_none", kind=t(kind), key=key))
+    shown = ", ".join(valid[:30]) + (", ..." if len(valid) > 30 else "")
+    hint = did_you_mean(key, valid)
+    return NotFoundError(t("change.unknown", kind=t(kind), key=key, valid=shown, hint=hint))
+
+
+def invalid(what: str, value: object, valid: list[str] | tuple[str, ...]) -> InvalidValueError:
+    """The error for a value outside its set (``what`` is already in words)."""
+    hint = did_you_mean(str(value), valid)
+    return InvalidValueError(
+        t("change.invalid", what=what, value=value, valid=", ".join(valid), hint=hint)
+    )

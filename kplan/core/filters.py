@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from kplan.core.domain import (
     COVERAGE_LEVELS,
     STATUSES,
-    closest,
     normalise_coverage,
     normalise_status,
 )
-from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.errors import InvalidValueError, did_you_mean, unknown
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
 
@@ -39,11 +38,6 @@ class MeasureFilter:
         )
 
 
-def _hint(value: str, valid: list[str] | tuple[str, ...]) -> str:
-    suggestion = closest(value, valid)
-    return t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-
-
 def _perspective(plan: Plan, name: str) -> str:
     folded = {p.casefold(): p for p in plan.perspectives}
     if name.casefold() not in folded:
@@ -53,7 +47,7 @@ def _perspective(plan: Plan, name: str) -> str:
                 what=t("field.perspective"),
                 value=name,
                 valid=", ".join(plan.perspectives),
-                hint=_hint(name, plan.perspectives),
+                hint=did_you_mean(name, plan.perspectives),
             )
         )
     return folded[name.casefold()]
@@ -67,16 +61,7 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
     """
     owner = wanted.owner
     if owner is not None and owner not in {o.id for o in plan.owners}:
-        valid = [o.id for o in plan.owners]
-        raise NotFoundError(
-            t(
-                "change.unknown",
-                kind=t("kind.owner"),
-                key=owner,
-                valid=", ".join(valid),
-                hint=_hint(owner, valid),
-            )
-        )
+        raise unknown("kind.owner", owner, [o.id for o in plan.owners])
     status = None
     if wanted.status is not None:
         status = normalise_status(wanted.status)
@@ -87,7 +72,7 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
                     what=t("field.status"),
                     value=wanted.status,
                     valid=", ".join(STATUSES),
-                    hint=_hint(wanted.status, STATUSES),
+                    hint=did_you_mean(wanted.status, STATUSES),
                 )
             )
     if wanted.step is not None and not 1 <= wanted.step <= len(plan.ladder):
@@ -109,7 +94,7 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
                         what=t("field.coverage"),
                         value=level_text,
                         valid=", ".join(COVERAGE_LEVELS),
-                        hint=_hint(level_text, COVERAGE_LEVELS),
+                        hint=did_you_mean(level_text, COVERAGE_LEVELS),
                     )
                 )
             levels = (level,)

@@ -29,7 +29,7 @@ from kplan.core.domain import (
     normalise_period,
     normalise_status,
 )
-from kplan.core.errors import InvalidValueError, KplanError, NotFoundError
+from kplan.core.errors import InvalidValueError, KplanError, NotFoundError, invalid, unknown
 from kplan.core.model import Plan
 from kplan.i18n import t
 
@@ -211,23 +211,6 @@ class ChangeResult:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _unknown(kind: str, key: str, valid: list[str]) -> NotFoundError:
-    suggestion = closest(key, valid)
-    hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-    shown = ", ".join(valid[:30]) + (", ..." if len(valid) > 30 else "")
-    if not valid:
-        return NotFoundError(t("change.unknown_none", kind=t(kind), key=key))
-    return NotFoundError(t("change.unknown", kind=t(kind), key=key, valid=shown, hint=hint))
-
-
-def _invalid(what: str, value: Any, valid: tuple[str, ...] | list[str]) -> InvalidValueError:
-    suggestion = closest(str(value), valid)
-    hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-    return InvalidValueError(
-        t("change.invalid", what=what, value=value, valid=", ".join(valid), hint=hint)
-    )
-
-
 def apply_changes(
     store: Store, changes: list[Change], *, actor: str, plan: str | None = None
 ) -> ChangeResult:
@@ -260,7 +243,7 @@ def apply_changes(
                         .order_by(col(MeasureRow.position))
                     ).all()
                 )
-                raise _unknown("kind.measure", key, keys)
+                raise unknown("kind.measure", key, keys)
             return row
 
         # Resolve and check everything before touching a row.
@@ -297,7 +280,7 @@ def _resolve(
         if change.field == "status":
             status = normalise_status(str(change.value))
             if status is None:
-                raise _invalid(t("field.status"), change.value, STATUSES)
+                raise invalid(t("field.status"), change.value, STATUSES)
             return change, row, "status", status
         if change.field == "progress":
             value = change.value
@@ -307,23 +290,23 @@ def _resolve(
         if change.field.startswith("four_p."):
             part = normalise_four_p_part(change.field.removeprefix("four_p."))
             if part is None:
-                raise _invalid(
+                raise invalid(
                     t("field.four_p_part"), change.field.removeprefix("four_p."), FOUR_P_PARTS
                 )
             state = normalise_four_p_state(str(change.value))
             if state is None:
-                raise _invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
+                raise invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
             return change, row, f"four_p.{part}", state
         if change.field.startswith("perspectives."):
             perspective = change.field.removeprefix("perspectives.")
             if perspective not in plan_row.perspectives:
                 folded = {p.casefold(): p for p in plan_row.perspectives}
                 if perspective.casefold() not in folded:
-                    raise _invalid(t("field.perspective"), perspective, plan_row.perspectives)
+                    raise invalid(t("field.perspective"), perspective, plan_row.perspectives)
                 perspective = folded[perspective.casefold()]
             level = normalise_coverage(str(change.value))
             if level is None:
-                raise _invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
+                raise invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
             return change, row, f"perspectives.{perspective}", level
     elif change.target == "collaboration":
         collab = session.exec(
@@ -339,7 +322,7 @@ def _resolve(
                     .order_by(col(CollaborationRow.position))
                 ).all()
             )
-            raise _unknown("kind.collaboration", change.key, keys)
+            raise unknown("kind.collaboration", change.key, keys)
         if change.field == "step":
             steps = len(plan_row.ladder)
             value = _relative_step(change.value, collab.step, change.key, steps)
@@ -361,7 +344,7 @@ def _resolve(
                     .order_by(col(IndicatorRow.position))
                 ).all()
             )
-            raise _unknown("kind.indicator", change.key, keys)
+            raise unknown("kind.indicator", change.key, keys)
         if change.field.startswith("values."):
             raw_period = change.field.removeprefix("values.")
             period = normalise_period(raw_period)

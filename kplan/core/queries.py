@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 from kplan.core.domain import (
     COVERAGE_LEVELS,
     STATUSES,
-    closest,
     format_number,
     period_kind,
     period_sort_key,
     trend,
 )
-from kplan.core.errors import InvalidValueError, NotFoundError
+from kplan.core.errors import InvalidValueError, unknown
 from kplan.core.filters import MeasureFilter, filter_measures
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
@@ -232,12 +231,7 @@ def show_measure(
     loaded = load(store, plan)
     measure = next((m for m in loaded.measures if m.id == key), None)
     if measure is None:
-        valid = [m.id for m in loaded.measures]
-        suggestion = closest(key, valid)
-        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(
-            t("change.unknown", kind=t("kind.measure"), key=key, valid=", ".join(valid), hint=hint)
-        )
+        raise unknown("kind.measure", key, [m.id for m in loaded.measures])
     organisations = {o.id: o.name for o in loaded.organisations}
     detail = measure_summary(loaded, measure)
     detail["plan"] = loaded.id
@@ -356,17 +350,7 @@ def log(
                         .order_by(col(MeasureRow.position))
                     ).all()
                 )
-                suggestion = closest(measure, valid)
-                hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-                raise NotFoundError(
-                    t(
-                        "change.unknown",
-                        kind=t("kind.measure"),
-                        key=measure,
-                        valid=", ".join(valid),
-                        hint=hint,
-                    )
-                )
+                raise unknown("kind.measure", measure, valid)
         query = select(EventRow).where(EventRow.plan_id == plan_row.id)
         if measure is not None:
             query = query.where(EventRow.measure == measure)

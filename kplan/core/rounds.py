@@ -12,7 +12,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange
-from kplan.core.errors import InvalidValueError, KplanError, NotFoundError
+from kplan.core.errors import InvalidValueError, KplanError, unknown
 from kplan.core.snapshots import check_name, take_in
 from kplan.i18n import t
 
@@ -119,7 +119,6 @@ def report(
     """Mark a measure reported in the open round; returns the round's name."""
     from sqlmodel import select
 
-    from kplan.core.domain import closest
     from kplan.core.operations import now, select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
@@ -135,17 +134,7 @@ def report(
             valid = list(
                 session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id)).all()
             )
-            suggestion = closest(measure, valid)
-            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            raise NotFoundError(
-                t(
-                    "change.unknown",
-                    kind=t("kind.measure"),
-                    key=measure,
-                    valid=", ".join(valid),
-                    hint=hint,
-                )
-            )
+            raise unknown("kind.measure", measure, valid)
         coordinators = list(plan_row.coordinators)
         if coordinators and actor != owner and actor not in coordinators:
             raise PermissionRefused(
