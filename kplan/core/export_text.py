@@ -200,9 +200,7 @@ def export_json(
             "ladder_questions": list(plan.ladder_questions),
             "coordinators": list(plan.coordinators),
         },
-        "organisations": [
-            {"id": o.id, "name": o.name, "kind": o.kind} for o in plan.organisations
-        ],
+        "organisations": [{"id": o.id, "name": o.name, "kind": o.kind} for o in plan.organisations],
         "owners": [
             {"id": o.id, "name": o.name, "organisation": o.organisation, "email": o.email}
             for o in plan.owners
@@ -311,7 +309,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#~&$])")
 # Block markers that only count at the start of a line: list items, setext
 # heading underlines and ordered-list numbers.
 _MD_LEADING_MARK = re.compile(r"^([-+=])")
-_MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])")
+_MD_LEADING_NUMBER = re.compile(r"^(\d{1,9})([.)])(?= |$)")
 
 
 def md_text(value: object) -> str:
@@ -380,9 +378,7 @@ def _heading_block(plan: Plan, generated_at: dt.datetime, snapshot: str | None) 
     if plan.start or plan.end:
         period = f"{_date(plan.start) or '…'} – {_date(plan.end) or '…'}"
         lines.append(f"- **{t('report.meta_period')}:** {period}")
-    lines.append(
-        f"- **{t('report.meta_generated')}:** {moment.strftime('%Y-%m-%d %H:%M')} UTC"
-    )
+    lines.append(f"- **{t('report.meta_generated')}:** {moment.strftime('%Y-%m-%d %H:%M')} UTC")
     if snapshot is not None:
         lines.append(f"- **{t('report.meta_snapshot')}:** {md_text(snapshot)}")
     return lines
@@ -391,7 +387,14 @@ def _heading_block(plan: Plan, generated_at: dt.datetime, snapshot: str | None) 
 def _summary_block(plan: Plan) -> list[str]:
     figures = plan_summary(plan)
     total = figures["measures"]
-    lines = ["## " + t("report.summary"), "", t("report.measure_total", count=_count_measures(total))]
+    lines = [
+        "## " + t("report.summary"),
+        "",
+        t(
+            "report.measure_total",
+            count=_count_measures(total) if total else t("report.count_measures", count=0),
+        ),
+    ]
 
     lines += ["", "### " + t("report.status_heading"), ""]
     lines += _table(
@@ -430,16 +433,13 @@ def _summary_block(plan: Plan) -> list[str]:
 
     levels = ("yes", "partly", "no")
     lines += ["", "### " + t("report.perspectives_heading"), ""]
-    lines.append(t("report.perspectives_intro", count=_count_measures(total)))
+    lines.append(t("report.perspectives_intro", total=total))
     lines.append("")
     lines += _table(
         [t("report.col_perspective")] + [_cap(_coverage_word(level)) for level in levels],
         [
             [md_text(name)]
-            + [
-                f"{coverage[level]} ({_percent(coverage[level], total)})"
-                for level in levels
-            ]
+            + [f"{coverage[level]} ({_percent(coverage[level], total)})" for level in levels]
             for name, coverage in figures["perspectives"].items()
         ],
         right={1, 2, 3},
@@ -496,7 +496,10 @@ def _measures_block(plan: Plan) -> list[str]:
                     STATE_MARKS.get(measure.four_p.get(part, "not-started"), "?")
                     for part in FOUR_P_PARTS
                 ),
-                *[COVERAGE_MARKS.get(measure.perspectives.get(p, "no"), "?") for p in plan.perspectives],
+                *[
+                    COVERAGE_MARKS.get(measure.perspectives.get(p, "no"), "?")
+                    for p in plan.perspectives
+                ],
             ]
         )
     lines = ["## " + t("report.measures_heading"), ""]
@@ -651,10 +654,16 @@ class _ChangeWriter:
         elif field.startswith(("organisations.", "owners.")):
             collection, rest = field.split(".", 1)
             key, field = rest.rsplit(".", 1)
-            template = "report.in_organisation" if collection == "organisations" else "report.in_owner"
+            template = (
+                "report.in_organisation" if collection == "organisations" else "report.in_owner"
+            )
             what = t(template, key=md_text(key), what=self._field(field))
         elif change.collaboration:
-            what = t("report.in_collaboration", key=md_text(change.collaboration), what=self._field(field))
+            what = t(
+                "report.in_collaboration",
+                key=md_text(change.collaboration),
+                what=self._field(field),
+            )
         elif change.indicator:
             what = t("report.in_indicator", key=md_text(change.indicator), what=self._field(field))
         else:

@@ -45,8 +45,9 @@ def export(
 
     fmt = check_format(fmt)
     moment = generated_at or now()
+    taken_at: dt.datetime | None = None
     if snapshot is not None:
-        state, _ = snapshots.load(store, snapshot, plan)
+        state, taken_at = snapshots.load(store, snapshot, plan)
     else:
         state = load(store, plan)
     if fmt == "toml":
@@ -64,6 +65,10 @@ def export(
         from kplan.core.export_text import export_json
 
         events = log(store, plan=state.id, limit=0) if with_log else None
+        if events is not None and taken_at is not None:
+            # A snapshot's log ends where the snapshot was taken.
+            stamp = taken_at.isoformat().replace("+00:00", "Z")
+            events = [event for event in events if str(event["at"]) <= stamp]
         return export_json(state, generated_at=moment, snapshot=snapshot, events=events)
     if fmt == "csv":
         from kplan.core.export_text import export_csv
