@@ -186,3 +186,33 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     tables = dump_store(path)
     assert {"round", "round_report", "snapshot"} <= set(tables)
     assert ("schema_version", "2") in tables["store_info"]
+
+
+def test_diff_between_two_rounds(orebro: Kplan) -> None:
+    orebro("round", "open", "Uppföljning 2014", "--as", "ehedlund")
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    orebro("fourp", "5", "policy", "done", "--as", "tstrom")
+    orebro("perspective", "5", "kön", "partly", "--as", "tstrom")
+    orebro("round", "open", ROUND, "--as", "ehedlund")
+    orebro("round", "report", "5", "--as", "tstrom")
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    diff = orebro.json("diff", "Uppföljning 2014", ROUND)
+    assert [m["id"] for m in diff["measures"]] == ["5"]
+    fields = [c["field"] for c in diff["measures"][0]["changes"]]
+    assert fields == ["four_p.policy", "perspectives.kön"]
+    assert (diff["summary"]["four_p"], diff["summary"]["perspectives"]) == (1, 1)
+
+
+def test_every_format_exports_a_snapshot(orebro: Kplan, tmp_path: Path) -> None:
+    orebro("snapshot", "take", "s1")
+    orebro("status", "7", "done", "--progress", "100")
+    for fmt in ("toml", "json", "csv", "md", "html"):
+        target = tmp_path / f"plan.{fmt}"
+        orebro("export", "--format", fmt, "--snapshot", "s1", "-o", str(target))
+        text = target.read_text(encoding="utf-8-sig")
+        assert "Arbetslivskunskap i vägledningen" in text
+    import json
+
+    exported = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    seven = next(m for m in exported["measures"] if m["id"] == "7")
+    assert (exported["snapshot"], seven["status"]) == ("s1", "ongoing")
