@@ -42,6 +42,10 @@ AsOption = Annotated[
     typer.Option("--as", metavar="ID", help=t("opt.as")),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+ExpectOption = Annotated[
+    int | None,
+    typer.Option("--expect-version", metavar="N", help=t("opt.expect_version")),
+]
 NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))]
 
 
@@ -276,6 +280,7 @@ def status_command(
         int | None, typer.Option("--progress", "-p", metavar="N", help=t("opt.progress"))
     ] = None,
     note: NoteOption = None,
+    expect_version: ExpectOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -289,9 +294,9 @@ def status_command(
         raise UsageError(t("status.nothing"))
     changes = []
     if status is not None:
-        changes.append(Change("measure", measure, "status", status, note))
+        changes.append(Change("measure", measure, "status", status, note, expect_version))
     if progress is not None:
-        changes.append(Change("measure", measure, "progress", progress, note))
+        changes.append(Change("measure", measure, "progress", progress, note, expect_version))
     _change(changes, db, plan, as_, json_output)
 
 
@@ -303,6 +308,7 @@ def step_command(
     ],
     step: Annotated[str, typer.Argument(metavar="STEP", help=t("arg.step"))],
     note: NoteOption = None,
+    expect_version: ExpectOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -312,7 +318,11 @@ def step_command(
     from kplan.core.operations import Change
 
     _change(
-        [Change("collaboration", collaboration, "step", step, note)], db, plan, as_, json_output
+        [Change("collaboration", collaboration, "step", step, note, expect_version)],
+        db,
+        plan,
+        as_,
+        json_output,
     )
 
 
@@ -323,6 +333,7 @@ def fourp_command(
     part: Annotated[str, typer.Argument(metavar="P", help=t("arg.four_p_part"))],
     state: Annotated[str, typer.Argument(metavar="STATE", help=t("arg.four_p_state"))],
     note: NoteOption = None,
+    expect_version: ExpectOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -331,7 +342,13 @@ def fourp_command(
     """Set one Fyra P part of a measure."""
     from kplan.core.operations import Change
 
-    _change([Change("measure", measure, f"four_p.{part}", state, note)], db, plan, as_, json_output)
+    _change(
+        [Change("measure", measure, f"four_p.{part}", state, note, expect_version)],
+        db,
+        plan,
+        as_,
+        json_output,
+    )
 
 
 @app.command("perspective", help=t("cmd.perspective"))
@@ -341,6 +358,7 @@ def perspective_command(
     perspective: Annotated[str, typer.Argument(metavar="PERSPECTIVE", help=t("arg.perspective"))],
     level: Annotated[str, typer.Argument(metavar="LEVEL", help=t("arg.level"))],
     note: NoteOption = None,
+    expect_version: ExpectOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -350,7 +368,7 @@ def perspective_command(
     from kplan.core.operations import Change
 
     _change(
-        [Change("measure", measure, f"perspectives.{perspective}", level, note)],
+        [Change("measure", measure, f"perspectives.{perspective}", level, note, expect_version)],
         db,
         plan,
         as_,
@@ -365,6 +383,7 @@ def record_command(
     period: Annotated[str, typer.Argument(metavar="PERIOD", help=t("arg.period"))],
     value: Annotated[str, typer.Argument(metavar="VALUE", help=t("arg.value"))],
     note: NoteOption = None,
+    expect_version: ExpectOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -383,12 +402,51 @@ def record_command(
     if not math.isfinite(number):
         raise InvalidValueError(t("change.number", value=value))
     _change(
-        [Change("indicator", indicator, f"values.{period}", number, note)],
+        [Change("indicator", indicator, f"values.{period}", number, note, expect_version)],
         db,
         plan,
         as_,
         json_output,
     )
+
+
+@app.command("apply", help=t("cmd.apply"))
+@reported
+def apply_command(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.apply_dry_run"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Apply a file of changes in one transaction."""
+    from kplan import render
+    from kplan.core.batch import apply_text
+    from kplan.core.errors import KplanError
+    from kplan.core.operations import current_actor
+    from kplan.store.engine import open_store
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            detail = getattr(exc, "strerror", None) or str(exc)
+            raise KplanError(t("apply.unreadable", path=file, detail=detail)) from None
+    chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
+    store = open_store(db, create=False) if dry_run else open_store(db)
+    result = apply_text(
+        store, text, fmt=chosen, actor=current_actor(as_), plan=plan, dry_run=dry_run
+    )
+    if json_output:
+        _print_json(render.changes_json(result) | {"dry_run": dry_run})
+    else:
+        render.apply_summary(result, dry_run)
 
 
 @app.command("log", help=t("cmd.log"))

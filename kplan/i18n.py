@@ -85,6 +85,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Who you are, for --mine [default: KPLAN_USER, else the login name].",
         "Vem du är, för --mine [standard: KPLAN_USER, annars inloggningsnamnet].",
     ),
+    "opt.expect_version": (
+        "Refuse (exit 3) if the thing changed since you read this version (see show --json).",
+        "Vägra (slutkod 3) om det ändrats sedan du läste denna version (se show --json).",
+    ),
     "opt.json": ("Print JSON only.", "Skriv endast JSON."),
     "opt.note": ("A note for the event log.", "En kommentar till händelseloggen."),
     "opt.version": ("Show kplan's version and exit.", "Visa kplans version och avsluta."),
@@ -230,6 +234,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{period}' är ingen period. Använd {formats}",
     ),
     "change.number": ("'{value}' is not a number", "'{value}' är inget tal"),
+    "change.conflict": (
+        "{kind} {key} has changed since you read it (version {expected}, now {version}){since}; nothing was written. Look again and retry with --expect-version {version}",
+        "{kind} {key} har ändrats sedan du läste den (version {expected}, nu {version}){since}; inget skrevs. Titta igen och försök med --expect-version {version}",
+    ),
+    "change.changed_by": (
+        ": last changed by {actor} ({field}: {old} → {new}, {at} UTC)",
+        ": senast ändrad av {actor} ({field}: {old} → {new}, {at} UTC)",
+    ),
     "change.step_relative": (
         "cannot move {key} from step {current} by {delta}: the ladder has steps 1 to {high}",
         "kan inte flytta {key} från steg {current} med {delta}: trappan har steg 1 till {high}",
@@ -419,6 +431,58 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the period {period} is given twice",
         "perioden {period} anges två gånger",
     ),
+    # Batch updates (kplan apply)
+    "cmd.apply": (
+        "Apply many changes from a JSON Lines or CSV file (or - for standard input), all or nothing.",
+        "Genomför många ändringar från en JSON Lines- eller CSV-fil (eller - för standard in), allt eller inget.",
+    ),
+    "arg.apply_file": (
+        "The file of changes, or - for standard input.",
+        "Filen med ändringar, eller - för standard in.",
+    ),
+    "opt.apply_format": (
+        "jsonl or csv [default: from the file name, else jsonl].",
+        "jsonl eller csv [standard: efter filnamnet, annars jsonl].",
+    ),
+    "opt.apply_dry_run": (
+        "Check everything and show what would change; write nothing.",
+        "Kontrollera allt och visa vad som skulle ändras; skriv inget.",
+    ),
+    "apply.problem": ("line {line}: {field}: {message}", "rad {line}: {field}: {message}"),
+    "apply.count": ("{count} problems; nothing was applied.", "{count} fel; inget genomfördes."),
+    "apply.unknown_field": (
+        "unknown field.{hint} Fields: {valid}",
+        "okänt fält.{hint} Fält: {valid}",
+    ),
+    "apply.one_target": (
+        "name exactly one of measure, collaboration or indicator",
+        "ange exakt en av measure, collaboration eller indicator",
+    ),
+    "apply.expect_version": (
+        "expect_version must be a whole number",
+        "expect_version måste vara ett heltal",
+    ),
+    "apply.expected_object": (
+        '{field} must be an object, e.g. {{"policy": "done"}}',
+        '{field} måste vara ett objekt, t.ex. {{"policy": "done"}}',
+    ),
+    "apply.nothing": ("the line asks for no change", "raden ber inte om någon ändring"),
+    "apply.bad_json": ("not valid JSON: {detail}", "inte giltig JSON: {detail}"),
+    "apply.not_object": ("each line must be a JSON object", "varje rad måste vara ett JSON-objekt"),
+    "apply.bad_format": (
+        "'{value}' is not an apply format. Formats: {valid}",
+        "'{value}' är inget format för apply. Format: {valid}",
+    ),
+    "apply.empty": ("the input holds no changes", "indata innehåller inga ändringar"),
+    "apply.done": (
+        "Applied {changes} changes to {targets} measures, collaborations and indicators in one batch.",
+        "Genomförde {changes} ändringar av {targets} åtgärder, samverkan och indikatorer i en omgång.",
+    ),
+    "apply.dry": (
+        "Would apply {changes} changes. Nothing written (dry run):",
+        "Skulle genomföra {changes} ändringar. Inget skrevs (provkörning):",
+    ),
+    "apply.unreadable": ("cannot read {path}: {detail}", "kan inte läsa {path}: {detail}"),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
         "'{name}' is not a usable name: give 1 to 100 characters",

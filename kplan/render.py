@@ -486,3 +486,13 @@ def diff_report(result: dict[str, Any]) -> None:
         )
         + "\n"
     )
+
+
+def apply_summary(result: ChangeResult, dry_run: bool) -> None:
+    """What an apply did, or would do."""
+    targets = {(c.measure, c.collaboration, c.indicator) for c in result.changes}
+    if dry_run:
+        sys.stdout.write(t("apply.dry", changes=len(result.changes)) + "\n")
+        sys.stdout.write("".join(f"  {_change_line(c)}\n" for c in result.changes))
+        return
+    sys.stdout.write(t("apply.done", changes=len(result.changes), targets=len(targets)) + "\n")

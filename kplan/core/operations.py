@@ -201,6 +201,7 @@ class Change:
     field: str
     value: Any
     note: str | None = None
+    expect_version: int | None = None
 
 
 @dataclass
@@ -211,14 +212,37 @@ class ChangeResult:
     changes: list[FieldChange] = field(default_factory=list)
 
 
+class ConflictError(KplanError):
+    """Someone changed the thing since its version was read (exit 3)."""
+
+    exit_code = 3
+
+
+class BatchError(KplanError):
+    """Some changes of a batch are wrong: each with its position and message."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(message for _, message in problems))
+
+
 def apply_changes(
-    store: Store, changes: list[Change], *, actor: str, plan: str | None = None
+    store: Store,
+    changes: list[Change],
+    *,
+    actor: str,
+    plan: str | None = None,
+    dry_run: bool = False,
+    all_problems: bool = False,
 ) -> ChangeResult:
     """Check every change, then apply them all in one transaction with their events.
 
     Raises a KplanError (and writes nothing) if any change names something
-    unknown or a value outside its set. Setting a field to the value it
-    already has changes nothing and logs nothing.
+    unknown, a value outside its set, or a version someone has changed since
+    (ConflictError). With ``all_problems`` every wrong change is reported
+    (BatchError, with each change's position) instead of the first.
+    Setting a field to the value it already has changes nothing and logs
+    nothing. ``dry_run`` works out the result and writes nothing.
     """
     from sqlmodel import col, select
 
@@ -248,8 +272,29 @@ def apply_changes(
 
         # Resolve and check everything before touching a row.
         planned: list[tuple[Change, Any, str, Any]] = []
-        for change in changes:
-            planned.append(_resolve(session, plan_row, change, measure_row))
+        problems: list[tuple[int, str]] = []
+        conflict: ConflictError | None = None
+        for index, change in enumerate(changes):
+            try:
+                resolved = _resolve(session, plan_row, change, measure_row)
+                _check_version(session, plan_id, change, resolved[1])
+            except ConflictError as error:
+                if not all_problems:
+                    raise
+                conflict = conflict or error
+                problems.append((index, error.message))
+                continue
+            except KplanError as error:
+                if not all_problems:
+                    raise
+                problems.append((index, error.message))
+                continue
+            planned.append(resolved)
+        if problems:
+            batch_error = BatchError(problems)
+            if conflict is not None and len(problems) == 1:
+                batch_error.exit_code = ConflictError.exit_code
+            raise batch_error
 
         for change, row, name, value in planned:
             _apply_one(
@@ -263,7 +308,50 @@ def apply_changes(
                 name=name,
                 value=value,
             )
+        if dry_run:
+            session.rollback()
     return result
+
+
+def _check_version(session: Session, plan_id: int, change: Change, row: Any) -> None:
+    """Refuse a change made against an older version, saying who changed what since."""
+    if change.expect_version is None or row.version == change.expect_version:
+        return
+    from sqlmodel import col, select
+
+    from kplan.store.models import EventRow
+
+    column = {
+        "measure": EventRow.measure,
+        "collaboration": EventRow.collaboration,
+        "indicator": EventRow.indicator,
+    }[change.target]
+    latest = session.exec(
+        select(EventRow)
+        .where(EventRow.plan_id == plan_id, column == change.key)
+        .where(~col(EventRow.field).startswith("round."))
+        .order_by(col(EventRow.id).desc())
+    ).first()
+    since = ""
+    if latest is not None:
+        since = t(
+            "change.changed_by",
+            actor=latest.actor,
+            field=latest.field,
+            old=as_text(latest.old) or "–",
+            new=as_text(latest.new) or "–",
+            at=latest.at.strftime("%Y-%m-%d %H:%M"),
+        )
+    raise ConflictError(
+        t(
+            "change.conflict",
+            kind=t(f"kind.{change.target}"),
+            key=change.key,
+            expected=change.expect_version,
+            version=row.version,
+            since=since,
+        )
+    )
 
 
 def _resolve(
