@@ -449,6 +449,28 @@ def apply_command(
         render.apply_summary(result, dry_run)
 
 
+@app.command("undo", help=t("cmd.undo"))
+@reported
+def undo_command(
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Revert your last command."""
+    from kplan import render
+    from kplan.core.operations import current_actor
+    from kplan.core.undo import undo
+    from kplan.store.engine import open_store
+
+    result = undo(open_store(db, create=False), actor=current_actor(as_), plan=plan)
+    if json_output:
+        _print_json(render.changes_json(result))
+    else:
+        typer.echo(t("undo.done"))
+        render.changes(result)
+
+
 @app.command("log", help=t("cmd.log"))
 @reported
 def log_command(

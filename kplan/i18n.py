@@ -483,6 +483,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skulle genomföra {changes} ändringar. Inget skrevs (provkörning):",
     ),
     "apply.unreadable": ("cannot read {path}: {detail}", "kan inte läsa {path}: {detail}"),
+    "cmd.undo": (
+        "Revert the last command you made (all the changes of one apply together).",
+        "Ångra det senaste kommandot du gjorde (alla ändringar i en apply tillsammans).",
+    ),
+    "undo.nothing": (
+        "{actor} has nothing left to undo in this plan",
+        "{actor} har inget kvar att ångra i denna plan",
+    ),
+    "undo.not_undoable": (
+        "{actor}'s last command was an import, which undo does not revert; re-import the earlier file instead",
+        "{actor}s senaste kommando var en inläsning, som inte kan ångras; läs in den tidigare filen i stället",
+    ),
+    "undo.clash": (
+        "{actor} changed {what} {field} at {at} UTC",
+        "{actor} ändrade {what} {field} {at} UTC",
+    ),
+    "undo.refused": (
+        "cannot undo: later changes touched the same fields ({details}); nothing was written",
+        "kan inte ångra: senare ändringar rörde samma fält ({details}); inget skrevs",
+    ),
+    "undo.note": ("undo of {batch}", "ångrar {batch}"),
+    "undo.done": ("Undone:", "Ångrat:"),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
         "'{name}' is not a usable name: give 1 to 100 characters",

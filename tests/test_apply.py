@@ -154,3 +154,44 @@ def test_expect_version_in_an_apply_line(orebro: Kplan, tmp_path: Path) -> None:
     )
     result = orebro("apply", str(path), expect=3)
     assert "line 1: status: measure 7 has changed since you read it" in result.stderr
+
+
+def test_undo_reverts_a_whole_apply(orebro: Kplan, tmp_path: Path) -> None:
+    before = orebro.json("show", "7")
+    orebro("apply", str(write_jsonl(tmp_path / "c.jsonl", GOOD)), "--as", "lead1")
+    undone = orebro.json("undo", "--as", "lead1")
+    assert len(undone["changes"]) == 6
+    after = orebro.json("show", "7")
+    for key in ("status", "progress", "four_p", "perspectives"):
+        assert after[key] == before[key]
+    indicator = next(
+        i
+        for m in orebro.json("list")
+        for i in orebro.json("show", m["id"])["indicators"]
+        if i["id"] == "validerade"
+    )
+    assert "2016" not in indicator["values"]
+    events = orebro.json("log", "--limit", "6")
+    assert {e["actor"] for e in events} == {"lead1"}
+    assert all(e["note"].startswith("undo of ") for e in events)
+    assert "nothing left to undo" in orebro("undo", "--as", "lead1", expect=1).stderr
+
+
+def test_undo_refuses_when_someone_changed_the_same_field_since(orebro: Kplan) -> None:
+    orebro("status", "7", "delayed", "--as", "sforsberg")
+    orebro("status", "7", "done", "--as", "mholm")
+    before = dump_store(orebro.db)
+    refused = orebro("undo", "--as", "sforsberg", expect=3)
+    assert "later changes touched the same fields" in refused.stderr
+    assert "mholm changed 7 status" in refused.stderr
+    assert dump_store(orebro.db) == before
+    orebro("undo", "--as", "mholm")
+    assert orebro.json("show", "7")["status"] == "delayed"
+
+
+def test_undo_leaves_other_peoples_commands_alone(orebro: Kplan) -> None:
+    orebro("status", "3", "--progress", "70", "--as", "nsaid")
+    orebro("status", "5", "--progress", "31", "--as", "tstrom")
+    orebro("undo", "--as", "nsaid")
+    assert orebro.json("show", "3")["progress"] == 60
+    assert orebro.json("show", "5")["progress"] == 31

@@ -234,6 +234,7 @@ def apply_changes(
     plan: str | None = None,
     dry_run: bool = False,
     all_problems: bool = False,
+    batch: str | None = None,
 ) -> ChangeResult:
     """Check every change, then apply them all in one transaction with their events.
 
@@ -248,7 +249,7 @@ def apply_changes(
 
     from kplan.store.models import MeasureRow
 
-    result = ChangeResult(batch=uuid.uuid4().hex)
+    result = ChangeResult(batch=batch or uuid.uuid4().hex)
     with store.write() as session:
         plan_row = select_plan(session, plan)
         plan_id = plan_row.id
@@ -441,6 +442,9 @@ def _resolve(
                     t("change.period", period=raw_period, formats=PERIOD_FORMATS)
                 )
             value = change.value
+            if value is None:
+                # No value: the period's value is removed (what undoing a first record does).
+                return change, indicator, f"values.{period}", None
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
@@ -531,10 +535,13 @@ def _apply_one(
         old = value_row.value if value_row else None
         if old == value:
             return
-        if value_row is None:
-            value_row = IndicatorValueRow(indicator_id=row.id, period=period, value=value)
-        value_row.value = value
-        session.add(value_row)
+        if value is None:
+            session.delete(value_row)
+        else:
+            if value_row is None:
+                value_row = IndicatorValueRow(indicator_id=row.id, period=period, value=value)
+            value_row.value = value
+            session.add(value_row)
     else:  # pragma: no cover - _resolve only hands over the names above
         raise KplanError(t("change.unsupported", target=change.target, field=name))
     row.version += 1
