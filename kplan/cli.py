@@ -50,7 +50,10 @@ NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", 
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(t("cli.error", message=message), err=True)
+    # An argument can carry bytes that are not UTF-8 (surrogates from the
+    # shell); show them replaced rather than fail while reporting the error.
+    text = t("cli.error", message=message).encode("utf-8", "replace").decode("utf-8")
+    typer.echo(text, err=True)
     return typer.Exit(code)
 
 
@@ -61,6 +64,14 @@ def reported(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kplan.core.errors import KplanError
 
+        # Arguments with bytes that are not UTF-8 reach Python as surrogates,
+        # which no store or terminal accepts: make them visible replacements.
+        kwargs = {
+            name: value.encode("utf-8", "replace").decode("utf-8")
+            if isinstance(value, str)
+            else value
+            for name, value in kwargs.items()
+        }
         try:
             return function(*args, **kwargs)
         except KplanError as error:

@@ -316,6 +316,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} fel i {source}; inget skrevs.",
     ),
     "planfile.syntax": ("TOML syntax error: {detail}", "syntaxfel i TOML: {detail}"),
+    "planfile.too_deep": (
+        "arrays or tables nested too deeply",
+        "listor eller tabeller i för många nivåer",
+    ),
     "planfile.not_found": ("no such file", "filen finns inte"),
     "planfile.is_directory": ("is a folder, not a plan file", "är en mapp, inte en planfil"),
     "planfile.unreadable": ("cannot read the file: {detail}", "kan inte läsa filen: {detail}"),
@@ -1088,6 +1092,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "type.table": ("a table", "en tabell"),
     "type.datetime": ("a date and time", "ett datum med klockslag"),
     "type.date": ("a date", "ett datum"),
+    "type.huge_number": ("a number too large to use", "ett för stort tal"),
     "type.time": ("a time of day", "ett klockslag"),
     "status.not-started": ("not started", "ej påbörjad"),
     "status.ongoing": ("ongoing", "påbörjad"),

@@ -8,13 +8,14 @@ A good input is applied in one transaction and logged as one batch.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.domain import closest
+from kplan.core.domain import as_finite, closest
 from kplan.core.errors import KplanError
 from kplan.core.operations import BatchError, Change, ChangeResult, apply_changes
 from kplan.i18n import t
@@ -70,18 +71,13 @@ def _integer(value: Any) -> Any:
 
 
 def _number(value: Any, number: int, problems: list[Problem]) -> float | None:
-    if isinstance(value, bool):
-        problems.append(_problem(number, "value", t("change.number", value=value)))
-        return None
-    if isinstance(value, int | float):
-        return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            pass
-    problems.append(_problem(number, "value", t("change.number", value=value)))
-    return None
+        with contextlib.suppress(ValueError):
+            value = float(value.strip().replace(",", "."))
+    finite = as_finite(value)
+    if finite is None:
+        problems.append(_problem(number, "value", t("change.number", value=value)))
+    return finite
 
 
 def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) -> Line:

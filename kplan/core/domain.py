@@ -7,6 +7,7 @@ TUI share one definition of what a valid value is.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterable, Sequence
 
@@ -152,6 +153,17 @@ def period_sort_key(period: str) -> tuple[int, int, str]:
     if match["half"]:
         return (year, int(match["half"]) * 60, period)
     return (year, 1000, period)
+
+
+def as_finite(value: object) -> float | None:
+    """A real number as a finite float, or None (booleans, text, nan, inf, too large)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def format_number(value: float | None) -> int | float | None:

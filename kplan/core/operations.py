@@ -22,6 +22,7 @@ from kplan.core.domain import (
     FOUR_P_STATES,
     PERIOD_FORMATS,
     STATUSES,
+    as_finite,
     closest,
     normalise_coverage,
     normalise_four_p_part,
@@ -445,15 +446,16 @@ def _resolve(
             if value is None:
                 # No value: the period's value is removed (what undoing a first record does).
                 return change, indicator, f"values.{period}", None
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or value != value
-                or value in (float("inf"), float("-inf"))
-            ):
+            number = as_finite(value)
+            if number is None:
                 raise InvalidValueError(t("change.number", value=value))
-            return change, indicator, f"values.{period}", float(value)
+            return change, indicator, f"values.{period}", number
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
+
+
+def _small_digits(text: str) -> bool:
+    # isdigit() also says yes to "²" and to numbers int() refuses to read.
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 _STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
@@ -466,9 +468,9 @@ def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
     token = value.strip().lower()
     if token in _STEP_MOVES:
         delta = _STEP_MOVES[token]
-    elif token[:1] in "+-" and token[1:].isdigit():
+    elif token[:1] in "+-" and _small_digits(token[1:]):
         delta = int(token)
-    elif token.isdigit():
+    elif _small_digits(token):
         return int(token)
     else:
         return value

@@ -30,6 +30,7 @@ from kplan.core.domain import (
     ORGANISATION_KINDS,
     PERIOD_FORMATS,
     STATUSES,
+    as_finite,
     closest,
     normalise_period,
 )
@@ -194,13 +195,20 @@ class _Checker:
     def number(self, value: Any, where: str) -> float | None:
         if value is _MISSING:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(where, t("planfile.expected_number", got=_type_name(value)))
-            return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.add(where, t("planfile.expected_number", got=str(value)))
-            return None
-        return float(value)
+        number = as_finite(value)
+        if number is None:
+            text = (
+                str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+            )
+            shown = (
+                _type_name(value)
+                if not text
+                else text
+                if len(text) <= 20
+                else t("type.huge_number")
+            )
+            self.add(where, t("planfile.expected_number", got=shown))
+        return number
 
     def date(self, table: dict[str, Any], key: str, path: str) -> dt.date | None:
         value = table.get(key, _MISSING)
@@ -291,6 +299,11 @@ def parse_plan_text(text: str, source: str = "<plan>") -> Plan:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanFileError(source, [Problem("", t("planfile.syntax", detail=str(exc)))]) from None
+    except (ValueError, RecursionError) as exc:
+        # tomllib lets through Python's own limits: integers of thousands of
+        # digits, and nesting deeper than the interpreter's recursion limit.
+        detail = t("planfile.too_deep") if isinstance(exc, RecursionError) else str(exc)
+        raise PlanFileError(source, [Problem("", t("planfile.syntax", detail=detail))]) from None
     return parse_plan_document(document, source, text)
 
 
