@@ -246,7 +246,9 @@ def list_command(
 @reported
 def show_command(
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
-    events: Annotated[int, typer.Option("--events", metavar="N", min=0, help=t("opt.events"))] = 10,
+    events: Annotated[
+        int, typer.Option("--events", metavar="N", min=0, max=100_000, help=t("opt.events"))
+    ] = 10,
     db: DbOption = None,
     plan: PlanOption = None,
     json_output: JsonOption = False,
@@ -492,7 +494,9 @@ def log_command(
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help=t("opt.since"))
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", metavar="N", min=0, help=t("opt.limit"))] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", min=0, max=10_000_000, help=t("opt.limit"))
+    ] = 20,
     db: DbOption = None,
     plan: PlanOption = None,
     json_output: JsonOption = False,

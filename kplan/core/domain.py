@@ -68,7 +68,8 @@ COVERAGE_ALIASES: dict[str, str] = {
 
 PERIOD_PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|T(?P<tertial>[1-3])"
-    r"|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
+    r"|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$",
+    re.ASCII,
 )
 PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
 

@@ -293,7 +293,7 @@ def show_measure(
     return detail
 
 
-_RELATIVE = re.compile(r"^(\d+)([dwh])$")
+_RELATIVE = re.compile(r"^([0-9]{1,6})([dwh])$")
 
 
 def parse_since(text: str, today: dt.datetime | None = None) -> dt.datetime:
@@ -301,18 +301,20 @@ def parse_since(text: str, today: dt.datetime | None = None) -> dt.datetime:
     value = text.strip()
     match = _RELATIVE.match(value)
     reference = today or dt.datetime.now(dt.UTC)
-    if match:
-        amount, unit = int(match[1]), match[2]
-        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
-        return reference - dt.timedelta(hours=hours)
+    # Far-off moments (year 1, a million days back) overflow datetime
+    # arithmetic; they are as unusable as a malformed date, and said so.
     try:
+        if match:
+            amount, unit = int(match[1]), match[2]
+            hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * amount
+            return reference - dt.timedelta(hours=hours)
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            # A moment without a zone is the user's local time.
+            moment = moment.astimezone()
+        return moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise InvalidValueError(t("log.bad_since", value=text)) from None
-    if moment.tzinfo is None:
-        # A moment without a zone is the user's local time.
-        moment = moment.astimezone()
-    return moment.astimezone(dt.UTC)
 
 
 def log(
