@@ -190,3 +190,17 @@ def trend(values: Sequence[float], direction: str) -> str:
         return "flat"
     improving = delta > 0 if direction == "increase" else delta < 0
     return "up" if improving else "down"
+
+
+def values_trend(values: dict[str, float], direction: str) -> str:
+    """The trend of an indicator's values by period, comparing like with like.
+
+    The latest value is set against the one before it of the same length of
+    period (a year with a year, a tertial with a tertial), so a tertial after
+    a whole year does not read as a fall.
+    """
+    periods = sorted(values, key=period_sort_key)
+    if not periods:
+        return trend([], direction)
+    kind = period_kind(periods[-1])
+    return trend([values[p] for p in periods if period_kind(p) == kind], direction)

@@ -28,9 +28,8 @@ from kplan.core.domain import (
     FOUR_P_STATES,
     STATUSES,
     format_number,
-    period_kind,
     period_sort_key,
-    trend,
+    values_trend,
 )
 from kplan.core.export_text import Snapshot
 from kplan.core.model import Indicator, Measure, Plan
@@ -357,13 +356,6 @@ def _indicator_state(indicator: Indicator) -> _IndicatorState:
     periods = sorted(indicator.values, key=period_sort_key)
     latest_period = periods[-1] if periods else None
     latest = indicator.values[latest_period] if latest_period is not None else None
-    # A trend compares like with like, as ``kplan show`` does: the latest value
-    # with the one before it of the same length of period.
-    comparable = [
-        indicator.values[p]
-        for p in periods
-        if latest_period is not None and period_kind(p) == period_kind(latest_period)
-    ]
     toward: float | None = None
     if (
         latest is not None
@@ -372,7 +364,9 @@ def _indicator_state(indicator: Indicator) -> _IndicatorState:
         and indicator.target != indicator.baseline
     ):
         toward = (latest - indicator.baseline) / (indicator.target - indicator.baseline)
-    return _IndicatorState(latest, latest_period, trend(comparable, indicator.direction), toward)
+    return _IndicatorState(
+        latest, latest_period, values_trend(indicator.values, indicator.direction), toward
+    )
 
 
 class _Page:

@@ -30,9 +30,8 @@ from kplan.core.domain import (
     FOUR_P_STATES,
     STATUSES,
     format_number,
-    period_kind,
     period_sort_key,
-    trend,
+    values_trend,
 )
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.core.queries import measure_summary, plan_summary, steps_of
@@ -99,12 +98,7 @@ def _latest(indicator: Indicator) -> int | float | None:
 def _trend(indicator: Indicator) -> str:
     """The trend as ``kplan show`` gives it: latest value against the one before it
     of the same length of period (a year with a year, a tertial with a tertial)."""
-    periods = _periods(indicator)
-    if not periods:
-        return trend([], indicator.direction)
-    kind = period_kind(periods[-1])
-    comparable = [indicator.values[p] for p in periods if period_kind(p) == kind]
-    return trend(comparable, indicator.direction)
+    return values_trend(indicator.values, indicator.direction)
 
 
 def _step_label(plan: Plan, step: int) -> str | None:

@@ -16,9 +16,8 @@ from kplan.core.domain import (
     COVERAGE_LEVELS,
     STATUSES,
     format_number,
-    period_kind,
     period_sort_key,
-    trend,
+    values_trend,
 )
 from kplan.core.errors import InvalidValueError, unknown
 from kplan.core.filters import MeasureFilter, filter_measures
@@ -258,12 +257,6 @@ def show_measure(
     for ind in measure.indicators:
         periods = sorted(ind.values, key=period_sort_key)
         series = [ind.values[p] for p in periods]
-        # A trend compares like with like: the latest value with the one before
-        # it of the same length of period (a year with a year, a tertial with a
-        # tertial).
-        comparable = [
-            ind.values[p] for p in periods if periods and period_kind(p) == period_kind(periods[-1])
-        ]
         detail["indicators"].append(
             {
                 "id": ind.id,
@@ -274,7 +267,7 @@ def show_measure(
                 "direction": ind.direction,
                 "values": {p: format_number(ind.values[p]) for p in periods},
                 "latest": format_number(series[-1]) if series else None,
-                "trend": trend(comparable, ind.direction),
+                "trend": values_trend(ind.values, ind.direction),
             }
         )
     # ``log`` reads 0 as "all"; here 0 asks for none.

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from kplan.core.domain import format_number, period_kind, period_sort_key, trend
+from kplan.core.domain import format_number, period_sort_key, values_trend
 from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.i18n import t
@@ -211,8 +211,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         for ind in measure.indicators:
             ordered = sorted(ind.values, key=period_sort_key)
             latest = ind.values[ordered[-1]] if ordered else None
-            same = [ind.values[p] for p in ordered if period_kind(p) == period_kind(ordered[-1])]
-            direction = trend(same, ind.direction)
+            direction = values_trend(ind.values, ind.direction)
             arrow = Text(
                 f"{TREND_ARROWS[direction]} {t(f'trend.{direction}')}",
                 style=TREND_COLOURS[direction],
