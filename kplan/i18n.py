@@ -454,6 +454,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "apply.problem": ("line {line}: {field}: {message}", "rad {line}: {field}: {message}"),
     "apply.count": ("{count} problems; nothing was applied.", "{count} fel; inget genomfördes."),
+    "apply.count_one": ("1 problem; nothing was applied.", "1 fel; inget genomfördes."),
     "apply.unknown_field": (
         "unknown field.{hint} Fields: {valid}",
         "okänt fält.{hint} Fält: {valid}",
@@ -543,6 +544,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "round.exists": (
         "a round named '{name}' existed already; choose another name",
         "det har redan funnits en omgång som heter '{name}'; välj ett annat namn",
+    ),
+    "permission.change": (
+        "{actor} may not change {what}: this plan lets only the measure's owner ({owner}) or a coordinator ({coordinators}) change it",
+        "{actor} får inte ändra {what}: i den här planen får bara åtgärdens ansvariga ({owner}) eller en samordnare ({coordinators}) ändra den",
+    ),
+    "permission.of_measure": (
+        "{kind} {key} (measure {measure})",
+        "{kind} {key} (åtgärd {measure})",
+    ),
+    "permission.import": (
+        '{actor} may not import over plan {plan}: its edit policy is "owners", so only a coordinator ({coordinators}) may',
+        '{actor} får inte importera över plan {plan}: dess ändringsregel är "owners", så bara en samordnare ({coordinators}) får',
+    ),
+    "planfile.edit_needs_coordinator": (
+        'edit = "owners" needs at least one coordinator in plan.coordinators, or nobody could import changes to the plan',
+        'edit = "owners" kräver minst en samordnare i plan.coordinators, annars kan ingen importera ändringar av planen',
     ),
     "round.not_yours": (
         "{actor} may not report measure {measure}: only its owner ({owner}) or a coordinator ({coordinators}) may",

@@ -59,7 +59,7 @@ def test_one_bad_line_among_a_thousand_changes_nothing(orebro: Kplan, tmp_path: 
     before = dump_store(orebro.db)
     result = orebro("apply", str(path), expect=1)
     assert "line 637: progress: progress must be a whole number from 0 to 100" in result.stderr
-    assert "1 problems; nothing was applied." in result.stderr
+    assert "1 problem; nothing was applied." in result.stderr
     assert dump_store(orebro.db) == before
 
     records[636] = {"measure": "7", "progress": 40}

@@ -11,6 +11,7 @@ from kplan.core.operations import Change, apply_changes, import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.core.queries import load
 from kplan.store.engine import open_store
+from kplan.store.models import SCHEMA_VERSION
 from tests.conftest import KRONOBERG, OREBRO, dump_store
 
 
@@ -25,7 +26,7 @@ def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db: Path) -> 
 
 def test_store_records_its_schema_version(db: Path) -> None:
     open_store(str(db)).close()
-    assert ("schema_version", "2") in dump_store(db)["store_info"]
+    assert ("schema_version", str(SCHEMA_VERSION)) in dump_store(db)["store_info"]
 
 
 def test_two_plans_live_side_by_side(db: Path) -> None:

@@ -235,4 +235,5 @@ def _summary(problems: list[Problem]) -> str:
         t("apply.problem", line=number, field=where, message=message)
         for number, where, message in sorted(problems, key=lambda problem: problem[0])
     ]
-    return "\n".join([*lines, t("apply.count", count=len(problems))])
+    count = t("apply.count_one") if len(problems) == 1 else t("apply.count", count=len(problems))
+    return "\n".join([*lines, count])

@@ -69,6 +69,7 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
         "ladder",
         "ladder_questions",
         "coordinators",
+        "edit",
     )
     for name, before, after in _fields(
         {f: getattr(old, f) for f in plan_fields}, {f: getattr(new, f) for f in plan_fields}

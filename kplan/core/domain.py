@@ -15,6 +15,8 @@ STATUSES: tuple[str, ...] = ("not-started", "ongoing", "delayed", "done", "cance
 FOUR_P_PARTS: tuple[str, ...] = ("perspektiv", "policy", "plattform", "process")
 FOUR_P_STATES: tuple[str, ...] = ("not-started", "ongoing", "done")
 COVERAGE_LEVELS: tuple[str, ...] = ("no", "partly", "yes")
+# Who may change a measure: anyone ("open"), or only its owner and the plan's coordinators.
+EDIT_POLICIES: tuple[str, ...] = ("open", "owners")
 ORGANISATION_KINDS: tuple[str, ...] = (
     "public",
     "private",

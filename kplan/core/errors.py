@@ -35,6 +35,12 @@ class UsageError(KplanError):
     exit_code = EXIT_USAGE
 
 
+class PermissionRefused(KplanError):
+    """The acting person may not do this (exit 4)."""
+
+    exit_code = 4
+
+
 class StoreError(KplanError):
     """The store cannot be opened or used."""
 

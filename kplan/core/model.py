@@ -100,6 +100,7 @@ class Plan:
     ladder: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER))
     ladder_questions: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER_QUESTIONS))
     coordinators: list[str] = field(default_factory=list)
+    edit: str = "open"
     organisations: list[Organisation] = field(default_factory=list)
     owners: list[Owner] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
@@ -138,6 +139,8 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "ladder": list(plan.ladder),
             "ladder_questions": list(plan.ladder_questions),
             "coordinators": list(plan.coordinators),
+            # The default policy is left out, so plans that never chose one read as before.
+            "edit": plan.edit if plan.edit != "open" else None,
         }
     )
     document["organisations"] = [

@@ -149,6 +149,15 @@ def import_plan(
         if dry_run or (existing is not None and not changes):
             session.rollback()
             return result
+        if existing_row is not None:
+            from kplan.core.permissions import check_import
+
+            check_import(
+                actor,
+                policy=existing_row.edit,
+                coordinators=existing_row.coordinators,
+                plan=plan.id,
+            )
         plan_row = save_plan(session, plan)
         assert plan_row.id is not None
         batch = uuid.uuid4().hex
@@ -275,27 +284,25 @@ def apply_changes(
         # Resolve and check everything before touching a row.
         planned: list[tuple[Change, Any, str, Any]] = []
         problems: list[tuple[int, str]] = []
-        conflict: ConflictError | None = None
+        exit_codes: set[int] = set()
         for index, change in enumerate(changes):
             try:
                 resolved = _resolve(session, plan_row, change, measure_row)
+                _check_permission(session, plan_row, change, resolved[1], actor)
                 _check_version(session, plan_id, change, resolved[1])
-            except ConflictError as error:
-                if not all_problems:
-                    raise
-                conflict = conflict or error
-                problems.append((index, error.message))
-                continue
             except KplanError as error:
                 if not all_problems:
                     raise
+                exit_codes.add(error.exit_code)
                 problems.append((index, error.message))
                 continue
             planned.append(resolved)
         if problems:
             batch_error = BatchError(problems)
-            if conflict is not None and len(problems) == 1:
-                batch_error.exit_code = ConflictError.exit_code
+            # A batch refused only for conflicts (or only for permission) keeps
+            # that exit code, so a script can tell "retry" from "fix the input".
+            if len(exit_codes) == 1:
+                batch_error.exit_code = exit_codes.pop()
             raise batch_error
 
         for change, row, name, value in planned:
@@ -313,6 +320,42 @@ def apply_changes(
         if dry_run:
             session.rollback()
     return result
+
+
+def _check_permission(
+    session: Session, plan_row: PlanRow, change: Change, row: Any, actor: str
+) -> None:
+    """Apply the plan's edit policy to a change (kplan.core.permissions holds the rule)."""
+    if plan_row.edit == "open":
+        return
+    from sqlmodel import select
+
+    from kplan.core.permissions import check_change
+    from kplan.store.models import MeasureRow, OwnerRow
+
+    measure_id = row.id if change.target == "measure" else row.measure_id
+    found = session.exec(
+        select(MeasureRow.key, OwnerRow.key)
+        .join(OwnerRow, MeasureRow.owner_id == OwnerRow.id)  # type: ignore[arg-type]
+        .where(MeasureRow.id == measure_id)
+    ).one()
+    measure, owner = found
+    what = t("kind.measure") + f" {measure}"
+    if change.target != "measure":
+        what = t(
+            "permission.of_measure",
+            kind=t(f"kind.{change.target}"),
+            key=change.key,
+            measure=measure,
+        )
+    check_change(
+        actor,
+        policy=plan_row.edit,
+        owner=owner,
+        coordinators=plan_row.coordinators,
+        measure=measure,
+        what=what,
+    )
 
 
 def _check_version(session: Session, plan_id: int, change: Change, row: Any) -> None:

@@ -22,6 +22,7 @@ from kplan.core.domain import (
     DEFAULT_LADDER_QUESTIONS,
     DEFAULT_PERSPECTIVES,
     DIRECTIONS,
+    EDIT_POLICIES,
     FOUR_P_PARTS,
     FOUR_P_STATES,
     ID_PATTERN,
@@ -59,6 +60,7 @@ PLAN_KEYS = (
     "ladder",
     "ladder_questions",
     "coordinators",
+    "edit",
 )
 ORGANISATION_KEYS = ("id", "name", "kind")
 OWNER_KEYS = ("id", "name", "organisation", "email")
@@ -408,6 +410,10 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
             ),
         )
     plan.coordinators = check.strings(plan_table, "coordinators", "plan", [])
+    plan.edit = check.choice(plan_table, "edit", "plan", EDIT_POLICIES, "open")
+    if plan.edit == "owners" and not plan.coordinators:
+        # Someone has to be able to change what no single owner owns.
+        check.add("plan.edit", t("planfile.edit_needs_coordinator"))
 
     organisation_lines = _header_lines(text, "organisations")
     for index, raw in enumerate(

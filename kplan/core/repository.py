@@ -89,6 +89,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
         ladder=list(plan_row.ladder),
         ladder_questions=list(plan_row.ladder_questions),
         coordinators=list(plan_row.coordinators),
+        edit=plan_row.edit,
     )
     organisation_keys: dict[int, str] = {}
     for org_id, key, name, kind in rows(
@@ -272,6 +273,7 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
         "ladder": list(plan.ladder),
         "ladder_questions": list(plan.ladder_questions),
         "coordinators": list(plan.coordinators),
+        "edit": plan.edit,
     }
     if plan_row is None:
         plan_row = PlanRow(key=plan.id, title=plan.title)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange
 from kplan.core.errors import InvalidValueError, KplanError, unknown
+from kplan.core.permissions import check_report
 from kplan.core.snapshots import check_name, take_in
 from kplan.i18n import t
 
@@ -25,12 +26,6 @@ if TYPE_CHECKING:
 
 class RoundConflict(KplanError):
     """The round cannot do that now (one is already open, none is, measures unreported)."""
-
-
-class PermissionRefused(KplanError):
-    """The acting person may not do this (exit 4)."""
-
-    exit_code = 4
 
 
 def _open_round(session: Session, plan_row: PlanRow) -> RoundRow | None:
@@ -135,17 +130,7 @@ def report(
                 session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id)).all()
             )
             raise unknown("kind.measure", measure, valid)
-        coordinators = list(plan_row.coordinators)
-        if coordinators and actor != owner and actor not in coordinators:
-            raise PermissionRefused(
-                t(
-                    "round.not_yours",
-                    actor=actor,
-                    measure=measure,
-                    owner=owner,
-                    coordinators=", ".join(coordinators),
-                )
-            )
+        check_report(actor, owner=owner, coordinators=plan_row.coordinators, measure=measure)
         assert current.id is not None
         at = now()
         row = session.get(RoundReportRow, (current.id, measure))

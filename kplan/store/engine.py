@@ -148,6 +148,7 @@ def _ensure_schema(store: Store) -> None:
         store.engine.execution_options(kplan_write=True).begin() as connection,
     ):
         SQLModel.metadata.create_all(connection)
+        _add_missing_columns(connection)
     with store.write() as session:
         info = session.exec(
             select(models.StoreInfo).where(models.StoreInfo.name == "schema_version")
@@ -158,6 +159,16 @@ def _ensure_schema(store: Store) -> None:
         elif int(info.value) < models.SCHEMA_VERSION:
             info.value = str(models.SCHEMA_VERSION)
             session.add(info)
+
+
+def _add_missing_columns(connection: Any) -> None:
+    # Version 3 added a column to a table older stores already have, which
+    # create_all leaves alone.
+    from sqlalchemy import inspect, text
+
+    columns = {column["name"] for column in inspect(connection).get_columns("plan")}
+    if "edit" not in columns:
+        connection.execute(text("ALTER TABLE plan ADD COLUMN edit VARCHAR NOT NULL DEFAULT 'open'"))
 
 
 def store_exists(location: str | None = None) -> bool:

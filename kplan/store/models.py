@@ -12,8 +12,9 @@ import datetime as dt
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# 1: plans, measures and the event log; 2: follow-up rounds and snapshots.
-SCHEMA_VERSION = 2
+# 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
+# 3: the plan's edit policy.
+SCHEMA_VERSION = 3
 
 
 class StoreInfo(SQLModel, table=True):
@@ -43,6 +44,7 @@ class PlanRow(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     coordinators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    edit: str = Field(default="open", sa_column_kwargs={"server_default": "open"})
 
 
 class OrganisationRow(SQLModel, table=True):
