@@ -75,7 +75,7 @@ def reported(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except KplanError as error:
-            raise _fail(error.message, error.exit_code) from None
+            raise _fail(error.message + error.cli_hint, error.exit_code) from None
         except KeyboardInterrupt:
             raise _fail(t("cli.interrupted"), 130) from None
 

@@ -235,8 +235,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "change.number": ("'{value}' is not a number", "'{value}' är inget tal"),
     "change.conflict": (
-        "{kind} {key} has changed since you read it (version {expected}, now {version}){since}; nothing was written. Look again and retry with --expect-version {version}",
-        "{kind} {key} har ändrats sedan du läste den (version {expected}, nu {version}){since}; inget skrevs. Titta igen och försök med --expect-version {version}",
+        "{kind} {key} has changed since you read it (version {expected}, now {version}){since}; nothing was written.",
+        "{kind} {key} har ändrats sedan du läste den (version {expected}, nu {version}){since}; inget skrevs.",
+    ),
+    "change.conflict_retry": (
+        " Look again and retry with --expect-version {version}",
+        " Titta igen och försök med --expect-version {version}",
+    ),
+    "change.conflict_tui": (
+        " Close this dialog to see the new state, then edit again.",
+        " Stäng dialogen för att se det nya läget och ändra sedan igen.",
     ),
     "change.changed_by": (
         ": last changed by {actor} ({field}: {old} → {new}, {at} UTC)",

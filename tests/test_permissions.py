@@ -76,7 +76,9 @@ def test_one_refused_line_of_an_apply_stops_the_whole_batch(guarded: Kplan, tmp_
 def test_only_a_coordinator_may_import_over_the_plan(guarded: Kplan, tmp_path: Path) -> None:
     changed = tmp_path / "changed.toml"
     text = owners_only(tmp_path).read_text(encoding="utf-8")
-    changed.write_text(text.replace("Regional analys", "Regional kartläggning", 1), encoding="utf-8")
+    changed.write_text(
+        text.replace("Regional analys", "Regional kartläggning", 1), encoding="utf-8"
+    )
     before = dump_store(guarded.db)
     refused = guarded("import", str(changed), "--as", "akarlsson", expect=4)
     assert "only a coordinator (ehedlund, pnyberg)" in refused.stderr

@@ -16,9 +16,11 @@ class KplanError(Exception):
 
     exit_code = EXIT_DATA
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, cli_hint: str = "") -> None:
         super().__init__(message)
         self.message = message
+        # What to do next at the command line; other front ends say it their way.
+        self.cli_hint = cli_hint
 
 
 class NotFoundError(KplanError):

@@ -51,6 +51,9 @@ class Collaboration:
     actors: list[str]
     step: int = 1
     note: str | None = None
+    # The store's row version, read with the plan so an edit can say which
+    # version it saw; not part of the plan file and not compared.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -64,6 +67,9 @@ class Indicator:
     target: float | None = None
     direction: str = "increase"
     values: dict[str, float] = field(default_factory=dict)
+    # The store's row version, read with the plan so an edit can say which
+    # version it saw; not part of the plan file and not compared.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -84,6 +90,9 @@ class Measure:
     perspectives: dict[str, str] = field(default_factory=dict)
     collaborations: list[Collaboration] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    # The store's row version, read with the plan so an edit can say which
+    # version it saw; not part of the plan file and not compared.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass

@@ -395,7 +395,8 @@ def _check_version(session: Session, plan_id: int, change: Change, row: Any) -> 
             expected=change.expect_version,
             version=row.version,
             since=since,
-        )
+        ),
+        cli_hint=t("change.conflict_retry", version=row.version),
     )
 
 

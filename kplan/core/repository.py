@@ -135,6 +135,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
                     "start",
                     "due",
                     "description",
+                    "version",
                 )
             )
         ).order_by(col(MeasureRow.position))
@@ -150,6 +151,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
             start=row[8],
             due=row[9],
             description=row[10],
+            version=row[11],
         )
     if not measures:
         return plan.complete()
@@ -172,14 +174,18 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
         measures[measure_id].perspectives[perspective] = level
 
     collaborations: dict[int, Collaboration] = {}
-    for collab_id, measure_id, key, name, step, note in rows(
+    for collab_id, measure_id, key, name, step, note, version in rows(
         of_measures(
             select(
-                *_columns(CollaborationRow, "id", "measure_id", "key", "name", "step", "note")
+                *_columns(
+                    CollaborationRow, "id", "measure_id", "key", "name", "step", "note", "version"
+                )
             ).join(MeasureRow, col(MeasureRow.id) == col(CollaborationRow.measure_id))
         ).order_by(col(CollaborationRow.position))
     ).all():
-        collaboration = Collaboration(id=key, name=name, actors=[], step=step, note=note)
+        collaboration = Collaboration(
+            id=key, name=name, actors=[], step=step, note=note, version=version
+        )
         collaborations[collab_id] = collaboration
         measures[measure_id].collaborations.append(collaboration)
     for collab_id, organisation_id in rows(
@@ -195,7 +201,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
         collaborations[collab_id].actors.append(organisation_keys[organisation_id])
 
     indicators: dict[int, Indicator] = {}
-    for ind_id, measure_id, key, name, unit, baseline, target, direction in rows(
+    for ind_id, measure_id, key, name, unit, baseline, target, direction, version in rows(
         of_measures(
             select(
                 *_columns(
@@ -208,6 +214,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
                     "baseline",
                     "target",
                     "direction",
+                    "version",
                 )
             ).join(MeasureRow, col(MeasureRow.id) == col(IndicatorRow.measure_id))
         ).order_by(col(IndicatorRow.position))
@@ -219,6 +226,7 @@ def load_plan(session: Session, plan_row: PlanRow, only: Collection[str] | None 
             baseline=baseline,
             target=target,
             direction=direction,
+            version=version,
         )
         indicators[ind_id] = indicator
         measures[measure_id].indicators.append(indicator)

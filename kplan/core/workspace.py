@@ -43,6 +43,7 @@ class Workspace:
         self.plan_id: str | None = None
         self._store: Store | None = None
         self._lock = threading.Lock()
+        self._poll_lock = threading.Lock()
 
     @property
     def store(self) -> Store:
@@ -66,9 +67,16 @@ class Workspace:
 
     def poll(self) -> Refresh:
         """What changed since the last load or poll, read back measure by measure."""
+        assert self.plan_id is not None, "load() first"
+        # A save reads its change back while the timer may be polling too;
+        # one poll at a time keeps newest_event from going backwards.
+        with self._poll_lock:
+            return self._poll()
+
+    def _poll(self) -> Refresh:
         from kplan.core.queries import changes_since, load_measures
 
-        assert self.plan_id is not None, "load() first"
+        assert self.plan_id is not None
         changes = changes_since(self.store, self.plan_id, self.newest_event)
         if changes.newest == self.newest_event:
             return Refresh()

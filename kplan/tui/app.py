@@ -136,11 +136,17 @@ class KplanApp(LocalisedBindings, App[None]):
     def save(self, changes: list[Change]) -> ChangeResult:
         """Apply changes through the core (call from a worker thread).
 
-        The store's change is picked up by the next poll, like anyone else's;
-        polling at once makes it show without waiting.
+        The change is read back at once, with anyone else's made meanwhile.
         """
         result = self.workspace.apply(changes)
-        self.call_from_thread(self.poll_store)
+        # Read the change back before the dialog closes, so the next edit
+        # carries the new versions rather than conflicting with this one.
+        try:
+            refresh = self.workspace.poll()
+        except KplanError:
+            refresh = Refresh()
+        if not refresh.is_empty():
+            self.call_from_thread(self._merge, refresh)
         return result
 
     def action_toggle_help(self) -> None:

@@ -1154,3 +1154,67 @@ def test_log_shows_a_new_event(orebro_store: Path) -> None:
         assert "other" in screen_text(app)
 
     run(make_app(orebro_store), scenario)
+
+
+# Stale edits ---------------------------------------------------------------------------------
+
+
+def test_a_dialog_refuses_a_save_over_someone_elses_change(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        dialog = await open_dialog(pilot, "7", "s", StatusDialog)
+        # While the dialog is open, another owner changes the measure.
+        with store_at(orebro_store) as store:
+            apply_changes(store, [Change("measure", "7", "progress", 40)], actor="mholm")
+        await fill(pilot, dialog.query_one("#progress", Input), "60")
+        await pilot.press("ctrl+s")
+        error = dialog.query_one("#dialog-error", Static)
+        await wait_until(pilot, lambda: "mholm" in widget_text(error), 3.0, "the refusal")
+        text = widget_text(error)
+        assert "measure 7 has changed since you read it" in text
+        assert "progress" in text and "35" in text and "40" in text
+        assert "Close this dialog to see the new state" in text
+        assert "--expect-version" not in text
+        assert app.screen is dialog
+
+    run(make_app(orebro_store), scenario)
+    stored = measure_in_store(orebro_store, "7")
+    assert stored["progress"] == 40
+    assert events_in_store(orebro_store)[0]["actor"] == "mholm"
+
+
+def test_two_edits_in_a_row_do_not_conflict_with_each_other(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        for progress in ("50", "55"):
+            dialog = await open_dialog(pilot, "7", "s", StatusDialog)
+            await fill(pilot, dialog.query_one("#progress", Input), progress)
+            await pilot.press("ctrl+s")
+            await dialog_closed(pilot)
+
+    run(make_app(orebro_store), scenario)
+    assert measure_in_store(orebro_store, "7")["progress"] == 55
+
+
+def test_a_board_move_over_someone_elses_move_is_refused(orebro_store: Path) -> None:
+    from kplan.tui.dialogs.note import NoteDialog
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        screen = await open_board(pilot)
+        await highlight_card(pilot, "syv-praktik")
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), 2.0, "the note")
+        with store_at(orebro_store) as store:
+            apply_changes(store, [Change("collaboration", "syv-praktik", "step", 3)], actor="mholm")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is screen, 2.0, "the board again")
+        await wait_until(
+            pilot,
+            lambda: any("has changed since" in str(n.message) for n in app._notifications),
+            3.0,
+            "the refusal",
+        )
+
+    run(make_app(orebro_store), scenario)
+    stored = measure_in_store(orebro_store, "7")
+    assert {c["id"]: c["step"] for c in stored["collaborations"]}["syv-praktik"] == 3

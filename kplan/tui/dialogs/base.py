@@ -16,6 +16,7 @@ from kplan.i18n import t
 from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
+    from kplan.core.model import Measure
     from kplan.core.operations import Change, ChangeResult
     from kplan.tui.app import KplanApp
 
@@ -37,6 +38,7 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
     def __init__(self, measure: str) -> None:
         super().__init__()
         self.measure = measure
+        self.seen: Measure | None = None
 
     @property
     def kplan(self) -> KplanApp:
@@ -48,6 +50,9 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """Title, fields, note, error line and buttons."""
+        # The measure as the person sees it now: its versions go with the
+        # changes, so an edit made meanwhile by someone else is caught.
+        self.seen = self._current_measure()
         with Vertical(id="dialog"):
             yield Label(self.heading(), id="dialog-title", markup=False)
             yield from self.fields()
@@ -57,6 +62,20 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
             with Horizontal(id="dialog-buttons"):
                 yield Button(t("dialog.save"), variant="primary", id="save")
                 yield Button(t("dialog.cancel"), id="cancel")
+
+    def _current_measure(self) -> Measure | None:
+        plan = self.kplan.plan
+        if plan is None:
+            return None
+        return next((m for m in plan.measures if m.id == self.measure), None)
+
+    def seen_version(self, indicator: str | None = None) -> int | None:
+        """The version of the measure (or one of its indicators) when the dialog opened."""
+        if self.seen is None:
+            return None
+        if indicator is None:
+            return self.seen.version
+        return next((i.version for i in self.seen.indicators if i.id == indicator), None)
 
     def heading(self) -> str:
         """The dialog's title line."""
@@ -115,7 +134,10 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
         try:
             result = self.kplan.save(changes)
         except KplanError as error:
-            self.app.call_from_thread(self._refused, error.message)
+            message = error.message
+            if error.exit_code == 3:
+                message += t("change.conflict_tui")
+            self.app.call_from_thread(self._refused, message)
             return
         self.app.call_from_thread(self._saved, result)
 

@@ -66,8 +66,8 @@ class StatusDialog(EditDialog):
         if not 0 <= progress <= 100:
             raise ValueError(t("change.progress", value=text))
         return [
-            Change("measure", self.measure, "status", status, note),
-            Change("measure", self.measure, "progress", progress, note),
+            Change("measure", self.measure, "status", status, note, self.seen_version()),
+            Change("measure", self.measure, "progress", progress, note, self.seen_version()),
         ]
 
 
@@ -112,7 +112,7 @@ class FourPDialog(EditDialog):
         """The part's new state."""
         part = _chosen(self.query_one("#part", Select), t("field.four_p_part"))
         state = _chosen(self.query_one("#state", Select), t("field.four_p_state"))
-        return [Change("measure", self.measure, f"four_p.{part}", state, note)]
+        return [Change("measure", self.measure, f"four_p.{part}", state, note, self.seen_version())]
 
 
 class PerspectiveDialog(EditDialog):
@@ -155,7 +155,8 @@ class PerspectiveDialog(EditDialog):
         """The perspective's new level."""
         perspective = _chosen(self.query_one("#perspective", Select), t("field.perspective"))
         level = _chosen(self.query_one("#level", Select), t("field.coverage"))
-        return [Change("measure", self.measure, f"perspectives.{perspective}", level, note)]
+        field = f"perspectives.{perspective}"
+        return [Change("measure", self.measure, field, level, note, self.seen_version())]
 
 
 class RecordDialog(EditDialog):
@@ -198,4 +199,5 @@ class RecordDialog(EditDialog):
             raise ValueError(t("change.number", value=raw_value)) from None
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(t("change.number", value=raw_value))
-        return [Change("indicator", indicator, f"values.{period}", value, note)]
+        version = self.seen_version(indicator)
+        return [Change("indicator", indicator, f"values.{period}", value, note, version)]

@@ -362,17 +362,21 @@ class BoardScreen(LocalisedBindings, Screen[None]):
         def answered(note: str | None) -> None:
             # Cancelling the dialog writes nothing.
             if note is not None:
-                self.save_step(collaboration.id, target, note or None)
+                self.save_step(collaboration.id, target, note or None, collaboration.version)
 
         self.app.push_screen(NoteDialog(question), answered)
 
     @work(thread=True, group="board-save")
-    def save_step(self, key: str, step: int, note: str | None) -> None:
-        """Write the move through the core, off the event loop."""
+    def save_step(self, key: str, step: int, note: str | None, version: int | None = None) -> None:
+        """Write the move through the core, off the event loop.
+
+        ``version`` is the collaboration's version the person saw when moving it.
+        """
         from kplan.core.operations import Change
 
         try:
-            result = self.kplan.save([Change("collaboration", key, "step", step, note)])
+            change = Change("collaboration", key, "step", step, note, version)
+            result = self.kplan.save([change])
         except KplanError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error")
             return
