@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from kplan import __version__
+from kplan import __version__, completion
 from kplan.i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,7 +23,6 @@ app = typer.Typer(
     name="kplan",
     help=t("cli.help"),
     invoke_without_command=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -39,7 +38,7 @@ PlanOption = Annotated[
 ]
 AsOption = Annotated[
     str | None,
-    typer.Option("--as", metavar="ID", help=t("opt.as")),
+    typer.Option("--as", metavar="ID", help=t("opt.as"), autocompletion=completion.owners),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
 ExpectOption = Annotated[
@@ -131,7 +130,10 @@ def _store_has_one_plan() -> bool:
 def tui_command(
     db: DbOption = None,
     plan: PlanOption = None,
-    as_: Annotated[str | None, typer.Option("--as", metavar="ID", help=t("opt.as_tui"))] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", metavar="ID", help=t("opt.as_tui"), autocompletion=completion.owners),
+    ] = None,
 ) -> None:
     """Open the terminal workplace."""
     from kplan.core.errors import UsageError
@@ -208,9 +210,20 @@ def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
 @app.command("list", help=t("cmd.list"))
 @reported
 def list_command(
-    owner: Annotated[str | None, typer.Option("--owner", metavar="ID", help=t("opt.owner"))] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner", metavar="ID", help=t("opt.owner"), autocompletion=completion.owners
+        ),
+    ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", metavar="STATUS", help=t("opt.status_filter"))
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help=t("opt.status_filter"),
+            autocompletion=completion.statuses,
+        ),
     ] = None,
     step: Annotated[
         int | None, typer.Option("--step", metavar="N", help=t("opt.step_filter"))
@@ -222,7 +235,10 @@ def list_command(
     mine: Annotated[bool, typer.Option("--mine", help=t("opt.mine"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
-    as_: Annotated[str | None, typer.Option("--as", metavar="ID", help=t("opt.as_mine"))] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", metavar="ID", help=t("opt.as_mine"), autocompletion=completion.owners),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List the plan's measures."""
@@ -245,7 +261,12 @@ def list_command(
 @app.command("show", help=t("cmd.show"))
 @reported
 def show_command(
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
     events: Annotated[
         int, typer.Option("--events", metavar="N", min=0, max=100_000, help=t("opt.events"))
     ] = 10,
@@ -285,9 +306,20 @@ def _change(
 @app.command("status", help=t("cmd.status"))
 @reported
 def status_command(
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
     status: Annotated[
-        str | None, typer.Argument(metavar="STATUS", help=t("arg.status"), show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="STATUS",
+            help=t("arg.status"),
+            show_default=False,
+            autocompletion=completion.statuses,
+        ),
     ] = None,
     progress: Annotated[
         int | None, typer.Option("--progress", "-p", metavar="N", help=t("opt.progress"))
@@ -317,9 +349,16 @@ def status_command(
 @reported
 def step_command(
     collaboration: Annotated[
-        str, typer.Argument(metavar="COLLABORATION", help=t("arg.collaboration"))
+        str,
+        typer.Argument(
+            metavar="COLLABORATION",
+            help=t("arg.collaboration"),
+            autocompletion=completion.collaborations,
+        ),
     ],
-    step: Annotated[str, typer.Argument(metavar="STEP", help=t("arg.step"))],
+    step: Annotated[
+        str, typer.Argument(metavar="STEP", help=t("arg.step"), autocompletion=completion.steps)
+    ],
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -342,9 +381,24 @@ def step_command(
 @app.command("fourp", help=t("cmd.fourp"))
 @reported
 def fourp_command(
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
-    part: Annotated[str, typer.Argument(metavar="P", help=t("arg.four_p_part"))],
-    state: Annotated[str, typer.Argument(metavar="STATE", help=t("arg.four_p_state"))],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
+    part: Annotated[
+        str,
+        typer.Argument(
+            metavar="P", help=t("arg.four_p_part"), autocompletion=completion.four_p_parts
+        ),
+    ],
+    state: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATE", help=t("arg.four_p_state"), autocompletion=completion.four_p_states
+        ),
+    ],
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -367,9 +421,23 @@ def fourp_command(
 @app.command("perspective", help=t("cmd.perspective"))
 @reported
 def perspective_command(
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
-    perspective: Annotated[str, typer.Argument(metavar="PERSPECTIVE", help=t("arg.perspective"))],
-    level: Annotated[str, typer.Argument(metavar="LEVEL", help=t("arg.level"))],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
+    perspective: Annotated[
+        str,
+        typer.Argument(
+            metavar="PERSPECTIVE",
+            help=t("arg.perspective"),
+            autocompletion=completion.perspectives,
+        ),
+    ],
+    level: Annotated[
+        str, typer.Argument(metavar="LEVEL", help=t("arg.level"), autocompletion=completion.levels)
+    ],
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -392,7 +460,12 @@ def perspective_command(
 @app.command("record", help=t("cmd.record"))
 @reported
 def record_command(
-    indicator: Annotated[str, typer.Argument(metavar="INDICATOR", help=t("arg.indicator"))],
+    indicator: Annotated[
+        str,
+        typer.Argument(
+            metavar="INDICATOR", help=t("arg.indicator"), autocompletion=completion.indicators
+        ),
+    ],
     period: Annotated[str, typer.Argument(metavar="PERIOD", help=t("arg.period"))],
     value: Annotated[str, typer.Argument(metavar="VALUE", help=t("arg.value"))],
     note: NoteOption = None,
@@ -523,7 +596,14 @@ def export_command(
         Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=t("opt.format"))
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=t("opt.format"),
+            autocompletion=completion.formats,
+        ),
     ] = "toml",
     snapshot: Annotated[
         str | None, typer.Option("--snapshot", metavar="NAME", help=t("opt.snapshot"))
@@ -608,7 +688,12 @@ def round_open_command(
 @round_app.command("report", help=t("cmd.round_report"))
 @reported
 def round_report_command(
-    measure: Annotated[str, typer.Argument(metavar="MEASURE", help=t("arg.measure"))],
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
     note: NoteOption = None,
     db: DbOption = None,
     plan: PlanOption = None,
