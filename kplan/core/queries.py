@@ -54,6 +54,7 @@ def plans(store: Store) -> list[dict[str, Any]]:
                 "ladder": list(row.ladder),
                 "ladder_questions": list(row.ladder_questions),
                 "coordinators": list(row.coordinators),
+                "edit": row.edit,
             }
             for row in plan_rows(session)
         ]
