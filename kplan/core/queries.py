@@ -30,60 +30,50 @@ if TYPE_CHECKING:
 
 def plans(store: Store) -> list[dict[str, Any]]:
     """Every plan in the store with its size."""
-    from sqlalchemy import func
-    from sqlmodel import col, select
+    from kplan.core import reads
 
-    from kplan.core.repository import plan_rows
-    from kplan.store.models import MeasureRow
-
-    with store.read() as session:
-        counts = dict(
-            session.exec(
-                select(MeasureRow.plan_id, func.count()).group_by(col(MeasureRow.plan_id))
-            ).all()
-        )
+    with store.reading() as rows:
+        counts = reads.measure_counts(rows)
         return [
             {
-                "id": row.key,
-                "title": row.title,
-                "organisation": row.organisation,
-                "start": row.start.isoformat() if row.start else None,
-                "end": row.end.isoformat() if row.end else None,
-                "measures": counts.get(row.id or 0, 0),
-                "perspectives": list(row.perspectives),
-                "ladder": list(row.ladder),
-                "ladder_questions": list(row.ladder_questions),
-                "coordinators": list(row.coordinators),
-                "edit": row.edit,
+                "id": info.key,
+                "title": info.title,
+                "organisation": info.organisation,
+                "start": info.start.isoformat() if info.start else None,
+                "end": info.end.isoformat() if info.end else None,
+                "measures": counts.get(info.row_id, 0),
+                "perspectives": list(info.perspectives),
+                "ladder": list(info.ladder),
+                "ladder_questions": list(info.ladder_questions),
+                "coordinators": list(info.coordinators),
+                "edit": info.edit,
             }
-            for row in plan_rows(session)
+            for info in reads.plan_infos(rows)
         ]
 
 
 def resolve_plan(store: Store, plan: str | None = None) -> str:
     """The id of the plan a command works on (see ``select_plan``), cheaply."""
-    from kplan.core.operations import select_plan
+    from kplan.core import reads
 
-    with store.read() as session:
-        return select_plan(session, plan).key
+    with store.reading() as rows:
+        return reads.select_plan(rows, plan).key
 
 
 def load(store: Store, plan: str | None = None) -> Plan:
     """The whole selected plan as a Plan."""
-    from kplan.core.operations import select_plan
-    from kplan.core.repository import load_plan
+    from kplan.core import reads
 
-    with store.read() as session:
-        return load_plan(session, select_plan(session, plan))
+    with store.reading() as rows:
+        return reads.load_plan(rows, reads.select_plan(rows, plan))
 
 
 def load_measures(store: Store, plan: str, keys: Collection[str]) -> list[Measure]:
     """Just these measures of the plan, freshly read (missing ones are left out)."""
-    from kplan.core.operations import select_plan
-    from kplan.core.repository import load_plan
+    from kplan.core import reads
 
-    with store.read() as session:
-        return load_plan(session, select_plan(session, plan), only=keys).measures
+    with store.reading() as rows:
+        return reads.load_plan(rows, reads.select_plan(rows, plan), only=keys).measures
 
 
 def latest_event_id(store: Store, plan: str | None = None) -> int:
@@ -92,18 +82,10 @@ def latest_event_id(store: Store, plan: str | None = None) -> int:
     Every change to a plan writes an event, so a larger id than last time
     means something changed, whoever changed it and however.
     """
-    from sqlalchemy import func
-    from sqlmodel import select
+    from kplan.core import reads
 
-    from kplan.core.operations import select_plan
-    from kplan.store.models import EventRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        newest = session.exec(
-            select(func.max(EventRow.id)).where(EventRow.plan_id == plan_row.id)
-        ).one()
-        return int(newest or 0)
+    with store.reading() as rows:
+        return reads.latest_event_id(rows, reads.select_plan(rows, plan))
 
 
 @dataclass
@@ -122,21 +104,13 @@ class ChangesSince:
 
 def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
     """Which measures changed after event ``after``."""
-    from sqlmodel import col, select
+    from kplan.core import reads
 
-    from kplan.core.operations import select_plan
-    from kplan.store.models import EventRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        rows = session.exec(
-            select(EventRow.id, EventRow.measure, EventRow.field)
-            .where(EventRow.plan_id == plan_row.id, col(EventRow.id) > after)
-            .order_by(col(EventRow.id))
-        ).all()
-    newest = max((row[0] for row in rows if row[0] is not None), default=after)
+    with store.reading() as rows:
+        found = reads.events_after(rows, reads.select_plan(rows, plan), after)
+    newest = max((row[0] for row in found), default=after)
     # Rounds and snapshots are logged too, but change nothing a view shows.
-    relevant = [row for row in rows if not row[2].startswith(("round.", "snapshot."))]
+    relevant = [row for row in found if not row[2].startswith(("round.", "snapshot."))]
     measures = {row[1] for row in relevant if row[1]}
     # Structural changes (new or removed measures, plan settings, moves of a
     # collaboration between measures) are not confined to one measure.
@@ -202,28 +176,6 @@ def list_measures(
     return loaded, [measure_summary(loaded, measure) for measure in chosen]
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """A moment from the store as aware UTC (SQLite hands back naive values)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
-def _event_dict(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "at": _utc(row.at).isoformat().replace("+00:00", "Z"),
-        "actor": row.actor,
-        "measure": row.measure,
-        "collaboration": row.collaboration,
-        "indicator": row.indicator,
-        "field": row.field,
-        "old": row.old,
-        "new": row.new,
-        "note": row.note,
-    }
-
-
 def show_measure(
     store: Store, key: str, plan: str | None = None, events: int = 10
 ) -> dict[str, Any]:
@@ -273,16 +225,10 @@ def show_measure(
         )
     # ``log`` reads 0 as "all"; here 0 asks for none.
     detail["events"] = log(store, plan=loaded.id, measure=key, limit=events) if events else []
-    with store.read() as session:
-        from sqlmodel import select
+    from kplan.core import reads
 
-        from kplan.store.models import MeasureRow, PlanRow
-
-        version = session.exec(
-            select(MeasureRow.version)
-            .join(PlanRow, PlanRow.id == MeasureRow.plan_id)  # type: ignore[arg-type]
-            .where(PlanRow.key == loaded.id, MeasureRow.key == key)
-        ).one()
+    with store.reading() as rows:
+        version = reads.measure_version(rows, reads.select_plan(rows, loaded.id), key)
     detail["version"] = version
     return detail
 
@@ -320,39 +266,8 @@ def log(
     limit: int = 20,
 ) -> list[dict[str, Any]]:
     """The plan's events, newest first; ``limit`` 0 means all."""
-    from sqlmodel import col, select
+    from kplan.core import reads
 
-    from kplan.core.operations import select_plan
-    from kplan.store.models import EventRow, MeasureRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        if measure is not None:
-            known = session.exec(
-                select(MeasureRow.key).where(
-                    MeasureRow.plan_id == plan_row.id, MeasureRow.key == measure
-                )
-            ).first()
-            logged = session.exec(
-                select(EventRow.id)
-                .where(EventRow.plan_id == plan_row.id, EventRow.measure == measure)
-                .limit(1)
-            ).first()
-            if known is None and logged is None:
-                valid = list(
-                    session.exec(
-                        select(MeasureRow.key)
-                        .where(MeasureRow.plan_id == plan_row.id)
-                        .order_by(col(MeasureRow.position))
-                    ).all()
-                )
-                raise unknown("kind.measure", measure, valid)
-        query = select(EventRow).where(EventRow.plan_id == plan_row.id)
-        if measure is not None:
-            query = query.where(EventRow.measure == measure)
-        if since is not None:
-            query = query.where(EventRow.at >= since)
-        query = query.order_by(col(EventRow.id).desc())
-        if limit > 0:
-            query = query.limit(limit)
-        return [_event_dict(row) for row in session.exec(query).all()]
+    with store.reading() as rows:
+        info = reads.select_plan(rows, plan)
+        return reads.events(rows, info, measure=measure, since=since, limit=limit)

@@ -8,11 +8,12 @@ halfway through a transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,6 +24,9 @@ from kplan.core.errors import StoreError
 from kplan.i18n import t
 from kplan.store import models
 from kplan.store.location import resolve_location
+
+if TYPE_CHECKING:
+    from kplan.core.reads import Rows
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -52,9 +56,68 @@ class Store:
         with _translate_errors(self.url), Session(engine) as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Rows]:
+        """A read-only transaction for ``kplan.core.reads``: SQL text in, tuples out.
+
+        An SQLite file is read with the standard library's sqlite3 directly,
+        which is all a read needs; other stores go through the engine.
+        """
+        if self.is_sqlite:
+            with _sqlite_reading(self.url) as rows:
+                yield rows
+            return
+        from sqlalchemy import text
+
+        with _translate_errors(self.url), self.engine.connect() as connection:
+
+            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+                return connection.execute(text(sql), dict(params or {})).all()
+
+            yield rows
+
     def close(self) -> None:
         """Release the store's connections."""
         self.engine.dispose()
+
+
+# How SQLAlchemy writes a datetime into SQLite, so comparisons with stored
+# moments are comparisons of like strings.
+_SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+@contextmanager
+def _sqlite_reading(url: str) -> Iterator[Rows]:
+    import sqlite3
+
+    path = url.removeprefix("sqlite:///")
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        # One transaction, so every query of a command sees the same state.
+        connection.execute("BEGIN")
+
+        def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+            values = {
+                name: value.strftime(_SQLITE_MOMENT) if isinstance(value, dt.datetime) else value
+                for name, value in (params or {}).items()
+            }
+            return connection.execute(sql, values).fetchall()
+
+        try:
+            yield rows
+        except sqlite3.OperationalError as exc:
+            detail = str(exc)
+            if "locked" in detail or "busy" in detail:
+                raise StoreError(t("store.locked", url=url)) from None
+            raise StoreError(t("store.unusable", url=url, detail=detail)) from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
+    finally:
+        connection.close()
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
