@@ -118,3 +118,36 @@ def test_concurrent_writers_lose_nothing(db: Path) -> None:
     for worker in range(4):
         assert sum(row[2] == f"w{worker}" for row in events) == 10
     assert [m.progress for m in load(store).measures[:4]] == [10, 10, 10, 10]
+
+
+def test_an_import_raises_exactly_the_versions_of_what_it_changed(db: Path) -> None:
+    """Each kind of change raises its own row's version once; a move in order raises none."""
+    from kplan.core.repository import find_plan_row, load_plan
+
+    plan = read_plan_file(OREBRO)
+    store = open_store(str(db))
+    import_plan(store, plan, actor="t")
+    changed = read_plan_file(OREBRO)
+    by_id = {m.id: m for m in changed.measures}
+    by_id["2"].four_p["plattform"] = "done"  # a Fyra P part
+    by_id["3"].perspectives["etnicitet"] = "yes"  # a perspective
+    by_id["4"].title += "!"  # the measure itself
+    collaboration = by_id["5"].collaborations[0]
+    collaboration.actors = list(reversed(collaboration.actors)) + ["region"]  # its actors
+    indicator = by_id["6"].indicators[0]
+    indicator.values["2016"] = 1.0  # a value
+    changed.measures.reverse()  # order alone is no change
+    import_plan(store, changed, actor="t")
+    with store.read() as session:
+        row = find_plan_row(session, "orebro-kompetens")
+        assert row is not None
+        stored = load_plan(session, row)
+    store.close()
+    versions = {m.id: m.version for m in stored.measures}
+    assert {k: v for k, v in versions.items() if v != 1} == {"2": 2, "3": 2, "4": 2}
+    collabs = {c.id: c.version for m in stored.measures for c in m.collaborations}
+    assert {k: v for k, v in collabs.items() if v != 1} == {collaboration.id: 2}
+    indicators = {i.id: i.version for m in stored.measures for i in m.indicators}
+    assert {k: v for k, v in indicators.items() if v != 1} == {indicator.id: 2}
+    assert [m.id for m in stored.measures] == [m.id for m in changed.measures]
+    assert stored == changed.complete()

@@ -96,12 +96,15 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def locate(self, before: int, lines: list[int], index: int) -> None:
+    def locate(self, before: int, lines: _HeaderLines, index: int) -> None:
         """Give the problems found since ``before`` the line of their block."""
         # The key path alone makes people count blocks; a line number doesn't.
-        if index < len(lines):
+        if len(self.problems) == before:
+            return
+        found = lines()
+        if index < len(found):
             for problem in self.problems[before:]:
-                problem.line = lines[index]
+                problem.line = found[index]
 
     def keys(self, table: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in table:
@@ -133,6 +136,8 @@ class _Checker:
         self, table: dict[str, Any], key: str, path: str, *, required: bool = False
     ) -> str | None:
         value = table.get(key, _MISSING)
+        if isinstance(value, str) and (not required or value.strip()):
+            return value
         where = f"{path}.{key}" if path else key
         if value is _MISSING:
             if required:
@@ -331,10 +336,27 @@ def read_plan_file(path: str | Path) -> Plan:
     return parse_plan_text(text, source)
 
 
-def _header_lines(text: str, header: str) -> list[int]:
-    """Line numbers of each ``[[header]]`` in the text, to point people at a block."""
-    pattern = re.compile(r"^\s*\[\[\s*" + re.escape(header) + r"\s*\]\]")
-    return [number for number, line in enumerate(text.splitlines(), 1) if pattern.match(line)]
+class _HeaderLines:
+    """Line numbers of each ``[[header]]`` in the text, to point people at a block.
+
+    Found only when a block has a problem: scanning a big, valid file for
+    them would cost more than checking it.
+    """
+
+    def __init__(self, text: str, header: str) -> None:
+        self.text = text
+        self.header = header
+        self.found: list[int] | None = None
+
+    def __call__(self) -> list[int]:
+        if self.found is None:
+            pattern = re.compile(r"^\s*\[\[\s*" + re.escape(self.header) + r"\s*\]\]")
+            self.found = [
+                number
+                for number, line in enumerate(self.text.splitlines(), 1)
+                if pattern.match(line)
+            ]
+        return self.found
 
 
 def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: str = "") -> Plan:
@@ -415,7 +437,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         # Someone has to be able to change what no single owner owns.
         check.add("plan.edit", t("planfile.edit_needs_coordinator"))
 
-    organisation_lines = _header_lines(text, "organisations")
+    organisation_lines = _HeaderLines(text, "organisations")
     for index, raw in enumerate(
         check.array_of_tables(document.get("organisations", _MISSING), "organisations")
     ):
@@ -439,7 +461,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     )
     organisation_ids = list(dict.fromkeys(o.id for o in plan.organisations if o.id))
 
-    owner_lines = _header_lines(text, "owners")
+    owner_lines = _HeaderLines(text, "owners")
     for index, raw in enumerate(check.array_of_tables(document.get("owners", _MISSING), "owners")):
         path = f"owners[{index + 1}]"
         table = check.table(raw, path)
@@ -466,7 +488,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     for index, coordinator in enumerate(plan.coordinators):
         check.reference(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
 
-    measure_lines = _header_lines(text, "measures")
+    measure_lines = _HeaderLines(text, "measures")
     collaboration_ids: list[tuple[str, str]] = []
     indicator_ids: list[tuple[str, str]] = []
     for index, raw in enumerate(

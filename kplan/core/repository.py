@@ -254,21 +254,15 @@ def _assign(row: Any, values: dict[str, Any]) -> bool:
 
 
 def save_plan(session: Session, plan: Plan) -> PlanRow:
-    """Make the store's rows for ``plan.id`` equal to ``plan``; returns the plan row."""
-    from sqlmodel import col, delete, select
+    """Make the store's rows for ``plan.id`` equal to ``plan``; returns the plan row.
 
-    from kplan.store.models import (
-        CollaborationActorRow,
-        CollaborationRow,
-        CoverageRow,
-        FourPRow,
-        IndicatorRow,
-        IndicatorValueRow,
-        MeasureRow,
-        OrganisationRow,
-        OwnerRow,
-        PlanRow,
-    )
+    Rows are updated in place, so ids survive and each measure, collaboration
+    and indicator whose content changed gets its version raised by one. The
+    work is done table by table in bulk (one read of what is there, then
+    batched inserts, updates and deletes) rather than row by row: a plan of
+    ten thousand measures is saved in seconds.
+    """
+    from kplan.store.models import PlanRow
 
     plan_row = find_plan_row(session, plan.id)
     settings = {
@@ -288,233 +282,384 @@ def save_plan(session: Session, plan: Plan) -> PlanRow:
     _assign(plan_row, settings)
     session.add(plan_row)
     session.flush()
-    plan_id = plan_row.id
-    assert plan_id is not None
-
-    def existing(model: Any) -> dict[str, Any]:
-        return {row.key: row for row in session.exec(select(model).where(model.plan_id == plan_id))}
-
-    organisations = existing(OrganisationRow)
-    organisation_ids: dict[str, int] = {}
-    for position, org in enumerate(plan.organisations):
-        row = organisations.pop(org.id, None) or OrganisationRow(
-            plan_id=plan_id, key=org.id, name=org.name
-        )
-        _assign(row, {"name": org.name, "kind": org.kind, "position": position})
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        organisation_ids[org.id] = row.id
-
-    owners = existing(OwnerRow)
-    owner_ids: dict[str, int] = {}
-    for position, owner in enumerate(plan.owners):
-        row = owners.pop(owner.id, None) or OwnerRow(plan_id=plan_id, key=owner.id, name=owner.name)
-        _assign(
-            row,
-            {
-                "name": owner.name,
-                "organisation_id": organisation_ids[owner.organisation]
-                if owner.organisation
-                else None,
-                "email": owner.email,
-                "position": position,
-            },
-        )
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-        owner_ids[owner.id] = row.id
-
-    measures = existing(MeasureRow)
-    collaborations = existing(CollaborationRow)
-    indicators = existing(IndicatorRow)
-    collaboration_position = 0
-    indicator_position = 0
-    for position, measure in enumerate(plan.measures):
-        row = measures.pop(measure.id, None)
-        is_new = row is None
-        if row is None:
-            row = MeasureRow(
-                plan_id=plan_id,
-                key=measure.id,
-                title=measure.title,
-                owner_id=owner_ids[measure.owner],
-            )
-            session.add(row)
-        changed = _assign(
-            row,
-            {
-                "title": measure.title,
-                "goal": measure.goal,
-                "area": measure.area,
-                "owner_id": owner_ids[measure.owner],
-                "status": measure.status,
-                "progress": measure.progress,
-                "start": measure.start,
-                "due": measure.due,
-                "description": measure.description,
-            },
-        )
-        row.position = position
-        session.flush()
-        measure_id = row.id
-        assert measure_id is not None
-        parts = {
-            r.part: r
-            for r in session.exec(select(FourPRow).where(FourPRow.measure_id == measure_id))
-        }
-        for part in FOUR_P_PARTS:
-            state = measure.four_p.get(part, "not-started")
-            part_row = parts.get(part)
-            if part_row is None:
-                session.add(FourPRow(measure_id=measure_id, part=part, state=state))
-                changed = True
-            elif part_row.state != state:
-                part_row.state = state
-                session.add(part_row)
-                changed = True
-        levels = {
-            r.perspective: r
-            for r in session.exec(select(CoverageRow).where(CoverageRow.measure_id == measure_id))
-        }
-        for perspective in plan.perspectives:
-            level = measure.perspectives.get(perspective, "no")
-            coverage_row = levels.pop(perspective, None)
-            if coverage_row is None:
-                session.add(
-                    CoverageRow(measure_id=measure_id, perspective=perspective, level=level)
-                )
-                changed = True
-            elif coverage_row.level != level:
-                coverage_row.level = level
-                session.add(coverage_row)
-                changed = True
-        for stale in levels.values():
-            session.delete(stale)
-            changed = True
-        if changed and not is_new:
-            row.version += 1
-        session.add(row)
-
-        for collab in measure.collaborations:
-            collab_row = collaborations.pop(collab.id, None)
-            collab_new = collab_row is None
-            if collab_row is None:
-                collab_row = CollaborationRow(
-                    plan_id=plan_id, measure_id=measure_id, key=collab.id, name=collab.name
-                )
-                session.add(collab_row)
-                session.flush()
-            collab_changed = _assign(
-                collab_row,
-                {
-                    "measure_id": measure_id,
-                    "name": collab.name,
-                    "step": collab.step,
-                    "note": collab.note,
-                },
-            )
-            collab_row.position = collaboration_position
-            collaboration_position += 1
-            session.flush()
-            current = [
-                (r.position, r)
-                for r in session.exec(
-                    select(CollaborationActorRow).where(
-                        CollaborationActorRow.collaboration_id == collab_row.id
-                    )
-                )
-            ]
-            wanted = [organisation_ids[actor] for actor in collab.actors]
-            if [r.organisation_id for _, r in sorted(current, key=lambda pair: pair[0])] != wanted:
-                for _, actor_row in current:
-                    session.delete(actor_row)
-                session.flush()
-                for actor_position, organisation_id in enumerate(wanted):
-                    session.add(
-                        CollaborationActorRow(
-                            collaboration_id=collab_row.id,
-                            organisation_id=organisation_id,
-                            position=actor_position,
-                        )
-                    )
-                collab_changed = True
-            if collab_changed and not collab_new:
-                collab_row.version += 1
-            session.add(collab_row)
-
-        for indicator in measure.indicators:
-            ind_row = indicators.pop(indicator.id, None)
-            ind_new = ind_row is None
-            if ind_row is None:
-                ind_row = IndicatorRow(
-                    plan_id=plan_id, measure_id=measure_id, key=indicator.id, name=indicator.name
-                )
-                session.add(ind_row)
-                session.flush()
-            ind_changed = _assign(
-                ind_row,
-                {
-                    "measure_id": measure_id,
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "baseline": indicator.baseline,
-                    "target": indicator.target,
-                    "direction": indicator.direction,
-                },
-            )
-            ind_row.position = indicator_position
-            indicator_position += 1
-            session.flush()
-            stored = {
-                r.period: r
-                for r in session.exec(
-                    select(IndicatorValueRow).where(IndicatorValueRow.indicator_id == ind_row.id)
-                )
-            }
-            for period, value in indicator.values.items():
-                value_row = stored.pop(period, None)
-                if value_row is None:
-                    session.add(
-                        IndicatorValueRow(indicator_id=ind_row.id, period=period, value=value)
-                    )
-                    ind_changed = True
-                elif value_row.value != value:
-                    value_row.value = value
-                    session.add(value_row)
-                    ind_changed = True
-            for value_row in stored.values():
-                session.delete(value_row)
-                ind_changed = True
-            if ind_changed and not ind_new:
-                ind_row.version += 1
-            session.add(ind_row)
-
-    # What the plan no longer has goes last, children before parents.
-    session.flush()
-    for ind_row in indicators.values():
-        session.exec(
-            delete(IndicatorValueRow).where(col(IndicatorValueRow.indicator_id) == ind_row.id)
-        )
-        session.delete(ind_row)
-    for collab_row in collaborations.values():
-        session.exec(
-            delete(CollaborationActorRow).where(
-                col(CollaborationActorRow.collaboration_id) == collab_row.id
-            )
-        )
-        session.delete(collab_row)
-    session.flush()
-    for measure_row in measures.values():
-        session.exec(delete(FourPRow).where(col(FourPRow.measure_id) == measure_row.id))
-        session.exec(delete(CoverageRow).where(col(CoverageRow.measure_id) == measure_row.id))
-        session.delete(measure_row)
-    session.flush()
-    for owner_row in owners.values():
-        session.delete(owner_row)
-    session.flush()
-    for org_row in organisations.values():
-        session.delete(org_row)
-    session.flush()
+    assert plan_row.id is not None
+    _Bulk(session, plan_row.id).save(plan)
     return plan_row
+
+
+class _Bulk:
+    """Saves one plan's rows in batches; see ``save_plan``."""
+
+    def __init__(self, session: Session, plan_id: int) -> None:
+        self.connection = session.connection()
+        self.plan_id = plan_id
+
+    def rows(self, query: Any) -> list[Any]:
+        return list(self.connection.execute(query).all())
+
+    def insert(self, table: Any, values: list[dict[str, Any]]) -> None:
+        from sqlalchemy import insert
+
+        if values:
+            self.connection.execute(insert(table), values)
+
+    def update(self, table: Any, key: str, values: list[dict[str, Any]]) -> None:
+        """Update rows by their id; every dict names the same columns, plus ``b_id``."""
+        from sqlalchemy import bindparam, update
+
+        if values:
+            self.connection.execute(update(table).where(table.c[key] == bindparam("b_id")), values)
+
+    def delete(self, table: Any, column: str, ids: list[Any]) -> None:
+        from sqlalchemy import delete
+
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self.connection.execute(delete(table).where(table.c[column].in_(chunk)))
+
+    def keyed(self, table: Any, *columns: str) -> dict[str, Any]:
+        """This plan's rows of ``table`` by key: (id, the columns...)."""
+        from sqlalchemy import select
+
+        found = self.rows(
+            select(table.c.id, table.c.key, *(table.c[c] for c in columns)).where(
+                table.c.plan_id == self.plan_id
+            )
+        )
+        return {row[1]: row for row in found}
+
+    def ids(self, table: Any) -> dict[str, int]:
+        from sqlalchemy import select
+
+        found = self.rows(select(table.c.key, table.c.id).where(table.c.plan_id == self.plan_id))
+        return {key: row_id for key, row_id in found}
+
+    def upsert_keyed(
+        self,
+        table: Any,
+        wanted: list[tuple[str, dict[str, Any]]],
+        versioned: bool,
+        also_changed: set[str] | None = None,
+    ) -> tuple[dict[str, int], dict[str, Any], set[str]]:
+        """Insert new keys, update changed ones; returns ids, the leftover rows, new keys.
+
+        ``wanted`` lists (key, column values) in plan order; ``also_changed``
+        names keys whose children changed, which raises their version too.
+        """
+        columns = list(wanted[0][1]) if wanted else []
+        existing = self.keyed(table, *columns, *(["version"] if versioned else []))
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        new_keys: set[str] = set()
+        for key, values in wanted:
+            row = existing.pop(key, None)
+            if row is None:
+                inserts.append({"plan_id": self.plan_id, "key": key, **values})
+                new_keys.add(key)
+                continue
+            before = dict(zip(columns, row[2 : 2 + len(columns)], strict=True))
+            content_changed = any(before[c] != values[c] for c in columns if c not in ("position",))
+            if before == values and not (also_changed and key in also_changed):
+                continue
+            update = {"b_id": row[0], **values}
+            if versioned:
+                version = row[2 + len(columns)]
+                bump = content_changed or bool(also_changed and key in also_changed)
+                update["version"] = version + 1 if bump else version
+            updates.append(update)
+        self.insert(table, inserts)
+        self.update(table, "id", updates)
+        return self.ids(table), existing, new_keys
+
+    def save(self, plan: Plan) -> None:
+        from sqlalchemy import select
+
+        from kplan.store.models import (
+            CollaborationActorRow,
+            CollaborationRow,
+            CoverageRow,
+            FourPRow,
+            IndicatorRow,
+            IndicatorValueRow,
+            MeasureRow,
+            OrganisationRow,
+            OwnerRow,
+        )
+
+        organisation_table = OrganisationRow.__table__  # type: ignore[attr-defined]
+        owner_table = OwnerRow.__table__  # type: ignore[attr-defined]
+        measure_table = MeasureRow.__table__  # type: ignore[attr-defined]
+        four_p_table = FourPRow.__table__  # type: ignore[attr-defined]
+        coverage_table = CoverageRow.__table__  # type: ignore[attr-defined]
+        collab_table = CollaborationRow.__table__  # type: ignore[attr-defined]
+        actor_table = CollaborationActorRow.__table__  # type: ignore[attr-defined]
+        indicator_table = IndicatorRow.__table__  # type: ignore[attr-defined]
+        value_table = IndicatorValueRow.__table__  # type: ignore[attr-defined]
+
+        organisation_ids, old_organisations, _ = self.upsert_keyed(
+            organisation_table,
+            [
+                (org.id, {"name": org.name, "kind": org.kind, "position": position})
+                for position, org in enumerate(plan.organisations)
+            ],
+            versioned=False,
+        )
+        owner_ids, old_owners, _ = self.upsert_keyed(
+            owner_table,
+            [
+                (
+                    owner.id,
+                    {
+                        "name": owner.name,
+                        "organisation_id": organisation_ids[owner.organisation]
+                        if owner.organisation
+                        else None,
+                        "email": owner.email,
+                        "position": position,
+                    },
+                )
+                for position, owner in enumerate(plan.owners)
+            ],
+            versioned=False,
+        )
+
+        # A measure's version also counts changes to its Fyra P and perspective
+        # rows, so those are compared before the measures are written.
+        measure_ids_before = self.ids(measure_table)
+        four_p_before: dict[tuple[int, str], str] = {
+            (m, part): state
+            for m, part, state in self.rows(
+                select(four_p_table.c.measure_id, four_p_table.c.part, four_p_table.c.state)
+                .join(measure_table, measure_table.c.id == four_p_table.c.measure_id)
+                .where(measure_table.c.plan_id == self.plan_id)
+            )
+        }
+        coverage_before: dict[tuple[int, str], str] = {
+            (m, perspective): level
+            for m, perspective, level in self.rows(
+                select(
+                    coverage_table.c.measure_id,
+                    coverage_table.c.perspective,
+                    coverage_table.c.level,
+                )
+                .join(measure_table, measure_table.c.id == coverage_table.c.measure_id)
+                .where(measure_table.c.plan_id == self.plan_id)
+            )
+        }
+        coverage_by_measure: dict[int, dict[str, str]] = {}
+        for (m, p), level in coverage_before.items():
+            coverage_by_measure.setdefault(m, {})[p] = level
+        touched: set[str] = set()
+        for measure in plan.measures:
+            measure_id = measure_ids_before.get(measure.id)
+            if measure_id is None:
+                continue
+            four_p = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}
+            stored_four_p = {part: four_p_before.get((measure_id, part)) for part in FOUR_P_PARTS}
+            coverage = {p: measure.perspectives.get(p, "no") for p in plan.perspectives}
+            if stored_four_p != four_p or coverage_by_measure.get(measure_id, {}) != coverage:
+                touched.add(measure.id)
+
+        measure_ids, old_measures, _ = self.upsert_keyed(
+            measure_table,
+            [
+                (
+                    measure.id,
+                    {
+                        "title": measure.title,
+                        "goal": measure.goal,
+                        "area": measure.area,
+                        "owner_id": owner_ids[measure.owner],
+                        "status": measure.status,
+                        "progress": measure.progress,
+                        "start": measure.start,
+                        "due": measure.due,
+                        "description": measure.description,
+                        "position": position,
+                    },
+                )
+                for position, measure in enumerate(plan.measures)
+            ],
+            versioned=True,
+            also_changed=touched,
+        )
+
+        four_p_inserts: list[dict[str, Any]] = []
+        four_p_updates: list[dict[str, Any]] = []
+        coverage_inserts: list[dict[str, Any]] = []
+        coverage_updates: list[dict[str, Any]] = []
+        coverage_deletes: list[dict[str, Any]] = []
+        for measure in plan.measures:
+            measure_id = measure_ids[measure.id]
+            for part in FOUR_P_PARTS:
+                state = measure.four_p.get(part, "not-started")
+                stored = four_p_before.get((measure_id, part))
+                if stored is None:
+                    four_p_inserts.append({"measure_id": measure_id, "part": part, "state": state})
+                elif stored != state:
+                    four_p_updates.append({"b_m": measure_id, "b_p": part, "state": state})
+            stored_levels = dict(coverage_by_measure.get(measure_id, {}))
+            for perspective in plan.perspectives:
+                level = measure.perspectives.get(perspective, "no")
+                stored = stored_levels.pop(perspective, None)
+                if stored is None:
+                    coverage_inserts.append(
+                        {"measure_id": measure_id, "perspective": perspective, "level": level}
+                    )
+                elif stored != level:
+                    coverage_updates.append({"b_m": measure_id, "b_p": perspective, "level": level})
+            coverage_deletes.extend({"b_m": measure_id, "b_p": p} for p in stored_levels)
+        self.insert(four_p_table, four_p_inserts)
+        self.insert(coverage_table, coverage_inserts)
+        self._update_pairs(four_p_table, "part", four_p_updates)
+        self._update_pairs(coverage_table, "perspective", coverage_updates)
+        self._delete_pairs(coverage_table, "perspective", coverage_deletes)
+
+        collaborations = [(c, measure_ids[m.id]) for m in plan.measures for c in m.collaborations]
+        collab_ids_before = self.ids(collab_table)
+        actors_before: dict[int, list[tuple[int, int]]] = {}
+        for collab_id, organisation_id, position in self.rows(
+            select(
+                actor_table.c.collaboration_id,
+                actor_table.c.organisation_id,
+                actor_table.c.position,
+            )
+            .join(collab_table, collab_table.c.id == actor_table.c.collaboration_id)
+            .where(collab_table.c.plan_id == self.plan_id)
+        ):
+            actors_before.setdefault(collab_id, []).append((position, organisation_id))
+        actors_changed: set[str] = set()
+        for collab, _ in collaborations:
+            collab_id = collab_ids_before.get(collab.id)
+            if collab_id is None:
+                continue
+            stored_actors = [o for _, o in sorted(actors_before.get(collab_id, []))]
+            if stored_actors != [organisation_ids[a] for a in collab.actors]:
+                actors_changed.add(collab.id)
+        collab_ids, old_collabs, new_collabs = self.upsert_keyed(
+            collab_table,
+            [
+                (
+                    collab.id,
+                    {
+                        "measure_id": measure_id,
+                        "name": collab.name,
+                        "step": collab.step,
+                        "note": collab.note,
+                        "position": position,
+                    },
+                )
+                for position, (collab, measure_id) in enumerate(collaborations)
+            ],
+            versioned=True,
+            also_changed=actors_changed,
+        )
+        rewrite = [collab_ids[k] for k in actors_changed]
+        self.delete(actor_table, "collaboration_id", rewrite)
+        self.insert(
+            actor_table,
+            [
+                {
+                    "collaboration_id": collab_ids[collab.id],
+                    "organisation_id": organisation_ids[actor],
+                    "position": position,
+                }
+                for collab, _ in collaborations
+                if collab.id in actors_changed or collab.id in new_collabs
+                for position, actor in enumerate(collab.actors)
+            ],
+        )
+
+        indicators = [(i, measure_ids[m.id]) for m in plan.measures for i in m.indicators]
+        indicator_ids_before = self.ids(indicator_table)
+        values_before: dict[int, dict[str, float]] = {}
+        for indicator_id, period, value in self.rows(
+            select(value_table.c.indicator_id, value_table.c.period, value_table.c.value)
+            .join(indicator_table, indicator_table.c.id == value_table.c.indicator_id)
+            .where(indicator_table.c.plan_id == self.plan_id)
+        ):
+            values_before.setdefault(indicator_id, {})[period] = value
+        values_changed = {
+            indicator.id
+            for indicator, _ in indicators
+            if indicator.id in indicator_ids_before
+            and values_before.get(indicator_ids_before[indicator.id], {}) != indicator.values
+        }
+        indicator_ids, old_indicators, _ = self.upsert_keyed(
+            indicator_table,
+            [
+                (
+                    indicator.id,
+                    {
+                        "measure_id": measure_id,
+                        "name": indicator.name,
+                        "unit": indicator.unit,
+                        "baseline": indicator.baseline,
+                        "target": indicator.target,
+                        "direction": indicator.direction,
+                        "position": position,
+                    },
+                )
+                for position, (indicator, measure_id) in enumerate(indicators)
+            ],
+            versioned=True,
+            also_changed=values_changed,
+        )
+        value_inserts: list[dict[str, Any]] = []
+        value_updates: list[dict[str, Any]] = []
+        value_deletes: list[dict[str, Any]] = []
+        for indicator, _ in indicators:
+            indicator_id = indicator_ids[indicator.id]
+            stored_values = dict(values_before.get(indicator_id, {}))
+            for period, value in indicator.values.items():
+                stored_value = stored_values.pop(period, None)
+                if stored_value is None:
+                    value_inserts.append(
+                        {"indicator_id": indicator_id, "period": period, "value": value}
+                    )
+                elif stored_value != value:
+                    value_updates.append({"b_m": indicator_id, "b_p": period, "value": value})
+            value_deletes.extend({"b_m": indicator_id, "b_p": p} for p in stored_values)
+        self.insert(value_table, value_inserts)
+        self._update_pairs(value_table, "period", value_updates, owner="indicator_id")
+        self._delete_pairs(value_table, "period", value_deletes, owner="indicator_id")
+
+        # What the plan no longer has goes last, children before parents.
+        gone_indicators = [row[0] for row in old_indicators.values()]
+        self.delete(value_table, "indicator_id", gone_indicators)
+        self.delete(indicator_table, "id", gone_indicators)
+        gone_collabs = [row[0] for row in old_collabs.values()]
+        self.delete(actor_table, "collaboration_id", gone_collabs)
+        self.delete(collab_table, "id", gone_collabs)
+        gone_measures = [row[0] for row in old_measures.values()]
+        self.delete(four_p_table, "measure_id", gone_measures)
+        self.delete(coverage_table, "measure_id", gone_measures)
+        self.delete(measure_table, "id", gone_measures)
+        self.delete(owner_table, "id", [row[0] for row in old_owners.values()])
+        self.delete(organisation_table, "id", [row[0] for row in old_organisations.values()])
+
+    def _update_pairs(
+        self, table: Any, second: str, values: list[dict[str, Any]], owner: str = "measure_id"
+    ) -> None:
+        from sqlalchemy import bindparam, update
+
+        if values:
+            self.connection.execute(
+                update(table).where(
+                    table.c[owner] == bindparam("b_m"), table.c[second] == bindparam("b_p")
+                ),
+                values,
+            )
+
+    def _delete_pairs(
+        self, table: Any, second: str, values: list[dict[str, Any]], owner: str = "measure_id"
+    ) -> None:
+        from sqlalchemy import bindparam, delete
+
+        if values:
+            self.connection.execute(
+                delete(table).where(
+                    table.c[owner] == bindparam("b_m"), table.c[second] == bindparam("b_p")
+                ),
+                values,
+            )
