@@ -37,6 +37,7 @@ from kplan.i18n import t
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from kplan.core.reads import PlanInfo, Rows
     from kplan.store.engine import Store
     from kplan.store.models import PlanRow
 
@@ -91,6 +92,38 @@ def select_plan(session: Session, key: str | None = None) -> PlanRow:
     return rows[0]
 
 
+def insert_event(
+    rows: Rows,
+    *,
+    plan_id: int,
+    actor: str,
+    batch: str,
+    at: dt.datetime,
+    change: FieldChange,
+    note: str | None = None,
+) -> None:
+    """Append one event to the log (the one place events are written)."""
+    rows(
+        "INSERT INTO event (at, actor, plan_id, batch, measure, collaboration, indicator,"
+        " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
+        " :collaboration, :indicator, :field, :old, :new, :note)",
+        {
+            # The log keeps naive UTC moments.
+            "at": at.astimezone(dt.UTC).replace(tzinfo=None),
+            "actor": actor,
+            "plan": plan_id,
+            "batch": batch,
+            "measure": change.measure,
+            "collaboration": change.collaboration,
+            "indicator": change.indicator,
+            "field": change.field,
+            "old": as_text(change.old),
+            "new": as_text(change.new),
+            "note": note,
+        },
+    )
+
+
 def log_event(
     session: Session,
     *,
@@ -101,22 +134,17 @@ def log_event(
     change: FieldChange,
     note: str | None = None,
 ) -> None:
-    from kplan.store.models import EventRow
+    """Append one event within an ORM session's transaction (imports, rounds, snapshots)."""
+    from kplan.store.engine import session_rows
 
-    session.add(
-        EventRow(
-            at=at,
-            actor=actor,
-            plan_id=plan_id,
-            batch=batch,
-            measure=change.measure,
-            collaboration=change.collaboration,
-            indicator=change.indicator,
-            field=change.field,
-            old=as_text(change.old),
-            new=as_text(change.new),
-            note=note,
-        )
+    insert_event(
+        session_rows(session),
+        plan_id=plan_id,
+        actor=actor,
+        batch=batch,
+        at=at,
+        change=change,
+        note=note,
     )
 
 
@@ -236,6 +264,82 @@ class BatchError(KplanError):
         super().__init__("\n".join(message for _, message in problems))
 
 
+@dataclass
+class _Target:
+    """A measure, collaboration or indicator a batch changes, as read at its start.
+
+    One object per thing, shared by every change of the batch that names it,
+    so a second change sees the first one's value and version.
+    """
+
+    kind: str
+    row_id: int
+    key: str
+    measure_id: int
+    measure_key: str
+    version: int
+    fields: dict[str, Any]
+
+
+_TARGETS = {
+    "measure": (
+        "SELECT m.id, m.key, m.id, m.key, m.version, m.status, m.progress"
+        " FROM measure m WHERE m.plan_id = :plan AND m.key = :key",
+        ("status", "progress"),
+        "measure",
+    ),
+    "collaboration": (
+        "SELECT c.id, c.key, m.id, m.key, c.version, c.step FROM collaboration c"
+        " JOIN measure m ON m.id = c.measure_id WHERE c.plan_id = :plan AND c.key = :key",
+        ("step",),
+        "collaboration",
+    ),
+    "indicator": (
+        "SELECT i.id, i.key, m.id, m.key, i.version FROM indicator i"
+        " JOIN measure m ON m.id = i.measure_id WHERE i.plan_id = :plan AND i.key = :key",
+        (),
+        "indicator",
+    ),
+}
+
+
+class _Batch:
+    """The reading side of one batch: targets by id, read once, with friendly errors."""
+
+    def __init__(self, rows: Rows, plan: PlanInfo) -> None:
+        self.rows = rows
+        self.plan = plan
+        self.targets: dict[tuple[str, str], _Target] = {}
+
+    def target(self, kind: str, key: str) -> _Target:
+        found = self.targets.get((kind, key))
+        if found is not None:
+            return found
+        sql, names, table = _TARGETS[kind]
+        rows = self.rows(sql, {"plan": self.plan.row_id, "key": key})
+        if not rows:
+            keys = [
+                row[0]
+                for row in self.rows(
+                    f"SELECT key FROM {table} WHERE plan_id = :plan ORDER BY position",
+                    {"plan": self.plan.row_id},
+                )
+            ]
+            raise unknown(f"kind.{kind}", key, keys)
+        row = rows[0]
+        target = _Target(
+            kind=kind,
+            row_id=row[0],
+            key=row[1],
+            measure_id=row[2],
+            measure_key=row[3],
+            version=row[4],
+            fields=dict(zip(names, row[5:], strict=True)),
+        )
+        self.targets[(kind, key)] = target
+        return target
+
+
 def apply_changes(
     store: Store,
     changes: list[Change],
@@ -254,42 +358,27 @@ def apply_changes(
     (BatchError, with each change's position) instead of the first.
     Setting a field to the value it already has changes nothing and logs
     nothing. ``dry_run`` works out the result and writes nothing.
-    """
-    from sqlmodel import col, select
 
-    from kplan.store.models import MeasureRow
+    The work is plain SQL through ``Store.writing()``, so a change from the
+    command line does not pay for the ORM.
+    """
+    from kplan.core.reads import select_plan as select_plan_info
 
     result = ChangeResult(batch=batch or uuid.uuid4().hex)
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        plan_id = plan_row.id
-        assert plan_id is not None
+    with store.writing(commit=not dry_run) as rows:
+        info = select_plan_info(rows, plan)
         at = now()
-
-        def measure_row(key: str) -> MeasureRow:
-            row = session.exec(
-                select(MeasureRow).where(MeasureRow.plan_id == plan_id, MeasureRow.key == key)
-            ).first()
-            if row is None:
-                keys = list(
-                    session.exec(
-                        select(MeasureRow.key)
-                        .where(MeasureRow.plan_id == plan_id)
-                        .order_by(col(MeasureRow.position))
-                    ).all()
-                )
-                raise unknown("kind.measure", key, keys)
-            return row
+        reading = _Batch(rows, info)
 
         # Resolve and check everything before touching a row.
-        planned: list[tuple[Change, Any, str, Any]] = []
+        planned: list[tuple[Change, _Target, str, Any]] = []
         problems: list[tuple[int, str]] = []
         exit_codes: set[int] = set()
         for index, change in enumerate(changes):
             try:
-                resolved = _resolve(session, plan_row, change, measure_row)
-                _check_permission(session, plan_row, change, resolved[1], actor)
-                _check_version(session, plan_id, change, resolved[1])
+                resolved = _resolve(reading, change)
+                _check_permission(reading, change, resolved[1], actor)
+                _check_version(reading, change, resolved[1])
             except KplanError as error:
                 if not all_problems:
                     raise
@@ -305,87 +394,73 @@ def apply_changes(
                 batch_error.exit_code = exit_codes.pop()
             raise batch_error
 
-        for change, row, name, value in planned:
+        for change, target, name, value in planned:
             _apply_one(
-                session,
+                rows,
                 result,
-                plan_id=plan_id,
+                info=info,
                 actor=actor,
                 at=at,
                 change=change,
-                row=row,
+                target=target,
                 name=name,
                 value=value,
             )
-        if dry_run:
-            session.rollback()
     return result
 
 
-def _check_permission(
-    session: Session, plan_row: PlanRow, change: Change, row: Any, actor: str
-) -> None:
+def _check_permission(reading: _Batch, change: Change, target: _Target, actor: str) -> None:
     """Apply the plan's edit policy to a change (kplan.core.permissions holds the rule)."""
-    if plan_row.edit == "open":
+    plan = reading.plan
+    if plan.edit == "open":
         return
-    from sqlmodel import select
-
     from kplan.core.permissions import check_change
-    from kplan.store.models import MeasureRow, OwnerRow
 
-    measure_id = row.id if change.target == "measure" else row.measure_id
-    found = session.exec(
-        select(MeasureRow.key, OwnerRow.key)
-        .join(OwnerRow, MeasureRow.owner_id == OwnerRow.id)  # type: ignore[arg-type]
-        .where(MeasureRow.id == measure_id)
-    ).one()
-    measure, owner = found
-    what = t("kind.measure") + f" {measure}"
+    owner = reading.rows(
+        "SELECT o.key FROM owner o JOIN measure m ON m.owner_id = o.id WHERE m.id = :measure",
+        {"measure": target.measure_id},
+    )[0][0]
+    what = t("kind.measure") + f" {target.measure_key}"
     if change.target != "measure":
         what = t(
             "permission.of_measure",
             kind=t(f"kind.{change.target}"),
             key=change.key,
-            measure=measure,
+            measure=target.measure_key,
         )
     check_change(
         actor,
-        policy=plan_row.edit,
+        policy=plan.edit,
         owner=owner,
-        coordinators=plan_row.coordinators,
-        measure=measure,
+        coordinators=plan.coordinators,
+        measure=target.measure_key,
         what=what,
     )
 
 
-def _check_version(session: Session, plan_id: int, change: Change, row: Any) -> None:
+def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
     """Refuse a change made against an older version, saying who changed what since."""
-    if change.expect_version is None or row.version == change.expect_version:
+    if change.expect_version is None or target.version == change.expect_version:
         return
-    from sqlmodel import col, select
-
-    from kplan.store.models import EventRow
-
-    column = {
-        "measure": EventRow.measure,
-        "collaboration": EventRow.collaboration,
-        "indicator": EventRow.indicator,
-    }[change.target]
-    latest = session.exec(
-        select(EventRow)
-        .where(EventRow.plan_id == plan_id, column == change.key)
-        .where(~col(EventRow.field).startswith("round."))
-        .order_by(col(EventRow.id).desc())
-    ).first()
+    column = {"measure": "measure", "collaboration": "collaboration", "indicator": "indicator"}[
+        change.target
+    ]
+    latest = reading.rows(
+        "SELECT actor, field, old, new, at FROM event"
+        f" WHERE plan_id = :plan AND {column} = :key AND field NOT LIKE 'round.%'"
+        " ORDER BY id DESC LIMIT 1",
+        {"plan": reading.plan.row_id, "key": change.key},
+    )
     since = ""
-    if latest is not None:
+    if latest:
+        actor, field_name, old, new, at = latest[0]
         since = t(
             "change.changed_by",
-            actor=latest.actor,
-            field=latest.field,
-            old=as_text(latest.old) or "–",
-            new=as_text(latest.new) or "–",
-            at=latest.at.strftime("%Y-%m-%d %H:%M"),
+            actor=actor,
+            field=field_name,
+            old=as_text(old) or "–",
+            new=as_text(new) or "–",
+            at=_stored_moment(at).strftime("%Y-%m-%d %H:%M"),
         )
     raise ConflictError(
         t(
@@ -393,34 +468,34 @@ def _check_version(session: Session, plan_id: int, change: Change, row: Any) -> 
             kind=t(f"kind.{change.target}"),
             key=change.key,
             expected=change.expect_version,
-            version=row.version,
+            version=target.version,
             since=since,
         ),
-        cli_hint=t("change.conflict_retry", version=row.version),
+        cli_hint=t("change.conflict_retry", version=target.version),
     )
 
 
-def _resolve(
-    session: Session, plan_row: PlanRow, change: Change, measure_row: Any
-) -> tuple[Change, Any, str, Any]:
-    """Find the row a change targets and check and normalise its value."""
-    from sqlmodel import col, select
+def _stored_moment(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
-    from kplan.store.models import CollaborationRow, IndicatorRow
 
-    plan_id = plan_row.id
+def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:
+    """Find what a change targets and check and normalise its value."""
+    plan = reading.plan
     if change.target == "measure":
-        row = measure_row(change.key)
+        target = reading.target("measure", change.key)
         if change.field == "status":
             status = normalise_status(str(change.value))
             if status is None:
                 raise invalid(t("field.status"), change.value, STATUSES)
-            return change, row, "status", status
+            return change, target, "status", status
         if change.field == "progress":
             value = change.value
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
                 raise InvalidValueError(t("change.progress", value=value))
-            return change, row, "progress", value
+            return change, target, "progress", value
         if change.field.startswith("four_p."):
             part = normalise_four_p_part(change.field.removeprefix("four_p."))
             if part is None:
@@ -430,55 +505,29 @@ def _resolve(
             state = normalise_four_p_state(str(change.value))
             if state is None:
                 raise invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
-            return change, row, f"four_p.{part}", state
+            return change, target, f"four_p.{part}", state
         if change.field.startswith("perspectives."):
             perspective = change.field.removeprefix("perspectives.")
-            if perspective not in plan_row.perspectives:
-                folded = {p.casefold(): p for p in plan_row.perspectives}
+            if perspective not in plan.perspectives:
+                folded = {p.casefold(): p for p in plan.perspectives}
                 if perspective.casefold() not in folded:
-                    raise invalid(t("field.perspective"), perspective, plan_row.perspectives)
+                    raise invalid(t("field.perspective"), perspective, plan.perspectives)
                 perspective = folded[perspective.casefold()]
             level = normalise_coverage(str(change.value))
             if level is None:
                 raise invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
-            return change, row, f"perspectives.{perspective}", level
+            return change, target, f"perspectives.{perspective}", level
     elif change.target == "collaboration":
-        collab = session.exec(
-            select(CollaborationRow).where(
-                CollaborationRow.plan_id == plan_id, CollaborationRow.key == change.key
-            )
-        ).first()
-        if collab is None:
-            keys = list(
-                session.exec(
-                    select(CollaborationRow.key)
-                    .where(CollaborationRow.plan_id == plan_id)
-                    .order_by(col(CollaborationRow.position))
-                ).all()
-            )
-            raise unknown("kind.collaboration", change.key, keys)
+        target = reading.target("collaboration", change.key)
         if change.field == "step":
-            steps = len(plan_row.ladder)
-            value = _relative_step(change.value, collab.step, change.key, steps)
+            steps = len(plan.ladder)
+            value = _relative_step(change.value, target.fields["step"], change.key, steps)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= steps:
-                labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan_row.ladder, 1))
+                labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
                 raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
-            return change, collab, "step", value
+            return change, target, "step", value
     elif change.target == "indicator":
-        indicator = session.exec(
-            select(IndicatorRow).where(
-                IndicatorRow.plan_id == plan_id, IndicatorRow.key == change.key
-            )
-        ).first()
-        if indicator is None:
-            keys = list(
-                session.exec(
-                    select(IndicatorRow.key)
-                    .where(IndicatorRow.plan_id == plan_id)
-                    .order_by(col(IndicatorRow.position))
-                ).all()
-            )
-            raise unknown("kind.indicator", change.key, keys)
+        target = reading.target("indicator", change.key)
         if change.field.startswith("values."):
             raw_period = change.field.removeprefix("values.")
             period = normalise_period(raw_period)
@@ -489,11 +538,11 @@ def _resolve(
             value = change.value
             if value is None:
                 # No value: the period's value is removed (what undoing a first record does).
-                return change, indicator, f"values.{period}", None
+                return change, target, f"values.{period}", None
             number = as_finite(value)
             if number is None:
                 raise InvalidValueError(t("change.number", value=value))
-            return change, indicator, f"values.{period}", number
+            return change, target, f"values.{period}", number
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
 
 
@@ -527,100 +576,112 @@ def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
 
 
 def _apply_one(
-    session: Session,
+    rows: Rows,
     result: ChangeResult,
     *,
-    plan_id: int,
+    info: PlanInfo,
     actor: str,
     at: dt.datetime,
     change: Change,
-    row: Any,
+    target: _Target,
     name: str,
     value: Any,
 ) -> None:
-    from sqlmodel import select
-
-    from kplan.store.models import (
-        CollaborationRow,
-        CoverageRow,
-        FourPRow,
-        IndicatorRow,
-        IndicatorValueRow,
-        MeasureRow,
-    )
-
     old: Any
     if name in ("status", "progress", "step"):
-        old = getattr(row, name)
+        old = target.fields[name]
         if old == value:
             return
-        setattr(row, name, value)
+        table = "measure" if name != "step" else "collaboration"
+        rows(
+            f"UPDATE {table} SET {name} = :value WHERE id = :id",
+            {"value": value, "id": target.row_id},
+        )
+        target.fields[name] = value
     elif name.startswith("four_p."):
         part = name.removeprefix("four_p.")
-        part_row = session.get(FourPRow, (row.id, part))
-        old = part_row.state if part_row else "not-started"
+        found = rows(
+            "SELECT state FROM four_p WHERE measure_id = :id AND part = :part",
+            {"id": target.row_id, "part": part},
+        )
+        old = found[0][0] if found else "not-started"
         if old == value:
             return
-        if part_row is None:
-            part_row = FourPRow(measure_id=row.id, part=part, state=value)
-        part_row.state = value
-        session.add(part_row)
+        params = {"id": target.row_id, "part": part, "value": value}
+        if found:
+            rows("UPDATE four_p SET state = :value WHERE measure_id = :id AND part = :part", params)
+        else:
+            rows("INSERT INTO four_p (measure_id, part, state) VALUES (:id, :part, :value)", params)
     elif name.startswith("perspectives."):
         perspective = name.removeprefix("perspectives.")
-        coverage_row = session.get(CoverageRow, (row.id, perspective))
-        old = coverage_row.level if coverage_row else "no"
+        found = rows(
+            "SELECT level FROM perspective_coverage WHERE measure_id = :id AND perspective = :p",
+            {"id": target.row_id, "p": perspective},
+        )
+        old = found[0][0] if found else "no"
         if old == value:
             return
-        if coverage_row is None:
-            coverage_row = CoverageRow(measure_id=row.id, perspective=perspective, level=value)
-        coverage_row.level = value
-        session.add(coverage_row)
+        params = {"id": target.row_id, "p": perspective, "value": value}
+        if found:
+            rows(
+                "UPDATE perspective_coverage SET level = :value"
+                " WHERE measure_id = :id AND perspective = :p",
+                params,
+            )
+        else:
+            rows(
+                "INSERT INTO perspective_coverage (measure_id, perspective, level)"
+                " VALUES (:id, :p, :value)",
+                params,
+            )
     elif name.startswith("values."):
         period = name.removeprefix("values.")
-        value_row = session.get(IndicatorValueRow, (row.id, period))
-        old = value_row.value if value_row else None
+        found = rows(
+            "SELECT value FROM indicator_value WHERE indicator_id = :id AND period = :period",
+            {"id": target.row_id, "period": period},
+        )
+        old = float(found[0][0]) if found else None
         if old == value:
             return
+        params = {"id": target.row_id, "period": period, "value": value}
         if value is None:
-            session.delete(value_row)
+            rows(
+                "DELETE FROM indicator_value WHERE indicator_id = :id AND period = :period", params
+            )
+        elif found:
+            rows(
+                "UPDATE indicator_value SET value = :value"
+                " WHERE indicator_id = :id AND period = :period",
+                params,
+            )
         else:
-            if value_row is None:
-                value_row = IndicatorValueRow(indicator_id=row.id, period=period, value=value)
-            value_row.value = value
-            session.add(value_row)
+            rows(
+                "INSERT INTO indicator_value (indicator_id, period, value)"
+                " VALUES (:id, :period, :value)",
+                params,
+            )
     else:  # pragma: no cover - _resolve only hands over the names above
         raise KplanError(t("change.unsupported", target=change.target, field=name))
-    row.version += 1
-    session.add(row)
-
-    measure_key: str | None
-    collaboration_key = indicator_key = None
-    if isinstance(row, CollaborationRow | IndicatorRow):
-        measure_key = session.exec(
-            select(MeasureRow.key).where(MeasureRow.id == row.measure_id)
-        ).one()
-        if isinstance(row, CollaborationRow):
-            collaboration_key = row.key
-        else:
-            indicator_key = row.key
-    else:
-        measure_key = row.key
+    target.version += 1
+    rows(
+        f"UPDATE {target.kind} SET version = :version WHERE id = :id",
+        {"version": target.version, "id": target.row_id},
+    )
     field_change = FieldChange(
         name,
         old,
         value,
-        measure=measure_key,
-        collaboration=collaboration_key,
-        indicator=indicator_key,
+        measure=target.measure_key,
+        collaboration=target.key if target.kind == "collaboration" else None,
+        indicator=target.key if target.kind == "indicator" else None,
     )
     result.changes.append(field_change)
-    log_event(
-        session,
-        plan_id=plan_id,
+    insert_event(
+        rows,
+        plan_id=info.row_id,
         actor=actor,
         batch=result.batch,
         at=at,
         change=field_change,
         note=change.note,
     )
-    session.flush()

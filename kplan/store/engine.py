@@ -76,9 +76,57 @@ class Store:
 
             yield rows
 
+    @contextmanager
+    def writing(self, *, commit: bool = True) -> Iterator[Rows]:
+        """One write transaction for plain SQL, committed at the end (rolled back on error).
+
+        Like ``write()``, writers queue for the store's write lock before
+        reading anything, so what they check is still true when they write.
+        With ``commit=False`` the work is rolled back: a dry run.
+        """
+        if self.is_sqlite:
+            with _sqlite_writing(self.url, commit=commit) as rows:
+                yield rows
+            return
+        from sqlalchemy import text
+
+        engine = self.engine.execution_options(kplan_write=True)
+        with _translate_errors(self.url), engine.connect() as connection:
+            transaction = connection.begin()
+            try:
+
+                def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+                    found = connection.execute(text(sql), dict(params or {}))
+                    return found.all() if found.returns_rows else []
+
+                yield rows
+            except BaseException:
+                transaction.rollback()
+                raise
+            if commit:
+                transaction.commit()
+            else:
+                transaction.rollback()
+
     def close(self) -> None:
         """Release the store's connections."""
         self.engine.dispose()
+
+
+def session_rows(session: Any) -> Rows:
+    """Plain SQL inside an ORM session's transaction (for code that holds a session)."""
+    from sqlalchemy import text
+
+    connection = session.connection()
+    # Moments must be written as the ORM writes them, or they would not
+    # compare as equals in SQLite, which keeps them as text.
+    convert = _sqlite_values if connection.dialect.name == "sqlite" else dict
+
+    def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        found = connection.execute(text(sql), convert(params or {}))
+        return found.all() if found.returns_rows else []
+
+    return rows
 
 
 # How SQLAlchemy writes a datetime into SQLite, so comparisons with stored
@@ -86,36 +134,76 @@ class Store:
 _SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
 
 
+def _sqlite_values(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {
+        name: value.strftime(_SQLITE_MOMENT) if isinstance(value, dt.datetime) else value
+        for name, value in (params or {}).items()
+    }
+
+
+@contextmanager
+def _sqlite_errors(url: str) -> Iterator[None]:
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        detail = str(exc)
+        if "locked" in detail or "busy" in detail:
+            raise StoreError(t("store.locked", url=url)) from None
+        raise StoreError(t("store.unusable", url=url, detail=detail)) from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
+
+
+@contextmanager
+def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
+    import sqlite3
+
+    path = url.removeprefix("sqlite:///")
+    with _sqlite_errors(url):
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        with _sqlite_errors(url):
+            # The same settings as the engine's connections (see _on_connect).
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("BEGIN IMMEDIATE")
+
+            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+                return connection.execute(sql, _sqlite_values(params)).fetchall()
+
+            try:
+                yield rows
+            except BaseException:
+                connection.rollback()
+                raise
+            if commit:
+                connection.commit()
+            else:
+                connection.rollback()
+    finally:
+        connection.close()
+
+
 @contextmanager
 def _sqlite_reading(url: str) -> Iterator[Rows]:
     import sqlite3
 
     path = url.removeprefix("sqlite:///")
-    try:
+    with _sqlite_errors(url):
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
     try:
-        connection.execute("PRAGMA query_only = ON")
-        # One transaction, so every query of a command sees the same state.
-        connection.execute("BEGIN")
+        with _sqlite_errors(url):
+            connection.execute("PRAGMA query_only = ON")
+            # One transaction, so every query of a command sees the same state.
+            connection.execute("BEGIN")
 
-        def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-            values = {
-                name: value.strftime(_SQLITE_MOMENT) if isinstance(value, dt.datetime) else value
-                for name, value in (params or {}).items()
-            }
-            return connection.execute(sql, values).fetchall()
+            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+                return connection.execute(sql, _sqlite_values(params)).fetchall()
 
-        try:
             yield rows
-        except sqlite3.OperationalError as exc:
-            detail = str(exc)
-            if "locked" in detail or "busy" in detail:
-                raise StoreError(t("store.locked", url=url)) from None
-            raise StoreError(t("store.unusable", url=url, detail=detail)) from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
     finally:
         connection.close()
 
