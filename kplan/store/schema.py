@@ -69,27 +69,33 @@ def upgrades_reported_to(listener: Callable[[SchemaUpgrade], None]) -> Iterator[
 def ensure_schema(store: Store) -> SchemaUpgrade | None:
     """Create the store's tables, or upgrade an older store; say what was upgraded."""
     with store.engine.connect() as connection:
-        if _schema_version(connection, store.url) == LATEST:
+        if _schema_version(connection, store.url) == (LATEST, True):
             return None
     # Look again under the write lock: another kplan may have created or
     # upgraded the store meanwhile, and nobody can from here on.
     with store.engine.execution_options(kplan_write=True).begin() as connection:
-        version = _schema_version(connection, store.url)
-        if version == LATEST:
-            return None
+        version, stamped = _schema_version(connection, store.url)
         if version is None:
             _create(connection)
             return None
+        if version == LATEST:
+            if not stamped:
+                # A current store from before kplan kept a revision: the
+                # schema is right, only the record of it is missing.
+                _stamp(connection, version)
+            return None
         backup = _backup_before_upgrade(store, version)
-        _upgrade(connection, version)
+        if not stamped:
+            _stamp(connection, version)
+        _upgrade(connection)
     upgrade = SchemaUpgrade(_display(store.url), version, LATEST, backup)
     for listener in list(_listeners):
         listener(upgrade)
     return upgrade
 
 
-def _schema_version(connection: Connection, url: str) -> int | None:
-    """The store's schema version, or None for a database without kplan's tables."""
+def _schema_version(connection: Connection, url: str) -> tuple[int | None, bool]:
+    """The store's schema version (None without kplan's tables), and whether it has a revision."""
     from sqlalchemy import inspect, text
 
     tables = set(inspect(connection).get_table_names())
@@ -97,20 +103,20 @@ def _schema_version(connection: Connection, url: str) -> int | None:
         revisions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
         found = list(revisions)
         if len(found) == 1 and found[0] in VERSION_OF:
-            return VERSION_OF[found[0]]
+            return VERSION_OF[found[0]], True
         if found:
             raise StoreError(
                 t("store.unknown_revision", url=url, found=", ".join(found), known=HEAD)
             )
     if "store_info" not in tables:
-        return None
+        return None, False
     value = connection.execute(
         text("SELECT value FROM store_info WHERE name = 'schema_version'")
     ).scalar()
     if value is None:
         # Older releases made the tables first and wrote the version after;
         # the tables tell which release it was.
-        return 2 if "snapshot" in tables else 1
+        return (2 if "snapshot" in tables else 1), False
     try:
         version = int(value)
     except ValueError:
@@ -121,7 +127,7 @@ def _schema_version(connection: Connection, url: str) -> int | None:
         raise StoreError(t("store.too_new", url=url, found=version, known=LATEST))
     if version not in REVISIONS:
         raise StoreError(t("store.bad_schema_version", url=url, value=value, known=LATEST))
-    return version
+    return version, False
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -157,14 +163,16 @@ def _create(connection: Connection) -> None:
     )
 
 
-def _upgrade(connection: Connection, version: int) -> None:
+def _stamp(connection: Connection, version: int) -> None:
     from alembic import command
-    from sqlalchemy import inspect
 
-    config = alembic_config(connection)
-    if not inspect(connection).has_table("alembic_version"):
-        command.stamp(config, REVISIONS[version])
-    command.upgrade(config, HEAD)
+    command.stamp(alembic_config(connection), REVISIONS[version])
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), HEAD)
 
 
 def _backup_before_upgrade(store: Store, version: int) -> Path | None:
