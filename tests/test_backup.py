@@ -259,3 +259,48 @@ def test_backup_and_restore_with_the_installed_kplan(tmp_path: Path) -> None:
     assert "pass --yes" in run("restore", str(copy), expect=2).stderr
     assert "The store it replaced is kept in" in run("restore", str(copy), "--yes").stdout
     assert dump_store(tmp_path / "kplan.db") == dump_store(copy)
+
+
+def test_restore_asks_in_a_real_terminal(tmp_path: Path) -> None:
+    """The installed kplan, at a pseudo-terminal, asks and restores on "y"."""
+    import pty
+    import select
+
+    env = {**os.environ, "KPLAN_DB": str(tmp_path / "kplan.db")}
+    subprocess.run([str(KPLAN), "import", str(OREBRO)], env=env, check=True, capture_output=True)
+    copy = tmp_path / "copy.db"
+    subprocess.run([str(KPLAN), "backup", str(copy)], env=env, check=True, capture_output=True)
+    subprocess.run([str(KPLAN), "status", "7", "delayed"], env=env, check=True, capture_output=True)
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [str(KPLAN), "restore", str(copy)],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=env,
+        close_fds=True,
+    )
+    os.close(terminal)
+    said = b""
+    answered = False
+    while True:
+        ready, _, _ = select.select([controller], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 1024)
+        except OSError:  # the terminal closed: kplan is done
+            break
+        if not chunk:
+            break
+        said += chunk
+        if not answered and b"[y/N]" in said:
+            os.write(controller, b"y\n")
+            answered = True
+    os.close(controller)
+    assert process.wait(timeout=60) == 0, said.decode()
+    text = said.decode()
+    assert "Replace the store at" in text and "(1 plan, 2 events)" in text
+    assert "Restored" in text
+    assert dump_store(tmp_path / "kplan.db") == dump_store(copy)
