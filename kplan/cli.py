@@ -129,11 +129,13 @@ def _store_has_one_plan() -> bool:
     from kplan.core.errors import KplanError
     from kplan.core.queries import plans
     from kplan.store.engine import open_store, store_exists
+    from kplan.store.schema import upgrades_reported_to
 
     if not store_exists():
         return False
     try:
-        found = plans(open_store(create=False))
+        with upgrades_reported_to(_report_upgrade):
+            found = plans(open_store(create=False))
     except KplanError:
         return False
     return len(found) == 1 or (bool(found) and bool(os.environ.get("KPLAN_PLAN")))

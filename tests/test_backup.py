@@ -37,6 +37,7 @@ def test_backup_copies_every_row_into_one_file(orebro: Kplan, tmp_path: Path) ->
     # One self-contained file: no log beside it, no temporary file left.
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == ["copy.db"]
     assert not list(tmp_path.glob(".copy.db.*"))
+    assert copy.stat().st_mode & 0o777 == orebro.db.stat().st_mode & 0o777
     # The copy is a store kplan opens as it is.
     assert Kplan(copy).json("show", "7")["status"] == "delayed"
 

@@ -72,6 +72,8 @@ def copy_sqlite(source: Path, target: Path) -> None:
     os.close(descriptor)
     temporary = Path(name)
     try:
+        # The copy is as private, or as shared, as the store it copies.
+        os.chmod(temporary, source.stat().st_mode & 0o777)
         reader = _connect(source)
         try:
             copy = sqlite3.connect(temporary)
