@@ -71,14 +71,27 @@ def reported(function: F) -> F:
             else value
             for name, value in kwargs.items()
         }
+        from kplan.store.schema import upgrades_reported_to
+
         try:
-            return function(*args, **kwargs)
+            with upgrades_reported_to(_report_upgrade):
+                return function(*args, **kwargs)
         except KplanError as error:
             raise _fail(error.message + error.cli_hint, error.exit_code) from None
         except KeyboardInterrupt:
             raise _fail(t("cli.interrupted"), 130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report_upgrade(upgrade: Any) -> None:
+    # Said on stderr, so the output of the command itself stays as it is.
+    if upgrade.backup is None:
+        key, extra = "store.upgraded_in_place", {}
+    else:
+        key, extra = "store.upgraded", {"backup": upgrade.backup}
+    message = t(key, path=upgrade.store, old=upgrade.old_version, new=upgrade.new_version, **extra)
+    typer.echo(message, err=True)
 
 
 def _version(value: bool) -> None:
@@ -115,11 +128,13 @@ def _store_has_one_plan() -> bool:
     from kplan.core.errors import KplanError
     from kplan.core.queries import plans
     from kplan.store.engine import open_store, store_exists
+    from kplan.store.schema import upgrades_reported_to
 
     if not store_exists():
         return False
     try:
-        found = plans(open_store(create=False))
+        with upgrades_reported_to(_report_upgrade):
+            found = plans(open_store(create=False))
     except KplanError:
         return False
     return len(found) == 1 or (bool(found) and bool(os.environ.get("KPLAN_PLAN")))
@@ -823,6 +838,83 @@ def diff_command(
         _print_json(result)
     else:
         render.diff_report(result)
+
+
+def _counts(plans: int, events: int) -> str:
+    plans_text = t("backup.plans_one") if plans == 1 else t("backup.plans", count=plans)
+    events_text = t("backup.events_one") if events == 1 else t("backup.events", count=events)
+    return f"{plans_text}, {events_text}"
+
+
+def _interactive() -> bool:
+    """Whether someone at a terminal can answer a question."""
+    return sys.stdin.isatty()
+
+
+@app.command("backup", help=t("cmd.backup"))
+@reported
+def backup_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.backup_file"))],
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_backup"))] = False,
+    db: DbOption = None,
+) -> None:
+    """Copy the store to FILE."""
+    from kplan.store.backup import backup, store_file
+
+    copy = backup(db, file, force=force)
+    counts = _counts(copy.plans, copy.events)
+    typer.echo(t("backup.done", store=store_file(db, "backup"), path=file, counts=counts))
+
+
+@app.command("restore", help=t("cmd.restore"))
+@reported
+def restore_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"))],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=t("opt.yes"))] = False,
+    db: DbOption = None,
+) -> None:
+    """Put a copy back as the store."""
+    from kplan.core.errors import KplanError, UsageError
+    from kplan.store.backup import plan_restore, restore
+    from kplan.store.engine import open_store
+
+    planned = plan_restore(db, file)
+    if not yes:
+        if not _interactive():
+            raise UsageError(t("restore.needs_yes"))
+        new_counts = _counts(planned.source.plans, planned.source.events)
+        if planned.current is not None:
+            counts = _counts(planned.current.plans, planned.current.events)
+            question = t(
+                "restore.confirm",
+                store=planned.store,
+                counts=counts,
+                path=file,
+                new_counts=new_counts,
+            )
+        elif planned.store.exists():
+            question = t(
+                "restore.confirm_damaged", store=planned.store, path=file, new_counts=new_counts
+            )
+        else:
+            question = t(
+                "restore.confirm_new", store=planned.store, path=file, new_counts=new_counts
+            )
+        if not typer.confirm(question, default=False):
+            raise KplanError(t("restore.declined"))
+    result = restore(planned)
+    typer.echo(
+        t(
+            "restore.done",
+            path=file,
+            store=result.store,
+            counts=_counts(result.restored.plans, result.restored.events),
+        )
+    )
+    if result.kept is not None:
+        typer.echo(t("restore.kept", kept=result.kept))
+    # A copy of an older schema is upgraded now, while the person is here to read about it.
+    open_store(db, create=False).close()
 
 
 def main() -> None:

@@ -318,6 +318,116 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot create the store {path}: {detail}",
         "kan inte skapa lagret {path}: {detail}",
     ),
+    "store.too_new": (
+        "the store {url} has schema version {found}, newer than this kplan knows (up to {known}); upgrade kplan to use it",
+        "lagret {url} har schemaversion {found}, nyare än denna kplan känner till (högst {known}); uppgradera kplan för att använda det",
+    ),
+    "store.unknown_revision": (
+        "the store {url} is at schema revision {found}, which this kplan does not know (it knows up to {known}): a newer kplan made it; upgrade kplan to use it",
+        "lagret {url} har schemarevision {found}, som denna kplan inte känner till (den känner till högst {known}): en nyare kplan har skapat det; uppgradera kplan för att använda det",
+    ),
+    "store.bad_schema_version": (
+        "the store {url} records schema version '{value}', which no kplan writes (this kplan knows 1 to {known})",
+        "lagret {url} anger schemaversion '{value}', som ingen kplan skriver (denna kplan känner till 1 till {known})",
+    ),
+    "store.upgraded": (
+        "kplan: upgraded the store {path} from schema version {old} to {new}; the store as it was is kept in {backup}",
+        "kplan: uppgraderade lagret {path} från schemaversion {old} till {new}; lagret som det var finns kvar i {backup}",
+    ),
+    "store.upgraded_in_place": (
+        "kplan: upgraded the store {path} from schema version {old} to {new}",
+        "kplan: uppgraderade lagret {path} från schemaversion {old} till {new}",
+    ),
+    # Backup and restore
+    "cmd.backup": (
+        "Copy the store to a file, safely while others use it (SQLite stores).",
+        "Kopiera lagret till en fil, säkert medan andra använder det (SQLite-lager).",
+    ),
+    "cmd.restore": (
+        "Put a copy made by kplan backup back as the store, after confirming.",
+        "Lägg tillbaka en kopia från kplan backup som lagret, efter bekräftelse.",
+    ),
+    "arg.backup_file": ("The file to write the copy to.", "Filen som kopian skrivs till."),
+    "arg.restore_file": (
+        "The copy to restore, made by kplan backup.",
+        "Kopian som ska läggas tillbaka, gjord med kplan backup.",
+    ),
+    "opt.force_backup": ("Overwrite FILE if it exists.", "Skriv över FILE om den finns."),
+    "opt.yes": (
+        "Do not ask for confirmation (needed outside a terminal).",
+        "Fråga inte om bekräftelse (krävs utanför en terminal).",
+    ),
+    "backup.plans": ("{count} plans", "{count} planer"),
+    "backup.plans_one": ("1 plan", "1 plan"),
+    "backup.events": ("{count} events", "{count} händelser"),
+    "backup.events_one": ("1 event", "1 händelse"),
+    "backup.not_sqlite": (
+        "kplan {command} works on SQLite stores; {url} is a database server: use its own tools, such as pg_dump and pg_restore for PostgreSQL",
+        "kplan {command} fungerar för SQLite-lager; {url} är en databasserver: använd dess egna verktyg, som pg_dump och pg_restore för PostgreSQL",
+    ),
+    "backup.target_exists": (
+        "{path} exists already; choose another file, or pass --force to overwrite it",
+        "{path} finns redan; välj en annan fil, eller ange --force för att skriva över den",
+    ),
+    "backup.target_is_directory": (
+        "{path} is a folder; give a file name, e.g. {path}/kplan-backup.db",
+        "{path} är en mapp; ange ett filnamn, t.ex. {path}/kplan-backup.db",
+    ),
+    "backup.same_file": (
+        "{path} is the store itself; choose another file",
+        "{path} är själva lagret; välj en annan fil",
+    ),
+    "backup.no_folder": (
+        "the folder {path} does not exist; create it first",
+        "mappen {path} finns inte; skapa den först",
+    ),
+    "backup.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
+    "backup.done": (
+        "Backed up the store {store} to {path} ({counts}).",
+        "Säkerhetskopierade lagret {store} till {path} ({counts}).",
+    ),
+    "restore.no_file": ("no file {path}", "filen {path} finns inte"),
+    "restore.not_a_store": (
+        "{path} is not a kplan store ({detail}); give a file made by kplan backup",
+        "{path} är inget kplan-lager ({detail}); ange en fil gjord med kplan backup",
+    ),
+    "restore.no_tables": ("it has no kplan tables", "den saknar kplans tabeller"),
+    "restore.too_new": (
+        "{path} has schema {found}, newer than this kplan knows (up to {known}); upgrade kplan to restore it",
+        "{path} har schema {found}, nyare än denna kplan känner till (högst {known}); uppgradera kplan för att lägga tillbaka den",
+    ),
+    "restore.same_file": (
+        "{path} is the store itself; nothing to restore",
+        "{path} är själva lagret; inget att lägga tillbaka",
+    ),
+    "restore.needs_yes": (
+        "kplan restore replaces the whole store and asks first; outside a terminal, pass --yes to confirm",
+        "kplan restore ersätter hela lagret och frågar först; utanför en terminal, ange --yes för att bekräfta",
+    ),
+    "restore.confirm": (
+        "Replace the store at {store} ({counts}) with {path} ({new_counts})?",
+        "Ersätta lagret {store} ({counts}) med {path} ({new_counts})?",
+    ),
+    "restore.confirm_damaged": (
+        "Replace the store at {store} (not readable) with {path} ({new_counts})?",
+        "Ersätta lagret {store} (går inte att läsa) med {path} ({new_counts})?",
+    ),
+    "restore.confirm_new": (
+        "Restore {path} ({new_counts}) as the store at {store}?",
+        "Lägga tillbaka {path} ({new_counts}) som lagret {store}?",
+    ),
+    "restore.declined": (
+        "nothing was restored; the store is as it was",
+        "inget lades tillbaka; lagret är som det var",
+    ),
+    "restore.done": (
+        "Restored {path} into the store {store} ({counts}).",
+        "Lade tillbaka {path} som lagret {store} ({counts}).",
+    ),
+    "restore.kept": (
+        "The store it replaced is kept in {kept}.",
+        "Lagret som ersattes finns kvar i {kept}.",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",

@@ -176,7 +176,8 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     open_store(str(path)).close()
     connection = sqlite3.connect(path)
-    for table in ("round_report", "round", "snapshot"):
+    # A store as kplan made it before it kept an Alembic revision.
+    for table in ("round_report", "round", "snapshot", "alembic_version"):
         connection.execute(f'DROP TABLE "{table}"')
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("UPDATE store_info SET value = '1' WHERE name = 'schema_version'")

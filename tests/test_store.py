@@ -133,7 +133,7 @@ def test_an_import_raises_exactly_the_versions_of_what_it_changed(db: Path) -> N
     by_id["3"].perspectives["etnicitet"] = "yes"  # a perspective
     by_id["4"].title += "!"  # the measure itself
     collaboration = by_id["5"].collaborations[0]
-    collaboration.actors = list(reversed(collaboration.actors)) + ["region"]  # its actors
+    collaboration.actors = [*reversed(collaboration.actors), "region"]  # its actors
     indicator = by_id["6"].indicators[0]
     indicator.values["2016"] = 1.0  # a value
     changed.measures.reverse()  # order alone is no change

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, create_engine
 
 from kplan.core.errors import StoreError
 from kplan.i18n import t
-from kplan.store import models
 from kplan.store.location import resolve_location
 
 if TYPE_CHECKING:
@@ -281,45 +280,13 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
 
 
 def _ensure_schema(store: Store) -> None:
-    # Most opens find the schema in place: check with a plain read so that
-    # read-only commands never take the write lock.
-    from sqlalchemy import inspect
+    # Most opens find the schema current after one plain read, so read-only
+    # commands never take the write lock; creating and upgrading happen in
+    # kplan.store.schema, under the lock.
+    from kplan.store.schema import ensure_schema
 
-    with _translate_errors(store.url), store.engine.connect() as connection:
-        if inspect(connection).has_table(models.StoreInfo.__tablename__):
-            version = connection.execute(
-                select(models.StoreInfo.value).where(models.StoreInfo.name == "schema_version")
-            ).scalar()
-            if version is not None and int(version) >= models.SCHEMA_VERSION:
-                return
-    # Creating under the write lock lets two first-time openers race safely:
-    # the second sees the first one's tables and creates nothing.
-    with (
-        _translate_errors(store.url),
-        store.engine.execution_options(kplan_write=True).begin() as connection,
-    ):
-        SQLModel.metadata.create_all(connection)
-        _add_missing_columns(connection)
-    with store.write() as session:
-        info = session.exec(
-            select(models.StoreInfo).where(models.StoreInfo.name == "schema_version")
-        ).first()
-        # Versions so far only added tables, which create_all has just made.
-        if info is None:
-            session.add(models.StoreInfo(name="schema_version", value=str(models.SCHEMA_VERSION)))
-        elif int(info.value) < models.SCHEMA_VERSION:
-            info.value = str(models.SCHEMA_VERSION)
-            session.add(info)
-
-
-def _add_missing_columns(connection: Any) -> None:
-    # Version 3 added a column to a table older stores already have, which
-    # create_all leaves alone.
-    from sqlalchemy import inspect, text
-
-    columns = {column["name"] for column in inspect(connection).get_columns("plan")}
-    if "edit" not in columns:
-        connection.execute(text("ALTER TABLE plan ADD COLUMN edit VARCHAR NOT NULL DEFAULT 'open'"))
+    with _translate_errors(store.url):
+        ensure_schema(store)
 
 
 def store_exists(location: str | None = None) -> bool:

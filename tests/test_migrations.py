@@ -1,0 +1,274 @@
+"""Schema migrations: the revisions match the models, and old stores are upgraded intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kplan.core.errors import StoreError
+from kplan.store import schema
+from kplan.store.engine import open_store
+from tests.conftest import ROOT, Kplan, dump_store
+
+SCHEMA1_STORE = ROOT / "tests" / "data" / "store-schema1.db"
+SCHEMA1_TABLES = {
+    "store_info",
+    "plan",
+    "organisation",
+    "owner",
+    "measure",
+    "four_p",
+    "perspective_coverage",
+    "collaboration",
+    "collaboration_actor",
+    "indicator",
+    "indicator_value",
+    "event",
+}
+SCHEMA2_TABLES = {"round", "round_report", "snapshot"}
+
+
+def _upgrade_from_empty(path: Path, revision: str) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(schema.alembic_config(connection), revision)
+    engine.dispose()
+
+
+def _differences(path: Path, metadata: Any) -> list[Any]:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return list(compare_metadata(context, metadata))
+    finally:
+        engine.dispose()
+
+
+def _reflected(path: Path) -> Any:
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    metadata = MetaData()
+    metadata.reflect(engine)
+    engine.dispose()
+    return metadata
+
+
+def _schema1_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "kplan.db"
+    shutil.copyfile(SCHEMA1_STORE, copy)
+    return copy
+
+
+def _backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.bak-*"))
+
+
+def test_the_head_revision_is_the_models(tmp_path: Path) -> None:
+    from sqlmodel import SQLModel
+
+    from kplan.store import models  # noqa: F401
+
+    path = tmp_path / "migrated.db"
+    _upgrade_from_empty(path, "head")
+    assert _differences(path, SQLModel.metadata) == []
+    # A store created from the models is the same as one built by the revisions.
+    created = tmp_path / "created.db"
+    open_store(str(created)).close()
+    assert _differences(created, _reflected(path)) == []
+
+
+def test_revision_0001_is_the_first_schema_exactly(tmp_path: Path) -> None:
+    path = tmp_path / "first.db"
+    _upgrade_from_empty(path, "0001")
+    first = _reflected(SCHEMA1_STORE)
+    assert set(first.tables) == SCHEMA1_TABLES
+    assert _differences(path, first) == []
+    assert dump_store(path)["store_info"] == [("schema_version", "1")]
+
+
+def test_schema_versions_and_revisions_agree() -> None:
+    from alembic.script import ScriptDirectory
+
+    from kplan.store import models
+
+    script = ScriptDirectory.from_config(schema.alembic_config())
+    assert script.get_heads() == [schema.HEAD]
+    assert schema.LATEST == models.SCHEMA_VERSION
+    chain = [revision.revision for revision in script.walk_revisions("base", "heads")]
+    assert sorted(chain) == sorted(schema.REVISIONS.values())
+
+
+def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
+    path = _schema1_copy(tmp_path)
+    before = dump_store(path)
+    assert set(before) == SCHEMA1_TABLES
+    assert len(before["event"]) == 9 and len(before["measure"]) == 29
+
+    result = Kplan(path)("plans", "--json")
+    backups = _backups(path)
+    assert len(backups) == 1
+    assert backups[0].name.startswith("kplan.db.bak-schema1-")
+    assert result.stderr.strip() == (
+        f"kplan: upgraded the store {path} from schema version 1 to 2; "
+        f"the store as it was is kept in {backups[0]}"
+    )
+    after = dump_store(path)
+    for table in SCHEMA1_TABLES - {"store_info"}:
+        assert after[table] == before[table], table
+    assert after["store_info"] == [("schema_version", "2")]
+    assert after["alembic_version"] == [("0002",)]
+    assert set(after) >= SCHEMA2_TABLES
+    assert all(after[table] == [] for table in SCHEMA2_TABLES)
+    # The copy is the store as it was, rows and schema, in one file.
+    assert dump_store(backups[0]) == before
+    assert not Path(f"{backups[0]}-wal").exists()
+
+    # The second open finds the store current: no message, no copy.
+    again = Kplan(path)("plans", "--json")
+    assert again.stderr == ""
+    assert _backups(path) == backups
+    assert dump_store(path) == after
+
+
+def test_the_upgraded_store_works_and_matches_the_models(tmp_path: Path) -> None:
+    from sqlmodel import SQLModel
+
+    path = _schema1_copy(tmp_path)
+    kplan = Kplan(path)
+    assert kplan.json("show", "5", "--plan", "orebro-kompetens")["progress"] == 45
+    kplan("round", "open", "Vår 2026", "--plan", "orebro-kompetens", "--as", "ehedlund")
+    kplan("snapshot", "take", "efter-uppgradering", "--plan", "orebro-kompetens")
+    assert _differences(path, SQLModel.metadata) == []
+
+
+def test_a_store_of_version_2_from_before_alembic_is_only_stamped(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    open_store(str(path)).close()
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TABLE alembic_version")
+    connection.commit()
+    connection.close()
+
+    result = Kplan(path)("plans", "--json")
+    assert result.stderr == ""
+    assert _backups(path) == []
+    assert dump_store(path)["alembic_version"] == [("0002",)]
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
+        (
+            "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
+            "schema version 7, newer than this kplan knows (up to 2)",
+        ),
+    ],
+)
+def test_a_store_of_a_newer_kplan_is_refused(tmp_path: Path, sql: str, expected: str) -> None:
+    path = tmp_path / "kplan.db"
+    open_store(str(path)).close()
+    connection = sqlite3.connect(path)
+    connection.executescript(sql)
+    connection.close()
+    before = dump_store(path)
+
+    result = Kplan(path)("plans", expect=1)
+    assert expected in result.stderr
+    assert "upgrade kplan" in result.stderr
+    assert dump_store(path) == before
+    with pytest.raises(StoreError, match="upgrade kplan"):
+        open_store(str(path))
+
+
+def test_opening_a_current_store_needs_no_write_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kplan.core.queries import plans
+    from kplan.store import engine
+
+    path = tmp_path / "kplan.db"
+    Kplan(path)("import", str(ROOT / "examples" / "orebro_plan.toml"))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        # Anyone asking for the write lock now would give up at once.
+        monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 1)
+        store = open_store(str(path), create=False)
+        assert [plan["id"] for plan in plans(store)] == ["orebro-kompetens"]
+        # ...as a write does.
+        with pytest.raises(StoreError, match="locked"), store.write() as session:
+            session.connection()
+        store.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    open_store(str(path)).close()
+    script = (
+        "import sys\n"
+        "from kplan.store.engine import open_store\n"
+        "open_store(sys.argv[1], create=False).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]"
+
+
+def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
+    """Four processes open the same old store at once: one upgrades, with one copy."""
+    path = _schema1_copy(tmp_path)
+    fresh = tmp_path / "fresh.db"
+    script = (
+        "import sys\n"
+        "from kplan.store.engine import open_store\n"
+        "from kplan.store.schema import upgrades_reported_to\n"
+        "with upgrades_reported_to(lambda u: print('upgraded', u.backup)):\n"
+        "    open_store(sys.argv[1]).close()\n"
+        "    open_store(sys.argv[2]).close()\n"
+    )
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(path), str(fresh)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
+    said = [line for stdout, _ in outputs for line in stdout.splitlines()]
+    assert len(said) == 1 and said[0].startswith("upgraded ")
+    assert len(_backups(path)) == 1
+    assert dump_store(path)["alembic_version"] == [("0002",)]
+    assert dump_store(fresh)["alembic_version"] == [("0002",)]
+    assert dump_store(fresh)["store_info"] == [("schema_version", "2")]
+
+
+def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    path = _schema1_copy(tmp_path)
+    result = Kplan(path)("plans")
+    assert "uppgraderade lagret" in result.stderr
+    assert str(_backups(path)[0]) in result.stderr
