@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from kplan.core.errors import StoreError
 from kplan.store import schema
 from kplan.store.engine import open_store
-from tests.conftest import ROOT, Kplan, dump_store
+from tests.conftest import OREBRO, ROOT, Kplan, dump_store
 
 SCHEMA1_STORE = ROOT / "tests" / "data" / "store-schema1.db"
 SCHEMA1_TABLES = {
@@ -124,14 +125,17 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     assert len(backups) == 1
     assert backups[0].name.startswith("kplan.db.bak-schema1-")
     assert result.stderr.strip() == (
-        f"kplan: upgraded the store {path} from schema version 1 to 2; "
+        f"kplan: upgraded the store {path} from schema version 1 to 3; "
         f"the store as it was is kept in {backups[0]}"
     )
     after = dump_store(path)
-    for table in SCHEMA1_TABLES - {"store_info"}:
+    for table in SCHEMA1_TABLES - {"store_info", "plan"}:
         assert after[table] == before[table], table
-    assert after["store_info"] == [("schema_version", "2")]
-    assert after["alembic_version"] == [("0002",)]
+    # Version 3 gave every plan an edit policy, open as before.
+    assert [row[:-1] for row in after["plan"]] == before["plan"]
+    assert {row[-1] for row in after["plan"]} == {"open"}
+    assert after["store_info"] == [("schema_version", "3")]
+    assert after["alembic_version"] == [("0003",)]
     assert set(after) >= SCHEMA2_TABLES
     assert all(after[table] == [] for table in SCHEMA2_TABLES)
     # The copy is the store as it was, rows and schema, in one file.
@@ -156,7 +160,7 @@ def test_the_upgraded_store_works_and_matches_the_models(tmp_path: Path) -> None
     assert _differences(path, SQLModel.metadata) == []
 
 
-def test_a_store_of_version_2_from_before_alembic_is_only_stamped(tmp_path: Path) -> None:
+def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> None:
     path = tmp_path / "kplan.db"
     open_store(str(path)).close()
     connection = sqlite3.connect(path)
@@ -167,7 +171,7 @@ def test_a_store_of_version_2_from_before_alembic_is_only_stamped(tmp_path: Path
     result = Kplan(path)("plans", "--json")
     assert result.stderr == ""
     assert _backups(path) == []
-    assert dump_store(path)["alembic_version"] == [("0002",)]
+    assert dump_store(path)["alembic_version"] == [("0003",)]
 
 
 @pytest.mark.parametrize(
@@ -176,7 +180,7 @@ def test_a_store_of_version_2_from_before_alembic_is_only_stamped(tmp_path: Path
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
             "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
-            "schema version 7, newer than this kplan knows (up to 2)",
+            "schema version 7, newer than this kplan knows (up to 3)",
         ),
     ],
 )
@@ -261,9 +265,9 @@ def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
     said = [line for stdout, _ in outputs for line in stdout.splitlines()]
     assert len(said) == 1 and said[0].startswith("upgraded ")
     assert len(_backups(path)) == 1
-    assert dump_store(path)["alembic_version"] == [("0002",)]
-    assert dump_store(fresh)["alembic_version"] == [("0002",)]
-    assert dump_store(fresh)["store_info"] == [("schema_version", "2")]
+    assert dump_store(path)["alembic_version"] == [("0003",)]
+    assert dump_store(fresh)["alembic_version"] == [("0003",)]
+    assert dump_store(fresh)["store_info"] == [("schema_version", "3")]
 
 
 def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,3 +276,25 @@ def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.Monk
     result = Kplan(path)("plans")
     assert "uppgraderade lagret" in result.stderr
     assert str(_backups(path)[0]) in result.stderr
+
+
+def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    connection = sqlite3.connect(path)
+    connection.execute("ALTER TABLE plan DROP COLUMN edit")
+    connection.execute("UPDATE alembic_version SET version_num = '0002'")
+    connection.execute("UPDATE store_info SET value = '2' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("plans", "--json")
+    assert "from schema version 2 to 3" in result.stderr
+    assert json.loads(result.stdout)[0]["edit"] == "open"
+    after = dump_store(path)
+    assert [row[:-1] for row in after["plan"]] == before["plan"]
+    assert after["measure"] == before["measure"] and after["event"] == before["event"]
+    assert len(_backups(path)) == 1
+    kplan("status", "7", "delayed")
