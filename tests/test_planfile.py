@@ -1305,3 +1305,31 @@ def test_ids_ending_in_a_line_break_are_rejected(where: str, extra: str, path: s
     found = problems_of(text)
     assert [p for p, _ in found] == [path]
     assert "is not a valid id: use 1-64 characters without spaces" in found[0][1]
+
+
+def test_a_big_plan_file_reads_the_same_through_the_fast_parser(tmp_path: Path) -> None:
+    import copy
+    import tomllib
+
+    from kplan.core import planfile
+
+    plan = planfile.read_plan_file(OREBRO)
+    template = plan.measures[0]
+    while len(planfile.plan_to_toml(plan)) < planfile.FAST_PARSE_FROM:
+        extra = copy.deepcopy(template)
+        extra.id = f"x{len(plan.measures)}"
+        extra.collaborations = []
+        extra.indicators = []
+        plan.measures.append(extra)
+    text = planfile.plan_to_toml(plan)
+    assert planfile._parse_toml(text) == tomllib.loads(text)
+    assert planfile.parse_plan_text(text) == plan.complete()
+
+    broken = text.replace('status = "done"', 'status = "done', 1)
+    path = tmp_path / "big.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(PlanFileError) as refused:
+        planfile.read_plan_file(path)
+    with pytest.raises(tomllib.TOMLDecodeError) as stdlib:
+        tomllib.loads(broken)
+    assert str(stdlib.value) in str(refused.value)
