@@ -127,3 +127,52 @@ def test_help_imports_no_heavy_module() -> None:
     )
     assert "Usage: kplan" in result.stdout
     assert result.stderr.strip() == "", f"--help imported: {result.stderr.strip()}"
+
+
+def heavy_modules_of(*args: str, db: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run ``kplan ARGS`` in a fresh interpreter; the heavy modules it imported."""
+    code = (
+        "import sys\n"
+        "from kplan.cli import main\n"
+        f"sys.argv = ['kplan', *{list(args)!r}, '--db', {str(db)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY=")]
+    assert marker, result.stderr
+    found = marker[-1].removeprefix("HEAVY=")
+    return result, [name for name in found.split(",") if name]
+
+
+HOT_COMMANDS = [
+    ["plans"],
+    ["list"],
+    ["list", "--json"],
+    ["list", "--status", "delayed", "--perspective", "kön=no"],
+    ["show", "7"],
+    ["show", "7", "--json"],
+    ["log", "--since", "30d"],
+    ["status", "7", "delayed", "--progress", "30"],
+    ["step", "syv-praktik", "up"],
+    ["record", "foretag-kompetensplan", "2016", "58"],
+]
+
+
+@pytest.mark.parametrize("args", HOT_COMMANDS, ids=" ".join)
+def test_hot_commands_on_sqlite_import_no_heavy_module(args: list[str], tmp_path: Path) -> None:
+    """The commands people and scripts run most pay for no ORM, TUI or migration library."""
+    db = tmp_path / "store.db"
+    assert run("import", str(OREBRO), "--db", str(db)).returncode == 0
+    result, heavy = heavy_modules_of(*args, db=db)
+    assert "error" not in result.stderr, result.stderr
+    assert result.stdout.strip(), "the command printed nothing"
+    # Typer itself imports pydantic to convert a command's parameters, as a
+    # bare Typer command does too; everything else is kplan's choice.
+    assert [m for m in heavy if m != "pydantic"] == [], f"kplan {' '.join(args)} imported {heavy}"

@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
-from sqlmodel import Session, create_engine
-
 from kplan.core.errors import StoreError
 from kplan.i18n import t
 from kplan.store.location import resolve_location
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
     from kplan.core.reads import Rows
 
 BUSY_TIMEOUT_MS = 30_000
@@ -32,10 +30,24 @@ BUSY_TIMEOUT_MS = 30_000
 
 @dataclass
 class Store:
-    """An open store: its URL and engine, and sessions for reading and writing."""
+    """An open store: its URL, and transactions for reading and writing.
+
+    The SQLAlchemy engine is made the first time something asks for it. An
+    SQLite store whose schema is current is read and changed through the
+    standard library's sqlite3 (``reading`` and ``writing``), so the commands
+    people run most never import SQLAlchemy; the ORM sessions (``read`` and
+    ``write``) serve imports, rounds and snapshots.
+    """
 
     url: str
-    engine: Engine
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The store's SQLAlchemy engine (made on first use)."""
+        if self._engine is None:
+            self._engine = _make_engine(self.url)
+        return self._engine
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,12 +57,16 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
+        from sqlmodel import Session
+
         with _translate_errors(self.url), Session(self.engine) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is one transaction, committed at the end or rolled back."""
+        from sqlmodel import Session
+
         engine = self.engine.execution_options(kplan_write=True)
         with _translate_errors(self.url), Session(engine) as session, session.begin():
             yield session
@@ -109,7 +125,8 @@ class Store:
 
     def close(self) -> None:
         """Release the store's connections."""
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def session_rows(session: Any) -> Rows:
@@ -228,6 +245,8 @@ def _on_begin(connection: Any) -> None:
 
 @contextmanager
 def _translate_errors(url: str) -> Iterator[None]:
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
     try:
         yield
     except OperationalError as exc:
@@ -262,21 +281,53 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
                     raise StoreError(
                         t("store.cannot_create", path=path, detail=exc.strerror)
                     ) from None
+            elif _sqlite_schema_is_current(file):
+                # The usual case: no engine yet, and nothing more to check.
+                return Store(url=url)
+    store = Store(url=url, _engine=_make_engine(url))
+    _ensure_schema(store)
+    return store
+
+
+def _make_engine(url: str) -> Engine:
+    from sqlmodel import create_engine
+
+    if url.startswith("sqlite"):
+        from sqlalchemy import event
+
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
-    else:
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+        return engine
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-        try:
-            engine = create_engine(url)
-        except (ImportError, NoSuchModuleError) as exc:
-            raise StoreError(t("store.no_driver", url=url, detail=exc)) from None
-        except ArgumentError as exc:
-            raise StoreError(t("store.bad_url", url=url, detail=exc)) from None
-    store = Store(url=url, engine=engine)
-    _ensure_schema(store)
-    return store
+    try:
+        return create_engine(url)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise StoreError(t("store.no_driver", url=url, detail=exc)) from None
+    except ArgumentError as exc:
+        raise StoreError(t("store.bad_url", url=url, detail=exc)) from None
+
+
+def _sqlite_schema_is_current(file: Path) -> bool:
+    """Whether an SQLite file is a store at the current schema revision (one cheap read)."""
+    import sqlite3
+
+    from kplan.store.schema import HEAD
+
+    try:
+        connection = sqlite3.connect(file, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error:
+        return False
+    try:
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        # Not a store yet, an older one, or not a database: the full open
+        # creates, upgrades or explains.
+        return False
+    finally:
+        connection.close()
+    return found == [(HEAD,)]
 
 
 def _ensure_schema(store: Store) -> None:
