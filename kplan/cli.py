@@ -291,15 +291,15 @@ def show_command(
 ) -> None:
     """Everything about one measure."""
     from kplan import render
-    from kplan.core.queries import load, show_measure
+    from kplan.core.queries import show
     from kplan.store.engine import open_store
 
     store = open_store(db, create=False)
-    detail = show_measure(store, measure, plan, events=events)
+    loaded, detail = show(store, measure, plan, events=events)
     if json_output:
         _print_json(detail)
     else:
-        render.measure_detail(load(store, detail["plan"]), detail)
+        render.measure_detail(loaded, detail)
 
 
 def _change(
