@@ -137,3 +137,17 @@ def test_the_event_log_reads_the_same(plan: Plan, data: st.DataObject) -> None:
         ]
         later = newest + dt.timedelta(seconds=1)
         assert log(store, since=later, limit=0) == []
+
+
+@settings(SLOW, max_examples=15)
+@given(plan=plans(plan_id="p"))
+def test_an_outline_is_the_plan_without_indicators_and_actors(plan: Plan) -> None:
+    with stored(plan) as store:
+        with store.reading() as rows:
+            outline = reads.load_plan(rows, reads.select_plan(rows, "p"), outline=True)
+        full = through_the_orm(store, "p")
+    for measure in full.measures:
+        measure.indicators = []
+        for collaboration in measure.collaborations:
+            collaboration.actors = []
+    same(outline, full)

@@ -21,7 +21,7 @@ from kplan.core.domain import (
 )
 from kplan.core.errors import InvalidValueError, unknown
 from kplan.core.filters import MeasureFilter, filter_measures
-from kplan.core.model import Measure, Plan
+from kplan.core.model import Measure, Owner, Plan
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -127,9 +127,16 @@ def steps_of(measure: Measure) -> dict[str, int | None]:
     return {"lowest": min(steps) if steps else None, "highest": max(steps) if steps else None}
 
 
-def measure_summary(plan: Plan, measure: Measure) -> dict[str, Any]:
-    """The fields of a measure that ``list --json`` prints."""
-    owners = {o.id: o for o in plan.owners}
+def measure_summary(
+    plan: Plan, measure: Measure, owners: dict[str, Owner] | None = None
+) -> dict[str, Any]:
+    """The fields of a measure that ``list --json`` prints.
+
+    ``owners`` (the plan's owners by id) saves building that index again
+    for every measure of a long list.
+    """
+    if owners is None:
+        owners = {o.id: o for o in plan.owners}
     owner = owners.get(measure.owner)
     return {
         "id": measure.id,
@@ -170,10 +177,18 @@ def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str,
 def list_measures(
     store: Store, plan: str | None = None, wanted: MeasureFilter | None = None
 ) -> tuple[Plan, list[dict[str, Any]]]:
-    """The plan and its measures' summaries, narrowed by ``wanted``."""
-    loaded = load(store, plan)
+    """The plan and its measures' summaries, narrowed by ``wanted``.
+
+    The plan comes in outline (no indicators, no collaboration actors), which
+    is all a list shows or filters on.
+    """
+    from kplan.core import reads
+
+    with store.reading() as rows:
+        loaded = reads.load_plan(rows, reads.select_plan(rows, plan), outline=True)
     chosen = filter_measures(loaded, wanted or MeasureFilter())
-    return loaded, [measure_summary(loaded, measure) for measure in chosen]
+    owners = {o.id: o for o in loaded.owners}
+    return loaded, [measure_summary(loaded, measure, owners) for measure in chosen]
 
 
 def show_measure(

@@ -151,8 +151,14 @@ def _in(name: str, values: Collection[str]) -> tuple[str, dict[str, str]]:
     return f"({placeholders})", params
 
 
-def load_plan(rows: Rows, info: PlanInfo, only: Collection[str] | None = None) -> Plan:
-    """The plan as a Plan dataclass; with ``only``, just those measures."""
+def load_plan(
+    rows: Rows, info: PlanInfo, only: Collection[str] | None = None, *, outline: bool = False
+) -> Plan:
+    """The plan as a Plan dataclass; with ``only``, just those measures.
+
+    An ``outline`` leaves out what a list of measures never shows: the
+    indicators and the actors of collaborations (their steps are read).
+    """
     plan = Plan(
         id=info.key,
         title=info.title,
@@ -240,6 +246,9 @@ def load_plan(rows: Rows, info: PlanInfo, only: Collection[str] | None = None) -
         )
         collaborations[collab_id] = collaboration
         measures[measure_id].collaborations.append(collaboration)
+    if outline:
+        plan.measures = list(measures.values())
+        return plan.complete()
     for collab_id, organisation_id in rows(
         "SELECT a.collaboration_id, a.organisation_id FROM collaboration_actor a"
         " JOIN collaboration c ON c.id = a.collaboration_id"
