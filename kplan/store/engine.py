@@ -3,7 +3,9 @@
 This is the one module that knows which database is behind a store. SQLite
 gets foreign keys, a write-ahead log and a busy timeout; writes start with
 ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing
-halfway through a transaction.
+halfway through a transaction. PostgreSQL (``postgresql+psycopg://``) gets
+the same guarantee from a transaction-level advisory lock that every write
+takes first, and a session in UTC.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from kplan.store import models
 from kplan.store.location import resolve_location
 
 BUSY_TIMEOUT_MS = 30_000
+# The advisory lock every PostgreSQL write transaction holds ("kplan" in ASCII).
+# One lock per database: a store is one database, and writes are short.
+PG_WRITE_LOCK = 0x6B706C616E
+PG_CONNECT_TIMEOUT_S = 10
 
 
 @dataclass
@@ -39,17 +45,32 @@ class Store:
         """Whether the store is an SQLite file."""
         return self.url.startswith("sqlite")
 
+    @property
+    def display_url(self) -> str:
+        """The URL as messages show it: without a password."""
+        return _display_url(self.url)
+
+    def default_actor(self) -> str | None:
+        """Who acts when nobody said: the database user on a server, None for SQLite."""
+        if self.is_sqlite:
+            return None
+        from sqlalchemy import text
+
+        with self.read() as session:
+            user = session.connection().execute(text("SELECT current_user")).scalar()
+        return str(user) if user else None
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with _translate_errors(self.url), Session(self.engine) as session:
+        with _translate_errors(self.display_url), Session(self.engine) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is one transaction, committed at the end or rolled back."""
         engine = self.engine.execution_options(kplan_write=True)
-        with _translate_errors(self.url), Session(engine) as session, session.begin():
+        with _translate_errors(self.display_url), Session(engine) as session, session.begin():
             yield session
 
     def close(self) -> None:
@@ -76,17 +97,48 @@ def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _on_begin_postgres(connection: Any) -> None:
+    # Writers queue here, as SQLite's do on BEGIN IMMEDIATE: the version check
+    # and the write of one command are then atomic, and event ids are handed
+    # out in commit order, which the TUI's "newest event id" check relies on.
+    # A lock rather than SERIALIZABLE with retries: writes are short and few,
+    # and a retry loop would have to replay whole commands. The lock ends with
+    # the transaction, so a crashed client cannot leave it held. Reads take no
+    # lock and see the last committed state.
+    if connection.get_execution_options().get("kplan_write"):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
+def _display_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(text: str) -> str:
+    # Server messages run over several lines (a hint, a traceback-like
+    # context); the first says what is wrong.
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else text.strip()
+
+
 @contextmanager
 def _translate_errors(url: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        detail = str(exc.orig) if exc.orig is not None else str(exc)
+        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if not url.startswith("sqlite"):
+            raise StoreError(t("store.unusable", url=url, detail=detail)) from None
         if "locked" in detail or "busy" in detail:
             raise StoreError(t("store.locked", url=url)) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
     except DatabaseError as exc:
-        detail = str(exc.orig) if exc.orig is not None else str(exc)
+        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
 
 
@@ -96,7 +148,7 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     ``location`` is a path, an SQLAlchemy URL, or None for ``KPLAN_DB`` or the
     user's data folder.
     """
-    url = resolve_location(location)
+    url = _with_driver(resolve_location(location))
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -118,15 +170,48 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     else:
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+        shown = _display_url(url)
+        postgres = url.startswith(("postgresql:", "postgresql+", "postgres:"))
+        connect_args: dict[str, Any] = {}
+        if postgres:
+            # The tables' timestamps carry no zone and mean UTC; a session in
+            # another zone would shift them on the way in.
+            connect_args = {
+                "connect_timeout": PG_CONNECT_TIMEOUT_S,
+                "options": "-c timezone=UTC",
+                "application_name": "kplan",
+            }
         try:
-            engine = create_engine(url)
+            engine = create_engine(url, connect_args=connect_args)
         except (ImportError, NoSuchModuleError) as exc:
-            raise StoreError(t("store.no_driver", url=url, detail=exc)) from None
+            raise StoreError(t("store.no_driver", url=shown, detail=exc)) from None
         except ArgumentError as exc:
-            raise StoreError(t("store.bad_url", url=url, detail=exc)) from None
+            raise StoreError(t("store.bad_url", url=shown, detail=exc)) from None
+        if postgres:
+            event.listen(engine, "begin", _on_begin_postgres)
     store = Store(url=url, engine=engine)
     _ensure_schema(store)
     return store
+
+
+def _with_driver(url: str) -> str:
+    # A plain postgresql:// URL, as libpq and psql write it, means psycopg 3:
+    # the driver the postgres extra installs (SQLAlchemy would pick psycopg2).
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def default_actor(location: str | None = None) -> str | None:
+    """The database user of a server store (None for SQLite, without connecting)."""
+    if resolve_location(location).startswith("sqlite"):
+        return None
+    store = open_store(location, create=False)
+    try:
+        return store.default_actor()
+    finally:
+        store.close()
 
 
 def _ensure_schema(store: Store) -> None:
@@ -134,7 +219,7 @@ def _ensure_schema(store: Store) -> None:
     # read-only commands never take the write lock.
     from sqlalchemy import inspect
 
-    with _translate_errors(store.url), store.engine.connect() as connection:
+    with _translate_errors(store.display_url), store.engine.connect() as connection:
         if inspect(connection).has_table(models.StoreInfo.__tablename__):
             version = connection.execute(
                 select(models.StoreInfo.value).where(models.StoreInfo.name == "schema_version")
@@ -142,9 +227,10 @@ def _ensure_schema(store: Store) -> None:
             if version is not None and int(version) >= models.SCHEMA_VERSION:
                 return
     # Creating under the write lock lets two first-time openers race safely:
-    # the second sees the first one's tables and creates nothing.
+    # the second sees the first one's tables and creates nothing (on
+    # PostgreSQL too: the lock is taken first, and DDL is transactional).
     with (
-        _translate_errors(store.url),
+        _translate_errors(store.display_url),
         store.engine.execution_options(kplan_write=True).begin() as connection,
     ):
         SQLModel.metadata.create_all(connection)
