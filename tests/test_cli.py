@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -354,6 +355,7 @@ def test_init_creates_the_store_in_the_data_folder(isolated_home: Path) -> None:
     assert str(isolated_home / "kplan.db") in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_reading_commands_never_create_a_store(kplan: Kplan) -> None:
     for command in (["list"], ["plans"], ["show", "1"], ["log"], ["export"]):
         result = kplan(*command, expect=1)
@@ -370,11 +372,13 @@ def test_commands_on_an_empty_store_say_how_to_start(kplan: Kplan) -> None:
     assert kplan.json("plans") == []
 
 
+@pytest.mark.sqlite_only
 def test_a_folder_as_store_is_refused(kplan: Kplan, tmp_path: Path) -> None:
     result = kplan("list", db=tmp_path, expect=1)
     assert "is a folder" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_store_is_refused(kplan: Kplan, tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_text("this is not a database\n" * 100)
@@ -427,3 +431,65 @@ def test_a_database_url_without_its_driver_is_a_clear_error(kplan: Kplan) -> Non
     result = CliRunner().invoke(app, ["list", "--db", "nosuchdb+nodriver://user@host/db"])
     assert result.exit_code == 1
     assert result.stderr.startswith("kplan: error: cannot open nosuchdb+nodriver://")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.postgres_only
+def test_a_server_store_that_cannot_be_used_is_a_one_line_error(kplan: Kplan) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(kplan.db))
+    cases = {
+        "server down": (url.set(host="127.0.0.1", port=_free_port()), "Connection refused"),
+        "no such database": (url.set(database="kplan_no_such_db"), '"kplan_no_such_db"'),
+        "no such role": (url.set(username="nobody_here", password="s3cret"), '"nobody_here"'),
+    }
+    for case, (bad, fragment) in cases.items():
+        shown = bad.render_as_string(hide_password=True)
+        result = kplan("list", db=bad.render_as_string(hide_password=False), expect=1)
+        assert result.stdout == "", case
+        assert result.stderr.startswith(f"kplan: error: cannot use the store {shown}: "), case
+        assert fragment in result.stderr, case
+        assert result.stderr.count("\n") == 1, (case, result.stderr)
+        assert "Traceback" not in result.stderr and "s3cret" not in result.stderr, case
+
+
+@pytest.mark.postgres_only
+def test_on_a_server_the_actor_is_the_database_user(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --as or KPLAN_USER the change is logged under the server's current_user;
+    the installed kplan takes the plain postgresql:// form of the URL too."""
+    import subprocess
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(orebro.db))
+    monkeypatch.delenv("KPLAN_USER")
+    orebro("status", "7", "delayed")
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    kplan = Path(sys.executable).with_name("kplan")
+    done = subprocess.run(
+        [str(kplan), "fourp", "7", "policy", "done", "--db", plain],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "KPLAN_USER"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    events = orebro.json("log", "--limit", "2")
+    assert [(e["field"], e["actor"]) for e in events] == [
+        ("four_p.policy", url.username),
+        ("status", url.username),
+    ]
+    orebro("status", "7", "done", "--as", "lead1")
+    assert orebro.json("log", "--limit", "1")[0]["actor"] == "lead1"

@@ -174,8 +174,9 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
         postgres = url.startswith(("postgresql:", "postgresql+", "postgres:"))
         connect_args: dict[str, Any] = {}
         if postgres:
-            # The tables' timestamps carry no zone and mean UTC; a session in
-            # another zone would shift them on the way in.
+            # Timestamps are stored with their zone and read back as UTC either
+            # way; a UTC session also makes what psql and reports on the
+            # database show agree with kplan's log.
             connect_args = {
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
                 "options": "-c timezone=UTC",
