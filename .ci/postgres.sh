@@ -28,18 +28,22 @@ action=$1
 dir=$(cd "$2" && pwd)
 
 bindir() {
-    if command -v pg_ctl >/dev/null 2>&1 && command -v initdb >/dev/null 2>&1; then
-        dirname "$(readlink -f "$(command -v pg_ctl)")"
-        return
+    local candidates=() candidate
+    if command -v pg_ctl >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(readlink -f "$(command -v pg_ctl)")")")
     fi
-    local found
-    found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-    if [ -z "$found" ] || [ ! -x "$found/pg_ctl" ]; then
-        echo "postgres.sh: no PostgreSQL server binaries (pg_ctl, initdb) on PATH or in" \
-            "/usr/lib/postgresql/*/bin; on Debian: apt-get install postgresql" >&2
-        exit 1
-    fi
-    echo "$found"
+    while IFS= read -r candidate; do
+        candidates+=("$candidate")
+    done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)
+    for candidate in "${candidates[@]}"; do
+        if [ -x "$candidate/pg_ctl" ] && [ -x "$candidate/initdb" ] && [ -x "$candidate/psql" ]; then
+            echo "$candidate"
+            return
+        fi
+    done
+    echo "postgres.sh: no PostgreSQL server binaries (pg_ctl, initdb, psql) on PATH or in" \
+        "/usr/lib/postgresql/*/bin; on Debian: apt-get install postgresql" >&2
+    exit 1
 }
 
 # Run a server command as a user PostgreSQL accepts.
@@ -55,6 +59,11 @@ bin=$(bindir)
 case "$action" in
 start)
     if [ "$(id -u)" -eq 0 ]; then
+        if ! id postgres >/dev/null 2>&1; then
+            echo "postgres.sh: PostgreSQL will not run as root and there is no 'postgres' user;" \
+                "run this as an ordinary user" >&2
+            exit 1
+        fi
         chown postgres: "$dir"
     fi
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale \
@@ -63,7 +72,10 @@ start)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" \
         -o "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null
+        start >/dev/null || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
     as_owner "$bin/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres \
         -c "CREATE ROLE kplan LOGIN CREATEDB" >/dev/null
     echo "export KPLAN_TEST_POSTGRES_URL=postgresql+psycopg://kplan@127.0.0.1:$port/postgres"

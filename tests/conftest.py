@@ -93,7 +93,7 @@ class ServerStore(str):
     __slots__ = ()
 
 
-def _admin_url(url: str) -> str:
+def libpq_url(url: str) -> str:
     """A URL psycopg itself takes (no SQLAlchemy driver name)."""
     scheme, _, rest = url.partition("://")
     return f"postgresql://{rest}" if scheme.startswith("postgres") else url
@@ -126,14 +126,14 @@ def postgres_db() -> Iterator[ServerStore]:
         _unavailable(f"PostgreSQL server at {url} unusable: {_server_problem[0]}", required)
     name = f"kplan_test_{uuid.uuid4().hex[:16]}"
     try:
-        with psycopg.connect(_admin_url(url), autocommit=True, connect_timeout=10) as admin:
+        with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as exc:
         _server_problem.append(" ".join(str(exc).split()))
         _unavailable(f"PostgreSQL server at {url} unusable: {_server_problem[0]}", required)
     base, _, _ = url.rpartition("/")
     yield ServerStore(f"{base}/{name}")
-    with psycopg.connect(_admin_url(url), autocommit=True, connect_timeout=10) as admin:
+    with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

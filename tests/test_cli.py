@@ -493,3 +493,26 @@ def test_on_a_server_the_actor_is_the_database_user(
     ]
     orebro("status", "7", "done", "--as", "lead1")
     assert orebro.json("log", "--limit", "1")[0]["actor"] == "lead1"
+
+
+@pytest.mark.postgres_only
+def test_a_password_in_a_server_url_is_never_printed(kplan: Kplan) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(kplan.db)).set(password="s3cret")
+    result = kplan("init", db=url.render_as_string(hide_password=False))
+    assert url.render_as_string(hide_password=True) in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+@pytest.mark.postgres_only
+def test_text_with_a_nul_character_is_refused_on_a_server_and_nothing_is_written(
+    orebro: Kplan,
+) -> None:
+    before = dump_store(orebro.db)
+    result = orebro("status", "7", "delayed", "--note", "a\x00b", expect=1)
+    assert result.stderr == (
+        "kplan: error: PostgreSQL cannot store text with a NUL character (\\u0000); "
+        "nothing was changed. Remove it and try again\n"
+    )
+    assert dump_store(orebro.db) == before

@@ -178,3 +178,29 @@ def test_a_server_store_keeps_timestamps_in_utc_whatever_the_session_zone(
     assert rounds.status(store)["opened_at"] == "2016-03-01T12:00:00Z"
     stored = query(db, "SELECT at FROM event ORDER BY id DESC LIMIT 1")[0]["at"]
     assert stored == dt.datetime(2016, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.postgres_only
+def test_a_writer_gives_up_when_the_write_lock_stays_taken(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on SQLite: a writer kept waiting past the busy timeout gets a clear error."""
+    import psycopg
+
+    from kplan.core.errors import StoreError
+    from kplan.store import engine
+    from tests.conftest import libpq_url
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    store.close()
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    store = open_store(str(db))
+    with psycopg.connect(libpq_url(str(db))) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (engine.PG_WRITE_LOCK,))
+        with pytest.raises(StoreError, match="stayed locked by another kplan"):
+            apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+        # Reading needs no lock.
+        assert next(m for m in load(store).measures if m.id == "7").status == "ongoing"
+    apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+    assert next(m for m in load(store).measures if m.id == "7").status == "delayed"

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from kplan.core.errors import StoreError
+from kplan.core.errors import InvalidValueError, StoreError
 from kplan.i18n import t
 from kplan.store import models
 from kplan.store.location import resolve_location
@@ -31,6 +31,7 @@ BUSY_TIMEOUT_MS = 30_000
 # One lock per database: a store is one database, and writes are short.
 PG_WRITE_LOCK = 0x6B706C616E
 PG_CONNECT_TIMEOUT_S = 10
+PG_LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout that ran out
 
 
 @dataclass
@@ -133,12 +134,18 @@ def _translate_errors(url: str) -> Iterator[None]:
     except OperationalError as exc:
         detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
         if not url.startswith("sqlite"):
+            if getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+                raise StoreError(t("store.locked", url=url)) from None
             raise StoreError(t("store.unusable", url=url, detail=detail)) from None
         if "locked" in detail or "busy" in detail:
             raise StoreError(t("store.locked", url=url)) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
     except DatabaseError as exc:
         detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if "NUL (0x00)" in detail:
+            # psycopg refuses the value before it reaches the server; SQLite
+            # stores it. Say what is wrong with the input, not the store.
+            raise InvalidValueError(t("store.nul_text")) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
 
 
@@ -177,9 +184,11 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
             # Timestamps are stored with their zone and read back as UTC either
             # way; a UTC session also makes what psql and reports on the
             # database show agree with kplan's log.
+            # A writer waits for the write lock as long as an SQLite writer
+            # waits for a busy file, then gives up with the same message.
             connect_args = {
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
-                "options": "-c timezone=UTC",
+                "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
                 "application_name": "kplan",
             }
         try:
@@ -257,8 +266,8 @@ def store_exists(location: str | None = None) -> bool:
 
 
 def store_path_for_display(location: str | None = None) -> str:
-    """Where the store is, as a person would write it (a path for SQLite)."""
+    """Where the store is, as a person would write it (a path for SQLite, no password)."""
     url = resolve_location(location)
     if url.startswith("sqlite:///"):
         return url.removeprefix("sqlite:///")
-    return url
+    return _display_url(url)
