@@ -204,3 +204,23 @@ def test_a_writer_gives_up_when_the_write_lock_stays_taken(
         assert next(m for m in load(store).measures if m.id == "7").status == "ongoing"
     apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
     assert next(m for m in load(store).measures if m.id == "7").status == "delayed"
+
+
+def test_a_read_sees_one_state_while_a_write_lands(db: Path) -> None:
+    """A plan read in several queries never mixes states from before and after a change."""
+    from sqlmodel import select
+
+    from kplan.store.models import MeasureRow
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    other = open_store(str(db))
+    status = select(MeasureRow.status).where(MeasureRow.key == "7")
+    with store.read() as session:
+        before = session.exec(status).one()
+        apply_changes(other, [Change("measure", "7", "status", "delayed")], actor="t")
+        during = session.exec(status).one()
+    assert (before, during) == ("ongoing", "ongoing")
+    with store.read() as session:
+        assert session.exec(status).one() == "delayed"
+    other.close()

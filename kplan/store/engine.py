@@ -105,9 +105,13 @@ def _on_begin_postgres(connection: Any) -> None:
     # A lock rather than SERIALIZABLE with retries: writes are short and few,
     # and a retry loop would have to replay whole commands. The lock ends with
     # the transaction, so a crashed client cannot leave it held. Reads take no
-    # lock and see the last committed state.
+    # lock; they see one snapshot throughout, as SQLite's readers do, so a
+    # plan loaded in several queries never mixes states before and after a
+    # write (read-only work cannot fail to serialise at this level).
     if connection.get_execution_options().get("kplan_write"):
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def _display_url(url: str) -> str:
