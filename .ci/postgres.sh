@@ -16,7 +16,8 @@
 # The server binaries are found on PATH, else in Debian's /usr/lib/postgresql/*/bin.
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the
 # "postgres" user that Debian's package creates. Durability is switched off
-# (fsync, synchronous_commit): the cluster only ever holds test data.
+# (fsync, synchronous_commit): the cluster only ever holds test data. So is
+# autovacuum: its workers would hold up dropping a test's database.
 set -euo pipefail
 
 usage() {
@@ -72,6 +73,7 @@ start)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" \
         -o "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        -o "-c autovacuum=off" \
         start >/dev/null || {
         cat "$dir/server.log" >&2
         exit 1

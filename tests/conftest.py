@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from typer.testing import CliRunner
@@ -103,7 +105,7 @@ def libpq_url(url: str) -> str:
 _server_problem: list[str] = []
 
 
-def _unavailable(message: str, required: bool) -> None:
+def _unavailable(message: str, required: bool) -> NoReturn:
     if required:
         pytest.fail(message)
     pytest.skip(message)
@@ -126,15 +128,34 @@ def postgres_db() -> Iterator[ServerStore]:
         _unavailable(f"PostgreSQL server at {url} unusable: {_server_problem[0]}", required)
     name = f"kplan_test_{uuid.uuid4().hex[:16]}"
     try:
-        with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as exc:
+        admin = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
         _server_problem.append(" ".join(str(exc).split()))
         _unavailable(f"PostgreSQL server at {url} unusable: {_server_problem[0]}", required)
-    base, _, _ = url.rpartition("/")
-    yield ServerStore(f"{base}/{name}")
-    with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    from sqlalchemy.engine import make_url
+
+    yield ServerStore(make_url(url).set(database=name).render_as_string(hide_password=False))
+    _drop_database(url, name)
+
+
+def _drop_database(url: str, name: str) -> None:
+    import psycopg
+
+    # FORCE ends the test's own leftover connections; an autovacuum worker on
+    # the new database can still refuse a role without superuser rights, so
+    # try again a few times and only warn: a leftover database harms no test.
+    problem = ""
+    for attempt in range(5):
+        try:
+            with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.Error as exc:
+            problem = " ".join(str(exc).split())
+            time.sleep(0.2 * (attempt + 1))
+    warnings.warn(f"could not drop the test database {name}: {problem}", stacklevel=1)
 
 
 @pytest.fixture
