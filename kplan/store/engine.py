@@ -46,11 +46,6 @@ class Store:
         """Whether the store is an SQLite file."""
         return self.url.startswith("sqlite")
 
-    @property
-    def display_url(self) -> str:
-        """The URL as messages show it: without a password."""
-        return _display_url(self.url)
-
     def default_actor(self) -> str | None:
         """Who acts when nobody said: the database user on a server, None for SQLite."""
         if self.is_sqlite:
@@ -64,14 +59,14 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with _translate_errors(self.display_url), Session(self.engine) as session:
+        with _translate_errors(self.url), Session(self.engine) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is one transaction, committed at the end or rolled back."""
         engine = self.engine.execution_options(kplan_write=True)
-        with _translate_errors(self.display_url), Session(engine) as session, session.begin():
+        with _translate_errors(self.url), Session(engine) as session, session.begin():
             yield session
 
     def close(self) -> None:
@@ -104,7 +99,10 @@ def _on_begin_postgres(connection: Any) -> None:
     # out in commit order, which the TUI's "newest event id" check relies on.
     # A lock rather than SERIALIZABLE with retries: writes are short and few,
     # and a retry loop would have to replay whole commands. The lock ends with
-    # the transaction, so a crashed client cannot leave it held. Reads take no
+    # the transaction, so a crashed client cannot leave it held. Creating the
+    # tables of a new store is a write too, and PostgreSQL's DDL is
+    # transactional, so of two first openers the second finds the tables made
+    # and creates nothing. Reads take no
     # lock; they see one snapshot throughout, as SQLite's readers do, so a
     # plan loaded in several queries never mixes states before and after a
     # write (read-only work cannot fail to serialise at this level).
@@ -132,7 +130,8 @@ def _first_line(text: str) -> str:
 
 
 @contextmanager
-def _translate_errors(url: str) -> Iterator[None]:
+def _translate_errors(store_url: str) -> Iterator[None]:
+    url = _display_url(store_url)
     try:
         yield
     except OperationalError as exc:
@@ -187,9 +186,9 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
         if postgres:
             # Timestamps are stored with their zone and read back as UTC either
             # way; a UTC session also makes what psql and reports on the
-            # database show agree with kplan's log.
-            # A writer waits for the write lock as long as an SQLite writer
-            # waits for a busy file, then gives up with the same message.
+            # database show agree with kplan's log. A writer waits for the
+            # write lock as long as an SQLite writer waits for a busy file,
+            # then gives up with the same message.
             connect_args = {
                 "connect_timeout": PG_CONNECT_TIMEOUT_S,
                 "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
@@ -233,7 +232,7 @@ def _ensure_schema(store: Store) -> None:
     # read-only commands never take the write lock.
     from sqlalchemy import inspect
 
-    with _translate_errors(store.display_url), store.engine.connect() as connection:
+    with _translate_errors(store.url), store.engine.connect() as connection:
         if inspect(connection).has_table(models.StoreInfo.__tablename__):
             version = connection.execute(
                 select(models.StoreInfo.value).where(models.StoreInfo.name == "schema_version")
@@ -241,10 +240,9 @@ def _ensure_schema(store: Store) -> None:
             if version is not None and int(version) >= models.SCHEMA_VERSION:
                 return
     # Creating under the write lock lets two first-time openers race safely:
-    # the second sees the first one's tables and creates nothing (on
-    # PostgreSQL too: the lock is taken first, and DDL is transactional).
+    # the second sees the first one's tables and creates nothing.
     with (
-        _translate_errors(store.display_url),
+        _translate_errors(store.url),
         store.engine.execution_options(kplan_write=True).begin() as connection,
     ):
         SQLModel.metadata.create_all(connection)
