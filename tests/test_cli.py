@@ -83,47 +83,50 @@ def test_status_without_status_or_progress_is_a_usage_error(orebro: Kplan) -> No
     assert "--progress" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "fragments"),
-    [
-        (("status", "77", "done"), ["unknown measure '77'", "Did you mean '7'?", "Valid: 1, 2"]),
-        (("status", "7", "finished"), ["'finished' is not a valid status", "not-started, ongoing"]),
-        (("status", "7", "ongoin"), ["Did you mean 'ongoing'?"]),
-        (("status", "7", "--progress", "101"), ["from 0 to 100", "101"]),
-        (("status", "7", "--progress", "-3"), ["from 0 to 100", "-3"]),
-        (("step", "fastighet", "5"), ["from 1 to 4", "1 Samtal", "4 Samhandling"]),
-        (("step", "fastighet", "0"), ["from 1 to 4"]),
-        (("step", "fastighet", "high"), ["from 1 to 4", "'high'"]),
-        (
-            ("step", "fastigheter", "3"),
-            ["unknown collaboration 'fastigheter'", "Did you mean 'fastighet'?"],
-        ),
-        (("fourp", "7", "polcy", "done"), ["not a valid Fyra P part", "Did you mean 'policy'?"]),
-        (
-            ("fourp", "7", "policy", "finished"),
-            ["not a valid Fyra P state", "not-started, ongoing, done"],
-        ),
-        (
-            ("perspective", "7", "klass", "yes"),
-            ["'klass' is not a valid perspective", "kön, ålder, etnicitet"],
-        ),
-        (("perspective", "7", "kön", "maybe"), ["not a valid coverage level", "no, partly, yes"]),
-        (("record", "nope", "2016", "3"), ["unknown indicator 'nope'"]),
-        (
-            ("record", "fastighet-platser", "2016-X", "3"),
-            ["'2016-X' is not a period", "YYYY-T1..T3"],
-        ),
-        (("record", "fastighet-platser", "2016", "many"), ["'many' is not a number"]),
-        (
-            ("list", "--owner", "sforsbrg"),
-            ["unknown owner 'sforsbrg'", "Did you mean 'sforsberg'?"],
-        ),
-        (("list", "--status", "late"), ["'late' is not a valid status"]),
-        (("list", "--perspective", "klass"), ["'klass' is not a valid perspective"]),
-        (("log", "--since", "yesterday"), ["'yesterday' is not a date or time"]),
-        (("show", "99"), ["unknown measure '99'"]),
-    ],
-)
+BAD_INPUT: list[tuple[tuple[str, ...], list[str]]] = [
+    (("status", "77", "done"), ["unknown measure '77'", "Did you mean '7'?", "Valid: 1, 2"]),
+    (("status", "7", "finished"), ["'finished' is not a valid status", "not-started, ongoing"]),
+    (("status", "7", "ongoin"), ["Did you mean 'ongoing'?"]),
+    (("status", "7", "--progress", "101"), ["from 0 to 100", "101"]),
+    (("status", "7", "--progress", "-3"), ["from 0 to 100", "-3"]),
+    (("step", "fastighet", "5"), ["from 1 to 4", "1 Samtal", "4 Samhandling"]),
+    (("step", "fastighet", "0"), ["from 1 to 4"]),
+    (("step", "fastighet", "high"), ["from 1 to 4", "'high'"]),
+    (
+        ("step", "fastigheter", "3"),
+        ["unknown collaboration 'fastigheter'", "Did you mean 'fastighet'?"],
+    ),
+    (("fourp", "7", "polcy", "done"), ["not a valid Fyra P part", "Did you mean 'policy'?"]),
+    (
+        ("fourp", "7", "policy", "finished"),
+        ["not a valid Fyra P state", "not-started, ongoing, done"],
+    ),
+    (
+        ("perspective", "7", "klass", "yes"),
+        ["'klass' is not a valid perspective", "kön, ålder, etnicitet"],
+    ),
+    (("perspective", "7", "kön", "maybe"), ["not a valid coverage level", "no, partly, yes"]),
+    (("record", "nope", "2016", "3"), ["unknown indicator 'nope'"]),
+    (
+        ("record", "fastighet-platser", "2016-X", "3"),
+        ["'2016-X' is not a period", "YYYY-T1..T3"],
+    ),
+    (("record", "fastighet-platser", "2016", "many"), ["'many' is not a number"]),
+    (
+        ("list", "--owner", "sforsbrg"),
+        ["unknown owner 'sforsbrg'", "Did you mean 'sforsberg'?"],
+    ),
+    (("list", "--status", "late"), ["'late' is not a valid status"]),
+    (("list", "--perspective", "klass"), ["'klass' is not a valid perspective"]),
+    (("log", "--since", "yesterday"), ["'yesterday' is not a date or time"]),
+    (("show", "99"), ["unknown measure '99'"]),
+]
+
+
+# On SQLite one test per case; on PostgreSQL (where only the store differs)
+# every case runs against one store, to keep the run short.
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("args", "fragments"), BAD_INPUT)
 def test_bad_input_is_one_line_on_stderr_exit_1_and_writes_nothing(
     orebro: Kplan, args: tuple[str, ...], fragments: list[str]
 ) -> None:
@@ -134,6 +137,19 @@ def test_bad_input_is_one_line_on_stderr_exit_1_and_writes_nothing(
     assert result.stderr.count("\n") == 1
     for fragment in fragments:
         assert fragment in result.stderr
+    assert dump_store(orebro.db) == before
+
+
+@pytest.mark.postgres_only
+def test_bad_input_is_one_line_and_writes_nothing_on_a_server_store(orebro: Kplan) -> None:
+    before = dump_store(orebro.db)
+    for args, fragments in BAD_INPUT:
+        result = orebro(*args, expect=1)
+        assert result.stdout == "", args
+        assert result.stderr.startswith("kplan: error: "), args
+        assert result.stderr.count("\n") == 1, args
+        for fragment in fragments:
+            assert fragment in result.stderr, args
     assert dump_store(orebro.db) == before
 
 
