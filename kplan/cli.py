@@ -166,7 +166,7 @@ def tui_command(
         store.close()
     from kplan.tui.app import run
 
-    raise typer.Exit(run(db, plan, current_actor(as_)))
+    raise typer.Exit(run(db, plan, current_actor(as_, db)))
 
 
 def _print_json(data: Any) -> None:
@@ -200,7 +200,7 @@ def import_command(
     from kplan.core.planfile import read_plan_file
 
     plan = read_plan_file(file)
-    result = import_into(db, plan, actor=current_actor(as_), dry_run=dry_run, source=str(file))
+    result = import_into(db, plan, actor=current_actor(as_, db), dry_run=dry_run, source=str(file))
     if json_output:
         _print_json(render.import_json(result, plan))
     else:
@@ -264,7 +264,7 @@ def list_command(
     from kplan.store.engine import open_store
 
     if mine:
-        owner = current_actor(as_)
+        owner = current_actor(as_, db)
     wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
     loaded, rows = list_measures(open_store(db, create=False), plan, wanted)
     if json_output:
@@ -310,7 +310,7 @@ def _change(
     from kplan.store.engine import open_store
 
     result = apply_changes(
-        open_store(db, create=False), changes, actor=current_actor(as_), plan=plan
+        open_store(db, create=False), changes, actor=current_actor(as_, db), plan=plan
     )
     if json_output:
         _print_json(render.changes_json(result))
@@ -542,7 +542,7 @@ def apply_command(
     chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
     store = open_store(db, create=False) if dry_run else open_store(db)
     result = apply_text(
-        store, text, fmt=chosen, actor=current_actor(as_), plan=plan, dry_run=dry_run
+        store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run
     )
     if json_output:
         _print_json(render.changes_json(result) | {"dry_run": dry_run})
@@ -564,7 +564,7 @@ def undo_command(
     from kplan.core.undo import undo
     from kplan.store.engine import open_store
 
-    result = undo(open_store(db, create=False), actor=current_actor(as_), plan=plan)
+    result = undo(open_store(db, create=False), actor=current_actor(as_, db), plan=plan)
     if json_output:
         _print_json(render.changes_json(result))
     else:
@@ -695,7 +695,7 @@ def round_open_command(
     from kplan.store.engine import open_store
 
     day = _date(due)
-    opened = open_round(open_store(db), name, actor=current_actor(as_), due=day, plan=plan)
+    opened = open_round(open_store(db), name, actor=current_actor(as_, db), due=day, plan=plan)
     key = "round.opened_due" if day else "round.opened"
     typer.echo(t(key, name=opened, due=day))
 
@@ -719,7 +719,7 @@ def round_report_command(
     from kplan.core.rounds import report
     from kplan.store.engine import open_store
 
-    name = report(open_store(db), measure, actor=current_actor(as_), note=note, plan=plan)
+    name = report(open_store(db), measure, actor=current_actor(as_, db), note=note, plan=plan)
     typer.echo(t("round.reported", measure=measure, name=name))
 
 
@@ -753,7 +753,7 @@ def round_close_command(
     from kplan.core.rounds import close_round
     from kplan.store.engine import open_store
 
-    name = close_round(open_store(db), actor=current_actor(as_), force=force, plan=plan)
+    name = close_round(open_store(db), actor=current_actor(as_, db), force=force, plan=plan)
     typer.echo(t("round.closed", name=name))
 
 
@@ -770,7 +770,7 @@ def snapshot_take_command(
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    taken = snapshots.take(open_store(db), name, actor=current_actor(as_), plan=plan)
+    taken = snapshots.take(open_store(db), name, actor=current_actor(as_, db), plan=plan)
     typer.echo(t("snapshot.taken", name=taken))
 
 
@@ -813,7 +813,7 @@ def snapshot_delete_command(
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_), plan=plan)
+    snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
     typer.echo(t("snapshot.deleted", name=name))
 
 

@@ -78,12 +78,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Planens id; behövs när lagret har flera planer.",
     ),
     "opt.as": (
-        "Who is acting, for the event log [default: KPLAN_USER, else the login name].",
-        "Vem som utför ändringen, för loggen [standard: KPLAN_USER, annars inloggningsnamnet].",
+        "Who is acting, for the event log [default: KPLAN_USER, else the database user of a server store, else the login name].",
+        "Vem som utför ändringen, för loggen [standard: KPLAN_USER, annars databasanvändaren för ett lager på en server, annars inloggningsnamnet].",
     ),
     "opt.as_mine": (
-        "Who you are, for --mine [default: KPLAN_USER, else the login name].",
-        "Vem du är, för --mine [standard: KPLAN_USER, annars inloggningsnamnet].",
+        "Who you are, for --mine [default: KPLAN_USER, else the database user of a server store, else the login name].",
+        "Vem du är, för --mine [standard: KPLAN_USER, annars databasanvändaren för ett lager på en server, annars inloggningsnamnet].",
     ),
     "opt.expect_version": (
         "Refuse (exit 3) if the thing changed since you read this version (see show --json).",
@@ -297,6 +297,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.unusable": (
         "cannot use the store {url}: {detail}",
         "kan inte använda lagret {url}: {detail}",
+    ),
+    "store.nul_text": (
+        "PostgreSQL cannot store text with a NUL character (\\u0000); nothing was changed. Remove it and try again",
+        "PostgreSQL kan inte lagra text med ett NUL-tecken (\\u0000); inget ändrades. Ta bort det och försök igen",
     ),
     "store.is_directory": (
         "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
@@ -854,8 +858,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Öppna arbetsplatsen i terminalen (TUI) för planen.",
     ),
     "opt.as_tui": (
-        "Who you are: changes are logged under this name [default: KPLAN_USER, else the login name].",
-        "Vem du är: ändringar loggas under detta namn [standard: KPLAN_USER, annars inloggningsnamnet].",
+        "Who you are: changes are logged under this name [default: KPLAN_USER, else the database user of a server store, else the login name].",
+        "Vem du är: ändringar loggas under detta namn [standard: KPLAN_USER, annars databasanvändaren för ett lager på en server, annars inloggningsnamnet].",
     ),
     "key.help": ("Keys", "Tangenter"),
     "key.theme": ("Light/dark", "Ljust/mörkt"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import Kplan, dump_store
+from tests.conftest import Kplan, dump_store, query
 
 GOOD = [
     {"measure": "7", "status": "delayed", "progress": 30, "note": "Väntar på besked"},
@@ -42,14 +42,12 @@ def test_apply_jsonl_in_one_batch(orebro: Kplan, tmp_path: Path) -> None:
         "perspectives.kön",
         "values.2016",
     }
-    import sqlite3
-
-    connection = sqlite3.connect(orebro.db)
-    batches = connection.execute(
-        "SELECT COUNT(DISTINCT batch) FROM event WHERE batch = ?", (result["batch"],)
-    ).fetchone()
-    connection.close()
-    assert batches == (1,)
+    batches = query(
+        orebro.db,
+        "SELECT COUNT(DISTINCT batch) AS n FROM event WHERE batch = :b",
+        b=result["batch"],
+    )
+    assert batches == [{"n": 1}]
 
 
 def test_one_bad_line_among_a_thousand_changes_nothing(orebro: Kplan, tmp_path: Path) -> None:

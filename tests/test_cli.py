@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,47 +83,50 @@ def test_status_without_status_or_progress_is_a_usage_error(orebro: Kplan) -> No
     assert "--progress" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("args", "fragments"),
-    [
-        (("status", "77", "done"), ["unknown measure '77'", "Did you mean '7'?", "Valid: 1, 2"]),
-        (("status", "7", "finished"), ["'finished' is not a valid status", "not-started, ongoing"]),
-        (("status", "7", "ongoin"), ["Did you mean 'ongoing'?"]),
-        (("status", "7", "--progress", "101"), ["from 0 to 100", "101"]),
-        (("status", "7", "--progress", "-3"), ["from 0 to 100", "-3"]),
-        (("step", "fastighet", "5"), ["from 1 to 4", "1 Samtal", "4 Samhandling"]),
-        (("step", "fastighet", "0"), ["from 1 to 4"]),
-        (("step", "fastighet", "high"), ["from 1 to 4", "'high'"]),
-        (
-            ("step", "fastigheter", "3"),
-            ["unknown collaboration 'fastigheter'", "Did you mean 'fastighet'?"],
-        ),
-        (("fourp", "7", "polcy", "done"), ["not a valid Fyra P part", "Did you mean 'policy'?"]),
-        (
-            ("fourp", "7", "policy", "finished"),
-            ["not a valid Fyra P state", "not-started, ongoing, done"],
-        ),
-        (
-            ("perspective", "7", "klass", "yes"),
-            ["'klass' is not a valid perspective", "kön, ålder, etnicitet"],
-        ),
-        (("perspective", "7", "kön", "maybe"), ["not a valid coverage level", "no, partly, yes"]),
-        (("record", "nope", "2016", "3"), ["unknown indicator 'nope'"]),
-        (
-            ("record", "fastighet-platser", "2016-X", "3"),
-            ["'2016-X' is not a period", "YYYY-T1..T3"],
-        ),
-        (("record", "fastighet-platser", "2016", "many"), ["'many' is not a number"]),
-        (
-            ("list", "--owner", "sforsbrg"),
-            ["unknown owner 'sforsbrg'", "Did you mean 'sforsberg'?"],
-        ),
-        (("list", "--status", "late"), ["'late' is not a valid status"]),
-        (("list", "--perspective", "klass"), ["'klass' is not a valid perspective"]),
-        (("log", "--since", "yesterday"), ["'yesterday' is not a date or time"]),
-        (("show", "99"), ["unknown measure '99'"]),
-    ],
-)
+BAD_INPUT: list[tuple[tuple[str, ...], list[str]]] = [
+    (("status", "77", "done"), ["unknown measure '77'", "Did you mean '7'?", "Valid: 1, 2"]),
+    (("status", "7", "finished"), ["'finished' is not a valid status", "not-started, ongoing"]),
+    (("status", "7", "ongoin"), ["Did you mean 'ongoing'?"]),
+    (("status", "7", "--progress", "101"), ["from 0 to 100", "101"]),
+    (("status", "7", "--progress", "-3"), ["from 0 to 100", "-3"]),
+    (("step", "fastighet", "5"), ["from 1 to 4", "1 Samtal", "4 Samhandling"]),
+    (("step", "fastighet", "0"), ["from 1 to 4"]),
+    (("step", "fastighet", "high"), ["from 1 to 4", "'high'"]),
+    (
+        ("step", "fastigheter", "3"),
+        ["unknown collaboration 'fastigheter'", "Did you mean 'fastighet'?"],
+    ),
+    (("fourp", "7", "polcy", "done"), ["not a valid Fyra P part", "Did you mean 'policy'?"]),
+    (
+        ("fourp", "7", "policy", "finished"),
+        ["not a valid Fyra P state", "not-started, ongoing, done"],
+    ),
+    (
+        ("perspective", "7", "klass", "yes"),
+        ["'klass' is not a valid perspective", "kön, ålder, etnicitet"],
+    ),
+    (("perspective", "7", "kön", "maybe"), ["not a valid coverage level", "no, partly, yes"]),
+    (("record", "nope", "2016", "3"), ["unknown indicator 'nope'"]),
+    (
+        ("record", "fastighet-platser", "2016-X", "3"),
+        ["'2016-X' is not a period", "YYYY-T1..T3"],
+    ),
+    (("record", "fastighet-platser", "2016", "many"), ["'many' is not a number"]),
+    (
+        ("list", "--owner", "sforsbrg"),
+        ["unknown owner 'sforsbrg'", "Did you mean 'sforsberg'?"],
+    ),
+    (("list", "--status", "late"), ["'late' is not a valid status"]),
+    (("list", "--perspective", "klass"), ["'klass' is not a valid perspective"]),
+    (("log", "--since", "yesterday"), ["'yesterday' is not a date or time"]),
+    (("show", "99"), ["unknown measure '99'"]),
+]
+
+
+# On SQLite one test per case; on PostgreSQL (where only the store differs)
+# every case runs against one store, to keep the run short.
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("args", "fragments"), BAD_INPUT)
 def test_bad_input_is_one_line_on_stderr_exit_1_and_writes_nothing(
     orebro: Kplan, args: tuple[str, ...], fragments: list[str]
 ) -> None:
@@ -133,6 +137,19 @@ def test_bad_input_is_one_line_on_stderr_exit_1_and_writes_nothing(
     assert result.stderr.count("\n") == 1
     for fragment in fragments:
         assert fragment in result.stderr
+    assert dump_store(orebro.db) == before
+
+
+@pytest.mark.postgres_only
+def test_bad_input_is_one_line_and_writes_nothing_on_a_server_store(orebro: Kplan) -> None:
+    before = dump_store(orebro.db)
+    for args, fragments in BAD_INPUT:
+        result = orebro(*args, expect=1)
+        assert result.stdout == "", args
+        assert result.stderr.startswith("kplan: error: "), args
+        assert result.stderr.count("\n") == 1, args
+        for fragment in fragments:
+            assert fragment in result.stderr, args
     assert dump_store(orebro.db) == before
 
 
@@ -354,6 +371,7 @@ def test_init_creates_the_store_in_the_data_folder(isolated_home: Path) -> None:
     assert str(isolated_home / "kplan.db") in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_reading_commands_never_create_a_store(kplan: Kplan) -> None:
     for command in (["list"], ["plans"], ["show", "1"], ["log"], ["export"]):
         result = kplan(*command, expect=1)
@@ -370,11 +388,13 @@ def test_commands_on_an_empty_store_say_how_to_start(kplan: Kplan) -> None:
     assert kplan.json("plans") == []
 
 
+@pytest.mark.sqlite_only
 def test_a_folder_as_store_is_refused(kplan: Kplan, tmp_path: Path) -> None:
     result = kplan("list", db=tmp_path, expect=1)
     assert "is a folder" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_store_is_refused(kplan: Kplan, tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_text("this is not a database\n" * 100)
@@ -427,3 +447,88 @@ def test_a_database_url_without_its_driver_is_a_clear_error(kplan: Kplan) -> Non
     result = CliRunner().invoke(app, ["list", "--db", "nosuchdb+nodriver://user@host/db"])
     assert result.exit_code == 1
     assert result.stderr.startswith("kplan: error: cannot open nosuchdb+nodriver://")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.postgres_only
+def test_a_server_store_that_cannot_be_used_is_a_one_line_error(kplan: Kplan) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(kplan.db))
+    cases = {
+        "server down": (url.set(host="127.0.0.1", port=_free_port()), "Connection refused"),
+        "no such database": (url.set(database="kplan_no_such_db"), '"kplan_no_such_db"'),
+        "no such role": (url.set(username="nobody_here", password="s3cret"), '"nobody_here"'),
+    }
+    for case, (bad, fragment) in cases.items():
+        shown = bad.render_as_string(hide_password=True)
+        result = kplan("list", db=bad.render_as_string(hide_password=False), expect=1)
+        assert result.stdout == "", case
+        assert result.stderr.startswith(f"kplan: error: cannot use the store {shown}: "), case
+        assert fragment in result.stderr, case
+        assert result.stderr.count("\n") == 1, (case, result.stderr)
+        assert "Traceback" not in result.stderr and "s3cret" not in result.stderr, case
+
+
+@pytest.mark.postgres_only
+def test_on_a_server_the_actor_is_the_database_user(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --as or KPLAN_USER the change is logged under the server's current_user;
+    the installed kplan takes the plain postgresql:// form of the URL too."""
+    import subprocess
+    import sys
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(orebro.db))
+    monkeypatch.delenv("KPLAN_USER")
+    orebro("status", "7", "delayed")
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    kplan = Path(sys.executable).with_name("kplan")
+    done = subprocess.run(
+        [str(kplan), "fourp", "7", "policy", "done", "--db", plain],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "KPLAN_USER"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    events = orebro.json("log", "--limit", "2")
+    assert [(e["field"], e["actor"]) for e in events] == [
+        ("four_p.policy", url.username),
+        ("status", url.username),
+    ]
+    orebro("status", "7", "done", "--as", "lead1")
+    assert orebro.json("log", "--limit", "1")[0]["actor"] == "lead1"
+
+
+@pytest.mark.postgres_only
+def test_a_password_in_a_server_url_is_never_printed(kplan: Kplan) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(kplan.db)).set(password="s3cret")
+    result = kplan("init", db=url.render_as_string(hide_password=False))
+    assert url.render_as_string(hide_password=True) in result.stdout
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+@pytest.mark.postgres_only
+def test_text_with_a_nul_character_is_refused_on_a_server_and_nothing_is_written(
+    orebro: Kplan,
+) -> None:
+    before = dump_store(orebro.db)
+    result = orebro("status", "7", "delayed", "--note", "a\x00b", expect=1)
+    assert result.stderr == (
+        "kplan: error: PostgreSQL cannot store text with a NUL character (\\u0000); "
+        "nothing was changed. Remove it and try again\n"
+    )
+    assert dump_store(orebro.db) == before

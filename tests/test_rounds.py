@@ -219,3 +219,11 @@ def test_every_format_exports_a_snapshot(orebro: Kplan, tmp_path: Path) -> None:
     exported = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
     seven = next(m for m in exported["measures"] if m["id"] == "7")
     assert (exported["snapshot"], seven["status"]) == ("s1", "ongoing")
+
+
+def test_an_unknown_measure_in_a_report_lists_the_measures_in_plan_order(orebro: Kplan) -> None:
+    # A changed row may come back last from a server's table; the list must not.
+    orebro("status", "1", "delayed", "--as", "ehedlund")
+    orebro("round", "open", ROUND, "--as", "ehedlund")
+    result = orebro("round", "report", "404", "--as", "ehedlund", expect=1)
+    assert "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11" in result.stderr

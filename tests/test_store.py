@@ -12,9 +12,10 @@ from kplan.core.planfile import read_plan_file
 from kplan.core.queries import load
 from kplan.store.engine import open_store
 from kplan.store.models import SCHEMA_VERSION
-from tests.conftest import KRONOBERG, OREBRO, dump_store
+from tests.conftest import KRONOBERG, OREBRO, dump_store, query
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db: Path) -> None:
     store = open_store(str(db))
     with store.read() as session:
@@ -83,14 +84,8 @@ def test_every_change_shares_one_batch_id(db: Path) -> None:
         [Change("measure", "1", "progress", 50), Change("collaboration", "fastighet", "step", 1)],
         actor="t",
     )
-    import sqlite3
-
-    connection = sqlite3.connect(db)
-    fields = connection.execute(
-        "SELECT field FROM event WHERE batch = ? ORDER BY id", (result.batch,)
-    ).fetchall()
-    connection.close()
-    assert fields == [("progress",), ("step",)]
+    fields = query(db, "SELECT field FROM event WHERE batch = :b ORDER BY id", b=result.batch)
+    assert fields == [{"field": "progress"}, {"field": "step"}]
 
 
 def test_concurrent_writers_lose_nothing(db: Path) -> None:
@@ -151,3 +146,115 @@ def test_an_import_raises_exactly_the_versions_of_what_it_changed(db: Path) -> N
     assert {k: v for k, v in indicators.items() if v != 1} == {indicator.id: 2}
     assert [m.id for m in stored.measures] == [m.id for m in changed.measures]
     assert stored == changed.complete()
+
+
+def test_first_openers_of_an_empty_store_race_safely(db: Path) -> None:
+    """Four processes open a new, empty store at once; one schema, one version row."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom kplan.store.engine import open_store\nopen_store(sys.argv[1]).close()\n"
+    )
+    workers = [subprocess.Popen([sys.executable, "-c", script, str(db)]) for _ in range(4)]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    assert dump_store(db)["store_info"] == [("schema_version", str(SCHEMA_VERSION))]
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    assert len(load(store).measures) == 22
+
+
+def test_actor_defaults_to_the_database_user_on_a_server(
+    db: Path, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    from sqlalchemy.engine import make_url
+
+    from kplan.core.operations import current_actor
+
+    monkeypatch.delenv("KPLAN_USER")
+    store = open_store(str(db))
+    if backend == "postgres":
+        expected = make_url(str(db)).username
+        assert store.default_actor() == expected
+    else:
+        expected = getpass.getuser()
+        assert store.default_actor() is None
+    assert current_actor(None, str(db)) == expected
+    monkeypatch.setenv("KPLAN_DB", str(db))
+    assert current_actor() == expected
+    # --as and KPLAN_USER still come first.
+    assert current_actor("lead1", str(db)) == "lead1"
+    monkeypatch.setenv("KPLAN_USER", "someone")
+    assert current_actor(None, str(db)) == "someone"
+
+
+@pytest.mark.postgres_only
+def test_a_server_store_keeps_timestamps_in_utc_whatever_the_session_zone(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's or the client's time zone must not shift the times kplan logs."""
+    import datetime as dt
+
+    monkeypatch.setenv("PGTZ", "America/New_York")
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+    from kplan.core.queries import log
+
+    assert log(store)[0]["at"].startswith("2016-03-01T12:00")
+    from kplan.core import rounds
+
+    rounds.open_round(store, "Vår 2016", actor="t")
+    assert rounds.status(store)["opened_at"] == "2016-03-01T12:00:00Z"
+    stored = query(db, "SELECT at FROM event ORDER BY id DESC LIMIT 1")[0]["at"]
+    assert stored == dt.datetime(2016, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.postgres_only
+def test_a_writer_gives_up_when_the_write_lock_stays_taken(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on SQLite: a writer kept waiting past the busy timeout gets a clear error."""
+    import psycopg
+
+    from kplan.core.errors import StoreError
+    from kplan.store import engine
+    from tests.conftest import libpq_url
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    store.close()
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    store = open_store(str(db))
+    with psycopg.connect(libpq_url(str(db))) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (engine.PG_WRITE_LOCK,))
+        with pytest.raises(StoreError, match="stayed locked by another kplan"):
+            apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+        # Reading needs no lock.
+        assert next(m for m in load(store).measures if m.id == "7").status == "ongoing"
+    apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+    assert next(m for m in load(store).measures if m.id == "7").status == "delayed"
+
+
+def test_a_read_sees_one_state_while_a_write_lands(db: Path) -> None:
+    """A plan read in several queries never mixes states from before and after a change."""
+    from sqlmodel import select
+
+    from kplan.store.models import MeasureRow
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    other = open_store(str(db))
+    status = select(MeasureRow.status).where(MeasureRow.key == "7")
+    with store.read() as session:
+        before = session.exec(status).one()
+        apply_changes(other, [Change("measure", "7", "status", "delayed")], actor="t")
+        during = session.exec(status).one()
+    assert (before, during) == ("ongoing", "ongoing")
+    with store.read() as session:
+        assert session.exec(status).one() == "delayed"
+    other.close()

@@ -42,11 +42,20 @@ if TYPE_CHECKING:
     from kplan.store.models import PlanRow
 
 
-def current_actor(explicit: str | None = None) -> str:
-    """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name."""
+def current_actor(explicit: str | None = None, location: str | None = None) -> str:
+    """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name.
+
+    On a server store (``location``, else ``KPLAN_DB``) the database user
+    comes before the login name: there each person has a role of their own.
+    """
     for candidate in (explicit, os.environ.get("KPLAN_USER")):
         if candidate and candidate.strip():
             return candidate.strip()
+    from kplan.store.engine import default_actor
+
+    user = default_actor(location)
+    if user and user.strip():
+        return user.strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -112,7 +112,7 @@ def report(
     store: Store, measure: str, *, actor: str, note: str | None = None, plan: str | None = None
 ) -> str:
     """Mark a measure reported in the open round; returns the round's name."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from kplan.core.operations import now, select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
@@ -127,7 +127,11 @@ def report(
         ).first()
         if owner is None:
             valid = list(
-                session.exec(select(MeasureRow.key).where(MeasureRow.plan_id == plan_row.id)).all()
+                session.exec(
+                    select(MeasureRow.key)
+                    .where(MeasureRow.plan_id == plan_row.id)
+                    .order_by(col(MeasureRow.position))
+                ).all()
             )
             raise unknown("kind.measure", measure, valid)
         check_report(actor, owner=owner, coordinators=plan_row.coordinators, measure=measure)

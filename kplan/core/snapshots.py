@@ -79,7 +79,7 @@ def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
             session.exec(
                 select(SnapshotRow.name)
                 .where(SnapshotRow.plan_id == plan_row.id)
-                .order_by(col(SnapshotRow.taken_at))
+                .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
             ).all()
         )
         if not names:

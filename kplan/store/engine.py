@@ -3,7 +3,9 @@
 This is the one module that knows which database is behind a store. SQLite
 gets foreign keys, a write-ahead log and a busy timeout; writes start with
 ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing
-halfway through a transaction.
+halfway through a transaction. PostgreSQL (``postgresql+psycopg://``) gets
+the same guarantee from a transaction-level advisory lock that every write
+takes first, and a session in UTC.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.errors import StoreError
+from kplan.core.errors import InvalidValueError, StoreError
 from kplan.i18n import t
 from kplan.store.location import resolve_location
 
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
     from kplan.core.reads import Rows
 
 BUSY_TIMEOUT_MS = 30_000
+# The advisory lock every PostgreSQL write transaction holds ("kplan" in ASCII).
+# One lock per database: a store is one database, and writes are short.
+PG_WRITE_LOCK = 0x6B706C616E
+PG_CONNECT_TIMEOUT_S = 10
+PG_LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout that ran out
 
 
 @dataclass
@@ -53,6 +60,16 @@ class Store:
     def is_sqlite(self) -> bool:
         """Whether the store is an SQLite file."""
         return self.url.startswith("sqlite")
+
+    def default_actor(self) -> str | None:
+        """Who acts when nobody said: the database user on a server, None for SQLite."""
+        if self.is_sqlite:
+            return None
+        from sqlalchemy import text
+
+        with self.read() as session:
+            user = session.connection().execute(text("SELECT current_user")).scalar()
+        return str(user) if user else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -243,19 +260,64 @@ def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def _on_begin_postgres(connection: Any) -> None:
+    # Writers queue here, as SQLite's do on BEGIN IMMEDIATE: the version check
+    # and the write of one command are then atomic, and event ids are handed
+    # out in commit order, which the TUI's "newest event id" check relies on.
+    # A lock rather than SERIALIZABLE with retries: writes are short and few,
+    # and a retry loop would have to replay whole commands. The lock ends with
+    # the transaction, so a crashed client cannot leave it held. Creating the
+    # tables of a new store is a write too, and PostgreSQL's DDL is
+    # transactional, so of two first openers the second finds the tables made
+    # and creates nothing. Reads take no
+    # lock; they see one snapshot throughout, as SQLite's readers do, so a
+    # plan loaded in several queries never mixes states before and after a
+    # write (read-only work cannot fail to serialise at this level).
+    if connection.get_execution_options().get("kplan_write"):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _display_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _first_line(text: str) -> str:
+    # Server messages run over several lines (a hint, a traceback-like
+    # context); the first says what is wrong.
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else text.strip()
+
+
 @contextmanager
-def _translate_errors(url: str) -> Iterator[None]:
+def _translate_errors(store_url: str) -> Iterator[None]:
     from sqlalchemy.exc import DatabaseError, OperationalError
 
+    url = _display_url(store_url)
     try:
         yield
     except OperationalError as exc:
-        detail = str(exc.orig) if exc.orig is not None else str(exc)
+        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if not url.startswith("sqlite"):
+            if getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
+                raise StoreError(t("store.locked", url=url)) from None
+            raise StoreError(t("store.unusable", url=url, detail=detail)) from None
         if "locked" in detail or "busy" in detail:
             raise StoreError(t("store.locked", url=url)) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
     except DatabaseError as exc:
-        detail = str(exc.orig) if exc.orig is not None else str(exc)
+        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        if "NUL (0x00)" in detail:
+            # psycopg refuses the value before it reaches the server; SQLite
+            # stores it. Say what is wrong with the input, not the store.
+            raise InvalidValueError(t("store.nul_text")) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
 
 
@@ -265,7 +327,7 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     ``location`` is a path, an SQLAlchemy URL, or None for ``KPLAN_DB`` or the
     user's data folder.
     """
-    url = resolve_location(location)
+    url = _with_driver(resolve_location(location))
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
@@ -290,23 +352,59 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
 
 
 def _make_engine(url: str) -> Engine:
+    from sqlalchemy import event
     from sqlmodel import create_engine
 
     if url.startswith("sqlite"):
-        from sqlalchemy import event
-
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         return engine
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    shown = _display_url(url)
+    postgres = url.startswith(("postgresql:", "postgresql+", "postgres:"))
+    connect_args: dict[str, Any] = {}
+    if postgres:
+        # Timestamps are stored with their zone and read back as UTC either
+        # way; a UTC session also makes what psql and reports on the
+        # database show agree with kplan's log. A writer waits for the
+        # write lock as long as an SQLite writer waits for a busy file,
+        # then gives up with the same message.
+        connect_args = {
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}",
+            "application_name": "kplan",
+        }
     try:
-        return create_engine(url)
+        engine = create_engine(url, connect_args=connect_args)
     except (ImportError, NoSuchModuleError) as exc:
-        raise StoreError(t("store.no_driver", url=url, detail=exc)) from None
+        raise StoreError(t("store.no_driver", url=shown, detail=exc)) from None
     except ArgumentError as exc:
-        raise StoreError(t("store.bad_url", url=url, detail=exc)) from None
+        raise StoreError(t("store.bad_url", url=shown, detail=exc)) from None
+    if postgres:
+        event.listen(engine, "begin", _on_begin_postgres)
+    return engine
+
+
+def _with_driver(url: str) -> str:
+    # A plain postgresql:// URL, as libpq and psql write it, means psycopg 3:
+    # the driver the postgres extra installs (SQLAlchemy would pick psycopg2).
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def default_actor(location: str | None = None) -> str | None:
+    """The database user of a server store (None for SQLite, without connecting)."""
+    if resolve_location(location).startswith("sqlite"):
+        return None
+    store = open_store(location, create=False)
+    try:
+        return store.default_actor()
+    finally:
+        store.close()
 
 
 def _sqlite_schema_is_current(file: Path) -> bool:
@@ -350,8 +448,8 @@ def store_exists(location: str | None = None) -> bool:
 
 
 def store_path_for_display(location: str | None = None) -> str:
-    """Where the store is, as a person would write it (a path for SQLite)."""
+    """Where the store is, as a person would write it (a path for SQLite, no password)."""
     url = resolve_location(location)
     if url.startswith("sqlite:///"):
         return url.removeprefix("sqlite:///")
-    return url
+    return _display_url(url)

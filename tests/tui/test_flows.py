@@ -34,6 +34,7 @@ from kplan.tui.widgets.measure_table import MeasureTable
 from tests.conftest import dump_store
 from tests.tui.fixed_app import (
     HISTORY,
+    build_store,
     make_app,
     plain,
     row_keys,
@@ -672,18 +673,20 @@ def test_narrow_overview_shows_four_p_and_perspectives_in_one_cell(orebro_store:
 # Live refresh -------------------------------------------------------------------------------
 
 
-def test_live_refresh_shows_someone_elses_change(orebro_store: Path) -> None:
+def _live_refresh_scenario(store_location: Path | str, timeout: float) -> None:
+    """Someone else changes measure 3; the open TUI shows it, reading only that measure."""
+
     async def scenario(pilot: Any) -> None:
         app = pilot.app
         before = list(app.plan.measures)
         third = next(m for m in before if m.id == "3")
         assert cell(app, "3", "progress").endswith("60%")
-        with store_at(orebro_store) as store:
+        with store_at(store_location) as store:
             apply_changes(
                 store, [Change("measure", "3", "progress", 90, "Snabbare")], actor="other"
             )
         await wait_until(
-            pilot, lambda: cell(app, "3", "progress").endswith("90%"), 2.0, "the live change"
+            pilot, lambda: cell(app, "3", "progress").endswith("90%"), timeout, "the live change"
         )
         # Only measure 3 was read again: the other measures are the same objects.
         assert app.plan.measures[0] is before[0]
@@ -696,7 +699,20 @@ def test_live_refresh_shows_someone_elses_change(orebro_store: Path) -> None:
         assert fresh is not third and fresh.progress == 90
         assert row_keys(table_of(app)) == ALL
 
-    run(make_app(orebro_store, live=True), scenario)
+    run(make_app(store_location, live=True), scenario)
+
+
+def test_live_refresh_shows_someone_elses_change(orebro_store: Path) -> None:
+    _live_refresh_scenario(orebro_store, 2.0)
+
+
+def test_live_refresh_on_a_postgresql_store(
+    postgres_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on a server store: another connection's change reaches the open TUI."""
+    build_store(postgres_db)
+    monkeypatch.setenv("KPLAN_NOW", NOW)
+    _live_refresh_scenario(postgres_db, 5.0)
 
 
 def test_live_change_with_a_bad_filter_does_not_crash(orebro_store: Path) -> None:
