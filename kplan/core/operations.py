@@ -117,8 +117,9 @@ def insert_event(
         " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
         " :collaboration, :indicator, :field, :old, :new, :note)",
         {
-            # The log keeps naive UTC moments.
-            "at": at.astimezone(dt.UTC).replace(tzinfo=None),
+            # Aware, so that no session time zone can shift it; the store
+            # layer writes it as SQLite's naive UTC text where needed.
+            "at": at.astimezone(dt.UTC),
             "actor": actor,
             "plan": plan_id,
             "batch": batch,
@@ -485,9 +486,9 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
 
 
 def _stored_moment(value: Any) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
+    """A moment from the log in UTC, whichever way the driver hands it over."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
 
 
 def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:

@@ -357,8 +357,8 @@ def events(
             raise unknown("kind.measure", measure, measure_keys(rows, info))
         where += " AND measure = :measure"
     if since is not None:
-        # The store keeps moments as naive UTC.
-        params["since"] = since.astimezone(dt.UTC).replace(tzinfo=None)
+        # Aware, as the log's moments are written (see insert_event).
+        params["since"] = since.astimezone(dt.UTC)
         where += " AND at >= :since"
     sql = (
         "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note"

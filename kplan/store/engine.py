@@ -168,10 +168,17 @@ _SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _sqlite_values(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    # SQLite keeps moments as naive UTC text; an aware moment is turned to UTC first.
     return {
-        name: value.strftime(_SQLITE_MOMENT) if isinstance(value, dt.datetime) else value
+        name: _sqlite_moment(value) if isinstance(value, dt.datetime) else value
         for name, value in (params or {}).items()
     }
+
+
+def _sqlite_moment(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.strftime(_SQLITE_MOMENT)
 
 
 @contextmanager
