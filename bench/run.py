@@ -1,0 +1,1420 @@
+"""How fast the kplan command line is, next to Taskwarrior and the floor of its own stack.
+
+Run by ``make bench`` (``python bench/run.py``); not a test. Every kplan
+operation runs the installed ``kplan`` command as a subprocess with its output
+going to a pipe, as a script would run it. Each operation runs once as a
+warm-up and then ``--runs`` times (fewer for slow ones); the median and the
+spread of the wall time and the peak memory (the child's own ``ru_maxrss``)
+go to bench/results.md with the machine, the references and the targets.
+
+References, measured in the same run and interleaved with kplan's runs:
+
+* Taskwarrior (Debian's ``taskwarrior``; installed with apt-get when it is
+  missing and the script runs as root) on the same data as pending tasks.
+* The floor: bench/floor.py, a bare Typer app that opens the same SQLite
+  file with the standard library and prints its measures.
+
+Fixtures are built in a temporary folder; the slow ones (the large store,
+the 10,000-measure plan, the 500-measure store with snapshots) are cached
+under bench/.cache, keyed by make_store.py, kplan's version and its schema.
+See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import fnmatch
+import hashlib
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+EXAMPLE = ROOT / "examples" / "orebro_plan.toml"
+RESULTS = BENCH / "results.md"
+CACHE = BENCH / ".cache"
+BIN = Path(sys.executable).parent
+KPLAN = str(BIN / "kplan")
+PYTHON = sys.executable
+
+# Bump when the way the cached fixtures are built changes.
+FIXTURES_VERSION = "1"
+# The end of the generated event history: fixed, so a cached store and the
+# `log --since` window stay the same from day to day.
+HISTORY_END = "2026-01-01T00:00:00Z"
+SINCE = "2025-12-02"  # the last 30 days of that history
+TIMEOUT = 900.0  # one process; a hang is an error, not a slow result
+MEMORY_LIMIT_MB = 200.0
+PLANS_OF = 200  # measures per plan in the large store, as in make_store's preset
+
+sys.path.insert(0, str(BENCH))
+
+# Why a number is what it is: short explanations the team keeps up to date.
+# Shown next to the automatic verdict, keyed by row.
+WHY: dict[str, str] = {
+    "help": "kplan's --help imports only Typer and the messages (cli.py keeps the rest "
+    "inside the commands) and turns Rich help off; the floor is a default Typer app, "
+    "whose help is drawn with Rich.",
+    "list-example": "Python start-up and Typer are in the floor too; kplan adds importing "
+    "SQLModel/SQLAlchemy (about 0.2-0.3 s), building the engine and the schema check, "
+    "and loading the whole plan through the ORM for 22 rows.",
+    "show-example": "Same start-up as list, plus the measure's events.",
+    "status-example": "A write: start-up as list, then the change, its event and the "
+    "commit (WAL) in one transaction.",
+    "list-json-example": "Start-up dominates; Taskwarrior is one C++ binary with no "
+    "interpreter to start.",
+    "status-task": "Taskwarrior rewrites two small text files; kplan pays Python and "
+    "SQLAlchemy start-up for a single change.",
+    "log-since-large": "Reads the plan's events since the date through the ORM "
+    "(--limit 0: every event of the last 30 days).",
+    "show-large": "Start-up as on the example, plus the measure's events in a 200,000-event log.",
+    "list-json-10k": "All 10,000 measures with their Fyra P, perspectives, collaborations "
+    "and indicators are loaded into objects before the first line is written.",
+    "apply": "One transaction, but each of the 1,000 lines is resolved and logged on its "
+    "own; Taskwarrior pays a process start per change instead.",
+    "import-10k": "import_plan creates 10,000 measures with 20,000 collaborations and "
+    "20,000 indicators through the ORM, row by row.",
+    "tui-example": "Fresh process: Textual's imports are most of it; see results-tui.md for "
+    "the breakdown.",
+    "tui-large": "One plan of the large store (200 measures); see results-tui.md.",
+}
+
+
+class BenchError(Exception):
+    """A measurement could not be taken."""
+
+
+# --------------------------------------------------------------------------
+# Running one process
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    """One timed run: seconds of wall time and the peak RSS in KB."""
+
+    wall: float
+    rss_kb: int
+
+
+@dataclass
+class Outcome:
+    """What a run printed, for the sanity checks."""
+
+    sample: Sample
+    stdout: bytes
+
+
+def run_process(
+    argv: list[str], env: dict[str, str], *, first_line: bool = False, cwd: Path | None = None
+) -> Outcome:
+    """Run ``argv`` with stdout to a pipe; wall time and the child's own peak RSS.
+
+    ``os.wait4`` gives the rusage of that one child, so the harness's memory
+    never counts. With ``first_line``, the wall time stops at the first line
+    of output (the TUI child prints once the table is full) and the memory is
+    still the whole process's.
+    """
+    with tempfile.TemporaryFile() as errors:
+        began = time.perf_counter()
+        child = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, env=env, cwd=cwd
+        )
+        watchdog = threading.Timer(TIMEOUT, child.kill)
+        watchdog.start()
+        try:
+            assert child.stdout is not None
+            stopped = None
+            head = b""
+            if first_line:
+                head = child.stdout.readline()
+                stopped = time.perf_counter() - began
+            output = head + child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - began
+        finally:
+            watchdog.cancel()
+            child.stdout.close()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            tail = errors.read().decode("utf-8", "replace").strip()[-1500:]
+            raise BenchError(f"`{' '.join(argv[:6])}` exited with {child.returncode}: {tail}")
+    return Outcome(Sample(stopped if stopped is not None else wall, usage.ru_maxrss), output)
+
+
+# --------------------------------------------------------------------------
+# Operations and rows
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Op:
+    """One thing to time: a command (or a loop of commands) of one tool."""
+
+    key: str
+    tool: str  # "kplan", "task" or "floor"
+    label: str
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    runs: int | None = None  # None: the run's --runs
+    warmup: int | None = None
+    prepare: Callable[[], None] | None = None  # before each run, outside the timing
+    check: Callable[[bytes], str | None] | None = None  # a problem with the output, or None
+    custom: Callable[[], Sample] | None = None  # instead of argv
+    first_line: bool = False
+    samples: list[Sample] = field(default_factory=list)
+
+    def once(self) -> Outcome:
+        if self.prepare is not None:
+            self.prepare()
+        if self.custom is not None:
+            return Outcome(self.custom(), b"")
+        return run_process(self.argv, self.env, first_line=self.first_line)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(s.rss_kb for s in self.samples) / 1024
+
+    def spread(self) -> str:
+        walls = [s.wall for s in self.samples]
+        return f"{fmt(min(walls))}–{fmt(max(walls))}"
+
+
+@dataclass
+class Target:
+    """What a row must reach; ``check`` returns (met, how far off)."""
+
+    text: str
+    check: Callable[[Op, Op | None], tuple[bool | None, str]]
+
+
+@dataclass
+class Row:
+    """One line of a results table: a kplan operation, its reference and targets."""
+
+    key: str  # for WHY and --only
+    group: str
+    op: str
+    ref: str | None = None
+    targets: list[Target] = field(default_factory=list)
+
+
+def fmt(seconds: float) -> str:
+    if seconds >= 1.0:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def under(limit: float) -> Target:
+    def check(op: Op, ref: Op | None) -> tuple[bool | None, str]:
+        over = op.median - limit
+        if over < 0:
+            return True, "yes"
+        return False, f"**no**: over by {fmt(over)} ({op.median / limit:.1f}× the target)"
+
+    return Target(f"< {fmt(limit)}", check)
+
+
+def within(factor: float, name: str) -> Target:
+    def check(op: Op, ref: Op | None) -> tuple[bool | None, str]:
+        if ref is None or not ref.samples:
+            return None, "not measured"
+        ratio = op.median / ref.median
+        if ratio <= factor:
+            return True, "yes"
+        allowed = factor * ref.median
+        return False, (
+            f"**no**: {ratio:.2f}×, over by {fmt(op.median - allowed)} "
+            f"(+{100 * (op.median / allowed - 1):.0f}%)"
+        )
+
+    return Target(f"≤ {factor:g}× {name}", check)
+
+
+def faster(factor: float, name: str) -> Target:
+    def check(op: Op, ref: Op | None) -> tuple[bool | None, str]:
+        if ref is None or not ref.samples:
+            return None, "not measured"
+        speedup = ref.median / op.median
+        if speedup >= factor:
+            return True, "yes"
+        needed = ref.median / factor
+        how = (
+            f"kplan takes {1 / speedup:.1f}× as long"
+            if speedup < 1
+            else f"kplan is only {speedup:.1f}× faster"
+        )
+        return False, f"**no**: {how}; needs ≤ {fmt(needed)}, over by {fmt(op.median - needed)}"
+
+    text = f"faster than {name}" if factor == 1 else f"≥ {factor:g}× faster than {name}"
+    return Target(text, check)
+
+
+def ratio_text(op: Op, ref: Op) -> str:
+    ratio = op.median / ref.median
+    if ratio < 1:
+        return f"{ratio:.2f} (kplan is {1 / ratio:.1f}× faster)"
+    return f"{ratio:.2f} (kplan takes {ratio:.1f}× as long)"
+
+
+# --------------------------------------------------------------------------
+# Sizes and fixtures
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Sizes:
+    """How big each fixture is; --quick and --large-measures shrink them."""
+
+    large: int = 10_000  # measures in the large store and the big plan file
+    export: int = 500  # measures of the export store
+    snapshots: int = 10  # snapshots of the export store
+    apply_lines: int = 1000
+    task_calls: int = 1000  # `task N modify` calls in the loop
+    runs: int = 7
+    slow_runs: int = 3
+    loop_runs: int = 2
+
+    @property
+    def plans(self) -> int:
+        return max(1, round(self.large / PLANS_OF))
+
+    @property
+    def per_plan(self) -> int:
+        return self.large // self.plans
+
+    @property
+    def events(self) -> int:
+        return 20 * self.large  # 200,000 for the full store, as in the preset
+
+    @property
+    def full(self) -> bool:
+        full = Sizes()
+        return (self.large, self.export, self.snapshots, self.apply_lines, self.task_calls) == (
+            full.large,
+            full.export,
+            full.snapshots,
+            full.apply_lines,
+            full.task_calls,
+        )
+
+
+def file_hash(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def kplan_version() -> str:
+    from importlib.metadata import version
+
+    return version("kplan")
+
+
+def checkpoint(db: Path) -> None:
+    """Fold the WAL into the file so that copying the file copies the store."""
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def copy_store(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
+class Fixtures:
+    """The data every operation runs on, built on first use."""
+
+    def __init__(self, folder: Path, sizes: Sizes, cache: Path | None, env: dict[str, str]):
+        self.folder = folder
+        self.sizes = sizes
+        self.cache = cache
+        self.env = env
+        self.built: dict[str, object] = {}
+        self.descriptions: dict[str, str] = {}
+        self.seconds: dict[str, float] = {}
+
+    def kplan(self, *args: str) -> bytes:
+        return run_process([KPLAN, *args], self.env).stdout
+
+    def _once(self, name: str, build: Callable[[], object]) -> object:
+        if name not in self.built:
+            began = time.perf_counter()
+            print(f"fixture: {name}...", flush=True)
+            self.built[name] = build()
+            self.seconds[name] = time.perf_counter() - began
+            print(f"fixture: {name} ready in {self.seconds[name]:.1f} s", flush=True)
+        return self.built[name]
+
+    def _cached(self, name: str, build: Callable[[Path], None]) -> Path:
+        """A folder built by ``build(folder)``, reused while its inputs stay the same."""
+        key = hashlib.sha256(
+            "\n".join(
+                [
+                    FIXTURES_VERSION,
+                    file_hash(BENCH / "make_store.py"),
+                    kplan_version(),
+                    file_hash(ROOT / "kplan" / "store" / "models.py"),
+                    repr(self.sizes.large),
+                    repr((self.sizes.export, self.sizes.snapshots)),
+                ]
+            ).encode()
+        ).hexdigest()[:16]
+        if self.cache is None:
+            target = self.folder / f"{name}-{key}"
+            target.mkdir()
+            build(target)
+            return target
+        target = self.cache / f"{name}-{key}"
+        if target.exists():
+            print(f"fixture: {name} from the cache ({target})", flush=True)
+            return target
+        self.cache.mkdir(parents=True, exist_ok=True)
+        for old in self.cache.glob(f"{name}-*"):
+            shutil.rmtree(old, ignore_errors=True)  # built from other inputs
+        building = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.cache, suffix=".tmp"))
+        try:
+            build(building)
+            building.rename(target)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        return target
+
+    def _make_store(self, db: Path, *args: str) -> None:
+        run_process(
+            [PYTHON, str(BENCH / "make_store.py"), str(db), "--now", HISTORY_END, *args], self.env
+        )
+        checkpoint(db)
+
+    # The stores ------------------------------------------------------------
+
+    @property
+    def example(self) -> Path:
+        def build() -> Path:
+            db = self.folder / "example.db"
+            self.kplan("import", str(EXAMPLE), "--db", str(db), "--as", "bench")
+            checkpoint(db)
+            return db
+
+        self.descriptions["example"] = (
+            "**example**: examples/orebro_plan.toml imported (1 plan, 22 measures)"
+        )
+        return self._once("example", build)  # type: ignore[return-value]
+
+    @property
+    def large(self) -> Path:
+        """The large store, with snapshots `before` and `after` of its first plan."""
+        s = self.sizes
+
+        def build(folder: Path) -> None:
+            db = folder / "large.db"
+            shape = ["--plans", str(s.plans), "--measures", str(s.per_plan)]
+            self._make_store(db, "--preset", "large", *shape, "--events", str(s.events))
+            common = ("--db", str(db), "--plan", "bench-1", "--as", "bench")
+            self.kplan("snapshot", "take", "before", *common)
+            changes = folder / "changes.jsonl"
+            rng = random.Random(2)
+            lines = []
+            for number in range(1, s.per_plan + 1):
+                line: dict[str, object] = {"measure": str(number), "progress": rng.randrange(101)}
+                if number % 5 == 0:
+                    line["status"] = rng.choice(("ongoing", "delayed", "done"))
+                lines.append(json.dumps(line))
+            changes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            self.kplan("apply", str(changes), *common)
+            self.kplan("snapshot", "take", "after", *common)
+            checkpoint(db)
+
+        def get() -> Path:
+            return self._cached("large", build) / "large.db"
+
+        self.descriptions["large"] = (
+            f"**large**: bench/make_store.py --preset large with {s.plans} plans × {s.per_plan} "
+            f"measures (2 collaborations, 2 indicators each), {s.events:,} events; snapshots "
+            "`before` and `after` of plan bench-1 with one apply of a change to each of its "
+            "measures between them. Commands on it name `--plan bench-1`"
+        )
+        return self._once("large", get)  # type: ignore[return-value]
+
+    def _big(self) -> Path:
+        s = self.sizes
+
+        def build(folder: Path) -> None:
+            self._make_store(
+                folder / "big.db",
+                "--plans",
+                "1",
+                "--measures",
+                str(s.large),
+                "--events",
+                "0",
+                "--plan-file",
+                str(folder / "big.toml"),
+            )
+
+        self.descriptions["big"] = (
+            f"**big plan**: one plan of {s.large:,} measures (2 collaborations, 2 indicators "
+            f"each) from bench/make_store.py --plans 1 --measures {s.large} --plan-file: the "
+            "plan file that is imported, and the store it makes (for `list` of every measure)"
+        )
+        return self._once("big", lambda: self._cached("big", build))  # type: ignore[return-value]
+
+    @property
+    def big_plan_file(self) -> Path:
+        return self._big() / "big.toml"
+
+    @property
+    def big_store(self) -> Path:
+        return self._big() / "big.db"
+
+    @property
+    def exports(self) -> Path:
+        """A store of one plan with snapshots taken between batches of changes."""
+        s = self.sizes
+
+        def build(folder: Path) -> None:
+            db = folder / "exports.db"
+            self._make_store(
+                db, "--plans", "1", "--measures", str(s.export), "--events", str(20 * s.export)
+            )
+            rng = random.Random(3)
+            common = ("--db", str(db), "--as", "bench")
+            for index in range(1, s.snapshots + 1):
+                changes = folder / f"round-{index}.jsonl"
+                picked = rng.sample(range(1, s.export + 1), min(50, s.export))
+                changes.write_text(
+                    "".join(
+                        json.dumps({"measure": str(n), "progress": rng.randrange(101)}) + "\n"
+                        for n in picked
+                    ),
+                    encoding="utf-8",
+                )
+                self.kplan("apply", str(changes), *common)
+                self.kplan("snapshot", "take", f"round-{index}", *common)
+            checkpoint(db)
+
+        def get() -> Path:
+            return self._cached("exports", build) / "exports.db"
+
+        self.descriptions["exports"] = (
+            f"**exports**: one plan of {s.export} measures, {20 * s.export:,} events, and "
+            f"{s.snapshots} snapshots, each after an apply of 50 progress changes"
+        )
+        return self._once("exports", get)  # type: ignore[return-value]
+
+    @property
+    def apply_file(self) -> Path:
+        """JSON Lines of progress changes to the example's 22 measures, each a real change."""
+        count = self.sizes.apply_lines
+
+        def build() -> Path:
+            path = self.folder / "apply.jsonl"
+            with path.open("w", encoding="utf-8") as out:
+                for line in range(count):
+                    number = line % 22 + 1
+                    # Consecutive values for one measure differ, so every line changes it.
+                    progress = (line // 22 * 7 + number) % 101
+                    out.write(json.dumps({"measure": str(number), "progress": progress}) + "\n")
+            return path
+
+        return self._once("apply file", build)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------
+# Taskwarrior
+# --------------------------------------------------------------------------
+
+
+def ensure_taskwarrior(notes: list[str]) -> str | None:
+    """The `task` command, installing Debian's taskwarrior when it is missing and we can."""
+    found = shutil.which("task")
+    if found:
+        return found
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        why = "apt-get is not available" if apt is None else "the script is not running as root"
+        notes.append(
+            f"Taskwarrior is not installed and could not be installed ({why}); its rows are "
+            "skipped. Install Debian's `taskwarrior` (`apt-get install taskwarrior`) and run again."
+        )
+        print(f"Taskwarrior is missing and cannot be installed here ({why}).", flush=True)
+        return None
+    print("Taskwarrior is missing: installing Debian's taskwarrior with apt-get...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = [apt, "install", "-y", "--no-install-recommends", "taskwarrior"]
+    done = subprocess.run(install, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        subprocess.run([apt, "update"], env=env, capture_output=True, text=True)
+        done = subprocess.run(install, env=env, capture_output=True, text=True)
+    found = shutil.which("task")
+    if done.returncode != 0 or not found:
+        notes.append(
+            "Taskwarrior is not installed and `apt-get install taskwarrior` failed "
+            f"({done.stderr.strip()[-300:]}); its rows are skipped."
+        )
+        print("Installing taskwarrior failed; skipping Taskwarrior.", flush=True)
+        return None
+    notes.append("Taskwarrior was not installed; run.py installed Debian's `taskwarrior`.")
+    print(f"Installed Taskwarrior: {found}", flush=True)
+    return found
+
+
+TASKRC = """\
+data.location={data}
+confirmation=off
+verbose=nothing
+hooks=off
+gc=off
+color=off
+detection=off
+nag=
+recurrence=off
+uda.owner.type=string
+uda.owner.label=Owner
+uda.measure.type=string
+uda.measure.label=Measure
+"""
+
+
+def measures_of(db: Path) -> list[tuple[str, str, str, str]]:
+    """(plan, measure, title, owner) of every measure in a store, in order."""
+    query = """
+        SELECT plan.key, measure.key, measure.title, owner.key
+        FROM measure
+        JOIN owner ON owner.id = measure.owner_id
+        JOIN plan ON plan.id = measure.plan_id
+        ORDER BY measure.plan_id, measure.position, measure.id
+    """
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        return list(connection.execute(query))
+
+
+class Taskwarrior:
+    """Taskwarrior data folders in the temporary folder, and the environment to use them."""
+
+    def __init__(self, task: str, folder: Path, base_env: dict[str, str]):
+        self.task = task
+        self.folder = folder
+        self.base_env = base_env
+        self.version = subprocess.run(
+            [task, "--version"], capture_output=True, text=True, env=base_env
+        ).stdout.strip()
+        self.built: dict[str, Path] = {}
+
+    def env_for(self, data: Path) -> dict[str, str]:
+        rc = data.parent / f"{data.name}.taskrc"
+        if not rc.exists():
+            rc.write_text(TASKRC.format(data=data), encoding="utf-8")
+        env = dict(self.base_env, TASKRC=str(rc), TASKDATA=str(data))
+        return env
+
+    def data(self, name: str, measures: list[tuple[str, str, str, str]]) -> Path:
+        """A data folder with one pending task per measure (owner, measure as UDAs)."""
+        if name in self.built:
+            return self.built[name]
+        began = time.perf_counter()
+        data = self.folder / name
+        data.mkdir()
+        tasks = [
+            {
+                "description": title,
+                "status": "pending",
+                "project": plan,
+                "owner": owner,
+                "measure": key,
+                "entry": "20250101T000000Z",
+            }
+            for plan, key, title, owner in measures
+        ]
+        source = self.folder / f"{name}.json"
+        source.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+        run_process([self.task, "import", str(source)], self.env_for(data))
+        print(
+            f"fixture: Taskwarrior {name} ({len(tasks)} tasks) in "
+            f"{time.perf_counter() - began:.1f} s",
+            flush=True,
+        )
+        self.built[name] = data
+        return data
+
+
+# --------------------------------------------------------------------------
+# The plan of the run
+# --------------------------------------------------------------------------
+
+
+def lines_check(expected: int) -> Callable[[bytes], str | None]:
+    def check(output: bytes) -> str | None:
+        count = len(output.decode("utf-8").strip().splitlines())
+        return None if count == expected else f"{count} lines instead of {expected}"
+
+    return check
+
+
+def json_check(expected: int) -> Callable[[bytes], str | None]:
+    def check(output: bytes) -> str | None:
+        count = len(json.loads(output))
+        return None if count == expected else f"{count} items instead of {expected}"
+
+    return check
+
+
+class Plan:
+    """Every operation and row of a run, built lazily from the fixtures."""
+
+    def __init__(self, fx: Fixtures, tw: Taskwarrior | None, sizes: Sizes, runs: int):
+        self.fx = fx
+        self.tw = tw
+        self.s = sizes
+        self.runs = runs
+        self.ops: dict[str, Callable[[], Op]] = {}
+        self.rows: list[Row] = []
+        self.groups: dict[str, str] = {}
+        self._define()
+
+    def op(self, key: str, tool: str, label: str, make: Callable[[Op], None], **kw: object) -> str:
+        def build() -> Op:
+            op = Op(key, tool, label, **kw)  # type: ignore[arg-type]
+            make(op)
+            return op
+
+        self.ops[key] = build
+        return key
+
+    def kplan_op(self, key: str, label: str, args: Callable[[], list[str]], **kw: object) -> str:
+        def make(op: Op) -> None:
+            op.argv = [KPLAN, *args()]
+            op.env = self.fx.env
+
+        return self.op(key, "kplan", label, make, **kw)
+
+    def write_op(
+        self,
+        key: str,
+        label: str,
+        store: Callable[[], Path],
+        args: Callable[[], list[str]],
+        **kw: object,
+    ) -> str:
+        """A kplan write on a fresh copy of ``store`` each run (copied outside the timing)."""
+        work = self.fx.folder / f"work-{key}.db"
+
+        def make(op: Op) -> None:
+            source = store()
+            op.argv = [KPLAN, *args(), "--db", str(work)]
+            op.env = self.fx.env
+            op.prepare = lambda: copy_store(source, work)
+
+        return self.op(key, "kplan", label, make, **kw)
+
+    def task_op(
+        self,
+        key: str,
+        label: str,
+        data: Callable[[], Path],
+        args: list[str],
+        *,
+        write: bool = False,
+        **kw: object,
+    ) -> str:
+        def make(op: Op) -> None:
+            assert self.tw is not None
+            source = data()
+            if write:
+                work = self.fx.folder / f"work-{key}"
+                op.env = self.tw.env_for(work)
+
+                def fresh() -> None:
+                    shutil.rmtree(work, ignore_errors=True)
+                    shutil.copytree(source, work)
+
+                op.prepare = fresh
+            else:
+                op.env = self.tw.env_for(source)
+            op.argv = [self.tw.task, *args]
+
+        return self.op(key, "task", label, make, **kw)
+
+    def row(self, group: str, key: str, op: str, ref: str | None, *targets: Target) -> None:
+        self.rows.append(Row(key, group, op, ref, list(targets)))
+
+    def _define(self) -> None:
+        fx, s = self.fx, self.s
+        ex = lambda: str(fx.example)  # noqa: E731
+        large = lambda: ["--db", str(fx.large), "--plan", "bench-1"]  # noqa: E731
+        big = lambda: str(fx.big_store)  # noqa: E731
+        exports = lambda: str(fx.exports)  # noqa: E731
+        floor = str(BENCH / "floor.py")
+        mem = f"peak < {MEMORY_LIMIT_MB:.0f} MB"
+
+        # The floor of the stack.
+        self.op(
+            "floor-help",
+            "floor",
+            "`python bench/floor.py --help`",
+            lambda op: (setattr(op, "argv", [PYTHON, floor, "--help"]), setattr(op, "env", fx.env)),
+        )
+        self.op(
+            "floor-list",
+            "floor",
+            "`python bench/floor.py list` (example, 22 rows)",
+            lambda op: (
+                setattr(op, "argv", [PYTHON, floor, "list", "--db", ex()]),
+                setattr(op, "env", fx.env),
+            ),
+            check=lines_check(23),
+        )
+
+        # kplan on the example.
+        self.kplan_op("help", "`kplan --help`", lambda: ["--help"])
+        self.kplan_op(
+            "list-example", "`kplan list`", lambda: ["list", "--db", ex()], check=lines_check(23)
+        )
+        self.kplan_op(
+            "list-json-example",
+            "`kplan list --json`",
+            lambda: ["list", "--json", "--db", ex()],
+            check=json_check(22),
+        )
+        self.kplan_op("show-example", "`kplan show 7`", lambda: ["show", "7", "--db", ex()])
+        self.write_op(
+            "status-example",
+            "`kplan status 7 delayed --progress 35` (fresh copy each run)",
+            lambda: fx.example,
+            lambda: ["status", "7", "delayed", "--progress", "35", "--as", "bench"],
+        )
+        self.kplan_op(
+            "log-since-example",
+            "`kplan log --since 2000-01-01 --limit 0`",
+            lambda: ["log", "--since", "2000-01-01", "--limit", "0", "--db", ex()],
+        )
+
+        # kplan on the large store (one of its plans).
+        self.kplan_op("list-large", "`kplan list --plan bench-1`", lambda: ["list", *large()])
+        self.kplan_op(
+            "list-json-large",
+            "`kplan list --json --plan bench-1`",
+            lambda: ["list", "--json", *large()],
+            check=json_check(s.per_plan),
+        )
+        self.kplan_op(
+            "show-large", "`kplan show 7 --plan bench-1`", lambda: ["show", "7", *large()]
+        )
+        self.write_op(
+            "status-large",
+            "`kplan status 7 delayed --progress 35 --plan bench-1` (fresh copy)",
+            lambda: fx.large,
+            lambda: [*("status", "7", "delayed", "--progress", "35"), "--plan", "bench-1"],
+        )
+        self.kplan_op(
+            "log-since-large",
+            f"`kplan log --since {SINCE} --limit 0 --plan bench-1` (last 30 days)",
+            lambda: ["log", "--since", SINCE, "--limit", "0", *large()],
+        )
+        self.kplan_op(
+            "diff-large",
+            "`kplan diff before after --plan bench-1`",
+            lambda: ["diff", "before", "after", *large()],
+        )
+        self.kplan_op(
+            "list-big",
+            f"`kplan list`, one plan of {s.large:,} measures",
+            lambda: ["list", "--db", big()],
+            check=lines_check(s.large + 1),
+        )
+        self.kplan_op(
+            "list-json-big",
+            f"`kplan list --json`, one plan of {s.large:,} measures",
+            lambda: ["list", "--json", "--db", big()],
+            check=json_check(s.large),
+        )
+        self.write_op(
+            "status-big",
+            f"`kplan status 7 delayed --progress 35`, {s.large:,} measures (fresh copy)",
+            lambda: fx.big_store,
+            lambda: ["status", "7", "delayed", "--progress", "35", "--as", "bench"],
+        )
+
+        # Bulk writes.
+        self.write_op(
+            "apply",
+            f"`kplan apply` of {s.apply_lines:,} changes (example, fresh copy)",
+            lambda: fx.example,
+            lambda: ["apply", str(fx.apply_file), "--as", "bench"],
+        )
+        import_work = fx.folder / "work-import.db"
+
+        def make_import(op: Op) -> None:
+            op.argv = [
+                KPLAN,
+                "import",
+                str(fx.big_plan_file),
+                "--db",
+                str(import_work),
+                "--as",
+                "bench",
+            ]
+            op.env = fx.env
+
+            def fresh() -> None:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{import_work}{suffix}").unlink(missing_ok=True)
+
+            op.prepare = fresh
+
+        self.op(
+            "import-big",
+            "kplan",
+            f"`kplan import` of a {s.large:,}-measure plan file into a new store",
+            make_import,
+            runs=s.slow_runs,
+            # A warm-up would cost another full import and buy nothing: the earlier
+            # kplan runs have already warmed Python's bytecode and the file cache.
+            warmup=0,
+        )
+
+        # Exports.
+        self.kplan_op(
+            "export-html",
+            f"`kplan export --format html`, {s.export} measures, {s.snapshots} snapshots",
+            lambda: ["export", "--format", "html", "--db", exports()],
+        )
+        self.kplan_op(
+            "export-json",
+            f"`kplan export --format json`, {s.export} measures, {s.snapshots} snapshots",
+            lambda: ["export", "--format", "json", "--db", exports()],
+        )
+
+        # The TUI, headless, in a fresh process (bench/tui_bench.py's child script).
+        def tui(name: str, store: Callable[[], Path], plan: str | None, rows: int) -> None:
+            def make(op: Op) -> None:
+                from tui_bench import CHILD, SIZE
+
+                op.argv = [PYTHON, "-c", CHILD, str(store()), str(rows), *map(str, SIZE)]
+                op.env = dict(fx.env, KPLAN_PLAN=plan) if plan else fx.env
+                op.first_line = True
+
+            self.op(f"tui-{name}", "kplan", "", make)
+
+        tui("example", lambda: fx.example, None, 22)
+        tui("large", lambda: fx.large, "bench-1", s.per_plan)
+        self.ops_labels = {
+            "tui-example": "TUI first paint, example (fresh process, headless)",
+            "tui-large": f"TUI first paint, large: plan bench-1, {s.per_plan} measures "
+            "(fresh process, headless)",
+        }
+
+        # Taskwarrior.
+        if self.tw is not None:
+            tw = self.tw
+            small = lambda: tw.data("tasks-22", measures_of(fx.example))  # noqa: E731
+            many = lambda: tw.data(f"tasks-{s.large}", measures_of(fx.big_store))  # noqa: E731
+            self.task_op("task-list-22", "`task list` (22)", small, ["list"], check=None)
+            self.task_op("task-export-22", "`task export` (22)", small, ["export"])
+            self.task_op(
+                "task-modify-22",
+                "`task 7 modify owner:bench` (22, fresh copy)",
+                small,
+                ["7", "modify", "owner:bench"],
+                write=True,
+            )
+            self.task_op("task-info-22", "`task 7 info` (22)", small, ["7", "info"])
+            self.task_op("task-list-big", f"`task list` ({s.large:,})", many, ["list"])
+            self.task_op(
+                "task-export-big",
+                f"`task export` ({s.large:,})",
+                many,
+                ["export"],
+                check=json_check(s.large),
+            )
+            self.task_op(
+                "task-modify-big",
+                f"`task 7 modify owner:bench` ({s.large:,}, fresh copy)",
+                many,
+                ["7", "modify", "owner:bench"],
+                write=True,
+            )
+
+            def make_loop(op: Op) -> None:
+                source = small()
+                work = fx.folder / "work-task-loop"
+                env = tw.env_for(work)
+                owners = sorted({owner for _, _, _, owner in measures_of(fx.example)})
+                calls = [
+                    [tw.task, str(n % 22 + 1), "modify", f"owner:{owners[n % len(owners)]}"]
+                    for n in range(s.task_calls)
+                ]
+
+                def fresh() -> None:
+                    shutil.rmtree(work, ignore_errors=True)
+                    shutil.copytree(source, work)
+
+                def loop() -> Sample:
+                    began = time.perf_counter()
+                    peak = 0
+                    for argv in calls:
+                        peak = max(peak, run_process(argv, env).sample.rss_kb)
+                    return Sample(time.perf_counter() - began, peak)
+
+                op.prepare = fresh
+                op.custom = loop
+
+            self.op(
+                "task-loop",
+                "task",
+                f"{s.task_calls:,} × `task N modify owner:X` in a loop (22, fresh copy)",
+                make_loop,
+                runs=s.loop_runs,
+                warmup=0,
+            )
+
+        with_tw = self.tw is not None
+
+        def ref(key: str) -> str | None:
+            return key if with_tw else None
+
+        g = "Start-up and the floor of kplan's stack (example store, 22 measures)"
+        self.row(g, "help", "help", "floor-help", within(1.2, "floor"), Target(mem, _memory))
+        for key in ("list-example", "show-example", "status-example"):
+            self.row(g, key, key, "floor-list", within(1.5, "floor"), Target(mem, _memory))
+
+        g = "Example store (22 measures) against Taskwarrior (22 pending tasks)"
+        self.row(g, "list-task", "list-example", ref("task-list-22"), Target(mem, _memory))
+        self.row(
+            g, "list-json-example", "list-json-example", ref("task-export-22"), Target(mem, _memory)
+        )
+        self.row(g, "show-task", "show-example", ref("task-info-22"), Target(mem, _memory))
+        self.row(g, "status-task", "status-example", ref("task-modify-22"), Target(mem, _memory))
+        self.row(g, "log-since-example", "log-since-example", None, Target(mem, _memory))
+
+        g = f"Large store ({s.plans} plans × {s.per_plan} measures, {s.events:,} events)"
+        self.row(g, "list-large", "list-large", None, Target(mem, _memory))
+        self.row(g, "list-json-large", "list-json-large", None, Target(mem, _memory))
+        self.row(g, "show-large", "show-large", None, under(0.3), Target(mem, _memory))
+        self.row(g, "status-large", "status-large", None, Target(mem, _memory))
+        self.row(g, "log-since-large", "log-since-large", None, under(0.3), Target(mem, _memory))
+        self.row(g, "diff-large", "diff-large", None, Target(mem, _memory))
+        g = f"One plan of {s.large:,} measures against Taskwarrior ({s.large:,} pending tasks)"
+        self.row(g, "list-10k", "list-big", ref("task-list-big"), Target(mem, _memory))
+        self.row(
+            g,
+            "list-json-10k",
+            "list-json-big",
+            ref("task-export-big"),
+            faster(1, "`task export`"),
+            Target(mem, _memory),
+        )
+        self.row(g, "status-10k", "status-big", ref("task-modify-big"), Target(mem, _memory))
+
+        g = "Bulk writes"
+        self.row(
+            g,
+            "apply",
+            "apply",
+            ref("task-loop"),
+            under(1.0),
+            faster(4, "the `task modify` loop"),
+            Target(mem, _memory),
+        )
+        self.row(g, "import-10k", "import-big", None, under(5.0), Target(mem, _memory))
+
+        g = f"Exports ({s.export} measures, {s.snapshots} snapshots)"
+        self.row(g, "export-html", "export-html", None, Target(mem, _memory))
+        self.row(g, "export-json", "export-json", None, Target(mem, _memory))
+
+        g = "TUI time to first paint"
+        self.row(g, "tui-example", "tui-example", None, under(1.0), Target(mem, _memory))
+        self.row(g, "tui-large", "tui-large", None, under(2.0), Target(mem, _memory))
+
+
+def _memory(op: Op, ref: Op | None) -> tuple[bool | None, str]:
+    if op.peak_mb < MEMORY_LIMIT_MB:
+        return True, "yes"
+    return False, f"**no**: peak {op.peak_mb:.0f} MB, over by {op.peak_mb - MEMORY_LIMIT_MB:.0f} MB"
+
+
+# --------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------
+
+
+def measure(ops: list[Op], runs: int, warmup: int) -> None:
+    """Warm every op up, then take their runs in turn, so they share the machine's mood."""
+    for op in ops:
+        for _ in range(op.warmup if op.warmup is not None else warmup):
+            outcome = op.once()
+            if op.check is not None and (problem := op.check(outcome.stdout)):
+                raise BenchError(f"{op.key}: unexpected output: {problem}")
+        print(f"  {op.key}: warmed up", flush=True)
+    wanted = {op.key: (op.runs if op.runs is not None else runs) for op in ops}
+    for turn in range(max(wanted.values(), default=0)):
+        for op in ops:
+            if turn < wanted[op.key]:
+                outcome = op.once()
+                problem = op.check(outcome.stdout) if op.check and not op.samples else None
+                if problem:
+                    raise BenchError(f"{op.key}: unexpected output: {problem}")
+                op.samples.append(outcome.sample)
+    for op in ops:
+        walls = ", ".join(fmt(x.wall) for x in op.samples)
+        print(f"  {op.key}: median {fmt(op.median)} [{walls}], peak {op.peak_mb:.0f} MB")
+
+
+# --------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "kplan")
+    return f"{commit} (kplan/ has uncommitted changes)" if dirty else commit
+
+
+def machine(tw: Taskwarrior | None, load: tuple[str, str]) -> list[str]:
+    from importlib.metadata import version
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "unknown"
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    system = platform.platform()
+    with contextlib.suppress(OSError):
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                name = line.split("=", 1)[1].strip().strip('"')
+                system = f"{name} ({platform.platform()})"
+    return [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; RAM: {ram}",
+        f"- OS: {system}",
+        f"- Python: {platform.python_version()}; typer {version('typer')}, "
+        f"SQLAlchemy {version('sqlalchemy')}, sqlmodel {version('sqlmodel')}, "
+        f"textual {version('textual')}; SQLite {sqlite3.sqlite_version}",
+        f"- kplan: {kplan_version()}, commit {git_commit()}",
+        f"- Taskwarrior: {tw.version if tw else 'not available'}",
+        f"- Load average (1, 5, 15 min): {load[0]} before the run, {load[1]} after",
+    ]
+
+
+def loadavg() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def op_label(plan: Plan, op: Op) -> str:
+    return op.label or plan.ops_labels.get(op.key, op.key)
+
+
+def table(plan: Plan, done: dict[str, Op], group: str) -> list[str]:
+    lines = [
+        f"### {group}",
+        "",
+        "| operation | kplan median (min–max) | peak MB | reference | reference median "
+        "(min–max) | ref. peak MB | ratio kplan/ref. | target | met? | why |",
+        "|---|---:|---:|---|---:|---:|---|---|---|---|",
+    ]
+    for row in plan.rows:
+        if row.group != group or row.op not in done:
+            continue
+        op = done[row.op]
+        ref = done.get(row.ref) if row.ref else None
+        verdicts = []
+        for target in row.targets:
+            met, text = target.check(op, ref)
+            if len(row.targets) > 1 and met is not True:
+                text = f"{target.text}: {text}"
+            verdicts.append((met, text))
+        if all(met is True for met, _ in verdicts):
+            verdict = "yes"
+        else:
+            verdict = "; ".join(text for met, text in verdicts if met is not True)
+        cells = [
+            op_label(plan, op),
+            f"{fmt(op.median)} ({op.spread()})",
+            f"{op.peak_mb:.0f}",
+            op_label(plan, ref) if ref else ("not measured" if row.ref else "–"),
+            f"{fmt(ref.median)} ({ref.spread()})" if ref else "–",
+            f"{ref.peak_mb:.0f}" if ref else "–",
+            ratio_text(op, ref) if ref else "–",
+            "; ".join(t.text for t in row.targets) or "–",
+            verdict,
+            WHY.get(row.key, ""),
+        ]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return [*lines, ""]
+
+
+def missed(plan: Plan, done: dict[str, Op]) -> list[str]:
+    found = []
+    for row in plan.rows:
+        if row.op not in done:
+            continue
+        op = done[row.op]
+        ref = done.get(row.ref) if row.ref else None
+        for target in row.targets:
+            met, text = target.check(op, ref)
+            if met is False:
+                why = WHY.get(row.key)
+                found.append(
+                    f"- {op_label(plan, op)}: {target.text}: {text.replace('**no**: ', '')}"
+                    + (f". Why: {why}" if why else "")
+                )
+    return found or ["None."]
+
+
+def report(
+    plan: Plan,
+    done: dict[str, Op],
+    tw: Taskwarrior | None,
+    notes: list[str],
+    started: str,
+    seconds: float,
+    load: tuple[str, str],
+    runs: int,
+    warmup: int,
+) -> str:
+    s = plan.s
+    lines = [
+        "# kplan command-line benchmark",
+        "",
+        f"Written by `make bench` (bench/run.py) on {started}; took {seconds:.0f} s. "
+        f"Each operation: {warmup} warm-up run, then {runs} timed runs "
+        f"({s.slow_runs} for the import, {s.loop_runs} for the `task modify` loop); every "
+        "command runs as a subprocess with its output to a pipe. Wall time is the median "
+        "with the fastest and slowest run; peak MB is the largest `ru_maxrss` of the process "
+        "over the runs. How to read this: bench/README.md.",
+        "",
+        "## Machine",
+        "",
+        *machine(tw, load),
+        "",
+        "## Data",
+        "",
+        *[f"- {text}" for text in plan.fx.descriptions.values()],
+        "- Taskwarrior: the same measures as pending tasks (description = title, project = "
+        "plan, UDAs `owner` and `measure`), loaded with `task import`; rc: confirmation, "
+        "hooks, gc, colour and recurrence off, `verbose=nothing`.",
+        "- The floor: bench/floor.py, a bare Typer app whose `list` opens the example store "
+        "with `sqlite3` and prints its 22 measures.",
+        "",
+        "## Results",
+        "",
+    ]
+    for group in dict.fromkeys(row.group for row in plan.rows):
+        if any(row.group == group and row.op in done for row in plan.rows):
+            lines += table(plan, done, group)
+    refs = [op for op in done.values() if op.tool != "kplan"]
+    if refs:
+        lines += [
+            "### The references on their own",
+            "",
+            "| reference | median (min–max) | peak MB |",
+            "|---|---:|---:|",
+            *[
+                f"| {op_label(plan, op)} | {fmt(op.median)} ({op.spread()}) | {op.peak_mb:.0f} |"
+                for op in refs
+            ],
+            "",
+        ]
+    lines += ["## Targets missed", "", *missed(plan, done), ""]
+    lines += ["## Notes", "", *[f"- {note}" for note in notes]]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """Keep kplan and Taskwarrior away from the user's data; fix the language."""
+    env = dict(os.environ)
+    for variable in ("KPLAN_DB", "KPLAN_PLAN", "KPLAN_NOW", "KPLAN_DEBUG", "TASKRC", "TASKDATA"):
+        env.pop(variable, None)
+    env.update(KPLAN_HOME=str(home), KPLAN_USER="bench", KPLAN_LANG="en", HOME=str(home))
+    home.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def selected(plan: Plan, only: list[str] | None) -> list[str]:
+    """The ops to measure, in row order, with the references of the chosen rows."""
+    keys: list[str] = []
+    for row in plan.rows:
+        if only and not any(
+            fnmatch.fnmatch(row.key, p) or fnmatch.fnmatch(row.op, p) for p in only
+        ):
+            continue
+        for key in (row.ref, row.op):
+            if key and key in plan.ops and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, help="timed runs per operation (7; 2 with --quick)")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up runs per operation (1)")
+    parser.add_argument(
+        "--large-measures",
+        type=int,
+        help="measures in the large store and the big plan file (10000; 500 with --quick)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes and 2 runs: a smoke run")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="rows to run, by key or glob (comma-separated or repeated), e.g. help,list-*",
+    )
+    parser.add_argument("--no-taskwarrior", action="store_true", help="skip Taskwarrior")
+    parser.add_argument("--no-cache", action="store_true", help="build every fixture afresh")
+    parser.add_argument("--cache-dir", type=Path, default=CACHE, help="where fixtures are cached")
+    parser.add_argument("--note", action="append", default=[], help="a note for results.md")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the table")
+    parser.add_argument("--list", action="store_true", help="list the row keys and exit")
+    args = parser.parse_args(argv)
+
+    sizes = Sizes()
+    if args.quick:
+        sizes = Sizes(
+            large=500,
+            export=100,
+            snapshots=3,
+            apply_lines=100,
+            task_calls=50,
+            runs=2,
+            slow_runs=2,
+            loop_runs=1,
+        )
+    if args.large_measures is not None:
+        if args.large_measures < 22:
+            parser.error("--large-measures must be at least 22")
+        sizes.large = args.large_measures
+    runs = args.runs if args.runs is not None else sizes.runs
+    if runs < 1 or args.warmup < 0:
+        parser.error("--runs must be at least 1 and --warmup at least 0")
+    sizes.runs = runs
+    only = [p for item in args.only or [] for p in item.split(",") if p] or None
+
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = loadavg()
+    began = time.perf_counter()
+    notes: list[str] = list(args.note)
+    with tempfile.TemporaryDirectory(prefix="kplan-bench-") as scratch:
+        folder = Path(scratch)
+        env = isolated_env(folder / "home")
+        fx = Fixtures(folder, sizes, None if args.no_cache else args.cache_dir, env)
+        tw = None
+        if not args.no_taskwarrior and not args.list:
+            task = ensure_taskwarrior(notes)
+            if task:
+                tw = Taskwarrior(task, folder / "taskwarrior", env)
+                tw.folder.mkdir()
+        elif args.no_taskwarrior:
+            notes.append("Taskwarrior was skipped (--no-taskwarrior).")
+        plan = Plan(fx, tw, sizes, runs)
+        if args.list:
+            for row in plan.rows:
+                print(f"{row.key:20} {row.group}")
+            return 0
+        keys = selected(plan, only)
+        if not keys:
+            parser.error(f"--only matches no row; rows: {', '.join(r.key for r in plan.rows)}")
+        done: dict[str, Op] = {}
+        try:
+            for group in dict.fromkeys(row.group for row in plan.rows):
+                wanted = [
+                    k
+                    for row in plan.rows
+                    if row.group == group
+                    for k in (row.op, row.ref)
+                    if k in keys and k not in done
+                ]
+                wanted = list(dict.fromkeys(wanted))
+                if not wanted:
+                    continue
+                print(f"\n== {group}", flush=True)
+                ops = [plan.ops[k]() for k in wanted]
+                measure(ops, runs, args.warmup)
+                done.update((op.key, op) for op in ops)
+        except BenchError as error:
+            print(f"run.py: {error}", file=sys.stderr)
+            return 1
+        if not sizes.full:
+            notes.append(
+                "Sizes were reduced for this run (--quick or --large-measures); the targets "
+                "are set for the full sizes."
+            )
+        load_after = loadavg()
+        if float(load_before.split(",")[0] or 0) > 0.5 or float(load_after.split(",")[0]) > 2.5:
+            notes.append(
+                f"The machine was not idle (load average {load_before} before, {load_after} "
+                f"after, on {os.cpu_count()} cores): other work shared it, so expect noise."
+            )
+        notes.append(
+            "The TUI's refresh (no full reload when the store changes) is timed by "
+            "bench/tui_bench.py: see the live-refresh rows of bench/results-tui.md."
+        )
+        cached = [name for name in ("large", "big", "exports") if name in fx.built]
+        if cached and fx.cache is not None:
+            where = fx.cache.relative_to(ROOT) if fx.cache.is_relative_to(ROOT) else fx.cache
+            notes.append(
+                f"Fixtures {', '.join(cached)} are cached in {where} "
+                "(rebuilt when make_store.py, kplan's version or kplan/store/models.py change)."
+            )
+        text = report(
+            plan,
+            done,
+            tw,
+            notes,
+            started,
+            time.perf_counter() - began,
+            (load_before, load_after),
+            runs,
+            args.warmup,
+        )
+    args.output.write_text(text, encoding="utf-8")
+    print("\n" + text)
+    print(f"written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
