@@ -113,10 +113,15 @@ class BenchError(Exception):
 
 @dataclass
 class Sample:
-    """One timed run: seconds of wall time and the peak RSS in KB."""
+    """One run: seconds of wall time and the peak RSS in KB.
+
+    ``exact`` is False when the RSS may be the spawner's floor rather than
+    the command's own (a small program measured without GNU time).
+    """
 
     wall: float
     rss_kb: int
+    exact: bool = True
 
 
 @dataclass
@@ -130,12 +135,9 @@ class Outcome:
 def run_process(
     argv: list[str], env: dict[str, str], *, first_line: bool = False, cwd: Path | None = None
 ) -> Outcome:
-    """Run ``argv`` with stdout to a pipe; wall time and the child's own peak RSS.
+    """Run ``argv`` with stdout to a pipe, for building fixtures (timed runs use Spawner).
 
-    ``os.wait4`` gives the rusage of that one child, so the harness's memory
-    never counts. With ``first_line``, the wall time stops at the first line
-    of output (the TUI child prints once the table is full) and the memory is
-    still the whole process's.
+    With ``first_line``, the wall time stops at the first line of output.
     """
     with tempfile.TemporaryFile() as errors:
         began = time.perf_counter()
@@ -165,6 +167,125 @@ def run_process(
     return Outcome(Sample(stopped if stopped is not None else wall, usage.ru_maxrss), output)
 
 
+# The process that starts every timed command. A child's ru_maxrss starts at
+# the resident size of the process that spawned it (Linux carries the old
+# memory's high-water mark over exec), so the harness, which holds whole
+# outputs and fixtures, must not spawn them itself: this small interpreter
+# (no site, no third-party imports) does, and reports wall time and rusage.
+SPAWNER = r"""
+import json, os, sys, time
+for line in sys.stdin:
+    job = json.loads(line)
+    argv = job["argv"]
+    read, write = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, write, 1),
+        (os.POSIX_SPAWN_OPEN, 2, job["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+    ]
+    began = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, job["env"], file_actions=actions)
+    os.close(write)
+    print(json.dumps({"pid": pid}), flush=True)
+    first = None
+    with open(job["out"], "wb") as out:
+        while chunk := os.read(read, 65536):
+            if first is None and job["first_line"] and b"\n" in chunk:
+                first = time.perf_counter() - began
+            out.write(chunk)
+    os.close(read)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - began
+    code = os.waitstatus_to_exitcode(status)
+    print(json.dumps({"wall": wall, "first": first, "rss": usage.ru_maxrss, "code": code}),
+          flush=True)
+"""
+
+
+class Spawner:
+    """Runs timed commands through the small SPAWNER process (see there for why)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.out = folder / "spawned.out"
+        self.err = folder / "spawned.err"
+        self.memory_file = folder / "spawned.mem"
+        self.process = subprocess.Popen(
+            [PYTHON, "-S", "-c", SPAWNER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        # GNU time forks from a process of about 1 MB, so its %M is exact even
+        # for small programs; without it, values near the floor are upper bounds.
+        gnu = shutil.which("time")
+        self.gnu_time = None
+        if gnu:
+            probe = subprocess.run([gnu, "--version"], capture_output=True, text=True)
+            if "GNU" in probe.stdout + probe.stderr:
+                self.gnu_time = gnu
+        self.floor_kb = self.run(["/bin/true"], dict(os.environ)).sample.rss_kb
+
+    def _reply(self, pid: int | None) -> dict[str, object]:
+        import select
+
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT)
+        if not ready:
+            if pid:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, 9)
+            raise BenchError(f"a command did not finish within {TIMEOUT:.0f} s")
+        line = self.process.stdout.readline()
+        if not line:
+            raise BenchError("the spawner process died")
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def run(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        first_line: bool = False,
+        memory: bool = False,
+        output: bool = False,
+    ) -> Outcome:
+        """Run one command; with ``memory``, under GNU time for an exact peak RSS."""
+        assert self.process.stdin is not None
+        wrapped = argv
+        if memory and self.gnu_time:
+            self.memory_file.unlink(missing_ok=True)
+            wrapped = [self.gnu_time, "-f", "%M", "-o", str(self.memory_file), *argv]
+        job = {
+            "argv": wrapped,
+            "env": env,
+            "out": str(self.out),
+            "err": str(self.err),
+            "first_line": first_line,
+        }
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        pid = self._reply(None)["pid"]
+        result = self._reply(pid)  # type: ignore[arg-type]
+        if result["code"] != 0:
+            tail = self.err.read_text("utf-8", "replace").strip()[-1500:]
+            raise BenchError(f"`{' '.join(argv[:6])}` exited with {result['code']}: {tail}")
+        rss = int(result["rss"])  # type: ignore[call-overload]
+        exact = rss > 1.2 * getattr(self, "floor_kb", 0)
+        if memory and self.gnu_time:
+            rss = int(self.memory_file.read_text().split()[-1])
+            exact = True
+        wall = result["first"] if result["first"] is not None else result["wall"]
+        sample = Sample(float(wall), rss, exact)  # type: ignore[arg-type]
+        return Outcome(sample, self.out.read_bytes() if output else b"")
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
 # --------------------------------------------------------------------------
 # Operations and rows
 # --------------------------------------------------------------------------
@@ -186,13 +307,16 @@ class Op:
     custom: Callable[[], Sample] | None = None  # instead of argv
     first_line: bool = False
     samples: list[Sample] = field(default_factory=list)
+    memory: list[Sample] = field(default_factory=list)  # the warm-ups, under GNU time
 
-    def once(self) -> Outcome:
+    def once(self, spawner: Spawner, *, memory: bool = False, output: bool = False) -> Outcome:
         if self.prepare is not None:
             self.prepare()
         if self.custom is not None:
             return Outcome(self.custom(), b"")
-        return run_process(self.argv, self.env, first_line=self.first_line)
+        return spawner.run(
+            self.argv, self.env, first_line=self.first_line, memory=memory, output=output
+        )
 
     @property
     def median(self) -> float:
@@ -200,7 +324,16 @@ class Op:
 
     @property
     def peak_mb(self) -> float:
-        return max(s.rss_kb for s in self.samples) / 1024
+        """The warm-up's exact peak when there is one, else the largest of the timed runs."""
+        taken = self.memory or self.samples
+        return max(s.rss_kb for s in taken) / 1024
+
+    def peak_text(self, floor_kb: int) -> str:
+        taken = self.memory or self.samples
+        if all(s.exact for s in taken):
+            return f"{self.peak_mb:.0f}"
+        # Spawned without GNU time and close to the spawner's own size: an upper bound.
+        return f"≤ {max(self.peak_mb, floor_kb / 1024):.0f}"
 
     def spread(self) -> str:
         walls = [s.wall for s in self.samples]
@@ -695,8 +828,11 @@ def json_check(expected: int) -> Callable[[bytes], str | None]:
 class Plan:
     """Every operation and row of a run, built lazily from the fixtures."""
 
-    def __init__(self, fx: Fixtures, tw: Taskwarrior | None, sizes: Sizes, runs: int):
+    def __init__(
+        self, fx: Fixtures, tw: Taskwarrior | None, sizes: Sizes, runs: int, spawner: Spawner
+    ):
         self.fx = fx
+        self.spawner = spawner
         self.tw = tw
         self.s = sizes
         self.runs = runs
@@ -983,11 +1119,13 @@ class Plan:
                     shutil.copytree(source, work)
 
                 def loop() -> Sample:
-                    began = time.perf_counter()
-                    peak = 0
-                    for argv in calls:
-                        peak = max(peak, run_process(argv, env).sample.rss_kb)
-                    return Sample(time.perf_counter() - began, peak)
+                    # The total of the calls' own wall times, as a shell loop would spend.
+                    taken = [self.spawner.run(argv, env).sample for argv in calls]
+                    return Sample(
+                        sum(x.wall for x in taken),
+                        max(x.rss_kb for x in taken),
+                        all(x.exact for x in taken),
+                    )
 
                 op.prepare = fresh
                 op.custom = loop
@@ -1071,26 +1209,34 @@ def _memory(op: Op, ref: Op | None) -> tuple[bool | None, str]:
 # --------------------------------------------------------------------------
 
 
-def measure(ops: list[Op], runs: int, warmup: int) -> None:
-    """Warm every op up, then take their runs in turn, so they share the machine's mood."""
+def measure(ops: list[Op], runs: int, warmup: int, spawner: Spawner) -> None:
+    """Warm every op up, then take their runs in turn, so they share the machine's mood.
+
+    The warm-up runs under GNU time (when there is one) for the exact peak memory;
+    the timed runs are plain.
+    """
     for op in ops:
         for _ in range(op.warmup if op.warmup is not None else warmup):
-            outcome = op.once()
+            outcome = op.once(spawner, memory=True, output=op.check is not None)
             if op.check is not None and (problem := op.check(outcome.stdout)):
                 raise BenchError(f"{op.key}: unexpected output: {problem}")
+            if spawner.gnu_time and op.custom is None:
+                op.memory.append(outcome.sample)
         print(f"  {op.key}: warmed up", flush=True)
     wanted = {op.key: (op.runs if op.runs is not None else runs) for op in ops}
     for turn in range(max(wanted.values(), default=0)):
         for op in ops:
             if turn < wanted[op.key]:
-                outcome = op.once()
-                problem = op.check(outcome.stdout) if op.check and not op.samples else None
+                checking = op.check is not None and not op.samples
+                outcome = op.once(spawner, output=checking)
+                problem = op.check(outcome.stdout) if checking and op.check else None
                 if problem:
                     raise BenchError(f"{op.key}: unexpected output: {problem}")
                 op.samples.append(outcome.sample)
     for op in ops:
         walls = ", ".join(fmt(x.wall) for x in op.samples)
-        print(f"  {op.key}: median {fmt(op.median)} [{walls}], peak {op.peak_mb:.0f} MB")
+        peak = op.peak_text(spawner.floor_kb)
+        print(f"  {op.key}: median {fmt(op.median)} [{walls}], peak {peak} MB", flush=True)
 
 
 # --------------------------------------------------------------------------
@@ -1178,10 +1324,10 @@ def table(plan: Plan, done: dict[str, Op], group: str) -> list[str]:
         cells = [
             op_label(plan, op),
             f"{fmt(op.median)} ({op.spread()})",
-            f"{op.peak_mb:.0f}",
+            op.peak_text(plan.spawner.floor_kb),
             op_label(plan, ref) if ref else ("not measured" if row.ref else "–"),
             f"{fmt(ref.median)} ({ref.spread()})" if ref else "–",
-            f"{ref.peak_mb:.0f}" if ref else "–",
+            ref.peak_text(plan.spawner.floor_kb) if ref else "–",
             ratio_text(op, ref) if ref else "–",
             "; ".join(t.text for t in row.targets) or "–",
             verdict,
@@ -1258,7 +1404,8 @@ def report(
             "| reference | median (min–max) | peak MB |",
             "|---|---:|---:|",
             *[
-                f"| {op_label(plan, op)} | {fmt(op.median)} ({op.spread()}) | {op.peak_mb:.0f} |"
+                f"| {op_label(plan, op)} | {fmt(op.median)} ({op.spread()}) "
+                f"| {op.peak_text(plan.spawner.floor_kb)} |"
                 for op in refs
             ],
             "",
@@ -1340,7 +1487,6 @@ def main(argv: list[str] | None = None) -> int:
     if runs < 1 or args.warmup < 0:
         parser.error("--runs must be at least 1 and --warmup at least 0")
     sizes.runs = runs
-    only = [p for item in args.only or [] for p in item.split(",") if p] or None
 
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_before = loadavg()
@@ -1358,67 +1504,100 @@ def main(argv: list[str] | None = None) -> int:
                 tw.folder.mkdir()
         elif args.no_taskwarrior:
             notes.append("Taskwarrior was skipped (--no-taskwarrior).")
-        plan = Plan(fx, tw, sizes, runs)
-        if args.list:
-            for row in plan.rows:
-                print(f"{row.key:20} {row.group}")
-            return 0
-        keys = selected(plan, only)
-        if not keys:
-            parser.error(f"--only matches no row; rows: {', '.join(r.key for r in plan.rows)}")
-        done: dict[str, Op] = {}
+        spawner = Spawner(folder)
         try:
-            for group in dict.fromkeys(row.group for row in plan.rows):
-                wanted = [
-                    k
-                    for row in plan.rows
-                    if row.group == group
-                    for k in (row.op, row.ref)
-                    if k in keys and k not in done
-                ]
-                wanted = list(dict.fromkeys(wanted))
-                if not wanted:
-                    continue
-                print(f"\n== {group}", flush=True)
-                ops = [plan.ops[k]() for k in wanted]
-                measure(ops, runs, args.warmup)
-                done.update((op.key, op) for op in ops)
-        except BenchError as error:
-            print(f"run.py: {error}", file=sys.stderr)
-            return 1
-        if not sizes.full:
-            notes.append(
-                "Sizes were reduced for this run (--quick or --large-measures); the targets "
-                "are set for the full sizes."
-            )
-        load_after = loadavg()
-        if float(load_before.split(",")[0] or 0) > 0.5 or float(load_after.split(",")[0]) > 2.5:
-            notes.append(
-                f"The machine was not idle (load average {load_before} before, {load_after} "
-                f"after, on {os.cpu_count()} cores): other work shared it, so expect noise."
-            )
+            return run(args, parser, fx, tw, sizes, spawner, notes, started, load_before, began)
+        finally:
+            spawner.close()
+
+
+def run(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    fx: Fixtures,
+    tw: Taskwarrior | None,
+    sizes: Sizes,
+    spawner: Spawner,
+    notes: list[str],
+    started: str,
+    load_before: str,
+    began: float,
+) -> int:
+    """Measure the chosen rows and write the report."""
+    plan = Plan(fx, tw, sizes, sizes.runs, spawner)
+    if args.list:
+        for row in plan.rows:
+            print(f"{row.key:20} {row.group}")
+        return 0
+    only = [p for item in args.only or [] for p in item.split(",") if p] or None
+    keys = selected(plan, only)
+    if not keys:
+        parser.error(f"--only matches no row; rows: {', '.join(r.key for r in plan.rows)}")
+    done: dict[str, Op] = {}
+    try:
+        for group in dict.fromkeys(row.group for row in plan.rows):
+            chosen = [
+                key
+                for row in plan.rows
+                if row.group == group
+                for key in (row.op, row.ref)
+                if key in keys and key not in done
+            ]
+            if not chosen:
+                continue
+            print(f"\n== {group}", flush=True)
+            ops = [plan.ops[key]() for key in dict.fromkeys(chosen)]
+            measure(ops, sizes.runs, args.warmup, spawner)
+            done.update((op.key, op) for op in ops)
+    except BenchError as error:
+        print(f"run.py: {error}", file=sys.stderr)
+        return 1
+    if not sizes.full:
         notes.append(
-            "The TUI's refresh (no full reload when the store changes) is timed by "
-            "bench/tui_bench.py: see the live-refresh rows of bench/results-tui.md."
+            "Sizes were reduced for this run (--quick or --large-measures); the targets "
+            "are set for the full sizes."
         )
-        cached = [name for name in ("large", "big", "exports") if name in fx.built]
-        if cached and fx.cache is not None:
-            where = fx.cache.relative_to(ROOT) if fx.cache.is_relative_to(ROOT) else fx.cache
-            notes.append(
-                f"Fixtures {', '.join(cached)} are cached in {where} "
-                "(rebuilt when make_store.py, kplan's version or kplan/store/models.py change)."
-            )
-        text = report(
-            plan,
-            done,
-            tw,
-            notes,
-            started,
-            time.perf_counter() - began,
-            (load_before, load_after),
-            runs,
-            args.warmup,
+    if spawner.gnu_time:
+        notes.append(
+            "Peak memory is GNU time's %M of the warm-up run (exact even for small programs); "
+            "the import and the `task modify` loop have no warm-up and use the timed runs' "
+            'ru_maxrss, where "≤ N" means the program is smaller than the process that '
+            "spawned it."
         )
+    else:
+        notes.append(
+            f"GNU time is not installed: peak memory is ru_maxrss from os.wait4, which cannot "
+            f"go below the spawning process's own {spawner.floor_kb / 1024:.0f} MB "
+            '(shown as "≤ N").'
+        )
+    load_after = loadavg()
+    if float(load_before.split(",")[0]) > 0.5 or float(load_after.split(",")[0]) > 2.5:
+        notes.append(
+            f"The machine was not idle (load average {load_before} before, {load_after} "
+            f"after, on {os.cpu_count()} cores): other work shared it, so expect noise."
+        )
+    notes.append(
+        "The TUI's refresh (no full reload when the store changes) is timed by "
+        "bench/tui_bench.py: see the live-refresh rows of bench/results-tui.md."
+    )
+    cached = [name for name in ("large", "big", "exports") if name in fx.built]
+    if cached and fx.cache is not None:
+        where = fx.cache.relative_to(ROOT) if fx.cache.is_relative_to(ROOT) else fx.cache
+        notes.append(
+            f"Fixtures {', '.join(cached)} are cached in {where} "
+            "(rebuilt when make_store.py, kplan's version or kplan/store/models.py change)."
+        )
+    text = report(
+        plan,
+        done,
+        tw,
+        notes,
+        started,
+        time.perf_counter() - began,
+        (load_before, load_after),
+        sizes.runs,
+        args.warmup,
+    )
     args.output.write_text(text, encoding="utf-8")
     print("\n" + text)
     print(f"written to {args.output}")
