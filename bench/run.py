@@ -400,9 +400,9 @@ def faster(factor: float, name: str) -> Target:
             return True, "yes"
         needed = ref.median / factor
         how = (
-            f"kplan takes {1 / speedup:.1f}× as long"
+            f"kplan takes {times(1 / speedup)} as long"
             if speedup < 1
-            else f"kplan is only {speedup:.1f}× faster"
+            else f"kplan is only {times(speedup)} faster"
         )
         return False, f"**no**: {how}; needs ≤ {fmt(needed)}, over by {fmt(op.median - needed)}"
 
@@ -410,11 +410,16 @@ def faster(factor: float, name: str) -> Target:
     return Target(text, check)
 
 
+def times(factor: float) -> str:
+    return f"{factor:.1f}×" if factor < 10 else f"{factor:.0f}×"
+
+
 def ratio_text(op: Op, ref: Op) -> str:
     ratio = op.median / ref.median
+    shown = f"{ratio:.2f}" if ratio < 10 else f"{ratio:.0f}"
     if ratio < 1:
-        return f"{ratio:.2f} (kplan is {1 / ratio:.1f}× faster)"
-    return f"{ratio:.2f} (kplan takes {ratio:.1f}× as long)"
+        return f"{shown} (kplan is {times(1 / ratio)} faster)"
+    return f"{shown} (kplan takes {times(ratio)} as long)"
 
 
 # --------------------------------------------------------------------------
