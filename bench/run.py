@@ -1376,11 +1376,11 @@ def report(
         "# kplan command-line benchmark",
         "",
         f"Written by `make bench` (bench/run.py) on {started}; took {seconds:.0f} s. "
-        f"Each operation: {warmup} warm-up run, then {runs} timed runs "
-        f"({s.slow_runs} for the import, {s.loop_runs} for the `task modify` loop); every "
-        "command runs as a subprocess with its output to a pipe. Wall time is the median "
-        "with the fastest and slowest run; peak MB is the largest `ru_maxrss` of the process "
-        "over the runs. How to read this: bench/README.md.",
+        f"Each operation: {warmup} warm-up run, then {runs} timed run{'s' if runs != 1 else ''} "
+        f"({s.slow_runs} for the import, {s.loop_runs} for the `task modify` loop, without "
+        "warm-up); every command runs as a subprocess with its output to a pipe. Wall time is "
+        "the median with the fastest and slowest run; peak MB is the peak resident memory of "
+        "the command's process (see the notes). How to read this: bench/README.md.",
         "",
         "## Machine",
         "",
