@@ -97,8 +97,8 @@ WHY: dict[str, str] = {
     "times per measure (a profile of a 500-measure import: 5,049 flushes and 3,008 queries), "
     "so it grows with the measures, collaborations and indicators.",
     "tui-example": "A fresh process: Textual's and the store's imports are most of it; see "
-    "results-tui.md for the breakdown.",
-    "tui-large": "One plan of the large store; see results-tui.md for the breakdown.",
+    "results-tui.md for more.",
+    "tui-large": "One plan of the large store; see results-tui.md for more.",
 }
 
 
@@ -308,6 +308,7 @@ class Op:
     first_line: bool = False
     samples: list[Sample] = field(default_factory=list)
     memory: list[Sample] = field(default_factory=list)  # the warm-ups, under GNU time
+    parts: list[dict[str, float]] = field(default_factory=list)  # the TUI child's own timings
 
     def once(self, spawner: Spawner, *, memory: bool = False, output: bool = False) -> Outcome:
         if self.prepare is not None:
@@ -1233,11 +1234,14 @@ def measure(ops: list[Op], runs: int, warmup: int, spawner: Spawner) -> None:
         for op in ops:
             if turn < wanted[op.key]:
                 checking = op.check is not None and not op.samples
-                outcome = op.once(spawner, output=checking)
+                outcome = op.once(spawner, output=checking or op.first_line)
                 problem = op.check(outcome.stdout) if checking and op.check else None
                 if problem:
                     raise BenchError(f"{op.key}: unexpected output: {problem}")
                 op.samples.append(outcome.sample)
+                if op.first_line:
+                    # The TUI child's first line times its own parts (see tui_bench.CHILD).
+                    op.parts.append(json.loads(outcome.stdout.splitlines()[0]))
     for op in ops:
         walls = ", ".join(fmt(x.wall) for x in op.samples)
         peak = op.peak_text(spawner.floor_kb)
@@ -1303,6 +1307,17 @@ def op_label(plan: Plan, op: Op) -> str:
     return op.label or plan.ops_labels.get(op.key, op.key)
 
 
+def parts_text(op: Op) -> str:
+    if not op.parts:
+        return ""
+    names = {"imports": "imports", "check": "store check", "app": "app → all rows"}
+    medians = [
+        f"{label} {fmt(statistics.median(p[key] for p in op.parts))}"
+        for key, label in names.items()
+    ]
+    return f"Medians inside the process: {', '.join(medians)}."
+
+
 def table(plan: Plan, done: dict[str, Op], group: str) -> list[str]:
     lines = [
         f"### {group}",
@@ -1336,7 +1351,7 @@ def table(plan: Plan, done: dict[str, Op], group: str) -> list[str]:
             ratio_text(op, ref) if ref else "–",
             "; ".join(t.text for t in row.targets) or "–",
             verdict,
-            WHY.get(row.key, ""),
+            " ".join(filter(None, [WHY.get(row.key, ""), parts_text(op)])),
         ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return [*lines, ""]
