@@ -834,17 +834,13 @@ def json_check(expected: int) -> Callable[[bytes], str | None]:
 class Plan:
     """Every operation and row of a run, built lazily from the fixtures."""
 
-    def __init__(
-        self, fx: Fixtures, tw: Taskwarrior | None, sizes: Sizes, runs: int, spawner: Spawner
-    ):
+    def __init__(self, fx: Fixtures, tw: Taskwarrior | None, sizes: Sizes, spawner: Spawner):
         self.fx = fx
         self.spawner = spawner
         self.tw = tw
         self.s = sizes
-        self.runs = runs
         self.ops: dict[str, Callable[[], Op]] = {}
         self.rows: list[Row] = []
-        self.groups: dict[str, str] = {}
         self._define()
 
     def op(self, key: str, tool: str, label: str, make: Callable[[Op], None], **kw: object) -> str:
@@ -923,20 +919,18 @@ class Plan:
         mem = f"peak < {MEMORY_LIMIT_MB:.0f} MB"
 
         # The floor of the stack.
-        self.op(
-            "floor-help",
-            "floor",
-            "`python bench/floor.py --help`",
-            lambda op: (setattr(op, "argv", [PYTHON, floor, "--help"]), setattr(op, "env", fx.env)),
-        )
-        self.op(
+        def floor_op(key: str, label: str, args: Callable[[], list[str]], **kw: object) -> None:
+            def make(op: Op) -> None:
+                op.argv = [PYTHON, floor, *args()]
+                op.env = fx.env
+
+            self.op(key, "floor", label, make, **kw)
+
+        floor_op("floor-help", "`python bench/floor.py --help`", lambda: ["--help"])
+        floor_op(
             "floor-list",
-            "floor",
             "`python bench/floor.py list` (example, 22 rows)",
-            lambda op: (
-                setattr(op, "argv", [PYTHON, floor, "list", "--db", ex()]),
-                setattr(op, "env", fx.env),
-            ),
+            lambda: ["list", "--db", ex()],
             check=lines_check(23),
         )
 
@@ -1061,23 +1055,32 @@ class Plan:
         )
 
         # The TUI, headless, in a fresh process (bench/tui_bench.py's child script).
-        def tui(name: str, store: Callable[[], Path], plan: str | None, rows: int) -> None:
+        def tui(key: str, label: str, store: Callable[[], Path], plan: str | None, rows: int):
             def make(op: Op) -> None:
                 from tui_bench import CHILD, SIZE
 
                 op.argv = [PYTHON, "-c", CHILD, str(store()), str(rows), *map(str, SIZE)]
+                # The child opens the app with no plan named; KPLAN_PLAN picks one of many.
                 op.env = dict(fx.env, KPLAN_PLAN=plan) if plan else fx.env
                 op.first_line = True
 
-            self.op(f"tui-{name}", "kplan", "", make)
+            self.op(key, "kplan", label, make)
 
-        tui("example", lambda: fx.example, None, 22)
-        tui("large", lambda: fx.large, "bench-1", s.per_plan)
-        self.ops_labels = {
-            "tui-example": "TUI first paint, example (fresh process, headless)",
-            "tui-large": f"TUI first paint, large: plan bench-1, {s.per_plan} measures "
+        tui(
+            "tui-example",
+            "TUI first paint, example (fresh process, headless)",
+            lambda: fx.example,
+            None,
+            22,
+        )
+        tui(
+            "tui-large",
+            f"TUI first paint, large: plan bench-1, {s.per_plan} measures "
             "(fresh process, headless)",
-        }
+            lambda: fx.large,
+            "bench-1",
+            s.per_plan,
+        )
 
         # Taskwarrior.
         if self.tw is not None:
@@ -1304,7 +1307,7 @@ def loadavg() -> str:
 
 
 def op_label(plan: Plan, op: Op) -> str:
-    return op.label or plan.ops_labels.get(op.key, op.key)
+    return op.label or op.key
 
 
 def parts_text(op: Op) -> str:
@@ -1544,7 +1547,7 @@ def run(
     began: float,
 ) -> int:
     """Measure the chosen rows and write the report."""
-    plan = Plan(fx, tw, sizes, sizes.runs, spawner)
+    plan = Plan(fx, tw, sizes, spawner)
     if args.list:
         for row in plan.rows:
             print(f"{row.key:20} {row.group}")
