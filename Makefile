@@ -47,9 +47,13 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check kplan tests
 	$(BIN)/mypy
 
-## bench: time the TUI (first paint, filter, sort, live refresh); writes bench/results-tui.md
+## bench: time the command line against Taskwarrior and the floor (bench/results.md),
+## then the TUI (bench/results-tui.md); BENCH_ARGS=--quick (and TUI_BENCH_ARGS) for a short run
+BENCH_ARGS ?=
+TUI_BENCH_ARGS ?=
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/tui_bench.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/tui_bench.py $(TUI_BENCH_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format kplan tests

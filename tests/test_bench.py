@@ -1,0 +1,66 @@
+"""bench/run.py still runs: a quick smoke run of a few cheap rows (no timings are judged)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+RUN = ROOT / "bench" / "run.py"
+
+
+def test_quick_run_writes_the_chosen_rows(tmp_path: Path) -> None:
+    output = tmp_path / "results.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(RUN),
+            "--quick",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--only",
+            "help,status-example",
+            "--no-taskwarrior",
+            "--no-cache",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("# kplan command-line benchmark")
+    for heading in ("## Machine", "## Data", "## Results", "## Targets missed", "## Notes"):
+        assert heading in text
+    assert "- Taskwarrior: not available" in text
+    assert "Taskwarrior was skipped (--no-taskwarrior)." in text
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    # Each chosen kplan row, with the floor as its reference where it has one.
+    assert any(row.startswith("| `kplan --help` |") and "floor.py --help" in row for row in rows)
+    assert any(
+        row.startswith("| `kplan status 7 delayed") and "floor.py list" in row for row in rows
+    )
+    assert any(row.startswith("| `python bench/floor.py list`") for row in rows)
+    # Rows that were not chosen are left out.
+    assert "`kplan list`" not in text
+    assert "kplan show" not in text
+    assert "kplan import" not in text
+
+
+def test_every_row_has_a_key() -> None:
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--list", "--no-taskwarrior"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    keys = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+    for key in ("help", "list-example", "apply", "import-10k", "list-json-10k", "tui-large"):
+        assert key in keys
