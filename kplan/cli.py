@@ -917,11 +917,33 @@ def restore_command(
     open_store(db, create=False).close()
 
 
+def _keep_only_the_invoked_command(argv: list[str]) -> None:
+    """Leave the app holding just the command named on the line, when one is.
+
+    Typer builds the parser of every command of an app on every start, which
+    for kplan's thirty costs more than most commands' own work. A command
+    named as the first argument is all the run needs; anything else (no
+    command, an option first, an unknown name, shell completion) keeps the
+    whole app, so help, errors and completion are unchanged.
+    """
+    import os
+
+    if len(argv) < 2 or os.environ.get("_KPLAN_COMPLETE"):
+        return
+    name = argv[1]
+    commands = [info for info in app.registered_commands if info.name == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if len(commands) + len(groups) == 1:
+        app.registered_commands = commands
+        app.registered_groups = groups
+
+
 def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
     import os
 
     try:
+        _keep_only_the_invoked_command(sys.argv)
         app()
     except KeyboardInterrupt:
         typer.echo(t("cli.interrupted"), err=True)
