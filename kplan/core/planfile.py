@@ -357,6 +357,9 @@ def read_plan_file(path: str | Path) -> Plan:
         raise PlanFileError(
             source, [Problem("", t("planfile.not_utf8", position=exc.start))]
         ) from None
+    # A big plan file is held as text and as parsed tables while it is
+    # checked; the bytes are not needed for that.
+    del raw
     return parse_plan_text(text, source)
 
 
