@@ -23,14 +23,13 @@ from kplan.core.domain import (
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
-    closest,
     normalise_coverage,
     normalise_four_p_part,
     normalise_four_p_state,
     normalise_period,
     normalise_status,
 )
-from kplan.core.errors import InvalidValueError, KplanError, NotFoundError, invalid, unknown
+from kplan.core.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.core.model import Plan
 from kplan.i18n import t
 
@@ -79,26 +78,19 @@ def now() -> dt.datetime:
 
 
 def select_plan(session: Session, key: str | None = None) -> PlanRow:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan."""
-    from kplan.core.repository import find_plan_row, plan_rows
+    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
 
-    wanted = key or os.environ.get("KPLAN_PLAN")
-    if wanted:
-        row = find_plan_row(session, wanted)
-        if row is not None:
-            return row
-        keys = [plan.key for plan in plan_rows(session)]
-        if not keys:
-            raise NotFoundError(t("plan.none", wanted=wanted))
-        suggestion = closest(wanted, keys)
-        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(t("plan.unknown", wanted=wanted, valid=", ".join(keys), hint=hint))
-    rows = plan_rows(session)
-    if not rows:
-        raise NotFoundError(t("plan.empty_store"))
-    if len(rows) > 1:
-        raise NotFoundError(t("plan.choose", valid=", ".join(row.key for row in rows)))
-    return rows[0]
+    The rule and its messages are ``core.reads.select_plan``'s; this hands
+    back the plan's ORM row for code that works in a session.
+    """
+    from kplan.core.reads import select_plan as select_plan_info
+    from kplan.store.engine import session_rows
+    from kplan.store.models import PlanRow
+
+    info = select_plan_info(session_rows(session), key)
+    row = session.get(PlanRow, info.row_id)
+    assert row is not None
+    return row
 
 
 def insert_event(

@@ -27,15 +27,6 @@ if TYPE_CHECKING:
     from kplan.store.models import PlanRow
 
 
-def plan_rows(session: Session) -> list[PlanRow]:
-    """Every plan in the store, by id."""
-    from sqlmodel import select
-
-    from kplan.store.models import PlanRow
-
-    return list(session.exec(select(PlanRow).order_by(PlanRow.key)).all())
-
-
 def find_plan_row(session: Session, key: str) -> PlanRow | None:
     """The plan with this id, or None."""
     from sqlmodel import select
