@@ -1448,7 +1448,18 @@ def report(
 def isolated_env(home: Path) -> dict[str, str]:
     """Keep kplan and Taskwarrior away from the user's data; fix the language."""
     env = dict(os.environ)
-    for variable in ("KPLAN_DB", "KPLAN_PLAN", "KPLAN_NOW", "KPLAN_DEBUG", "TASKRC", "TASKDATA"):
+    # Python caches compiled modules as an installed program's users have it;
+    # a PYTHONDONTWRITEBYTECODE inherited from a CI or sandbox environment
+    # would make every run compile kplan (and the floor) from source.
+    for variable in (
+        "KPLAN_DB",
+        "KPLAN_PLAN",
+        "KPLAN_NOW",
+        "KPLAN_DEBUG",
+        "TASKRC",
+        "TASKDATA",
+        "PYTHONDONTWRITEBYTECODE",
+    ):
         env.pop(variable, None)
     env.update(KPLAN_HOME=str(home), KPLAN_USER="bench", KPLAN_LANG="en", HOME=str(home))
     home.mkdir(parents=True, exist_ok=True)
@@ -1601,6 +1612,11 @@ def run(
             f"The machine was not idle (load average {load_before} before, {load_after} "
             f"after, on {os.cpu_count()} cores): other work shared it, so expect noise."
         )
+    notes.append(
+        "Commands run with Python's bytecode cache on, as an installed kplan runs for its "
+        "users (a PYTHONDONTWRITEBYTECODE in the environment is dropped for them; the "
+        "warm-up run writes the cache)."
+    )
     notes.append(
         "The TUI's refresh (no full reload when the store changes) is timed by "
         "bench/tui_bench.py: see the live-refresh rows of bench/results-tui.md."

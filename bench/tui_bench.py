@@ -724,7 +724,14 @@ def _isolate(home: Path) -> None:
     os.environ["KPLAN_HOME"] = str(home)
     os.environ["KPLAN_USER"] = "bench"
     os.environ["KPLAN_LANG"] = "en"  # the pty scenario looks for "N of N measures"
-    for variable in ("KPLAN_DB", "KPLAN_PLAN", "KPLAN_NOW", "KPLAN_DEBUG"):
+    # As an installed kplan runs for its users: with the bytecode cache.
+    for variable in (
+        "KPLAN_DB",
+        "KPLAN_PLAN",
+        "KPLAN_NOW",
+        "KPLAN_DEBUG",
+        "PYTHONDONTWRITEBYTECODE",
+    ):
         os.environ.pop(variable, None)
 
 
