@@ -92,6 +92,20 @@ def test_the_head_revision_is_the_models(tmp_path: Path) -> None:
     open_store(str(created)).close()
     assert _differences(created, _reflected(path)) == []
 
+    # kplan writes the stamp itself: the same table (but for its layout) and row as Alembic's.
+    def stamp(store: Path) -> tuple[str, list[tuple[str, ...]]]:
+        connection = sqlite3.connect(store)
+        try:
+            (sql,) = connection.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'alembic_version'"
+            ).fetchone()
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            connection.close()
+        return "".join(sql.split()), rows
+
+    assert stamp(created) == stamp(path)
+
 
 def test_revision_0001_is_the_first_schema_exactly(tmp_path: Path) -> None:
     path = tmp_path / "first.db"

@@ -148,14 +148,25 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def _create(connection: Connection) -> None:
     # The models are the current schema; stamping records that they are.
-    from alembic import command
+    # The stamp is the row Alembic's own stamp writes, in the table it makes,
+    # written here so that creating a store does not import Alembic (a fifth
+    # of a second); tests/test_migrations.py checks both agree.
     from sqlalchemy import text
     from sqlmodel import SQLModel
 
     from kplan.store import models  # noqa: F401  (registers the tables)
 
     SQLModel.metadata.create_all(connection)
-    command.stamp(alembic_config(connection), HEAD)
+    connection.execute(
+        text(
+            "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL,"
+            " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
+    connection.execute(text("DELETE FROM alembic_version"))
+    connection.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD}
+    )
     connection.execute(text("DELETE FROM store_info WHERE name = 'schema_version'"))
     connection.execute(
         text("INSERT INTO store_info (name, value) VALUES ('schema_version', :version)"),
