@@ -96,8 +96,8 @@ WHY: dict[str, str] = {
     "apply": "About two thirds is start-up; the 1,000 lines are checked and applied in one "
     "transaction through sqlite3. Taskwarrior pays a process start per change instead.",
     "import-10k": "Parsing the 11 MB file (tomli, about 1.3 s), checking it (0.7 s) and "
-    "saving it in batched inserts (1.7 s) on a quiet machine; the margin under 5 s is small and "
-    "a busy machine takes it.",
+    "saving it in batched inserts (1.7 s) on a quiet machine; a busy machine can take the "
+    "margin under 5 s.",
     "tui-example": "A fresh process: Textual's and the store's imports are most of it; see "
     "results-tui.md for more.",
     "tui-large": "One plan of the large store; see results-tui.md for more.",
