@@ -491,16 +491,12 @@ def record_command(
     json_output: JsonOption = False,
 ) -> None:
     """Record an indicator's value for a period."""
-    import math
-
+    from kplan.core.domain import parse_number
     from kplan.core.errors import InvalidValueError
     from kplan.core.operations import Change
 
-    try:
-        number = float(value.replace(",", "."))
-    except ValueError:
-        raise InvalidValueError(t("change.number", value=value)) from None
-    if not math.isfinite(number):
+    number = parse_number(value)
+    if number is None:
         raise InvalidValueError(t("change.number", value=value))
     _change(
         [Change("indicator", indicator, f"values.{period}", number, note, expect_version)],

@@ -71,6 +71,10 @@ def test_collaborations_and_the_plans_own_ladder(kplan: Kplan) -> None:
     kplan("import", str(KRONOBERG))
     collaborations = bash("kplan step ", KPLAN_DB=str(kplan.db))
     assert collaborations and all(c for c in collaborations)
+    from kplan.core.planfile import read_plan_file
+
+    plan = read_plan_file(KRONOBERG)
+    assert collaborations == [c.id for m in plan.measures for c in m.collaborations]
     first = collaborations[0]
     steps = zsh(f"kplan step {first} ", KPLAN_DB=str(kplan.db))
     assert "Samarbete" in steps and "up" in steps

@@ -258,3 +258,20 @@ def test_a_read_sees_one_state_while_a_write_lands(db: Path) -> None:
     with store.read() as session:
         assert session.exec(status).one() == "delayed"
     other.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_store_that_goes_missing_is_not_made_again_by_reading_or_writing(db: Path) -> None:
+    from kplan.core.errors import StoreError
+    from kplan.core.queries import load as load_plan
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    store = open_store(str(db), create=False)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(StoreError):
+        load_plan(store)
+    with pytest.raises(StoreError):
+        apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
+    assert not db.exists()

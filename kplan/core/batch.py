@@ -8,14 +8,13 @@ A good input is applied in one transaction and logged as one batch.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.domain import as_finite, closest
+from kplan.core.domain import as_finite, closest, parse_number
 from kplan.core.errors import KplanError
 from kplan.core.operations import BatchError, Change, ChangeResult, apply_changes
 from kplan.i18n import t
@@ -71,10 +70,7 @@ def _integer(value: Any) -> Any:
 
 
 def _number(value: Any, number: int, problems: list[Problem]) -> float | None:
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = float(value.strip().replace(",", "."))
-    finite = as_finite(value)
+    finite = parse_number(value) if isinstance(value, str) else as_finite(value)
     if finite is None:
         problems.append(_problem(number, "value", t("change.number", value=value)))
     return finite

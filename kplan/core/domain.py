@@ -6,6 +6,7 @@ TUI share one definition of what a valid value is.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -167,6 +168,27 @@ def as_finite(value: object) -> float | None:
     except OverflowError:
         return None
     return number if math.isfinite(number) else None
+
+
+def parse_number(text: str) -> float | None:
+    """A number as a person types it (``12``, ``12.5``, ``12,5``) as a finite float, or None."""
+    try:
+        number = float(text.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return as_finite(number)
+
+
+def as_utc(value: dt.datetime | str) -> dt.datetime:
+    """A moment from the store or a file as aware UTC.
+
+    Drivers hand moments over as naive UTC (SQLite, as text or datetime) or
+    aware in the session's zone (PostgreSQL); a naive one is UTC.
+    """
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
 
 
 def format_number(value: float | None) -> int | float | None:

@@ -27,6 +27,7 @@ from kplan.core.domain import (
     FOUR_P_PARTS,
     FOUR_P_STATES,
     STATUSES,
+    as_utc,
     format_number,
     period_sort_key,
     values_trend,
@@ -274,12 +275,8 @@ def _f(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def _when(moment: dt.datetime) -> str:
-    return _utc(moment).strftime("%Y-%m-%d %H:%M")
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _svg_title(label: str) -> str:

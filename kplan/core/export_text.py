@@ -29,6 +29,7 @@ from kplan.core.domain import (
     FOUR_P_PARTS,
     FOUR_P_STATES,
     STATUSES,
+    as_utc,
     format_number,
     period_sort_key,
     values_trend,
@@ -72,9 +73,7 @@ def _completed(plan: Plan) -> Plan:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     """The moment in UTC, to the second (a naive moment is taken to be UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
+    return as_utc(moment).replace(microsecond=0)
 
 
 def _timestamp(moment: dt.datetime) -> str:

@@ -23,6 +23,7 @@ from kplan.core.domain import (
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
+    as_utc,
     normalise_coverage,
     normalise_four_p_part,
     normalise_four_p_state,
@@ -462,7 +463,7 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
             field=field_name,
             old=as_text(old) or "–",
             new=as_text(new) or "–",
-            at=_stored_moment(at).strftime("%Y-%m-%d %H:%M"),
+            at=as_utc(at).strftime("%Y-%m-%d %H:%M"),
         )
     raise ConflictError(
         t(
@@ -475,12 +476,6 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
         ),
         cli_hint=t("change.conflict_retry", version=target.version),
     )
-
-
-def _stored_moment(value: Any) -> dt.datetime:
-    """A moment from the log in UTC, whichever way the driver hands it over."""
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
 
 
 def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:

@@ -25,7 +25,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kplan.core.domain import closest
+from kplan.core.domain import as_utc, closest
 from kplan.core.errors import NotFoundError, unknown
 from kplan.core.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
 from kplan.i18n import t
@@ -49,13 +49,6 @@ def _date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
-
-
-def _moment(value: Any) -> dt.datetime:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 def _list(value: Any) -> list[str]:
@@ -322,7 +315,7 @@ def events_after(rows: Rows, info: PlanInfo, after: int) -> list[tuple[int, str 
 def _event(row: Sequence[Any]) -> dict[str, Any]:
     return {
         "id": row[0],
-        "at": _moment(row[1]).isoformat().replace("+00:00", "Z"),
+        "at": as_utc(row[1]).isoformat().replace("+00:00", "Z"),
         "actor": row[2],
         "measure": row[3],
         "collaboration": row[4],

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.core.domain import closest
+from kplan.core.domain import as_utc, closest
 from kplan.core.errors import InvalidValueError, NotFoundError
 from kplan.core.model import Plan, plan_to_document
 from kplan.i18n import t
@@ -34,10 +34,6 @@ class SnapshotInfo:
     taken_at: dt.datetime
     taken_by: str
     measures: int
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def freeze(plan: Plan) -> str:
@@ -147,7 +143,7 @@ def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
         return [
             SnapshotInfo(
                 row.name,
-                _utc(row.taken_at),
+                as_utc(row.taken_at),
                 row.taken_by,
                 len(json.loads(row.content).get("measures", [])),
             )
@@ -180,7 +176,7 @@ def load(store: Store, name: str, plan: str | None = None) -> tuple[Plan, dt.dat
 
     with store.read() as session:
         row = _find(session, select_plan(session, plan), name)
-        return thaw(row.content, row.name), _utc(row.taken_at)
+        return thaw(row.content, row.name), as_utc(row.taken_at)
 
 
 def history(store: Store, plan: str | None = None) -> list[tuple[str, dt.datetime, Plan]]:
@@ -197,7 +193,7 @@ def history(store: Store, plan: str | None = None) -> list[tuple[str, dt.datetim
             .where(SnapshotRow.plan_id == plan_row.id)
             .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
         ).all()
-        return [(row.name, _utc(row.taken_at), thaw(row.content, row.name)) for row in rows]
+        return [(row.name, as_utc(row.taken_at), thaw(row.content, row.name)) for row in rows]
 
 
 SUMMARY_KINDS = (

@@ -22,6 +22,8 @@ from kplan.i18n import t
 from kplan.store.location import resolve_location
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
@@ -181,6 +183,20 @@ def _sqlite_moment(value: dt.datetime) -> str:
     return value.strftime(_SQLITE_MOMENT)
 
 
+def _sqlite_connect(path: str) -> sqlite3.Connection:
+    """A connection to an existing SQLite file, in autocommit mode (BEGIN is ours).
+
+    ``mode=rw`` makes a file that has gone missing an error rather than a
+    new empty database: reading or changing a store never creates one.
+    """
+    import sqlite3
+
+    target, uri = path, False
+    if path and path != ":memory:":
+        target, uri = Path(path).absolute().as_uri() + "?mode=rw", True
+    return sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
 @contextmanager
 def _sqlite_errors(url: str) -> Iterator[None]:
     import sqlite3
@@ -198,11 +214,10 @@ def _sqlite_errors(url: str) -> Iterator[None]:
 
 @contextmanager
 def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
-    import sqlite3
 
     path = url.removeprefix("sqlite:///")
     with _sqlite_errors(url):
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection = _sqlite_connect(path)
     try:
         with _sqlite_errors(url):
             # The same settings as the engine's connections (see _on_connect).
@@ -229,11 +244,10 @@ def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
 
 @contextmanager
 def _sqlite_reading(url: str) -> Iterator[Rows]:
-    import sqlite3
 
     path = url.removeprefix("sqlite:///")
     with _sqlite_errors(url):
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        connection = _sqlite_connect(path)
     try:
         with _sqlite_errors(url):
             connection.execute("PRAGMA query_only = ON")
@@ -421,7 +435,7 @@ def _sqlite_schema_is_current(file: Path) -> bool:
     from kplan.store.schema import HEAD
 
     try:
-        connection = sqlite3.connect(file, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = _sqlite_connect(str(file))
     except sqlite3.Error:
         return False
     try:

@@ -13,6 +13,7 @@ from kplan.core.domain import (
     PERIOD_FORMATS,
     STATUSES,
     normalise_period,
+    parse_number,
 )
 from kplan.core.model import Measure
 from kplan.core.operations import Change
@@ -56,15 +57,13 @@ class StatusDialog(EditDialog):
         yield Input(str(measure.progress), id="progress", restrict=r"-?[0-9]*", compact=True)
 
     def changes(self, note: str | None) -> list[Change]:
-        """Status and progress as changes; progress must be 0-100."""
+        """Status and progress as changes; the core checks the range of progress."""
         status = _chosen(self.query_one("#status", Select), t("field.status"))
         text = self.query_one("#progress", Input).value.strip()
         try:
             progress = int(text)
         except ValueError:
             raise ValueError(t("change.progress", value=text)) from None
-        if not 0 <= progress <= 100:
-            raise ValueError(t("change.progress", value=text))
         return [
             Change("measure", self.measure, "status", status, note, self.seen_version()),
             Change("measure", self.measure, "progress", progress, note, self.seen_version()),
@@ -193,11 +192,8 @@ class RecordDialog(EditDialog):
         if period is None:
             raise ValueError(t("change.period", period=raw_period, formats=PERIOD_FORMATS))
         raw_value = self.query_one("#value", Input).value.strip()
-        try:
-            value = float(raw_value.replace(",", "."))
-        except ValueError:
-            raise ValueError(t("change.number", value=raw_value)) from None
-        if value != value or value in (float("inf"), float("-inf")):
+        value = parse_number(raw_value)
+        if value is None:
             raise ValueError(t("change.number", value=raw_value))
         version = self.seen_version(indicator)
         return [Change("indicator", indicator, f"values.{period}", value, note, version)]
