@@ -180,9 +180,26 @@ def _print_json(data: Any) -> None:
 def init_command(db: DbOption = None) -> None:
     """Create the store."""
     from kplan.store.engine import open_store, store_path_for_display
+    from kplan.store.postgres_rules import refresh
 
-    open_store(db).close()
-    typer.echo(t("init.done", path=store_path_for_display(db)))
+    store = open_store(db)
+    try:
+        typer.echo(t("init.done", path=store_path_for_display(db)))
+        if store.is_sqlite:
+            return
+        # The owner's init also repairs the server's rules; anyone else's
+        # only checks the store and says who they are in it.
+        repaired = refresh(store)
+        found = store.identity()
+        assert found is not None
+        if repaired:
+            typer.echo(t("init.postgres_owner", role=found.role))
+        else:
+            typer.echo(
+                t("init.postgres_user", person=found.person, role=found.role, owner=found.owner)
+            )
+    finally:
+        store.close()
 
 
 @app.command("import", help=t("cmd.import"))
@@ -264,7 +281,7 @@ def list_command(
     from kplan.store.engine import open_store
 
     if mine:
-        owner = current_actor(as_, db)
+        owner = current_actor(as_, db, acting=False)
     wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
     loaded, rows = list_measures(open_store(db, create=False), plan, wanted)
     if json_output:
@@ -659,8 +676,10 @@ def export_command(
 
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
 snapshot_app = typer.Typer(help=t("cmd.snapshot"), no_args_is_help=True)
+postgres_app = typer.Typer(help=t("cmd.postgres"), no_args_is_help=True)
 app.add_typer(round_app, name="round")
 app.add_typer(snapshot_app, name="snapshot")
+app.add_typer(postgres_app, name="postgres")
 
 
 def _date(value: str | None) -> Any:
@@ -811,6 +830,69 @@ def snapshot_delete_command(
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
     typer.echo(t("snapshot.deleted", name=name))
+
+
+RoleArgument = Annotated[str, typer.Argument(metavar="ROLE", help=t("arg.role"))]
+
+
+@postgres_app.command("grant", help=t("cmd.postgres_grant"))
+@reported
+def postgres_grant_command(
+    role: RoleArgument,
+    person: Annotated[
+        str | None, typer.Option("--owner", metavar="ID", help=t("opt.person"))
+    ] = None,
+    delegate: Annotated[bool, typer.Option("--delegate", help=t("opt.delegate"))] = False,
+    db: DbOption = None,
+) -> None:
+    """Let a database role use the store."""
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import grant, require_server
+
+    require_server(db)
+    granted = grant(open_store(db, create=False), role, person=person, delegate=delegate)
+    if granted.delegate:
+        typer.echo(
+            t(
+                "postgres.granted_delegate",
+                role=granted.role,
+                person=granted.person,
+                group=granted.group,
+            )
+        )
+    else:
+        typer.echo(t("postgres.granted", role=granted.role, person=granted.person))
+
+
+@postgres_app.command("revoke", help=t("cmd.postgres_revoke"))
+@reported
+def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
+    """Take a role's use of the store away."""
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import require_server, revoke
+
+    require_server(db)
+    revoke(open_store(db, create=False), role)
+    typer.echo(t("postgres.revoked", role=role))
+
+
+@postgres_app.command("list", help=t("cmd.postgres_list"))
+@reported
+def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+    """The roles that may use the store."""
+    from kplan import render
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import grantees, require_server
+
+    require_server(db)
+    rows = [
+        {"role": g.role, "person": g.person, "delegate": g.delegate}
+        for g in grantees(open_store(db, create=False))
+    ]
+    if json_output:
+        _print_json(rows)
+    else:
+        render.grantees_table(rows)
 
 
 @app.command("diff", help=t("cmd.diff"))

@@ -792,6 +792,100 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' is not a date; write YYYY-MM-DD",
         "'{value}' är inget datum; skriv ÅÅÅÅ-MM-DD",
     ),
+    "identity.not_yours": (
+        "role {role} acts as {person} on this store; {given} is refused: only the store's owner and members of the delegation role {delegate} may act for someone else",
+        "rollen {role} agerar som {person} i det här lagret; {given} avvisas: bara lagrets ägare och medlemmar av delegeringsrollen {delegate} får agera åt någon annan",
+    ),
+    "log.via": ("{actor} (via {role})", "{actor} (via {role})"),
+    "permission.server": (
+        "the server refused: {detail}; nothing was written",
+        "servern vägrade: {detail}; inget skrevs",
+    ),
+    "permission.server_grant": (
+        "the server refused: {detail}; the store's owner gives access with: kplan postgres grant ROLE",
+        "servern vägrade: {detail}; lagrets ägare ger åtkomst med: kplan postgres grant ROLL",
+    ),
+    "postgres.upgrade_needs_owner": (
+        "the store {url} has schema version {old} and needs an upgrade to {new} that only its owner may make; run kplan init as the role {owner} (you are {role})",
+        "lagret {url} har schemaversion {old} och behöver en uppgradering till {new} som bara dess ägare får göra; kör kplan init som rollen {owner} (du är {role})",
+    ),
+    "postgres.needs_owner": (
+        "only the store's owner ({owner}) may {action} access; you are connected as {role}",
+        "bara lagrets ägare ({owner}) får ändra åtkomst ({action}); du är ansluten som {role}",
+    ),
+    "postgres.no_role": (
+        "there is no role '{role}' on the server; create it first (as a superuser or a role with CREATEROLE): CREATE ROLE name LOGIN",
+        "det finns ingen roll '{role}' på servern; skapa den först (som superanvändare eller en roll med CREATEROLE): CREATE ROLE namn LOGIN",
+    ),
+    "postgres.bad_person": (
+        "'{person}' is not a usable person id: give 1 to {most} printable characters",
+        "'{person}' är inget användbart person-id: ange 1 till {most} skrivbara tecken",
+    ),
+    "postgres.sqlite": (
+        "kplan postgres works on a PostgreSQL store only; on an SQLite file whoever may write the file may do anything",
+        "kplan postgres fungerar bara på ett PostgreSQL-lager; i en SQLite-fil får den som kan skriva filen göra allt",
+    ),
+    "postgres.grant_owner": (
+        "{role} owns the store and may do everything already",
+        "{role} äger lagret och får redan göra allt",
+    ),
+    "postgres.cannot_delegate": (
+        "cannot change membership of the delegation role {group}: {detail}. As a superuser run: CREATE ROLE {group} NOLOGIN; GRANT {group} TO {owner} WITH ADMIN OPTION; then try again",
+        "kan inte ändra medlemskap i delegeringsrollen {group}: {detail}. Kör som superanvändare: CREATE ROLE {group} NOLOGIN; GRANT {group} TO {owner} WITH ADMIN OPTION; försök sedan igen",
+    ),
+    "postgres.granted": (
+        "Granted {role} the use of the store, acting as {person}.",
+        "{role} har fått använda lagret och agerar som {person}.",
+    ),
+    "postgres.granted_delegate": (
+        "Granted {role} the use of the store, acting as {person}; as a member of {group} it may act for anyone (--as).",
+        "{role} har fått använda lagret och agerar som {person}; som medlem av {group} får den agera åt vem som helst (--as).",
+    ),
+    "postgres.revoked": (
+        "Revoked {role}'s use of the store; its events stay in the log.",
+        "{role} får inte längre använda lagret; dess händelser finns kvar i loggen.",
+    ),
+    "postgres.list_none": (
+        "Nobody has been granted the use of this store yet. Grant it with: kplan postgres grant ROLE",
+        "Ingen har fått använda det här lagret ännu. Ge åtkomst med: kplan postgres grant ROLL",
+    ),
+    "init.postgres_owner": (
+        "You own this store ({role}); its rules are in place. Give each person access with: kplan postgres grant ROLE [--owner ID]",
+        "Du äger det här lagret ({role}); dess regler är på plats. Ge varje person åtkomst med: kplan postgres grant ROLL [--owner ID]",
+    ),
+    "init.postgres_user": (
+        "You act as {person} (role {role}); the store is owned by {owner}.",
+        "Du agerar som {person} (rollen {role}); lagret ägs av {owner}.",
+    ),
+    "cmd.postgres": (
+        "A PostgreSQL store's access: grant, revoke and list who may use it (as the store's owner).",
+        "Åtkomst till ett PostgreSQL-lager: ge, ta bort och lista vem som får använda det (som lagrets ägare).",
+    ),
+    "cmd.postgres_grant": (
+        "Let a database role use the store, acting as a person id (its own name by default).",
+        "Låt en databasroll använda lagret och agera som ett person-id (rollens namn som standard).",
+    ),
+    "cmd.postgres_revoke": (
+        "Take a role's use of the store away again.",
+        "Ta bort en rolls åtkomst till lagret.",
+    ),
+    "cmd.postgres_list": (
+        "The roles that may use the store, with the person each acts as.",
+        "Rollerna som får använda lagret och personen var och en agerar som.",
+    ),
+    "arg.role": ("The database role (login name).", "Databasrollen (inloggningsnamnet)."),
+    "opt.person": (
+        "The person id (owner id or coordinator id in the plan) the role acts as; default: the role's name.",
+        "Person-id:t (ansvarigs eller samordnares id i planen) som rollen agerar som; standard: rollens namn.",
+    ),
+    "opt.delegate": (
+        "Also make the role a delegate, which may act for anyone (for scripts).",
+        "Gör också rollen till ombud som får agera åt vem som helst (för skript).",
+    ),
+    "col.role": ("Role", "Roll"),
+    "col.person": ("Person", "Person"),
+    "col.delegate": ("Delegate", "Ombud"),
+    "postgres.delegate_yes": ("yes", "ja"),
     # The TUI: keys (footer and help), palette, screens and dialogs
     "matrix.legend_perspectives": ("Perspectives", "Perspektiv"),
     "key.open_measure": ("Open measure", "Öppna åtgärd"),

@@ -254,7 +254,15 @@ def _event_line(event: dict[str, Any]) -> str:
         what = f"{event['indicator']} {what}"
     change = f"{_or_dash(event['old'])} → {_or_dash(event['new'])}"
     note = f"  «{event['note']}»" if event["note"] else ""
-    return f"{event['at'][:16].replace('T', ' ')}  {event['actor']}  {what}: {change}{note}"
+    actor = _actor(event)
+    return f"{event['at'][:16].replace('T', ' ')}  {actor}  {what}: {change}{note}"
+
+
+def _actor(event: dict[str, Any]) -> str:
+    """Who made a change, and the database role that wrote it when that is someone else."""
+    if event.get("db_role"):
+        return t("log.via", actor=event["actor"], role=event["db_role"])
+    return str(event["actor"])
 
 
 def events_table(events: list[dict[str, Any]]) -> None:
@@ -281,7 +289,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
         body.append(
             [
                 e["at"][:16].replace("T", " "),
-                e["actor"],
+                _actor(e),
                 target,
                 e["field"],
                 _or_dash(e["old"]),
@@ -441,6 +449,20 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         [r["name"], r["taken_at"][:16].replace("T", " "), r["taken_by"], str(r["measures"])]
         for r in rows
     ]
+    if is_terminal():
+        _table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def grantees_table(rows: list[dict[str, Any]]) -> None:
+    """The roles granted the use of a PostgreSQL store."""
+    if not rows:
+        sys.stderr.write(t("postgres.list_none") + "\n")
+        return
+    headers = [t("col.role"), t("col.person"), t("col.delegate")]
+    yes = t("postgres.delegate_yes")
+    body = [[r["role"], r["person"], yes if r["delegate"] else ""] for r in rows]
     if is_terminal():
         _table(None, headers, body)
     else:

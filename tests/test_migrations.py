@@ -139,17 +139,20 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     assert len(backups) == 1
     assert backups[0].name.startswith("kplan.db.bak-schema1-")
     assert result.stderr.strip() == (
-        f"kplan: upgraded the store {path} from schema version 1 to 3; "
+        f"kplan: upgraded the store {path} from schema version 1 to 4; "
         f"the store as it was is kept in {backups[0]}"
     )
     after = dump_store(path)
-    for table in SCHEMA1_TABLES - {"store_info", "plan"}:
+    for table in SCHEMA1_TABLES - {"store_info", "plan", "event"}:
         assert after[table] == before[table], table
     # Version 3 gave every plan an edit policy, open as before.
     assert [row[:-1] for row in after["plan"]] == before["plan"]
     assert {row[-1] for row in after["plan"]} == {"open"}
-    assert after["store_info"] == [("schema_version", "3")]
-    assert after["alembic_version"] == [("0003",)]
+    # Version 4 gave every event the role that wrote it: none on SQLite.
+    assert [row[:-1] for row in after["event"]] == before["event"]
+    assert {row[-1] for row in after["event"]} == {None}
+    assert after["store_info"] == [("schema_version", "4")]
+    assert after["alembic_version"] == [("0004",)]
     assert set(after) >= SCHEMA2_TABLES
     assert all(after[table] == [] for table in SCHEMA2_TABLES)
     # The copy is the store as it was, rows and schema, in one file.
@@ -185,7 +188,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     result = Kplan(path)("plans", "--json")
     assert result.stderr == ""
     assert _backups(path) == []
-    assert dump_store(path)["alembic_version"] == [("0003",)]
+    assert dump_store(path)["alembic_version"] == [("0004",)]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +197,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
             "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
-            "schema version 7, newer than this kplan knows (up to 3)",
+            "schema version 7, newer than this kplan knows (up to 4)",
         ),
     ],
 )
@@ -279,9 +282,9 @@ def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
     said = [line for stdout, _ in outputs for line in stdout.splitlines()]
     assert len(said) == 1 and said[0].startswith("upgraded ")
     assert len(_backups(path)) == 1
-    assert dump_store(path)["alembic_version"] == [("0003",)]
-    assert dump_store(fresh)["alembic_version"] == [("0003",)]
-    assert dump_store(fresh)["store_info"] == [("schema_version", "3")]
+    assert dump_store(path)["alembic_version"] == [("0004",)]
+    assert dump_store(fresh)["alembic_version"] == [("0004",)]
+    assert dump_store(fresh)["store_info"] == [("schema_version", "4")]
 
 
 def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -298,6 +301,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     kplan("import", str(OREBRO))
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
+    connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("UPDATE alembic_version SET version_num = '0002'")
     connection.execute("UPDATE store_info SET value = '2' WHERE name = 'schema_version'")
     connection.commit()
@@ -305,10 +309,34 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     before = dump_store(path)
 
     result = kplan("plans", "--json")
-    assert "from schema version 2 to 3" in result.stderr
+    assert "from schema version 2 to 4" in result.stderr
     assert json.loads(result.stdout)[0]["edit"] == "open"
     after = dump_store(path)
     assert [row[:-1] for row in after["plan"]] == before["plan"]
-    assert after["measure"] == before["measure"] and after["event"] == before["event"]
+    assert after["measure"] == before["measure"]
+    assert [row[:-1] for row in after["event"]] == before["event"]
     assert len(_backups(path)) == 1
     kplan("status", "7", "delayed")
+
+
+def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    connection = sqlite3.connect(path)
+    connection.execute("ALTER TABLE event DROP COLUMN db_role")
+    connection.execute("UPDATE alembic_version SET version_num = '0003'")
+    connection.execute("UPDATE store_info SET value = '3' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("status", "7", "delayed", "--as", "someone")
+    assert "from schema version 3 to 4" in result.stderr
+    after = dump_store(path)
+    kept = {row[0] for row in before["event"]}
+    assert [row[:-1] for row in after["event"] if row[0] in kept] == before["event"]
+    assert len(after["event"]) == len(before["event"]) + 1
+    assert {row[-1] for row in after["event"]} == {None}
+    event = kplan.json("log", "--limit", "1")[0]
+    assert (event["actor"], event["db_role"]) == ("someone", None)

@@ -42,24 +42,46 @@ if TYPE_CHECKING:
     from kplan.store.models import PlanRow
 
 
-def current_actor(explicit: str | None = None, location: str | None = None) -> str:
+def current_actor(
+    explicit: str | None = None, location: str | None = None, *, acting: bool = True
+) -> str:
     """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name.
 
-    On a server store (``location``, else ``KPLAN_DB``) the database user
-    comes before the login name: there each person has a role of their own.
+    On a server store (``location``, else ``KPLAN_DB``) the database role
+    decides: each person connects with a role of their own, and the actor is
+    that role's person. ``--as`` or ``KPLAN_USER`` naming someone else is
+    refused (exit 4) unless the role may act for others (the store's owner,
+    a member of its delegation role); with ``acting=False`` (choosing whose
+    measures to list) the name is only read, and any name goes.
     """
-    for candidate in (explicit, os.environ.get("KPLAN_USER")):
+    named, given = None, ""
+    for candidate, form in ((explicit, "--as {}"), (os.environ.get("KPLAN_USER"), "KPLAN_USER={}")):
         if candidate and candidate.strip():
-            return candidate.strip()
-    from kplan.store.engine import default_actor
+            named, given = candidate.strip(), form.format(candidate.strip())
+            break
+    from kplan.store.engine import server_identity
 
-    user = default_actor(location)
-    if user and user.strip():
-        return user.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    found = server_identity(location)
+    if found is None:
+        if named:
+            return named
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+    if named is None or named == found.person or found.may_delegate or not acting:
+        return named or found.person
+    from kplan.core.errors import PermissionRefused
+
+    raise PermissionRefused(
+        t(
+            "identity.not_yours",
+            role=found.role,
+            person=found.person,
+            given=given,
+            delegate=found.delegate_role or "-",
+        )
+    )
 
 
 def now() -> dt.datetime:

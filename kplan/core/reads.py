@@ -324,6 +324,9 @@ def _event(row: Sequence[Any]) -> dict[str, Any]:
         "old": row[7],
         "new": row[8],
         "note": row[9],
+        # The database role that wrote it, where that is not the actor's own
+        # name: a script acting for someone on a PostgreSQL store.
+        "db_role": row[10] if row[10] is not None and row[10] != row[2] else None,
     }
 
 
@@ -354,7 +357,7 @@ def events(
         params["since"] = since.astimezone(dt.UTC)
         where += " AND at >= :since"
     sql = (
-        "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note"
+        "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note, db_role"
         f" FROM event WHERE {where} ORDER BY id DESC"
     )
     if limit > 0:

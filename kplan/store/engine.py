@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from kplan.core.reads import Rows
+    from kplan.store.postgres_rules import Identity
 
 BUSY_TIMEOUT_MS = 30_000
 # The advisory lock every PostgreSQL write transaction holds ("kplan" in ASCII).
@@ -35,6 +36,7 @@ BUSY_TIMEOUT_MS = 30_000
 PG_WRITE_LOCK = 0x6B706C616E
 PG_CONNECT_TIMEOUT_S = 10
 PG_LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE of a lock_timeout that ran out
+PG_INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of a refusal: GRANTs or kplan's rules
 
 
 @dataclass
@@ -64,14 +66,18 @@ class Store:
         return self.url.startswith("sqlite")
 
     def default_actor(self) -> str | None:
-        """Who acts when nobody said: the database user on a server, None for SQLite."""
+        """Who acts when nobody said: the database role's person on a server; None for SQLite."""
+        found = self.identity()
+        return found.person if found is not None else None
+
+    def identity(self) -> Identity | None:
+        """Who is connected to a server store, as its rules see it; None for SQLite."""
         if self.is_sqlite:
             return None
-        from sqlalchemy import text
+        from kplan.store.postgres_rules import identity
 
-        with self.read() as session:
-            user = session.connection().execute(text("SELECT current_user")).scalar()
-        return str(user) if user else None
+        with _translate_errors(self.url):
+            return identity(self)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -310,11 +316,25 @@ def _display_url(url: str) -> str:
         return url
 
 
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
+    """The first non-empty line of a server message, its spaces collapsed."""
     # Server messages run over several lines (a hint, a traceback-like
     # context); the first says what is wrong.
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     return lines[0] if lines else text.strip()
+
+
+def _refused_by_server(exc: Any, detail: str) -> None:
+    """A server's refusal is a permission error (exit 4), whichever rule refused."""
+    if getattr(exc.orig, "sqlstate", None) != PG_INSUFFICIENT_PRIVILEGE:
+        return
+    from kplan.core.errors import PermissionRefused
+
+    # A missing GRANT ("permission denied for table ...") is the owner's to
+    # give; kplan's own rules say in their message who may.
+    granted = detail.startswith("permission denied")
+    key = "permission.server_grant" if granted else "permission.server"
+    raise PermissionRefused(t(key, detail=detail)) from None
 
 
 @contextmanager
@@ -325,8 +345,9 @@ def _translate_errors(store_url: str) -> Iterator[None]:
     try:
         yield
     except OperationalError as exc:
-        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        detail = first_line(str(exc.orig) if exc.orig is not None else str(exc))
         if not url.startswith("sqlite"):
+            _refused_by_server(exc, detail)
             if getattr(exc.orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE:
                 raise StoreError(t("store.locked", url=url)) from None
             raise StoreError(t("store.unusable", url=url, detail=detail)) from None
@@ -334,7 +355,8 @@ def _translate_errors(store_url: str) -> Iterator[None]:
             raise StoreError(t("store.locked", url=url)) from None
         raise StoreError(t("store.unusable", url=url, detail=detail)) from None
     except DatabaseError as exc:
-        detail = _first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        detail = first_line(str(exc.orig) if exc.orig is not None else str(exc))
+        _refused_by_server(exc, detail)
         if "NUL (0x00)" in detail:
             # psycopg refuses the value before it reaches the server; SQLite
             # stores it. Say what is wrong with the input, not the store.
@@ -418,12 +440,18 @@ def _with_driver(url: str) -> str:
 
 
 def default_actor(location: str | None = None) -> str | None:
-    """The database user of a server store (None for SQLite, without connecting)."""
+    """The person of the database role of a server store (None for SQLite, without connecting)."""
+    found = server_identity(location)
+    return found.person if found is not None else None
+
+
+def server_identity(location: str | None = None) -> Identity | None:
+    """Who is connected to a server store (None for SQLite, without connecting)."""
     if resolve_location(location).startswith("sqlite"):
         return None
     store = open_store(location, create=False)
     try:
-        return store.default_actor()
+        return store.identity()
     finally:
         store.close()
 

@@ -13,8 +13,9 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
-# 3: the plan's edit policy.
-SCHEMA_VERSION = 3
+# 3: the plan's edit policy; 4: the database role that wrote each event (and,
+# on PostgreSQL, the server's rules: kplan/store/postgres_rules.py).
+SCHEMA_VERSION = 4
 
 
 class StoreInfo(SQLModel, table=True):
@@ -191,6 +192,9 @@ class EventRow(SQLModel, table=True):
     old: str | None = None
     new: str | None = None
     note: str | None = None
+    # On PostgreSQL, the role that wrote the event (set by the server, which
+    # may differ from the actor: a script acting for someone); None on SQLite.
+    db_role: str | None = None
 
 
 class RoundRow(SQLModel, table=True):

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from kplan.store.engine import Store
 
 # The Alembic revision of each schema version; the last is the current one.
-REVISIONS: dict[int, str] = {1: "0001", 2: "0002", 3: "0003"}
+REVISIONS: dict[int, str] = {1: "0001", 2: "0002", 3: "0003", 4: "0004"}
 LATEST = max(REVISIONS)
 HEAD = REVISIONS[LATEST]
 VERSION_OF = {revision: version for version, revision in REVISIONS.items()}
@@ -84,6 +84,11 @@ def ensure_schema(store: Store) -> SchemaUpgrade | None:
                 # schema is right, only the record of it is missing.
                 _stamp(connection, version)
             return None
+        if connection.dialect.name == "postgresql":
+            # Only the tables' owner may alter them; anyone else hears whom to ask.
+            from kplan.store.postgres_rules import require_owner_for_upgrade
+
+            require_owner_for_upgrade(connection, _display(store.url), version, LATEST)
         backup = _backup_before_upgrade(store, version)
         if not stamped:
             _stamp(connection, version)
@@ -172,6 +177,11 @@ def _create(connection: Connection) -> None:
         text("INSERT INTO store_info (name, value) VALUES ('schema_version', :version)"),
         {"version": str(LATEST)},
     )
+    if connection.dialect.name == "postgresql":
+        # A shared store holds its rules from the start (see postgres_rules).
+        from kplan.store.postgres_rules import install
+
+        install(connection)
 
 
 def _stamp(connection: Connection, version: int) -> None:
@@ -215,4 +225,9 @@ def _sqlite_file(url: str) -> Path | None:
 
 def _display(url: str) -> str:
     path = _sqlite_file(url)
-    return str(path) if path is not None else url
+    if path is not None:
+        return str(path)
+    from kplan.store.engine import store_path_for_display
+
+    # A server URL may carry a password; it is never shown.
+    return store_path_for_display(url)
