@@ -2,8 +2,10 @@
 # A throwaway PostgreSQL cluster for kplan's tests.
 #
 #   .ci/postgres.sh start DIR   create a cluster in the empty folder DIR, start it on
-#                               127.0.0.1 (a free port), make the role "kplan" (CREATEDB)
-#                               and print the shell lines that point the tests at it
+#                               127.0.0.1 (a free port), make the role "kplan"
+#                               (CREATEDB; CREATEROLE for the tests of the server's
+#                               rules, which log in as several people) and print
+#                               the shell lines that point the tests at it
 #   .ci/postgres.sh stop DIR    stop that cluster (DIR itself is left for the caller)
 #
 # Typical use, from the repository:
@@ -79,7 +81,7 @@ start)
         exit 1
     }
     as_owner "$bin/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres \
-        -c "CREATE ROLE kplan LOGIN CREATEDB" >/dev/null
+        -c "CREATE ROLE kplan LOGIN CREATEDB CREATEROLE" >/dev/null
     echo "export KPLAN_TEST_POSTGRES_URL=postgresql+psycopg://kplan@127.0.0.1:$port/postgres"
     echo "export KPLAN_REQUIRE_POSTGRES=1"
     ;;
