@@ -122,6 +122,7 @@ def test_the_event_log_reads_the_same(plan: Plan, data: st.DataObject) -> None:
                     "old": row.old,
                     "new": row.new,
                     "note": row.note,
+                    "db_role": row.db_role if row.db_role != row.actor else None,
                 }
                 for row in session.exec(select(EventRow).order_by(col(EventRow.id).desc()))
             ]
