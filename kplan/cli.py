@@ -114,10 +114,16 @@ def main_callback(
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
+        from kplan.core.errors import KplanError
         from kplan.core.operations import current_actor
         from kplan.tui.app import run
 
-        raise typer.Exit(run(None, None, current_actor()))
+        try:
+            actor = current_actor()
+        except KplanError as error:
+            # KPLAN_USER naming someone else on a server store, say.
+            raise _fail(error.message, error.exit_code) from None
+        raise typer.Exit(run(None, None, actor))
     typer.echo(context.get_help())
     raise typer.Exit(0)
 

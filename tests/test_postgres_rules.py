@@ -433,6 +433,25 @@ def test_the_installed_kplan_refuses_another_name_too(shared: ServerStore) -> No
     assert dump_store(shared) == before
 
 
+def test_plain_kplan_at_a_terminal_refuses_another_name_with_exit_4(
+    shared: ServerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kplan`` alone opens the workplace at a terminal; not in another's name."""
+    import types
+
+    from typer.testing import CliRunner
+
+    from kplan import cli
+
+    terminal = types.SimpleNamespace(isatty=lambda: True)
+    monkeypatch.setattr(cli, "sys", types.SimpleNamespace(stdin=terminal, stdout=terminal))
+    monkeypatch.setenv("KPLAN_DB", as_role(shared, "mholm"))
+    monkeypatch.setenv("KPLAN_USER", "sforsberg")
+    result = CliRunner().invoke(cli.app, [])
+    assert result.exit_code == 4, (result.stdout, result.stderr, result.exception)
+    assert "KPLAN_USER=sforsberg is refused" in result.stderr
+
+
 def test_mholm_is_refused_sforsbergs_measure_through_kplan(shared: ServerStore) -> None:
     mholm = kplan_as(shared, "mholm")
     before = dump_store(shared)

@@ -70,6 +70,8 @@ LOG_TABLE = "event"
 INFO_TABLES = ("store_info", "alembic_version", "person_role")
 # The owner's own bookkeeping, not even readable by persons.
 PRIVATE_TABLES = ("kplan_plan_writer",)
+# The tables the rules make themselves (not models).
+RULES_TABLES = ("person_role", *PRIVATE_TABLES)
 DELEGATE_SUFFIX = "_delegate"
 MAX_NAME_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 MAX_PERSON_LENGTH = 200

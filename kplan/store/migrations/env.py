@@ -18,10 +18,19 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+def _ignore_rules_tables(name: str | None, kind: str, parent: object) -> bool:
+    # The PostgreSQL rules' own tables are not models (postgres_rules makes
+    # them); a revision drafted against a server store must not drop them.
+    from kplan.store.postgres_rules import RULES_TABLES
+
+    return not (kind == "table" and name in RULES_TABLES)
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_ignore_rules_tables,
         # SQLite alters a table by copying it; batch mode writes that for us.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
