@@ -731,6 +731,12 @@ def test_grant_list_and_revoke(store: ServerStore) -> None:
     assert event["actor"] == "tstrom"
 
 
+def test_everyone_granted_may_list_who_acts_as_whom(shared: ServerStore) -> None:
+    listed = kplan_as(shared, "mholm").json("postgres", "list")
+    assert {"role": COORDINATOR_ROLE, "person": "pnyberg", "delegate": False} in listed
+    assert {"role": SCRIPT_ROLE, "person": SCRIPT_ROLE, "delegate": True} in listed
+
+
 def test_a_role_without_a_grant_is_refused_with_exit_4(shared: ServerStore) -> None:
     before = dump_store(shared)
     outsider = kplan_as(shared, OUTSIDER_ROLE)
