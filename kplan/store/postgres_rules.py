@@ -648,11 +648,12 @@ def install(connection: Connection) -> None:
     # Older setups granted every right on every table to everyone's group:
     # nobody but the owner keeps a right to change or empty the log.
     for grantee in connection.exec_driver_sql(
-        "SELECT DISTINCT grantee FROM information_schema.role_table_grants"
-        f" WHERE table_schema = {_literal(schema)} AND table_name = 'event'"
-        " AND privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')"
-        " AND grantee <> (SELECT pg_get_userbyid(c.relowner) FROM pg_class c"
-        f" WHERE c.oid = to_regclass({_literal(s + '.event')}))"
+        "SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC'"
+        " ELSE pg_get_userbyid(a.grantee) END"
+        " FROM pg_class c, aclexplode(c.relacl) AS a"
+        f" WHERE c.oid = to_regclass({_literal(s + '.event')})"
+        " AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')"
+        " AND a.grantee <> c.relowner"
     ).scalars():
         who = "PUBLIC" if grantee == "PUBLIC" else _quote(connection, grantee)
         _run(connection, f"REVOKE UPDATE, DELETE, TRUNCATE ON {s}.event FROM {who}")
