@@ -2,7 +2,8 @@
 
 The store, CLI, apply, rounds and concurrency tests run twice: on an SQLite
 file and on a fresh database of a PostgreSQL server. The server is the one
-``KPLAN_TEST_POSTGRES_URL`` names (a role that may create databases, e.g.
+``KPLAN_TEST_POSTGRES_URL`` names (a role that may create databases, and
+roles for tests/test_postgres_rules.py, e.g.
 ``postgresql+psycopg://kplan@127.0.0.1:5432/postgres``; ``.ci/postgres.sh``
 starts one). Without it those cases are skipped; with
 ``KPLAN_REQUIRE_POSTGRES=1`` an unreachable server fails them instead.
@@ -54,7 +55,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # Test modules whose tests that use a store run on both backends.
 BOTH_BACKENDS = {"test_store", "test_cli", "test_apply", "test_rounds", "test_concurrency"}
 POSTGRES_HOW = (
-    "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases, e.g. "
+    "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "
     "postgresql+psycopg://kplan@127.0.0.1:5432/postgres (.ci/postgres.sh starts a server; "
     "see docs/postgres.md)"
 )
