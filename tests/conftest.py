@@ -224,6 +224,19 @@ def query(store: Path | str, sql: str, **params: Any) -> list[dict[str, Any]]:
         engine.dispose()
 
 
+def execute(store: Path | str, sql: str, **params: Any) -> None:
+    """Run one SQL statement on a test store and commit (to make an old store's data)."""
+    from sqlalchemy import create_engine, text
+
+    url = store if isinstance(store, ServerStore) else f"sqlite:///{store}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
+    finally:
+        engine.dispose()
+
+
 def dump_store(path: Path | str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of a store, to compare before and after."""
     if isinstance(path, ServerStore):

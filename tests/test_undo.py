@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OREBRO, Kplan, ServerStore, dump_store, libpq_url, query
+from tests.conftest import OREBRO, Kplan, dump_store, execute, query
 
 
 def status(kplan: Kplan, measure: str = "7") -> str:
@@ -144,7 +144,7 @@ def test_an_import_in_a_store_written_before_imports_were_marked_is_recognised(
     monkeypatch.setenv("KPLAN_LANG", lang)
     line, changed = follow_up_line("7")
     reimport_with(orebro, tmp_path, line, changed, "ehedlund")
-    _execute(orebro.db, "UPDATE event SET batch = substr(batch, 8) WHERE batch LIKE 'import:%'")
+    execute(orebro.db, "UPDATE event SET batch = substr(batch, 8) WHERE batch LIKE 'import:%'")
     assert not query(orebro.db, "SELECT id FROM event WHERE batch LIKE 'import:%'")
     before = dump_store(orebro.db)
     refused = orebro("undo", "--as", "ehedlund", expect=1)
@@ -228,20 +228,3 @@ def test_undo_with_the_installed_kplan(orebro: Kplan) -> None:
     done = run("undo")
     assert done.returncode == 1
     assert done.stderr.startswith("kplan: error: sforsberg has nothing left to undo")
-
-
-def _execute(store: Path | str, sql: str) -> None:
-    if isinstance(store, ServerStore):
-        import psycopg
-
-        with psycopg.connect(libpq_url(str(store))) as connection:
-            connection.execute(sql)
-        return
-    import sqlite3
-
-    connection = sqlite3.connect(store)
-    try:
-        with connection:
-            connection.execute(sql)
-    finally:
-        connection.close()

@@ -245,6 +245,18 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
         plan_row = select_plan(session, plan)
         _check_coordinator(actor, plan_row, ROUND_CLOSE)
         current = _require_open(session, plan_row)
+        clash = snapshot_named(session, plan_row, current.name)
+        if clash is not None:
+            # A store from before round names were kept apart from snapshot
+            # names can hold both; say what to do rather than fail inside.
+            raise RoundConflict(
+                t(
+                    "round.snapshot_in_the_way",
+                    name=current.name,
+                    by=clash.taken_by,
+                    at=as_utc(clash.taken_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            )
         reported = set(
             session.exec(
                 select(RoundReportRow.measure).where(RoundReportRow.round_id == current.id)
@@ -267,18 +279,6 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
                     name=current.name,
                     count=sum(len(keys) for keys in missing.values()),
                     listed=listed,
-                )
-            )
-        clash = snapshot_named(session, plan_row, current.name)
-        if clash is not None:
-            # A store from before round names were kept apart from snapshot
-            # names can hold both; say what to do rather than fail inside.
-            raise RoundConflict(
-                t(
-                    "round.snapshot_in_the_way",
-                    name=current.name,
-                    by=clash.taken_by,
-                    at=as_utc(clash.taken_at).strftime("%Y-%m-%d %H:%M"),
                 )
             )
         at = now()
