@@ -355,8 +355,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "permission.snapshot_take": ("take a snapshot", "ta en ögonblicksbild"),
     "permission.snapshot_delete": ("delete a snapshot", "ta bort en ögonblicksbild"),
     "permission.restore": (
-        '{actor} may not restore over this store: it holds plan {plan}, whose edit policy is "owners", and a restore replaces every plan, so only a person who coordinates each such plan may ({plan}: {coordinators})',
-        '{actor} får inte återställa över detta lager: det innehåller plan {plan}, vars ändringsregel är "owners", och en återställning ersätter alla planer, så bara den som är samordnare för varje sådan plan får ({plan}: {coordinators})',
+        '{actor} may not restore over this store: a restore replaces every plan in it, and plan {plan} has the edit policy "owners", so only its coordinators ({coordinators}) may',
+        '{actor} får inte återställa över detta lager: en återställning ersätter alla planer i det, och plan {plan} har ändringsregeln "owners", så bara dess samordnare ({coordinators}) får',
     ),
     "round.name_is_snapshot": (
         "the plan has a snapshot named '{name}', and closing the round takes a snapshot with the round's name; choose another name for the round",
