@@ -868,13 +868,17 @@ def restore_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"))],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("opt.yes"))] = False,
     db: DbOption = None,
+    as_: AsOption = None,
 ) -> None:
     """Put a copy back as the store."""
     from kplan.core.errors import KplanError, UsageError
-    from kplan.store.backup import plan_restore, restore
+    from kplan.core.operations import current_actor
+    from kplan.store.backup import plan_restore, restore, store_file
     from kplan.store.engine import open_store
 
-    planned = plan_restore(db, file)
+    # A server store is refused before working out who acts connects to it.
+    store_file(db, "restore")
+    planned = plan_restore(db, file, actor=current_actor(as_, db))
     if not yes:
         if not _interactive():
             raise UsageError(t("restore.needs_yes"))
