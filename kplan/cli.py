@@ -81,7 +81,7 @@ def reported(function: F) -> F:
         except KplanError as error:
             raise _fail(error.message + error.cli_hint, error.exit_code) from None
         except KeyboardInterrupt:
-            output.notice(t("cli.interrupted"))
+            output.interrupted(t("cli.interrupted"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
@@ -943,14 +943,16 @@ def main() -> None:
 
     try:
         _keep_only_the_invoked_command(sys.argv)
-        app()
-    except KeyboardInterrupt:
-        output.notice(t("cli.interrupted"))
+        # Not standalone, so Click's own messages (usage errors) come back
+        # here and are written through kplan.output like everything else.
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
+        output.interrupted(t("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)
     except SystemExit as exit:
         # Click ends a command whose reader went away with exit 1 and no word,
         # after wrapping standard output so the last flush cannot fail; that
-        # is a closed pipe too (help or usage text into ``| head``).
+        # is a closed pipe too (help text into ``| head``).
         if exit.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
             output.closed_pipe()
         _flush_standard_output()
@@ -958,11 +960,30 @@ def main() -> None:
     except BrokenPipeError:
         output.closed_pipe()
     except Exception as exc:
+        if _is_usage_error(exc):
+            _show_usage_error(exc)
         if os.environ.get("KPLAN_DEBUG"):
             raise
         output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(70)
     _flush_standard_output()
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Click's ClickException (a usage error, a bad parameter), whichever
+    # Click Typer brings: it knows how to show itself and its exit code.
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _show_usage_error(exc: Any) -> None:
+    import io
+
+    # Click's words quote the arguments as typed; they are shown safely.
+    words = io.StringIO()
+    exc.show(file=words)
+    output.notice(words.getvalue().rstrip("\n"))
+    sys.exit(exc.exit_code)
 
 
 def _flush_standard_output() -> None:

@@ -76,14 +76,28 @@ def closed_pipe() -> NoReturn:
     Standard output is pointed at the null device first, so what is still
     buffered cannot fail again when Python flushes it on the way out.
     """
+    _drop_standard_output()
+    raise SystemExit(EXIT_CLOSED_PIPE)
+
+
+def interrupted(message: str) -> None:
+    """Say that Ctrl-C ended the command; what it had still to print is dropped.
+
+    Standard output is pointed at the null device, so nothing buffered
+    waits for a reader (a full pipe) on the way out.
+    """
+    notice(message)
+    _drop_standard_output()
+
+
+def _drop_standard_output() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
-        # Not a real file (a test's captured output): nothing will flush to a pipe.
+        # Not a real file (a test's captured output): nothing will block or fail.
         pass
-    raise SystemExit(EXIT_CLOSED_PIPE)
 
 
 def _write(stream: IO[str], text: str) -> None:
