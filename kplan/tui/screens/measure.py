@@ -18,7 +18,7 @@ from kplan.core.domain import format_number, period_sort_key, values_trend
 from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.i18n import t
-from kplan.render import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.render import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (
@@ -273,13 +273,19 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
 
     def _show_events(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        text = Text(t("show.events"), style="bold underline")
-        text.append("\n")
+        heading = Text(t("show.events"), style="bold underline")
         if not events:
-            text.append(t("show.none"), style="grey50")
+            self.query_one("#measure-events", Static).update(
+                Group(heading, Text(t("show.none"), style="grey50"))
+            )
+            return
+        # The time in a column of its own: a long event wraps inside the
+        # second column, so no wrapped piece of a note can stand where an
+        # event's time stands; a note's newline shows as \n.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="grey62")
+        table.add_column()
         for event in events:
-            # One line per event: a note's newline shows as \n, so a note
-            # cannot draw a line that looks like another event.
             what = visible(event["field"])
             if event["collaboration"]:
                 what = f"{visible(event['collaboration'])} {what}"
@@ -287,13 +293,13 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
                 what = f"{visible(event['indicator'])} {what}"
             old = "–" if event["old"] is None else visible(event["old"])
             new = "–" if event["new"] is None else visible(event["new"])
-            text.append(f"{event['at'][:16].replace('T', ' ')}  ", style="grey62")
-            text.append(f"{visible(event['actor'])}  ", style="bold")
-            text.append(f"{what}: {old} → {new}")
+            text = Text(f"{visible(event['actor'])}", style="bold")
+            text.append(f"  {what}: {old} → {new}", style="not bold")
             if event["note"]:
-                text.append(f"  «{visible(event['note'])}»", style="italic")
-            text.append("\n")
-        self.query_one("#measure-events", Static).update(text)
+                text.append(f"  «{visible(event['note'])}»", style="italic not bold")
+            table.add_row(event["at"][:16].replace("T", " "), text)
+        # The blank line below keeps the section as tall as it always was.
+        self.query_one("#measure-events", Static).update(Group(heading, table, Text("")))
 
     def action_back(self) -> None:
         """Back to where the measure was opened from."""
@@ -307,8 +313,8 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
 
 
 def _block(text: str) -> str:
-    """A goal, description or note: its own lines kept, everything hidden spelled out."""
-    return visible(text, limit=BLOCK_LIMIT, continuation="")
+    """A goal, description or note: its own lines kept in a margin, all hidden spelled out."""
+    return visible(text, limit=BLOCK_LIMIT, continuation=MARGIN)
 
 
 def _number(value: float | None) -> str:
