@@ -83,9 +83,12 @@ def _table(
     from rich.text import Text
 
     # Plan data is text, never markup: a title like "[/]" must print as it is.
+    # The heavy rule under the headings sets them apart, so they need no
+    # bold: a table of plain data (log, plans, snapshots) writes no escape
+    # sequence at all, and `... | cat -v` shows only what was stored.
     table = Table(
         title=Text(visible(title)) if title else None,
-        header_style="bold",
+        header_style="",
         title_justify="left",
         expand=False,
     )
