@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from kplan.safetext import visible
+
 LANGUAGES = ("en", "sv")
 
 # key: (English, Swedish)
@@ -27,8 +29,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kplan: internt fel ({error}). Sätt KPLAN_DEBUG=1 för detaljer och rapportera gärna felet.",
     ),
     "cli.interrupted": (
-        "kplan: interrupted; nothing half-done was saved.",
-        "kplan: avbrutet; inget halvfärdigt sparades.",
+        "kplan: interrupted. A command's changes are saved whole or not at all; "
+        "`kplan log` shows whether this one's were.",
+        "kplan: avbrutet. Ett kommandos ändringar sparas helt eller inte alls; "
+        "`kplan log` visar om det här kommandots ändringar sparades.",
     ),
     "cmd.init": (
         "Create the store (other commands create it on demand too).",
@@ -1315,7 +1319,26 @@ def language() -> str:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The string for ``key`` in the current language, with ``values`` filled in."""
+    """The string for ``key`` in the current language, with ``values`` filled in.
+
+    Every string is for a person to read, so a value that is text (an id,
+    a title, a name, a path, an error's detail) goes in with its control,
+    bidi and invisible characters spelled out and its newlines as ``\\n``:
+    a sentence stays one line and cannot steer the terminal, whatever the
+    value holds. Numbers and dates go in as they are.
+    """
     english, swedish = CATALOGUE[key]
     text = swedish if language() == "sv" else english
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: _shown(value) for name, value in values.items()})
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, str | os.PathLike | BaseException):
+        # Not clipped here: a report written to a file keeps the whole value;
+        # what prints a message clips its lines.
+        return visible(
+            os.fspath(value) if isinstance(value, os.PathLike) else str(value), limit=None
+        )
+    return value
