@@ -53,7 +53,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # Test modules whose tests that use a store run on both backends.
-BOTH_BACKENDS = {"test_store", "test_cli", "test_apply", "test_rounds", "test_concurrency"}
+BOTH_BACKENDS = {
+    "test_store",
+    "test_cli",
+    "test_apply",
+    "test_rounds",
+    "test_concurrency",
+    "test_undo",
+}
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "
     "postgresql+psycopg://kplan@127.0.0.1:5432/postgres (.ci/postgres.sh starts a server; "
@@ -214,6 +221,19 @@ def query(store: Path | str, sql: str, **params: Any) -> list[dict[str, Any]]:
     try:
         with engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def execute(store: Path | str, sql: str, **params: Any) -> None:
+    """Run one SQL statement on a test store and commit (to make an old store's data)."""
+    from sqlalchemy import create_engine, text
+
+    url = store if isinstance(store, ServerStore) else f"sqlite:///{store}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
     finally:
         engine.dispose()
 

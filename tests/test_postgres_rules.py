@@ -622,6 +622,25 @@ def test_rounds_and_snapshots_are_the_coordinators_through_psql(
     assert dump_store(shared) == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["round", "close", "--force"], ["snapshot", "take", "egen"], ["snapshot", "delete", "start"]],
+)
+def test_the_server_refuses_rounds_and_snapshots_that_kplan_would_let_through(
+    shared: ServerStore, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """With kplan's own coordinator check out of the way, the server still refuses."""
+    from kplan.core import permissions, rounds
+
+    monkeypatch.setattr(permissions, "check_coordinator", lambda *args, **kwargs: None)
+    monkeypatch.setattr(rounds, "check_coordinator", lambda *args, **kwargs: None)
+    before = dump_store(shared)
+    result = kplan_as(shared, "mholm")(*command, expect=4)
+    assert result.stderr.startswith("kplan: error: the server refused: mholm may not ")
+    assert 'its edit policy is "owners", so only a coordinator' in result.stderr
+    assert dump_store(shared) == before
+
+
 def test_rounds_and_snapshots_through_kplan(store: ServerStore) -> None:
     ehedlund, mholm = kplan_as(store, "ehedlund"), kplan_as(store, "mholm")
     before = dump_store(store)
