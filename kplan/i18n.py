@@ -466,8 +466,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "location.nul": ("it contains a NUL character", "den innehåller ett NUL-tecken"),
     "location.no_home": (
-        "there is no user '{user}' whose home folder ~{user} could be",
-        "det finns ingen användare '{user}' vars hemmapp ~{user} kunde vara",
+        "~{user} is the home folder of a user '{user}', and there is no such user",
+        "~{user} är hemmappen för en användare '{user}', och någon sådan användare finns inte",
     ),
     "location.sqlite_form": (
         "an SQLite URL has three slashes before the path, as in sqlite:///PATH",
@@ -528,6 +528,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "files.a_link": ("a symbolic link", "en symbolisk länk"),
     "files.a_folder": ("a folder", "en mapp"),
     "files.a_special": ("a special file", "en specialfil"),
+    "files.folder_not_writable": (
+        "the folder {folder} cannot be written by you",
+        "du kan inte skriva i mappen {folder}",
+    ),
+    "files.file_not_writable": (
+        "the file cannot be written by you",
+        "du kan inte skriva till filen",
+    ),
+    "files.it_is": ("it is {what}, not a regular file", "det är {what}, ingen vanlig fil"),
     "files.broken_link": (
         "it is a symbolic link to a file that does not exist",
         "det är en symbolisk länk till en fil som inte finns",

@@ -189,23 +189,41 @@ def _copy_of(source: Path, *, shown: Path | None = None) -> Callable[[Path, int]
 def _reader(source: Path) -> tuple[sqlite3.Connection, bool]:
     """A read-only connection to the store, and whether it reads the file as immutable.
 
-    A store in write-ahead-log mode, in a folder this user cannot write,
-    cannot be opened read-only the usual way (SQLite needs to create its
-    -shm file there). When no -wal file shows a writer at work, it is read
-    as immutable; the copy is then checked against the file afterwards.
+    A store in write-ahead-log mode that this user cannot write (a read-only
+    file, or a folder of someone else's) cannot be opened read-only the
+    usual way: SQLite would create its -wal and -shm files and then fail.
+    When no -wal file shows a writer at work, such a store is read as
+    immutable, and the copy is checked against the file afterwards.
     """
+    quiet = _quiet_wal(source)
+    if quiet and not (os.access(source, os.W_OK) and os.access(source.parent, os.W_OK)):
+        return _open_reader(source, immutable=True), True
     try:
         reader = read_only(source)
         reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return reader, False
     except sqlite3.Error as exc:
         code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code != _READONLY or os.path.lexists(f"{source}-wal"):
+        if code != _READONLY or not quiet:
             raise StoreError(t("store.unusable", url=source, detail=exc)) from None
+    return _open_reader(source, immutable=True), True
+
+
+def _open_reader(source: Path, *, immutable: bool) -> sqlite3.Connection:
     try:
-        return read_only(source, immutable=True), True
+        return read_only(source, immutable=immutable)
     except sqlite3.Error as exc:
         raise StoreError(t("store.unusable", url=source, detail=exc)) from None
+
+
+def _quiet_wal(path: Path) -> bool:
+    """Whether ``path`` is a database in write-ahead-log mode that nobody is writing."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(20)
+    except OSError:
+        return False
+    return header[18:19] == b"\x02" and not os.path.lexists(f"{path}-wal")
 
 
 def _fingerprint(path: Path) -> tuple[int, int, bool]:
@@ -226,7 +244,8 @@ def describe(path: Path) -> StoreSummary:
             t("restore.not_a_store", path=path, detail=os_error_detail(path, exc))
         ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise KplanError(t("restore.not_a_store", path=path, detail=t(special_kind(info.st_mode))))
+        what = t(special_kind(info.st_mode))
+        raise KplanError(t("restore.not_a_store", path=path, detail=t("files.it_is", what=what)))
     if info.st_size and not _has_sqlite_header(path):
         raise KplanError(t("restore.not_a_store", path=path, detail=t("files.not_sqlite")))
     try:
@@ -266,10 +285,13 @@ def describe(path: Path) -> StoreSummary:
 
 
 def _has_sqlite_header(path: Path) -> bool:
+    """Whether ``path`` is a regular file that starts as an SQLite database does."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
         with open(path, "rb") as stream:
             return stream.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
@@ -286,7 +308,7 @@ def plan_restore(location: str | None, source: Path) -> RestorePlan:
         found = probe(store)
     except StoreError:
         # A regular file SQLite cannot read: a damaged store, if it starts as one.
-        if not (store.is_file() and _has_sqlite_header(store)):
+        if not _has_sqlite_header(store):
             raise
         found = None
     if found is not None and found.kind in (FOREIGN, NOT_DATABASE):
@@ -309,13 +331,21 @@ def plan_restore(location: str | None, source: Path) -> RestorePlan:
 
 
 def _check_writable(store: Path, *, exists: bool) -> None:
-    """Refuse, before asking, a restore that could not write its folder."""
+    """Refuse, before asking, a restore that could not write the store's folder or file.
+
+    The folder must take the copy kept of the store (or the new store), and
+    SQLite's journal beside it.
+    """
     folder = store.parent
-    while not folder.exists() and folder != folder.parent:
+    while not os.path.lexists(folder) and folder != folder.parent:
         folder = folder.parent
-    writable = os.access(folder, os.W_OK | os.X_OK) and (not exists or os.access(store, os.W_OK))
-    if not writable:
-        raise KplanError(t("restore.cannot_write", store=store, detail=os.strerror(13)))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        detail = t("files.folder_not_writable", folder=folder)
+    elif exists and not os.access(store, os.W_OK):
+        detail = t("files.file_not_writable")
+    else:
+        return
+    raise KplanError(t("restore.cannot_write", store=store, detail=detail))
 
 
 def restore(plan: RestorePlan) -> RestoreResult:

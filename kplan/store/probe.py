@@ -80,7 +80,8 @@ def probe(path: Path) -> FileKind:
     if stat.S_ISDIR(info.st_mode):
         raise StoreError(t("store.is_directory", path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise StoreError(t("store.bad_path", path=path, detail=t(special_kind(info.st_mode))))
+        what = t(special_kind(info.st_mode))
+        raise StoreError(t("store.bad_path", path=path, detail=t("files.it_is", what=what)))
     if info.st_size == 0:
         return FileKind(EMPTY)
     try:
