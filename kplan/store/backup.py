@@ -356,12 +356,29 @@ def restore(plan: RestorePlan) -> RestoreResult:
             _restore_new(plan)
         else:
             kept = _keep_copy(plan.store)
-            _restore_into_live(plan)
+            try:
+                _restore_into_live(plan)
+            except KplanError:
+                if plan.replaces != "damaged" or os.path.lexists(f"{plan.store}-wal"):
+                    raise
+                # Too damaged for SQLite to write into, and no log beside it
+                # that could belong to it: put the copy in its place whole.
+                _restore_new(plan)
     except OSError as exc:
+        _forget(kept)
         raise KplanError(
             t("restore.cannot_write", store=plan.store, detail=os_error_detail(plan.store, exc))
         ) from None
+    except BaseException:
+        _forget(kept)
+        raise
     return RestoreResult(describe(plan.store), plan.store, kept)
+
+
+def _forget(kept: Path | None) -> None:
+    # The store is as it was: the copy kept of it would only mislead.
+    if kept is not None:
+        kept.unlink(missing_ok=True)
 
 
 def _restore_new(plan: RestorePlan) -> None:
