@@ -537,9 +537,10 @@ def shared_folder() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        for path in folder.rglob("*"):
-            path.chmod(0o777) if path.is_dir() else None
         folder.chmod(0o777)
+        for path in folder.rglob("*"):
+            if path.is_dir() and not path.is_symlink():
+                path.chmod(0o777)
         shutil.rmtree(folder)
 
 
@@ -608,3 +609,28 @@ def test_a_server_database_of_another_program_is_left_alone(db: ServerStore) -> 
         assert "the database holds tables, but not kplan's" in said
     assert dump_store(db) == before
     assert json.dumps(sorted(before)) == '["event"]'
+
+
+def test_restore_into_a_folder_this_user_cannot_write_is_one_line(
+    shared_folder: Path, places: dict[str, Path]
+) -> None:
+    """The issue's example, for real: no internal error, nothing written, the store intact."""
+    run = _other_user_runner()
+    if run is None:
+        pytest.skip("no way here to run kplan as a user who cannot write the folder")
+    copy = shared_folder / "copy.db"
+    shutil.copyfile(places["copy"], copy)
+    copy.chmod(0o644)
+    locked = shared_folder / "locked"
+    locked.mkdir()
+    Kplan(locked / "kplan.db")("import", str(OREBRO))
+    (locked / "kplan.db").chmod(0o644)
+    locked.chmod(0o755)
+    before = _state(locked)
+    for store in (locked / "kplan.db", locked / "new.db", locked / "sub" / "kplan.db"):
+        done = run("restore", str(copy), "--yes", "--db", str(store))
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(f"kplan: error: cannot restore into {store}: ")
+        assert done.stderr.count("\n") == 1
+        assert "nothing was changed" in done.stderr
+    assert _state(locked) == before

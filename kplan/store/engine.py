@@ -369,7 +369,11 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     file = sqlite_path(url)
     if file is None:
         store = Store(url=url, _engine=_make_engine(url))
-        _ensure_schema(store, create=create)
+        try:
+            _ensure_schema(store, create=create)
+        except BaseException:
+            store.close()
+            raise
         return store
     found = probe(file)
     if found.current:
@@ -425,10 +429,15 @@ def _use_wal(store: Store) -> None:
     # A new store is created in SQLite's rollback-journal mode, so a creator
     # that dies halfway leaves a file that is empty again, not a database
     # without tables. Now that the tables are there, the engine's next
-    # connection switches the write-ahead log on (see _on_connect).
+    # connection switches the write-ahead log on (see _on_connect). Should
+    # another kplan hold the file that long, the store works as it is, and
+    # a later connection switches it.
     store.engine.dispose()
-    with _translate_errors(store.url), store.engine.connect():
-        pass
+    try:
+        with _translate_errors(store.url), store.engine.connect():
+            pass
+    except StoreError:
+        store.engine.dispose()
 
 
 def _make_engine(url: str) -> Engine:
