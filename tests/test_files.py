@@ -194,8 +194,10 @@ def test_links_among_the_folders_of_the_path_are_followed(store: Kplan, out: Pat
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_existing_file_needs_force_and_keeps_its_permissions(
-    store: Kplan, out: Path, fmt: str
+    store: Kplan, out: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A fixed clock, so two exports of the same state are the same text.
+    monkeypatch.setenv("KPLAN_NOW", "2026-03-01T12:00:00Z")
     target = out / f"plan.{fmt}"
     target.write_text("old\n")
     target.chmod(0o600)
