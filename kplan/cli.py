@@ -46,7 +46,7 @@ AsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
 ExpectOption = Annotated[
     int | None,
-    typer.Option("--expect-version", metavar="N", help=t("opt.expect_version")),
+    typer.Option("--expect-version", metavar="N", min=0, help=t("opt.expect_version")),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))]
 
@@ -523,19 +523,11 @@ def apply_command(
 ) -> None:
     """Apply a file of changes in one transaction."""
     from kplan import render
-    from kplan.core.batch import apply_text
-    from kplan.core.errors import KplanError
+    from kplan.core.batch import apply_text, read_input
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc)
-            raise KplanError(t("apply.unreadable", path=file, detail=detail)) from None
+    text = read_input(file, sys.stdin.buffer if file == "-" else None)
     chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
     store = open_store(db, create=False) if dry_run else open_store(db)
     result = apply_text(
