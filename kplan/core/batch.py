@@ -175,6 +175,7 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
             problems.append(
                 _problem(number, "expect_version", t("apply.expect_version", value=expect))
             )
+            version = None
         expect = version
 
     def add(name: str, value: Any) -> None:
