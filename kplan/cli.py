@@ -511,7 +511,8 @@ def record_command(
 @app.command("apply", help=t("cmd.apply"))
 @reported
 def apply_command(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    # A Path, not text: a file name with bytes that are not UTF-8 still names its file.
+    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
     ] = None,
@@ -527,8 +528,9 @@ def apply_command(
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    text = read_input(file, sys.stdin.buffer if file == "-" else None)
-    chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
+    stdin = str(file) == "-"
+    text = read_input(file, sys.stdin.buffer if stdin else None)
+    chosen = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
     store = open_store(db, create=False) if dry_run else open_store(db)
     result = apply_text(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run

@@ -37,7 +37,9 @@ import csv
 import functools
 import io
 import json
+import os
 import sqlite3
+import subprocess
 import sys
 import traceback
 import typing
@@ -1047,3 +1049,65 @@ def test_a_note_at_the_text_limit_is_kept_whole(store: Path) -> None:
     Guard(store).run(["status", "7", "done", "--note", note, "--db", str(store)])
     outcome = _run(["log", "--limit", "1", "--json", "--db", str(store)])
     assert json.loads(outcome.stdout)[0]["note"] == note
+
+
+# ---------------------------------------------------------------------------
+# 5. The installed command, where the real standard input and argv matter
+# ---------------------------------------------------------------------------
+
+
+def _installed(
+    args: list[str | bytes], *, stdin: bytes = b"", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    from tests.test_entrypoint import kplan_executable
+
+    return subprocess.run(
+        [kplan_executable(), *args],
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("locale", ["C.UTF-8", "C"])
+def test_installed_apply_names_each_line_of_undecodable_standard_input(
+    store: Path, locale: str
+) -> None:
+    before = dump_store(store)
+    data = (
+        b'{"measure": "7", "status": "done"}\n{"measure": "7", "note": "\xff\xfe"}\n\xed\xa0\x80\n'
+    )
+    result = _installed(["apply", "-", "--db", str(store)], stdin=data, env={"LANG": locale})
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.decode().splitlines() == [
+        "kplan: error: line 2: -: byte 0xff is not UTF-8 text; save the file as UTF-8",
+        "line 3: -: byte 0xed is not UTF-8 text; save the file as UTF-8",
+        "2 problems; nothing was applied.",
+    ]
+    assert dump_store(store) == before
+
+
+def test_installed_apply_reads_a_file_whose_name_is_not_utf8(store: Path, tmp_path: Path) -> None:
+    path = os.fsencode(tmp_path) + b"/\xff\xe5ndringar.jsonl"
+    with open(path, "wb") as handle:
+        handle.write(b'{"measure": "7", "status": "delayed"}\n')
+    result = _installed(["apply", path, "--db", str(store)])
+    assert result.returncode == 0, result.stderr
+    shown = _run(["show", "7", "--json", "--db", str(store)])
+    assert json.loads(shown.stdout)["status"] == "delayed"
+
+
+def test_installed_apply_stops_reading_an_endless_input(store: Path) -> None:
+    result = _installed(["apply", "/dev/zero", "--db", str(store)], env={"KPLAN_MAX_FILE_MB": "1"})
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("kplan: error: /dev/zero is larger than 1 MB")
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59", "0001-01-01T00:00:00+01:00"])
+def test_installed_command_refuses_kplan_now_at_the_ends_of_time(store: Path, moment: str) -> None:
+    result = _installed(["status", "7", "done", "--db", str(store)], env={"KPLAN_NOW": moment})
+    assert result.returncode == 1, result.stderr
+    assert b"internal error" not in result.stderr
+    assert b"from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z" in result.stderr
