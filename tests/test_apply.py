@@ -436,6 +436,10 @@ def test_a_csv_row_is_numbered_by_the_line_it_starts_on(orebro: Kplan) -> None:
     data = 'measure,status,note\n7,done,"två\nrader"\n\n8,finished,\n'.encode()
     result = apply_input(orebro, data, "-f", "csv")
     assert "line 5: status: 'finished' is not a valid status" in result.stderr
+    # Rows ended by a lone carriage return, as old spreadsheets save them.
+    result = apply_input(orebro, b"measure,status\r7,done\r8,finished\r", "-f", "csv")
+    assert "line 3: status: 'finished' is not a valid status" in result.stderr
+    assert result.stderr.count("\n") == 2
 
 
 def test_a_step_move_in_an_apply_line_is_relative_as_on_the_command_line(

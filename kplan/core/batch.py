@@ -341,7 +341,8 @@ def _json_record(raw: str, number: int, problems: list[Problem]) -> Any:
 def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
     """The lines of a CSV input; a row is numbered by the line it starts on."""
     lines: list[Line] = []
-    reader = csv.reader(io.StringIO(text))
+    # newline="": the csv module itself ends rows at \n, \r\n and a lone \r.
+    reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     unknown: set[str] = set()
     ended = 0
