@@ -117,10 +117,16 @@ def main_callback(
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
+        from kplan.core.errors import KplanError
         from kplan.core.operations import current_actor
         from kplan.tui.app import run
 
-        raise typer.Exit(run(None, None, current_actor()))
+        try:
+            actor = current_actor()
+        except KplanError as error:
+            # Outside @reported: a KPLAN_USER that cannot act is still one line.
+            raise _fail(error.message, error.exit_code) from None
+        raise typer.Exit(run(None, None, actor))
     output.say(context.get_help())
     raise typer.Exit(0)
 

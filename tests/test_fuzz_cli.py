@@ -1111,3 +1111,31 @@ def test_installed_command_refuses_kplan_now_at_the_ends_of_time(store: Path, mo
     assert result.returncode == 1, result.stderr
     assert b"internal error" not in result.stderr
     assert b"from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z" in result.stderr
+
+
+def test_plain_kplan_at_a_terminal_with_a_user_that_cannot_act_is_one_line(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain `kplan` at a terminal opens the TUI as the acting user, outside the
+    # commands' error handling; a bad KPLAN_USER must stop it with one line too.
+    import kplan.cli
+
+    monkeypatch.setattr(kplan.cli, "_store_has_one_plan", lambda: True)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("KPLAN_DB", str(store))
+    monkeypatch.setenv("KPLAN_USER", "\x1b[2J")
+    code: object = None
+    with RUNNER.isolation() as (_, stderr, _):
+        sys.stdin = Terminal()
+        sys.stdout = Terminal()
+        try:
+            _command().main(args=[], prog_name="kplan")
+        except SystemExit as exit:
+            code = exit.code
+        message = stderr.getvalue().decode()
+    assert code == 1
+    assert message.startswith("kplan: error: '\\x1b[2J' cannot name who is acting")
