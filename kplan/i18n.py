@@ -686,8 +686,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' kan inte ange vem som agerar: det {problem}. Ge --as eller KPLAN_USER ett id med 1 till 64 skrivbara tecken",
     ),
     "limits.bad_max_file": (
-        "{variable}={value} is not a size; give a positive number of megabytes, e.g. 64",
-        "{variable}={value} är ingen storlek; ange ett positivt antal megabyte, t.ex. 64",
+        "{variable} must be a whole number of megabytes from 1 to {high}, not '{value}'",
+        "{variable} måste vara ett heltal megabyte från 1 till {high}, inte '{value}'",
     ),
     "apply.too_big": (
         "{path} is larger than {limit} MB, the most kplan reads; split it, or raise the limit with {variable}",

@@ -463,25 +463,24 @@ def test_an_apply_input_larger_than_the_limit_is_refused_unread(
 ) -> None:
     before = dump_store(orebro.db)
     line = b'{"measure": "7", "status": "done"}\n'
+    too_many = 1024 * 1024 // len(line) + 1
     path = tmp_path / "big.jsonl"
-    path.write_bytes(line * 100)
-    env = {"KPLAN_MAX_FILE_MB": "0.001"}
+    path.write_bytes(line * too_many)
+    env = {"KPLAN_MAX_FILE_MB": "1"}
     from typer.testing import CliRunner
 
     from kplan.cli import app
 
     result = CliRunner().invoke(app, ["apply", str(path), "--db", str(orebro.db)], env=env)
     assert result.exit_code == 1
-    assert f"{path} is larger than 0.001 MB" in result.stderr
+    assert f"{path} is larger than 1 MB" in result.stderr
     assert "KPLAN_MAX_FILE_MB" in result.stderr
-    result = apply_input(orebro, line * 100, env=env)
+    result = apply_input(orebro, line * too_many, env=env)
     assert result.exit_code == 1
-    assert "standard input is larger than 0.001 MB" in result.stderr
-    result = CliRunner().invoke(
-        app, ["apply", "/dev/zero", "--db", str(orebro.db)], env={"KPLAN_MAX_FILE_MB": "1"}
-    )
+    assert "standard input is larger than 1 MB" in result.stderr
+    result = CliRunner().invoke(app, ["apply", "/dev/zero", "--db", str(orebro.db)], env=env)
     assert result.exit_code == 1
     assert "/dev/zero is larger than 1 MB" in result.stderr
     assert dump_store(orebro.db) == before
-    # Within the limit the same input applies.
-    assert apply_input(orebro, line * 10, env=env).exit_code == 0
+    # Within the limit the same lines apply.
+    assert apply_input(orebro, line * (too_many - 1), env=env).exit_code == 0

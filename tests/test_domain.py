@@ -81,7 +81,7 @@ def test_text_problem_names_each_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("", 64_000_000), ("1", 1_000_000), ("0.5", 500_000)]
+    ("value", "expected"), [("", 64 * 2**20), ("1", 2**20), (" 100000 ", 100_000 * 2**20)]
 )
 def test_max_file_bytes_follows_the_environment(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: int
@@ -90,13 +90,14 @@ def test_max_file_bytes_follows_the_environment(
     assert max_file_bytes() == expected
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "x", "nan", "1e999", "2000000"])
+@pytest.mark.parametrize("value", ["0", "-1", "0.5", "x", "nan", "1e999", "100001", "٣"])
 def test_max_file_bytes_refuses_what_is_not_a_size(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
     monkeypatch.setenv("KPLAN_MAX_FILE_MB", value)
-    with pytest.raises(KplanError, match="KPLAN_MAX_FILE_MB="):
+    with pytest.raises(KplanError, match="KPLAN_MAX_FILE_MB must be a whole number") as refused:
         max_file_bytes()
+    assert refused.value.exit_code == 2
 
 
 @pytest.mark.parametrize("step", ["²", "٣", "9" * 30, "--1"])

@@ -801,7 +801,9 @@ ENVIRONMENT: dict[str, st.SearchStrategy[str]] = {
     "KPLAN_LANG": env_text,
     "KPLAN_PLAN": env_text | st.just("orebro-kompetens"),
     "KPLAN_DEBUG": env_text,
-    "KPLAN_MAX_FILE_MB": odd_numbers | env_text | st.sampled_from(["0.0001", "64", "1e9"]),
+    "KPLAN_MAX_FILE_MB": odd_numbers
+    | env_text
+    | st.sampled_from(["1", "64", "100000", "100001", "0.5"]),
     # getpass reads LOGNAME first: with KPLAN_USER unset, it names who acts.
     "LOGNAME": env_text,
 }
@@ -947,10 +949,14 @@ def test_empty_kplan_user_falls_back_to_the_login_name(store: Path, user: str) -
     assert json.loads(outcome.stdout)[0]["actor"] == "lognamn"
 
 
-@pytest.mark.parametrize("size", ["0", "-1", "abc", "1e999", "nan", "\udcff"])
-def test_kplan_max_file_mb_that_is_not_a_size_is_refused(store: Path, size: str) -> None:
-    _refused(
-        store, ["apply", "-"], "KPLAN_MAX_FILE_MB=", input=b"", env={"KPLAN_MAX_FILE_MB": size}
+@pytest.mark.parametrize("size", ["0", "-1", "0.5", "abc", "1e999", "nan", "100001", "\udcff"])
+def test_kplan_max_file_mb_that_is_not_a_size_is_a_usage_error(store: Path, size: str) -> None:
+    outcome = Guard(store).run(
+        ["apply", "-", "--db", str(store)], input=b"", env={"KPLAN_MAX_FILE_MB": size}
+    )
+    assert outcome.code == 2, outcome.describe()
+    assert "KPLAN_MAX_FILE_MB must be a whole number of megabytes from 1 to 100000" in (
+        outcome.stderr
     )
 
 

@@ -242,7 +242,7 @@ def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
             t(
                 "apply.too_big",
                 path=t("apply.stdin") if stream is not None else source,
-                limit=f"{limit / 1_000_000:g}",
+                limit=limit // (1024 * 1024),
                 variable=MAX_FILE_MB_VARIABLE,
             )
         )

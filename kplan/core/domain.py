@@ -78,14 +78,15 @@ PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
 
 ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
 
-# Limits on what people and files hand kplan. Each is named in the message that
-# enforces it, so a person learns the limit from the refusal.
-MAX_TEXT_LENGTH = 20_000  # characters of one text: a note, a field of an apply line
-MAX_NESTING = 32  # arrays and objects inside one another in an apply line
+# Limits on what people and files may hand kplan; each is checked where the
+# value comes in, with a message naming the limit.
+MAX_ID_LENGTH = 64  # ids, and who is acting (compared with owner ids)
+MAX_TEXT_LENGTH = 20_000  # notes, and every text of an apply line
+MAX_NESTING = 32  # arrays and objects inside each other in an apply line
 MAX_INTEGER_DIGITS = 18  # a whole number kplan reads fits in 64 bits
-MAX_ACTOR_LENGTH = 64  # who is acting, as long as an id may be
+DEFAULT_MAX_FILE_MB = 64  # an apply input's size, unless KPLAN_MAX_FILE_MB says otherwise
+MAX_FILE_MB_LIMIT = 100_000  # the most KPLAN_MAX_FILE_MB may allow
 MAX_FILE_MB_VARIABLE = "KPLAN_MAX_FILE_MB"
-DEFAULT_MAX_FILE_MB = 64
 
 
 def closest(value: str, choices: Iterable[str]) -> str | None:
@@ -244,24 +245,32 @@ def text_problem(text: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
 
 
 def max_file_bytes() -> int:
-    """The largest plan or apply file kplan reads, in bytes.
+    """The largest input file kplan reads, in bytes.
 
-    ``KPLAN_MAX_FILE_MB`` (a positive number of megabytes) raises or lowers
-    the default of 64 MB; without a limit, ``kplan apply /dev/zero`` would
-    read until memory runs out.
+    ``KPLAN_MAX_FILE_MB`` (a whole number of megabytes, 1 to 100,000) raises
+    or lowers the default of 64; without a limit, ``kplan apply /dev/zero``
+    would read until memory runs out.
     """
     import os
 
-    raw = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_MAX_FILE_MB * 1_000_000
-    megabytes = parse_number(raw)
-    if megabytes is None or not 0 < megabytes <= 1_000_000:
-        from kplan.core.errors import InvalidValueError
+    setting = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+    if not setting:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+    megabytes = parse_integer(setting)
+    if megabytes is None or not 1 <= megabytes <= MAX_FILE_MB_LIMIT:
+        from kplan.core.errors import UsageError
         from kplan.i18n import t
 
-        raise InvalidValueError(t("limits.bad_max_file", variable=MAX_FILE_MB_VARIABLE, value=raw))
-    return max(1, int(megabytes * 1_000_000))
+        shown = setting[:40].encode("unicode_escape").decode("ascii")
+        raise UsageError(
+            t(
+                "limits.bad_max_file",
+                variable=MAX_FILE_MB_VARIABLE,
+                value=shown,
+                high=MAX_FILE_MB_LIMIT,
+            )
+        )
+    return megabytes * 1024 * 1024
 
 
 def as_utc(value: dt.datetime | str) -> dt.datetime:

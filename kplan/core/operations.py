@@ -74,15 +74,15 @@ def checked_actor(name: str) -> str:
     """
     import unicodedata
 
-    from kplan.core.domain import MAX_ACTOR_LENGTH, text_problem
+    from kplan.core.domain import MAX_ID_LENGTH, text_problem
 
-    problem = text_problem(name, MAX_ACTOR_LENGTH)
+    problem = text_problem(name, MAX_ID_LENGTH)
     if problem is None and any(
         unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in name
     ):
         problem = t("actor.control")
     if problem is not None:
-        shown = name[:MAX_ACTOR_LENGTH].encode("unicode_escape").decode("ascii")
+        shown = name[:MAX_ID_LENGTH].encode("unicode_escape").decode("ascii")
         raise InvalidValueError(t("actor.bad", value=shown, problem=problem))
     return name
 
