@@ -280,7 +280,7 @@ TRIGGERS: dict[str, tuple[bytes, str, str]] = {
     "value-text-of-5000-digits": (
         _jsonl_line('{"indicator": "validerade", "period": "2016", "value": "' + "9" * 5000 + '"}'),
         "jsonl",
-        "is not a number",
+        "line 1: value: '99999",  # the rest of the line is clipped on a terminal
     ),
     "nesting-1000-deep": (
         _jsonl_line('{"measure": "7", "progress": ' + "[" * 1000 + "]" * 1000 + "}"),
