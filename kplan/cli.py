@@ -46,7 +46,7 @@ AsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
 ExpectOption = Annotated[
     int | None,
-    typer.Option("--expect-version", metavar="N", help=t("opt.expect_version")),
+    typer.Option("--expect-version", metavar="N", min=0, help=t("opt.expect_version")),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))]
 
@@ -117,10 +117,16 @@ def main_callback(
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
+        from kplan.core.errors import KplanError
         from kplan.core.operations import current_actor
         from kplan.tui.app import run
 
-        raise typer.Exit(run(None, None, current_actor()))
+        try:
+            actor = current_actor()
+        except KplanError as error:
+            # Outside @reported: a KPLAN_USER that cannot act is still one line.
+            raise _fail(error.message, error.exit_code) from None
+        raise typer.Exit(run(None, None, actor))
     output.say(context.get_help())
     raise typer.Exit(0)
 
@@ -511,7 +517,8 @@ def record_command(
 @app.command("apply", help=t("cmd.apply"))
 @reported
 def apply_command(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    # A Path, not text: a file name with bytes that are not UTF-8 still names its file.
+    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
     ] = None,
@@ -523,20 +530,13 @@ def apply_command(
 ) -> None:
     """Apply a file of changes in one transaction."""
     from kplan import render
-    from kplan.core.batch import apply_text
-    from kplan.core.errors import KplanError
+    from kplan.core.batch import apply_text, read_input
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc)
-            raise KplanError(t("apply.unreadable", path=file, detail=detail)) from None
-    chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
+    stdin = str(file) == "-"
+    text = read_input(file, sys.stdin.buffer if stdin else None)
+    chosen = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
     store = open_store(db, create=False)
     result = apply_text(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run

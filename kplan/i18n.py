@@ -267,8 +267,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ange STATUS, --progress N eller båda (t.ex. kplan status 7 delayed --progress 30)",
     ),
     "clock.bad_now": (
-        "KPLAN_NOW={value} is not a date and time; use e.g. 2016-03-01T09:00:00Z",
-        "KPLAN_NOW={value} är inget datum med klockslag; använd t.ex. 2016-03-01T09:00:00Z",
+        "KPLAN_NOW={value} is not a date and time from {earliest} to {latest}; use e.g. 2016-03-01T09:00:00Z",
+        "KPLAN_NOW={value} är inget datum med klockslag från {earliest} till {latest}; använd t.ex. 2016-03-01T09:00:00Z",
     ),
     "filter.bad_step": (
         "step:{value} is not a step; write a number, e.g. step:2",
@@ -744,8 +744,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ange exakt en av measure, collaboration eller indicator",
     ),
     "apply.expect_version": (
-        "expect_version must be a whole number",
-        "expect_version måste vara ett heltal",
+        "expect_version must be a whole number from 0 up, not '{value}'",
+        "expect_version måste vara ett heltal från 0 och uppåt, inte '{value}'",
     ),
     "apply.expected_object": (
         '{field} must be an object, e.g. {{"policy": "done"}}',
@@ -790,6 +790,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "undo.note": ("undo of {batch}", "ångrar {batch}"),
     "undo.done": ("Undone:", "Ångrat:"),
+    "text.too_long": (
+        "is {length} characters long; at most {limit} are allowed",
+        "är {length} tecken lång; högst {limit} tillåts",
+    ),
+    "text.nul": (
+        "holds a NUL character (\\u0000), which cannot be stored",
+        "innehåller ett NUL-tecken (\\u0000), som inte kan sparas",
+    ),
+    "text.surrogate": (
+        "holds {code}, half of a character (a broken escape, or bytes that are not UTF-8)",
+        "innehåller {code}, ett halvt tecken (en trasig escape eller byte som inte är UTF-8)",
+    ),
+    "change.bad_note": ("the note {problem}", "kommentaren {problem}"),
+    "actor.control": (
+        "holds control or format characters",
+        "innehåller kontroll- eller formattecken",
+    ),
+    "actor.bad": (
+        "'{value}' cannot name who is acting: it {problem}. Give --as or KPLAN_USER an id of 1 to 64 printable characters",
+        "'{value}' kan inte ange vem som agerar: det {problem}. Ge --as eller KPLAN_USER ett id med 1 till 64 skrivbara tecken",
+    ),
+    "limits.bad_max_file": (
+        "{variable} must be a whole number of megabytes from 1 to {high}, not '{value}'",
+        "{variable} måste vara ett heltal megabyte från 1 till {high}, inte '{value}'",
+    ),
+    "apply.too_big": (
+        "{path} is larger than {limit} MB, the most kplan reads; split it, or raise the limit with {variable}",
+        "{path} är större än {limit} MB, det mesta kplan läser; dela upp den eller höj gränsen med {variable}",
+    ),
+    "apply.not_utf8": (
+        "byte 0x{byte} is not UTF-8 text; save the file as UTF-8",
+        "byten 0x{byte} är inte UTF-8-text; spara filen som UTF-8",
+    ),
+    "apply.too_deep": (
+        "arrays and objects nested more than {limit} deep; a line needs at most 2",
+        "listor och objekt nästlade djupare än {limit} nivåer; en rad behöver högst 2",
+    ),
+    "apply.long_number": (
+        "a number of more than {limit} digits; no field takes one",
+        "ett tal med fler än {limit} siffror; inget fält tar emot ett sådant",
+    ),
+    "apply.repeated_field": (
+        "the field is given twice in one line",
+        "fältet anges två gånger på samma rad",
+    ),
+    "apply.bad_csv": ("not valid CSV: {detail}", "inte giltig CSV: {detail}"),
+    "apply.csv_too_long": (
+        "a field is longer than {limit} characters",
+        "ett fält är längre än {limit} tecken",
+    ),
+    "apply.bad_text": ("the text {problem}", "texten {problem}"),
+    "apply.stdin": ("standard input", "standard in"),
+    "apply.line_too_long": (
+        "the line is {length} characters long; at most {limit} are read",
+        "raden är {length} tecken lång; högst {limit} läses",
+    ),
+    "apply.csv_cells": (
+        "{cells} cells, but the header names {names}; put a text that holds a comma in double quotes",
+        "{cells} celler, men rubrikraden namnger {names}; sätt en text med kommatecken inom citattecken",
+    ),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
         "'{name}' is not a usable name: give 1 to 100 characters",

@@ -29,6 +29,8 @@ from kplan.core.domain import (
     normalise_four_p_state,
     normalise_period,
     normalise_status,
+    parse_integer,
+    text_problem,
 )
 from kplan.core.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.core.model import Plan
@@ -50,16 +52,54 @@ def current_actor(explicit: str | None = None, location: str | None = None) -> s
     """
     for candidate in (explicit, os.environ.get("KPLAN_USER")):
         if candidate and candidate.strip():
-            return candidate.strip()
+            return checked_actor(candidate.strip())
     from kplan.store.engine import default_actor
 
     user = default_actor(location)
     if user and user.strip():
         return user.strip()
     try:
-        return getpass.getuser()
+        # getpass reads LOGNAME and USER first: they are checked like KPLAN_USER.
+        return checked_actor(getpass.getuser())
     except (KeyError, OSError):
         return "unknown"
+
+
+def checked_actor(name: str) -> str:
+    """``name`` as who is acting, or an error saying why it cannot be logged.
+
+    It is written into every event and compared with owner ids, so it is
+    held to an id's length and may not carry control or format characters
+    (a newline or an escape would forge log lines on a terminal).
+    """
+    import unicodedata
+
+    from kplan.core.domain import MAX_ID_LENGTH, text_problem
+
+    problem = text_problem(name, MAX_ID_LENGTH)
+    if problem is None and any(
+        unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in name
+    ):
+        problem = t("actor.control")
+    if problem is not None:
+        shown = name[:MAX_ID_LENGTH].encode("unicode_escape").decode("ascii")
+        raise InvalidValueError(t("actor.bad", value=shown, problem=problem))
+    return name
+
+
+def check_note(note: str | None) -> None:
+    """Refuse a note the event log cannot hold (too long, NUL, half a character)."""
+    if note is not None:
+        problem = text_problem(note)
+        if problem is not None:
+            raise InvalidValueError(t("change.bad_note", problem=problem))
+
+
+# KPLAN_NOW may name any second in this range (UTC): far enough from the ends
+# of Python's calendar (years 1 and 9999) that a zone offset, a due date or a
+# "--since 2w" worked out from it stays a valid date.
+NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+NOW_LATEST = dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=dt.UTC)
 
 
 def now() -> dt.datetime:
@@ -70,11 +110,21 @@ def now() -> dt.datetime:
     """
     fixed = os.environ.get("KPLAN_NOW")
     if fixed:
+        shown = fixed[:40].encode("utf-8", "replace").decode("utf-8")
         try:
-            moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidValueError(t("clock.bad_now", value=fixed)) from None
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+            moment = dt.datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+            moment = moment.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or not NOW_EARLIEST <= moment <= NOW_LATEST:
+            earliest, latest = (
+                m.strftime("%Y-%m-%dT%H:%M:%SZ") for m in (NOW_EARLIEST, NOW_LATEST)
+            )
+            raise InvalidValueError(
+                t("clock.bad_now", value=shown, earliest=earliest, latest=latest)
+            )
+        return moment.replace(microsecond=0)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -507,6 +557,7 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
 
 def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:
     """Find what a change targets and check and normalise its value."""
+    check_note(change.note)
     plan = reading.plan
     if change.target == "measure":
         target = reading.target("measure", change.key)
@@ -570,11 +621,6 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
 
 
-def _small_digits(text: str) -> bool:
-    # isdigit() also says yes to "²" and to numbers int() refuses to read.
-    return text.isascii() and text.isdigit() and len(text) <= 9
-
-
 _STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
 
 
@@ -583,12 +629,13 @@ def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
     if not isinstance(value, str):
         return value
     token = value.strip().lower()
+    number = parse_integer(token)
     if token in _STEP_MOVES:
         delta = _STEP_MOVES[token]
-    elif token[:1] in "+-" and _small_digits(token[1:]):
-        delta = int(token)
-    elif _small_digits(token):
-        return int(token)
+    elif number is not None and token[:1] in "+-":
+        delta = number
+    elif number is not None:
+        return number
     else:
         return value
     target = current + delta
