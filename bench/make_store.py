@@ -603,10 +603,12 @@ def make_store(
     say(f"built {plans} plan(s) and {len(rows)} events in memory")
 
     if plan_file is not None:
-        from kplan.core.planfile import plan_to_toml, write_atomically
+        from kplan.core.files import check_target, write_text
+        from kplan.core.planfile import plan_to_toml
 
         for plan, file in zip(built, plan_file_paths(Path(plan_file), built), strict=True):
-            write_atomically(file, plan_to_toml(plan))
+            # The bench's own files, replaced on every run; never the store it makes.
+            write_text(check_target(file, location=str(target), force=True), plan_to_toml(plan))
             say(f"wrote {file}")
 
     store = open_store(str(target))

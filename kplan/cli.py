@@ -46,7 +46,7 @@ AsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
 ExpectOption = Annotated[
     int | None,
-    typer.Option("--expect-version", metavar="N", help=t("opt.expect_version")),
+    typer.Option("--expect-version", metavar="N", min=0, help=t("opt.expect_version")),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", help=t("opt.note"))]
 
@@ -124,7 +124,8 @@ def main_callback(
         try:
             actor = current_actor()
         except KplanError as error:
-            # KPLAN_USER naming someone else on a server store, say.
+            # Outside @reported: a KPLAN_USER that cannot act (not loggable, or
+            # another person on a server store) is still one line.
             raise _fail(error.message, error.exit_code) from None
         raise typer.Exit(run(None, None, actor))
     output.say(context.get_help())
@@ -534,7 +535,8 @@ def record_command(
 @app.command("apply", help=t("cmd.apply"))
 @reported
 def apply_command(
-    file: Annotated[str, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    # A Path, not text: a file name with bytes that are not UTF-8 still names its file.
+    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
     ] = None,
@@ -546,21 +548,14 @@ def apply_command(
 ) -> None:
     """Apply a file of changes in one transaction."""
     from kplan import render
-    from kplan.core.batch import apply_text
-    from kplan.core.errors import KplanError
+    from kplan.core.batch import apply_text, read_input
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc)
-            raise KplanError(t("apply.unreadable", path=file, detail=detail)) from None
-    chosen = (fmt or ("csv" if file.lower().endswith(".csv") else "jsonl")).lower()
-    store = open_store(db, create=False) if dry_run else open_store(db)
+    stdin = str(file) == "-"
+    text = read_input(file, sys.stdin.buffer if stdin else None)
+    chosen = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
+    store = open_store(db, create=False)
     result = apply_text(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run
     )
@@ -644,6 +639,7 @@ def export_command(
         str | None, typer.Option("--snapshot", metavar="NAME", help=t("opt.snapshot"))
     ] = None,
     with_log: Annotated[bool, typer.Option("--with-log", help=t("opt.with_log"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
 ) -> None:
@@ -651,11 +647,17 @@ def export_command(
     # The option is called output; the module is out here.
     from kplan import output as out
     from kplan.core.exports import check_format, export
-    from kplan.core.planfile import write_atomically
+    from kplan.core.files import check_target, is_stdout, write_text
     from kplan.store.engine import open_store
 
     fmt = check_format(fmt)
     store = open_store(db, create=False)
+    target = None
+    if output is not None and not is_stdout(output):
+        # Checked (and asked) before the export is built, and again as it is written.
+        target = check_target(
+            output, location=db, force=force, confirm=_confirm_overwrite, example=f"plan.{fmt}"
+        )
     if sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
@@ -671,16 +673,11 @@ def export_command(
             text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
     else:
         text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
-    if output is None or str(output) == "-":
+    if target is None:
         out.document(text)
         return
-    try:
-        write_atomically(output, text)
-    except OSError as exc:
-        from kplan.core.errors import KplanError
-
-        raise KplanError(t("export.cannot_write", path=output, detail=exc.strerror)) from None
-    out.notice(t("export.written", path=output))
+    write_text(target, text)
+    out.notice(t("export.written", path=target.path))
 
 
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
@@ -719,7 +716,9 @@ def round_open_command(
     from kplan.store.engine import open_store
 
     day = _date(due)
-    opened = open_round(open_store(db), name, actor=current_actor(as_, db), due=day, plan=plan)
+    opened = open_round(
+        open_store(db, create=False), name, actor=current_actor(as_, db), due=day, plan=plan
+    )
     key = "round.opened_due" if day else "round.opened"
     output.say(t(key, name=opened, due=day))
 
@@ -743,7 +742,9 @@ def round_report_command(
     from kplan.core.rounds import report
     from kplan.store.engine import open_store
 
-    name = report(open_store(db), measure, actor=current_actor(as_, db), note=note, plan=plan)
+    name = report(
+        open_store(db, create=False), measure, actor=current_actor(as_, db), note=note, plan=plan
+    )
     output.say(t("round.reported", measure=measure, name=name))
 
 
@@ -777,7 +778,9 @@ def round_close_command(
     from kplan.core.rounds import close_round
     from kplan.store.engine import open_store
 
-    name = close_round(open_store(db), actor=current_actor(as_, db), force=force, plan=plan)
+    name = close_round(
+        open_store(db, create=False), actor=current_actor(as_, db), force=force, plan=plan
+    )
     output.say(t("round.closed", name=name))
 
 
@@ -794,7 +797,9 @@ def snapshot_take_command(
     from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
-    taken = snapshots.take(open_store(db), name, actor=current_actor(as_, db), plan=plan)
+    taken = snapshots.take(
+        open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan
+    )
     output.say(t("snapshot.taken", name=taken))
 
 
@@ -938,19 +943,43 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def _confirm_overwrite(path: Path) -> bool | None:
+    """Ask at a terminal whether to replace ``path``; None when nobody can be asked.
+
+    The question goes to standard error, so it never mixes with output.
+    """
+    if not _interactive():
+        return None
+    return output.confirm(t("files.question", path=path), on_stderr=True)
+
+
 @app.command("backup", help=t("cmd.backup"))
 @reported
 def backup_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.backup_file"))],
+    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.backup_file"))],
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_backup"))] = False,
     db: DbOption = None,
 ) -> None:
     """Copy the store to FILE."""
-    from kplan.store.backup import backup, store_file
+    from kplan.core.errors import UsageError
+    from kplan.core.files import is_stdout
+    from kplan.store.backup import backup, backup_to, store_file
 
-    copy = backup(db, file, force=force)
+    if is_stdout(file):
+        if sys.stdout.isatty():
+            raise UsageError(t("files.stdout_terminal"))
+        copy = backup_to(db, sys.stdout.buffer)
+        shown = t("files.stdout")
+    else:
+        copy = backup(db, file, force=force, confirm=_confirm_overwrite)
+        shown = str(file)
     counts = _counts(copy.plans, copy.events)
-    output.say(t("backup.done", store=store_file(db, "backup"), path=file, counts=counts))
+    message = t("backup.done", store=store_file(db, "backup"), path=shown, counts=counts)
+    # With the copy on standard output, what was done is said on standard error.
+    if is_stdout(file):
+        output.notice(message)
+    else:
+        output.say(message)
 
 
 @app.command("restore", help=t("cmd.restore"))
@@ -983,7 +1012,7 @@ def restore_command(
                 path=file,
                 new_counts=new_counts,
             )
-        elif planned.store.exists():
+        elif planned.replaces == "damaged":
             question = t(
                 "restore.confirm_damaged", store=planned.store, path=file, new_counts=new_counts
             )

@@ -24,6 +24,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "genomsyrande perspektiven, Fyra P-metoden och samverkanstrappan.",
     ),
     "cli.error": ("kplan: error: {message}", "kplan: fel: {message}"),
+    "cli.yes_no": ("[y/N] ", "[j/N] "),
     "cli.internal_error": (
         "kplan: internal error ({error}). Set KPLAN_DEBUG=1 for details and please report it.",
         "kplan: internt fel ({error}). Sätt KPLAN_DEBUG=1 för detaljer och rapportera gärna felet.",
@@ -188,7 +189,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "change.added": ("added {kind} {key}", "ny {kind}: {key}"),
     "change.removed": ("removed {kind} {key}", "borttagen {kind}: {key}"),
     "export.written": ("Wrote {path}", "Skrev {path}"),
-    "export.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
     "plans.none": (
         "No plans in the store yet. Load one with: kplan import FILE",
         "Inga planer i lagret ännu. Läs in en med: kplan import FILE",
@@ -267,8 +267,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ange STATUS, --progress N eller båda (t.ex. kplan status 7 delayed --progress 30)",
     ),
     "clock.bad_now": (
-        "KPLAN_NOW={value} is not a date and time; use e.g. 2016-03-01T09:00:00Z",
-        "KPLAN_NOW={value} är inget datum med klockslag; använd t.ex. 2016-03-01T09:00:00Z",
+        "KPLAN_NOW={value} is not a date and time from {earliest} to {latest}; use e.g. 2016-03-01T09:00:00Z",
+        "KPLAN_NOW={value} är inget datum med klockslag från {earliest} till {latest}; använd t.ex. 2016-03-01T09:00:00Z",
     ),
     "filter.bad_step": (
         "step:{value} is not a step; write a number, e.g. step:2",
@@ -383,12 +383,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Put a copy made by kplan backup back as the store, after confirming.",
         "Lägg tillbaka en kopia från kplan backup som lagret, efter bekräftelse.",
     ),
-    "arg.backup_file": ("The file to write the copy to.", "Filen som kopian skrivs till."),
+    "arg.backup_file": (
+        "The file to write the copy to (- for standard output).",
+        "Filen som kopian skrivs till (- för standard ut).",
+    ),
     "arg.restore_file": (
         "The copy to restore, made by kplan backup.",
         "Kopian som ska läggas tillbaka, gjord med kplan backup.",
     ),
-    "opt.force_backup": ("Overwrite FILE if it exists.", "Skriv över FILE om den finns."),
+    "opt.force_backup": (
+        "Overwrite FILE if it exists (at a terminal kplan asks instead).",
+        "Skriv över FILE om den finns (i en terminal frågar kplan i stället).",
+    ),
     "opt.yes": (
         "Do not ask for confirmation (needed outside a terminal).",
         "Fråga inte om bekräftelse (krävs utanför en terminal).",
@@ -401,23 +407,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kplan {command} works on SQLite stores; {url} is a database server: use its own tools, such as pg_dump and pg_restore for PostgreSQL",
         "kplan {command} fungerar för SQLite-lager; {url} är en databasserver: använd dess egna verktyg, som pg_dump och pg_restore för PostgreSQL",
     ),
-    "backup.target_exists": (
-        "{path} exists already; choose another file, or pass --force to overwrite it",
-        "{path} finns redan; välj en annan fil, eller ange --force för att skriva över den",
-    ),
-    "backup.target_is_directory": (
-        "{path} is a folder; give a file name, e.g. {path}/kplan-backup.db",
-        "{path} är en mapp; ange ett filnamn, t.ex. {path}/kplan-backup.db",
-    ),
-    "backup.same_file": (
-        "{path} is the store itself; choose another file",
-        "{path} är själva lagret; välj en annan fil",
-    ),
-    "backup.no_folder": (
-        "the folder {path} does not exist; create it first",
-        "mappen {path} finns inte; skapa den först",
-    ),
-    "backup.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
     "backup.done": (
         "Backed up the store {store} to {path} ({counts}).",
         "Säkerhetskopierade lagret {store} till {path} ({counts}).",
@@ -463,6 +452,143 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "restore.kept": (
         "The store it replaced is kept in {kept}.",
         "Lagret som ersattes finns kvar i {kept}.",
+    ),
+    "opt.force_output": (
+        "Overwrite FILE if it exists (at a terminal kplan asks instead).",
+        "Skriv över FILE om den finns (i en terminal frågar kplan i stället).",
+    ),
+    "backup.changed": (
+        "the store {path} changed while it was copied; run kplan backup again",
+        "lagret {path} ändrades medan det kopierades; kör kplan backup igen",
+    ),
+    "restore.foreign_store": (
+        "the store path {store} holds a file that is not a kplan store; kplan restore replaces only a kplan store, a damaged one or an empty file. Move that file away, or choose another --db",
+        "lagrets sökväg {store} har en fil som inte är ett kplan-lager; kplan restore ersätter bara ett kplan-lager, ett skadat lager eller en tom fil. Flytta undan filen, eller välj en annan --db",
+    ),
+    "restore.cannot_write": (
+        "cannot restore into {store}: {detail}; nothing was changed",
+        "kan inte lägga tillbaka i {store}: {detail}; inget ändrades",
+    ),
+    "store.bad_location": (
+        "'{value}' cannot name a store: {detail}. Give a file path, sqlite:///PATH or postgresql://USER@HOST/DATABASE",
+        "'{value}' kan inte ange ett lager: {detail}. Ange en sökväg, sqlite:///SÖKVÄG eller postgresql://ANVÄNDARE@VÄRD/DATABAS",
+    ),
+    "store.unknown_scheme": (
+        "cannot open {url}: kplan keeps its store in an SQLite file (a path, or sqlite:///PATH) or a PostgreSQL database (postgresql://...), not in '{scheme}'",
+        "kan inte öppna {url}: kplan har sitt lager i en SQLite-fil (en sökväg, eller sqlite:///SÖKVÄG) eller en PostgreSQL-databas (postgresql://...), inte i '{scheme}'",
+    ),
+    "store.bad_path": (
+        "cannot use the store path {path}: {detail}",
+        "kan inte använda lagrets sökväg {path}: {detail}",
+    ),
+    "store.foreign": (
+        "cannot use the store {path}: it is an SQLite database without kplan's tables (another program's?), not a kplan store; kplan leaves it as it is. Give the path of a kplan store, or a new file name for kplan init",
+        "kan inte använda lagret {path}: det är en SQLite-databas utan kplans tabeller (ett annat programs?), inget kplan-lager; kplan lämnar den som den är. Ange sökvägen till ett kplan-lager, eller ett nytt filnamn för kplan init",
+    ),
+    "store.not_database": (
+        "cannot use the store {path}: it is not an SQLite database, so not a kplan store; kplan leaves it as it is. Give the path of a kplan store, or a new file name for kplan init",
+        "kan inte använda lagret {path}: det är ingen SQLite-databas och alltså inget kplan-lager; kplan lämnar filen som den är. Ange sökvägen till ett kplan-lager, eller ett nytt filnamn för kplan init",
+    ),
+    "store.foreign_server": (
+        "cannot use the store {url}: the database holds tables, but not kplan's; kplan creates nothing in it. Give kplan a database of its own",
+        "kan inte använda lagret {url}: databasen har tabeller, men inte kplans; kplan skapar inget i den. Ge kplan en egen databas",
+    ),
+    "store.missing_server": (
+        "no kplan store in {url} yet. Create one with kplan init, or load a plan with kplan import FILE",
+        "inget kplan-lager i {url} ännu. Skapa ett med kplan init, eller läs in en plan med kplan import FILE",
+    ),
+    "location.nul": ("it contains a NUL character", "den innehåller ett NUL-tecken"),
+    "location.no_home": (
+        "~{user} is the home folder of a user '{user}', and there is no such user",
+        "~{user} är hemmappen för en användare '{user}', och någon sådan användare finns inte",
+    ),
+    "location.sqlite_form": (
+        "an SQLite URL has three slashes before the path, as in sqlite:///PATH",
+        "en SQLite-URL har tre snedstreck före sökvägen, som i sqlite:///SÖKVÄG",
+    ),
+    "location.memory": (
+        "an in-memory database forgets everything when the command ends",
+        "en databas i minnet glömmer allt när kommandot är klart",
+    ),
+    "location.sqlite_query": (
+        "an SQLite URL takes no options after '?'; give the path only",
+        "en SQLite-URL tar inga val efter '?'; ange bara sökvägen",
+    ),
+    "location.bad_port": (
+        "the port '{port}' is not a number from 1 to 65535",
+        "porten '{port}' är inget tal från 1 till 65535",
+    ),
+    "files.exists": (
+        "{path} exists already; choose another file, or pass --force to overwrite it",
+        "{path} finns redan; välj en annan fil, eller ange --force för att skriva över den",
+    ),
+    "files.question": (
+        "{path} exists already. Overwrite it?",
+        "{path} finns redan. Skriva över den?",
+    ),
+    "files.declined": (
+        "nothing was written; {path} is as it was",
+        "inget skrevs; {path} är som den var",
+    ),
+    "files.cannot_write": ("cannot write {path}: {detail}", "kan inte skriva {path}: {detail}"),
+    "files.is_store": (
+        "{path} is the store itself; kplan never writes over its store. Choose another file",
+        "{path} är själva lagret; kplan skriver aldrig över sitt lager. Välj en annan fil",
+    ),
+    "files.is_store_file": (
+        "{path} is the store's own {suffix} file (the store is {store}); choose another file",
+        "{path} är lagrets egen {suffix}-fil (lagret är {store}); välj en annan fil",
+    ),
+    "files.is_folder": (
+        "{path} is a folder; give a file name, e.g. {example}",
+        "{path} är en mapp; ange ett filnamn, t.ex. {example}",
+    ),
+    "files.is_link": (
+        "{path} is a symbolic link (to {target}); kplan does not replace links. Give the file it points to, or another name",
+        "{path} är en symbolisk länk (till {target}); kplan ersätter inte länkar. Ange filen den pekar på, eller ett annat namn",
+    ),
+    "files.not_regular": (
+        "{path} is {what}, not a regular file; kplan writes only regular files (- writes to standard output)",
+        "{path} är {what}, ingen vanlig fil; kplan skriver bara vanliga filer (- skriver till standard ut)",
+    ),
+    "files.no_folder": (
+        "the folder {path} does not exist; create it first",
+        "mappen {path} finns inte; skapa den först",
+    ),
+    "files.a_device": ("a device", "en enhet"),
+    "files.a_fifo": ("a named pipe (FIFO)", "ett namngivet rör (FIFO)"),
+    "files.a_socket": ("a socket", "en socket"),
+    "files.a_link": ("a symbolic link", "en symbolisk länk"),
+    "files.a_folder": ("a folder", "en mapp"),
+    "files.a_special": ("a special file", "en specialfil"),
+    "files.folder_not_writable": (
+        "the folder {folder} cannot be written by you",
+        "du kan inte skriva i mappen {folder}",
+    ),
+    "files.file_not_writable": (
+        "the file cannot be written by you",
+        "du kan inte skriva till filen",
+    ),
+    "files.it_is": ("it is {what}, not a regular file", "det är {what}, ingen vanlig fil"),
+    "files.broken_link": (
+        "it is a symbolic link to a file that does not exist",
+        "det är en symbolisk länk till en fil som inte finns",
+    ),
+    "files.part_is_file": (
+        "{part} is a file, not a folder",
+        "{part} är en fil, ingen mapp",
+    ),
+    "files.too_long": (
+        "the path or a name in it is too long",
+        "sökvägen eller ett namn i den är för långt",
+    ),
+    "files.nul": ("the name contains a NUL character", "namnet innehåller ett NUL-tecken"),
+    "files.no_name": ("no file name was given", "inget filnamn angavs"),
+    "files.not_sqlite": ("it is not an SQLite database", "det är ingen SQLite-databas"),
+    "files.stdout": ("standard output", "standard ut"),
+    "files.stdout_terminal": (
+        "standard output is a terminal; send the copy to a file (kplan backup - > FILE) or give FILE",
+        "standard ut är en terminal; skicka kopian till en fil (kplan backup - > FILE) eller ange FILE",
     ),
     # Plan-file validation
     "planfile.problem_count": (
@@ -618,8 +744,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ange exakt en av measure, collaboration eller indicator",
     ),
     "apply.expect_version": (
-        "expect_version must be a whole number",
-        "expect_version måste vara ett heltal",
+        "expect_version must be a whole number from 0 up, not '{value}'",
+        "expect_version måste vara ett heltal från 0 och uppåt, inte '{value}'",
     ),
     "apply.expected_object": (
         '{field} must be an object, e.g. {{"policy": "done"}}',
@@ -664,6 +790,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "undo.note": ("undo of {batch}", "ångrar {batch}"),
     "undo.done": ("Undone:", "Ångrat:"),
+    "text.too_long": (
+        "is {length} characters long; at most {limit} are allowed",
+        "är {length} tecken lång; högst {limit} tillåts",
+    ),
+    "text.nul": (
+        "holds a NUL character (\\u0000), which cannot be stored",
+        "innehåller ett NUL-tecken (\\u0000), som inte kan sparas",
+    ),
+    "text.surrogate": (
+        "holds {code}, half of a character (a broken escape, or bytes that are not UTF-8)",
+        "innehåller {code}, ett halvt tecken (en trasig escape eller byte som inte är UTF-8)",
+    ),
+    "change.bad_note": ("the note {problem}", "kommentaren {problem}"),
+    "actor.control": (
+        "holds control or format characters",
+        "innehåller kontroll- eller formattecken",
+    ),
+    "actor.bad": (
+        "'{value}' cannot name who is acting: it {problem}. Give --as or KPLAN_USER an id of 1 to 64 printable characters",
+        "'{value}' kan inte ange vem som agerar: det {problem}. Ge --as eller KPLAN_USER ett id med 1 till 64 skrivbara tecken",
+    ),
+    "limits.bad_max_file": (
+        "{variable} must be a whole number of megabytes from 1 to {high}, not '{value}'",
+        "{variable} måste vara ett heltal megabyte från 1 till {high}, inte '{value}'",
+    ),
+    "apply.too_big": (
+        "{path} is larger than {limit} MB, the most kplan reads; split it, or raise the limit with {variable}",
+        "{path} är större än {limit} MB, det mesta kplan läser; dela upp den eller höj gränsen med {variable}",
+    ),
+    "apply.not_utf8": (
+        "byte 0x{byte} is not UTF-8 text; save the file as UTF-8",
+        "byten 0x{byte} är inte UTF-8-text; spara filen som UTF-8",
+    ),
+    "apply.too_deep": (
+        "arrays and objects nested more than {limit} deep; a line needs at most 2",
+        "listor och objekt nästlade djupare än {limit} nivåer; en rad behöver högst 2",
+    ),
+    "apply.long_number": (
+        "a number of more than {limit} digits; no field takes one",
+        "ett tal med fler än {limit} siffror; inget fält tar emot ett sådant",
+    ),
+    "apply.repeated_field": (
+        "the field is given twice in one line",
+        "fältet anges två gånger på samma rad",
+    ),
+    "apply.bad_csv": ("not valid CSV: {detail}", "inte giltig CSV: {detail}"),
+    "apply.csv_too_long": (
+        "a field is longer than {limit} characters",
+        "ett fält är längre än {limit} tecken",
+    ),
+    "apply.bad_text": ("the text {problem}", "texten {problem}"),
+    "apply.stdin": ("standard input", "standard in"),
+    "apply.line_too_long": (
+        "the line is {length} characters long; at most {limit} are read",
+        "raden är {length} tecken lång; högst {limit} läses",
+    ),
+    "apply.csv_cells": (
+        "{cells} cells, but the header names {names}; put a text that holds a comma in double quotes",
+        "{cells} celler, men rubrikraden namnger {names}; sätt en text med kommatecken inom citattecken",
+    ),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
         "'{name}' is not a usable name: give 1 to 100 characters",

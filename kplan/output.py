@@ -25,7 +25,14 @@ import sys
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from kplan.i18n import t
-from kplan.safetext import HIDDEN_RANGES, LINE_LIMIT, visible, visible_document, visible_lines
+from kplan.safetext import (
+    ELLIPSIS,
+    HIDDEN_RANGES,
+    LINE_LIMIT,
+    visible,
+    visible_document,
+    visible_lines,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -113,7 +120,16 @@ def _write(stream: IO[str], text: str) -> None:
 
 
 def _safe_lines(text: str) -> str:
-    return visible_lines(text, limit=MESSAGE_LIMIT)
+    # A message's end says what is wrong ("...: the path is too long"), so an
+    # over-long line loses its middle, never its end.
+    return "\n".join(_middle_clipped(line) for line in visible_lines(text, limit=None).split("\n"))
+
+
+def _middle_clipped(line: str) -> str:
+    if len(line) <= MESSAGE_LIMIT:
+        return line
+    tail = MESSAGE_LIMIT // 3
+    return line[: MESSAGE_LIMIT - tail] + ELLIPSIS + line[-tail:]
 
 
 def say(text: str = "") -> None:
@@ -129,7 +145,7 @@ def notice(text: str) -> None:
 def error(message: str) -> None:
     """``kplan: error: MESSAGE`` on standard error; further lines of the message below it."""
     first, *rest = message.split("\n")
-    lines = [t("cli.error", message=visible(first, limit=MESSAGE_LIMIT)), *rest]
+    lines = [t("cli.error", message=visible(first, limit=None)), *rest]
     notice("\n".join(lines))
 
 
@@ -170,11 +186,20 @@ def show(renderable: RenderableType | str, style: str | None = None) -> None:
         closed_pipe()
 
 
-def confirm(question: str) -> bool:
-    """Ask a yes/no question at the terminal (no is the default)."""
-    import typer
+# What says yes to a question, in either language; anything else is no.
+YES_ANSWERS = ("y", "yes", "j", "ja")
 
-    return bool(typer.confirm(_safe_lines(question), default=False))
+
+def confirm(question: str, *, on_stderr: bool = False) -> bool:
+    """Ask a yes/no question at the terminal (no is the default).
+
+    "y", "yes", "j" and "ja" say yes, whichever language kplan speaks. The
+    question goes to standard error when standard output carries data.
+    """
+    stream = sys.stderr if on_stderr else sys.stdout
+    _write(stream, _safe_lines(question).rstrip() + " " + t("cli.yes_no"))
+    answer = sys.stdin.readline()
+    return answer.strip().casefold() in YES_ANSWERS
 
 
 def document(text: str) -> None:

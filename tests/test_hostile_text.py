@@ -505,12 +505,14 @@ def test_a_closed_pipe_ends_every_command_quietly_with_exit_0(
     db = tmp_path / "k.db"
     env = installed_env(db)
     subprocess.run([kplan_executable(), "import", str(OREBRO)], env=env, check=True)
-    subprocess.run(
-        [kplan_executable(), "round", "open", "spring", "--as", "ehedlund"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    for setup in (["round", "open", "spring"], ["snapshot", "take", "base"]):
+        # With a snapshot there, `snapshot list` has rows to write, not a notice.
+        subprocess.run(
+            [kplan_executable(), *setup, "--as", "ehedlund"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     done = pipe_closed_at_once(args, env)
     assert (done.returncode, done.stderr) == (0, "")
 

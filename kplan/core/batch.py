@@ -12,9 +12,21 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kplan.core.domain import as_finite, closest, parse_number
+from kplan.core.domain import (
+    MAX_FILE_MB_VARIABLE,
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING,
+    MAX_TEXT_LENGTH,
+    as_finite,
+    closest,
+    max_file_bytes,
+    parse_integer,
+    parse_number,
+    text_problem,
+)
 from kplan.core.errors import KplanError
 from kplan.core.operations import BatchError, Change, ChangeResult, apply_changes
 from kplan.i18n import t
@@ -34,6 +46,12 @@ FIELDS = (
     "note",
     "expect_version",
 )
+
+
+# A line holds a few texts of at most MAX_TEXT_LENGTH characters each, written
+# with JSON escapes (up to six characters for one); anything longer is refused
+# before it is parsed.
+MAX_LINE_LENGTH = 8 * MAX_TEXT_LENGTH
 
 
 class ApplyError(KplanError):
@@ -62,11 +80,10 @@ def _unknown_field(number: int, name: str) -> Problem:
 
 
 def _integer(value: Any) -> Any:
-    """Digits in text (as CSV has them) become integers; anything else is left for
-    the core to refuse with its own message."""
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value.strip())
-    return value
+    """A whole number from text (as CSV has it) or JSON; anything else is left
+    for the core to refuse with its own message."""
+    number = parse_integer(value)
+    return value if number is None else number
 
 
 def _number(value: Any, number: int, problems: list[Problem]) -> float | None:
@@ -76,9 +93,62 @@ def _number(value: Any, number: int, problems: list[Problem]) -> float | None:
     return finite
 
 
+def _texts_fit(record: dict[str, Any], number: int, problems: list[Problem]) -> bool:
+    """Whether every name and text of a record can be stored and shown.
+
+    Checked before anything looks at the record: a lone surrogate or a NUL
+    would otherwise fail deep inside the store, and a huge text everywhere
+    it is shown.
+    """
+    fits = True
+
+    def walk(value: Any, where: str) -> None:
+        nonlocal fits
+        if isinstance(value, dict):
+            for key, part in value.items():
+                inner = f"{where}.{key}" if where else str(key)
+                problem = text_problem(key)
+                if problem is not None:
+                    fits = False
+                    shown = (where + "." if where else "") + _shown(key)
+                    problems.append(_problem(number, shown, t("apply.bad_text", problem=problem)))
+                    continue
+                walk(part, inner)
+        elif isinstance(value, list):
+            for part in value:
+                walk(part, where)
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                fits = False
+                problems.append(_problem(number, where, t("apply.bad_text", problem=problem)))
+
+    walk(record, "")
+    return fits
+
+
+def _shown(text: str) -> str:
+    # A name that cannot be stored cannot be printed as it is either.
+    shown = text[:40].encode("unicode_escape").decode("ascii")
+    return shown + ("..." if len(text) > 40 else "")
+
+
+def _identifier(value: Any, name: str, number: int, problems: list[Problem]) -> str | None:
+    """An id or period as text: JSON may give it as a number, never as anything else."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    got = type(value).__name__
+    problems.append(_problem(number, name, t("planfile.expected_string", got=got)))
+    return None
+
+
 def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) -> Line:
     """The changes one record asks for; problems of its shape go to ``problems``."""
     line = Line(number)
+    if not _texts_fit(record, number, problems):
+        return line
     for key in record:
         if key not in FIELDS and not key.startswith(("four_p.", "perspectives.")):
             problems.append(_unknown_field(number, key))
@@ -87,7 +157,10 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
         problems.append(_problem(number, "measure", t("apply.one_target")))
         return line
     target = targets[0]
-    key = str(record[target]).strip()
+    identifier = _identifier(record[target], target, number, problems)
+    if identifier is None:
+        return line
+    key = identifier
     note = record.get("note") or None
     if note is not None and not isinstance(note, str):
         got = type(note).__name__
@@ -97,10 +170,13 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
     if expect in ("", None):
         expect = None
     else:
-        expect = _integer(expect)
-        if not isinstance(expect, int) or isinstance(expect, bool):
-            problems.append(_problem(number, "expect_version", t("apply.expect_version")))
-            expect = None
+        version = parse_integer(expect)
+        if version is None or version < 0:
+            problems.append(
+                _problem(number, "expect_version", t("apply.expect_version", value=expect))
+            )
+            version = None
+        expect = version
 
     def add(name: str, value: Any) -> None:
         line.changes.append(Change(target, key, name, value, note, expect))
@@ -124,8 +200,9 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
             if column.startswith(("four_p.", "perspectives.")) and value not in (None, ""):
                 add(column, value)
     elif target == "collaboration":
+        # As on the command line: 3 is a step, "+1", "-1", "up" and "down" moves.
         if record.get("step") not in (None, ""):
-            add("step", _integer(record["step"]))
+            add("step", record["step"])
     else:
         period = record.get("period")
         if period in (None, ""):
@@ -134,48 +211,204 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
             problems.append(_problem(number, "value", t("planfile.missing")))
         else:
             value = _number(record["value"], number, problems)
-            if value is not None:
-                add(f"values.{str(period).strip()}", value)
+            period_text = _identifier(period, "period", number, problems)
+            if value is not None and period_text is not None:
+                add(f"values.{period_text}", value)
     if not line.changes and not any(problem[0] == number for problem in problems):
         problems.append(_problem(number, target, t("apply.nothing")))
     return line
 
 
+def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
+    """The text of an apply input: the file ``source``, or ``stream`` (standard input).
+
+    At most ``KPLAN_MAX_FILE_MB`` is read, so ``/dev/zero`` or an endless
+    pipe is refused instead of filling memory. Text must be UTF-8 (a byte
+    order mark is dropped); every line holding other bytes is reported.
+    """
+    limit = max_file_bytes()
+    try:
+        if stream is not None:
+            data = stream.read(limit + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(limit + 1)
+    except (OSError, ValueError) as exc:
+        # ValueError: a path with a NUL byte, which no file has.
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise ApplyError(t("apply.unreadable", path=source, detail=detail)) from None
+    if len(data) > limit:
+        raise ApplyError(
+            t(
+                "apply.too_big",
+                path=t("apply.stdin") if stream is not None else source,
+                limit=limit // (1024 * 1024),
+                variable=MAX_FILE_MB_VARIABLE,
+            )
+        )
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    problems: list[Problem] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = f"{raw[error.start]:02x}"
+            problems.append(_problem(number, "-", t("apply.not_utf8", byte=byte)))
+    raise ApplyError(_summary(problems))
+
+
+class _Repeated(Exception):
+    """A key given twice in one JSON object."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class _LongNumber(Exception):
+    """An integer of more digits than any field takes."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys; a line that says two things is refused.
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise _Repeated(key)
+        record[key] = value
+    return record
+
+
+def _json_integer(digits: str) -> int:
+    # Checked before int(): beyond 4,300 digits int() itself refuses with a ValueError.
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
+def _nesting(raw: str) -> int:
+    """How deep arrays and objects nest in a JSON line (brackets inside strings aside)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                break
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _json_record(raw: str, number: int, problems: list[Problem]) -> Any:
+    """One JSON line as a value, or None with its problem recorded."""
+    if len(raw) > MAX_LINE_LENGTH:
+        problems.append(
+            _problem(number, "-", t("apply.line_too_long", length=len(raw), limit=MAX_LINE_LENGTH))
+        )
+        return None
+    # Counting first keeps the character walk for the rare line that may be deep.
+    if raw.count("[") + raw.count("{") > MAX_NESTING and _nesting(raw) > MAX_NESTING:
+        problems.append(_problem(number, "-", t("apply.too_deep", limit=MAX_NESTING)))
+        return None
+    try:
+        return json.loads(raw, object_pairs_hook=_object, parse_int=_json_integer)
+    except json.JSONDecodeError as error:
+        problems.append(_problem(number, "-", t("apply.bad_json", detail=error.msg)))
+    except _Repeated as error:
+        problems.append(_problem(number, _shown(error.key), t("apply.repeated_field")))
+    except _LongNumber:
+        problems.append(_problem(number, "-", t("apply.long_number", limit=MAX_INTEGER_DIGITS)))
+    except RecursionError:
+        problems.append(_problem(number, "-", t("apply.too_deep", limit=MAX_NESTING)))
+    return None
+
+
+def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
+    """The lines of a CSV input; a row is numbered by the line it starts on."""
+    lines: list[Line] = []
+    # newline="": the csv module itself ends rows at \n, \r\n and a lone \r.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    unknown: set[str] = set()
+    ended = 0
+    while True:
+        start = ended + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            detail = str(error)
+            if "field larger than field limit" in detail:
+                message = t("apply.csv_too_long", limit=MAX_TEXT_LENGTH)
+            else:
+                message = t("apply.bad_csv", detail=detail)
+            problems.append(_problem(start, "-", message))
+            break
+        ended = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in row]
+            if not _texts_fit(dict.fromkeys(header, ""), start, problems):
+                break
+            unknown = {
+                name
+                for name in header
+                if name not in FIELDS and not name.startswith(("four_p.", "perspectives."))
+            }
+            for name in header:
+                if name in unknown:
+                    problems.append(_unknown_field(start, name))
+            for name in sorted({name for name in header if header.count(name) > 1}):
+                problems.append(_problem(start, name, t("apply.repeated_field")))
+            continue
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            problems.append(
+                _problem(start, "-", t("apply.csv_cells", cells=len(row), names=len(header)))
+            )
+            continue
+        record = {
+            name: cell.strip()
+            for name, cell in zip(header, row, strict=False)
+            if name not in unknown
+        }
+        if not any(record.values()):
+            continue
+        lines.append(_line_changes(record, start, problems))
+    return lines
+
+
 def parse(text: str, fmt: str = "jsonl") -> tuple[list[Line], list[Problem]]:
     """The lines of an input and the problems of their shape."""
     problems: list[Problem] = []
-    lines: list[Line] = []
+    text = text.removeprefix("\ufeff")
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        header = reader.fieldnames or []
-        unknown = [
-            name
-            for name in header
-            if name not in FIELDS and not name.startswith(("four_p.", "perspectives."))
-        ]
-        for name in unknown:
-            suggestion = closest(name, FIELDS)
-            hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-            problems.append(
-                _problem(1, name, t("apply.unknown_field", valid=", ".join(FIELDS), hint=hint))
-            )
-        for number, row in enumerate(reader, start=2):
-            record = {
-                key: value.strip() if isinstance(value, str) else value
-                for key, value in row.items()
-                if key is not None and key not in unknown
-            }
-            if not any(record.values()):
-                continue
-            lines.append(_line_changes(record, number, problems))
-        return lines, problems
-    for number, raw in enumerate(text.splitlines(), start=1):
+        return _csv_lines(text, problems), problems
+    lines: list[Line] = []
+    # Lines end at "\n" only, as editors count them: str.splitlines() would
+    # also break at U+2028 and other characters a JSON string may hold.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            problems.append(_problem(number, "-", t("apply.bad_json", detail=error.msg)))
+        record = _json_record(raw, number, problems)
+        if record is None:
             continue
         if not isinstance(record, dict):
             problems.append(_problem(number, "-", t("apply.not_object")))

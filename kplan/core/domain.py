@@ -78,6 +78,16 @@ PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
 
 ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
 
+# Limits on what people and files may hand kplan; each is checked where the
+# value comes in, with a message naming the limit.
+MAX_ID_LENGTH = 64  # ids, and who is acting (compared with owner ids)
+MAX_TEXT_LENGTH = 20_000  # notes, and every text of an apply line
+MAX_NESTING = 32  # arrays and objects inside each other in an apply line
+MAX_INTEGER_DIGITS = 18  # a whole number kplan reads fits in 64 bits
+DEFAULT_MAX_FILE_MB = 64  # an apply input's size, unless KPLAN_MAX_FILE_MB says otherwise
+MAX_FILE_MB_LIMIT = 100_000  # the most KPLAN_MAX_FILE_MB may allow
+MAX_FILE_MB_VARIABLE = "KPLAN_MAX_FILE_MB"
+
 
 def closest(value: str, choices: Iterable[str]) -> str | None:
     """Return the valid choice most like ``value``, or None when none is close."""
@@ -170,13 +180,97 @@ def as_finite(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+# ASCII digits only: int() and float() also read "١٢" and "１２", "1_000" and
+# (float) "nan" and "infinity", none of which a plan file or an export holds.
+_INTEGER = re.compile(rf"[+-]?[0-9]{{1,{MAX_INTEGER_DIGITS}}}", re.ASCII)
+_DECIMAL = re.compile(
+    r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_integer(value: object) -> int | None:
+    """A whole number as a person or a file gives it, or None.
+
+    Integers pass (not booleans); text is an optional sign and 1 to 18 ASCII
+    digits, with blanks around it. The one reader of whole numbers for the
+    command line, apply files and the TUI, so all three refuse the same things
+    ("--5", "1e3", "²", "١٢", numbers beyond 64 bits) instead of crashing.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        return None
+    token = value.strip()
+    return int(token) if _INTEGER.fullmatch(token) else None
+
+
 def parse_number(text: str) -> float | None:
-    """A number as a person types it (``12``, ``12.5``, ``12,5``) as a finite float, or None."""
+    """A number as a person types it (``12``, ``12.5``, ``12,5``) as a finite float, or None.
+
+    Only ASCII digits, a sign, one decimal point or comma and an exponent are
+    read; ``nan``, ``inf``, hex and numbers too large for a float are refused.
+    """
+    token = text.strip()
+    # Beyond a few hundred characters no text is a number a float can hold.
+    if len(token) > 400 or not _DECIMAL.fullmatch(token):
+        return None
     try:
-        number = float(text.strip().replace(",", "."))
+        number = float(token.replace(",", "."))
     except ValueError:
         return None
     return as_finite(number)
+
+
+def text_problem(text: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
+    """What makes ``text`` unfit to store, in words, or None when it is fine.
+
+    A lone surrogate (what a broken \\ud800 escape or an undecodable byte
+    becomes) cannot be stored or shown; PostgreSQL refuses NUL in text; and
+    a text beyond ``limit`` characters is refused rather than slowing every
+    listing that shows it.
+    """
+    from kplan.i18n import t
+
+    if len(text) > limit:
+        return t("text.too_long", length=len(text), limit=limit)
+    if "\x00" in text:
+        return t("text.nul")
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:
+        return t("text.surrogate", code=f"\\u{ord(surrogate.group()):04x}")
+    return None
+
+
+def max_file_bytes() -> int:
+    """The largest input file kplan reads, in bytes.
+
+    ``KPLAN_MAX_FILE_MB`` (a whole number of megabytes, 1 to 100,000) raises
+    or lowers the default of 64; without a limit, ``kplan apply /dev/zero``
+    would read until memory runs out.
+    """
+    import os
+
+    setting = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
+    if not setting:
+        return DEFAULT_MAX_FILE_MB * 1024 * 1024
+    megabytes = parse_integer(setting)
+    if megabytes is None or not 1 <= megabytes <= MAX_FILE_MB_LIMIT:
+        from kplan.core.errors import UsageError
+        from kplan.i18n import t
+
+        shown = setting[:40].encode("unicode_escape").decode("ascii")
+        raise UsageError(
+            t(
+                "limits.bad_max_file",
+                variable=MAX_FILE_MB_VARIABLE,
+                value=shown,
+                high=MAX_FILE_MB_LIMIT,
+            )
+        )
+    return megabytes * 1024 * 1024
 
 
 def as_utc(value: dt.datetime | str) -> dt.datetime:

@@ -9,6 +9,7 @@ from kplan.core.domain import (
     STATUSES,
     normalise_coverage,
     normalise_status,
+    parse_integer,
 )
 from kplan.core.errors import InvalidValueError, did_you_mean, unknown
 from kplan.core.model import Measure, Plan
@@ -161,9 +162,10 @@ def parse_expression(text: str) -> MeasureFilter:
             free.append(word)
             continue
         if field_name == "step":
-            if not value.isdigit():
+            step = parse_integer(value)
+            if step is None:
                 raise InvalidValueError(t("filter.bad_step", value=value))
-            wanted.step = int(value)
+            wanted.step = step
         else:
             setattr(wanted, field_name, value)
     wanted.text = " ".join(free)

@@ -29,6 +29,8 @@ from kplan.core.domain import (
     normalise_four_p_state,
     normalise_period,
     normalise_status,
+    parse_integer,
+    text_problem,
 )
 from kplan.core.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.core.model import Plan
@@ -57,7 +59,7 @@ def current_actor(
     named, given = None, ""
     for candidate, form in ((explicit, "--as {}"), (os.environ.get("KPLAN_USER"), "KPLAN_USER={}")):
         if candidate and candidate.strip():
-            named, given = candidate.strip(), form.format(candidate.strip())
+            named, given = checked_actor(candidate.strip()), form.format(candidate.strip())
             break
     from kplan.store.engine import server_identity
 
@@ -66,11 +68,13 @@ def current_actor(
         if named:
             return named
         try:
-            return getpass.getuser()
+            # getpass reads LOGNAME and USER first: they are checked like KPLAN_USER.
+            return checked_actor(getpass.getuser())
         except (KeyError, OSError):
             return "unknown"
     if named is None or named == found.person or found.may_delegate or not acting:
-        return named or found.person
+        # A role's name can hold anything a quoted identifier can.
+        return named or checked_actor(found.person)
     from kplan.core.errors import PermissionRefused
 
     raise PermissionRefused(
@@ -84,6 +88,43 @@ def current_actor(
     )
 
 
+def checked_actor(name: str) -> str:
+    """``name`` as who is acting, or an error saying why it cannot be logged.
+
+    It is written into every event and compared with owner ids, so it is
+    held to an id's length and may not carry control or format characters
+    (a newline or an escape would forge log lines on a terminal).
+    """
+    import unicodedata
+
+    from kplan.core.domain import MAX_ID_LENGTH, text_problem
+
+    problem = text_problem(name, MAX_ID_LENGTH)
+    if problem is None and any(
+        unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in name
+    ):
+        problem = t("actor.control")
+    if problem is not None:
+        shown = name[:MAX_ID_LENGTH].encode("unicode_escape").decode("ascii")
+        raise InvalidValueError(t("actor.bad", value=shown, problem=problem))
+    return name
+
+
+def check_note(note: str | None) -> None:
+    """Refuse a note the event log cannot hold (too long, NUL, half a character)."""
+    if note is not None:
+        problem = text_problem(note)
+        if problem is not None:
+            raise InvalidValueError(t("change.bad_note", problem=problem))
+
+
+# KPLAN_NOW may name any second in this range (UTC): far enough from the ends
+# of Python's calendar (years 1 and 9999) that a zone offset, a due date or a
+# "--since 2w" worked out from it stays a valid date.
+NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+NOW_LATEST = dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=dt.UTC)
+
+
 def now() -> dt.datetime:
     """The current time in UTC, to the second, as the event log stores it.
 
@@ -92,11 +133,21 @@ def now() -> dt.datetime:
     """
     fixed = os.environ.get("KPLAN_NOW")
     if fixed:
+        shown = fixed[:40].encode("utf-8", "replace").decode("utf-8")
         try:
-            moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidValueError(t("clock.bad_now", value=fixed)) from None
-        return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+            moment = dt.datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+            moment = moment.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None or not NOW_EARLIEST <= moment <= NOW_LATEST:
+            earliest, latest = (
+                m.strftime("%Y-%m-%dT%H:%M:%SZ") for m in (NOW_EARLIEST, NOW_LATEST)
+            )
+            raise InvalidValueError(
+                t("clock.bad_now", value=shown, earliest=earliest, latest=latest)
+            )
+        return moment.replace(microsecond=0)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -529,6 +580,7 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
 
 def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:
     """Find what a change targets and check and normalise its value."""
+    check_note(change.note)
     plan = reading.plan
     if change.target == "measure":
         target = reading.target("measure", change.key)
@@ -592,11 +644,6 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any
     raise KplanError(t("change.unsupported", target=change.target, field=change.field))
 
 
-def _small_digits(text: str) -> bool:
-    # isdigit() also says yes to "²" and to numbers int() refuses to read.
-    return text.isascii() and text.isdigit() and len(text) <= 9
-
-
 _STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
 
 
@@ -605,12 +652,13 @@ def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
     if not isinstance(value, str):
         return value
     token = value.strip().lower()
+    number = parse_integer(token)
     if token in _STEP_MOVES:
         delta = _STEP_MOVES[token]
-    elif token[:1] in "+-" and _small_digits(token[1:]):
-        delta = int(token)
-    elif _small_digits(token):
-        return int(token)
+    elif number is not None and token[:1] in "+-":
+        delta = number
+    elif number is not None:
+        return number
     else:
         return value
     target = current + delta

@@ -8,9 +8,7 @@ fixing a plan sees the whole list at once. Each problem names the key path
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -722,21 +720,3 @@ def plan_to_toml(plan: Plan) -> str:
                 block += ["", *_toml_table(f"[[measures.{name}]]", item)]
         blocks.append(block)
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write text to path through a temporary file renamed into place."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        # mkstemp makes the file private; an export should get the usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

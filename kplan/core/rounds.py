@@ -131,9 +131,10 @@ def report(
     """Mark a measure reported in the open round; returns the round's name."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import now, select_plan
+    from kplan.core.operations import check_note, now, select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
+    check_note(note)
     with store.write() as session:
         plan_row = select_plan(session, plan)
         current = _require_open(session, plan_row)

@@ -11,6 +11,7 @@ takes first, and a session in UTC.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core.errors import InvalidValueError, StoreError
 from kplan.i18n import t
-from kplan.store.location import resolve_location
+from kplan.store.location import hide_password, resolve_location, sqlite_path
+from kplan.store.probe import (
+    EMPTY,
+    FOREIGN,
+    MISSING,
+    NOT_DATABASE,
+    os_error_detail,
+    probe,
+    refusal,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -275,7 +285,11 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    # The engine is made only for a file known to be a kplan store, or an
+    # empty one becoming a store: an empty file stays in rollback-journal
+    # mode until its tables are there (see open_store).
+    if cursor.execute("PRAGMA page_count").fetchone()[0]:
+        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -312,8 +326,8 @@ def _display_url(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        return hide_password(url)
 
 
 def first_line(text: str) -> str:
@@ -365,41 +379,103 @@ def _translate_errors(store_url: str) -> Iterator[None]:
 
 
 def open_store(location: str | None = None, *, create: bool = True) -> Store:
-    """Open (and, unless told not to, create) the store at ``location``.
+    """Open the kplan store at ``location``; with ``create``, make one where there is none.
 
     ``location`` is a path, an SQLAlchemy URL, or None for ``KPLAN_DB`` or the
-    user's data folder.
+    user's data folder. A store is created only with ``create`` (``kplan
+    init`` and ``kplan import``), and only in a missing or empty (0-byte)
+    file or an empty database; anything else that is not a kplan store is
+    refused and left exactly as it was (see ``kplan.store.probe``).
     """
     url = _with_driver(resolve_location(location))
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:":
-            file = Path(path)
-            if file.is_dir():
-                raise StoreError(t("store.is_directory", path=path))
-            if not file.exists():
-                if not create:
-                    raise StoreError(t("store.missing", path=path))
-                try:
-                    file.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise StoreError(
-                        t("store.cannot_create", path=path, detail=exc.strerror)
-                    ) from None
-            elif _sqlite_schema_is_current(file):
-                # The usual case: no engine yet, and nothing more to check.
-                return Store(url=url)
+    file = sqlite_path(url)
+    if file is None:
+        store = Store(url=url, _engine=_make_engine(url))
+        try:
+            _ensure_schema(store, create=create)
+        except BaseException:
+            store.close()
+            raise
+        return store
+    found = probe(file)
+    if found.current:
+        # The usual case: no engine yet, and nothing more to check.
+        return Store(url=url)
+    if found.kind in (FOREIGN, NOT_DATABASE):
+        raise refusal(file, found)
+    new = found.kind in (MISSING, EMPTY)
+    if new and not create:
+        raise StoreError(t("store.missing", path=file))
+    made = found.kind == MISSING and _make_file(file)
     store = Store(url=url, _engine=_make_engine(url))
-    _ensure_schema(store)
+    try:
+        _ensure_schema(store, create=create)
+    except BaseException:
+        store.close()
+        if made:
+            _remove_if_empty(file)
+        raise
+    if new:
+        _use_wal(store)
     return store
+
+
+def _make_file(file: Path) -> bool:
+    """Create the empty file of a new store (and its folders); False if someone just did."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        if file.is_file():
+            return False
+        raise StoreError(t("store.cannot_create", path=file, detail=t("files.a_folder"))) from None
+    except OSError as exc:
+        raise StoreError(
+            t("store.cannot_create", path=file, detail=os_error_detail(file, exc))
+        ) from None
+    os.close(descriptor)
+    return True
+
+
+def _remove_if_empty(file: Path) -> None:
+    # A store that could not be created leaves no empty file behind to be
+    # mistaken for one (a 0-byte file is still "no store" to every command).
+    try:
+        if file.stat().st_size == 0:
+            file.unlink()
+    except OSError:
+        pass
+
+
+def _use_wal(store: Store) -> None:
+    # A new store is created in SQLite's rollback-journal mode, so a creator
+    # that dies halfway leaves a file that is empty again, not a database
+    # without tables. Now that the tables are there, the engine's next
+    # connection switches the write-ahead log on (see _on_connect). Should
+    # another kplan hold the file that long, the store works as it is, and
+    # a later connection switches it.
+    store.engine.dispose()
+    try:
+        with _translate_errors(store.url), store.engine.connect():
+            pass
+    except StoreError:
+        store.engine.dispose()
 
 
 def _make_engine(url: str) -> Engine:
     from sqlalchemy import event
     from sqlmodel import create_engine
 
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    file = sqlite_path(url)
+    if file is not None:
+        from sqlalchemy.engine import URL
+
+        # The path as it is: a URL string would read "?" or "#" in a file
+        # name as the start of options.
+        engine = create_engine(
+            URL.create("sqlite", database=str(file)),
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         return engine
@@ -423,7 +499,7 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args=connect_args)
     except (ImportError, NoSuchModuleError) as exc:
         raise StoreError(t("store.no_driver", url=shown, detail=exc)) from None
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(t("store.bad_url", url=shown, detail=exc)) from None
     if postgres:
         event.listen(engine, "begin", _on_begin_postgres)
@@ -446,59 +522,45 @@ def default_actor(location: str | None = None) -> str | None:
 
 
 def server_identity(location: str | None = None) -> Identity | None:
-    """Who is connected to a server store (None for SQLite, without connecting)."""
-    if resolve_location(location).startswith("sqlite"):
+    """Who is connected to a server store (None for SQLite, without connecting).
+
+    Only the connection is needed, not kplan's tables: the first import into
+    an empty database needs to know who imports.
+    """
+    url = resolve_location(location)
+    if sqlite_path(url) is not None:
         return None
-    store = open_store(location, create=False)
+    store = Store(url=_with_driver(url))
     try:
         return store.identity()
     finally:
         store.close()
 
 
-def _sqlite_schema_is_current(file: Path) -> bool:
-    """Whether an SQLite file is a store at the current schema revision (one cheap read)."""
-    import sqlite3
-
-    from kplan.store.schema import HEAD
-
-    try:
-        connection = _sqlite_connect(str(file))
-    except sqlite3.Error:
-        return False
-    try:
-        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-    except sqlite3.Error:
-        # Not a store yet, an older one, or not a database: the full open
-        # creates, upgrades or explains.
-        return False
-    finally:
-        connection.close()
-    return found == [(HEAD,)]
-
-
-def _ensure_schema(store: Store) -> None:
+def _ensure_schema(store: Store, *, create: bool) -> None:
     # Most opens find the schema current after one plain read, so read-only
     # commands never take the write lock; creating and upgrading happen in
     # kplan.store.schema, under the lock.
     from kplan.store.schema import ensure_schema
 
     with _translate_errors(store.url):
-        ensure_schema(store)
+        ensure_schema(store, create=create)
 
 
 def store_exists(location: str | None = None) -> bool:
-    """Whether the store is there already (a server store always counts as there)."""
-    url = resolve_location(location)
-    if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
-        return path == ":memory:" or Path(path).is_file()
-    return True
+    """Whether there is a file at the store's path that is not empty (a server store
+    always counts as there). Whether it is a kplan store, opening it tells."""
+    file = sqlite_path(resolve_location(location))
+    if file is None:
+        return True
+    try:
+        return file.stat().st_size > 0
+    except (OSError, ValueError):
+        return False
 
 
 def store_path_for_display(location: str | None = None) -> str:
     """Where the store is, as a person would write it (a path for SQLite, no password)."""
     url = resolve_location(location)
-    if url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///")
-    return _display_url(url)
+    file = sqlite_path(url)
+    return str(file) if file is not None else _display_url(url)

@@ -700,7 +700,9 @@ def identity_of(connection: Connection) -> Identity:
         {"event": f"{s}.event"},
     ).one()
     if owner is None:
-        is_owner = False
+        # No store yet: whoever creates it will own it, and an owner may act
+        # for others (the first import into an empty database, say).
+        return Identity(str(role), str(role), True, None, None, False)
     if not _has_function(connection, f"{s}.kplan_person()"):
         # A store whose rules are not set up: the role is the person, and
         # only the owner speaks for others, as the server would have it.

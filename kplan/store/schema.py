@@ -66,16 +66,26 @@ def upgrades_reported_to(listener: Callable[[SchemaUpgrade], None]) -> Iterator[
         _listeners.remove(listener)
 
 
-def ensure_schema(store: Store) -> SchemaUpgrade | None:
-    """Create the store's tables, or upgrade an older store; say what was upgraded."""
+def ensure_schema(store: Store, *, create: bool = True) -> SchemaUpgrade | None:
+    """Upgrade an older store, or (with ``create``) create one in an empty database.
+
+    Say what was upgraded. A database that holds tables but not kplan's is
+    refused, whatever ``create`` says; without ``create`` an empty one is
+    reported missing. Neither is changed.
+    """
     with store.engine.connect() as connection:
-        if _schema_version(connection, store.url) == (LATEST, True):
+        found = _schema_version(connection, _display(store.url))
+        if found == (LATEST, True):
             return None
+        if found[0] is None and not create:
+            raise StoreError(t("store.missing_server", url=_display(store.url)))
     # Look again under the write lock: another kplan may have created or
     # upgraded the store meanwhile, and nobody can from here on.
     with store.engine.execution_options(kplan_write=True).begin() as connection:
-        version, stamped = _schema_version(connection, store.url)
+        version, stamped = _schema_version(connection, _display(store.url))
         if version is None:
+            if not create:
+                raise StoreError(t("store.missing_server", url=_display(store.url)))
             _create(connection)
             return None
         if version == LATEST:
@@ -100,10 +110,20 @@ def ensure_schema(store: Store) -> SchemaUpgrade | None:
 
 
 def _schema_version(connection: Connection, url: str) -> tuple[int | None, bool]:
-    """The store's schema version (None without kplan's tables), and whether it has a revision."""
+    """The store's schema version (None for an empty database), and whether it has a revision.
+
+    A database with tables, none of them kplan's, is another program's: a
+    StoreError, before anything is written to it.
+    """
     from sqlalchemy import inspect, text
 
+    from kplan.store.probe import is_kplan_schema
+
     tables = set(inspect(connection).get_table_names())
+    if not is_kplan_schema(tables):
+        if tables:
+            raise StoreError(t("store.foreign_server", url=_display(url)))
+        return None, False
     if "alembic_version" in tables:
         revisions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
         found = list(revisions)
@@ -113,8 +133,6 @@ def _schema_version(connection: Connection, url: str) -> tuple[int | None, bool]
             raise StoreError(
                 t("store.unknown_revision", url=url, found=", ".join(found), known=HEAD)
             )
-    if "store_info" not in tables:
-        return None, False
     value = connection.execute(
         text("SELECT value FROM store_info WHERE name = 'schema_version'")
     ).scalar()
@@ -224,10 +242,7 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _display(url: str) -> str:
-    path = _sqlite_file(url)
-    if path is not None:
-        return str(path)
-    from kplan.store.engine import store_path_for_display
+    from kplan.store.location import hide_password
 
-    # A server URL may carry a password; it is never shown.
-    return store_path_for_display(url)
+    path = _sqlite_file(url)
+    return str(path) if path is not None else hide_password(url)

@@ -12,6 +12,7 @@ from kplan.core.domain import (
     PERIOD_FORMATS,
     STATUSES,
     normalise_period,
+    parse_integer,
     parse_number,
 )
 from kplan.core.model import Measure
@@ -60,10 +61,9 @@ class StatusDialog(EditDialog):
         """Status and progress as changes; the core checks the range of progress."""
         status = _chosen(self.query_one("#status", Select), t("field.status"))
         text = self.query_one("#progress", Input).value.strip()
-        try:
-            progress = int(text)
-        except ValueError:
-            raise ValueError(t("change.progress", value=text)) from None
+        progress = parse_integer(text)
+        if progress is None:
+            raise ValueError(t("change.progress", value=text))
         return [
             Change("measure", self.measure, "status", status, note, self.seen_version()),
             Change("measure", self.measure, "progress", progress, note, self.seen_version()),
