@@ -76,7 +76,15 @@ PERIOD_PATTERN = re.compile(
 )
 PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
 
-ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
+# Limits on what people and files may hand kplan; each is checked where the
+# value comes in, with a message naming the limit (docs/plan-format.md).
+MAX_ID_LENGTH = 64  # ids: plans, organisations, owners, measures, collaborations, indicators
+MAX_NAME_LENGTH = 2_000  # titles and names: one line of text someone reads in a table
+MAX_TEXT_LENGTH = 20_000  # goals, descriptions and notes: a few paragraphs
+MAX_LABEL_LENGTH = 100  # round and snapshot names, typed on the command line
+MAX_NESTING = 32  # arrays and tables inside each other in a plan file; kplan's own need 5
+DEFAULT_MAX_FILE_MB = 64  # a plan file's size, unless KPLAN_MAX_FILE_MB says otherwise
+MAX_FILE_MB_LIMIT = 100_000  # the most KPLAN_MAX_FILE_MB may allow
 
 
 def closest(value: str, choices: Iterable[str]) -> str | None:

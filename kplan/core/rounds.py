@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange
 from kplan.core.errors import InvalidValueError, KplanError, unknown
+from kplan.core.names import check_id
 from kplan.core.permissions import check_report
-from kplan.core.snapshots import check_name, take_in
+from kplan.core.snapshots import check_name, names_taken, refuse_same_name, take_in
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -36,6 +37,12 @@ def _open_round(session: Session, plan_row: PlanRow) -> RoundRow | None:
     return session.exec(
         select(RoundRow).where(RoundRow.plan_id == plan_row.id, col(RoundRow.closed_at).is_(None))
     ).first()
+
+
+def open_round_name(session: Session, plan_row: PlanRow) -> str | None:
+    """The name of the plan's open round, if one is open."""
+    found = _open_round(session, plan_row)
+    return None if found is None else found.name
 
 
 def _require_open(session: Session, plan_row: PlanRow) -> RoundRow:
@@ -88,6 +95,10 @@ def open_round(
         ).first()
         if taken is not None:
             raise InvalidValueError(t("round.exists", name=name))
+        # Closing takes a snapshot of the round's name, which must then be free.
+        snapshot_names, round_names = names_taken(session, plan_row)
+        refuse_same_name(name, round_names, "names.kind_round")
+        refuse_same_name(name, snapshot_names, "names.kind_snapshot")
         previous = session.exec(
             select(SnapshotRow.name)
             .where(SnapshotRow.plan_id == plan_row.id)
@@ -114,9 +125,11 @@ def report(
     """Mark a measure reported in the open round; returns the round's name."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import now, select_plan
+    from kplan.core.operations import check_note, now, select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
+    measure = check_id(measure)
+    check_note(note)
     with store.write() as session:
         plan_row = select_plan(session, plan)
         current = _require_open(session, plan_row)
