@@ -52,7 +52,14 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # Test modules whose tests that use a store run on both backends.
-BOTH_BACKENDS = {"test_store", "test_cli", "test_apply", "test_rounds", "test_concurrency"}
+BOTH_BACKENDS = {
+    "test_store",
+    "test_cli",
+    "test_apply",
+    "test_rounds",
+    "test_concurrency",
+    "test_names",
+}
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases, e.g. "
     "postgresql+psycopg://kplan@127.0.0.1:5432/postgres (.ci/postgres.sh starts a server; "

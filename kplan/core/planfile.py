@@ -150,12 +150,12 @@ class _Checker:
         limit: int = MAX_NAME_LENGTH,
     ) -> str | None:
         value = table.get(key, _MISSING)
-        where = f"{path}.{key}" if path else key
-        if isinstance(value, str) and (not required or value.strip()):
-            if len(value) > limit:
-                self.add(where, t("names.too_long", length=len(value), limit=limit))
-                return None
+        if isinstance(value, str) and (not required or value.strip()) and len(value) <= limit:
             return value
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, str) and len(value) > limit:
+            self.add(where, t("names.too_long", length=len(value), limit=limit))
+            return None
         if value is _MISSING:
             if required:
                 self.add(where, t("planfile.missing"))
@@ -304,12 +304,13 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(where, t("planfile.expected_strings", got=_describe(value)))
             return list(default)
-        for index, item in enumerate(value):
-            if len(item) > MAX_NAME_LENGTH:
-                self.add(
-                    f"{where}[{index + 1}]",
-                    t("names.too_long", length=len(item), limit=MAX_NAME_LENGTH),
-                )
+        if value and max(map(len, value)) > MAX_NAME_LENGTH:
+            for index, item in enumerate(value):
+                if len(item) > MAX_NAME_LENGTH:
+                    self.add(
+                        f"{where}[{index + 1}]",
+                        t("names.too_long", length=len(item), limit=MAX_NAME_LENGTH),
+                    )
         return list(value)
 
     def unique(self, ids: list[tuple[str, str]], kind: str) -> None:
@@ -491,9 +492,18 @@ def parse_plan_text(text: str, source: str = "<plan>") -> Plan:
     except ValueError as exc:
         # tomllib lets through Python's own limit on integers of thousands of digits.
         raise _syntax_error(source, str(exc)) from None
-    if nesting_depth(document) > MAX_NESTING:
-        raise _syntax_error(source, t("planfile.nested_too_deeply", limit=MAX_NESTING))
-    return parse_plan_document(document, source, text)
+    try:
+        return parse_plan_document(document, source, text)
+    except PlanFileError:
+        # No valid plan nests deeper than six levels, so only a refused one
+        # is measured (it costs a tenth of a second on a big file). One
+        # nested too deeply gets the message tomllib's recursion limit
+        # gives, whichever parser read it, and not a problem per key.
+        if nesting_depth(document) > MAX_NESTING:
+            raise _syntax_error(
+                source, t("planfile.nested_too_deeply", limit=MAX_NESTING)
+            ) from None
+        raise
 
 
 def max_file_bytes() -> int:
@@ -789,12 +799,11 @@ def _measure(
         and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None
     ):
         for key in coverage_table:
-            where = f"{path}.perspectives.{visible(key)}"
             name = nfc(key)
-            if check.member(name, where, plan.perspectives) is None:
-                continue
-            if name in measure.perspectives:
-                check.add(where, t("planfile.repeated_key", key=visible(key)))
+            if name not in plan.perspectives or name in measure.perspectives:
+                where = f"{path}.perspectives.{visible(key)}"
+                if check.member(name, where, plan.perspectives) is not None:
+                    check.add(where, t("planfile.repeated_key", key=visible(key)))
                 continue
             measure.perspectives[name] = check.choice(
                 coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no"
