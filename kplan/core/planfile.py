@@ -373,7 +373,8 @@ def _type_name(value: Any) -> str:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
+        # repr() escapes what a terminal would act on; a long text is cut.
+        return repr(value if len(value) <= 60 else value[:59] + "…")
     return _type_name(value)
 
 
