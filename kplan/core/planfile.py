@@ -410,7 +410,8 @@ def _agrees_with_tomllib(loads: Callable[[str], dict[str, Any]]) -> bool:
         try:
             loads(document)
             other = True
-        except ValueError:
+        except Exception:
+            # Whatever it raises, it refused the document.
             other = False
         if other != standard:
             return False
