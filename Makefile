@@ -5,23 +5,27 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/kplan.db
 EXAMPLE := examples/orebro_plan.toml
 
-.PHONY: demo test check lint format typecheck bench clean
+.PHONY: demo test check lint format typecheck bench clean constraints
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kplan needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Every install takes its versions from constraints.txt, so a new release of a
+# dependency cannot change what the tests see; `make constraints` moves them.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[dev]'
 	@touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 ## demo: install kplan, load the example plan into a demo store here, open it
@@ -58,6 +62,17 @@ bench: $(VENV)/.installed-test
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format kplan tests
 	$(BIN)/ruff check --fix kplan tests
+
+## constraints: resolve pyproject.toml's dependencies afresh in a throwaway venv and
+## write the versions found to constraints.txt (then run make test and commit both)
+constraints:
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade pip
+	.venv-constraints/bin/python -m pip install --quiet -e '.[dev]'
+	{ sed -n '1,3p' constraints.txt; .venv-constraints/bin/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf .venv-constraints
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -219,6 +219,10 @@ class Spawner:
             text=True,
             bufsize=1,
         )
+        # Replies are read from the pipe's file descriptor into this buffer
+        # only: a buffered reader on top of select() could swallow a second
+        # reply that select() would then wait for in vain.
+        self._pending = b""
         # GNU time forks from a process of about 1 MB, so its %M is exact even
         # for small programs; without it, values near the floor are upper bounds.
         gnu = shutil.which("time")
@@ -233,15 +237,21 @@ class Spawner:
         import select
 
         assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT)
-        if not ready:
-            if pid:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, 9)
-            raise BenchError(f"a command did not finish within {TIMEOUT:.0f} s")
-        line = self.process.stdout.readline()
-        if not line:
-            raise BenchError("the spawner process died")
+        descriptor = self.process.stdout.fileno()
+        deadline = time.monotonic() + TIMEOUT
+        while b"\n" not in self._pending:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([descriptor], [], [], max(left, 0))
+            if not ready:
+                if pid:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, 9)
+                raise BenchError(f"a command did not finish within {TIMEOUT:.0f} s")
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                raise BenchError("the spawner process died")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
         return json.loads(line)  # type: ignore[no-any-return]
 
     def run(

@@ -14,10 +14,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from kplan import __version__, completion
+from kplan import __version__, completion, output
 from kplan.i18n import t
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit status after Ctrl-C, as shells report a command ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="kplan",
@@ -49,10 +52,9 @@ NoteOption = Annotated[str | None, typer.Option("--note", "-n", metavar="TEXT", 
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    # An argument can carry bytes that are not UTF-8 (surrogates from the
-    # shell); show them replaced rather than fail while reporting the error.
-    text = t("cli.error", message=message).encode("utf-8", "replace").decode("utf-8")
-    typer.echo(text, err=True)
+    # output.error spells out whatever the message quotes that a terminal
+    # would act on (a lone surrogate from an argument's bad bytes included).
+    output.error(message)
     return typer.Exit(code)
 
 
@@ -79,7 +81,8 @@ def reported(function: F) -> F:
         except KplanError as error:
             raise _fail(error.message + error.cli_hint, error.exit_code) from None
         except KeyboardInterrupt:
-            raise _fail(t("cli.interrupted"), 130) from None
+            output.interrupted(t("cli.interrupted"))
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -91,12 +94,12 @@ def _report_upgrade(upgrade: Any) -> None:
     else:
         key, extra = "store.upgraded", {"backup": upgrade.backup}
     message = t(key, path=upgrade.store, old=upgrade.old_version, new=upgrade.new_version, **extra)
-    typer.echo(message, err=True)
+    output.notice(message)
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"kplan {__version__}")
+        output.say(f"kplan {__version__}")
         raise typer.Exit()
 
 
@@ -118,7 +121,7 @@ def main_callback(
         from kplan.tui.app import run
 
         raise typer.Exit(run(None, None, current_actor()))
-    typer.echo(context.get_help())
+    output.say(context.get_help())
     raise typer.Exit(0)
 
 
@@ -170,9 +173,7 @@ def tui_command(
 
 
 def _print_json(data: Any) -> None:
-    import json
-
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    output.json(data)
 
 
 @app.command("init", help=t("cmd.init"))
@@ -182,7 +183,7 @@ def init_command(db: DbOption = None) -> None:
     from kplan.store.engine import open_store, store_path_for_display
 
     open_store(db).close()
-    typer.echo(t("init.done", path=store_path_for_display(db)))
+    output.say(t("init.done", path=store_path_for_display(db)))
 
 
 @app.command("import", help=t("cmd.import"))
@@ -566,7 +567,7 @@ def undo_command(
     if json_output:
         _print_json(render.changes_json(result))
     else:
-        typer.echo(t("undo.done"))
+        output.say(t("undo.done"))
         render.changes(result)
 
 
@@ -626,6 +627,8 @@ def export_command(
     plan: PlanOption = None,
 ) -> None:
     """Write the plan's current state, or a snapshot, in an export format."""
+    # The option is called output; the module is out here.
+    from kplan import output as out
     from kplan.core.exports import check_format, export
     from kplan.core.planfile import write_atomically
     from kplan.store.engine import open_store
@@ -648,7 +651,7 @@ def export_command(
     else:
         text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        out.document(text)
         return
     try:
         write_atomically(output, text)
@@ -656,7 +659,7 @@ def export_command(
         from kplan.core.errors import KplanError
 
         raise KplanError(t("export.cannot_write", path=output, detail=exc.strerror)) from None
-    typer.echo(t("export.written", path=output), err=True)
+    out.notice(t("export.written", path=output))
 
 
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
@@ -695,7 +698,7 @@ def round_open_command(
     day = _date(due)
     opened = open_round(open_store(db), name, actor=current_actor(as_, db), due=day, plan=plan)
     key = "round.opened_due" if day else "round.opened"
-    typer.echo(t(key, name=opened, due=day))
+    output.say(t(key, name=opened, due=day))
 
 
 @round_app.command("report", help=t("cmd.round_report"))
@@ -718,7 +721,7 @@ def round_report_command(
     from kplan.store.engine import open_store
 
     name = report(open_store(db), measure, actor=current_actor(as_, db), note=note, plan=plan)
-    typer.echo(t("round.reported", measure=measure, name=name))
+    output.say(t("round.reported", measure=measure, name=name))
 
 
 @round_app.command("status", help=t("cmd.round_status"))
@@ -752,7 +755,7 @@ def round_close_command(
     from kplan.store.engine import open_store
 
     name = close_round(open_store(db), actor=current_actor(as_, db), force=force, plan=plan)
-    typer.echo(t("round.closed", name=name))
+    output.say(t("round.closed", name=name))
 
 
 @snapshot_app.command("take", help=t("cmd.snapshot_take"))
@@ -769,7 +772,7 @@ def snapshot_take_command(
     from kplan.store.engine import open_store
 
     taken = snapshots.take(open_store(db), name, actor=current_actor(as_, db), plan=plan)
-    typer.echo(t("snapshot.taken", name=taken))
+    output.say(t("snapshot.taken", name=taken))
 
 
 @snapshot_app.command("list", help=t("cmd.snapshot_list"))
@@ -812,7 +815,7 @@ def snapshot_delete_command(
     from kplan.store.engine import open_store
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
-    typer.echo(t("snapshot.deleted", name=name))
+    output.say(t("snapshot.deleted", name=name))
 
 
 @app.command("diff", help=t("cmd.diff"))
@@ -861,7 +864,7 @@ def backup_command(
 
     copy = backup(db, file, force=force)
     counts = _counts(copy.plans, copy.events)
-    typer.echo(t("backup.done", store=store_file(db, "backup"), path=file, counts=counts))
+    output.say(t("backup.done", store=store_file(db, "backup"), path=file, counts=counts))
 
 
 @app.command("restore", help=t("cmd.restore"))
@@ -870,13 +873,17 @@ def restore_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"))],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("opt.yes"))] = False,
     db: DbOption = None,
+    as_: AsOption = None,
 ) -> None:
     """Put a copy back as the store."""
     from kplan.core.errors import KplanError, UsageError
-    from kplan.store.backup import plan_restore, restore
+    from kplan.core.operations import current_actor
+    from kplan.store.backup import plan_restore, restore, store_file
     from kplan.store.engine import open_store
 
-    planned = plan_restore(db, file)
+    # A server store is refused before working out who acts connects to it.
+    store_file(db, "restore")
+    planned = plan_restore(db, file, actor=current_actor(as_, db))
     if not yes:
         if not _interactive():
             raise UsageError(t("restore.needs_yes"))
@@ -898,10 +905,10 @@ def restore_command(
             question = t(
                 "restore.confirm_new", store=planned.store, path=file, new_counts=new_counts
             )
-        if not typer.confirm(question, default=False):
+        if not output.confirm(question):
             raise KplanError(t("restore.declined"))
     result = restore(planned)
-    typer.echo(
+    output.say(
         t(
             "restore.done",
             path=file,
@@ -910,7 +917,7 @@ def restore_command(
         )
     )
     if result.kept is not None:
-        typer.echo(t("restore.kept", kept=result.kept))
+        output.say(t("restore.kept", kept=result.kept))
     # A copy of an older schema is upgraded now, while the person is here to read about it.
     open_store(db, create=False).close()
 
@@ -942,17 +949,53 @@ def main() -> None:
 
     try:
         _keep_only_the_invoked_command(sys.argv)
-        app()
-    except KeyboardInterrupt:
-        typer.echo(t("cli.interrupted"), err=True)
-        sys.exit(130)
+        # Not standalone, so Click's own messages (usage errors) come back
+        # here and are written through kplan.output like everything else.
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
+        output.interrupted(t("cli.interrupted"))
+        sys.exit(EXIT_INTERRUPTED)
+    except SystemExit as exit:
+        # Click ends a command whose reader went away with exit 1 and no word,
+        # after wrapping standard output so the last flush cannot fail; that
+        # is a closed pipe too (help text into ``| head``).
+        if exit.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            output.closed_pipe()
+        _flush_standard_output()
+        raise
     except BrokenPipeError:
-        # The reader went away (``kplan log | head``); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        output.closed_pipe()
     except Exception as exc:
+        if _is_usage_error(exc):
+            _show_usage_error(exc)
         if os.environ.get("KPLAN_DEBUG"):
             raise
-        typer.echo(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"), err=True)
+        output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
         sys.exit(70)
+    _flush_standard_output()
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Click's ClickException (a usage error, a bad parameter), whichever
+    # Click Typer brings: it knows how to show itself and its exit code.
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _show_usage_error(exc: Any) -> None:
+    import io
+
+    # Click's words quote the arguments as typed; they are shown safely.
+    words = io.StringIO()
+    exc.show(file=words)
+    output.notice(words.getvalue().rstrip("\n"))
+    sys.exit(exc.exit_code)
+
+
+def _flush_standard_output() -> None:
+    # What is still buffered goes out now, while a closed pipe can be told
+    # apart from an error; at exit Python would report it as one.
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        output.closed_pipe()

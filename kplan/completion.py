@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from kplan.core.domain import COVERAGE_LEVELS, FOUR_P_PARTS, FOUR_P_STATES, STATUSES
+from kplan.safetext import has_hidden, visible
 
 if TYPE_CHECKING:
     from kplan.core.model import Plan
@@ -23,9 +24,22 @@ if TYPE_CHECKING:
 Completions = list[tuple[str, str]]
 
 
+# A description beside a candidate: a title is cut well before a screen's width.
+HELP_LIMIT = 80
+
+
 def _matching(items: Iterable[tuple[str, str]], incomplete: str) -> Completions:
+    # The shell prints the descriptions in the prompt, so they are shown
+    # through visible(). A value is what the shell inserts: one holding a
+    # character visible() would spell out is not offered at all, since its
+    # escaped form would name nothing and its raw form would reach the
+    # terminal.
     folded = incomplete.casefold()
-    return [(value, help_) for value, help_ in items if value.casefold().startswith(folded)]
+    return [
+        (value, visible(help_, limit=HELP_LIMIT))
+        for value, help_ in items
+        if value.casefold().startswith(folded) and not has_hidden(value)
+    ]
 
 
 def _plan(ctx: typer.Context) -> Plan | None:

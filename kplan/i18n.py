@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from kplan.safetext import visible
+
 LANGUAGES = ("en", "sv")
 
 # key: (English, Swedish)
@@ -27,8 +29,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kplan: internt fel ({error}). Sätt KPLAN_DEBUG=1 för detaljer och rapportera gärna felet.",
     ),
     "cli.interrupted": (
-        "kplan: interrupted; nothing half-done was saved.",
-        "kplan: avbrutet; inget halvfärdigt sparades.",
+        "kplan: interrupted. A command's changes are saved whole or not at all; "
+        "`kplan log` shows whether this one's were.",
+        "kplan: avbrutet. Ett kommandos ändringar sparas helt eller inte alls; "
+        "`kplan log` visar om det här kommandots ändringar sparades.",
     ),
     "cmd.init": (
         "Create the store (other commands create it on demand too).",
@@ -341,6 +345,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "store.upgraded_in_place": (
         "kplan: upgraded the store {path} from schema version {old} to {new}",
         "kplan: uppgraderade lagret {path} från schemaversion {old} till {new}",
+    ),
+    "undo.cannot_revert": (
+        "{actor}'s last command changed {fields}, which undo cannot revert",
+        "{actor}s senaste kommando ändrade {fields}, som inte kan ångras",
+    ),
+    "permission.coordinators_only": (
+        '{actor} may not {action} in plan {plan}: its edit policy is "owners", so only a coordinator ({coordinators}) may',
+        '{actor} får inte {action} i plan {plan}: dess ändringsregel är "owners", så bara en samordnare ({coordinators}) får',
+    ),
+    "permission.round_open": ("open a round", "öppna en omgång"),
+    "permission.round_close": ("close the round", "stänga omgången"),
+    "permission.snapshot_take": ("take a snapshot", "ta en ögonblicksbild"),
+    "permission.snapshot_delete": ("delete a snapshot", "ta bort en ögonblicksbild"),
+    "permission.restore": (
+        '{actor} may not restore over this store: a restore replaces every plan in it, and plan {plan} has the edit policy "owners", so only its coordinators ({coordinators}) may',
+        '{actor} får inte återställa över detta lager: en återställning ersätter alla planer i det, och plan {plan} har ändringsregeln "owners", så bara dess samordnare ({coordinators}) får',
+    ),
+    "round.name_is_snapshot": (
+        "the plan has a snapshot named '{name}', and closing the round takes a snapshot with the round's name; choose another name for the round",
+        "planen har en ögonblicksbild som heter '{name}', och när omgången stängs tas en ögonblicksbild med omgångens namn; välj ett annat namn på omgången",
+    ),
+    "round.snapshot_in_the_way": (
+        "cannot close round '{name}': closing takes a snapshot named '{name}', and the plan has one by that name already (taken by {by} at {at} UTC). Keep it if you need it (kplan export --snapshot '{name}' -o FILE), delete it (kplan snapshot delete '{name}') and close again; nothing was written",
+        "kan inte stänga omgången '{name}': när den stängs tas en ögonblicksbild som heter '{name}', och planen har redan en med det namnet (tagen av {by} {at} UTC). Spara den om du behöver den (kplan export --snapshot '{name}' -o FIL), ta bort den (kplan snapshot delete '{name}') och stäng igen; inget skrevs",
+    ),
+    "snapshot.name_is_round": (
+        "'{name}' is the name of a round of this plan, whose snapshot is taken under that name when the round closes; choose another name",
+        "'{name}' är namnet på en omgång i denna plan, vars ögonblicksbild tas med det namnet när omgången stängs; välj ett annat namn",
     ),
     # Backup and restore
     "cmd.backup": (
@@ -1363,7 +1395,26 @@ def language() -> str:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The string for ``key`` in the current language, with ``values`` filled in."""
+    """The string for ``key`` in the current language, with ``values`` filled in.
+
+    Every string is for a person to read, so a value that is text (an id,
+    a title, a name, a path, an error's detail) goes in with its control,
+    bidi and invisible characters spelled out and its newlines as ``\\n``:
+    a sentence stays one line and cannot steer the terminal, whatever the
+    value holds. Numbers and dates go in as they are.
+    """
     english, swedish = CATALOGUE[key]
     text = swedish if language() == "sv" else english
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: _shown(value) for name, value in values.items()})
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, str | os.PathLike | BaseException):
+        # Not clipped here: a report written to a file keeps the whole value;
+        # what prints a message clips its lines.
+        return visible(
+            os.fspath(value) if isinstance(value, os.PathLike) else str(value), limit=None
+        )
+    return value

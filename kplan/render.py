@@ -2,19 +2,24 @@
 
 Plain text is tab-separated with a header line, so it survives ``cut`` and
 ``sort``; scripts that want structure use ``--json``.
+
+Every value from a plan, a note or a person is shown through
+:func:`kplan.safetext.visible`: a cell or a line shows hidden characters
+spelled out (a note's newline as ``\\n``, so it cannot start a line of its
+own) and at most ``LINE_LIMIT`` characters; rich tables get Text objects,
+never markup. Everything is written through :mod:`kplan.output`.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
+from kplan import output
 from kplan.core.model import Plan
 from kplan.i18n import t
+from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from kplan.core.operations import ChangeResult, ImportResult
 
 STATUS_STYLES = {
@@ -31,14 +36,13 @@ TREND_ARROWS = {"up": "↑", "flat": "→", "down": "↓", "none": "–"}
 
 def is_terminal() -> bool:
     """Whether standard output is a terminal a person is reading."""
-    return sys.stdout.isatty()
+    return output.is_terminal()
 
 
-def console() -> Console:
-    """A rich console for standard output (honours NO_COLOR)."""
-    from rich.console import Console
-
-    return Console(highlight=False)
+# Where a text shown over several lines (a description, a goal, a note in
+# ``show``) goes on: its own margin, so none of its lines can pass for a
+# line of kplan's (an event, a section heading).
+MARGIN = "  │ "
 
 
 def status_label(status: str) -> str:
@@ -61,10 +65,12 @@ def steps_text(steps: dict[str, int | None]) -> str:
 
 
 def _plain(headers: list[str], rows: list[list[str]]) -> None:
-    lines = ["\t".join(headers)] + [
-        "\t".join(cell.replace("\t", " ") for cell in row) for row in rows
+    # A tab or newline in a value is spelled out, so every row stays one
+    # line of exactly as many fields as the header.
+    lines = ["\t".join(visible(header) for header in headers)] + [
+        "\t".join(visible(cell) for cell in row) for row in rows
     ]
-    sys.stdout.write("\n".join(lines) + "\n")
+    output.say("\n".join(lines))
 
 
 def _table(
@@ -77,23 +83,28 @@ def _table(
     from rich.text import Text
 
     # Plan data is text, never markup: a title like "[/]" must print as it is.
+    # The heavy rule under the headings sets them apart, so they need no
+    # bold: a table of plain data (log, plans, snapshots) writes no escape
+    # sequence at all, and `... | cat -v` shows only what was stored.
     table = Table(
-        title=Text(title) if title else None,
-        header_style="bold",
+        title=Text(visible(title)) if title else None,
+        header_style="",
         title_justify="left",
         expand=False,
     )
     for header in headers:
-        table.add_column(Text(header), overflow="fold")
+        table.add_column(Text(visible(header)), overflow="fold")
     for index, row in enumerate(rows):
-        table.add_row(*[Text(cell) for cell in row], style=styles[index] if styles else None)
-    console().print(table)
+        table.add_row(
+            *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None
+        )
+    output.show(table)
 
 
 def plans_table(rows: list[dict[str, Any]]) -> None:
     """The store's plans."""
     if not rows:
-        sys.stderr.write(t("plans.none") + "\n")
+        output.notice(t("plans.none"))
         return
     headers = [
         t("col.id"),
@@ -150,8 +161,8 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
     if is_terminal():
         title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
         _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
-        console().print(summary_line(plan), markup=False)
-        console().print(t("list.legend"), style="dim", markup=False)
+        output.show(summary_line(plan))
+        output.show(t("list.legend"), style="dim")
     else:
         _plain(headers, body)
 
@@ -166,7 +177,7 @@ def summary_line(plan: Plan) -> str:
     )
     total = figures["measures"] or 1
     coverage = ", ".join(
-        f"{p} {round(100 * levels['yes'] / total)}%"
+        f"{visible(p)} {round(100 * levels['yes'] / total)}%"
         for p, levels in figures["perspectives"].items()
     )
     return t(
@@ -181,28 +192,28 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     """Everything about one measure, as sections of text."""
     lines: list[str] = []
     add = lines.append
-    add(f"{detail['id']}  {detail['title']}")
+    add(f"{visible(detail['id'])}  {visible(detail['title'])}")
     add("")
-    add(f"{t('col.owner')}: {detail['owner']} ({detail['owner_name']})")
+    add(f"{t('col.owner')}: {visible(detail['owner'])} ({visible(detail['owner_name'])})")
     add(
         f"{t('col.status')}: {status_label(detail['status'])}   "
         f"{t('col.progress')}: {progress_bar(detail['progress'])}"
     )
     if detail["area"]:
-        add(f"{t('col.area')}: {detail['area']}")
+        add(f"{t('col.area')}: {visible(detail['area'])}")
     if detail["start"] or detail["due"]:
         add(f"{t('col.period')}: {detail['start'] or ''}–{detail['due'] or ''}")
     if detail["goal"]:
-        add(f"{t('col.goal')}: {detail['goal']}")
+        add(f"{t('col.goal')}: {_block(detail['goal'])}")
     if detail["description"]:
-        add(detail["description"])
+        add(_block(detail["description"]))
     add("")
     add(t("show.four_p"))
     for part, state in detail["four_p"].items():
         add(f"  {STATE_MARKS[state]} {t(f'four_p.{part}'):<12} {t(f'four_p_state.{state}')}")
     add(t("show.perspectives"))
     for perspective, level in detail["perspectives"].items():
-        add(f"  {COVERAGE_MARKS[level]} {perspective:<12} {t(f'coverage.{level}')}")
+        add(f"  {COVERAGE_MARKS[level]} {visible(perspective):<12} {t(f'coverage.{level}')}")
     add(t("show.collaborations"))
     if not detail["collaborations"]:
         add(f"  {t('show.none')}")
@@ -210,22 +221,25 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         ladder = "".join(
             "▮" if n <= collab["step"] else "▯" for n in range(1, len(plan.ladder) + 1)
         )
-        add(f"  {collab['id']}: {collab['name']}")
-        question = f" ({collab['step_question']})" if collab["step_question"] else ""
+        add(f"  {visible(collab['id'])}: {visible(collab['name'])}")
+        question = f" ({visible(collab['step_question'])})" if collab["step_question"] else ""
         add(
             f"    {ladder} "
             f"{t('show.step', step=collab['step'], label=collab['step_label'])}{question}"
         )
-        add(f"    {t('col.actors')}: {', '.join(collab['actor_names'])}")
+        actors = visible(", ".join(collab["actor_names"]))
+        add(f"    {t('col.actors')}: {actors}")
         if collab["note"]:
-            add(f"    {collab['note']}")
+            add(f"    {_block(collab['note'])}")
     add(t("show.indicators"))
     if not detail["indicators"]:
         add(f"  {t('show.none')}")
     for ind in detail["indicators"]:
-        unit = f" {ind['unit']}" if ind["unit"] else ""
-        values = ", ".join(f"{p}: {v}" for p, v in ind["values"].items()) or t("show.no_values")
-        add(f"  {TREND_ARROWS[ind['trend']]} {ind['id']}: {ind['name']}")
+        unit = f" {visible(ind['unit'])}" if ind["unit"] else ""
+        values = visible(", ".join(f"{p}: {v}" for p, v in ind["values"].items())) or t(
+            "show.no_values"
+        )
+        add(f"  {TREND_ARROWS[ind['trend']]} {visible(ind['id'])}: {visible(ind['name'])}")
         add(
             f"    {t('col.baseline')}: {_number(ind['baseline'], unit)}   "
             f"{t('col.target')}: {_number(ind['target'], unit)}   {values}"
@@ -235,7 +249,12 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"  {t('show.none')}")
     for event in detail["events"]:
         add(f"  {_event_line(event)}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    output.say("\n".join(lines))
+
+
+def _block(text: str) -> str:
+    """A text of several lines for ``show``: each further line in the margin."""
+    return visible(text, limit=BLOCK_LIMIT, continuation=MARGIN)
 
 
 def _or_dash(value: Any) -> str:
@@ -247,20 +266,23 @@ def _number(value: Any, unit: str) -> str:
 
 
 def _event_line(event: dict[str, Any]) -> str:
-    what = event["field"]
+    # One line per event: a newline in the note shows as \n, so a note can
+    # never print a line that looks like another event.
+    what = visible(event["field"])
     if event["collaboration"]:
-        what = f"{event['collaboration']} {what}"
+        what = f"{visible(event['collaboration'])} {what}"
     elif event["indicator"]:
-        what = f"{event['indicator']} {what}"
-    change = f"{_or_dash(event['old'])} → {_or_dash(event['new'])}"
-    note = f"  «{event['note']}»" if event["note"] else ""
-    return f"{event['at'][:16].replace('T', ' ')}  {event['actor']}  {what}: {change}{note}"
+        what = f"{visible(event['indicator'])} {what}"
+    change = f"{visible(_or_dash(event['old']))} → {visible(_or_dash(event['new']))}"
+    note = f"  «{visible(event['note'])}»" if event["note"] else ""
+    when = event["at"][:16].replace("T", " ")
+    return f"{when}  {visible(event['actor'])}  {what}: {change}{note}"
 
 
 def events_table(events: list[dict[str, Any]]) -> None:
     """Events, newest first."""
     if not events:
-        sys.stderr.write(t("log.none") + "\n")
+        output.notice(t("log.none"))
         return
     headers = [
         t("col.when"),
@@ -296,13 +318,13 @@ def events_table(events: list[dict[str, Any]]) -> None:
 
 
 def _change_line(change: Any) -> str:
-    where = change.measure or ""
+    where = visible(change.measure or "")
     if change.collaboration:
-        where = f"{t('kind.collaboration')} {change.collaboration}"
+        where = f"{t('kind.collaboration')} {visible(change.collaboration)}"
     elif change.indicator:
-        where = f"{t('kind.indicator')} {change.indicator}"
+        where = f"{t('kind.indicator')} {visible(change.indicator)}"
     elif change.measure:
-        where = f"{t('kind.measure')} {change.measure}"
+        where = f"{t('kind.measure')} {visible(change.measure)}"
     from kplan.core.diff import as_text
 
     old = as_text(change.old)
@@ -320,15 +342,15 @@ def _change_line(change: Any) -> str:
         if new is None:
             return t("change.removed", kind=t(kinds[change.field]), key=old)
     prefix = f"{where} " if where else ""
-    return f"{prefix}{change.field}: {_or_dash(old)} → {_or_dash(new)}"
+    return f"{prefix}{visible(change.field)}: {visible(_or_dash(old))} → {visible(_or_dash(new))}"
 
 
 def changes(result: ChangeResult) -> None:
     """What a change command changed."""
     if not result.changes:
-        sys.stdout.write(t("change.nothing") + "\n")
+        output.say(t("change.nothing"))
         return
-    sys.stdout.write("\n".join(_change_line(c) for c in result.changes) + "\n")
+    output.say("\n".join(_change_line(c) for c in result.changes))
 
 
 def changes_json(result: ChangeResult) -> dict[str, Any]:
@@ -378,40 +400,38 @@ def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
 
 def import_result(result: ImportResult, plan: Plan) -> None:
     """What an import did, in words."""
-    out = sys.stdout.write
     if result.created:
         key = "import.would_create" if result.dry_run else "import.created"
-        out(t(key, plan=plan.id, measures=len(plan.measures), owners=len(plan.owners)) + "\n")
+        output.say(t(key, plan=plan.id, measures=len(plan.measures), owners=len(plan.owners)))
         return
     if not result.changes:
-        out(t("import.unchanged", plan=plan.id) + "\n")
+        output.say(t("import.unchanged", plan=plan.id))
         return
     key = "import.would_change" if result.dry_run else "import.changed"
     if len(result.changes) == 1:
         key += "_one"
-    out(t(key, plan=plan.id, count=len(result.changes)) + "\n")
-    for change in result.changes:
-        out(f"  {_change_line(change)}\n")
+    lines = [t(key, plan=plan.id, count=len(result.changes))]
+    lines += [f"  {_change_line(change)}" for change in result.changes]
+    output.say("\n".join(lines))
 
 
 def round_status(result: dict[str, Any]) -> None:
     """Where the open round stands, per owner."""
-    out = sys.stdout.write
-    out(
+    lines = [
         t(
             "round.status_head",
             name=result["round"],
             reported=result["reported"],
             not_reported=result["not_reported"],
         )
-        + "\n"
-    )
+    ]
     if result["days_left"] is not None:
         days = result["days_left"]
         key = "round.days_left" if days >= 0 else "round.overdue"
-        out(t(key, days=abs(days), due=result["due"]) + "\n")
+        lines.append(t(key, days=abs(days), due=result["due"]))
     if result["previous"] is None:
-        out(t("round.no_previous") + "\n")
+        lines.append(t("round.no_previous"))
+    output.say("\n".join(lines))
     headers = [t("col.owner"), t("col.reported"), t("col.not_reported")]
     if result["previous"] is not None:
         headers.append(t("col.changed", previous=result["previous"]))
@@ -434,7 +454,7 @@ def round_status(result: dict[str, Any]) -> None:
 def snapshots_table(rows: list[dict[str, Any]]) -> None:
     """The plan's snapshots."""
     if not rows:
-        sys.stderr.write(t("snapshot.list_none") + "\n")
+        output.notice(t("snapshot.list_none"))
         return
     headers = [t("col.name"), t("col.taken"), t("col.by"), t("col.measures")]
     body = [
@@ -449,25 +469,24 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
 
 def diff_report(result: dict[str, Any]) -> None:
     """What changed between two states, per measure, then the counts."""
-    out = sys.stdout.write
+    lines: list[str] = []
+    out = lines.append
     second = result["to"] if result["to"] is not None else t("diff.now")
-    out(t("diff.head", first=result["from"], second=second) + "\n")
+    out(t("diff.head", first=result["from"], second=second))
     if not result["measures"] and not result["plan"]:
-        out(t("diff.none") + "\n")
+        out(t("diff.none"))
+        output.say("\n".join(lines))
         return
     if result["plan"]:
-        out(f"\n{t('diff.plan')}\n")
+        out(f"\n{t('diff.plan')}")
         for change in result["plan"]:
-            out(f"  {change['field']}: {_or_dash(change['old'])} → {_or_dash(change['new'])}\n")
+            out(f"  {_diff_line(change)}")
     for measure in result["measures"]:
-        out(f"\n{measure['id']}  {measure['title']}\n")
+        out(f"\n{visible(measure['id'])}  {visible(measure['title'])}")
         for change in measure["changes"]:
-            where = change["collaboration"] or change["indicator"]
-            prefix = f"{where} " if where else ""
-            out(
-                f"  {prefix}{change['field']}: "
-                f"{_or_dash(change['old'])} → {_or_dash(change['new'])}\n"
-            )
+            where = change.get("collaboration") or change.get("indicator")
+            prefix = f"{visible(where)} " if where else ""
+            out(f"  {prefix}{_diff_line(change)}")
     summary = result["summary"]
     out(
         "\n"
@@ -484,15 +503,21 @@ def diff_report(result: dict[str, Any]) -> None:
             removed=summary["removed"],
             other=summary["other"],
         )
-        + "\n"
     )
+    output.say("\n".join(lines))
+
+
+def _diff_line(change: dict[str, Any]) -> str:
+    old, new = visible(_or_dash(change["old"])), visible(_or_dash(change["new"]))
+    return f"{visible(change['field'])}: {old} → {new}"
 
 
 def apply_summary(result: ChangeResult, dry_run: bool) -> None:
     """What an apply did, or would do."""
     targets = {(c.measure, c.collaboration, c.indicator) for c in result.changes}
     if dry_run:
-        sys.stdout.write(t("apply.dry", changes=len(result.changes)) + "\n")
-        sys.stdout.write("".join(f"  {_change_line(c)}\n" for c in result.changes))
+        lines = [t("apply.dry", changes=len(result.changes))]
+        lines += [f"  {_change_line(c)}" for c in result.changes]
+        output.say("\n".join(lines))
         return
-    sys.stdout.write(t("apply.done", changes=len(result.changes), targets=len(targets)) + "\n")
+    output.say(t("apply.done", changes=len(result.changes), targets=len(targets)))

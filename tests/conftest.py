@@ -58,6 +58,7 @@ BOTH_BACKENDS = {
     "test_apply",
     "test_rounds",
     "test_concurrency",
+    "test_undo",
     "test_names",
 }
 POSTGRES_HOW = (
@@ -220,6 +221,19 @@ def query(store: Path | str, sql: str, **params: Any) -> list[dict[str, Any]]:
     try:
         with engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+def execute(store: Path | str, sql: str, **params: Any) -> None:
+    """Run one SQL statement on a test store and commit (to make an old store's data)."""
+    from sqlalchemy import create_engine, text
+
+    url = store if isinstance(store, ServerStore) else f"sqlite:///{store}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(sql), params)
     finally:
         engine.dispose()
 

@@ -151,3 +151,92 @@ def test_the_tui_shows_the_refusal_in_the_dialog(guarded: Kplan) -> None:
     before = dump_store(guarded.db)
     asyncio.run(scenario())
     assert dump_store(guarded.db) == before
+
+
+def test_a_file_cannot_turn_the_policy_off_unless_a_stored_coordinator_imports_it(
+    guarded: Kplan, tmp_path: Path
+) -> None:
+    """The policy and coordinators in the store decide, not the file's, dry run or not."""
+    opened = tmp_path / "opened.toml"
+    text = owners_only(tmp_path).read_text(encoding="utf-8")
+    opened.write_text(
+        text.replace('edit = "owners"\n', "", 1).replace(
+            'coordinators = ["ehedlund", "pnyberg"]', 'coordinators = ["mholm"]', 1
+        ),
+        encoding="utf-8",
+    )
+    before = dump_store(guarded.db)
+    for dry_run in ([], ["--dry-run"]):
+        refused = guarded("import", str(opened), *dry_run, "--as", "mholm", expect=4)
+        assert "mholm may not import over plan" in refused.stderr
+        assert dump_store(guarded.db) == before
+    guarded("import", str(opened), "--as", "ehedlund")
+    guarded("status", "1", "delayed", "--as", "tstrom")
+
+
+def second_guarded_plan(tmp_path: Path) -> Path:
+    """Another plan under "owners", coordinated by pnyberg alone."""
+    text = owners_only(tmp_path).read_text(encoding="utf-8")
+    path = tmp_path / "second.toml"
+    path.write_text(
+        text.replace('id = "orebro-kompetens"', 'id = "andra-planen"', 1).replace(
+            'coordinators = ["ehedlund", "pnyberg"]', 'coordinators = ["pnyberg"]', 1
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_only_a_coordinator_of_every_guarded_plan_may_restore(
+    guarded: Kplan, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    guarded("backup", str(copy))
+    guarded("import", str(second_guarded_plan(tmp_path)), "--as", "pnyberg")
+    before = dump_store(guarded.db)
+    for actor, plan in (("mholm", "orebro-kompetens"), ("ehedlund", "andra-planen")):
+        for yes in (["--yes"], []):
+            refused = guarded("restore", str(copy), *yes, "--as", actor, expect=4)
+            assert f"{actor} may not restore over this store" in refused.stderr
+            assert f"plan {plan}" in refused.stderr
+            assert dump_store(guarded.db) == before
+    assert not list(guarded.db.parent.glob("store.db.bak-restore-*"))
+    guarded("restore", str(copy), "--yes", "--as", "pnyberg")
+    assert [p["id"] for p in guarded.json("plans")] == ["orebro-kompetens"]
+
+
+def test_kplan_user_names_who_restores(
+    guarded: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "copy.db"
+    guarded("backup", str(copy))
+    monkeypatch.setenv("KPLAN_USER", "mholm")
+    assert "mholm may not restore" in guarded("restore", str(copy), "--yes", expect=4).stderr
+    monkeypatch.setenv("KPLAN_USER", "ehedlund")
+    guarded("restore", str(copy), "--yes")
+
+
+def test_anyone_may_restore_over_open_plans_or_a_missing_store(
+    orebro: Kplan, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    orebro("backup", str(copy))
+    orebro("restore", str(copy), "--yes", "--as", "mholm")
+    orebro("restore", str(copy), "--yes", "--as", "mholm", db=tmp_path / "new.db")
+
+
+def test_a_store_of_a_schema_before_the_edit_policy_has_no_guarded_plans(
+    kplan: Kplan, tmp_path: Path
+) -> None:
+    """A store from before the edit policy existed has only open plans."""
+    import sqlite3
+
+    from kplan.store.backup import guarded_plans
+
+    kplan("import", str(owners_only(tmp_path)))
+    assert guarded_plans(kplan.db) == [("orebro-kompetens", ["ehedlund", "pnyberg"])]
+    connection = sqlite3.connect(kplan.db)
+    connection.execute("ALTER TABLE plan DROP COLUMN edit")
+    connection.commit()
+    connection.close()
+    assert guarded_plans(kplan.db) == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KRONOBERG, OREBRO, Kplan, dump_store
+from tests.conftest import KRONOBERG, OREBRO, Kplan, dump_store, execute
 
 ROUND = "Uppföljning 2015"
 
@@ -227,3 +227,130 @@ def test_an_unknown_measure_in_a_report_lists_the_measures_in_plan_order(orebro:
     orebro("round", "open", ROUND, "--as", "ehedlund")
     result = orebro("round", "report", "404", "--as", "ehedlund", expect=1)
     assert "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11" in result.stderr
+
+
+# The "owners" edit policy: rounds and snapshots are the coordinators' work.
+
+COORDINATORS = "only a coordinator (ehedlund, pnyberg)"
+COORDINATOR_ONLY = [
+    ["round", "open", "R2"],
+    ["round", "close"],
+    ["round", "close", "--force"],
+    ["snapshot", "take", "S2"],
+    ["snapshot", "delete", "S1"],
+]
+
+
+@pytest.fixture
+def guarded(kplan: Kplan, tmp_path: Path) -> Kplan:
+    """The example plan under edit = "owners", with a snapshot S1 and, open, round R1."""
+    from tests.test_permissions import owners_only
+
+    kplan("import", str(owners_only(tmp_path)), "--as", "ehedlund")
+    kplan("snapshot", "take", "S1", "--as", "ehedlund")
+    return kplan
+
+
+@pytest.mark.parametrize("command", COORDINATOR_ONLY, ids=" ".join)
+@pytest.mark.parametrize("actor", ["akarlsson", "mholm"])
+def test_under_owners_only_a_coordinator_opens_closes_and_keeps_snapshots(
+    guarded: Kplan, command: list[str], actor: str
+) -> None:
+    """akarlsson owns measure 1, mholm owns others; neither coordinates."""
+    if command[:2] == ["round", "close"]:
+        guarded("round", "open", "R1", "--as", "ehedlund")
+    before = dump_store(guarded.db)
+    refused = guarded(*command, "--as", actor, expect=4)
+    assert refused.stderr.startswith(f"kplan: error: {actor} may not ")
+    assert 'its edit policy is "owners"' in refused.stderr and COORDINATORS in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert dump_store(guarded.db) == before
+    # A coordinator passes the rule (a plain close then stops at the unreported measures).
+    allowed = guarded(*command, "--as", "pnyberg", expect=None)
+    if command == ["round", "close"]:
+        assert allowed.exit_code == 1 and "unreported measures" in allowed.stderr
+    else:
+        assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_under_owners_a_refusal_comes_before_what_the_round_would_say(guarded: Kplan) -> None:
+    """No open round, or one open already: a non-coordinator hears about the rule first."""
+    assert "may not close the round" in guarded("round", "close", "--as", "mholm", expect=4).stderr
+    guarded("round", "open", "R1", "--as", "ehedlund")
+    assert (
+        "may not open a round" in guarded("round", "open", "R2", "--as", "mholm", expect=4).stderr
+    )
+
+
+def test_under_owners_the_coordinators_run_a_whole_round(guarded: Kplan) -> None:
+    guarded("round", "open", "R1", "--as", "pnyberg")
+    guarded("round", "report", "1", "--as", "akarlsson")  # the owner
+    guarded("round", "report", "7", "--as", "ehedlund")  # a coordinator
+    refused = guarded("round", "report", "7", "--as", "mholm", expect=4)
+    assert "mholm may not report measure 7" in refused.stderr
+    guarded("round", "close", "--force", "--as", "ehedlund")
+    guarded("snapshot", "delete", "R1", "--as", "pnyberg")
+    guarded("snapshot", "delete", "S1", "--as", "ehedlund")
+    assert guarded.json("snapshot", "list") == []
+
+
+def test_under_the_open_default_anyone_runs_rounds_and_snapshots(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "S1", "--as", "mholm")
+    orebro("round", "open", "R1", "--as", "mholm")
+    orebro("round", "close", "--force", "--as", "tstrom")
+    orebro("snapshot", "delete", "S1", "--as", "nsaid")
+    orebro("round", "open", "R2", "--as", "nsaid")
+    refused = orebro("round", "close", "--as", "nsaid", expect=1)
+    assert "unreported measures" in refused.stderr
+    assert [s["name"] for s in orebro.json("snapshot", "list")] == ["R1"]
+
+
+# Round and snapshot names: closing a round takes a snapshot with its name.
+
+
+def test_a_round_may_not_take_the_name_of_a_snapshot(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "Vår 2016")
+    before = dump_store(orebro.db)
+    refused = orebro("round", "open", "Vår 2016", expect=1)
+    lines = refused.stderr.strip().splitlines()
+    assert lines == [
+        "kplan: error: the plan has a snapshot named 'Vår 2016', and closing the round takes a"
+        " snapshot with the round's name; choose another name for the round"
+    ]
+    assert dump_store(orebro.db) == before
+    # Trimmed names are the same name.
+    orebro("round", "open", "  Vår 2016 ", expect=1)
+
+
+def test_a_snapshot_may_not_take_the_name_of_a_round(orebro: Kplan) -> None:
+    orebro("round", "open", "R1")
+    before = dump_store(orebro.db)
+    refused = orebro("snapshot", "take", "R1", expect=1)
+    assert "'R1' is the name of a round of this plan" in refused.stderr
+    assert dump_store(orebro.db) == before
+    orebro("round", "close", "--force")
+    # The closed round's own snapshot may go, and its name stays the round's.
+    orebro("snapshot", "delete", "R1")
+    orebro("snapshot", "take", "R1", expect=1)
+
+
+def test_closing_a_round_whose_name_an_old_stores_snapshot_holds_says_what_to_do(
+    orebro: Kplan,
+) -> None:
+    orebro("snapshot", "take", "S1", "--as", "mholm")
+    orebro("round", "open", "R1")
+    # A store from before names were kept apart: the snapshot takes the round's name.
+    execute(orebro.db, "UPDATE snapshot SET name = 'R1' WHERE name = 'S1'")
+    before = dump_store(orebro.db)
+    for force in ([], ["--force"]):
+        refused = orebro("round", "close", *force, expect=1)
+        message = refused.stderr.strip()
+        assert "\n" not in message
+        assert message.startswith("kplan: error: cannot close round 'R1': closing takes a snapshot")
+        assert "taken by mholm at " in message
+        assert "kplan snapshot delete 'R1'" in message
+        assert "Traceback" not in message and "internal error" not in message
+        assert dump_store(orebro.db) == before
+    orebro("snapshot", "delete", "R1")
+    orebro("round", "close", "--force")
+    assert [s["name"] for s in orebro.json("snapshot", "list")] == ["R1"]

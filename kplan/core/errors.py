@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kplan.i18n import t
+from kplan.safetext import visible
 
 EXIT_OK = 0
 EXIT_DATA = 1
@@ -56,13 +57,18 @@ class Problem:
     line: int | None = None
 
     def render(self, source: str) -> str:
-        """The problem as one line: ``file: key.path: message``."""
-        where = source
+        """The problem as one line: ``file: key.path: message``.
+
+        The file's name and the key path come from the person and the file,
+        so they are shown through visible(): a newline in either cannot
+        start a line that looks like another problem.
+        """
+        where = visible(source)
         if self.line is not None:
-            where = f"{source}:{self.line}"
+            where = f"{where}:{self.line}"
         if self.path:
-            return f"{where}: {self.path}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{where}: {visible(self.path)}: {visible(self.message)}"
+        return f"{where}: {visible(self.message)}"
 
 
 class PlanFileError(KplanError):

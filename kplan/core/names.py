@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from kplan.core.domain import MAX_ID_LENGTH, MAX_NAME_LENGTH
 from kplan.core.errors import InvalidValueError, invalid
 from kplan.i18n import t
+from kplan.safetext import escape_char
 
 # Explicit text-direction controls: they reorder what a terminal shows
 # (U+202E makes "exe.txt" read "txt.exe").
@@ -55,22 +56,19 @@ def fold(value: str) -> str:
 
 
 def visible(value: str, limit: int = _SHOWN_LENGTH) -> str:
-    """``value`` fit to quote in a message: invisible characters escaped, long text cut."""
+    """``value`` fit to quote in a message about it: cut short, unprintables spelled out.
+
+    Wider than what ``kplan.safetext`` hides on every output: an id or name
+    is refused for any character that is not printable (an unusual space, a
+    private-use character), so each of them is shown as the escape that
+    names it.
+    """
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
     if shown.isprintable():
         return shown
     return "".join(
-        character if character.isprintable() else _escape(character) for character in shown
+        character if character.isprintable() else escape_char(character) for character in shown
     )
-
-
-def _escape(character: str) -> str:
-    code = ord(character)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
 
 
 def _character_kind(character: str) -> str:

@@ -153,6 +153,11 @@ def log_event(
     )
 
 
+# An import's events share a batch id with this prefix, so that ``kplan undo``
+# knows them without a column of its own (see kplan.core.undo).
+IMPORT_BATCH = "import:"
+
+
 @dataclass
 class ImportResult:
     """What an import did (or, in a dry run, would do)."""
@@ -181,21 +186,24 @@ def import_plan(
         existing = load_plan(session, existing_row) if existing_row is not None else None
         changes = diff_plans(existing, plan)
         result = ImportResult(plan.id, existing is None, changes, dry_run)
-        if dry_run or (existing is not None and not changes):
-            session.rollback()
-            return result
-        if existing_row is not None:
+        if existing_row is not None and changes:
             from kplan.core.permissions import check_import
 
+            # The policy and coordinators as stored decide, never the file's:
+            # a file cannot open a guarded plan to its own author. A dry run
+            # is refused too, so it foretells what the import would do.
             check_import(
                 actor,
                 policy=existing_row.edit,
                 coordinators=existing_row.coordinators,
                 plan=plan.id,
             )
+        if dry_run or (existing is not None and not changes):
+            session.rollback()
+            return result
         plan_row = save_plan(session, plan)
         assert plan_row.id is not None
-        batch = uuid.uuid4().hex
+        batch = IMPORT_BATCH + uuid.uuid4().hex
         at = now()
         note = t("event.imported_from", source=source) if source else None
         for change in changes:
@@ -381,50 +389,69 @@ def apply_changes(
     The work is plain SQL through ``Store.writing()``, so a change from the
     command line does not pay for the ORM.
     """
+    with store.writing(commit=not dry_run) as rows:
+        return apply_in(
+            rows, changes, actor=actor, plan=plan, all_problems=all_problems, batch=batch
+        )
+
+
+def apply_in(
+    rows: Rows,
+    changes: list[Change],
+    *,
+    actor: str,
+    plan: str | None = None,
+    all_problems: bool = False,
+    batch: str | None = None,
+) -> ChangeResult:
+    """``apply_changes`` inside a write transaction the caller holds (``Store.writing()``).
+
+    ``kplan undo`` checks the log and reverts in one transaction through it,
+    so nobody's change can slip in between the check and the revert.
+    """
     from kplan.core.reads import select_plan as select_plan_info
 
     result = ChangeResult(batch=batch or uuid.uuid4().hex)
-    with store.writing(commit=not dry_run) as rows:
-        info = select_plan_info(rows, plan)
-        at = now()
-        reading = _Batch(rows, info)
+    info = select_plan_info(rows, plan)
+    at = now()
+    reading = _Batch(rows, info)
 
-        # Resolve and check everything before touching a row.
-        planned: list[tuple[Change, _Target, str, Any]] = []
-        problems: list[tuple[int, str]] = []
-        exit_codes: set[int] = set()
-        for index, change in enumerate(changes):
-            try:
-                resolved = _resolve(reading, change)
-                _check_permission(reading, change, resolved[1], actor)
-                _check_version(reading, change, resolved[1])
-            except KplanError as error:
-                if not all_problems:
-                    raise
-                exit_codes.add(error.exit_code)
-                problems.append((index, error.message))
-                continue
-            planned.append(resolved)
-        if problems:
-            batch_error = BatchError(problems)
-            # A batch refused only for conflicts (or only for permission) keeps
-            # that exit code, so a script can tell "retry" from "fix the input".
-            if len(exit_codes) == 1:
-                batch_error.exit_code = exit_codes.pop()
-            raise batch_error
+    # Resolve and check everything before touching a row.
+    planned: list[tuple[Change, _Target, str, Any]] = []
+    problems: list[tuple[int, str]] = []
+    exit_codes: set[int] = set()
+    for index, change in enumerate(changes):
+        try:
+            resolved = _resolve(reading, change)
+            _check_permission(reading, change, resolved[1], actor)
+            _check_version(reading, change, resolved[1])
+        except KplanError as error:
+            if not all_problems:
+                raise
+            exit_codes.add(error.exit_code)
+            problems.append((index, error.message))
+            continue
+        planned.append(resolved)
+    if problems:
+        batch_error = BatchError(problems)
+        # A batch refused only for conflicts (or only for permission) keeps
+        # that exit code, so a script can tell "retry" from "fix the input".
+        if len(exit_codes) == 1:
+            batch_error.exit_code = exit_codes.pop()
+        raise batch_error
 
-        for change, target, name, value in planned:
-            _apply_one(
-                rows,
-                result,
-                info=info,
-                actor=actor,
-                at=at,
-                change=change,
-                target=target,
-                name=name,
-                value=value,
-            )
+    for change, target, name, value in planned:
+        _apply_one(
+            rows,
+            result,
+            info=info,
+            actor=actor,
+            at=at,
+            change=change,
+            target=target,
+            name=name,
+            value=value,
+        )
     return result
 
 

@@ -1,11 +1,24 @@
-"""Who may change what: one rule for edits, imports and round reports.
+"""Who may change what: the one rule for everything a plan holds.
 
-A plan is open to everyone by default. With ``edit = "owners"`` in the plan
-file only a measure's owner or one of the plan's coordinators may change the
-measure (and its collaborations and indicators), and only a coordinator may
-import the plan over the store's. Round reports follow the same owner-or-
-coordinator rule wherever the plan names coordinators, whatever its policy,
-because a report speaks for the owner.
+A plan is open to everyone by default (``edit = "open"``). With ``edit =
+"owners"`` in the plan file:
+
+- a measure, its collaborations and its indicators are changed only by the
+  measure's owner or one of the plan's coordinators (``check_change``);
+- the plan is imported over only by a coordinator (``check_import``);
+- rounds are opened and closed (with or without ``--force``), and snapshots
+  taken and deleted, only by a coordinator (``check_coordinator``);
+- a restore, which replaces every plan of the store, only by a person who is
+  a coordinator of every plan under that policy (``check_restore``).
+
+Round reports follow the owner-or-coordinator rule wherever the plan names
+coordinators, whatever its policy, because a report speaks for the owner
+(``check_report``).
+
+The policy and coordinators that decide are always the ones in the store,
+never those of a file being imported or restored. Every front end (the
+command line, ``kplan apply``, the TUI) reaches these checks through the
+core operations, so none can go round them. Every refusal is exit code 4.
 """
 
 from __future__ import annotations
@@ -14,6 +27,8 @@ from collections.abc import Sequence
 
 from kplan.core.errors import PermissionRefused
 from kplan.i18n import t
+
+OWNERS = "owners"
 
 
 def owner_or_coordinator(actor: str, owner: str, coordinators: Sequence[str]) -> bool:
@@ -35,7 +50,7 @@ def check_change(
     ``what`` names the thing changed, e.g. "measure 7" or "collaboration
     fastighet (measure 7)", for the message.
     """
-    if policy != "owners" or owner_or_coordinator(actor, owner, coordinators):
+    if policy != OWNERS or owner_or_coordinator(actor, owner, coordinators):
         return
     raise PermissionRefused(
         t(
@@ -65,8 +80,56 @@ def check_report(actor: str, *, owner: str, coordinators: Sequence[str], measure
 
 def check_import(actor: str, *, policy: str, coordinators: Sequence[str], plan: str) -> None:
     """Refuse (exit 4) an import over a plan whose policy keeps changes to coordinators."""
-    if policy != "owners" or actor in coordinators:
+    if policy != OWNERS or actor in coordinators:
         return
     raise PermissionRefused(
         t("permission.import", actor=actor, plan=plan, coordinators=", ".join(coordinators))
     )
+
+
+# What check_coordinator guards, as catalogue keys of the words for it.
+ROUND_OPEN = "permission.round_open"
+ROUND_CLOSE = "permission.round_close"
+SNAPSHOT_TAKE = "permission.snapshot_take"
+SNAPSHOT_DELETE = "permission.snapshot_delete"
+
+
+def check_coordinator(
+    actor: str, *, policy: str, coordinators: Sequence[str], plan: str, action: str
+) -> None:
+    """Refuse (exit 4) a plan-wide action a non-coordinator takes under the "owners" policy.
+
+    ``action`` is one of ROUND_OPEN, ROUND_CLOSE, SNAPSHOT_TAKE and
+    SNAPSHOT_DELETE: opening and closing rounds and keeping snapshots speak
+    for the whole plan, so they are the coordinators' work.
+    """
+    if policy != OWNERS or actor in coordinators:
+        return
+    raise PermissionRefused(
+        t(
+            "permission.coordinators_only",
+            actor=actor,
+            action=t(action),
+            plan=plan,
+            coordinators=", ".join(coordinators) or "–",
+        )
+    )
+
+
+def check_restore(actor: str, guarded: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """Refuse (exit 4) a restore over a store holding a plan ``actor`` does not coordinate.
+
+    ``guarded`` lists each plan of the store being replaced whose policy is
+    "owners", with its coordinators. A restore replaces every plan, so the
+    actor must coordinate all of them.
+    """
+    for plan, coordinators in guarded:
+        if actor not in coordinators:
+            raise PermissionRefused(
+                t(
+                    "permission.restore",
+                    actor=actor,
+                    plan=plan,
+                    coordinators=", ".join(coordinators) or "–",
+                )
+            )

@@ -2,7 +2,9 @@
 
 One round is open per plan at a time. Where the plan names coordinators, a
 measure is reported by its owner or a coordinator; with no coordinators the
-plan is open to everyone, like every other change.
+plan is open to everyone, like every other change. Under the "owners" edit
+policy only a coordinator opens and closes rounds (kplan.core.permissions).
+A round's name is never a snapshot's: closing takes a snapshot with it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange
+from kplan.core.domain import as_utc
 from kplan.core.errors import InvalidValueError, KplanError, unknown
 from kplan.core.names import check_id
-from kplan.core.permissions import check_report
-from kplan.core.snapshots import check_name, names_taken, refuse_same_name, take_in
+from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_coordinator, check_report
+from kplan.core.snapshots import check_name, names_taken, refuse_same_name, snapshot_named, take_in
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -39,10 +42,14 @@ def _open_round(session: Session, plan_row: PlanRow) -> RoundRow | None:
     ).first()
 
 
-def open_round_name(session: Session, plan_row: PlanRow) -> str | None:
-    """The name of the plan's open round, if one is open."""
-    found = _open_round(session, plan_row)
-    return None if found is None else found.name
+def _check_coordinator(actor: str, plan_row: PlanRow, action: str) -> None:
+    check_coordinator(
+        actor,
+        policy=plan_row.edit,
+        coordinators=plan_row.coordinators,
+        plan=plan_row.key,
+        action=action,
+    )
 
 
 def _require_open(session: Session, plan_row: PlanRow) -> RoundRow:
@@ -87,6 +94,7 @@ def open_round(
     with store.write() as session:
         plan_row = select_plan(session, plan)
         assert plan_row.id is not None
+        _check_coordinator(actor, plan_row, ROUND_OPEN)
         current = _open_round(session, plan_row)
         if current is not None:
             raise RoundConflict(t("round.already_open", name=current.name))
@@ -95,7 +103,10 @@ def open_round(
         ).first()
         if taken is not None:
             raise InvalidValueError(t("round.exists", name=name))
-        # Closing takes a snapshot of the round's name, which must then be free.
+        # Closing the round takes a snapshot with its name, which must be free then.
+        if snapshot_named(session, plan_row, name) is not None:
+            raise InvalidValueError(t("round.name_is_snapshot", name=name))
+        # Nor may it be another round's or a snapshot's in another case or spelling.
         snapshot_names, round_names = names_taken(session, plan_row)
         refuse_same_name(name, round_names, "names.kind_round")
         refuse_same_name(name, snapshot_names, "names.kind_snapshot")
@@ -239,7 +250,20 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
 
     with store.write() as session:
         plan_row = select_plan(session, plan)
+        _check_coordinator(actor, plan_row, ROUND_CLOSE)
         current = _require_open(session, plan_row)
+        clash = snapshot_named(session, plan_row, current.name)
+        if clash is not None:
+            # A store from before round names were kept apart from snapshot
+            # names can hold both; say what to do rather than fail inside.
+            raise RoundConflict(
+                t(
+                    "round.snapshot_in_the_way",
+                    name=current.name,
+                    by=clash.taken_by,
+                    at=as_utc(clash.taken_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            )
         reported = set(
             session.exec(
                 select(RoundReportRow.measure).where(RoundReportRow.round_id == current.id)

@@ -113,19 +113,37 @@ def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
     return row
 
 
-def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.datetime) -> None:
-    """Take a snapshot inside an open write session (rounds close with one)."""
+def snapshot_named(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow | None:
+    """The plan's snapshot called ``name``, if there is one."""
     from sqlmodel import select
 
+    from kplan.store.models import SnapshotRow
+
+    return session.exec(
+        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
+    ).first()
+
+
+def _check_coordinator(actor: str, plan_row: PlanRow, action: str) -> None:
+    from kplan.core.permissions import check_coordinator
+
+    check_coordinator(
+        actor,
+        policy=plan_row.edit,
+        coordinators=plan_row.coordinators,
+        plan=plan_row.key,
+        action=action,
+    )
+
+
+def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.datetime) -> None:
+    """Take a snapshot inside an open write session (rounds close with one)."""
     from kplan.core.operations import log_event
     from kplan.core.repository import load_plan
     from kplan.store.models import SnapshotRow
 
     assert plan_row.id is not None
-    exists = session.exec(
-        select(SnapshotRow.id).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
-    ).first()
-    if exists is not None:
+    if snapshot_named(session, plan_row, name) is not None:
         raise InvalidValueError(t("snapshot.exists", name=name))
     refuse_same_name(name, names_taken(session, plan_row)[0], "names.kind_snapshot")
     plan = load_plan(session, plan_row)
@@ -146,16 +164,23 @@ def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.d
 
 def take(store: Store, name: str, *, actor: str, plan: str | None = None) -> str:
     """Take a snapshot of the plan now; returns its name."""
+    from sqlmodel import select
+
     from kplan.core.operations import now, select_plan
-    from kplan.core.rounds import open_round_name
+    from kplan.core.permissions import SNAPSHOT_TAKE
+    from kplan.store.models import RoundRow
 
     name = check_name(name)
     with store.write() as session:
         plan_row = select_plan(session, plan)
-        # The open round closes into a snapshot of its own name.
-        current = open_round_name(session, plan_row)
-        if current is not None:
-            refuse_same_name(name, [current], "names.kind_round")
+        _check_coordinator(actor, plan_row, SNAPSHOT_TAKE)
+        # A round's snapshot is taken when it closes, under the round's name.
+        round_named = session.exec(
+            select(RoundRow.id).where(RoundRow.plan_id == plan_row.id, RoundRow.name == name)
+        ).first()
+        if round_named is not None:
+            raise InvalidValueError(t("snapshot.name_is_round", name=name))
+        refuse_same_name(name, names_taken(session, plan_row)[1], "names.kind_round")
         take_in(session, plan_row, name, actor, now())
     return name
 
@@ -188,10 +213,12 @@ def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
 def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> None:
     """Delete a snapshot (the event log keeps that it existed)."""
     from kplan.core.operations import log_event, now, select_plan
+    from kplan.core.permissions import SNAPSHOT_DELETE
 
     with store.write() as session:
         plan_row = select_plan(session, plan)
         assert plan_row.id is not None
+        _check_coordinator(actor, plan_row, SNAPSHOT_DELETE)
         row = _find(session, plan_row, name)
         session.delete(row)
         log_event(

@@ -158,8 +158,14 @@ def describe(path: Path) -> StoreSummary:
     return StoreSummary(path, version, plans, events)
 
 
-def plan_restore(location: str | None, source: Path) -> RestorePlan:
-    """Check a restore of ``source`` into the store before anything is asked or written."""
+def plan_restore(location: str | None, source: Path, *, actor: str) -> RestorePlan:
+    """Check a restore of ``source`` into the store before anything is asked or written.
+
+    ``actor`` must coordinate every plan of the store being replaced whose
+    edit policy is "owners" (kplan.core.permissions.check_restore).
+    """
+    from kplan.core.permissions import check_restore
+
     store = store_file(location, "restore")
     summary = describe(source)
     current = None
@@ -173,7 +179,37 @@ def plan_restore(location: str | None, source: Path) -> RestorePlan:
         except KplanError:
             # A damaged store is what one restores over: replace it all the same.
             current = None
+        if current is not None:
+            check_restore(actor, guarded_plans(store))
     return RestorePlan(summary, store, current)
+
+
+def guarded_plans(path: Path) -> list[tuple[str, list[str]]]:
+    """The plans of the store file with the "owners" edit policy, each with its coordinators."""
+    import json
+
+    connection = _connect(path, read_only=True)
+    try:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(plan)")}
+        if not {"edit", "coordinators"} <= columns:
+            # Schema 1 and 2 stores had no edit policy: every plan was open.
+            return []
+        found = connection.execute(
+            "SELECT key, coordinators FROM plan WHERE edit = 'owners' ORDER BY id"
+        ).fetchall()
+    except sqlite3.Error as exc:
+        raise KplanError(t("restore.not_a_store", path=path, detail=exc)) from None
+    finally:
+        connection.close()
+    guarded = []
+    for key, coordinators in found:
+        try:
+            listed = json.loads(coordinators) if coordinators else []
+        except ValueError:
+            listed = []
+        names = [str(name) for name in listed] if isinstance(listed, list) else []
+        guarded.append((str(key), names))
+    return guarded
 
 
 def restore(plan: RestorePlan) -> RestoreResult:

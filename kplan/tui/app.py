@@ -9,12 +9,14 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kplan.core.errors import KplanError
 from kplan.core.model import Plan
 from kplan.core.workspace import Refresh, Workspace
 from kplan.i18n import t
+from kplan.safetext import visible, visible_lines
 from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
@@ -91,7 +93,7 @@ class KplanApp(LocalisedBindings, App[None]):
 
     def _plan_arrived(self, plan: Plan) -> None:
         self.plan = plan
-        self.sub_title = f"{plan.title} · {self.actor}"
+        self.sub_title = f"{visible(plan.title)} · {visible(self.actor)}"
         self._broadcast(self.PlanLoaded(plan))
         if self.live:
             self.set_interval(self.poll_interval, self.poll_store, name="poll")
@@ -148,6 +150,28 @@ class KplanApp(LocalisedBindings, App[None]):
         if not refresh.is_empty():
             self.call_from_thread(self._merge, refresh)
         return result
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, from every screen: plain text, hidden characters spelled out.
+
+        A message quotes ids, names and store errors; none of them is ever
+        read as markup, whatever the caller asked.
+        """
+        super().notify(
+            visible_lines(message),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_toggle_help(self) -> None:
         """Show or hide the keys of the current screen."""
@@ -214,8 +238,8 @@ def run(location: str | None, plan: str | None, actor: str) -> int:
     finally:
         app.workspace.close()
     if app.error:
-        import sys
+        from kplan import output
 
-        sys.stderr.write(t("cli.error", message=app.error) + "\n")
+        output.error(app.error)
         return 1
     return 0

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kplan.core.errors import KplanError
 from kplan.i18n import t
+from kplan.safetext import visible, visible_lines
 from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
         title = ""
         if plan is not None:
             title = next((m.title for m in plan.measures if m.id == self.measure), "")
-        return f"{self.title_text()} · {self.measure} {title}"
+        return f"{self.title_text()} · {visible(self.measure)} {visible(title)}"
 
     def title_text(self) -> str:
         """The dialog's name."""
@@ -99,7 +100,7 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
 
     def show_error(self, message: str) -> None:
         """Say what is wrong, in the dialog."""
-        self.query_one("#dialog-error", Static).update(message)
+        self.query_one("#dialog-error", Static).update(visible_lines(message))
         self.query_one("#dialog-error").add_class("visible")
 
     @on(Button.Pressed, "#save")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
@@ -20,6 +19,7 @@ from kplan.core.operations import Change
 from kplan.i18n import t
 from kplan.render import status_label
 from kplan.tui.dialogs.base import EditDialog
+from kplan.tui.widgets.cells import plain
 
 
 def _measure(dialog: EditDialog) -> Measure:
@@ -129,7 +129,7 @@ class PerspectiveDialog(EditDialog):
         first = plan.perspectives[0]
         yield Label(t("field.perspective").capitalize(), classes="field-label", markup=False)
         yield Select(
-            [(Text(p), p) for p in plan.perspectives],
+            [(plain(p), p) for p in plan.perspectives],
             value=first,
             allow_blank=False,
             id="perspective",
@@ -171,7 +171,7 @@ class RecordDialog(EditDialog):
         yield Label(t("kind.indicator").capitalize(), classes="field-label", markup=False)
         yield Select(
             [
-                (Text(f"{i.name} ({i.unit})" if i.unit else i.name), i.id)
+                (plain(f"{i.name} ({i.unit})" if i.unit else i.name), i.id)
                 for i in measure.indicators
             ],
             value=measure.indicators[0].id,

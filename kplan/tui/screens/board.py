@@ -18,8 +18,10 @@ from textual.widgets.option_list import Option
 from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Measure, Plan
 from kplan.i18n import t
+from kplan.safetext import visible
 from kplan.tui.dialogs.note import NoteDialog
 from kplan.tui.keys import LocalisedBindings
+from kplan.tui.widgets.cells import plain
 
 if TYPE_CHECKING:
     from kplan.tui.app import KplanApp
@@ -38,7 +40,7 @@ class Card:
 
 def ladder_step(plan: Plan, step: int) -> str:
     """A step as number and label, e.g. ``2 Samsyn``."""
-    label = plan.ladder[step - 1] if 1 <= step <= len(plan.ladder) else ""
+    label = visible(plan.ladder[step - 1]) if 1 <= step <= len(plan.ladder) else ""
     return f"{step} {label}".strip()
 
 
@@ -237,7 +239,7 @@ class BoardScreen(LocalisedBindings, Screen[None]):
         # Every heading gets the height of the longest question, so the lists line up.
         inner = (width // len(steps) if fits else MIN_COLUMN) - 2
         lines = max(
-            (len(Text(q).wrap(self.app.console, max(inner, 1))) for q in plan.ladder_questions),
+            (len(plain(q).wrap(self.app.console, max(inner, 1))) for q in plan.ladder_questions),
             default=0,
         )
         self.heading_height = 1 + min(lines, MAX_QUESTION_LINES)
@@ -256,13 +258,13 @@ class BoardScreen(LocalisedBindings, Screen[None]):
         text.append(f" ({count})", style="bold")
         question = plan.ladder_questions[step - 1] if step <= len(plan.ladder_questions) else ""
         if question:
-            text.append("\n" + question, style="italic")
+            text.append("\n" + visible(question), style="italic")
         return text
 
     def _option(self, card: Card, owners: dict[str, str], organisations: dict[str, str]) -> Option:
         collaboration, measure = card.collaboration, card.measure
-        text = Text(collaboration.id, style="bold")
-        text.append(f" {collaboration.name}")
+        text = plain(collaboration.id, "bold")
+        text.append(f" {visible(collaboration.name)}")
         owner = owners.get(measure.owner, measure.owner)
         mine = measure.owner == self.kplan.actor
         text.append("\n")
@@ -271,7 +273,7 @@ class BoardScreen(LocalisedBindings, Screen[None]):
             style="bold" if mine else "dim",
         )
         if self.density == 2 and collaboration.actors:
-            actors = ", ".join(organisations.get(a, a) for a in collaboration.actors)
+            actors = visible(", ".join(organisations.get(a, a) for a in collaboration.actors))
             text.append(f"\n{t('col.actors')}: {actors}", style="dim italic")
         return Option(text, id=collaboration.id)
 

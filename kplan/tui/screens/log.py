@@ -17,7 +17,9 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kplan.core.errors import KplanError
 from kplan.i18n import t
+from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.keys import LocalisedBindings
+from kplan.tui.widgets.cells import plain
 
 if TYPE_CHECKING:
     from kplan.tui.app import KplanApp
@@ -120,8 +122,9 @@ def log_columns(width: int) -> list[LogColumn]:
 
 
 def _cell(value: str) -> Text:
-    # Cut long values with an ellipsis; the line below the table shows them whole.
-    return Text(value, no_wrap=True, overflow="ellipsis")
+    # Cut long values with an ellipsis; the line below the table shows them
+    # whole (up to what a screen can hold).
+    return plain(value, no_wrap=True, overflow="ellipsis")
 
 
 class LogTable(LocalisedBindings, DataTable[Any]):
@@ -263,13 +266,16 @@ class LogScreen(LocalisedBindings, Screen[None]):
         text = Text()
         if event is not None:
             text.append(t("log_view.when", when=event_when(event)) + "  ", style="dim")
-            text.append(f"{event['actor']}  ", style="bold")
-            target = event_target(event)
-            text.append(f"{target} · {event['field']}: " if target else f"{event['field']}: ")
-            text.append(event_change(event))
+            text.append(f"{visible(event['actor'])}  ", style="bold")
+            target = visible(event_target(event))
+            field = visible(event["field"])
+            text.append(f"{target} · {field}: " if target else f"{field}: ")
+            text.append(visible(event_change(event)))
             if event.get("note"):
                 text.append(f"\n{t('col.note')}: ", style="bold")
-                text.append(str(event["note"]), style="italic")
+                # The note's own lines, indented under it.
+                note = visible(event["note"], limit=BLOCK_LIMIT, continuation="  ")
+                text.append(note, style="italic")
         self.query_one("#log-detail", Static).update(text)
 
     @on(DataTable.RowSelected, "#log")

@@ -19,12 +19,14 @@ from kplan.core.domain import FOUR_P_PARTS
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
 from kplan.render import COVERAGE_MARKS, STATE_MARKS
+from kplan.safetext import visible
 from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
     coverage_cell,
     four_p_cell,
+    plain,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ class MarkColumn:
     @property
     def label(self) -> str:
         """The full heading."""
-        return self.name if self.kind == "perspective" else t(f"four_p.{self.name}")
+        return visible(self.name) if self.kind == "perspective" else t(f"four_p.{self.name}")
 
     @property
     def best(self) -> str:
@@ -239,8 +241,8 @@ class MatrixScreen(LocalisedBindings, Screen[None]):
 
     def _cells(self, measure: Measure, title_width: int) -> dict[str, Any]:
         cells: dict[str, Any] = {
-            "id": Text(measure.id, style="bold"),
-            "title": Text(measure.title[: title_width * 2], no_wrap=True, overflow="ellipsis"),
+            "id": plain(measure.id, "bold"),
+            "title": plain(measure.title, limit=title_width * 2, no_wrap=True, overflow="ellipsis"),
         }
         for column in self.columns:
             cells[column.key] = column.cell(measure)
@@ -305,7 +307,7 @@ class MatrixScreen(LocalisedBindings, Screen[None]):
         measure = next((m for m in plan.measures if m.id == row_key), None)
         text = Text()
         if measure is not None:
-            text.append(f"{measure.id} {measure.title}", style="bold")
+            text.append(f"{visible(measure.id)} {visible(measure.title)}", style="bold")
             if column is not None:
                 level = column.level(measure)
                 text.append(f" · {column.label}: ")

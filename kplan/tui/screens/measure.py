@@ -18,11 +18,13 @@ from kplan.core.domain import format_number, period_sort_key, values_trend
 from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.i18n import t
-from kplan.render import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.render import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
+from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
+    plain,
     progress_cell,
     status_cell,
 )
@@ -69,14 +71,14 @@ def staircase(plan: Plan, collaboration: Collaboration) -> Text:
                 text.append("██ " if reached else "░░ ", style="green" if reached else "grey35")
             else:
                 text.append("   ")
-        label = f" {level} {plan.ladder[level - 1]}"
+        label = f" {level} {visible(plan.ladder[level - 1])}"
         if level == collaboration.step:
             text.append(label, style="bold")
             question = (
                 plan.ladder_questions[level - 1] if level <= len(plan.ladder_questions) else ""
             )
             if question:
-                text.append(f"  ◀ {question}", style="italic")
+                text.append(f"  ◀ {visible(question)}", style="italic")
         else:
             text.append(label, style="grey50")
         text.append("\n")
@@ -165,9 +167,9 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         goal = Text()
         if measure.goal:
             goal.append(f"{t('col.goal')}: ", style="bold")
-            goal.append(measure.goal)
+            goal.append(_block(measure.goal))
         if measure.description:
-            goal.append("\n\n" + measure.description)
+            goal.append("\n\n" + _block(measure.description))
         self.query_one("#measure-goal", Static).update(goal)
         self.query_one("#measure-indicators", Static).update(self._indicators(measure))
         self.query_one("#measure-collaborations", Static).update(
@@ -179,10 +181,11 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
     def _head(self, plan: Plan, measure: Measure) -> Text:
         owner = next((o for o in plan.owners if o.id == measure.owner), None)
         organisations = {o.id: o.name for o in plan.organisations}
-        text = Text(f"{measure.id}  {measure.title}\n", style="bold")
-        owner_text = owner.name if owner else measure.owner
+        text = Text(f"{visible(measure.id)}  {visible(measure.title)}\n", style="bold")
+        owner_text = visible(owner.name if owner else measure.owner)
         if owner and owner.organisation:
-            owner_text += f", {organisations.get(owner.organisation, owner.organisation)}"
+            organisation = organisations.get(owner.organisation, owner.organisation)
+            owner_text += f", {visible(organisation)}"
         text.append(f"{t('col.owner')}: {owner_text}   ")
         text.append_text(status_cell(measure.status))
         text.append("   ")
@@ -190,7 +193,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         if measure.area or measure.start or measure.due:
             text.append("\n")
         if measure.area:
-            text.append(f"{t('col.area')}: {measure.area}   ")
+            text.append(f"{t('col.area')}: {visible(measure.area)}   ")
         if measure.start or measure.due:
             text.append(f"{t('col.period')}: {measure.start or ''}–{measure.due or ''}")
         return text
@@ -204,7 +207,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         table.add_column(t("kind.indicator").capitalize())
         table.add_column(t("col.baseline"), justify="right")
         for period in periods:
-            table.add_column(period, justify="right")
+            table.add_column(plain(period), justify="right")
         table.add_column(t("col.target"), justify="right")
         table.add_column(t("col.trend"), justify="center")
         table.add_column("", no_wrap=True)
@@ -218,7 +221,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
             )
             unit = f" ({ind.unit})" if ind.unit else ""
             table.add_row(
-                Text(f"{ind.name}{unit}"),
+                plain(f"{ind.name}{unit}"),
                 _number(ind.baseline),
                 *[_number(ind.values.get(p)) for p in periods],
                 _number(ind.target),
@@ -237,15 +240,11 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         if not measure.collaborations:
             parts.append(Text(t("show.none"), style="grey50"))
         for collab in measure.collaborations:
-            parts.append(Text(f"{collab.id}: {collab.name}", style="bold"))
-            parts.append(
-                Text(
-                    f"{t('col.actors')}: "
-                    + ", ".join(organisations.get(a, a) for a in collab.actors)
-                )
-            )
+            parts.append(Text(f"{visible(collab.id)}: {visible(collab.name)}", style="bold"))
+            actors = ", ".join(organisations.get(a, a) for a in collab.actors)
+            parts.append(Text(f"{t('col.actors')}: {visible(actors)}"))
             if collab.note:
-                parts.append(Text(collab.note, style="italic"))
+                parts.append(Text(_block(collab.note), style="italic"))
             parts.append(staircase(plan, collab))
         return Group(*parts)
 
@@ -266,31 +265,41 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         lines = Text()
         for perspective in plan.perspectives:
             level = measure.perspectives.get(perspective, "no")
-            lines.append(f"{COVERAGE_MARKS[level]} {perspective}", style=COVERAGE_COLOURS[level])
+            lines.append(
+                f"{COVERAGE_MARKS[level]} {visible(perspective)}", style=COVERAGE_COLOURS[level]
+            )
             lines.append(f"  {t(f'coverage.{level}')}\n")
         return Group(Text(t("show.perspectives"), style="bold underline"), lines)
 
     def _show_events(self, events: list[dict[str, Any]]) -> None:
         self.events = events
-        text = Text(t("show.events"), style="bold underline")
-        text.append("\n")
+        heading = Text(t("show.events"), style="bold underline")
         if not events:
-            text.append(t("show.none"), style="grey50")
+            self.query_one("#measure-events", Static).update(
+                Group(heading, Text(t("show.none"), style="grey50"))
+            )
+            return
+        # The time in a column of its own: a long event wraps inside the
+        # second column, so no wrapped piece of a note can stand where an
+        # event's time stands; a note's newline shows as \n.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="grey62")
+        table.add_column()
         for event in events:
-            what = event["field"]
+            what = visible(event["field"])
             if event["collaboration"]:
-                what = f"{event['collaboration']} {what}"
+                what = f"{visible(event['collaboration'])} {what}"
             elif event["indicator"]:
-                what = f"{event['indicator']} {what}"
-            old = "–" if event["old"] is None else event["old"]
-            new = "–" if event["new"] is None else event["new"]
-            text.append(f"{event['at'][:16].replace('T', ' ')}  ", style="grey62")
-            text.append(f"{event['actor']}  ", style="bold")
-            text.append(f"{what}: {old} → {new}")
+                what = f"{visible(event['indicator'])} {what}"
+            old = "–" if event["old"] is None else visible(event["old"])
+            new = "–" if event["new"] is None else visible(event["new"])
+            text = Text(f"{visible(event['actor'])}", style="bold")
+            text.append(f"  {what}: {old} → {new}", style="not bold")
             if event["note"]:
-                text.append(f"  «{event['note']}»", style="italic")
-            text.append("\n")
-        self.query_one("#measure-events", Static).update(text)
+                text.append(f"  «{visible(event['note'])}»", style="italic not bold")
+            table.add_row(event["at"][:16].replace("T", " "), text)
+        # The blank line below keeps the section as tall as it always was.
+        self.query_one("#measure-events", Static).update(Group(heading, table, Text("")))
 
     def action_back(self) -> None:
         """Back to where the measure was opened from."""
@@ -301,6 +310,11 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         from kplan.tui.dialogs import open_edit_dialog
 
         open_edit_dialog(self.kplan, what, self.measure)
+
+
+def _block(text: str) -> str:
+    """A goal, description or note: its own lines kept in a margin, all hidden spelled out."""
+    return visible(text, limit=BLOCK_LIMIT, continuation=MARGIN)
 
 
 def _number(value: float | None) -> str:

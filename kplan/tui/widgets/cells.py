@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 
 from kplan.core.model import Measure
 from kplan.render import COVERAGE_MARKS, STATE_MARKS, status_label
+from kplan.safetext import LINE_LIMIT, visible
 from kplan.tui.widgets.summary import STATUS_COLOURS, STATUS_GLYPHS
 
 STATE_COLOURS = {"done": "green", "ongoing": "yellow", "not-started": "grey50"}
 COVERAGE_COLOURS = {"yes": "green", "partly": "yellow", "no": "red"}
+
+
+def plain(
+    value: object, style: str = "", *, limit: int | None = LINE_LIMIT, **options: Any
+) -> Text:
+    """Text from a plan or a person for a widget: through visible(), never markup.
+
+    Every id, title, name and note the TUI shows is built with this (or
+    :func:`kplan.safetext.visible` where a plain string is needed), so a
+    control or bidi character shows spelled out, a newline as ``\\n``, and
+    a megabyte of title as its first ``limit`` characters.
+    """
+    return Text(visible(value, limit=limit), style=style, **options)
 
 
 def status_cell(status: str) -> Text:

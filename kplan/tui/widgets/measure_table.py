@@ -15,11 +15,13 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from kplan.core.domain import FOUR_P_PARTS, STATUSES
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
+from kplan.safetext import visible
 from kplan.tui.widgets.cells import (
     coverage_cell,
     coverage_cells,
     four_p_cell,
     four_p_cells,
+    plain,
     progress_cell,
     status_cell,
     steps_cell,
@@ -61,8 +63,9 @@ def _perspective_column(perspective: str, level: dict[str, int]) -> Column:
     def sort(measure: Measure) -> int:
         return level[measure.perspectives.get(perspective, "no")]
 
-    width = max(3, min(9, len(perspective)))
-    return Column(f"perspective.{perspective}", perspective[:9], width, cell, sort)
+    label = visible(perspective)[:9]
+    width = max(3, min(9, len(label)))
+    return Column(f"perspective.{perspective}", label, width, cell, sort)
 
 
 def columns_for(plan: Plan, width: int) -> list[Column]:
@@ -71,15 +74,15 @@ def columns_for(plan: Plan, width: int) -> list[Column]:
     owners = {o.id: o.name for o in plan.owners}
     progress_width = 10 if wide else 0
     fixed = [
-        Column("id", t("col.id"), 4, lambda m: Text(m.id, style="bold"), _id_key),
+        Column("id", t("col.id"), 4, lambda m: plain(m.id, "bold"), _id_key),
         Column(
-            "title", t("col.title"), None, lambda m: Text(m.title), lambda m: m.title.casefold()
+            "title", t("col.title"), None, lambda m: plain(m.title), lambda m: m.title.casefold()
         ),
         Column(
             "owner",
             t("col.owner"),
             12 if wide else 9,
-            lambda m: Text(m.owner),
+            lambda m: plain(m.owner),
             lambda m: owners.get(m.owner, m.owner).casefold(),
         ),
         Column(

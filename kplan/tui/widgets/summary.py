@@ -12,6 +12,7 @@ from kplan.core.model import Plan
 from kplan.core.queries import plan_summary
 from kplan.i18n import t
 from kplan.render import status_label
+from kplan.safetext import visible
 
 # Each status has a glyph as well as a colour, so the bar reads without colour.
 STATUS_GLYPHS = {
@@ -76,7 +77,7 @@ def summary_text(plan: Plan, width: int = 80) -> Text:
     text.append(t("tui.summary_integrated"))
     text.append(
         ", ".join(
-            f"{p} {round(100 * levels['yes'] / total)}%"
+            f"{visible(p)} {round(100 * levels['yes'] / total)}%"
             for p, levels in figures["perspectives"].items()
         )
     )

@@ -1,0 +1,187 @@
+"""Everything the command line writes goes through here.
+
+Human text (messages, tables, errors) is made safe for a terminal on its
+way out: every line passes :func:`kplan.safetext.visible`, so a control,
+bidi or invisible character that got into a composed message is spelled
+out, and no line is longer than a screen can use. Values should already
+be visible when a message is put together (``t()`` does that for its
+values, the renderers for their cells); this is the last guard, and the
+only place that writes. Data (``--json``, exports into a pipe) is written
+as it is, except that JSON spells risky characters as ``\\uXXXX`` escapes,
+which a JSON reader turns back into exactly the stored text.
+
+A reader that goes away (``kplan log | head -1``) ends the command quietly
+with :data:`EXIT_CLOSED_PIPE`; see :func:`closed_pipe`.
+
+tests/test_safetext.py checks that no other module of kplan prints.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import sys
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from kplan.i18n import t
+from kplan.safetext import HIDDEN_RANGES, LINE_LIMIT, visible, visible_document, visible_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+# What a command exits with when its reader closed the pipe: 0, as
+# ripgrep and most filters do. The reader has what it asked for, and a
+# change command prints only after its changes are saved; 141 (git's
+# SIGPIPE status) would fail every ``set -o pipefail`` script that pipes
+# kplan into ``head``.
+EXIT_CLOSED_PIPE = 0
+
+# A message line may quote a path and a list of valid ids; past this it is
+# clipped with an ellipsis.
+MESSAGE_LIMIT = 4 * LINE_LIMIT
+
+# Inside JSON strings: what json.dumps leaves raw and a terminal acts on or
+# hides (DEL, C1 controls, bidi and other format characters, lone
+# surrogates, line and paragraph separators). json.dumps already escapes
+# C0 controls, so the newlines of its indentation are not touched.
+_JSON_RISKY = re.compile("[" + "".join(r for r in HIDDEN_RANGES if r != "\x00-\x1f") + "]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(data: Any) -> str:
+    """``data`` as indented JSON whose strings read back exactly, safe to print anywhere."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RISKY.sub(_json_escape, text)
+
+
+def _is_closed_pipe(exc: BaseException) -> bool:
+    return isinstance(exc, BrokenPipeError) or (
+        isinstance(exc, OSError) and exc.errno == errno.EPIPE
+    )
+
+
+def closed_pipe() -> NoReturn:
+    """End the command quietly: the reader of standard output has gone.
+
+    Standard output is pointed at the null device first, so what is still
+    buffered cannot fail again when Python flushes it on the way out.
+    """
+    _drop_standard_output()
+    raise SystemExit(EXIT_CLOSED_PIPE)
+
+
+def interrupted(message: str) -> None:
+    """Say that Ctrl-C ended the command; what it had still to print is dropped.
+
+    Standard output is pointed at the null device, so nothing buffered
+    waits for a reader (a full pipe) on the way out.
+    """
+    notice(message)
+    _drop_standard_output()
+
+
+def _drop_standard_output() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        # Not a real file (a test's captured output): nothing will block or fail.
+        pass
+
+
+def _write(stream: IO[str], text: str) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as exc:
+        if not _is_closed_pipe(exc):
+            raise
+        if stream is sys.stdout:
+            closed_pipe()
+        # A closed standard error loses the message, not the exit code.
+
+
+def _safe_lines(text: str) -> str:
+    return visible_lines(text, limit=MESSAGE_LIMIT)
+
+
+def say(text: str = "") -> None:
+    """A message or plain-text lines on standard output, made safe line by line."""
+    _write(sys.stdout, _safe_lines(text) + "\n")
+
+
+def notice(text: str) -> None:
+    """A message on standard error (progress, upgrades, "nothing found")."""
+    _write(sys.stderr, _safe_lines(text) + "\n")
+
+
+def error(message: str) -> None:
+    """``kplan: error: MESSAGE`` on standard error; further lines of the message below it."""
+    first, *rest = message.split("\n")
+    lines = [t("cli.error", message=visible(first, limit=MESSAGE_LIMIT)), *rest]
+    notice("\n".join(lines))
+
+
+def data(text: str) -> None:
+    """Text for a program (JSON, an export) on standard output, exactly as it is."""
+    _write(sys.stdout, text)
+
+
+def json(value: Any) -> None:
+    """``value`` as JSON on standard output (see :func:`json_text`)."""
+    data(json_text(value) + "\n")
+
+
+def is_terminal() -> bool:
+    """Whether standard output is a terminal a person is reading."""
+    return sys.stdout.isatty()
+
+
+def console() -> Console:
+    """A rich console for standard output (honours NO_COLOR)."""
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def show(renderable: RenderableType | str, style: str | None = None) -> None:
+    """A rich renderable on standard output; a string is plain text, never markup."""
+    from rich.text import Text
+
+    if isinstance(renderable, str):
+        renderable = Text(_safe_lines(renderable), style=style or "")
+    try:
+        console().print(renderable)
+        sys.stdout.flush()
+    except OSError as exc:
+        if not _is_closed_pipe(exc):
+            raise
+        closed_pipe()
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question at the terminal (no is the default)."""
+    import typer
+
+    return bool(typer.confirm(_safe_lines(question), default=False))
+
+
+def document(text: str) -> None:
+    """An export on standard output: exact into a pipe or file, made safe on a terminal.
+
+    A person reading an export on the terminal sees its lines and tabs as
+    they are and every other hidden character spelled out; anything that
+    reads it from a pipe or a redirection gets the exact text.
+    """
+    data(visible_document(text) if is_terminal() else text)
