@@ -524,26 +524,26 @@ def max_file_bytes() -> int:
     return megabytes * 1024 * 1024
 
 
-def read_limited(path: str | Path, limit: int) -> bytes | None:
+def read_limited(path: str | Path, limit: int) -> bytearray | None:
     """The bytes of the file at ``path``, or None if it holds more than ``limit``.
 
     Never reads more than ``limit`` + 1 bytes, so a device (``/dev/zero``), a
-    pipe or a file that keeps growing cannot make kplan read without end.
-    OSError is left to the caller.
+    pipe or a file that keeps growing cannot make kplan read without end; a
+    regular file over the limit is refused by its size, unread. OSError is
+    left to the caller.
     """
     with open(path, "rb") as stream:
         info = os.fstat(stream.fileno())
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             return None
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = stream.read(min(left, 1024 * 1024))
+        # One growing buffer, not a list of chunks joined at the end: that
+        # would hold a file near the limit twice.
+        data = bytearray()
+        while len(data) <= limit:
+            chunk = stream.read(min(limit + 1 - len(data), 1024 * 1024))
             if not chunk:
                 break
-            chunks.append(chunk)
-            left -= len(chunk)
-    data = b"".join(chunks)
+            data += chunk
     return None if len(data) > limit else data
 
 
