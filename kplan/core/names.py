@@ -87,7 +87,7 @@ def _character_kind(character: str) -> str:
     return "names.char_unusable"
 
 
-def unusable_character(value: str) -> tuple[int, str] | None:
+def _unusable_character(value: str) -> tuple[int, str] | None:
     """The first character an id or name may not hold, as (position from 1, description)."""
     # isprintable() is False exactly for Unicode's "Other" and "Separator"
     # categories, except the ASCII space: the characters refused here.
@@ -105,7 +105,7 @@ def id_problem(value: str) -> str | None:
     if 0 < len(value) <= MAX_ID_LENGTH and value.isprintable() and " " not in value:
         return None
     shown = visible(value)
-    found = unusable_character(value)
+    found = _unusable_character(value)
     if found is not None and not value[found[0] - 1].isspace():
         position, what = found
         return t(
@@ -124,7 +124,7 @@ def name_problem(value: str, limit: int = MAX_NAME_LENGTH) -> str | None:
         return t("planfile.empty")
     if len(value) > limit:
         return t("names.too_long", length=len(value), limit=limit)
-    found = unusable_character(value)
+    found = _unusable_character(value)
     if found is not None:
         position, what = found
         return t("names.bad_name_character", value=visible(value), what=what, position=position)
@@ -137,15 +137,6 @@ def check_id(value: str) -> str:
     """An id given on the command line or in a change, in NFC; InvalidValueError if invalid."""
     normal = nfc(value)
     problem = id_problem(normal)
-    if problem is not None:
-        raise InvalidValueError(problem)
-    return normal
-
-
-def check_name(value: str, limit: int = MAX_NAME_LENGTH) -> str:
-    """A name given on the command line: trimmed, in NFC; InvalidValueError if invalid."""
-    normal = nfc(value.strip())
-    problem = name_problem(normal, limit)
     if problem is not None:
         raise InvalidValueError(problem)
     return normal
