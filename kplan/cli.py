@@ -213,7 +213,9 @@ def init_command(db: DbOption = None) -> None:
 @app.command("import", help=t("cmd.import"))
 @reported
 def import_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.plan_file"))],
+    # Not readable=True: Click would call an unreadable file a usage error
+    # (exit 2); read_plan_file says why it cannot be read, as a data error.
+    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.plan_file"), readable=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))] = False,
     db: DbOption = None,
     as_: AsOption = None,

@@ -596,10 +596,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count} fel i {source}; inget skrevs.",
     ),
     "planfile.syntax": ("TOML syntax error: {detail}", "syntaxfel i TOML: {detail}"),
-    "planfile.too_deep": (
-        "arrays or tables nested too deeply",
-        "listor eller tabeller i för många nivåer",
-    ),
     "planfile.not_found": ("no such file", "filen finns inte"),
     "planfile.is_directory": ("is a folder, not a plan file", "är en mapp, inte en planfil"),
     "planfile.unreadable": ("cannot read the file: {detail}", "kan inte läsa filen: {detail}"),
@@ -627,10 +623,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "planfile.expected_string_id": (
         'expected a string, got the number {got}; write it in quotes: id = "{got}"',
         'väntade en sträng, fick talet {got}; skriv det inom citattecken: id = "{got}"',
-    ),
-    "planfile.bad_id": (
-        "'{value}' is not a valid id: use 1-64 characters without spaces",
-        "'{value}' är inget giltigt id: använd 1-64 tecken utan mellanslag",
     ),
     "planfile.not_in_set": (
         "'{value}' is not valid.{hint} Valid: {valid}",
@@ -714,6 +706,86 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "planfile.repeated_period": (
         "the period {period} is given twice",
         "perioden {period} anges två gånger",
+    ),
+    "names.character": ("{what} ({code})", "{what} ({code})"),
+    "names.char_control": ("a control character", "ett styrtecken"),
+    "names.char_bidi": (
+        "a control character for text direction",
+        "ett styrtecken för textriktning",
+    ),
+    "names.char_invisible": (
+        "an invisible formatting character",
+        "ett osynligt formateringstecken",
+    ),
+    "names.char_surrogate": (
+        "half of a character (a lone surrogate)",
+        "ett halvt tecken (ett ensamt surrogat)",
+    ),
+    "names.char_space": (
+        "a line break or an unusual space",
+        "en radbrytning eller ett ovanligt mellanslag",
+    ),
+    "names.char_unusable": (
+        "a private-use or unassigned character",
+        "ett tecken för privat bruk eller utan tilldelning",
+    ),
+    "names.bad_id": (
+        "'{value}' is not a valid id: use 1-{limit} characters without spaces",
+        "'{value}' är inget giltigt id: använd 1-{limit} tecken utan mellanslag",
+    ),
+    "names.bad_id_character": (
+        "'{value}' is not a valid id: it holds {what} at position {position}. Use 1-{limit} printable characters without spaces",
+        "'{value}' är inget giltigt id: det innehåller {what} på position {position}. Använd 1-{limit} skrivbara tecken utan mellanslag",
+    ),
+    "names.bad_name_character": (
+        "'{value}' holds {what} at position {position}; use printable characters only",
+        "'{value}' innehåller {what} på position {position}; använd bara skrivbara tecken",
+    ),
+    "names.name_spaces": (
+        "'{value}' starts or ends with a space; remove it",
+        "'{value}' börjar eller slutar med mellanslag; ta bort det",
+    ),
+    "names.too_long": (
+        "too long: {length} characters, at most {limit} are allowed",
+        "för lång: {length} tecken, högst {limit} är tillåtna",
+    ),
+    "names.same_name": (
+        "'{value}' is the same name as '{other}' at {first}: names that differ only in upper and lower case or in Unicode form count as one",
+        "'{value}' är samma namn som '{other}' i {first}: namn som bara skiljer sig i stora och små bokstäver eller i Unicode-form räknas som ett",
+    ),
+    "names.same_id": (
+        "{kind} id '{id}' is the same as '{other}' (at {first}): ids that differ only in upper and lower case or in Unicode form count as one",
+        "{kind}-id '{id}' är detsamma som '{other}' (i {first}): id som bara skiljer sig i stora och små bokstäver eller i Unicode-form räknas som ett",
+    ),
+    "names.same_plan": (
+        "the store has plan '{other}', and '{id}' differs from it only in upper and lower case or in Unicode form; import the file as '{other}' or choose another id",
+        "lagret har planen '{other}', och '{id}' skiljer sig från den bara i stora och små bokstäver eller i Unicode-form; importera filen som '{other}' eller välj ett annat id",
+    ),
+    "names.ambiguous": (
+        "'{value}' matches more than one {what}: {matches}; write it exactly as one of them",
+        "'{value}' passar in på mer än ett {what}: {matches}; skriv det exakt som ett av dem",
+    ),
+    "names.taken": (
+        "'{name}' is taken: the {kind} '{other}' has that name (names that differ only in upper and lower case or in Unicode form count as one); choose another name",
+        "'{name}' är upptaget: {kind} '{other}' heter så (namn som bara skiljer sig i stora och små bokstäver eller i Unicode-form räknas som ett); välj ett annat namn",
+    ),
+    "names.kind_round": ("round", "omgången"),
+    "names.kind_snapshot": ("snapshot", "ögonblicksbilden"),
+    "names.note_too_long": (
+        "the note is too long: {length} characters, at most {limit} are allowed",
+        "kommentaren är för lång: {length} tecken, högst {limit} är tillåtna",
+    ),
+    "planfile.repeated_key": (
+        "'{key}' is given twice (once in another Unicode spelling)",
+        "'{key}' anges två gånger (en gång i en annan Unicode-stavning)",
+    ),
+    "planfile.nested_too_deeply": (
+        "arrays or tables nested more than {limit} levels deep",
+        "listor eller tabeller i mer än {limit} nivåer",
+    ),
+    "planfile.too_large": (
+        "the file is larger than {limit} MB, the most kplan reads; set KPLAN_MAX_FILE_MB to allow more",
+        "filen är större än {limit} MB, det mesta kplan läser; sätt KPLAN_MAX_FILE_MB för att tillåta mer",
     ),
     # Batch updates (kplan apply)
     "cmd.apply": (

@@ -60,6 +60,7 @@ BOTH_BACKENDS = {
     "test_rounds",
     "test_concurrency",
     "test_undo",
+    "test_names",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

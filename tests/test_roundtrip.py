@@ -27,6 +27,7 @@ from kplan.core.domain import (
     STATUSES,
 )
 from kplan.core.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+from kplan.core.names import fold, id_problem, name_problem, nfc
 from kplan.core.planfile import parse_plan_text, plan_to_toml, read_plan_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -137,11 +138,18 @@ awkward_text = st.one_of(st.sampled_from(AWKWARD_TEXT), st.text(max_size=24))
 # Names the reader requires: anything with a non-whitespace character.
 names = awkward_text.filter(lambda s: bool(s.strip()))
 optional_text = st.none() | awkward_text
+# Perspective names and ladder labels: printable, no spaces at the ends, in NFC
+# (the reader normalises them); a plan's list holds no two that fold alike.
+plan_names = awkward_text.map(nfc).filter(lambda s: name_problem(s) is None)
 
 AWKWARD_IDS = ["A3", "1", "ö-1", "7", "x" * 64, "a.b", "id=1", '"q"', "#1", "🎯", "[x]", "a\\b"]
-id_chars = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"))
-free_ids = st.text(id_chars, min_size=1, max_size=64).filter(
-    lambda s: not any(c.isspace() for c in s)
+# Ids: printable (no Cc, Cf, Cs, Co, Cn, Z*), without spaces, in NFC (the reader
+# normalises them, and NFC can change a string's length, hence the filter).
+id_chars = st.characters(
+    codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
+)
+free_ids = (
+    st.text(id_chars, min_size=1, max_size=64).map(nfc).filter(lambda s: id_problem(s) is None)
 )
 identifiers = st.one_of(st.sampled_from(AWKWARD_IDS), free_ids)
 
@@ -196,11 +204,12 @@ def plans(draw: Any, *, pooled: bool = False, plan_id: str | None = None) -> Pla
             max_size = min(max_size, len(POOLS[kind]))
         count = draw(st.integers(min_size, max_size))
         source = st.sampled_from(POOLS[kind]) if pooled else identifiers
-        return draw(st.lists(source, min_size=count, max_size=count, unique=True))
+        # Ids of one kind may not differ only in case or Unicode form.
+        return draw(st.lists(source, min_size=count, max_size=count, unique_by=fold))
 
-    perspective_source = st.sampled_from(POOLS["perspective"]) if pooled else names
-    perspectives = draw(st.lists(perspective_source, min_size=1, max_size=5, unique=True))
-    ladder = draw(st.lists(awkward_text, min_size=2, max_size=9))
+    perspective_source = st.sampled_from(POOLS["perspective"]) if pooled else plan_names
+    perspectives = draw(st.lists(perspective_source, min_size=1, max_size=5, unique_by=fold))
+    ladder = draw(st.lists(plan_names, min_size=2, max_size=9, unique_by=fold))
     questions = draw(st.lists(awkward_text, min_size=len(ladder), max_size=len(ladder)))
     start, end = draw(date_pairs())
 

@@ -76,15 +76,16 @@ PERIOD_PATTERN = re.compile(
 )
 PERIOD_FORMATS = "YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2"
 
-ID_PATTERN = re.compile(r"^[^\s]{1,64}$")
-
 # Limits on what people and files may hand kplan; each is checked where the
-# value comes in, with a message naming the limit.
-MAX_ID_LENGTH = 64  # ids, and who is acting (compared with owner ids)
-MAX_TEXT_LENGTH = 20_000  # notes, and every text of an apply line
-MAX_NESTING = 32  # arrays and objects inside each other in an apply line
+# value comes in, with a message naming the limit (docs/plan-format.md,
+# docs/cli.md).
+MAX_ID_LENGTH = 64  # ids (plans, organisations, owners, measures, ...) and who is acting
+MAX_NAME_LENGTH = 2_000  # titles and names: one line of text someone reads in a table
+MAX_TEXT_LENGTH = 20_000  # goals, descriptions, notes, every text of an apply line
+MAX_LABEL_LENGTH = 100  # round and snapshot names, typed on the command line
+MAX_NESTING = 32  # arrays and tables inside each other in a plan file or an apply line
 MAX_INTEGER_DIGITS = 18  # a whole number kplan reads fits in 64 bits
-DEFAULT_MAX_FILE_MB = 64  # an apply input's size, unless KPLAN_MAX_FILE_MB says otherwise
+DEFAULT_MAX_FILE_MB = 64  # a plan or apply file's size, unless KPLAN_MAX_FILE_MB says otherwise
 MAX_FILE_MB_LIMIT = 100_000  # the most KPLAN_MAX_FILE_MB may allow
 MAX_FILE_MB_VARIABLE = "KPLAN_MAX_FILE_MB"
 

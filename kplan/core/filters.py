@@ -13,6 +13,7 @@ from kplan.core.domain import (
 )
 from kplan.core.errors import InvalidValueError, did_you_mean, unknown
 from kplan.core.model import Measure, Plan
+from kplan.core.names import check_id, find_name
 from kplan.i18n import t
 
 
@@ -40,18 +41,7 @@ class MeasureFilter:
 
 
 def _perspective(plan: Plan, name: str) -> str:
-    folded = {p.casefold(): p for p in plan.perspectives}
-    if name.casefold() not in folded:
-        raise InvalidValueError(
-            t(
-                "change.invalid",
-                what=t("field.perspective"),
-                value=name,
-                valid=", ".join(plan.perspectives),
-                hint=did_you_mean(name, plan.perspectives),
-            )
-        )
-    return folded[name.casefold()]
+    return find_name(name, plan.perspectives, "field.perspective")
 
 
 def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
@@ -60,7 +50,7 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
     Raises a KplanError naming the bad value when the filter names an unknown
     owner, status, step or perspective.
     """
-    owner = wanted.owner
+    owner = None if wanted.owner is None else check_id(wanted.owner)
     if owner is not None and owner not in {o.id for o in plan.owners}:
         raise unknown("kind.owner", owner, [o.id for o in plan.owners])
     status = None

@@ -20,6 +20,7 @@ from kplan.core.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
+    MAX_TEXT_LENGTH,
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
@@ -34,6 +35,7 @@ from kplan.core.domain import (
 )
 from kplan.core.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.core.model import Plan
+from kplan.core.names import check_id, find_name, same_as
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -107,11 +109,14 @@ def checked_actor(name: str) -> str:
     if problem is not None:
         shown = name[:MAX_ID_LENGTH].encode("unicode_escape").decode("ascii")
         raise InvalidValueError(t("actor.bad", value=shown, problem=problem))
-    return name
+    # Who acts is compared with owner ids, so it follows the id rule too.
+    return check_id(name)
 
 
 def check_note(note: str | None) -> None:
     """Refuse a note the event log cannot hold (too long, NUL, half a character)."""
+    if note is not None and len(note) > MAX_TEXT_LENGTH:
+        raise InvalidValueError(t("names.note_too_long", length=len(note), limit=MAX_TEXT_LENGTH))
     if note is not None:
         problem = text_problem(note)
         if problem is not None:
@@ -252,6 +257,8 @@ def import_plan(
 
     with store.write() as session:
         existing_row = find_plan_row(session, plan.id)
+        if existing_row is None:
+            _refuse_a_second_spelling(session, plan.id)
         existing = load_plan(session, existing_row) if existing_row is not None else None
         changes = diff_plans(existing, plan)
         result = ImportResult(plan.id, existing is None, changes, dry_run)
@@ -286,6 +293,17 @@ def import_plan(
                 note=note,
             )
     return result
+
+
+def _refuse_a_second_spelling(session: Session, key: str) -> None:
+    """Refuse a new plan whose id differs from a stored plan's only in case or Unicode form."""
+    from sqlmodel import select
+
+    from kplan.store.models import PlanRow
+
+    other = same_as(key, list(session.exec(select(PlanRow.key)).all()))
+    if other is not None:
+        raise InvalidValueError(t("names.same_plan", id=key, other=other))
 
 
 def import_into(
@@ -396,6 +414,7 @@ class _Batch:
         self.targets: dict[tuple[str, str], _Target] = {}
 
     def target(self, kind: str, key: str) -> _Target:
+        key = check_id(key)
         found = self.targets.get((kind, key))
         if found is not None:
             return found
@@ -605,12 +624,9 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any
                 raise invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
             return change, target, f"four_p.{part}", state
         if change.field.startswith("perspectives."):
-            perspective = change.field.removeprefix("perspectives.")
-            if perspective not in plan.perspectives:
-                folded = {p.casefold(): p for p in plan.perspectives}
-                if perspective.casefold() not in folded:
-                    raise invalid(t("field.perspective"), perspective, plan.perspectives)
-                perspective = folded[perspective.casefold()]
+            perspective = find_name(
+                change.field.removeprefix("perspectives."), plan.perspectives, "field.perspective"
+            )
             level = normalise_coverage(str(change.value))
             if level is None:
                 raise invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)

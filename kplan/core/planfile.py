@@ -8,8 +8,11 @@ fixing a plan sees the whole list at once. Each problem names the key path
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,14 +26,17 @@ from kplan.core.domain import (
     EDIT_POLICIES,
     FOUR_P_PARTS,
     FOUR_P_STATES,
-    ID_PATTERN,
     MAX_LADDER_STEPS,
+    MAX_NAME_LENGTH,
+    MAX_NESTING,
+    MAX_TEXT_LENGTH,
     MIN_LADDER_STEPS,
     ORGANISATION_KINDS,
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
     closest,
+    max_file_bytes,
     normalise_period,
 )
 from kplan.core.errors import PlanFileError, Problem
@@ -44,6 +50,7 @@ from kplan.core.model import (
     Plan,
     plan_to_document,
 )
+from kplan.core.names import fold, id_problem, name_problem, nfc, visible
 from kplan.i18n import t
 
 TOP_KEYS = ("kplan", "plan", "organisations", "owners", "measures")
@@ -107,14 +114,15 @@ class _Checker:
     def keys(self, table: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
         for key in table:
             if key not in allowed:
-                where = f"{path}.{key}" if path else key
+                shown = visible(key)
+                where = f"{path}.{shown}" if path else shown
                 suggestion = closest(key, allowed)
                 if suggestion:
                     self.add(
-                        where, t("planfile.unknown_key_suggest", key=key, suggestion=suggestion)
+                        where, t("planfile.unknown_key_suggest", key=shown, suggestion=suggestion)
                     )
                 else:
-                    self.add(where, t("planfile.unknown_key", key=key, valid=", ".join(allowed)))
+                    self.add(where, t("planfile.unknown_key", key=shown, valid=", ".join(allowed)))
 
     def table(self, value: Any, path: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -131,12 +139,21 @@ class _Checker:
         return value
 
     def string(
-        self, table: dict[str, Any], key: str, path: str, *, required: bool = False
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        limit: int = MAX_NAME_LENGTH,
     ) -> str | None:
         value = table.get(key, _MISSING)
-        if isinstance(value, str) and (not required or value.strip()):
+        if isinstance(value, str) and (not required or value.strip()) and len(value) <= limit:
             return value
         where = f"{path}.{key}" if path else key
+        if isinstance(value, str) and len(value) > limit:
+            self.add(where, t("names.too_long", length=len(value), limit=limit))
+            return None
         if value is _MISSING:
             if required:
                 self.add(where, t("planfile.missing"))
@@ -153,11 +170,53 @@ class _Checker:
         return value
 
     def identifier(self, table: dict[str, Any], path: str) -> str | None:
-        value = self.string(table, "id", path, required=True)
-        if value is not None and not ID_PATTERN.fullmatch(value):
-            self.add(f"{path}.id", t("planfile.bad_id", value=value))
+        """The table's ``id`` in NFC, or None (with a problem) if it is not a valid id."""
+        value = table.get("id", _MISSING)
+        if not isinstance(value, str) or not value.strip():
+            return self.string(table, "id", path, required=True)
+        value = nfc(value)
+        problem = id_problem(value)
+        if problem is not None:
+            self.add(f"{path}.id", problem)
             return None
         return value
+
+    def reference(self, table: dict[str, Any], key: str, path: str, **flags: Any) -> str | None:
+        """A string naming an id elsewhere in the file, in NFC like the ids it names."""
+        value = self.string(table, key, path, **flags)
+        return None if value is None else nfc(value)
+
+    def names(self, table: dict[str, Any], key: str, path: str, default: list[str]) -> list[str]:
+        """An array of names (perspectives, ladder labels): valid, in NFC, none the same."""
+        raw = self.strings(table, key, path, default)
+        where = f"{path}.{key}"
+        if len(set(raw)) != len(raw):
+            self.add(where, t("planfile.repeated_values"))
+        if any(not name.strip() for name in raw):
+            self.add(where, t("planfile.empty_value"))
+        seen: dict[str, tuple[str, str]] = {}
+        values = []
+        for index, name in enumerate(raw):
+            item = f"{where}[{index + 1}]"
+            value = nfc(name)
+            values.append(value)
+            if not name.strip() or len(name) > MAX_NAME_LENGTH:
+                continue  # said above
+            problem = name_problem(value)
+            if problem is not None:
+                self.add(item, problem)
+                continue
+            folded = fold(value)
+            if folded not in seen:
+                seen[folded] = (name, item)
+                continue
+            other, first = seen[folded]
+            if other != name:  # the very same text is said above
+                self.add(
+                    item,
+                    t("names.same_name", value=visible(name), other=visible(other), first=first),
+                )
+        return values
 
     def choice(
         self,
@@ -177,7 +236,10 @@ class _Checker:
             return value
         suggestion = closest(value, valid)
         hint = t("planfile.did_you_mean", suggestion=suggestion) if suggestion else ""
-        self.add(where, t("planfile.not_in_set", value=value, valid=", ".join(valid), hint=hint))
+        self.add(
+            where,
+            t("planfile.not_in_set", value=visible(value), valid=", ".join(valid), hint=hint),
+        )
         return None
 
     def integer(
@@ -240,32 +302,47 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.add(where, t("planfile.expected_strings", got=_describe(value)))
             return list(default)
+        if value and max(map(len, value)) > MAX_NAME_LENGTH:
+            for index, item in enumerate(value):
+                if len(item) > MAX_NAME_LENGTH:
+                    self.add(
+                        f"{where}[{index + 1}]",
+                        t("names.too_long", length=len(item), limit=MAX_NAME_LENGTH),
+                    )
         return list(value)
 
     def unique(self, ids: list[tuple[str, str]], kind: str) -> None:
-        seen: dict[str, str] = {}
+        """Refuse ids of one kind that are equal, or equal but for case and Unicode form."""
+        seen: dict[str, tuple[str, str]] = {}
         for path, identifier in ids:
-            if identifier in seen:
-                self.add(
-                    f"{path}.id",
-                    t("planfile.duplicate_id", kind=t(kind), id=identifier, first=seen[identifier]),
-                )
+            key = fold(identifier)
+            if key not in seen:
+                seen[key] = (identifier, path)
+                continue
+            other, first = seen[key]
+            if other == identifier:
+                message = t("planfile.duplicate_id", kind=t(kind), id=identifier, first=first)
             else:
-                seen[identifier] = path
+                message = t("names.same_id", kind=t(kind), id=identifier, other=other, first=first)
+            self.add(f"{path}.id", message)
 
-    def reference(self, value: str, where: str, kind: str, valid: list[str]) -> bool:
+    def refers(self, value: str, where: str, kind: str, valid: list[str]) -> bool:
+        """Whether ``value`` is one of the ``valid`` ids; a problem if it is not."""
         if value in valid:
             return True
         suggestion = closest(value, valid)
         if suggestion:
             message = t(
-                "planfile.unknown_ref_suggest", kind=t(kind), value=value, suggestion=suggestion
+                "planfile.unknown_ref_suggest",
+                kind=t(kind),
+                value=visible(value),
+                suggestion=suggestion,
             )
         elif valid:
             shown = ", ".join(valid[:12]) + (", ..." if len(valid) > 12 else "")
-            message = t("planfile.unknown_ref", kind=t(kind), value=value, valid=shown)
+            message = t("planfile.unknown_ref", kind=t(kind), value=visible(value), valid=shown)
         else:
-            message = t("planfile.unknown_ref_none", kind=t(kind), value=value)
+            message = t("planfile.unknown_ref_none", kind=t(kind), value=visible(value))
         self.add(where, message)
         return False
 
@@ -294,15 +371,67 @@ def _type_name(value: Any) -> str:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        return repr(value)
+        # repr() escapes what a terminal would act on; a long text is cut.
+        return repr(value if len(value) <= 60 else value[:59] + "…")
     return _type_name(value)
 
 
 # Above this size a plan file is parsed by tomli, the project tomllib was
-# taken from, in its compiled build: twice as fast on a file of ten thousand
-# measures (1.9 s against 3.9 s), with the same memory. Smaller files, which
-# tomllib reads in milliseconds, keep to the standard library.
+# taken from, in its compiled build: about twice as fast on a file of ten
+# thousand measures, with the same memory. Smaller files, which tomllib reads
+# in milliseconds, keep to the standard library.
 FAST_PARSE_FROM = 256 * 1024
+
+# Documents that TOML 1.1 allows and TOML 1.0 does not: an escape for ESC, a
+# \x escape, a newline and a trailing comma in an inline table, a time
+# without seconds. tomli 2.3 and later read TOML 1.1.
+TOML_1_1_ONLY = (
+    'a = "\\e"',
+    'a = "\\x41"',
+    "a = {\n b = 1 }",
+    "a = { b = 1, }",
+    "a = 07:32",
+    "a = 1979-05-27T07:32Z",
+)
+
+_fast_parser: Callable[[str], dict[str, Any]] | bool | None = False
+
+
+def _agrees_with_tomllib(loads: Callable[[str], dict[str, Any]]) -> bool:
+    """Whether ``loads`` judges the TOML 1.1 constructs as the standard library does."""
+    for document in TOML_1_1_ONLY:
+        try:
+            tomllib.loads(document)
+            standard = True
+        except tomllib.TOMLDecodeError:
+            standard = False
+        try:
+            loads(document)
+            other = True
+        except Exception:
+            # Whatever it raises, it refused the document.
+            other = False
+        if other != standard:
+            return False
+    return True
+
+
+def fast_parser() -> Callable[[str], dict[str, Any]] | None:
+    """tomli's ``loads`` if it is installed and reads TOML as tomllib does, else None.
+
+    The standard library decides what a valid plan file is; tomli is only a
+    faster way to the same answer, so a tomli that reads a newer TOML than
+    tomllib (and would accept files tomllib refuses) is not used.
+    """
+    global _fast_parser
+    if _fast_parser is False:
+        try:
+            import tomli
+        except ImportError:
+            _fast_parser = None
+        else:
+            _fast_parser = tomli.loads if _agrees_with_tomllib(tomli.loads) else None
+    return _fast_parser if callable(_fast_parser) else None
 
 
 def _parse_toml(text: str) -> dict[str, Any]:
@@ -311,44 +440,112 @@ def _parse_toml(text: str) -> dict[str, Any]:
     A file tomli refuses is read again by tomllib, so that whatever is wrong
     is reported with tomllib's message and line, as for a small file.
     """
-    if len(text) >= FAST_PARSE_FROM:
+    loads = fast_parser() if len(text) >= FAST_PARSE_FROM else None
+    if loads is not None:
         try:
-            import tomli
-
-            return tomli.loads(text)
+            return loads(text)
         except Exception:
             # tomllib, below, says what is wrong.
             pass
     return tomllib.loads(text)
 
 
+def nesting_depth(document: dict[str, Any], limit: int = MAX_NESTING) -> int:
+    """How deep arrays and tables nest in ``document``, counted up to ``limit`` + 1.
+
+    Walked without recursion, so a document nested deeper than Python's
+    recursion limit (dotted keys can make one) is measured too.
+    """
+    deepest = 1
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, dict | list) and child:
+                pending.append((child, depth + 1))
+    return deepest
+
+
+def _syntax_error(source: str, detail: str) -> PlanFileError:
+    return PlanFileError(source, [Problem("", t("planfile.syntax", detail=detail))])
+
+
 def parse_plan_text(text: str, source: str = "<plan>") -> Plan:
-    """Parse and validate plan-file text; raise PlanFileError with every problem."""
+    """Parse and validate plan-file text; raise PlanFileError with every problem.
+
+    A byte order mark at the start (some Windows editors write one) is not
+    part of the document.
+    """
+    text = text.removeprefix("\ufeff")
     try:
         document = _parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError(source, [Problem("", t("planfile.syntax", detail=str(exc)))]) from None
-    except (ValueError, RecursionError) as exc:
-        # tomllib lets through Python's own limits: integers of thousands of
-        # digits, and nesting deeper than the interpreter's recursion limit.
-        detail = t("planfile.too_deep") if isinstance(exc, RecursionError) else str(exc)
-        raise PlanFileError(source, [Problem("", t("planfile.syntax", detail=detail))]) from None
-    return parse_plan_document(document, source, text)
+        raise _syntax_error(source, str(exc)) from None
+    except RecursionError:
+        # Nesting deeper than the interpreter's recursion limit.
+        raise _syntax_error(source, t("planfile.nested_too_deeply", limit=MAX_NESTING)) from None
+    except ValueError as exc:
+        # tomllib lets through Python's own limit on integers of thousands of digits.
+        raise _syntax_error(source, str(exc)) from None
+    try:
+        return parse_plan_document(document, source, text)
+    except PlanFileError:
+        # No valid plan nests deeper than six levels, so only a refused one
+        # is measured (it costs a tenth of a second on a big file). One
+        # nested too deeply gets the message tomllib's recursion limit
+        # gives, whichever parser read it, and not a problem per key.
+        if nesting_depth(document) > MAX_NESTING:
+            raise _syntax_error(
+                source, t("planfile.nested_too_deeply", limit=MAX_NESTING)
+            ) from None
+        raise
+
+
+def read_limited(path: str | Path, limit: int) -> bytearray | None:
+    """The bytes of the file at ``path``, or None if it holds more than ``limit``.
+
+    Never reads more than ``limit`` + 1 bytes, so a device (``/dev/zero``), a
+    pipe or a file that keeps growing cannot make kplan read without end; a
+    regular file over the limit is refused by its size, unread. OSError is
+    left to the caller.
+    """
+    with open(path, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            return None
+        # One growing buffer, not a list of chunks joined at the end: that
+        # would hold a file near the limit twice.
+        data = bytearray()
+        while len(data) <= limit:
+            chunk = stream.read(min(limit + 1 - len(data), 1024 * 1024))
+            if not chunk:
+                break
+            data += chunk
+    return None if len(data) > limit else data
 
 
 def read_plan_file(path: str | Path) -> Plan:
     """Read and validate a plan file; raise PlanFileError with every problem."""
     source = str(path)
+    limit = max_file_bytes()
     try:
-        raw = Path(path).read_bytes()
+        raw = read_limited(path, limit)
     except FileNotFoundError:
         raise PlanFileError(source, [Problem("", t("planfile.not_found"))]) from None
     except IsADirectoryError:
         raise PlanFileError(source, [Problem("", t("planfile.is_directory"))]) from None
     except OSError as exc:
-        raise PlanFileError(
-            source, [Problem("", t("planfile.unreadable", detail=exc.strerror))]
-        ) from None
+        detail = exc.strerror or type(exc).__name__
+        problem = Problem("", t("planfile.unreadable", detail=detail))
+        raise PlanFileError(source, [problem]) from None
+    if raw is None:
+        problem = Problem("", t("planfile.too_large", limit=limit // (1024 * 1024)))
+        raise PlanFileError(source, [problem])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -418,18 +615,12 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         organisation=check.string(plan_table, "organisation", "plan") or "",
         start=check.date(plan_table, "start", "plan"),
         end=check.date(plan_table, "end", "plan"),
-        description=check.string(plan_table, "description", "plan"),
+        description=check.string(plan_table, "description", "plan", limit=MAX_TEXT_LENGTH),
     )
     if plan.start and plan.end and plan.end < plan.start:
         check.add("plan.end", t("planfile.end_before_start", start=plan.start, end=plan.end))
-    plan.perspectives = check.strings(
-        plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES)
-    )
-    if len(set(plan.perspectives)) != len(plan.perspectives):
-        check.add("plan.perspectives", t("planfile.repeated_values"))
-    if any(not p.strip() for p in plan.perspectives):
-        check.add("plan.perspectives", t("planfile.empty_value"))
-    plan.ladder = check.strings(plan_table, "ladder", "plan", list(DEFAULT_LADDER))
+    plan.perspectives = check.names(plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES))
+    plan.ladder = check.names(plan_table, "ladder", "plan", list(DEFAULT_LADDER))
     if not MIN_LADDER_STEPS <= len(plan.ladder) <= MAX_LADDER_STEPS:
         check.add(
             "plan.ladder",
@@ -456,7 +647,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
                 steps=len(plan.ladder),
             ),
         )
-    plan.coordinators = check.strings(plan_table, "coordinators", "plan", [])
+    plan.coordinators = [nfc(c) for c in check.strings(plan_table, "coordinators", "plan", [])]
     plan.edit = check.choice(plan_table, "edit", "plan", EDIT_POLICIES, "open")
     if plan.edit == "owners" and not plan.coordinators:
         # Someone has to be able to change what no single owner owns.
@@ -497,11 +688,11 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         owner = Owner(
             id=check.identifier(table, path) or "",
             name=check.string(table, "name", path, required=True) or "",
-            organisation=check.string(table, "organisation", path),
+            organisation=check.reference(table, "organisation", path),
             email=check.string(table, "email", path),
         )
         if owner.organisation is not None:
-            check.reference(
+            check.refers(
                 owner.organisation, f"{path}.organisation", "kind.organisation", organisation_ids
             )
         check.locate(before, owner_lines, index)
@@ -511,7 +702,7 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     )
     owner_ids = list(dict.fromkeys(o.id for o in plan.owners if o.id))
     for index, coordinator in enumerate(plan.coordinators):
-        check.reference(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
+        check.refers(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
 
     measure_lines = _HeaderLines(text, "measures")
     collaboration_ids: list[tuple[str, str]] = []
@@ -558,17 +749,17 @@ def _measure(
     measure = Measure(
         id=check.identifier(table, path) or "",
         title=check.string(table, "title", path, required=True) or "",
-        owner=check.string(table, "owner", path, required=True) or "",
-        goal=check.string(table, "goal", path) or "",
+        owner=check.reference(table, "owner", path, required=True) or "",
+        goal=check.string(table, "goal", path, limit=MAX_TEXT_LENGTH) or "",
         area=check.string(table, "area", path),
         status=check.choice(table, "status", path, STATUSES, "not-started"),
         progress=check.integer(table, "progress", path, 0, 100, 0),
         start=check.date(table, "start", path),
         due=check.date(table, "due", path),
-        description=check.string(table, "description", path),
+        description=check.string(table, "description", path, limit=MAX_TEXT_LENGTH),
     )
     if measure.owner:
-        check.reference(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
+        check.refers(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
     if measure.start and measure.due and measure.due < measure.start:
         check.add(
             f"{path}.due", t("planfile.due_before_start", start=measure.start, due=measure.due)
@@ -592,10 +783,13 @@ def _measure(
         and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None
     ):
         for key in coverage_table:
-            where = f"{path}.perspectives.{key}"
-            if check.member(key, where, plan.perspectives) is None:
+            name = nfc(key)
+            if name not in plan.perspectives or name in measure.perspectives:
+                where = f"{path}.perspectives.{visible(key)}"
+                if check.member(name, where, plan.perspectives) is not None:
+                    check.add(where, t("planfile.repeated_key", key=visible(key)))
                 continue
-            measure.perspectives[key] = check.choice(
+            measure.perspectives[name] = check.choice(
                 coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no"
             )
 
@@ -607,13 +801,13 @@ def _measure(
         if collab_table is None:
             continue
         check.keys(collab_table, COLLABORATION_KEYS, where)
-        actors = check.strings(collab_table, "actors", where, [])
+        actors = [nfc(actor) for actor in check.strings(collab_table, "actors", where, [])]
         if "actors" not in collab_table:
             check.add(f"{where}.actors", t("planfile.missing"))
         elif not actors and isinstance(collab_table.get("actors"), list):
             check.add(f"{where}.actors", t("planfile.no_actors"))
         for actor_index, actor in enumerate(actors):
-            check.reference(
+            check.refers(
                 actor, f"{where}.actors[{actor_index + 1}]", "kind.organisation", organisation_ids
             )
         if len(set(actors)) != len(actors):
@@ -624,7 +818,7 @@ def _measure(
                 name=check.string(collab_table, "name", where, required=True) or "",
                 actors=actors,
                 step=check.integer(collab_table, "step", where, 1, len(plan.ladder), 1),
-                note=check.string(collab_table, "note", where),
+                note=check.string(collab_table, "note", where, limit=MAX_TEXT_LENGTH),
             )
         )
 
@@ -652,9 +846,10 @@ def _measure(
             for period, value in values_table.items():
                 canonical = normalise_period(period)
                 if canonical is None:
+                    shown = visible(period)
                     check.add(
-                        f"{where}.values.{period}",
-                        t("planfile.bad_period", period=period, formats=PERIOD_FORMATS),
+                        f"{where}.values.{shown}",
+                        t("planfile.bad_period", period=shown, formats=PERIOD_FORMATS),
                     )
                     continue
                 if canonical in indicator.values:

@@ -22,6 +22,7 @@ from kplan.core.domain import (
 from kplan.core.errors import InvalidValueError, unknown
 from kplan.core.filters import MeasureFilter, filter_measures
 from kplan.core.model import Measure, Owner, Plan
+from kplan.core.names import check_id
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -208,6 +209,7 @@ def show(
     """
     from kplan.core import reads
 
+    key = check_id(key)
     with store.reading() as rows:
         info = reads.select_plan(rows, plan)
         loaded = reads.load_plan(rows, info, only=[key])
@@ -295,6 +297,8 @@ def log(
     """The plan's events, newest first; ``limit`` 0 means all."""
     from kplan.core import reads
 
+    if measure is not None:
+        measure = check_id(measure)
     with store.reading() as rows:
         info = reads.select_plan(rows, plan)
         return reads.events(rows, info, measure=measure, since=since, limit=limit)

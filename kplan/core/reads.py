@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from kplan.core.domain import as_utc, closest
 from kplan.core.errors import NotFoundError, unknown
 from kplan.core.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+from kplan.core.names import check_id
 from kplan.i18n import t
 
 
@@ -120,6 +121,7 @@ def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
     """
     wanted = key or os.environ.get("KPLAN_PLAN")
     if wanted:
+        wanted = check_id(wanted)
         found = rows(f"SELECT {_PLAN_COLUMNS} FROM plan WHERE key = :key", {"key": wanted})
         if found:
             return _plan_info(found[0])

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from kplan.core.diff import FieldChange
 from kplan.core.domain import as_utc
 from kplan.core.errors import InvalidValueError, KplanError, unknown
+from kplan.core.names import check_id
 from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_coordinator, check_report
-from kplan.core.snapshots import check_name, snapshot_named, take_in
+from kplan.core.snapshots import check_name, names_taken, refuse_same_name, snapshot_named, take_in
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -105,6 +106,10 @@ def open_round(
         # Closing the round takes a snapshot with its name, which must be free then.
         if snapshot_named(session, plan_row, name) is not None:
             raise InvalidValueError(t("round.name_is_snapshot", name=name))
+        # Nor may it be another round's or a snapshot's in another case or spelling.
+        snapshot_names, round_names = names_taken(session, plan_row)
+        refuse_same_name(name, round_names, "names.kind_round")
+        refuse_same_name(name, snapshot_names, "names.kind_snapshot")
         previous = session.exec(
             select(SnapshotRow.name)
             .where(SnapshotRow.plan_id == plan_row.id)
@@ -134,6 +139,7 @@ def report(
     from kplan.core.operations import check_note, now, select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
+    measure = check_id(measure)
     check_note(note)
     with store.write() as session:
         plan_row = select_plan(session, plan)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.core.domain import as_utc, closest
+from kplan.core.domain import MAX_LABEL_LENGTH, as_utc, closest
 from kplan.core.errors import InvalidValueError, NotFoundError
 from kplan.core.model import Plan, plan_to_document
+from kplan.core.names import name_problem, nfc, same_as, visible
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -55,20 +56,45 @@ def thaw(content: str, name: str = "snapshot") -> Plan:
 
 
 def check_name(name: str) -> str:
-    """A snapshot or round name: trimmed, not empty, at most 100 characters."""
-    cleaned = name.strip()
-    if not cleaned or len(cleaned) > 100:
-        raise InvalidValueError(t("snapshot.bad_name", name=name))
+    """A snapshot or round name: trimmed, in NFC, 1 to 100 printable characters."""
+    cleaned = nfc(name.strip())
+    if not cleaned or len(cleaned) > MAX_LABEL_LENGTH:
+        raise InvalidValueError(t("snapshot.bad_name", name=visible(name)))
+    problem = name_problem(cleaned, MAX_LABEL_LENGTH)
+    if problem is not None:
+        raise InvalidValueError(problem)
     return cleaned
 
 
+def names_taken(session: Session, plan_row: PlanRow) -> tuple[list[str], list[str]]:
+    """The names of the plan's snapshots and of its rounds, open or closed."""
+    from sqlmodel import select
+
+    from kplan.store.models import RoundRow, SnapshotRow
+
+    snapshots = session.exec(select(SnapshotRow.name).where(SnapshotRow.plan_id == plan_row.id))
+    rounds = session.exec(select(RoundRow.name).where(RoundRow.plan_id == plan_row.id))
+    return list(snapshots.all()), list(rounds.all())
+
+
+def refuse_same_name(name: str, others: list[str], kind: str) -> None:
+    """Refuse ``name`` if it counts as the same as one of ``others`` (a round's or a snapshot's)."""
+    other = same_as(name, others)
+    if other is not None:
+        raise InvalidValueError(
+            t("names.taken", name=visible(name), kind=t(kind), other=visible(other))
+        )
+
+
 def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
+    """The plan's snapshot named ``name`` (in any Unicode spelling)."""
     from sqlmodel import col, select
 
     from kplan.store.models import SnapshotRow
 
+    wanted = nfc(name)
     row = session.exec(
-        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
+        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == wanted)
     ).first()
     if row is None:
         names = list(
@@ -78,11 +104,12 @@ def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
                 .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
             ).all()
         )
+        shown = visible(name)
         if not names:
-            raise NotFoundError(t("snapshot.none", name=name))
-        suggestion = closest(name, names)
+            raise NotFoundError(t("snapshot.none", name=shown))
+        suggestion = closest(wanted, names)
         hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise NotFoundError(t("snapshot.unknown", name=name, valid=", ".join(names), hint=hint))
+        raise NotFoundError(t("snapshot.unknown", name=shown, valid=", ".join(names), hint=hint))
     return row
 
 
@@ -118,6 +145,7 @@ def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.d
     assert plan_row.id is not None
     if snapshot_named(session, plan_row, name) is not None:
         raise InvalidValueError(t("snapshot.exists", name=name))
+    refuse_same_name(name, names_taken(session, plan_row)[0], "names.kind_snapshot")
     plan = load_plan(session, plan_row)
     session.add(
         SnapshotRow(
@@ -152,6 +180,7 @@ def take(store: Store, name: str, *, actor: str, plan: str | None = None) -> str
         ).first()
         if round_named is not None:
             raise InvalidValueError(t("snapshot.name_is_round", name=name))
+        refuse_same_name(name, names_taken(session, plan_row)[1], "names.kind_round")
         take_in(session, plan_row, name, actor, now())
     return name
 
