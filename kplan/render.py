@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kplan import output
 from kplan.core.model import Plan
 from kplan.i18n import t
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -29,9 +30,6 @@ STATUS_STYLES = {
     "done": "green",
     "cancelled": "strike dim",
 }
-STATE_MARKS = {"done": "●", "ongoing": "◐", "not-started": "○"}
-COVERAGE_MARKS = {"yes": "●", "partly": "◐", "no": "○"}
-TREND_ARROWS = {"up": "↑", "flat": "→", "down": "↓", "none": "–"}
 
 
 def is_terminal() -> bool:

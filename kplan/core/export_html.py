@@ -37,20 +37,14 @@ from kplan.core.model import Indicator, Measure, Plan
 from kplan.core.queries import plan_summary, steps_of
 from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
+from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
 
 __all__ = ["export_html"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
-# Each status has a glyph and a fill (colour, and a pattern for three of them),
-# so the page reads in greyscale, in print and without colour vision.
-STATUS_GLYPHS = {
-    "done": "✓",
-    "ongoing": "◐",
-    "delayed": "⚠",
-    "not-started": "○",
-    "cancelled": "✕",
-}
+# Each status has a glyph (kplan.present.glyphs) and a fill (colour, and a pattern
+# for three of them), so the page reads in greyscale, in print and without colour vision.
 STATUS_FILLS = {
     "done": "#2e7d4f",
     "ongoing": "#2f6fb0",
@@ -59,14 +53,6 @@ STATUS_FILLS = {
     "cancelled": "url(#kp-cross)",
 }
 # Fyra P states and perspective coverage share one three-level scale.
-LEVEL_GLYPHS = {
-    "done": "●",
-    "ongoing": "◐",
-    "not-started": "○",
-    "yes": "●",
-    "partly": "◐",
-    "no": "○",
-}
 LEVEL_FILLS = {
     "done": "#1f6f78",
     "ongoing": "url(#kp-hatch-teal)",
@@ -77,7 +63,6 @@ LEVEL_FILLS = {
 }
 # The order statuses are shown in: from finished to not begun, cancelled last.
 SHOWN_STATUSES = ("done", "ongoing", "delayed", "not-started", "cancelled")
-TREND_ARROWS = {"up": "↑", "flat": "→", "down": "↓", "none": "–"}
 TRACK = "#e4e8ec"
 LADDER_FILL = "#3f5f8f"
 

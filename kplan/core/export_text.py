@@ -37,15 +37,13 @@ from kplan.core.domain import (
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.core.queries import measure_summary, plan_summary, steps_of
 from kplan.i18n import t
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 
 EXPORT_VERSION = 1
 
 # A spreadsheet reads a cell starting with one of these as a formula (or strips
 # the character and then does): the OWASP list for CSV injection.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-STATE_MARKS = {"done": "●", "ongoing": "◐", "not-started": "○"}
-COVERAGE_MARKS = {"yes": "●", "partly": "◐", "no": "○"}
 
 
 @dataclass(frozen=True)

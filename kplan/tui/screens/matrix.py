@@ -18,7 +18,7 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, Row
 from kplan.core.domain import FOUR_P_PARTS
 from kplan.core.model import Measure, Plan
 from kplan.i18n import t
-from kplan.render import COVERAGE_MARKS, STATE_MARKS
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.safetext import visible
 from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (

@@ -18,7 +18,8 @@ from kplan.core.domain import format_number, period_sort_key, values_trend
 from kplan.core.errors import KplanError
 from kplan.core.model import Collaboration, Indicator, Measure, Plan
 from kplan.i18n import t
-from kplan.render import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.render import MARGIN
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.keys import LocalisedBindings
 from kplan.tui.widgets.cells import (

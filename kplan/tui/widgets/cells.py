@@ -7,7 +7,8 @@ from typing import Any
 from rich.text import Text
 
 from kplan.core.model import Measure
-from kplan.render import COVERAGE_MARKS, STATE_MARKS, status_label
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
+from kplan.render import status_label
 from kplan.safetext import LINE_LIMIT, visible
 from kplan.tui.widgets.summary import STATUS_COLOURS, STATUS_GLYPHS
 
