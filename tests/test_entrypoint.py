@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import OREBRO
 
-HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic")
+HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2")
 
 
 def kplan_executable() -> str:
@@ -176,3 +176,13 @@ def test_hot_commands_on_sqlite_import_no_heavy_module(args: list[str], tmp_path
     # Typer itself imports pydantic to convert a command's parameters, as a
     # bare Typer command does too; everything else is kplan's choice.
     assert [m for m in heavy if m != "pydantic"] == [], f"kplan {' '.join(args)} imported {heavy}"
+
+
+@pytest.mark.parametrize(("fmt", "imports_jinja"), [("json", False), ("md", False), ("html", True)])
+def test_only_the_html_export_imports_jinja2(fmt: str, imports_jinja: bool, tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    assert run("import", str(OREBRO), "--db", str(db), "--as", "demo").returncode == 0
+    result, heavy = heavy_modules_of("export", "--format", fmt, "-o", str(tmp_path / "out"), db=db)
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "out").exists()
+    assert ("jinja2" in heavy) is imports_jinja

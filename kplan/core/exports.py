@@ -79,6 +79,6 @@ def export(
 
         previous = history[-1] if history else None
         return export_markdown(state, generated_at=moment, snapshot=snapshot, previous=previous)
-    from kplan.core.export_html import export_html
+    from kplan.present.html import export_html
 
     return export_html(state, generated_at=moment, history=history, snapshot=snapshot)

@@ -11,6 +11,10 @@ Charts are inline SVG, each with a text alternative and the same numbers in a
 table or text beside it; colour is never the only signal (glyphs, patterns
 and words go with every colour). Every text taken from the plan is escaped.
 
+The page is assembled by Jinja2 templates with autoescaping
+(kplan/present/templates, through kplan.present.templating): the shell holds the
+head and its Content-Security-Policy, page.html.j2 places the parts built here.
+
 The output depends on the arguments only, so the same plan gives the same
 bytes: no random ids, and no clock but ``generated_at``.
 """
@@ -38,6 +42,7 @@ from kplan.core.queries import plan_summary, steps_of
 from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
+from kplan.present.templating import render_page
 
 __all__ = ["export_html"]
 
@@ -412,32 +417,31 @@ class _Page:
 
     # The page ----------------------------------------------------------------
 
+    def sections(self) -> dict[str, str]:
+        """The page's parts as HTML, each escaped here; a template places them."""
+        return {
+            "patterns": PATTERNS,
+            "masthead": self.masthead(),
+            "cards": self.cards(),
+            "status": self.status_section(),
+            "method": self.method_section(),
+            "history": self.history_section(),
+            "glance": self.glance_section(),
+            "measures": self.measures_section(),
+            "footer": self.footer(),
+        }
+
     def render(self) -> str:
-        w = self.w
-        title = w.t("html.page_title", plan=self.plan.title)
-        body = [
-            PATTERNS,
-            self.masthead(),
-            '<main class="wrap">',
-            self.cards(),
-            self.status_section(),
-            self.method_section(),
-            self.history_section(),
-            self.glance_section(),
-            self.measures_section(),
-            "</main>",
-            self.footer(),
-        ]
-        return (
-            "<!DOCTYPE html>\n"
-            f'<html lang="{w.language}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<meta name="generator" content="kplan">\n'
-            '<meta name="referrer" content="no-referrer">\n'
-            f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-            + "\n".join(part for part in body if part)
-            + "\n</body>\n</html>\n"
+        return render_page(
+            "page.html.j2",
+            context={},
+            sections=self.sections(),
+            head={
+                "language": self.w.language,
+                "title": self.w.t("html.page_title", plan=self.plan.title),
+                "csp": CSP,
+                "style": STYLE,
+            },
         )
 
     def masthead(self) -> str:
