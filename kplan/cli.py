@@ -642,6 +642,9 @@ def export_command(
     ] = None,
     with_log: Annotated[bool, typer.Option("--with-log", help=t("opt.with_log"))] = False,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
+    template_file: Annotated[
+        Path | None, typer.Option("--template", metavar="FILE", help=t("opt.template"))
+    ] = None,
     db: DbOption = None,
     plan: PlanOption = None,
 ) -> None:
@@ -653,6 +656,14 @@ def export_command(
     from kplan.store.engine import open_store
 
     fmt = check_format(fmt)
+    template = None
+    if template_file is not None:
+        from kplan.core.errors import UsageError
+        from kplan.present.templating import read_template
+
+        if fmt != "html":
+            raise UsageError(t("template.only_html", format=fmt))
+        template = read_template(template_file)
     store = open_store(db, create=False)
     target = None
     if output is not None and not is_stdout(output):
@@ -672,9 +683,13 @@ def export_command(
             transient=True,
         ) as progress:
             progress.add_task(t("export.progress", format=fmt), total=None)
-            text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
+            text = export(
+                store, fmt, plan=plan, snapshot=snapshot, with_log=with_log, template=template
+            )
     else:
-        text = export(store, fmt, plan=plan, snapshot=snapshot, with_log=with_log)
+        text = export(
+            store, fmt, plan=plan, snapshot=snapshot, with_log=with_log, template=template
+        )
     if target is None:
         out.document(text)
         return

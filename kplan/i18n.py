@@ -1176,6 +1176,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.person": ("Person", "Person"),
     "col.delegate": ("Delegate", "Ombud"),
     "postgres.delegate_yes": ("yes", "ja"),
+    "opt.template": (
+        "With --format html: a Jinja2 template of your own for the page's body (docs/export.md).",
+        "Med --format html: en egen Jinja2-mall för sidans innehåll (docs/export.md).",
+    ),
+    "template.only_html": (
+        "--template works with --format html only, not {format}",
+        "--template fungerar bara med --format html, inte {format}",
+    ),
+    "template.not_found": (
+        "The template {path} does not exist",
+        "Mallen {path} finns inte",
+    ),
+    "template.unreadable": (
+        "Cannot read the template {path}: {detail}",
+        "Kan inte läsa mallen {path}: {detail}",
+    ),
+    "template.not_utf8": (
+        "The template {path} is not UTF-8 text (bad byte at position {position}); save it as UTF-8",
+        "Mallen {path} är inte UTF-8-text (felaktig byte på position {position}); spara den som UTF-8",
+    ),
+    "template.syntax": (
+        "The template {path} has an error on line {line}: {detail}",
+        "Mallen {path} har ett fel på rad {line}: {detail}",
+    ),
+    "template.refused": (
+        "The template {path} turns escaping off or loads another template on line {line} (|safe, autoescape, include, extends and import are not allowed); plan text is always escaped",
+        "Mallen {path} stänger av escapning eller läser in en annan mall på rad {line} (|safe, autoescape, include, extends och import är inte tillåtna); text från planen escapas alltid",
+    ),
+    "template.undefined": (
+        "The template {path} uses something it does not receive: {detail}. A template receives: {valid}",
+        "Mallen {path} använder något den inte får: {detail}. En mall får: {valid}",
+    ),
+    "template.failed": (
+        "The template {path} failed: {detail}",
+        "Mallen {path} misslyckades: {detail}",
+    ),
     # The TUI: keys (footer and help), palette, screens and dialogs
     "matrix.legend_perspectives": ("Perspectives", "Perspektiv"),
     "key.open_measure": ("Open measure", "Öppna åtgärd"),

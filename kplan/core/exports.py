@@ -10,6 +10,7 @@ from kplan.core.errors import InvalidValueError
 from kplan.i18n import t
 
 if TYPE_CHECKING:
+    from kplan.present.templating import PageTemplate
     from kplan.store.engine import Store
 
 FORMATS = ("toml", "json", "csv", "md", "html")
@@ -37,8 +38,12 @@ def export(
     snapshot: str | None = None,
     with_log: bool = False,
     generated_at: dt.datetime | None = None,
+    template: PageTemplate | None = None,
 ) -> str:
-    """The plan (or one of its snapshots) as text in ``fmt``."""
+    """The plan (or one of its snapshots) as text in ``fmt``.
+
+    ``template`` is a region's own page template, for ``html`` only.
+    """
     from kplan.core import snapshots
     from kplan.core.operations import now
     from kplan.core.queries import load, log
@@ -81,4 +86,6 @@ def export(
         return export_markdown(state, generated_at=moment, snapshot=snapshot, previous=previous)
     from kplan.present.html import export_html
 
-    return export_html(state, generated_at=moment, history=history, snapshot=snapshot)
+    return export_html(
+        state, generated_at=moment, history=history, snapshot=snapshot, template=template
+    )

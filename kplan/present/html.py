@@ -42,7 +42,7 @@ from kplan.core.queries import plan_summary, steps_of
 from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
-from kplan.present.templating import render_page
+from kplan.present.templating import PageTemplate, render_custom_page, render_page
 
 __all__ = ["export_html"]
 
@@ -431,17 +431,66 @@ class _Page:
             "footer": self.footer(),
         }
 
+    def head(self, *, style: str) -> dict[str, str]:
+        """What kplan's shell puts in the page's head."""
+        return {
+            "language": self.w.language,
+            "title": self.w.t("html.page_title", plan=self.plan.title),
+            "csp": CSP,
+            "style": style,
+        }
+
     def render(self) -> str:
         return render_page(
-            "page.html.j2",
-            context={},
-            sections=self.sections(),
-            head={
-                "language": self.w.language,
-                "title": self.w.t("html.page_title", plan=self.plan.title),
-                "csp": CSP,
-                "style": STYLE,
+            "page.html.j2", context={}, sections=self.sections(), head=self.head(style=STYLE)
+        )
+
+    def template_values(self) -> dict[str, object]:
+        """What a region's own template receives besides ``sections`` (docs/export.md).
+
+        Plain strings, numbers, lists and dicts: the template reads them, escaped,
+        and cannot reach kplan's objects through them.
+        """
+        plan, w = self.plan, self.w
+        return {
+            "language": w.language,
+            "title": w.t("html.page_title", plan=plan.title),
+            "csp": CSP,
+            "generated_at": self.generated_at.isoformat(),
+            "snapshot": self.snapshot,
+            "plan": {
+                "id": plan.id,
+                "title": plan.title,
+                "organisation": plan.organisation or "",
+                "description": plan.description or "",
+                "start": plan.start.isoformat() if plan.start else "",
+                "end": plan.end.isoformat() if plan.end else "",
             },
+            "counts": dict(self.status_counts(plan)),
+            "measures": [
+                {
+                    "id": m.id,
+                    "title": m.title,
+                    "owner": self.owner_text(m),
+                    "goal": m.goal,
+                    "area": m.area or "",
+                    "status": m.status,
+                    "status_label": w.status(m.status) if m.status in STATUSES else m.status,
+                    "status_glyph": STATUS_GLYPHS.get(m.status, "?"),
+                    "progress": m.progress,
+                    "due": m.due.isoformat() if m.due else "",
+                }
+                for m in plan.measures
+            ],
+        }
+
+    def render_with(self, template: PageTemplate) -> str:
+        return render_custom_page(
+            template,
+            context=self.template_values(),
+            markup={"style": STYLE},
+            sections=self.sections(),
+            head=self.head(style=""),
         )
 
     def masthead(self) -> str:
@@ -1046,6 +1095,7 @@ def export_html(
     history: list[Snapshot],
     snapshot: str | None = None,
     language: str | None = None,
+    template: PageTemplate | None = None,
 ) -> str:
     """The plan as one self-contained HTML5 page.
 
@@ -1053,6 +1103,8 @@ def export_html(
     status and progress in each of them and now. ``snapshot`` names the
     snapshot the page shows, when it shows one rather than the current state.
     ``language`` is ``en`` or ``sv``; None means kplan's current language.
+    ``template`` is a region's own page template (kplan.present.templating).
     """
     words = _Words(language if language is not None else current_language())
-    return _Page(plan, words, generated_at, history, snapshot).render()
+    page = _Page(plan, words, generated_at, history, snapshot)
+    return page.render() if template is None else page.render_with(template)

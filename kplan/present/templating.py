@@ -13,10 +13,39 @@ so no template can remove or weaken it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kplan.core.errors import InvalidValueError
+from kplan.i18n import t
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class PageTemplate:
+    """A region's own template for the HTML page: where it came from, and its text."""
+
+    path: str
+    source: str
+
+
+def read_template(path: Path) -> PageTemplate:
+    """The template file at ``path``, or one clear error (missing, unreadable, not UTF-8)."""
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidValueError(t("template.not_found", path=shown)) from None
+    except OSError as error:
+        detail = error.strerror or type(error).__name__
+        raise InvalidValueError(t("template.unreadable", path=shown, detail=detail)) from None
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidValueError(t("template.not_utf8", path=shown, position=error.start)) from None
+    return PageTemplate(shown, source)
 
 
 def render_page(
@@ -33,23 +62,107 @@ def render_page(
     they are (the template reads them as ``sections.<name>``). ``head``
     fills the shell: ``language``, ``title``, ``csp`` and ``style``.
     """
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup
 
-    env = ImmutableSandboxedEnvironment(
+    env = _environment()
+    values = {**context, "sections": {name: Markup(html) for name, html in sections.items()}}
+    body = env.get_template(body_template).render(values)
+    return _shell(env, body, head)
+
+
+def render_custom_page(
+    template: PageTemplate,
+    *,
+    context: Mapping[str, Any],
+    markup: Mapping[str, str],
+    sections: Mapping[str, str],
+    head: Mapping[str, Any],
+) -> str:
+    """The whole page with a region's own ``template`` as its body, inside kplan's shell.
+
+    ``markup`` holds top-level values that are HTML kplan wrote (the stylesheet).
+    The template cannot turn escaping off: ``|safe``, ``{% autoescape %}`` and
+    loading other templates are refused before it runs. Any fault in it (syntax,
+    an undefined name, a failing expression) is one :class:`InvalidValueError`.
+    """
+    from jinja2 import TemplateSyntaxError, UndefinedError, nodes
+    from jinja2.exceptions import SecurityError
+    from markupsafe import Markup
+
+    env = _environment()
+    del env.filters["safe"]
+    path = template.path
+    try:
+        tree = env.parse(template.source)
+    except TemplateSyntaxError as error:
+        raise InvalidValueError(
+            t("template.syntax", path=path, line=error.lineno, detail=error.message or "")
+        ) from None
+    refused = (
+        nodes.EvalContextModifier,
+        nodes.Include,
+        nodes.Extends,
+        nodes.Import,
+        nodes.FromImport,
+    )
+    for node in tree.find_all(refused):
+        raise InvalidValueError(t("template.refused", path=path, line=node.lineno))
+    for node in tree.find_all(nodes.Filter):
+        if node.name == "safe":
+            raise InvalidValueError(t("template.refused", path=path, line=node.lineno))
+    values = {
+        **context,
+        **{name: Markup(html) for name, html in markup.items()},
+        "sections": {name: Markup(html) for name, html in sections.items()},
+    }
+    try:
+        body = env.from_string(template.source).render(values)
+    except UndefinedError as error:
+        raise InvalidValueError(
+            t(
+                "template.undefined",
+                path=path,
+                detail=error.message or "",
+                valid=", ".join(sorted(values)),
+            )
+        ) from None
+    except TemplateSyntaxError as error:
+        raise InvalidValueError(
+            t("template.syntax", path=path, line=error.lineno, detail=error.message or "")
+        ) from None
+    except SecurityError as error:
+        raise InvalidValueError(t("template.failed", path=path, detail=str(error))) from None
+    except Exception as error:
+        # The template is code a region wrote; whatever it does wrong is its fault,
+        # reported on one line, never kplan's internal error.
+        detail = str(error) or type(error).__name__
+        raise InvalidValueError(t("template.failed", path=path, detail=detail)) from None
+    return _shell(env, body, head)
+
+
+def _environment() -> Any:
+    """A sandbox with autoescaping that loads kplan's own templates."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    values = {**context, "sections": {name: Markup(html) for name, html in sections.items()}}
-    body = env.get_template(body_template).render(values)
+
+
+def _shell(env: Any, body: str, head: Mapping[str, Any]) -> str:
+    """``body`` inside kplan's head: the charset, the Content-Security-Policy and the title."""
+    from markupsafe import Markup
+
     shell = env.get_template("shell.html.j2")
-    return shell.render(
+    page: str = shell.render(
         language=head["language"],
         title=head["title"],
         csp=Markup(head["csp"]),
         style=Markup(head["style"]) if head.get("style") else "",
         body=Markup(body),
     )
+    return page
