@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from kplan.core.export_text import Snapshot
 from kplan.core.model import Collaboration, Indicator, Measure, Owner, Plan
 from kplan.core.planfile import read_plan_file
 from kplan.present.html import CSP, export_html
+from kplan.present.text import Snapshot
 from tests.conftest import OREBRO
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "orebro.html"

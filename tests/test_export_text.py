@@ -1,4 +1,4 @@
-"""The text exports: JSON, CSV and the Markdown report (kplan.core.export_text).
+"""The text exports: JSON, CSV and the Markdown report (kplan.present.text).
 
 The golden files in tests/golden/ hold each format for the example Örebro
 plan, generated at 2016-03-01T12:00:00Z in English. After a deliberate change
@@ -28,15 +28,15 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kplan.core.export_text import (
+from kplan.core.model import Indicator, Plan
+from kplan.core.planfile import read_plan_file
+from kplan.present.text import (
     Snapshot,
     export_csv,
     export_json,
     export_markdown,
     md_text,
 )
-from kplan.core.model import Indicator, Plan
-from kplan.core.planfile import read_plan_file
 
 ROOT = Path(__file__).resolve().parent.parent
 OREBRO = ROOT / "examples" / "orebro_plan.toml"
@@ -100,7 +100,7 @@ def test_golden_file(name: str) -> None:
 
 def test_exports_do_not_load_a_database_or_terminal_library() -> None:
     code = (
-        "import sys, kplan.core.export_text\n"
+        "import sys, kplan.present.text\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in "
         "('sqlmodel', 'sqlalchemy', 'textual', 'rich')]\n"
         "print(loaded)\n"

@@ -59,7 +59,7 @@ def export(
         from kplan.core.planfile import plan_to_toml
 
         return plan_to_toml(state)
-    from kplan.core.export_text import Snapshot
+    from kplan.present.text import Snapshot
 
     history = [Snapshot(name, taken, old) for name, taken, old in snapshots.history(store, plan)]
     if snapshot is not None:
@@ -67,7 +67,7 @@ def export(
         cut = next(i for i, s in enumerate(history) if s.name == snapshot)
         history = history[:cut]
     if fmt == "json":
-        from kplan.core.export_text import export_json
+        from kplan.present.text import export_json
 
         events = log(store, plan=state.id, limit=0) if with_log else None
         if events is not None and taken_at is not None:
@@ -76,11 +76,11 @@ def export(
             events = [event for event in events if str(event["at"]) <= stamp]
         return export_json(state, generated_at=moment, snapshot=snapshot, events=events)
     if fmt == "csv":
-        from kplan.core.export_text import export_csv
+        from kplan.present.text import export_csv
 
         return export_csv(state)
     if fmt == "md":
-        from kplan.core.export_text import export_markdown
+        from kplan.present.text import export_markdown
 
         previous = history[-1] if history else None
         return export_markdown(state, generated_at=moment, snapshot=snapshot, previous=previous)

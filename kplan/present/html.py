@@ -36,13 +36,13 @@ from kplan.core.domain import (
     period_sort_key,
     values_trend,
 )
-from kplan.core.export_text import Snapshot
 from kplan.core.model import Indicator, Measure, Plan
 from kplan.core.queries import plan_summary, steps_of
 from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
 from kplan.present.templating import PageTemplate, render_custom_page, render_page
+from kplan.present.text import Snapshot
 
 __all__ = ["export_html"]
 
