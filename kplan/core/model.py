@@ -114,6 +114,13 @@ class Plan:
     owners: list[Owner] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
 
+    def measure(self, key: str) -> Measure | None:
+        """The measure whose id is ``key``, or None when the plan has none by that id.
+
+        Ids are compared exactly, as the store keeps them; a plan holds each id once.
+        """
+        return next((measure for measure in self.measures if measure.id == key), None)
+
     def complete(self) -> Plan:
         """Fill every measure's Fyra P and perspective tables with their defaults.
 

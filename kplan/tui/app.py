@@ -17,13 +17,18 @@ from kplan.core.model import Plan
 from kplan.core.workspace import Refresh, Workspace
 from kplan.i18n import t
 from kplan.safetext import visible, visible_lines
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.board import BoardScreen
+from kplan.tui.screens.log import LogScreen
+from kplan.tui.screens.matrix import MatrixScreen
+from kplan.tui.screens.measure import MeasureScreen
+from kplan.tui.screens.overview import OverviewScreen
 
 if TYPE_CHECKING:
     from kplan.core.operations import Change, ChangeResult
 
 
-class KplanApp(LocalisedBindings, App[None]):
+class KplanApp(App[None]):
     """The process owner's workplace: overview, measure, board, matrix and log."""
 
     CSS_PATH = "kplan.tcss"
@@ -34,20 +39,6 @@ class KplanApp(LocalisedBindings, App[None]):
         Binding("question_mark", "toggle_help", "key.help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
     ]
-
-    class PlanLoaded(Message):
-        """The whole plan was (re)loaded."""
-
-        def __init__(self, plan: Plan) -> None:
-            super().__init__()
-            self.plan = plan
-
-    class MeasuresChanged(Message):
-        """Some measures changed in the store; the plan holds their new state."""
-
-        def __init__(self, keys: set[str]) -> None:
-            super().__init__()
-            self.keys = keys
 
     def __init__(
         self,
@@ -70,8 +61,6 @@ class KplanApp(LocalisedBindings, App[None]):
 
     def on_mount(self) -> None:
         """Show the overview at once and fill it when the plan arrives."""
-        from kplan.tui.screens.overview import OverviewScreen
-
         self.title = "kplan"
         self.push_screen(OverviewScreen())
         self.load_plan()
@@ -94,7 +83,7 @@ class KplanApp(LocalisedBindings, App[None]):
     def _plan_arrived(self, plan: Plan) -> None:
         self.plan = plan
         self.sub_title = f"{visible(plan.title)} · {visible(self.actor)}"
-        self._broadcast(self.PlanLoaded(plan))
+        self._broadcast(PlanLoaded(plan))
         if self.live:
             self.set_interval(self.poll_interval, self.poll_store, name="poll")
 
@@ -123,11 +112,11 @@ class KplanApp(LocalisedBindings, App[None]):
             for measure in self.plan.measures
             if measure.id not in refresh.removed
         ]
-        self._broadcast(self.MeasuresChanged(set(fresh) | refresh.removed))
+        self._broadcast(MeasuresChanged(set(fresh) | refresh.removed))
 
     def _plan_arrived_again(self, plan: Plan) -> None:
         self.plan = plan
-        self._broadcast(self.PlanLoaded(plan))
+        self._broadcast(PlanLoaded(plan))
 
     def _broadcast(self, message: Message) -> None:
         # Every screen on the stack keeps its view current, not only the top one,
@@ -187,8 +176,6 @@ class KplanApp(LocalisedBindings, App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette lists the workplace's actions too."""
         yield from super().get_system_commands(screen)
-        from kplan.tui.screens.overview import OverviewScreen
-
         yield SystemCommand(t("palette.overview"), t("palette.overview_help"), self.go_overview)
         for action, name in (
             ("board", "palette.board"),
@@ -209,10 +196,6 @@ class KplanApp(LocalisedBindings, App[None]):
 
     def open_view(self, name: str) -> None:
         """Open the board, the matrix or the log over the current screen."""
-        from kplan.tui.screens.board import BoardScreen
-        from kplan.tui.screens.log import LogScreen
-        from kplan.tui.screens.matrix import MatrixScreen
-
         if self.plan is None:
             return
         screens: dict[str, type[Screen[None]]] = {
@@ -224,9 +207,7 @@ class KplanApp(LocalisedBindings, App[None]):
 
     def open_measure(self, key: str) -> None:
         """Open one measure's screen."""
-        from kplan.tui.screens.measure import MeasureScreen
-
-        if self.plan is not None and any(m.id == key for m in self.plan.measures):
+        if self.plan is not None and self.plan.measure(key) is not None:
             self.push_screen(MeasureScreen(key))
 
 

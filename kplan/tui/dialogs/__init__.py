@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from kplan.i18n import t
 
 if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
+    from kplan.tui.screens.base import KplanScreen
 
 
-def open_edit_dialog(app: KplanApp, what: str, measure: str) -> None:
+def open_edit_dialog(screen: KplanScreen[None], what: str, measure: str) -> None:
     """Open the dialog that edits ``what`` (status, four_p, perspective, record) of a measure."""
     from kplan.tui.dialogs.edits import FourPDialog, PerspectiveDialog, RecordDialog, StatusDialog
 
@@ -20,13 +20,13 @@ def open_edit_dialog(app: KplanApp, what: str, measure: str) -> None:
         "perspective": PerspectiveDialog,
         "record": RecordDialog,
     }
-    plan = app.plan
+    plan = screen.kplan.plan
     if plan is None:
         return
-    found = next((m for m in plan.measures if m.id == measure), None)
+    found = plan.measure(measure)
     if found is None:
         return
     if what == "record" and not found.indicators:
-        app.notify(t("tui.no_indicators", measure=measure), severity="warning")
+        screen.notify(t("tui.no_indicators", measure=measure), severity="warning")
         return
-    app.push_screen(dialogs[what](measure))
+    screen.app.push_screen(dialogs[what](measure))

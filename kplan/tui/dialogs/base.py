@@ -14,15 +14,16 @@ from textual.widgets import Button, Input, Label, Static
 from kplan.core.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import visible, visible_lines
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.screens.base import KplanScreen
 
 if TYPE_CHECKING:
     from kplan.core.model import Measure
     from kplan.core.operations import Change, ChangeResult
-    from kplan.tui.app import KplanApp
 
 
-class EditDialog(LocalisedBindings, ModalScreen[bool]):
+# ModalScreen comes first: Textual takes default CSS (the see-through backdrop)
+# from the first DOM base of each class only.
+class EditDialog(ModalScreen[bool], KplanScreen[bool]):
     """A modal form that turns its fields into changes and saves them through the core.
 
     Subclasses yield their fields in ``fields`` and build the changes in
@@ -40,14 +41,6 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
         super().__init__()
         self.measure = measure
         self.seen: Measure | None = None
-
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         """Title, fields, note, error line and buttons."""
@@ -68,7 +61,7 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
         plan = self.kplan.plan
         if plan is None:
             return None
-        return next((m for m in plan.measures if m.id == self.measure), None)
+        return plan.measure(self.measure)
 
     def seen_version(self, indicator: str | None = None) -> int | None:
         """The version of the measure (or one of its indicators) when the dialog opened."""
@@ -81,9 +74,8 @@ class EditDialog(LocalisedBindings, ModalScreen[bool]):
     def heading(self) -> str:
         """The dialog's title line."""
         plan = self.kplan.plan
-        title = ""
-        if plan is not None:
-            title = next((m.title for m in plan.measures if m.id == self.measure), "")
+        measure = None if plan is None else plan.measure(self.measure)
+        title = "" if measure is None else measure.title
         return f"{self.title_text()} · {visible(self.measure)} {visible(title)}"
 
     def title_text(self) -> str:

@@ -26,7 +26,9 @@ from kplan.tui.widgets.cells import plain
 def _measure(dialog: EditDialog) -> Measure:
     plan = dialog.kplan.plan
     assert plan is not None
-    return next(m for m in plan.measures if m.id == dialog.measure)
+    measure = plan.measure(dialog.measure)
+    assert measure is not None
+    return measure
 
 
 def _chosen(select: Select[str], what: str) -> str:

@@ -15,7 +15,9 @@ from kplan.i18n import t
 from kplan.tui.keys import LocalisedBindings
 
 
-class NoteDialog(LocalisedBindings, ModalScreen[str | None]):
+# ModalScreen comes first: Textual takes default CSS (the see-through backdrop)
+# from the first DOM base of each class only.
+class NoteDialog(ModalScreen[str | None], LocalisedBindings[str | None]):
     """A question and a note; returns the note (possibly empty), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

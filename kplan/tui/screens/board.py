@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Click, Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,11 +19,9 @@ from kplan.core.model import Collaboration, Measure, Plan
 from kplan.i18n import t
 from kplan.safetext import visible
 from kplan.tui.dialogs.note import NoteDialog
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import plain
-
-if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
 
 MIN_COLUMN = 20
 MAX_QUESTION_LINES = 4
@@ -56,7 +53,7 @@ def cards_by_step(plan: Plan) -> dict[int, list[Card]]:
     return columns
 
 
-class StepList(LocalisedBindings, OptionList):
+class StepList(OptionList):
     """One step's collaborations; each option's id is a collaboration id."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,7 +77,7 @@ class StepList(LocalisedBindings, OptionList):
         """How many collaborations the list holds (the empty marker is not one)."""
         return sum(1 for option in self.options if not option.disabled)
 
-    async def _on_click(self, event: Click) -> None:
+    async def on_click(self, event: Click) -> None:
         """A click highlights a card; a click on the highlighted card opens its measure."""
         clicked = event.style.meta.get("option")
         if isinstance(clicked, int) and clicked != self.highlighted:
@@ -104,7 +101,7 @@ class StepColumn(Vertical):
         yield StepList(self.step)
 
 
-class BoardScreen(LocalisedBindings, Screen[None]):
+class BoardScreen(KplanScreen[None]):
     """The collaborations on the ladder, and the keys to move them up or down."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -132,14 +129,6 @@ class BoardScreen(LocalisedBindings, Screen[None]):
         self.density = 0
         self.heading_height = 3
 
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         """Header, the columns (built when the plan is known), footer."""
         yield Header(icon="▤")
@@ -153,11 +142,11 @@ class BoardScreen(LocalisedBindings, Screen[None]):
         self.title = t("palette.board")
         await self.redraw()
 
-    async def on_kplan_app_plan_loaded(self, _message: object) -> None:
+    async def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan (perhaps another ladder): draw it all."""
         await self.redraw()
 
-    async def on_kplan_app_measures_changed(self, _message: object) -> None:
+    async def on_measures_changed(self, _message: MeasuresChanged) -> None:
         """Collaborations may have moved: draw again, keeping the selection."""
         await self.redraw()
 

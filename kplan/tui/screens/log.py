@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from kplan.core.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import BLOCK_LIMIT, visible
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import plain
-
-if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
 
 LIMIT = 500
 # Filter words, in English and Swedish alike, whatever the language shown.
@@ -127,7 +124,7 @@ def _cell(value: str) -> Text:
     return plain(value, no_wrap=True, overflow="ellipsis")
 
 
-class LogTable(LocalisedBindings, DataTable[Any]):
+class LogTable(DataTable[Any]):
     """Events, one row each (row key = event id); ``enter`` opens the event's measure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -135,7 +132,7 @@ class LogTable(LocalisedBindings, DataTable[Any]):
     ]
 
 
-class LogScreen(LocalisedBindings, Screen[None]):
+class LogScreen(KplanScreen[None]):
     """The plan's event log, newest first, filtered by measure, actor or any word."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -152,14 +149,6 @@ class LogScreen(LocalisedBindings, Screen[None]):
         self.columns: list[LogColumn] = []
         self.expression = ""
 
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         """Header, filter, count, the log, the highlighted event in full, footer."""
         yield Header(icon="▤")
@@ -174,11 +163,11 @@ class LogScreen(LocalisedBindings, Screen[None]):
         self.title = t("palette.log")
         self.load()
 
-    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+    def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """The plan changed: read the log again."""
         self.load()
 
-    def on_kplan_app_measures_changed(self, _message: object) -> None:
+    def on_measures_changed(self, _message: MeasuresChanged) -> None:
         """Measures changed, so there are new events: read the log again."""
         self.load()
 
@@ -191,7 +180,7 @@ class LogScreen(LocalisedBindings, Screen[None]):
     def load(self) -> None:
         """Read the newest events off the event loop."""
         try:
-            events = self.kplan.workspace.events(limit=LIMIT)
+            events = self.workspace.events(limit=LIMIT)
         except KplanError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error")
             return
@@ -287,7 +276,7 @@ class LogScreen(LocalisedBindings, Screen[None]):
         measure = event.get("measure")
         if not measure:
             self.notify(t("log_view.no_measure"), severity="warning")
-        elif not any(m.id == measure for m in plan.measures):
+        elif not isinstance(measure, str) or plan.measure(measure) is None:
             self.notify(t("tui.measure_gone", measure=measure), severity="warning")
         else:
             self.kplan.open_measure(str(measure))

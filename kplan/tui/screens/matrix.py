@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 
@@ -20,7 +19,8 @@ from kplan.core.model import Measure, Plan
 from kplan.i18n import t
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.safetext import visible
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
@@ -28,9 +28,6 @@ from kplan.tui.widgets.cells import (
     four_p_cell,
     plain,
 )
-
-if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
 
 # The totals row's key: measure ids are short codes, never this.
 TOTAL = "__total__"
@@ -146,7 +143,7 @@ def layout_for(columns: list[MarkColumn], width: int) -> Layout:
     return Layout(fit.labels, fit.widths, max(12, fit.title_width))
 
 
-class MatrixTable(LocalisedBindings, DataTable[Any]):
+class MatrixTable(DataTable[Any]):
     """The matrix itself: a cell cursor, ``enter`` opens the row's measure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -154,7 +151,7 @@ class MatrixTable(LocalisedBindings, DataTable[Any]):
     ]
 
 
-class MatrixScreen(LocalisedBindings, Screen[None]):
+class MatrixScreen(KplanScreen[None]):
     """Where each measure stands on every perspective and Fyra P part: the gaps at a glance."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -169,14 +166,6 @@ class MatrixScreen(LocalisedBindings, Screen[None]):
         self.fit: Layout | None = None
         self.rows: list[str] = []
 
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         """Header, legend, the matrix, a line about the cell under the cursor, footer."""
         yield Header(icon="▤")
@@ -190,16 +179,16 @@ class MatrixScreen(LocalisedBindings, Screen[None]):
         self.title = t("palette.matrix")
         self.rebuild()
 
-    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+    def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan (perhaps other perspectives): build the table again."""
         self.rebuild()
 
-    def on_kplan_app_measures_changed(self, message: object) -> None:
+    def on_measures_changed(self, message: MeasuresChanged) -> None:
         """Redraw the changed measures' rows and the totals in place."""
         plan = self.kplan.plan
         if plan is None:
             return
-        keys: set[str] = getattr(message, "keys", set())
+        keys = message.keys
         same_rows = [m.id for m in plan.measures] == self.rows
         if not same_rows or mark_columns(plan) != self.columns:
             self.rebuild()
@@ -304,7 +293,7 @@ class MatrixScreen(LocalisedBindings, Screen[None]):
             detail.update("")
             return
         column = next((c for c in self.columns if c.key == column_key), None)
-        measure = next((m for m in plan.measures if m.id == row_key), None)
+        measure = plan.measure(row_key)
         text = Text()
         if measure is not None:
             text.append(f"{visible(measure.id)} {visible(measure.title)}", style="bold")

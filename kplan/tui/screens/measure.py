@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -11,7 +11,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from kplan.core.domain import format_number, period_sort_key, values_trend
@@ -21,7 +20,8 @@ from kplan.i18n import t
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.render import MARGIN
 from kplan.safetext import BLOCK_LIMIT, visible
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
     STATE_COLOURS,
@@ -29,9 +29,6 @@ from kplan.tui.widgets.cells import (
     progress_cell,
     status_cell,
 )
-
-if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
 
 TREND_COLOURS = {"up": "green", "flat": "yellow", "down": "red", "none": "grey50"}
 SPARK = "▁▂▃▄▅▆▇█"
@@ -86,7 +83,7 @@ def staircase(plan: Plan, collaboration: Collaboration) -> Text:
     return text
 
 
-class MeasureScreen(LocalisedBindings, Screen[None]):
+class MeasureScreen(KplanScreen[None]):
     """Everything about one measure, and the keys to change it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,14 +98,6 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         super().__init__()
         self.measure = measure
         self.events: list[dict[str, Any]] = []
-
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         """Header, the measure's sections, footer."""
@@ -128,13 +117,13 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         self.redraw()
         self.load_events()
 
-    def on_kplan_app_measures_changed(self, message: object) -> None:
+    def on_measures_changed(self, message: MeasuresChanged) -> None:
         """Redraw when this measure changed."""
-        if self.measure in getattr(message, "keys", set()):
+        if self.measure in message.keys:
             self.redraw()
             self.load_events()
 
-    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+    def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan: draw again."""
         self.redraw()
         self.load_events()
@@ -143,7 +132,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
     def load_events(self) -> None:
         """Read the measure's recent events off the event loop."""
         try:
-            events = self.kplan.workspace.events(self.measure, limit=10)
+            events = self.workspace.events(self.measure, limit=10)
         except KplanError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error")
             return
@@ -153,7 +142,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         plan = self.kplan.plan
         if plan is None:
             return None
-        return next((m for m in plan.measures if m.id == self.measure), None)
+        return plan.measure(self.measure)
 
     def redraw(self) -> None:
         """Fill every section from the plan held by the app."""
@@ -310,7 +299,7 @@ class MeasureScreen(LocalisedBindings, Screen[None]):
         """Open the dialog that edits this measure."""
         from kplan.tui.dialogs import open_edit_dialog
 
-        open_edit_dialog(self.kplan, what, self.measure)
+        open_edit_dialog(self, what, self.measure)
 
 
 def _block(text: str) -> str:

@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 from time import monotonic
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from kplan.core.errors import KplanError
 from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
 from kplan.i18n import t
-from kplan.tui.keys import LocalisedBindings
+from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.measure_table import MeasureTable
 from kplan.tui.widgets.summary import SummaryBar
-
-if TYPE_CHECKING:
-    from kplan.tui.app import KplanApp
-
 
 LARGE_PLAN = 500
 FILTER_DELAY = 0.08
 
 
-class OverviewScreen(LocalisedBindings, Screen[None]):
+class OverviewScreen(KplanScreen[None]):
     """Where each measure stands, with the keys to open and update them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -58,14 +54,6 @@ class OverviewScreen(LocalisedBindings, Screen[None]):
         self.expression = ""
         self.mine = False
 
-    @property
-    def kplan(self) -> KplanApp:
-        """The app, typed."""
-        from kplan.tui.app import KplanApp
-
-        assert isinstance(self.app, KplanApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
         """Header, summary, filter bar, table and footer."""
         yield Header(icon="▤")
@@ -84,16 +72,16 @@ class OverviewScreen(LocalisedBindings, Screen[None]):
         if self.kplan.plan is not None:
             self.redraw()
 
-    def on_kplan_app_plan_loaded(self, _message: object) -> None:
+    def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan: draw it all."""
         self.redraw()
 
-    def on_kplan_app_measures_changed(self, message: object) -> None:
+    def on_measures_changed(self, message: MeasuresChanged) -> None:
         """Some measures changed: redraw their rows, or re-filter when a filter is on."""
         plan = self.kplan.plan
         if plan is None:
             return
-        keys: set[str] = getattr(message, "keys", set())
+        keys = message.keys
         table = self.query_one(MeasureTable)
         shown = {m.id for m in table.shown}
         if not self.expression and not self.mine and table.sort_key is None and keys <= shown:
@@ -239,7 +227,7 @@ class OverviewScreen(LocalisedBindings, Screen[None]):
 
         current = self.query_one(MeasureTable).current_measure()
         if current:
-            open_edit_dialog(self.kplan, what, current)
+            open_edit_dialog(self, what, current)
 
     def action_view(self, name: str) -> None:
         """Open the board, the matrix or the log."""
