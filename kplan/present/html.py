@@ -989,9 +989,7 @@ class _Page:
         w = self.w
         points: list[tuple[str, Measure | None]] = []
         for snap in self.history:
-            points.append(
-                (snap.name, next((m for m in snap.plan.measures if m.id == measure.id), None))
-            )
+            points.append((snap.name, snap.plan.measure(measure.id)))
         points.append((self.now_name(), measure))
         present = [(name, m) for name, m in points if m is not None]
         described = "; ".join(
