@@ -225,7 +225,7 @@ def test_undo_with_the_installed_kplan(orebro: Kplan) -> None:
             text=True,
             env=env,
             stdin=subprocess.DEVNULL,
-            timeout=60,
+            timeout=600,
             check=False,
         )
 
