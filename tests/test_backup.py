@@ -101,7 +101,7 @@ def test_backup_while_another_process_writes(orebro: Kplan, tmp_path: Path) -> N
         copy = tmp_path / f"copy{len(copies)}.db"
         orebro("backup", str(copy))
         copies.append(copy)
-    assert writer.wait(timeout=120) == 0
+    assert writer.wait(timeout=600) == 0
     for copy in copies:
         assert _integrity(copy) == "ok"
         connection = sqlite3.connect(copy)
@@ -300,7 +300,7 @@ def test_restore_asks_in_a_real_terminal(tmp_path: Path) -> None:
             os.write(controller, b"y\n")
             answered = True
     os.close(controller)
-    assert process.wait(timeout=60) == 0, said.decode()
+    assert process.wait(timeout=600) == 0, said.decode()
     text = said.decode()
     assert "Replace the store at" in text and "(1 plan, 2 events)" in text
     assert "Restored" in text

@@ -31,7 +31,7 @@ def test_quick_run_writes_the_chosen_rows(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     text = output.read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def test_every_row_has_a_key() -> None:
         [sys.executable, str(RUN), "--list", "--no-taskwarrior"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     keys = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]

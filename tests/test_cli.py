@@ -499,7 +499,7 @@ def test_on_a_server_the_actor_is_the_database_user(
         capture_output=True,
         text=True,
         env={k: v for k, v in os.environ.items() if k != "KPLAN_USER"},
-        timeout=60,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     events = orebro.json("log", "--limit", "2")

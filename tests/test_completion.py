@@ -94,7 +94,7 @@ def test_show_completion_prints_a_script() -> None:
         capture_output=True,
         text=True,
         check=False,
-        timeout=60,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert "_KPLAN_COMPLETE=complete_bash" in result.stdout

@@ -70,7 +70,7 @@ def run_to_the_end(args: list[str], db: Path) -> None:
         [kplan_executable(), *args, "--db", str(db)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
         env={**os.environ, "KPLAN_NOW": "2016-03-01T12:00:00Z"},
     )
@@ -89,7 +89,7 @@ def killed_at(args: list[str], db: Path, delay: float) -> int | None:
     finished = process.poll()
     if finished is None:
         os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=60)
+    process.wait(timeout=600)
     return finished
 
 

@@ -31,7 +31,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
-        timeout=60,
+        timeout=600,
         check=False,
     )
 
@@ -103,7 +103,7 @@ def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
         shell=True,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=600,
         check=False,
     )
     assert pipeline.stdout == "kplan = 1\n"
@@ -123,7 +123,7 @@ def test_help_imports_no_heavy_module() -> None:
         "print(','.join(heavy), file=sys.stderr)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
     )
     assert "Usage: kplan" in result.stdout
     assert result.stderr.strip() == "", f"--help imported: {result.stderr.strip()}"
@@ -143,7 +143,7 @@ def heavy_modules_of(*args: str, db: Path) -> tuple[subprocess.CompletedProcess[
         "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
     )
     marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY=")]
     assert marker, result.stderr

@@ -39,7 +39,7 @@ from kplan.present.html import export_html
 from tests.conftest import OREBRO
 from tests.test_export_html import GENERATED_AT, HOSTILE, orebro_history
 
-TIMEOUT = 60
+TIMEOUT = 600  # seconds: a guard against a hang, not a measure of speed
 
 
 @pytest.fixture(scope="module")

@@ -451,7 +451,7 @@ def test_the_installed_kplan_refuses_the_store_and_asks_nobody_in_a_pipe(tmp_pat
             env=env,
             stdin=subprocess.DEVNULL,
             cwd=tmp_path,
-            timeout=120,
+            timeout=600,
         )
 
     assert run("import", str(OREBRO)).returncode == 0
@@ -506,7 +506,7 @@ def test_the_installed_kplan_asks_at_a_real_terminal(tmp_path: Path) -> None:
             os.write(controller, b"ja\n")
             answered = True
     os.close(controller)
-    assert process.wait(timeout=60) == 0, said.decode()
+    assert process.wait(timeout=600) == 0, said.decode()
     assert b"exists already. Overwrite it?" in said
     assert target.read_text().startswith("kplan = 1")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -525,7 +525,7 @@ def test_backup_to_a_terminal_is_refused(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             env=env,
-            timeout=60,
+            timeout=600,
         )
     finally:
         os.close(terminal)

@@ -297,7 +297,7 @@ def test_the_installed_kplan_leaves_foreign_and_missing_stores_alone(tmp_path: P
                 capture_output=True,
                 text=True,
                 stdin=subprocess.DEVNULL,
-                timeout=120,
+                timeout=600,
             )
             assert done.returncode == 1, done.stderr
             assert done.stderr.startswith("kplan: error: ") and done.stderr.count("\n") == 1
@@ -405,7 +405,7 @@ def test_the_installed_kplan_explains_bad_urls(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             cwd=tmp_path,
-            timeout=60,
+            timeout=600,
         )
         assert done.returncode == 1
         assert done.stderr.startswith("kplan: error: ") and done.stderr.count("\n") == 1
@@ -498,7 +498,7 @@ def _other_user_runner() -> Callable[..., subprocess.CompletedProcess[str]] | No
 
         def direct(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
-                [str(KPLAN), *args], capture_output=True, text=True, timeout=120, cwd="/"
+                [str(KPLAN), *args], capture_output=True, text=True, timeout=600, cwd="/"
             )
 
         return direct
@@ -520,7 +520,7 @@ def _other_user_runner() -> Callable[..., subprocess.CompletedProcess[str]] | No
             [*command, python, "-c", code],
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             env=env,
             cwd="/",
         )

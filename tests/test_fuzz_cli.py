@@ -1076,7 +1076,7 @@ def _installed(
         input=stdin,
         capture_output=True,
         env={**os.environ, **(env or {})},
-        timeout=120,
+        timeout=600,
         check=False,
     )
 

@@ -424,7 +424,7 @@ def run_in_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
             break
         chunks.append(chunk)
     os.close(master)
-    assert process.wait(timeout=120) == 0
+    assert process.wait(timeout=600) == 0
     return b"".join(chunks)
 
 
@@ -466,7 +466,7 @@ def test_log_on_a_real_terminal_writes_no_hostile_escape(tmp_path: Path) -> None
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=True,
     ).stdout
     # cat -v writes ESC as ^[ and BEL as ^G; M-^[ and M-^G are bytes of UTF-8 text.
@@ -486,7 +486,7 @@ def pipe_closed_at_once(args: list[str], env: dict[str, str]) -> subprocess.Comp
             stdin=subprocess.DEVNULL,
             env=env,
             text=True,
-            timeout=120,
+            timeout=600,
             check=False,
         )
     finally:
@@ -547,7 +547,7 @@ def test_an_import_into_a_closed_pipe_keeps_its_changes(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert pipeline.returncode == 0, pipeline.stderr
@@ -584,7 +584,7 @@ def test_ctrl_c_after_the_commit_in_the_installed_command(tmp_path: Path) -> Non
         stderr=subprocess.PIPE,
         env=env,
     )
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     committed = 0
     while not committed and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
@@ -600,7 +600,7 @@ def test_ctrl_c_after_the_commit_in_the_installed_command(tmp_path: Path) -> Non
     assert committed, "the import did not commit"
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
-    stderr = process.communicate(timeout=60)[1].decode()
+    stderr = process.communicate(timeout=600)[1].decode()
     code = process.returncode
     assert code == 130, stderr
     assert_interrupted_message(stderr)
@@ -636,7 +636,7 @@ def test_megabytes_of_title_note_and_owner_name_show_clipped_and_quickly(tmp_pat
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             check=True,
         )
         assert "…" in piped.stdout, args
@@ -650,7 +650,7 @@ def test_megabytes_of_title_note_and_owner_name_show_clipped_and_quickly(tmp_pat
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             check=True,
         ).stdout
     )

@@ -277,7 +277,7 @@ def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
         )
         for _ in range(4)
     ]
-    outputs = [worker.communicate(timeout=120) for worker in workers]
+    outputs = [worker.communicate(timeout=600) for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0, 0, 0], outputs
     said = [line for stdout, _ in outputs for line in stdout.splitlines()]
     assert len(said) == 1 and said[0].startswith("upgraded ")

@@ -285,7 +285,7 @@ def test_the_installed_kplan_refuses_dev_zero(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env={**os.environ, "KPLAN_MAX_FILE_MB": "2"},
-        timeout=60,
+        timeout=600,
         check=False,
     )
     assert result.returncode == 1

@@ -426,7 +426,7 @@ def test_the_installed_kplan_refuses_another_name_too(shared: ServerStore) -> No
         capture_output=True,
         text=True,
         env=env,
-        timeout=60,
+        timeout=600,
     )
     assert done.returncode == 4, done.stderr
     assert len(done.stderr.splitlines()) == 1 and "--as sforsberg is refused" in done.stderr

@@ -108,7 +108,7 @@ def test_concurrent_writers_lose_nothing(db: Path) -> None:
     )
     command = [sys.executable, "-c", script, str(db)]
     workers = [subprocess.Popen([*command, str(worker)]) for worker in range(4)]
-    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    assert [worker.wait(timeout=600) for worker in workers] == [0, 0, 0, 0]
     events = dump_store(db)["event"]
     for worker in range(4):
         assert sum(row[2] == f"w{worker}" for row in events) == 10
@@ -157,7 +157,7 @@ def test_first_openers_of_an_empty_store_race_safely(db: Path) -> None:
         "import sys\nfrom kplan.store.engine import open_store\nopen_store(sys.argv[1]).close()\n"
     )
     workers = [subprocess.Popen([sys.executable, "-c", script, str(db)]) for _ in range(4)]
-    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    assert [worker.wait(timeout=600) for worker in workers] == [0, 0, 0, 0]
     assert dump_store(db)["store_info"] == [("schema_version", str(SCHEMA_VERSION))]
     store = open_store(str(db))
     import_plan(store, read_plan_file(OREBRO), actor="t")

@@ -1,4 +1,5 @@
-"""kplan undo: a person's last N commands undone in turn; imports never; clashes refused."""
+"""kplan undo: a person's last N commands undone in turn; imports never; clashes refused;
+no change lost and no command undone twice when undo races another process."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,7 +225,7 @@ def test_undo_with_the_installed_kplan(orebro: Kplan) -> None:
             text=True,
             env=env,
             stdin=subprocess.DEVNULL,
-            timeout=60,
+            timeout=600,
             check=False,
         )
 
@@ -235,3 +238,170 @@ def test_undo_with_the_installed_kplan(orebro: Kplan) -> None:
     done = run("undo")
     assert done.returncode == 1
     assert done.stderr.startswith("kplan: error: sforsberg has nothing left to undo")
+
+
+# The race tests: ``kplan undo`` runs in a child process that pauses between
+# its clash check and its revert (a stand-in for a slow machine, patched into
+# that child only), while another process changes the same field or undoes
+# too. Under the store's write lock the other process waits for the undo to
+# commit, so the pause decides nothing but how wide the window is; without
+# the lock the other process would slip in. The pause ends early once the
+# other process is known to have finished, and never lasts more than PAUSE.
+PAUSE = 3.0  # seconds an undo holds its check open for the other process
+RACE_TIMEOUT = 600  # seconds: only a guard against a hang, never a measure of speed
+KPLAN = str(Path(sys.executable).with_name("kplan"))
+
+
+def _wait_for(path: Path, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _undo_in_child(db: str, actor: str, folder: str, name: str, partner: str) -> None:
+    """Run ``kplan undo`` in this process, pausing after its clash check.
+
+    The pause lasts until the file ``partner`` exists in ``folder`` or PAUSE
+    has passed. What the command did is written to ``<name>.json``.
+    """
+    from typer.testing import CliRunner
+
+    import kplan.core.undo as undo_module
+    from kplan.cli import app
+
+    here = Path(folder)
+    check = undo_module._refuse_clashes
+
+    def paused(*args: object, **kwargs: object) -> None:
+        check(*args, **kwargs)  # type: ignore[arg-type]
+        (here / f"checked-{name}").touch()
+        _wait_for(here / partner, PAUSE)
+
+    undo_module._refuse_clashes = paused
+    result = CliRunner().invoke(app, ["undo", "--as", actor, "--json", "--db", db])
+    done = {"code": result.exit_code, "stdout": result.stdout, "stderr": result.stderr}
+    (here / f"{name}.json").write_text(json.dumps(done), encoding="utf-8")
+
+
+def _start_undo(db: Path, actor: str, folder: Path, name: str, partner: str) -> Any:
+    import multiprocessing
+
+    # A fresh interpreter: the test process holds connections and threads
+    # that a forked child must not share.
+    child = multiprocessing.get_context("spawn").Process(
+        target=_undo_in_child, args=(str(db), actor, str(folder), name, partner)
+    )
+    child.start()
+    return child
+
+
+def _finish(child: Any, folder: Path, name: str) -> dict[str, Any]:
+    child.join(RACE_TIMEOUT)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail(f"the undo {name} did not finish in {RACE_TIMEOUT} s")
+    outcome = folder / f"{name}.json"
+    assert outcome.exists(), f"the undo {name} ended (exit {child.exitcode}) without a result"
+    return dict(json.loads(outcome.read_text(encoding="utf-8")))
+
+
+def _events_of(db: Path, measure: str = "7") -> list[dict[str, Any]]:
+    return query(
+        db,
+        "SELECT id, batch, actor, field, old, new FROM event"
+        " WHERE measure = :measure AND field = 'status' ORDER BY id",
+        measure=measure,
+    )
+
+
+def test_a_change_made_while_an_undo_runs_is_never_overwritten(
+    orebro: Kplan, tmp_path: Path
+) -> None:
+    orebro("status", "7", "delayed", "--as", "sforsberg")
+    folder = tmp_path / "race"
+    folder.mkdir()
+    undoing = _start_undo(orebro.db, "sforsberg", folder, "undo", "changed")
+    try:
+        assert _wait_for(folder / "checked-undo", RACE_TIMEOUT), "the undo never got to its check"
+        # The undo has checked and not yet written: mholm changes the field now.
+        change = subprocess.run(
+            [KPLAN, "status", "7", "done", "--as", "mholm", "--json", "--db", str(orebro.db)],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=RACE_TIMEOUT,
+            check=False,
+        )
+        (folder / "changed").touch()
+    finally:
+        undone = _finish(undoing, folder, "undo")
+    assert change.returncode == 0, change.stderr
+    assert undone["code"] in (0, 3), undone
+    assert "Traceback" not in undone["stderr"] + change.stderr
+    # Whatever the order, mholm's change stands.
+    assert status(orebro) == "done"
+    events = _events_of(orebro.db)
+    mholm = [e for e in events if e["actor"] == "mholm"]
+    undos = [e for e in events if e["batch"].startswith("undo:")]
+    assert len(mholm) == 1
+    if undone["code"] == 0:
+        # Undo first, then the change, which found the reverted value.
+        assert len(undos) == 1
+        assert undos[0]["id"] < mholm[0]["id"]
+        assert (undos[0]["old"], undos[0]["new"]) == ("delayed", "ongoing")
+        assert (mholm[0]["old"], mholm[0]["new"]) == ("ongoing", "done")
+    else:
+        # The change first: undo saw it and refused, writing nothing.
+        assert "mholm changed 7 status" in undone["stderr"]
+        assert undos == []
+        assert (mholm[0]["old"], mholm[0]["new"]) == ("delayed", "done")
+    assert events[-1]["id"] == mholm[0]["id"]
+
+
+@pytest.mark.parametrize("commands", [1, 2])
+def test_two_undos_at_once_never_revert_one_command_twice(
+    orebro: Kplan, tmp_path: Path, commands: int
+) -> None:
+    first = status(orebro)
+    batches = [
+        orebro.json("status", "7", value, "--as", "sforsberg")["batch"]
+        for value in ("delayed", "done")[:commands]
+    ]
+    folder = tmp_path / "race"
+    folder.mkdir()
+    # Each pauses after its check until the other has checked too (or PAUSE
+    # has passed): under the lock the second cannot check before the first
+    # has written, so both pauses run out.
+    children = {
+        "a": _start_undo(orebro.db, "sforsberg", folder, "a", "checked-b"),
+        "b": _start_undo(orebro.db, "sforsberg", folder, "b", "checked-a"),
+    }
+    outcomes = {name: _finish(child, folder, name) for name, child in children.items()}
+    codes = sorted(outcome["code"] for outcome in outcomes.values())
+    assert all("Traceback" not in outcome["stderr"] for outcome in outcomes.values())
+    reverted = sorted(
+        json.loads(outcome["stdout"])["batch"]
+        for outcome in outcomes.values()
+        if outcome["code"] == 0
+    )
+    undo_batches = [
+        e["batch"] for e in query(orebro.db, "SELECT batch FROM event WHERE batch LIKE 'undo:%'")
+    ]
+    if commands == 1:
+        # Exactly one undoes the command; the other finds nothing left.
+        assert codes == [0, 1], outcomes
+        assert reverted == ["undo:" + batches[0]]
+        assert next(o["stderr"] for o in outcomes.values() if o["code"] == 1).startswith(
+            "kplan: error: sforsberg has nothing left to undo"
+        )
+    else:
+        # One undoes the newer command, the other the one before it.
+        assert codes == [0, 0], outcomes
+        assert reverted == sorted("undo:" + batch for batch in batches)
+    # The log shows one undo batch for each command undone, with one event each.
+    assert sorted(undo_batches) == reverted
+    assert status(orebro) == first

@@ -86,12 +86,16 @@ def make_app(store: Path, actor: str = "sforsberg", *, live: bool = False) -> Kp
 # Helpers for Pilot and snapshot tests -------------------------------------------------------
 
 SHORT = 0.05
+# How long a Pilot test waits for the app to get somewhere. Only a guard
+# against a hang: on a machine kept busy by other work a step can take
+# seconds, and a test must not fail for that.
+WAIT = 120.0
 
 
 async def wait_until(
     pilot: Pilot[None],
     condition: Callable[[], object],
-    timeout: float = 5.0,
+    timeout: float = WAIT,
     what: str = "condition",
 ) -> None:
     """Let the app run until ``condition()`` is true; fail after ``timeout`` seconds."""
@@ -103,7 +107,7 @@ async def wait_until(
         await pilot.pause(SHORT)
 
 
-async def wait_for_plan(pilot: Pilot[None], timeout: float = 5.0) -> None:
+async def wait_for_plan(pilot: Pilot[None], timeout: float = WAIT) -> None:
     """Wait until the plan is loaded and the overview's table holds its rows."""
     from kplan.tui.widgets.measure_table import MeasureTable
 

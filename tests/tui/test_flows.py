@@ -159,7 +159,7 @@ async def fill(pilot: Any, field: Input, text: str) -> None:
 async def dialog_closed(pilot: Any) -> None:
     """Wait until no editing dialog is open any more."""
     await wait_until(
-        pilot, lambda: not isinstance(pilot.app.screen, EditDialog), 3.0, "the dialog to close"
+        pilot, lambda: not isinstance(pilot.app.screen, EditDialog), what="the dialog to close"
     )
 
 
@@ -203,10 +203,10 @@ def test_open_measure_shows_it_and_escape_goes_back(orebro_store: Path) -> None:
         app = pilot.app
         await cursor_to(pilot, "7", keys=True)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 2.0, "the measure")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="the measure")
         screen = app.screen
         assert screen.measure == "7"
-        await wait_until(pilot, lambda: screen.events, 2.0, "the measure's events")
+        await wait_until(pilot, lambda: screen.events, what="the measure's events")
 
         head = widget_text(screen.query_one("#measure-head"))
         assert "7  Arbetslivskunskap i vägledningen" in head
@@ -236,7 +236,7 @@ def test_open_measure_shows_it_and_escape_goes_back(orebro_store: Path) -> None:
         assert "Arbetslivskunskap i vägledningen" in screen_text(app)
 
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), 2.0, "overview")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")
         assert table_of(app).current_measure() == "7"
 
     run(make_app(orebro_store), scenario)
@@ -342,7 +342,7 @@ def test_mine_for_someone_who_owns_nothing_warns(orebro_store: Path) -> None:
         warning = t("tui.not_an_owner", actor="tester")
         notes = list(app._notifications)
         assert [(n.message, n.severity) for n in notes] == [(warning, "warning")]
-        await wait_until(pilot, lambda: "owns no measure" in screen_text(app), 2.0, "the toast")
+        await wait_until(pilot, lambda: "owns no measure" in screen_text(app), what="the toast")
         assert not app.screen.mine
         assert row_keys(table_of(app)) == ALL
         assert shown_line(app) == "22 of 22 measures"
@@ -410,7 +410,7 @@ def test_change_status_with_the_keyboard(orebro_store: Path) -> None:
         await dialog_closed(pilot)
         assert isinstance(app.screen, OverviewScreen)
         # The row shows the new state without waiting for a poll interval.
-        await wait_until(pilot, lambda: cell(app, "7", "status") == "█ done", 1.0, "the row")
+        await wait_until(pilot, lambda: cell(app, "7", "status") == "█ done", what="the row")
         assert cell(app, "7", "progress").endswith("100%")
         assert table_of(app).current_measure() == "7"
 
@@ -437,10 +437,10 @@ def test_save_button_saves_from_the_measure_screen(orebro_store: Path) -> None:
         app = pilot.app
         await cursor_to(pilot, "6")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 2.0, "measure")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
         measure_screen = app.screen
         await pilot.press("s")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatusDialog), 2.0, "dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatusDialog), what="dialog")
         dialog = app.screen
         await choose(pilot, dialog.query_one("#status", Select), "delayed")
         await fill(pilot, dialog.query_one("#note", Input), "Vänta på hösten")
@@ -503,7 +503,7 @@ def test_cancelled_dialog_writes_nothing(orebro_store: Path, how: str) -> None:
         else:
             await pilot.click("#cancel")
         await dialog_closed(pilot)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: cell(app, "7", "status") == "▒ delayed", what="the row")
         assert isinstance(app.screen, OverviewScreen)
         assert cell(app, "7", "status") == "▒ delayed"
 
@@ -520,7 +520,7 @@ def test_progress_out_of_range_keeps_the_dialog_open(orebro_store: Path) -> None
         dialog = await open_dialog(pilot, "7", "s", StatusDialog)
         await type_into(pilot, dialog.query_one("#progress", Input), "150")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: dialog_error(app), what="the error")
         assert app.screen is dialog
         error = dialog_error(app)
         assert "from 0 to 100" in error and "'150'" in error
@@ -549,7 +549,7 @@ def test_record_dialog_checks_period_and_value(orebro_store: Path) -> None:
         await fill(pilot, period, "2016-X")
         await fill(pilot, value, "130")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: dialog_error(app), what="the error")
         assert app.screen is dialog
         error = dialog_error(app)
         assert error == t("change.period", period="2016-X", formats=PERIOD_FORMATS)
@@ -558,7 +558,7 @@ def test_record_dialog_checks_period_and_value(orebro_store: Path) -> None:
         await fill(pilot, period, "2016-T2")
         await fill(pilot, value, "abc")
         await pilot.press("enter")  # Enter in a field saves too
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "abc" in dialog_error(app), what="the new error")
         assert app.screen is dialog
         assert dialog_error(app) == "'abc' is not a number"
         await pilot.press("escape")
@@ -594,7 +594,7 @@ def test_record_on_a_measure_without_indicators_warns(orebro_store: Path) -> Non
         app = pilot.app
         await cursor_to(pilot, "7")
         await pilot.press("r")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app._notifications, what="the message")
         assert isinstance(app.screen, OverviewScreen)
         messages = [(n.message, n.severity) for n in app._notifications]
         assert messages == [(t("tui.no_indicators", measure="7"), "warning")]
@@ -618,7 +618,7 @@ def test_four_p_dialog_saves_and_shows(orebro_store: Path) -> None:
         await fill(pilot, dialog.query_one("#note", Input), "Beslut i nämnden")
         await pilot.click("#save")
         await dialog_closed(pilot)
-        await wait_until(pilot, lambda: cell(app, "7", "four_p.policy") == "●", 1.0, "the cell")
+        await wait_until(pilot, lambda: cell(app, "7", "four_p.policy") == "●", what="the cell")
 
     run(make_app(orebro_store), scenario)
     assert measure_in_store(orebro_store, "7")["four_p"]["policy"] == "done"
@@ -644,7 +644,7 @@ def test_perspective_dialog_saves_and_shows(orebro_store: Path) -> None:
         await choose(pilot, level, "yes")
         await pilot.press("ctrl+s")
         await dialog_closed(pilot)
-        await wait_until(pilot, lambda: cell(app, "7", "perspective.ålder") == "●", 1.0, "the cell")
+        await wait_until(pilot, lambda: cell(app, "7", "perspective.ålder") == "●", what="the cell")
 
     run(make_app(orebro_store), scenario)
     assert measure_in_store(orebro_store, "7")["perspectives"]["ålder"] == "yes"
@@ -734,7 +734,14 @@ def test_live_change_with_a_bad_filter_does_not_crash(orebro_store: Path) -> Non
         with store_at(orebro_store) as store:
             apply_changes(store, [Change("measure", "3", "progress", 90)], actor="other")
         app.poll_store()
-        await pilot.pause(0.5)
+        await wait_until(
+            pilot,
+            lambda: (
+                app.plan is not None
+                and next(m for m in app.plan.measures if m.id == "3").progress == 90
+            ),
+            what="the reload",
+        )
         assert app.is_running
         assert app.plan is not None
         assert next(m for m in app.plan.measures if m.id == "3").progress == 90
@@ -753,7 +760,7 @@ def test_live_change_keeps_a_sorted_table_sorted(orebro_store: Path) -> None:
             apply_changes(store, [Change("measure", "14", "progress", 100)], actor="other")
         app.poll_store()
         await wait_until(
-            pilot, lambda: cell(app, "14", "progress").endswith("100%"), 2.0, "the change"
+            pilot, lambda: cell(app, "14", "progress").endswith("100%"), what="the change"
         )
         progress = [app.plan.measures[int(key) - 1].progress for key in row_keys(table_of(app))]
         assert progress == sorted(progress)
@@ -804,7 +811,7 @@ def test_swedish_overview_and_dialog(orebro_store: Path, monkeypatch: pytest.Mon
         assert str(dialog.query_one("#cancel", Button).label) == "Avbryt"
         await fill(pilot, dialog.query_one("#progress", Input), "150")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: dialog_error(app), what="the error")
         assert dialog_error(app) == "framsteg måste vara ett heltal från 0 till 100, inte '150'"
         await pilot.press("escape")
         await dialog_closed(pilot)
@@ -844,7 +851,7 @@ def test_q_quits_from_the_overview(orebro_store: Path) -> None:
 
     async def scenario(pilot: Any) -> None:
         await pilot.press("q")
-        await wait_until(pilot, lambda: not app.is_running, 2.0, "the app to exit")
+        await wait_until(pilot, lambda: not app.is_running, what="the app to exit")
 
     run(app, scenario)
     assert app.return_code == 0
@@ -866,11 +873,11 @@ def test_command_palette_lists_kplans_actions(orebro_store: Path) -> None:
             assert wanted in titles
         # The palette itself opens on ctrl+p and finds them by name.
         await pilot.press("ctrl+p")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), 2.0, "palette")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
         await pilot.press(*"event log")
-        await wait_until(pilot, lambda: "Event log" in screen_text(app), 2.0, "the entry")
+        await wait_until(pilot, lambda: "Event log" in screen_text(app), what="the entry")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), 2.0, "overview")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")
 
     run(make_app(orebro_store), scenario)
 
@@ -893,7 +900,7 @@ def test_kronoberg_uses_its_own_perspectives_and_ladder(kronoberg_store: Path) -
         assert "kön" not in shown
         await cursor_to(pilot, first.id)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 2.0, "measure")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
         collaborations = widget_text(app.screen.query_one("#measure-collaborations"))
         for number, label in enumerate(plan.ladder, 1):
             assert f"{number} {label}" in collaborations
@@ -955,8 +962,8 @@ async def open_board(pilot: Any) -> Any:
     from kplan.tui.screens.board import BoardScreen
 
     await pilot.press("b")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen), 2.0, "the board")
-    await wait_until(pilot, lambda: pilot.app.screen.cards, 2.0, "the cards")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen), what="the board")
+    await wait_until(pilot, lambda: pilot.app.screen.cards, what="the cards")
     await pilot.pause()
     return pilot.app.screen
 
@@ -982,7 +989,7 @@ def test_board_shows_the_ladder_as_columns(orebro_store: Path) -> None:
             for collaboration in measure.collaborations:
                 assert board_column_of(screen, collaboration.id) == collaboration.step
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(pilot.app.screen, OverviewScreen), 2.0, "back")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, OverviewScreen), what="back")
 
     run(make_app(orebro_store), scenario)
 
@@ -995,13 +1002,13 @@ def test_board_moves_a_collaboration_up_with_a_note(orebro_store: Path) -> None:
         screen = await open_board(pilot)
         await highlight_card(pilot, "syv-praktik")
         await pilot.press("right_square_bracket")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), 2.0, "the note")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), what="the note")
         assert "Move syv-praktik from 1 Samtal to 2 Samsyn?" in screen_text(app)
         await fill(pilot, app.screen.query_one("#note", Input), "Två företag har sagt ja")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen is screen, 2.0, "the board again")
+        await wait_until(pilot, lambda: app.screen is screen, what="the board again")
         await wait_until(
-            pilot, lambda: board_column_of(screen, "syv-praktik") == 2, 2.0, "the card to move"
+            pilot, lambda: board_column_of(screen, "syv-praktik") == 2, what="the card to move"
         )
         assert board_headings(screen)[:2] == ["1 Samtal (4)", "2 Samsyn (8)"]
         assert screen.selected == "syv-praktik"
@@ -1031,10 +1038,10 @@ def test_board_note_escape_writes_nothing(orebro_store: Path) -> None:
         screen = await open_board(pilot)
         await highlight_card(pilot, "syv-praktik")
         await pilot.press("right_square_bracket")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), 2.0, "the note")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), what="the note")
         await fill(pilot, app.screen.query_one("#note", Input), "nej, inte än")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen, 2.0, "the board again")
+        await wait_until(pilot, lambda: app.screen is screen, what="the board again")
         await pilot.pause(0.2)
         assert board_column_of(screen, "syv-praktik") == 1
         # At the bottom of the ladder there is no step below: a message, no dialog.
@@ -1061,7 +1068,7 @@ async def open_matrix(pilot: Any) -> Any:
     from kplan.tui.screens.matrix import MatrixScreen
 
     await pilot.press("p")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, MatrixScreen), 2.0, "the matrix")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, MatrixScreen), what="the matrix")
     await pilot.pause()
     return pilot.app.screen
 
@@ -1104,12 +1111,12 @@ def test_matrix_shows_perspectives_and_fyra_p_and_opens_a_measure(orebro_store: 
         detail = widget_text(screen.query_one("#matrix-detail"))
         assert "7 Arbetslivskunskap i vägledningen · kön: ◐ partly integrated" in detail
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 2.0, "measure 7")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure 7")
         assert app.screen.measure == "7"
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen, 2.0, "the matrix again")
+        await wait_until(pilot, lambda: app.screen is screen, what="the matrix again")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), 2.0, "overview")
+        await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")
 
     run(make_app(orebro_store), scenario)
 
@@ -1118,8 +1125,8 @@ async def open_log(pilot: Any) -> Any:
     from kplan.tui.screens.log import LogScreen
 
     await pilot.press("l")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, LogScreen), 2.0, "the log")
-    await wait_until(pilot, lambda: pilot.app.screen.events is not None, 2.0, "the events")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, LogScreen), what="the log")
+    await wait_until(pilot, lambda: pilot.app.screen.events is not None, what="the events")
     await pilot.pause()
     return pilot.app.screen
 
@@ -1149,7 +1156,7 @@ def test_log_shows_the_history_and_filters_by_actor(orebro_store: Path) -> None:
         assert app.screen is screen and table.has_focus
         # Enter opens the event's measure.
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 2.0, "measure")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
         assert app.screen.measure == "10"
 
     run(make_app(orebro_store), scenario)
@@ -1166,7 +1173,7 @@ def test_log_shows_a_new_event(orebro_store: Path) -> None:
                 store, [Change("measure", "3", "progress", 90, "Snabbare")], actor="other"
             )
         app.poll_store()
-        await wait_until(pilot, lambda: table.row_count == 7, 2.0, "the new event")
+        await wait_until(pilot, lambda: table.row_count == 7, what="the new event")
         newest = events_in_store(orebro_store)[0]
         assert row_keys(table)[0] == str(newest["id"])
         assert "other" in screen_text(app)
@@ -1187,7 +1194,7 @@ def test_a_dialog_refuses_a_save_over_someone_elses_change(orebro_store: Path) -
         await fill(pilot, dialog.query_one("#progress", Input), "60")
         await pilot.press("ctrl+s")
         error = dialog.query_one("#dialog-error", Static)
-        await wait_until(pilot, lambda: "mholm" in widget_text(error), 3.0, "the refusal")
+        await wait_until(pilot, lambda: "mholm" in widget_text(error), what="the refusal")
         text = widget_text(error)
         assert "measure 7 has changed since you read it" in text
         assert "progress" in text and "35" in text and "40" in text
@@ -1221,11 +1228,11 @@ def test_a_board_move_over_someone_elses_move_is_refused(orebro_store: Path) -> 
         screen = await open_board(pilot)
         await highlight_card(pilot, "syv-praktik")
         await pilot.press("right_square_bracket")
-        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), 2.0, "the note")
+        await wait_until(pilot, lambda: isinstance(app.screen, NoteDialog), what="the note")
         with store_at(orebro_store) as store:
             apply_changes(store, [Change("collaboration", "syv-praktik", "step", 3)], actor="mholm")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen is screen, 2.0, "the board again")
+        await wait_until(pilot, lambda: app.screen is screen, what="the board again")
         await wait_until(
             pilot,
             lambda: any("has changed since" in str(n.message) for n in app._notifications),

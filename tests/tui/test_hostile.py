@@ -107,7 +107,7 @@ def test_every_screen_shows_hostile_text_spelled_out(tmp_path: Path, monkeypatch
             assert "Evil\\x1b]0;pwned" in text, view
 
         app.notify(f"Saved {HOSTILE}", title=HOSTILE)
-        await wait_until(pilot, lambda: "Saved" in screen_text(app), 2.0, "the toast")
+        await wait_until(pilot, lambda: "Saved" in screen_text(app), what="the toast")
         toast = screen_text(app)
         assert_safe(toast)
         assert "Evil\\x1b]0;pwned" in toast
@@ -135,13 +135,13 @@ def test_megabytes_of_title_do_not_stall_the_overview(tmp_path: Path, monkeypatc
         assert "TTTTTTTT" in screen_text(app)
         app.open_measure("B1")
         await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "…" in screen_text(app), what="the clipped title")
         text = screen_text(app)
         assert "…" in text
         app.go_overview()
         app.open_view("matrix")
         await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), what="matrix")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: "TTTT" in screen_text(app), what="the matrix's rows")
         assert "TTTT" in screen_text(app)
 
     assert os.path.getsize(store) > 5_000_000

@@ -76,8 +76,8 @@ def measure(key: str) -> Before:
         await on_measure(pilot, key)
         await pilot.press("enter")
         app = pilot.app
-        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), 3.0, "measure")
-        await wait_until(pilot, lambda: app.screen.events, 3.0, "its events")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
+        await wait_until(pilot, lambda: app.screen.events, what="its events")
         await settle(pilot)
 
     return before
@@ -90,7 +90,7 @@ def dialog(
         await on_measure(pilot, key)
         await pilot.press(press)
         app = pilot.app
-        await wait_until(pilot, lambda: isinstance(app.screen, EditDialog), 3.0, "the dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditDialog), what="the dialog")
         await pilot.pause()
         for widget_id, text in (fields or {}).items():
             field = app.screen.query_one(f"#{widget_id}", Input)
@@ -126,7 +126,7 @@ def board_note() -> Before:
         await board(pilot)
         await pilot.press("right_square_bracket")
         app = pilot.app
-        await wait_until(pilot, lambda: type(app.screen).__name__ == "NoteDialog", 3.0, "note")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "NoteDialog", what="note")
         await settle(pilot)
 
     return before
