@@ -58,6 +58,11 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+# Text parameters that name files: kept exactly as the system gave them.
+# (FILE arguments and -o are Paths, which no text rule touches.)
+_PATH_ARGUMENTS = frozenset({"db"})
+
+
 def reported(function: F) -> F:
     """Turn kplan's errors into a message on stderr and their exit code."""
 
@@ -67,9 +72,11 @@ def reported(function: F) -> F:
 
         # Arguments with bytes that are not UTF-8 reach Python as surrogates,
         # which no store or terminal accepts: make them visible replacements.
+        # Not in a path, though: there they are the bytes of a file's name,
+        # and a replacement would name another file (see _PATH_ARGUMENTS).
         kwargs = {
             name: value.encode("utf-8", "replace").decode("utf-8")
-            if isinstance(value, str)
+            if isinstance(value, str) and name not in _PATH_ARGUMENTS
             else value
             for name, value in kwargs.items()
         }
@@ -520,7 +527,9 @@ def record_command(
 @reported
 def apply_command(
     # A Path, not text: a file name with bytes that are not UTF-8 still names its file.
-    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"), readable=False)
+    ],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
     ] = None,
@@ -607,7 +616,8 @@ def log_command(
 @reported
 def export_command(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"), readable=False),
     ] = None,
     fmt: Annotated[
         str,
@@ -875,7 +885,9 @@ def _confirm_overwrite(path: Path) -> bool | None:
 @app.command("backup", help=t("cmd.backup"))
 @reported
 def backup_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.backup_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE|-", help=t("arg.backup_file"), readable=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_backup"))] = False,
     db: DbOption = None,
 ) -> None:
@@ -904,7 +916,9 @@ def backup_command(
 @app.command("restore", help=t("cmd.restore"))
 @reported
 def restore_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"), readable=False)
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("opt.yes"))] = False,
     db: DbOption = None,
     as_: AsOption = None,

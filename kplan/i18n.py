@@ -590,6 +590,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "standard output is a terminal; send the copy to a file (kplan backup - > FILE) or give FILE",
         "standard ut är en terminal; skicka kopian till en fil (kplan backup - > FILE) eller ange FILE",
     ),
+    "location.not_utf8": (
+        "it holds bytes that are not UTF-8 text, which a database URL cannot",
+        "den innehåller byte som inte är UTF-8-text, vilket en databas-URL inte kan",
+    ),
+    "restore.cannot_read": (
+        "cannot read {path}: {detail}",
+        "kan inte läsa {path}: {detail}",
+    ),
+    "store.changed_while_read": (
+        "the store {path} changed while it was read; run the command again",
+        "lagret {path} ändrades medan det lästes; kör kommandot igen",
+    ),
+    "store.read_only": (
+        "cannot change the store {path}: {detail}. You may read it; nothing was changed",
+        "kan inte ändra lagret {path}: {detail}. Du kan läsa det; inget ändrades",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",

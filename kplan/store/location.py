@@ -94,6 +94,10 @@ def _checked_url(value: str) -> str:
         raise StoreError(
             t("store.unknown_scheme", url=hide_password(value), scheme=scheme or "://")
         )
+    if any("\udc80" <= char <= "\udcff" for char in value):
+        # Bytes that are not UTF-8 (as the system hands them over): a file's
+        # name may hold them, but no server URL can.
+        raise _bad(value, t("location.not_utf8"))
     from urllib.parse import urlsplit
 
     try:
