@@ -70,16 +70,16 @@ def reported(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kplan.core.errors import KplanError
 
-        # Arguments with bytes that are not UTF-8 reach Python as surrogates,
-        # which no store or terminal accepts: make them visible replacements.
-        # Not in a path, though: there they are the bytes of a file's name,
-        # and a replacement would name another file (see _PATH_ARGUMENTS).
-        kwargs = {
-            name: value.encode("utf-8", "replace").decode("utf-8")
-            if isinstance(value, str) and name not in _PATH_ARGUMENTS
-            else value
-            for name, value in kwargs.items()
-        }
+        # Arguments with bytes that are not UTF-8 reach Python as surrogates.
+        # In a path they are the bytes of a file's name (see _PATH_ARGUMENTS);
+        # anywhere else they are refused, as in an apply file: a replacement
+        # would log, look up or act as something nobody typed ("--as åsa"
+        # from a Latin-1 terminal acting as "?sa").
+        for name, value in kwargs.items():
+            if isinstance(value, str) and name not in _PATH_ARGUMENTS:
+                byte = _undecodable_byte(value)
+                if byte is not None:
+                    raise _fail(t("cli.not_utf8", value=value, byte=byte), 1)
         from kplan.store.schema import upgrades_reported_to
 
         try:
@@ -92,6 +92,16 @@ def reported(function: F) -> F:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _undecodable_byte(value: str) -> str | None:
+    """The first byte of ``value`` that was not UTF-8 (as ``0xE9``), if any."""
+    for character in value:
+        if "\ud800" <= character <= "\udfff":
+            code = ord(character)
+            # surrogateescape keeps byte B as U+DC00+B.
+            return f"0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    return None
 
 
 def _report_upgrade(upgrade: Any) -> None:

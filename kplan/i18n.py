@@ -606,6 +606,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot change the store {path}: {detail}. You may read it; nothing was changed",
         "kan inte ändra lagret {path}: {detail}. Du kan läsa det; inget ändrades",
     ),
+    "cli.not_utf8": (
+        "'{value}' holds bytes that are not UTF-8 text (byte {byte}); kplan reads its arguments as UTF-8: set the terminal, or the script's locale, to UTF-8",
+        "'{value}' innehåller byte som inte är UTF-8-text (byte {byte}); kplan läser sina argument som UTF-8: ställ in terminalen, eller skriptets locale, på UTF-8",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",
