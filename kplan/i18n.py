@@ -610,6 +610,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' holds bytes that are not UTF-8 text (byte {byte}); kplan reads its arguments as UTF-8: set the terminal, or the script's locale, to UTF-8",
         "'{value}' innehåller byte som inte är UTF-8-text (byte {byte}); kplan läser sina argument som UTF-8: ställ in terminalen, eller skriptets locale, på UTF-8",
     ),
+    "apply.csv_unclosed": (
+        'a quoted cell that starts on this line is never closed (a " is missing), so every line after it would be read into it',
+        'en citerad cell som börjar på den här raden stängs aldrig (ett " saknas), så varje rad efter den skulle läsas in i den',
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",
