@@ -12,15 +12,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import typer
-
-from kplan import __version__, completion, output
-from kplan.i18n import t
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 # Exit status after Ctrl-C, as shells report a command ended by SIGINT.
 EXIT_INTERRUPTED = 130
+
+try:
+    # Loading Typer takes a tenth of a second: Ctrl-C meanwhile ends the
+    # command with the usual line, not a traceback (nothing was done yet).
+    import typer
+
+    from kplan import __version__, completion, output
+    from kplan.i18n import t
+except KeyboardInterrupt:
+    from kplan import output
+    from kplan.i18n import t
+
+    output.interrupted(t("cli.interrupted"))
+    raise SystemExit(EXIT_INTERRUPTED) from None
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="kplan",
@@ -69,6 +78,8 @@ def reported(function: F) -> F:
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kplan.core.errors import KplanError
+
+        output.reset_interrupted()
 
         # Arguments with bytes that are not UTF-8 reach Python as surrogates.
         # In a path they are the bytes of a file's name (see _PATH_ARGUMENTS);
@@ -1005,11 +1016,16 @@ def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
     import os
 
+    output.reset_interrupted()
     try:
         _keep_only_the_invoked_command(sys.argv)
         # Not standalone, so Click's own messages (usage errors) come back
         # here and are written through kplan.output like everything else.
         code = app(standalone_mode=False)
+        if code == EXIT_INTERRUPTED:
+            # Ctrl-C while Typer read the arguments, before a command ran:
+            # Typer makes it this code without a word. (Said once only.)
+            output.interrupted(t("cli.interrupted"))
     except (KeyboardInterrupt, typer.Abort):
         output.interrupted(t("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)

@@ -87,13 +87,26 @@ def closed_pipe() -> NoReturn:
     raise SystemExit(EXIT_CLOSED_PIPE)
 
 
+_interrupted = False
+
+
+def reset_interrupted() -> None:
+    """Start a command: no Ctrl-C has been reported yet (see :func:`interrupted`)."""
+    global _interrupted
+    _interrupted = False
+
+
 def interrupted(message: str) -> None:
     """Say that Ctrl-C ended the command; what it had still to print is dropped.
 
-    Standard output is pointed at the null device, so nothing buffered
-    waits for a reader (a full pipe) on the way out.
+    Said once, however many layers see the interruption. Standard output
+    is pointed at the null device, so nothing buffered waits for a reader
+    (a full pipe) on the way out.
     """
-    notice(message)
+    global _interrupted
+    if not _interrupted:
+        _interrupted = True
+        notice(message)
     _drop_standard_output()
 
 

@@ -460,8 +460,11 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     if new and not create:
         raise StoreError(t("store.missing", path=file))
     made = found.kind == MISSING and _make_file(file)
-    store = Store(url=url, _engine=_make_engine(url))
+    store = Store(url=url)
     try:
+        # Inside the try: loading SQLAlchemy takes long enough for a Ctrl-C
+        # to land in it, and the empty file just made must not stay behind.
+        store._engine = _make_engine(url)
         _ensure_schema(store, create=create)
     except BaseException:
         store.close()
