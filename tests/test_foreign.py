@@ -758,3 +758,24 @@ def test_backup_and_restore_leave_nothing_beside_the_store(tmp_path: Path) -> No
     Kplan(tmp_path / "new.db")("restore", str(tmp_path / "copy.db"), "--yes")
     left = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("kplan.db.bak"))
     assert left == ["copy.db", "kplan.db", "new.db"]
+
+
+def test_restore_reads_its_file_without_leaving_anything_beside_it(tmp_path: Path) -> None:
+    """A file to restore that is in write-ahead-log mode (another live store) stays as it was."""
+    source_folder = tmp_path / "theirs"
+    source_folder.mkdir()
+    source = source_folder / "other.db"
+    Kplan(source)("import", str(OREBRO))
+    _foreign_wal(source_folder / "foreign.db")
+    assert _journal_mode(source) == "wal"
+    before = _state(source_folder)
+    store = tmp_path / "kplan.db"
+    Kplan(store)("restore", str(source), "--yes")
+    Kplan(store)("restore", str(source_folder / "foreign.db"), "--yes", expect=1)
+    Kplan(tmp_path / "new.db")("restore", str(source), "--yes")
+    # A hard link to the store is the store, and is refused as it.
+    os.link(store, tmp_path / "hard.db")
+    Kplan(store)("restore", str(tmp_path / "hard.db"), "--yes", expect=1)
+    assert _state(source_folder) == before
+    left = sorted(p.name for p in tmp_path.iterdir() if ".bak-restore-" not in p.name)
+    assert left == ["hard.db", "kplan.db", "new.db", "theirs"]

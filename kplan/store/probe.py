@@ -172,7 +172,9 @@ def open_reader(
     With ``store`` (a kplan store, not a file someone hands kplan) that this
     user may change, it is an ordinary connection set to query only, as
     every kplan command has: the last one to close it folds the write-ahead
-    log back into the store and leaves no -wal or -shm file behind.
+    log back into the store and leaves no -wal or -shm file behind. So is
+    it for any file in write-ahead-log mode without a -wal file beside it
+    (there is nothing to fold back), if this user may change it.
     Otherwise it is SQLite's read-only mode. A database in write-ahead-log
     mode that this user cannot write (a read-only file, or a folder of
     someone else's) cannot be opened read-only the usual way: SQLite would
@@ -184,7 +186,12 @@ def open_reader(
     """
     where = path if shown is None else shown
     writable = may_write(path)
-    if store and writable:
+    quiet = quiet_wal(path)
+    # A file in write-ahead-log mode with no log beside it has nothing to
+    # recover: an ordinary connection reads it as it is, and the last to
+    # close removes the -wal and -shm files it made. A read-only one could
+    # not, and would leave them behind.
+    if writable and (store or quiet):
         try:
             connection = sqlite3.connect(
                 f"{Path(path).absolute().as_uri()}?mode=rw",
@@ -197,7 +204,6 @@ def open_reader(
             return connection, False
         except sqlite3.Error as exc:
             raise StoreError(t("store.unusable", url=where, detail=exc)) from None
-    quiet = quiet_wal(path)
     if quiet and not writable:
         return _read_only(path, where, immutable=True), True
     connection = _read_only(path, where, immutable=False)
