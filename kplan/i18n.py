@@ -307,8 +307,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "PostgreSQL kan inte lagra text med ett NUL-tecken (\\u0000); inget ändrades. Ta bort det och försök igen",
     ),
     "store.is_directory": (
-        "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
-        "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {path}/kplan.db",
+        "the store path {path} is a folder; give a file name, e.g. {example}",
+        "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {example}",
     ),
     "store.missing": (
         "no store at {path} yet. Load a plan with: kplan import FILE",

@@ -227,3 +227,14 @@ def test_files_this_user_cannot_read_are_data_errors(shared_folder: Path) -> Non
     ):
         done = run(*args, "--force", "--db", str(store))
         assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("value", ["/", "sqlite:////"])
+def test_the_root_folder_as_the_store_suggests_a_file_in_it(value: str) -> None:
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, ["list", "--db", value])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "kplan: error: the store path / is a folder; give a file name, e.g. /kplan.db\n"
+    )

@@ -79,7 +79,7 @@ def probe(path: Path) -> FileKind:
             t("store.bad_path", path=path, detail=os_error_detail(path, exc))
         ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise StoreError(t("store.is_directory", path=path))
+        raise StoreError(t("store.is_directory", path=path, example=Path(path) / "kplan.db"))
     if not stat.S_ISREG(info.st_mode):
         what = t(special_kind(info.st_mode))
         raise StoreError(t("store.bad_path", path=path, detail=t("files.it_is", what=what)))
