@@ -671,7 +671,12 @@ def export_command(
     if output is not None and not is_stdout(output):
         # Checked (and asked) before the export is built, and again as it is written.
         target = check_target(
-            output, location=db, force=force, confirm=_confirm_overwrite, example=f"plan.{fmt}"
+            output,
+            location=db,
+            force=force,
+            confirm=_confirm_overwrite,
+            example=f"plan.{fmt}",
+            spare_stores=True,
         )
     if sys.stderr.isatty():
         from rich.console import Console

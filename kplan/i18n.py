@@ -614,6 +614,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'a quoted cell that starts on this line is never closed (a " is missing), so every line after it would be read into it',
         'en citerad cell som börjar på den här raden stängs aldrig (ett " saknas), så varje rad efter den skulle läsas in i den',
     ),
+    "files.is_a_store": (
+        "{path} is a kplan store; an export never replaces one, even with --force, as its event log would be lost. Choose another file, or move the store away first",
+        "{path} är ett kplan-lager; en export ersätter aldrig ett lager, inte ens med --force, eftersom dess händelselogg skulle gå förlorad. Välj en annan fil, eller flytta undan lagret först",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",
