@@ -618,6 +618,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} is a kplan store; an export never replaces one, even with --force, as its event log would be lost. Choose another file, or move the store away first",
         "{path} är ett kplan-lager; en export ersätter aldrig ett lager, inte ens med --force, eftersom dess händelselogg skulle gå förlorad. Välj en annan fil, eller flytta undan lagret först",
     ),
+    "store.upgrade_read_only": (
+        "the store {path} was made by an older kplan and must be upgraded before this kplan can use it, but {detail}; nothing was changed. Ask someone who may write it to run any kplan command on it once",
+        "lagret {path} gjordes av en äldre kplan och måste uppgraderas innan denna kplan kan använda det, men {detail}; inget ändrades. Be någon som får skriva i det att köra ett kplan-kommando på det en gång",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",

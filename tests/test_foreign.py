@@ -779,3 +779,30 @@ def test_restore_reads_its_file_without_leaving_anything_beside_it(tmp_path: Pat
     assert _state(source_folder) == before
     left = sorted(p.name for p in tmp_path.iterdir() if ".bak-restore-" not in p.name)
     assert left == ["hard.db", "kplan.db", "new.db", "theirs"]
+
+
+def test_an_older_store_this_user_may_only_read_says_it_needs_an_upgrade(
+    shared_folder: Path,
+) -> None:
+    run = _other_user_runner()
+    if run is None:
+        pytest.skip("no way here to run kplan as a user who cannot write the store")
+    store = shared_folder / "old" / "kplan.db"
+    store.parent.mkdir()
+    shutil.copyfile(SCHEMA1_STORE, store)
+    store.chmod(0o644)
+    store.parent.chmod(0o755)
+    before = _state(store.parent)
+    for args in (["list"], ["status", "7", "done"], ["log"]):
+        done = run(*args, "--db", str(store))
+        assert done.returncode == 1, done.stderr
+        said = _one_line_error(done)
+        assert f"the store {store} was made by an older kplan and must be upgraded" in said
+        assert "cannot be written by you; nothing was changed" in said
+    # A copy needs no upgrade of the store itself.
+    out = shared_folder / "out"
+    out.mkdir()
+    out.chmod(0o777)
+    done = run("backup", str(out / "copy.db"), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert _state(store.parent) == before

@@ -26,6 +26,7 @@ from kplan.store.probe import (
     FOREIGN,
     MISSING,
     NOT_DATABASE,
+    STORE,
     fingerprint,
     may_write,
     open_reader,
@@ -240,6 +241,21 @@ def _sqlite_errors(url: str) -> Iterator[None]:
         raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
 
 
+def _older_schema(revisions: tuple[str, ...] | None) -> bool:
+    """Whether a store with these schema revisions is one this kplan upgrades."""
+    from kplan.store.schema import HEAD, VERSION_OF
+
+    if revisions is None:
+        return True  # made before kplan kept a revision: schema 1 or 2
+    return len(revisions) == 1 and revisions[0] in VERSION_OF and revisions[0] != HEAD
+
+
+def _why_not_writable(file: Path) -> str:
+    if os.access(file, os.W_OK):
+        return t("files.folder_not_writable", folder=file.absolute().parent)
+    return t("files.file_not_writable")
+
+
 def _not_writable(url: str) -> StoreError | None:
     """The error for a change to an SQLite store this user may only read, if it is one.
 
@@ -250,11 +266,7 @@ def _not_writable(url: str) -> StoreError | None:
     file = sqlite_path(url)
     if file is None or may_write(file) or not os.path.exists(file):
         return None
-    if os.access(file, os.W_OK):
-        detail = t("files.folder_not_writable", folder=file.absolute().parent)
-    else:
-        detail = t("files.file_not_writable")
-    return StoreError(t("store.read_only", path=file, detail=detail))
+    return StoreError(t("store.read_only", path=file, detail=_why_not_writable(file)))
 
 
 @contextmanager
@@ -456,6 +468,10 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
         return Store(url=url)
     if found.kind in (FOREIGN, NOT_DATABASE):
         raise refusal(file, found)
+    if found.kind == STORE and _older_schema(found.revisions) and not may_write(file):
+        # The upgrade writes the store (and a copy beside it) before anything
+        # can be read; say so, rather than that a read would change it.
+        raise StoreError(t("store.upgrade_read_only", path=file, detail=_why_not_writable(file)))
     new = found.kind in (MISSING, EMPTY)
     if new and not create:
         raise StoreError(t("store.missing", path=file))
