@@ -10,7 +10,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 # Exit status after Ctrl-C, as shells report a command ended by SIGINT.
 EXIT_INTERRUPTED = 130
@@ -925,7 +925,10 @@ def backup_command(
     if is_stdout(file):
         if sys.stdout.isatty():
             raise UsageError(t("files.stdout_terminal"))
-        copy = backup_to(db, sys.stdout.buffer)
+        try:
+            copy = backup_to(db, sys.stdout.buffer)
+        except OSError as exc:
+            output.standard_output_failed(exc)
         shown = t("files.stdout")
     else:
         copy = backup(db, file, force=force, confirm=_confirm_overwrite)
@@ -1019,9 +1022,10 @@ def _keep_only_the_invoked_command(argv: list[str]) -> None:
 
 def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
-    import os
+    from kplan.core.errors import KplanError
 
     output.reset_interrupted()
+    output.ensure_standard_streams()
     try:
         _keep_only_the_invoked_command(sys.argv)
         # Not standalone, so Click's own messages (usage errors) come back
@@ -1044,15 +1048,44 @@ def main() -> None:
         raise
     except BrokenPipeError:
         output.closed_pipe()
+    except OSError as exc:
+        # Click's own writes (help, a usage line) to a standard output that
+        # fails (a full disk): said as kplan's writes say it. Anything else
+        # is a bug, below.
+        if _written_by_click(exc):
+            output.error(output.output_failed(exc).message)
+            sys.exit(1)
+        _internal_error(exc)
+    except KplanError as error:
+        # Outside a command (plain kplan, its help): said as a command would.
+        output.error(error.message)
+        sys.exit(error.exit_code)
     except Exception as exc:
         if _is_usage_error(exc):
             _show_usage_error(exc)
-        if os.environ.get("KPLAN_DEBUG"):
-            raise
-        output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
-        sys.exit(70)
+        _internal_error(exc)
     _flush_standard_output()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    import os
+
+    if os.environ.get("KPLAN_DEBUG"):
+        raise exc
+    output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+    sys.exit(70)
+
+
+def _written_by_click(exc: BaseException) -> bool:
+    """Whether ``exc`` came from Click's ``echo``, which writes only to the standard streams."""
+    trace = exc.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == "echo" and "click" in code.co_filename:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _is_usage_error(exc: Exception) -> bool:
@@ -1078,3 +1111,7 @@ def _flush_standard_output() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         output.closed_pipe()
+    except OSError as exc:
+        # A full disk behind a redirection: one line, not an internal error.
+        output.error(output.output_failed(exc).message)
+        sys.exit(1)

@@ -622,6 +622,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the store {path} was made by an older kplan and must be upgraded before this kplan can use it, but {detail}; nothing was changed. Ask someone who may write it to run any kplan command on it once",
         "lagret {path} gjordes av en äldre kplan och måste uppgraderas innan denna kplan kan använda det, men {detail}; inget ändrades. Be någon som får skriva i det att köra ett kplan-kommando på det en gång",
     ),
+    "cli.output_failed": (
+        "cannot write to standard output: {detail}. A command's changes are saved whole or not at all; `kplan log` shows whether this one's were",
+        "kan inte skriva till standard ut: {detail}. Ett kommandos ändringar sparas helt eller inte alls; `kplan log` visar om detta kommandos sparades",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",
