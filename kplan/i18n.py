@@ -626,6 +626,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot write to standard output: {detail}. A command's changes are saved whole or not at all; `kplan log` shows whether this one's were",
         "kan inte skriva till standard ut: {detail}. Ett kommandos ändringar sparas helt eller inte alls; `kplan log` visar om detta kommandos sparades",
     ),
+    "location.no_current_folder": (
+        "the current folder no longer exists (it was removed), so a relative path names nothing; change to another folder or give an absolute path",
+        "den aktuella mappen finns inte längre (den togs bort), så en relativ sökväg pekar inte på något; byt till en annan mapp eller ange en absolut sökväg",
+    ),
     # Plan-file validation
     "planfile.problem_count": (
         "{count} problems in {source}; nothing was written.",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import os
 import subprocess
+import sys
 import typing
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,3 +239,33 @@ def test_the_root_folder_as_the_store_suggests_a_file_in_it(value: str) -> None:
     assert result.stderr == (
         "kplan: error: the store path / is a folder; give a file name, e.g. /kplan.db\n"
     )
+
+
+def test_a_relative_store_path_from_a_removed_folder_is_one_line(tmp_path: Path) -> None:
+    """A shell still in a folder that was removed: there is no "here" to resolve from."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    code = (
+        "import os, sys\n"
+        f"os.chdir({str(gone)!r}); os.rmdir({str(gone)!r})\n"
+        "from kplan.cli import main\n"
+        "main()\n"
+    )
+    for args, env in (
+        (["list", "--db", "rel.db"], {}),
+        (["init", "--db", "sqlite:///rel.db"], {}),
+        (["status", "7", "done"], {"KPLAN_DB": "rel.db"}),
+        (["list"], {"KPLAN_HOME": "rel", "KPLAN_DB": ""}),
+    ):
+        gone.mkdir(exist_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith("kplan: error: '") and done.stderr.count("\n") == 1
+        assert "the current folder no longer exists" in done.stderr
+    assert list(tmp_path.iterdir()) == []
