@@ -202,7 +202,12 @@ def console() -> Console:
     """A rich console for standard output (honours NO_COLOR)."""
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False, markup=False)
+    made = Console(highlight=False, emoji=False, markup=False)
+    if made.width < 1:
+        # COLUMNS=0, as some CI systems set it: Rich would draw every table
+        # zero characters wide, which prints nothing at all.
+        made.width = 80
+    return made
 
 
 def show(renderable: RenderableType | str, style: str | None = None) -> None:

@@ -118,3 +118,14 @@ def test_with_standard_output_closed_no_file_takes_its_place(store: Path) -> Non
     assert done.returncode == 0, done.stderr
     assert dump_store(store) == before
     assert Kplan(store)("list").exit_code == 0
+
+
+@pytest.mark.parametrize("columns", ["0", "abc", "-5", "99999999999"])
+def test_an_odd_columns_at_a_terminal_still_shows_the_table(store: Path, columns: str) -> None:
+    """COLUMNS=0 (some CI systems) made Rich draw tables zero wide: nothing, exit 0."""
+    from tests.test_hostile_text import run_in_a_terminal
+
+    env = {**os.environ, "KPLAN_DB": str(store), "COLUMNS": columns, "TERM": "xterm"}
+    for args, expected in ((["list"], "22 of 22 measures"), (["plans"], "ID"), (["log"], "Who")):
+        shown = run_in_a_terminal(args, env).decode("utf-8", "replace")
+        assert expected in shown, (args, columns, shown[:200])
