@@ -10,17 +10,26 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
-import typer
-
-from kplan import __version__, completion, output
-from kplan.i18n import t
-
-F = TypeVar("F", bound=Callable[..., Any])
+from typing import Annotated, Any, NoReturn, TypeVar
 
 # Exit status after Ctrl-C, as shells report a command ended by SIGINT.
 EXIT_INTERRUPTED = 130
+
+try:
+    # Loading Typer takes a tenth of a second: Ctrl-C meanwhile ends the
+    # command with the usual line, not a traceback (nothing was done yet).
+    import typer
+
+    from kplan import __version__, completion, output
+    from kplan.i18n import t
+except KeyboardInterrupt:
+    from kplan import output
+    from kplan.i18n import t
+
+    output.interrupted(t("cli.interrupted"))
+    raise SystemExit(EXIT_INTERRUPTED) from None
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="kplan",
@@ -58,6 +67,11 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+# Text parameters that name files: kept exactly as the system gave them.
+# (FILE arguments and -o are Paths, which no text rule touches.)
+_PATH_ARGUMENTS = frozenset({"db"})
+
+
 def reported(function: F) -> F:
     """Turn kplan's errors into a message on stderr and their exit code."""
 
@@ -65,14 +79,18 @@ def reported(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from kplan.core.errors import KplanError
 
-        # Arguments with bytes that are not UTF-8 reach Python as surrogates,
-        # which no store or terminal accepts: make them visible replacements.
-        kwargs = {
-            name: value.encode("utf-8", "replace").decode("utf-8")
-            if isinstance(value, str)
-            else value
-            for name, value in kwargs.items()
-        }
+        output.reset_interrupted()
+
+        # Arguments with bytes that are not UTF-8 reach Python as surrogates.
+        # In a path they are the bytes of a file's name (see _PATH_ARGUMENTS);
+        # anywhere else they are refused, as in an apply file: a replacement
+        # would log, look up or act as something nobody typed ("--as åsa"
+        # from a Latin-1 terminal acting as "?sa").
+        for name, value in kwargs.items():
+            if isinstance(value, str) and name not in _PATH_ARGUMENTS:
+                byte = _undecodable_byte(value)
+                if byte is not None:
+                    raise _fail(t("cli.not_utf8", value=value, byte=byte), 1)
         from kplan.store.schema import upgrades_reported_to
 
         try:
@@ -85,6 +103,16 @@ def reported(function: F) -> F:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _undecodable_byte(value: str) -> str | None:
+    """The first byte of ``value`` that was not UTF-8 (as ``0xE9``), if any."""
+    for character in value:
+        if "\ud800" <= character <= "\udfff":
+            code = ord(character)
+            # surrogateescape keeps byte B as U+DC00+B.
+            return f"0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    return None
 
 
 def _report_upgrade(upgrade: Any) -> None:
@@ -538,7 +566,9 @@ def record_command(
 @reported
 def apply_command(
     # A Path, not text: a file name with bytes that are not UTF-8 still names its file.
-    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE|-", help=t("arg.apply_file"), readable=False)
+    ],
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", metavar="jsonl|csv", help=t("opt.apply_format"))
     ] = None,
@@ -625,7 +655,8 @@ def log_command(
 @reported
 def export_command(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"))
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"), readable=False),
     ] = None,
     fmt: Annotated[
         str,
@@ -669,7 +700,12 @@ def export_command(
     if output is not None and not is_stdout(output):
         # Checked (and asked) before the export is built, and again as it is written.
         target = check_target(
-            output, location=db, force=force, confirm=_confirm_overwrite, example=f"plan.{fmt}"
+            output,
+            location=db,
+            force=force,
+            confirm=_confirm_overwrite,
+            example=f"plan.{fmt}",
+            spare_stores=True,
         )
     if sys.stderr.isatty():
         from rich.console import Console
@@ -973,7 +1009,9 @@ def _confirm_overwrite(path: Path) -> bool | None:
 @app.command("backup", help=t("cmd.backup"))
 @reported
 def backup_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE|-", help=t("arg.backup_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE|-", help=t("arg.backup_file"), readable=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_backup"))] = False,
     db: DbOption = None,
 ) -> None:
@@ -985,7 +1023,10 @@ def backup_command(
     if is_stdout(file):
         if sys.stdout.isatty():
             raise UsageError(t("files.stdout_terminal"))
-        copy = backup_to(db, sys.stdout.buffer)
+        try:
+            copy = backup_to(db, sys.stdout.buffer)
+        except OSError as exc:
+            output.standard_output_failed(exc)
         shown = t("files.stdout")
     else:
         copy = backup(db, file, force=force, confirm=_confirm_overwrite)
@@ -1002,7 +1043,9 @@ def backup_command(
 @app.command("restore", help=t("cmd.restore"))
 @reported
 def restore_command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"))],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help=t("arg.restore_file"), readable=False)
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("opt.yes"))] = False,
     db: DbOption = None,
     as_: AsOption = None,
@@ -1077,13 +1120,19 @@ def _keep_only_the_invoked_command(argv: list[str]) -> None:
 
 def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
-    import os
+    from kplan.core.errors import KplanError
 
+    output.reset_interrupted()
+    output.ensure_standard_streams()
     try:
         _keep_only_the_invoked_command(sys.argv)
         # Not standalone, so Click's own messages (usage errors) come back
         # here and are written through kplan.output like everything else.
         code = app(standalone_mode=False)
+        if code == EXIT_INTERRUPTED:
+            # Ctrl-C while Typer read the arguments, before a command ran:
+            # Typer makes it this code without a word. (Said once only.)
+            output.interrupted(t("cli.interrupted"))
     except (KeyboardInterrupt, typer.Abort):
         output.interrupted(t("cli.interrupted"))
         sys.exit(EXIT_INTERRUPTED)
@@ -1097,15 +1146,44 @@ def main() -> None:
         raise
     except BrokenPipeError:
         output.closed_pipe()
+    except OSError as exc:
+        # Click's own writes (help, a usage line) to a standard output that
+        # fails (a full disk): said as kplan's writes say it. Anything else
+        # is a bug, below.
+        if _written_by_click(exc):
+            output.error(output.output_failed(exc).message)
+            sys.exit(1)
+        _internal_error(exc)
+    except KplanError as error:
+        # Outside a command (plain kplan, its help): said as a command would.
+        output.error(error.message)
+        sys.exit(error.exit_code)
     except Exception as exc:
         if _is_usage_error(exc):
             _show_usage_error(exc)
-        if os.environ.get("KPLAN_DEBUG"):
-            raise
-        output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
-        sys.exit(70)
+        _internal_error(exc)
     _flush_standard_output()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    import os
+
+    if os.environ.get("KPLAN_DEBUG"):
+        raise exc
+    output.notice(t("cli.internal_error", error=f"{type(exc).__name__}: {exc}"))
+    sys.exit(70)
+
+
+def _written_by_click(exc: BaseException) -> bool:
+    """Whether ``exc`` came from Click's ``echo``, which writes only to the standard streams."""
+    trace = exc.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == "echo" and "click" in code.co_filename:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _is_usage_error(exc: Exception) -> bool:
@@ -1131,3 +1209,7 @@ def _flush_standard_output() -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         output.closed_pipe()
+    except OSError as exc:
+        # A full disk behind a redirection: one line, not an internal error.
+        output.error(output.output_failed(exc).message)
+        sys.exit(1)

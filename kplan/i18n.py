@@ -307,8 +307,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "PostgreSQL kan inte lagra text med ett NUL-tecken (\\u0000); inget ändrades. Ta bort det och försök igen",
     ),
     "store.is_directory": (
-        "the store path {path} is a folder; give a file name, e.g. {path}/kplan.db",
-        "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {path}/kplan.db",
+        "the store path {path} is a folder; give a file name, e.g. {example}",
+        "lagrets sökväg {path} är en mapp; ange ett filnamn, t.ex. {example}",
     ),
     "store.missing": (
         "no store at {path} yet. Load a plan with: kplan import FILE",
@@ -589,6 +589,46 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "files.stdout_terminal": (
         "standard output is a terminal; send the copy to a file (kplan backup - > FILE) or give FILE",
         "standard ut är en terminal; skicka kopian till en fil (kplan backup - > FILE) eller ange FILE",
+    ),
+    "location.not_utf8": (
+        "it holds bytes that are not UTF-8 text, which a database URL cannot",
+        "den innehåller byte som inte är UTF-8-text, vilket en databas-URL inte kan",
+    ),
+    "restore.cannot_read": (
+        "cannot read {path}: {detail}",
+        "kan inte läsa {path}: {detail}",
+    ),
+    "store.changed_while_read": (
+        "the store {path} changed while it was read; run the command again",
+        "lagret {path} ändrades medan det lästes; kör kommandot igen",
+    ),
+    "store.read_only": (
+        "cannot change the store {path}: {detail}. You may read it; nothing was changed",
+        "kan inte ändra lagret {path}: {detail}. Du kan läsa det; inget ändrades",
+    ),
+    "cli.not_utf8": (
+        "'{value}' holds bytes that are not UTF-8 text (byte {byte}); kplan reads its arguments as UTF-8: set the terminal, or the script's locale, to UTF-8",
+        "'{value}' innehåller byte som inte är UTF-8-text (byte {byte}); kplan läser sina argument som UTF-8: ställ in terminalen, eller skriptets locale, på UTF-8",
+    ),
+    "apply.csv_unclosed": (
+        'a quoted cell that starts on this line is never closed (a " is missing), so every line after it would be read into it',
+        'en citerad cell som börjar på den här raden stängs aldrig (ett " saknas), så varje rad efter den skulle läsas in i den',
+    ),
+    "files.is_a_store": (
+        "{path} is a kplan store; an export never replaces one, even with --force, as its event log would be lost. Choose another file, or move the store away first",
+        "{path} är ett kplan-lager; en export ersätter aldrig ett lager, inte ens med --force, eftersom dess händelselogg skulle gå förlorad. Välj en annan fil, eller flytta undan lagret först",
+    ),
+    "store.upgrade_read_only": (
+        "the store {path} was made by an older kplan and must be upgraded before this kplan can use it, but {detail}; nothing was changed. Ask someone who may write it to run any kplan command on it once",
+        "lagret {path} gjordes av en äldre kplan och måste uppgraderas innan denna kplan kan använda det, men {detail}; inget ändrades. Be någon som får skriva i det att köra ett kplan-kommando på det en gång",
+    ),
+    "cli.output_failed": (
+        "cannot write to standard output: {detail}. A command's changes are saved whole or not at all; `kplan log` shows whether this one's were",
+        "kan inte skriva till standard ut: {detail}. Ett kommandos ändringar sparas helt eller inte alls; `kplan log` visar om detta kommandos sparades",
+    ),
+    "location.no_current_folder": (
+        "the current folder no longer exists (it was removed), so a relative path names nothing; change to another folder or give an absolute path",
+        "den aktuella mappen finns inte längre (den togs bort), så en relativ sökväg pekar inte på något; byt till en annan mapp eller ange en absolut sökväg",
     ),
     # Plan-file validation
     "planfile.problem_count": (

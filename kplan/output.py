@@ -37,6 +37,8 @@ from kplan.safetext import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from kplan.core.errors import KplanError
+
 # What a command exits with when its reader closed the pipe: 0, as
 # ripgrep and most filters do. The reader has what it asked for, and a
 # change command prints only after its changes are saved; 141 (git's
@@ -87,13 +89,26 @@ def closed_pipe() -> NoReturn:
     raise SystemExit(EXIT_CLOSED_PIPE)
 
 
+_interrupted = False
+
+
+def reset_interrupted() -> None:
+    """Start a command: no Ctrl-C has been reported yet (see :func:`interrupted`)."""
+    global _interrupted
+    _interrupted = False
+
+
 def interrupted(message: str) -> None:
     """Say that Ctrl-C ended the command; what it had still to print is dropped.
 
-    Standard output is pointed at the null device, so nothing buffered
-    waits for a reader (a full pipe) on the way out.
+    Said once, however many layers see the interruption. Standard output
+    is pointed at the null device, so nothing buffered waits for a reader
+    (a full pipe) on the way out.
     """
-    notice(message)
+    global _interrupted
+    if not _interrupted:
+        _interrupted = True
+        notice(message)
     _drop_standard_output()
 
 
@@ -107,16 +122,35 @@ def _drop_standard_output() -> None:
         pass
 
 
+def output_failed(exc: OSError) -> KplanError:
+    """The error for standard output that cannot be written (a full disk), not a closed pipe.
+
+    Standard output is pointed at the null device, so what is still
+    buffered does not fail again on the way out.
+    """
+    from kplan.core.errors import KplanError
+
+    _drop_standard_output()
+    return KplanError(t("cli.output_failed", detail=exc.strerror or exc))
+
+
+def standard_output_failed(exc: OSError) -> NoReturn:
+    """End the command after writing to standard output failed: quietly for a closed pipe."""
+    if _is_closed_pipe(exc):
+        closed_pipe()
+    raise output_failed(exc) from None
+
+
 def _write(stream: IO[str], text: str) -> None:
     try:
         stream.write(text)
         stream.flush()
     except OSError as exc:
-        if not _is_closed_pipe(exc):
-            raise
-        if stream is sys.stdout:
-            closed_pipe()
-        # A closed standard error loses the message, not the exit code.
+        if stream is not sys.stdout:
+            # Standard error that cannot be written loses the message, not
+            # the exit code.
+            return
+        standard_output_failed(exc)
 
 
 def _safe_lines(text: str) -> str:
@@ -168,7 +202,12 @@ def console() -> Console:
     """A rich console for standard output (honours NO_COLOR)."""
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False, markup=False)
+    made = Console(highlight=False, emoji=False, markup=False)
+    if made.width < 1:
+        # COLUMNS=0, as some CI systems set it: Rich would draw every table
+        # zero characters wide, which prints nothing at all.
+        made.width = 80
+    return made
 
 
 def show(renderable: RenderableType | str, style: str | None = None) -> None:
@@ -181,9 +220,20 @@ def show(renderable: RenderableType | str, style: str | None = None) -> None:
         console().print(renderable)
         sys.stdout.flush()
     except OSError as exc:
-        if not _is_closed_pipe(exc):
-            raise
-        closed_pipe()
+        standard_output_failed(exc)
+
+
+def ensure_standard_streams() -> None:
+    """Give a closed standard input, output or error the null device instead.
+
+    Started with ``<&-`` or ``>&-``, Python has no stream there: kplan then
+    reads nothing and writes into nothing, as with a reader that went away,
+    rather than failing on the missing stream. Opening the null device also
+    takes the descriptor, so no file kplan opens later can land on it.
+    """
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 # What says yes to a question, in either language; anything else is no.

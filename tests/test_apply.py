@@ -372,6 +372,24 @@ TRIGGERS: dict[str, tuple[bytes, str, str]] = {
         "csv",
         "line 2: -: byte 0xf6 is not UTF-8 text",
     ),
+    # A quote left open swallowed every later line into one cell: those
+    # changes were silently never applied.
+    "csv-quote-never-closed": (
+        b'measure,status,note\n7,done,"first note\n8,done,second\n9,delayed,third\n',
+        "csv",
+        'line 2: -: a quoted cell that starts on this line is never closed (a " is missing)',
+    ),
+    "csv-text-after-a-closing-quote": (
+        b'measure,status\n7,"do"ne\n',
+        "csv",
+        "line 2: -: not valid CSV: ',' expected after '\"'",
+    ),
+    # A repeated field is named as written, not as Python escapes it (k\xf6n).
+    "repeated-perspective": (
+        '{"measure": "7", "perspectives": {"kön": "yes", "kön": "no"}}'.encode(),
+        "jsonl",
+        "line 1: kön: the field is given twice in one line",
+    ),
 }
 
 

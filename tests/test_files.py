@@ -109,6 +109,29 @@ def test_the_store_named_by_kplan_db_is_protected_too(
     assert fingerprint(Path("store.db")) == before
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_never_replaces_another_kplan_store_even_with_force(
+    store: Kplan, out: Path, isolated_home: Path, fmt: str
+) -> None:
+    """The default store (KPLAN_HOME) or an old backup, while --db names another store."""
+    default = isolated_home / "kplan.db"
+    Kplan(default)("import", str(OREBRO))
+    old_backup = out / "old-backup.db"
+    store("backup", str(old_backup))
+    before = {path: fingerprint(path) for path in (default, old_backup)}
+    for target in (default, old_backup):
+        for extra in ([], ["--force"]):
+            result = store("export", "-f", fmt, "-o", str(target), *extra, expect=1)
+            said = one_error_line(result)
+            assert (
+                f"{target} is a kplan store; an export never replaces one, even with --force"
+                in said
+            )
+    assert {path: fingerprint(path) for path in before} == before
+    # A backup may replace an older backup: that is how copies are rotated.
+    store("backup", str(old_backup), "--force")
+
+
 def test_a_hard_link_or_a_symbolic_link_to_the_store_is_refused(store: Kplan, out: Path) -> None:
     hard = out / "hard.db"
     os.link(store.db, hard)

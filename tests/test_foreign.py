@@ -634,3 +634,175 @@ def test_restore_into_a_folder_this_user_cannot_write_is_one_line(
         assert done.stderr.count("\n") == 1
         assert "nothing was changed" in done.stderr
     assert _state(locked) == before
+
+
+# A store this user may read but not change: every read command reads it,
+# writing nothing beside it; every change is one line saying why not.
+
+READ_COMMANDS = [
+    ["plans"],
+    ["list"],
+    ["show", "7"],
+    ["log", "--limit", "50"],
+    ["round", "status"],
+    ["snapshot", "list"],
+    ["diff", "s1"],
+    ["export"],
+    ["export", "--snapshot", "s1", "--format", "json"],
+]
+CHANGE_COMMANDS = [
+    ["status", "7", "delayed"],
+    ["undo"],
+    ["round", "close", "--force"],
+    ["snapshot", "take", "s2"],
+    ["import", str(OREBRO)],
+]
+
+
+def _read_only_store(shared_folder: Path, *, wal: bool, folder_mode: int) -> Path:
+    store_folder = shared_folder / "store"
+    store_folder.mkdir()
+    store = store_folder / "kplan.db"
+    kplan = Kplan(store)
+    kplan("import", str(OREBRO))
+    kplan("snapshot", "take", "s1")
+    # By the user the other user's runner acts as, so that undo has a command to undo.
+    kplan("status", "7", "done", "--note", "read me", "--as", "x")
+    kplan("round", "open", "r1")
+    if not wal:
+        import gc
+
+        gc.collect()  # the engines of the commands above, with their connections
+        connection = sqlite3.connect(store)
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.close()
+    store.chmod(0o444 if folder_mode == 0o777 else 0o644)
+    store_folder.chmod(folder_mode)
+    return store
+
+
+@pytest.mark.parametrize("writer", [False, True], ids=["quiet", "writer-at-work"])
+@pytest.mark.parametrize("wal", [True, False], ids=["wal", "rollback-journal"])
+@pytest.mark.parametrize(
+    "folder_mode", [0o555, 0o777], ids=["their-folder", "read-only-file-in-open-folder"]
+)
+def test_a_store_this_user_may_only_read_is_read_and_left_alone(
+    shared_folder: Path, wal: bool, folder_mode: int, writer: bool
+) -> None:
+    run = _other_user_runner()
+    if run is None:
+        pytest.skip("no way here to run kplan as a user who cannot write the store")
+    store = _read_only_store(shared_folder, wal=wal, folder_mode=folder_mode)
+    expected = {
+        " ".join(args): Kplan(store)(*args, "--json" if args[0] != "export" else "--")
+        for args in READ_COMMANDS
+        if args[0] != "export"
+    }
+    holder = None
+    if writer:
+        # Someone who may write has the store open: its -wal and -shm are there.
+        holder = sqlite3.connect(store)
+        holder.execute("SELECT count(*) FROM event").fetchone()
+    try:
+        before = _state(store.parent)
+        for args in READ_COMMANDS:
+            json_flag = [] if args[0] == "export" else ["--json"]
+            done = run(*args, *json_flag, "--db", str(store))
+            assert done.returncode == 0, (args, done.stderr)
+            assert done.stderr == ""
+            key = " ".join(args)
+            if key in expected:
+                assert json.loads(done.stdout) == json.loads(expected[key].stdout), args
+        assert _state(store.parent) == before
+        for args in CHANGE_COMMANDS:
+            done = run(*args, "--db", str(store))
+            assert done.returncode == 1, (args, done.stderr)
+            said = _one_line_error(done)
+            assert f"cannot change the store {store}: " in said
+            assert "You may read it; nothing was changed" in said
+        assert _state(store.parent) == before
+    finally:
+        if holder is not None:
+            holder.close()
+    dump = dump_store(store)
+    assert [row for row in dump["event"] if "r1" in str(row)]  # the round is still open
+
+
+def test_a_read_as_immutable_that_a_writer_overtakes_asks_to_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store read as immutable is checked afterwards; a change meanwhile is one clear line."""
+    import kplan.store.engine as engine
+    from kplan.core.errors import StoreError
+    from kplan.core.queries import list_measures
+    from kplan.store.engine import open_store
+
+    store = tmp_path / "kplan.db"
+    Kplan(store)("import", str(OREBRO))
+    monkeypatch.setattr(engine, "may_write", lambda _path: False)
+    monkeypatch.setattr("kplan.store.probe.may_write", lambda _path: False)
+    real = engine.fingerprint
+    calls = iter([real(store), (0, 0, True)])
+    monkeypatch.setattr(engine, "fingerprint", lambda path: next(calls))
+    with pytest.raises(StoreError, match="changed while it was read; run the command again"):
+        list_measures(open_store(str(store), create=False), None, None)
+
+
+def test_backup_and_restore_leave_nothing_beside_the_store(tmp_path: Path) -> None:
+    """The owner's backup reads the store as every command does: no -wal or -shm stays."""
+    store = tmp_path / "kplan.db"
+    kplan = Kplan(store)
+    kplan("import", str(OREBRO))
+    kplan("backup", str(tmp_path / "copy.db"))
+    kplan("restore", str(tmp_path / "copy.db"), "--yes")
+    Kplan(tmp_path / "new.db")("restore", str(tmp_path / "copy.db"), "--yes")
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("kplan.db.bak"))
+    assert left == ["copy.db", "kplan.db", "new.db"]
+
+
+def test_restore_reads_its_file_without_leaving_anything_beside_it(tmp_path: Path) -> None:
+    """A file to restore that is in write-ahead-log mode (another live store) stays as it was."""
+    source_folder = tmp_path / "theirs"
+    source_folder.mkdir()
+    source = source_folder / "other.db"
+    Kplan(source)("import", str(OREBRO))
+    _foreign_wal(source_folder / "foreign.db")
+    assert _journal_mode(source) == "wal"
+    before = _state(source_folder)
+    store = tmp_path / "kplan.db"
+    Kplan(store)("restore", str(source), "--yes")
+    Kplan(store)("restore", str(source_folder / "foreign.db"), "--yes", expect=1)
+    Kplan(tmp_path / "new.db")("restore", str(source), "--yes")
+    # A hard link to the store is the store, and is refused as it.
+    os.link(store, tmp_path / "hard.db")
+    Kplan(store)("restore", str(tmp_path / "hard.db"), "--yes", expect=1)
+    assert _state(source_folder) == before
+    left = sorted(p.name for p in tmp_path.iterdir() if ".bak-restore-" not in p.name)
+    assert left == ["hard.db", "kplan.db", "new.db", "theirs"]
+
+
+def test_an_older_store_this_user_may_only_read_says_it_needs_an_upgrade(
+    shared_folder: Path,
+) -> None:
+    run = _other_user_runner()
+    if run is None:
+        pytest.skip("no way here to run kplan as a user who cannot write the store")
+    store = shared_folder / "old" / "kplan.db"
+    store.parent.mkdir()
+    shutil.copyfile(SCHEMA1_STORE, store)
+    store.chmod(0o644)
+    store.parent.chmod(0o755)
+    before = _state(store.parent)
+    for args in (["list"], ["status", "7", "done"], ["log"]):
+        done = run(*args, "--db", str(store))
+        assert done.returncode == 1, done.stderr
+        said = _one_line_error(done)
+        assert f"the store {store} was made by an older kplan and must be upgraded" in said
+        assert "cannot be written by you; nothing was changed" in said
+    # A copy needs no upgrade of the store itself.
+    out = shared_folder / "out"
+    out.mkdir()
+    out.chmod(0o777)
+    done = run("backup", str(out / "copy.db"), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert _state(store.parent) == before

@@ -972,7 +972,42 @@ def test_odd_kplan_lang_falls_back_without_a_crash(store: Path, language: str) -
 
 @pytest.mark.parametrize("plan", ["\udcff"], ids=["surrogate"])
 def test_odd_kplan_plan_is_an_unknown_plan(store: Path, plan: str) -> None:
-    _refused(store, ["list"], "unknown plan", env={"KPLAN_PLAN": plan})
+    # Bytes that are not UTF-8 are refused as such, not looked up as "?".
+    _refused(store, ["list"], "bytes that are not UTF-8 text (byte 0xFF)", env={"KPLAN_PLAN": plan})
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "7", "done", "--as", "\udce5sa"],
+        ["status", "7", "done", "--note", "caf\udce9"],
+        ["status", "\udcff", "done"],
+        ["round", "open", "v\udce5r"],
+        ["snapshot", "take", "\udc80"],
+        ["list", "--owner", "sforsberg\udcff"],
+        ["log", "--since", "7d\udcff"],
+    ],
+    ids=["as", "note", "measure", "round", "snapshot", "owner", "since"],
+)
+def test_an_argument_of_bytes_that_are_not_utf8_is_refused_not_replaced(
+    store: Path, args: list[str]
+) -> None:
+    """A replacement would act, log or look up something nobody typed ("?sa" acting)."""
+    before = dump_store(store)
+    outcome = _refused(store, args, "holds bytes that are not UTF-8 text (byte 0x")
+    assert outcome.stderr.count("\n") == 1
+    assert dump_store(store) == before
+
+
+def test_installed_kplan_refuses_an_actor_of_latin1_bytes(store: Path) -> None:
+    before = dump_store(store)
+    result = _installed(["status", "7", "done", "--as", b"\xe5sa", "--db", str(store)])
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.decode() == (
+        "kplan: error: '\\udce5sa' holds bytes that are not UTF-8 text (byte 0xE5); kplan"
+        " reads its arguments as UTF-8: set the terminal, or the script's locale, to UTF-8\n"
+    )
+    assert dump_store(store) == before
 
 
 @pytest.mark.parametrize("plan", [" ", "x" * 100_000, "\x1b[2J"], ids=["blank", "long", "escape"])

@@ -382,6 +382,64 @@ def test_ctrl_c_after_the_commit_keeps_the_change_and_does_not_claim_otherwise(
     assert_interrupted_message(result.stderr)
 
 
+def test_ctrl_c_while_the_arguments_are_read_is_the_same_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Typer turns a Ctrl-C outside the command's body into exit 130 without a word."""
+    from kplan.cli import main
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    # Called by Typer while it parses the line, before any command runs.
+    monkeypatch.setattr("kplan.cli._keep_only_the_invoked_command", lambda argv: None)
+    monkeypatch.setattr("typer.core.TyperCommand.parse_args", interrupted)
+    monkeypatch.setattr(sys, "argv", ["kplan", "list", "--db", str(tmp_path / "k.db")])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    assert ended.value.code == 130
+    assert_interrupted_message(capsys.readouterr().err)
+
+
+def test_ctrl_c_while_kplan_loads_is_the_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """A Ctrl-C that lands while Typer is imported (the first tenth of a second)."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from kplan.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KPLAN_DB": str(tmp_path / "k.db")},
+        timeout=60,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert_interrupted_message(done.stderr)
+
+
+def test_ctrl_c_while_a_new_store_is_made_leaves_no_empty_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading SQLAlchemy for a new store takes long enough for Ctrl-C to land in it."""
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kplan.store.engine._make_engine", interrupted)
+    kplan = Kplan(tmp_path / "sub" / "k.db")
+    result = kplan("import", str(OREBRO), expect=130)
+    assert_interrupted_message(result.stderr)
+    assert not (tmp_path / "sub" / "k.db").exists()
+
+
 def assert_interrupted_message(stderr: str) -> None:
     assert stderr.count("kplan:") == 1, stderr
     assert stderr.startswith("kplan: interrupted.")

@@ -128,9 +128,11 @@ def _texts_fit(record: dict[str, Any], number: int, problems: list[Problem]) -> 
 
 
 def _shown(text: str) -> str:
-    # A name that cannot be stored cannot be printed as it is either.
-    shown = text[:40].encode("unicode_escape").decode("ascii")
-    return shown + ("..." if len(text) > 40 else "")
+    # A field name as a message quotes it: "perspectives.kön" as it is, what
+    # cannot be stored or printed (a surrogate, a NUL, an escape) spelled out.
+    from kplan.core.names import visible
+
+    return visible(text, limit=41)
 
 
 def _identifier(value: Any, name: str, number: int, problems: list[Problem]) -> str | None:
@@ -342,7 +344,9 @@ def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
     """The lines of a CSV input; a row is numbered by the line it starts on."""
     lines: list[Line] = []
     # newline="": the csv module itself ends rows at \n, \r\n and a lone \r.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open would otherwise swallow every line after it
+    # into one cell, and those lines would silently never be applied.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     unknown: set[str] = set()
     ended = 0
@@ -356,6 +360,8 @@ def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
             detail = str(error)
             if "field larger than field limit" in detail:
                 message = t("apply.csv_too_long", limit=MAX_TEXT_LENGTH)
+            elif "unexpected end of data" in detail:
+                message = t("apply.csv_unclosed")
             else:
                 message = t("apply.bad_csv", detail=detail)
             problems.append(_problem(start, "-", message))

@@ -54,6 +54,7 @@ class Target:
     location: str | None
     mode: int | None = None
     owner: tuple[int, int] | None = None
+    spare_stores: bool = False
 
     @property
     def exists(self) -> bool:
@@ -73,15 +74,18 @@ def check_target(
     force: bool = False,
     confirm: Callable[[Path], bool | None] | None = None,
     example: str = "kplan-file",
+    spare_stores: bool = False,
 ) -> Target:
     """Check that ``path`` may be written, asking through ``confirm`` before replacing a file.
 
     ``location`` is the store (``--db``, else ``KPLAN_DB``, else the default),
     whose files are never written. ``confirm`` asks whether to replace an
     existing file: True yes, False no, None when nobody can be asked.
-    ``example`` is a file name to suggest when ``path`` is a folder.
+    ``example`` is a file name to suggest when ``path`` is a folder. With
+    ``spare_stores`` no kplan store is replaced, even with ``force`` (an
+    export over one would lose its whole event log).
     """
-    target = _checked(path, location, example)
+    target = _checked(path, location, example, spare_stores=spare_stores)
     if target.exists and not force:
         answer = confirm(target.path) if confirm is not None else None
         if answer is None:
@@ -129,7 +133,9 @@ def write_file(
             fill,
             mode=mode,
             owner=target.owner,
-            before_replace=lambda: _checked(target.path, target.location, "x", again=True),
+            before_replace=lambda: _checked(
+                target.path, target.location, "x", again=True, spare_stores=target.spare_stores
+            ),
         )
     except OSError as exc:
         raise WriteRefused(
@@ -179,7 +185,12 @@ def replace_atomically(
 
 
 def _checked(
-    path: str | os.PathLike[str], location: str | None, example: str, *, again: bool = False
+    path: str | os.PathLike[str],
+    location: str | None,
+    example: str,
+    *,
+    again: bool = False,
+    spare_stores: bool = False,
 ) -> Target:
     text = os.fspath(path)
     shown = text.replace("\x00", "\\0")
@@ -202,7 +213,7 @@ def _checked(
         ) from None
     if info is None:
         _check_folder(target)
-        return Target(target, location)
+        return Target(target, location, spare_stores=spare_stores)
     mode = info.st_mode
     if stat.S_ISLNK(mode):
         try:
@@ -216,9 +227,22 @@ def _checked(
         from kplan.store.probe import special_kind
 
         raise WriteRefused(t("files.not_regular", path=target, what=t(special_kind(mode))))
+    if spare_stores and _is_kplan_store(target):
+        raise WriteRefused(t("files.is_a_store", path=target))
     if again:
-        return Target(target, location)
-    return Target(target, location, stat.S_IMODE(mode) & 0o777, (info.st_uid, info.st_gid))
+        return Target(target, location, spare_stores=spare_stores)
+    owner = (info.st_uid, info.st_gid)
+    return Target(target, location, stat.S_IMODE(mode) & 0o777, owner, spare_stores)
+
+
+def _is_kplan_store(path: Path) -> bool:
+    """Whether the regular file ``path`` is a kplan store (found without changing it)."""
+    from kplan.store.probe import STORE, probe
+
+    try:
+        return probe(path).kind == STORE
+    except KplanError:
+        return False
 
 
 def _store_file_of(target: Path, location: str | None) -> tuple[Path, str] | None:

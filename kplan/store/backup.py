@@ -39,10 +39,11 @@ from kplan.store.probe import (
     NOT_DATABASE,
     SQLITE_HEADER,
     STORE,
+    fingerprint,
     is_kplan_schema,
+    open_reader,
     os_error_detail,
     probe,
-    read_only,
     refusal,
     special_kind,
 )
@@ -51,7 +52,6 @@ BUSY_TIMEOUT_S = 30.0
 # SQLite's result codes for a database that is damaged, rather than a target
 # that cannot be written.
 _DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
-_READONLY = 8  # SQLITE_READONLY, and its extended codes in the low byte
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def backup(
         target, location=location, force=force, confirm=confirm, example="kplan-backup.db"
     )
     write_file(checked, _copy_of(path, shown=checked.path), private_as=path)
-    return describe(checked.path)
+    return describe(checked.path, own=True)
 
 
 def backup_to(location: str | None, stream: BinaryIO) -> StoreSummary:
@@ -147,19 +147,25 @@ def backup_to(location: str | None, stream: BinaryIO) -> StoreSummary:
             raise WriteRefused(
                 t("files.cannot_write", path=copy, detail=os_error_detail(copy, exc))
             ) from None
-        summary = describe(copy)
+        summary = describe(copy, own=True)
         with open(copy, "rb") as data:
             shutil.copyfileobj(data, stream)
         stream.flush()
     return StoreSummary(Path("-"), summary.schema_version, summary.plans, summary.events)
 
 
-def _copy_of(source: Path, *, shown: Path | None = None) -> Callable[[Path, int], None]:
-    """What fills a temporary file with a copy of ``source`` (for the atomic writer)."""
+def _copy_of(
+    source: Path, *, shown: Path | None = None, own: bool = True
+) -> Callable[[Path, int], None]:
+    """What fills a temporary file with a copy of ``source`` (for the atomic writer).
+
+    ``own``: ``source`` is a kplan store (see kplan.store.probe.open_reader);
+    a file someone hands kplan to restore is not.
+    """
 
     def fill(temporary: Path, _descriptor: int) -> None:
-        reader, immutable = _reader(source)
-        before = _fingerprint(source) if immutable else None
+        reader, immutable = open_reader(source, store=own)
+        before = fingerprint(source) if immutable else None
         try:
             copy = sqlite3.connect(temporary)
             try:
@@ -180,59 +186,18 @@ def _copy_of(source: Path, *, shown: Path | None = None) -> Callable[[Path, int]
             ) from None
         finally:
             reader.close()
-        if before is not None and _fingerprint(source) != before:
+        if before is not None and fingerprint(source) != before:
             raise StoreError(t("backup.changed", path=source))
 
     return fill
 
 
-def _reader(source: Path) -> tuple[sqlite3.Connection, bool]:
-    """A read-only connection to the store, and whether it reads the file as immutable.
+def describe(path: Path, *, own: bool = False) -> StoreSummary:
+    """Check that ``path`` is a kplan store of a schema this kplan knows; count what it holds.
 
-    A store in write-ahead-log mode that this user cannot write (a read-only
-    file, or a folder of someone else's) cannot be opened read-only the
-    usual way: SQLite would create its -wal and -shm files and then fail.
-    When no -wal file shows a writer at work, such a store is read as
-    immutable, and the copy is checked against the file afterwards.
+    ``own``: ``path`` is the store or a copy kplan just made, not a file
+    someone handed it (see kplan.store.probe.open_reader).
     """
-    quiet = _quiet_wal(source)
-    if quiet and not (os.access(source, os.W_OK) and os.access(source.parent, os.W_OK)):
-        return _open_reader(source, immutable=True), True
-    try:
-        reader = read_only(source)
-        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return reader, False
-    except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code != _READONLY or not quiet:
-            raise StoreError(t("store.unusable", url=source, detail=exc)) from None
-    return _open_reader(source, immutable=True), True
-
-
-def _open_reader(source: Path, *, immutable: bool) -> sqlite3.Connection:
-    try:
-        return read_only(source, immutable=immutable)
-    except sqlite3.Error as exc:
-        raise StoreError(t("store.unusable", url=source, detail=exc)) from None
-
-
-def _quiet_wal(path: Path) -> bool:
-    """Whether ``path`` is a database in write-ahead-log mode that nobody is writing."""
-    try:
-        with open(path, "rb") as stream:
-            header = stream.read(20)
-    except OSError:
-        return False
-    return header[18:19] == b"\x02" and not os.path.lexists(f"{path}-wal")
-
-
-def _fingerprint(path: Path) -> tuple[int, int, bool]:
-    info = path.stat()
-    return info.st_mtime_ns, info.st_size, os.path.lexists(f"{path}-wal")
-
-
-def describe(path: Path) -> StoreSummary:
-    """Check that ``path`` is a kplan store of a schema this kplan knows; count what it holds."""
     from kplan.store.schema import LATEST, VERSION_OF
 
     try:
@@ -241,15 +206,24 @@ def describe(path: Path) -> StoreSummary:
         raise KplanError(t("restore.no_file", path=path)) from None
     except OSError as exc:
         raise KplanError(
-            t("restore.not_a_store", path=path, detail=os_error_detail(path, exc))
+            t("restore.cannot_read", path=path, detail=os_error_detail(path, exc))
         ) from None
     if not stat.S_ISREG(info.st_mode):
         what = t(special_kind(info.st_mode))
         raise KplanError(t("restore.not_a_store", path=path, detail=t("files.it_is", what=what)))
-    if info.st_size and not _has_sqlite_header(path):
+    try:
+        # Read here, so a file this user may not read is said to be that,
+        # not something that is not a database.
+        with open(path, "rb") as stream:
+            header = stream.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise KplanError(
+            t("restore.cannot_read", path=path, detail=os_error_detail(path, exc))
+        ) from None
+    if info.st_size and header != SQLITE_HEADER:
         raise KplanError(t("restore.not_a_store", path=path, detail=t("files.not_sqlite")))
     try:
-        connection, _ = _reader(path)
+        connection, _ = open_reader(path, store=own)
     except StoreError as exc:
         raise KplanError(t("restore.not_a_store", path=path, detail=exc.message)) from None
     try:
@@ -325,7 +299,7 @@ def plan_restore(location: str | None, source: Path, *, actor: str) -> RestorePl
         replaces = "damaged"
     elif found.kind == STORE:
         try:
-            current = describe(store)
+            current = describe(store, own=True)
             replaces = "store"
         except KplanError:
             # A damaged store is what one restores over: replace it all the same.
@@ -358,7 +332,7 @@ def guarded_plans(path: Path) -> list[tuple[str, list[str]]]:
     """The plans of the store file with the "owners" edit policy, each with its coordinators."""
     import json
 
-    connection, _immutable = _reader(path)
+    connection, _immutable = open_reader(path, store=True)
     try:
         columns = {row[1] for row in connection.execute("PRAGMA table_info(plan)")}
         if not {"edit", "coordinators"} <= columns:
@@ -406,7 +380,7 @@ def restore(plan: RestorePlan) -> RestoreResult:
     except BaseException:
         _forget(kept)
         raise
-    return RestoreResult(describe(plan.store), plan.store, kept)
+    return RestoreResult(describe(plan.store, own=True), plan.store, kept)
 
 
 def _forget(kept: Path | None) -> None:
@@ -426,7 +400,8 @@ def _restore_new(plan: RestorePlan) -> None:
         umask = os.umask(0o022)
         os.umask(umask)
         mode = 0o666 & ~umask
-    replace_atomically(plan.store, _copy_of(plan.source.path, shown=plan.store), mode=mode)
+    source = _copy_of(plan.source.path, shown=plan.store, own=False)
+    replace_atomically(plan.store, source, mode=mode)
     try:
         live = sqlite3.connect(
             f"{plan.store.absolute().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S
@@ -441,7 +416,7 @@ def _restore_new(plan: RestorePlan) -> None:
 
 def _restore_into_live(plan: RestorePlan) -> None:
     try:
-        reader, _ = _reader(plan.source.path)
+        reader, _ = open_reader(plan.source.path)
         try:
             # mode=rw: the store is there (checked); a restore never creates one here.
             live = sqlite3.connect(

@@ -26,6 +26,10 @@ from kplan.store.probe import (
     FOREIGN,
     MISSING,
     NOT_DATABASE,
+    STORE,
+    fingerprint,
+    may_write,
+    open_reader,
     os_error_detail,
     probe,
     refusal,
@@ -91,9 +95,22 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed."""
+        """A session for reading; nothing it does is committed.
+
+        An SQLite store this user may not change is read through a
+        connection of its own that cannot write (see ``reading``).
+        """
         from sqlmodel import Session
 
+        file = sqlite_path(self.url)
+        if file is not None and not may_write(file):
+            with (
+                _read_only_guard(self.url, file) as connection,
+                _translate_errors(self.url),
+                Session(_engine_on(connection)) as session,
+            ):
+                yield session
+            return
         with _translate_errors(self.url), Session(self.engine) as session:
             yield session
 
@@ -223,9 +240,39 @@ def _sqlite_errors(url: str) -> Iterator[None]:
         detail = str(exc)
         if "locked" in detail or "busy" in detail:
             raise StoreError(t("store.locked", url=url)) from None
-        raise StoreError(t("store.unusable", url=url, detail=detail)) from None
+        raise _not_writable(url) or StoreError(
+            t("store.unusable", url=url, detail=detail)
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(t("store.unusable", url=url, detail=str(exc))) from None
+
+
+def _older_schema(revisions: tuple[str, ...] | None) -> bool:
+    """Whether a store with these schema revisions is one this kplan upgrades."""
+    from kplan.store.schema import HEAD, VERSION_OF
+
+    if revisions is None:
+        return True  # made before kplan kept a revision: schema 1 or 2
+    return len(revisions) == 1 and revisions[0] in VERSION_OF and revisions[0] != HEAD
+
+
+def _why_not_writable(file: Path) -> str:
+    if os.access(file, os.W_OK):
+        return t("files.folder_not_writable", folder=file.absolute().parent)
+    return t("files.file_not_writable")
+
+
+def _not_writable(url: str) -> StoreError | None:
+    """The error for a change to an SQLite store this user may only read, if it is one.
+
+    SQLite says "attempt to write a readonly database" or "unable to open
+    database file"; this says which: the file, or the folder its journal
+    goes in.
+    """
+    file = sqlite_path(url)
+    if file is None or may_write(file) or not os.path.exists(file):
+        return None
+    return StoreError(t("store.read_only", path=file, detail=_why_not_writable(file)))
 
 
 @contextmanager
@@ -260,22 +307,60 @@ def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
 
 @contextmanager
 def _sqlite_reading(url: str) -> Iterator[Rows]:
+    # A store this user may only read is read all the same, without a byte
+    # written beside it (see kplan.store.probe.open_reader).
+    path = Path(url.removeprefix("sqlite:///"))
+    with _read_only_guard(url, path) as connection, _sqlite_errors(url):
+        # One transaction, so every query of a command sees the same state.
+        connection.execute("BEGIN")
 
-    path = url.removeprefix("sqlite:///")
-    with _sqlite_errors(url):
-        connection = _sqlite_connect(path)
+        def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+            return connection.execute(sql, _sqlite_values(params)).fetchall()
+
+        yield rows
+
+
+@contextmanager
+def _read_only_guard(url: str, path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection that only reads the store, closed at the end.
+
+    A store read as immutable (one this user cannot write, with no writer
+    at work when the read began) is checked afterwards: should a writer
+    have changed it meanwhile, what was read may be a mix of two states,
+    and the command stops with a line asking to run it again.
+    """
+    import sqlite3
+
+    connection, immutable = open_reader(path, store=True, shown=url)
+    before = fingerprint(path) if immutable else None
     try:
-        with _sqlite_errors(url):
-            connection.execute("PRAGMA query_only = ON")
-            # One transaction, so every query of a command sees the same state.
-            connection.execute("BEGIN")
-
-            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-                return connection.execute(sql, _sqlite_values(params)).fetchall()
-
-            yield rows
+        yield connection
+    except (sqlite3.Error, StoreError):
+        if before is not None and _changed(path, before):
+            raise StoreError(t("store.changed_while_read", path=path)) from None
+        raise
     finally:
         connection.close()
+    if before is not None and _changed(path, before):
+        raise StoreError(t("store.changed_while_read", path=path))
+
+
+def _changed(path: Path, before: tuple[int, int, bool]) -> bool:
+    try:
+        return fingerprint(path) != before
+    except OSError:
+        return True
+
+
+def _engine_on(connection: sqlite3.Connection) -> Engine:
+    """An engine whose one connection is ``connection`` (a reader: see ``Store.read``)."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import create_engine
+
+    engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+    event.listen(engine, "begin", _on_begin)
+    return engine
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -367,7 +452,9 @@ def _translate_errors(store_url: str) -> Iterator[None]:
             raise StoreError(t("store.unusable", url=url, detail=detail)) from None
         if "locked" in detail or "busy" in detail:
             raise StoreError(t("store.locked", url=url)) from None
-        raise StoreError(t("store.unusable", url=url, detail=detail)) from None
+        raise _not_writable(store_url) or StoreError(
+            t("store.unusable", url=url, detail=detail)
+        ) from None
     except DatabaseError as exc:
         detail = first_line(str(exc.orig) if exc.orig is not None else str(exc))
         _refused_by_server(exc, detail)
@@ -403,12 +490,19 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
         return Store(url=url)
     if found.kind in (FOREIGN, NOT_DATABASE):
         raise refusal(file, found)
+    if found.kind == STORE and _older_schema(found.revisions) and not may_write(file):
+        # The upgrade writes the store (and a copy beside it) before anything
+        # can be read; say so, rather than that a read would change it.
+        raise StoreError(t("store.upgrade_read_only", path=file, detail=_why_not_writable(file)))
     new = found.kind in (MISSING, EMPTY)
     if new and not create:
         raise StoreError(t("store.missing", path=file))
     made = found.kind == MISSING and _make_file(file)
-    store = Store(url=url, _engine=_make_engine(url))
+    store = Store(url=url)
     try:
+        # Inside the try: loading SQLAlchemy takes long enough for a Ctrl-C
+        # to land in it, and the empty file just made must not stay behind.
+        store._engine = _make_engine(url)
         _ensure_schema(store, create=create)
     except BaseException:
         store.close()

@@ -43,7 +43,7 @@ def resolve_location(location: str | None = None) -> str:
     if "://" in value:
         return _checked_url(value)
     path = _path(value, value) if value else data_folder() / STORE_FILENAME
-    return f"sqlite:///{path.absolute()}"
+    return f"sqlite:///{_absolute(path, value or str(path))}"
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -77,6 +77,15 @@ def _path(value: str, shown: str) -> Path:
         raise _bad(shown, t("location.no_home", user=user)) from None
 
 
+def _absolute(path: Path, shown: str) -> Path:
+    try:
+        return path.absolute()
+    except OSError:
+        # A relative path, from a folder that has been removed since the
+        # shell went into it: there is no "here" to resolve it from.
+        raise _bad(shown, t("location.no_current_folder")) from None
+
+
 def _checked_url(value: str) -> str:
     scheme, _, rest = value.partition("://")
     base = scheme.lower()
@@ -89,11 +98,15 @@ def _checked_url(value: str) -> str:
             raise _bad(value, t("location.memory"))
         if "?" in path:
             raise _bad(value, t("location.sqlite_query"))
-        return f"sqlite:///{Path(path).absolute()}"
+        return f"sqlite:///{_absolute(Path(path), value)}"
     if base.split("+", 1)[0] not in POSTGRES_SCHEMES:
         raise StoreError(
             t("store.unknown_scheme", url=hide_password(value), scheme=scheme or "://")
         )
+    if any("\udc80" <= char <= "\udcff" for char in value):
+        # Bytes that are not UTF-8 (as the system hands them over): a file's
+        # name may hold them, but no server URL can.
+        raise _bad(value, t("location.not_utf8"))
     from urllib.parse import urlsplit
 
     try:

@@ -30,6 +30,7 @@ from kplan.i18n import t
 KPLAN_TABLES = frozenset({"store_info", "plan", "measure", "event"})
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
+_SQLITE_READONLY = 8  # and its extended codes, in the low byte
 
 MISSING = "missing"
 EMPTY = "empty"
@@ -78,7 +79,7 @@ def probe(path: Path) -> FileKind:
             t("store.bad_path", path=path, detail=os_error_detail(path, exc))
         ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise StoreError(t("store.is_directory", path=path))
+        raise StoreError(t("store.is_directory", path=path, example=Path(path) / "kplan.db"))
     if not stat.S_ISREG(info.st_mode):
         what = t(special_kind(info.st_mode))
         raise StoreError(t("store.bad_path", path=path, detail=t("files.it_is", what=what)))
@@ -134,6 +135,95 @@ def read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
         f"{Path(path).absolute().as_uri()}?{options}", uri=True, timeout=BUSY_TIMEOUT_S
     )
     connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return connection
+
+
+def may_write(path: Path) -> bool:
+    """Whether this user may change the SQLite file ``path``.
+
+    That is the file itself and its folder, where SQLite makes the journal
+    or the write-ahead log.
+    """
+    folder = Path(path).absolute().parent
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+
+
+def quiet_wal(path: Path) -> bool:
+    """Whether ``path`` is a database in write-ahead-log mode that nobody is writing."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(20)
+    except OSError:
+        return False
+    return header[18:19] == b"\x02" and not os.path.lexists(f"{path}-wal")
+
+
+def fingerprint(path: Path) -> tuple[int, int, bool]:
+    """What changes when anyone writes ``path``: its time of change, size and -wal file."""
+    info = os.stat(path)
+    return info.st_mtime_ns, info.st_size, os.path.lexists(f"{path}-wal")
+
+
+def open_reader(
+    path: Path, *, store: bool = False, shown: object = None
+) -> tuple[sqlite3.Connection, bool]:
+    """A connection that only reads ``path``, and whether it reads the file as immutable.
+
+    With ``store`` (a kplan store, not a file someone hands kplan) that this
+    user may change, it is an ordinary connection set to query only, as
+    every kplan command has: the last one to close it folds the write-ahead
+    log back into the store and leaves no -wal or -shm file behind. So is
+    it for any file in write-ahead-log mode without a -wal file beside it
+    (there is nothing to fold back), if this user may change it.
+    Otherwise it is SQLite's read-only mode. A database in write-ahead-log
+    mode that this user cannot write (a read-only file, or a folder of
+    someone else's) cannot be opened read-only the usual way: SQLite would
+    create its -wal and -shm files and then fail. When no -wal file shows a
+    writer at work, such a file is read as immutable; whoever reads it so
+    checks its :func:`fingerprint` afterwards, as a writer may have begun.
+    A file that cannot be read is a StoreError naming ``shown`` (the path
+    by default).
+    """
+    where = path if shown is None else shown
+    writable = may_write(path)
+    quiet = quiet_wal(path)
+    # A file in write-ahead-log mode with no log beside it has nothing to
+    # recover: an ordinary connection reads it as it is, and the last to
+    # close removes the -wal and -shm files it made. A read-only one could
+    # not, and would leave them behind.
+    if writable and (store or quiet):
+        try:
+            connection = sqlite3.connect(
+                f"{Path(path).absolute().as_uri()}?mode=rw",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                isolation_level=None,
+            )
+            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            connection.execute("PRAGMA query_only = ON")
+            return connection, False
+        except sqlite3.Error as exc:
+            raise StoreError(t("store.unusable", url=where, detail=exc)) from None
+    if quiet and not writable:
+        return _read_only(path, where, immutable=True), True
+    connection = _read_only(path, where, immutable=False)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection, False
+    except sqlite3.Error as exc:
+        connection.close()
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code != _SQLITE_READONLY or not quiet:
+            raise StoreError(t("store.unusable", url=where, detail=exc)) from None
+    return _read_only(path, where, immutable=True), True
+
+
+def _read_only(path: Path, where: object, *, immutable: bool) -> sqlite3.Connection:
+    try:
+        connection = read_only(path, immutable=immutable)
+    except sqlite3.Error as exc:
+        raise StoreError(t("store.unusable", url=where, detail=exc)) from None
+    connection.isolation_level = None
     return connection
 
 
