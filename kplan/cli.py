@@ -674,7 +674,9 @@ def export_command(
     with_log: Annotated[bool, typer.Option("--with-log", help=t("opt.with_log"))] = False,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     template_file: Annotated[
-        Path | None, typer.Option("--template", metavar="FILE", help=t("opt.template"))
+        Path | None,
+        # kplan reads the template itself: a missing file is one line and exit 1.
+        typer.Option("--template", metavar="FILE", readable=False, help=t("opt.template")),
     ] = None,
     db: DbOption = None,
     plan: PlanOption = None,

@@ -87,6 +87,7 @@ def test_no_path_parameter_lets_click_judge_the_file() -> None:
         "apply file",
         "backup file",
         "export output",
+        "export template_file",
         "import file",
         "restore file",
     ]
