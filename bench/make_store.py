@@ -8,7 +8,7 @@ Usable as a library (``make_store(...)``) and from the command line::
 
 How a store is built
 --------------------
-1. Plans are built in memory as ``kplan.core.model`` dataclasses from a
+1. Plans are built in memory as ``kplan.model`` dataclasses from a
    ``random.Random(seed)``: Swedish-ish titles, goals and areas from word
    lists, about one process owner per 20 measures, about 20 organisations,
    collaborations (ladder step 1-4, 1-3 actors), indicators with values for
@@ -21,7 +21,7 @@ How a store is built
    changes to one measure, timestamps are spread over the two years before
    ``now`` in the order of the event ids.
 3. Each plan (in its final state) is imported through the core,
-   ``kplan.core.operations.import_plan``, exactly as ``kplan import`` would
+   ``kplan.core.importing.import_plan``, exactly as ``kplan import`` would
    (clock fixed, through ``KPLAN_NOW``, to the start of the history, so the
    import event is the oldest one).
 4. The simulated events are inserted in bulk.
@@ -63,14 +63,14 @@ from pathlib import Path
 from typing import Any
 
 from kplan.core.diff import as_text
-from kplan.core.domain import (
+from kplan.domain import (
     COVERAGE_LEVELS,
     DEFAULT_LADDER,
     DEFAULT_PERSPECTIVES,
     FOUR_P_PARTS,
     FOUR_P_STATES,
 )
-from kplan.core.model import (
+from kplan.model import (
     Collaboration,
     Indicator,
     Measure,
@@ -572,7 +572,7 @@ def make_store(
     from sqlalchemy import insert
     from sqlmodel import select
 
-    from kplan.core.operations import import_plan
+    from kplan.core.importing import import_plan
     from kplan.store.engine import open_store
     from kplan.store.models import EventRow, PlanRow
 
@@ -603,8 +603,8 @@ def make_store(
     say(f"built {plans} plan(s) and {len(rows)} events in memory")
 
     if plan_file is not None:
-        from kplan.core.files import check_target, write_text
         from kplan.core.planfile import plan_to_toml
+        from kplan.store.files import check_target, write_text
 
         for plan, file in zip(built, plan_file_paths(Path(plan_file), built), strict=True):
             # The bench's own files, replaced on every run; never the store it makes.

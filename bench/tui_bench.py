@@ -473,9 +473,9 @@ def interactions(bench: Bench, data: Dataset) -> None:
 
 def live_refresh(bench: Bench, data: Dataset) -> None:
     """A change written by another connection, until the overview row shows it."""
-    from kplan.core.domain import STATUSES
-    from kplan.core.operations import Change, apply_changes
+    from kplan.core.changes import Change, apply_changes
     from kplan.core.workspace import Workspace
+    from kplan.domain import STATUSES
     from kplan.store.engine import open_store
     from kplan.tui.app import KplanApp
     from kplan.tui.widgets.cells import status_cell
@@ -590,7 +590,7 @@ def _event_count(db: Path) -> int:
 
 
 def example_dataset(folder: Path) -> Dataset:
-    from kplan.core.operations import import_plan
+    from kplan.core.importing import import_plan
     from kplan.core.planfile import read_plan_file
     from kplan.store.engine import open_store
 

@@ -77,7 +77,7 @@ def reported(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kplan.core.errors import KplanError
+        from kplan.errors import KplanError
 
         output.reset_interrupted()
 
@@ -145,8 +145,8 @@ def main_callback(
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
-        from kplan.core.errors import KplanError
-        from kplan.core.operations import current_actor
+        from kplan.core.actor import current_actor
+        from kplan.errors import KplanError
         from kplan.tui.app import run
 
         try:
@@ -163,8 +163,8 @@ def main_callback(
 def _store_has_one_plan() -> bool:
     import os
 
-    from kplan.core.errors import KplanError
     from kplan.core.queries import plans
+    from kplan.errors import KplanError
     from kplan.store.engine import open_store, store_exists
     from kplan.store.schema import upgrades_reported_to
 
@@ -189,9 +189,9 @@ def tui_command(
     ] = None,
 ) -> None:
     """Open the terminal workplace."""
-    from kplan.core.errors import UsageError
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.core.queries import resolve_plan
+    from kplan.errors import UsageError
     from kplan.store.engine import open_store
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -251,7 +251,8 @@ def import_command(
 ) -> None:
     """Load a plan file into the store."""
     from kplan import render
-    from kplan.core.operations import current_actor, import_into
+    from kplan.core.actor import current_actor
+    from kplan.core.importing import import_into
     from kplan.core.planfile import read_plan_file
 
     plan = read_plan_file(file)
@@ -313,8 +314,8 @@ def list_command(
 ) -> None:
     """List the plan's measures."""
     from kplan import render
+    from kplan.core.actor import current_actor
     from kplan.core.filters import MeasureFilter
-    from kplan.core.operations import current_actor
     from kplan.core.queries import list_measures
     from kplan.store.engine import open_store
 
@@ -361,7 +362,8 @@ def _change(
     changes: list[Any], db: str | None, plan: str | None, as_: str | None, json_output: bool
 ) -> None:
     from kplan import render
-    from kplan.core.operations import apply_changes, current_actor
+    from kplan.core.actor import current_actor
+    from kplan.core.changes import apply_changes
     from kplan.store.engine import open_store
 
     result = apply_changes(
@@ -402,8 +404,8 @@ def status_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set a measure's status and/or progress."""
-    from kplan.core.errors import UsageError
-    from kplan.core.operations import Change
+    from kplan.core.changes import Change
+    from kplan.errors import UsageError
 
     if status is None and progress is None:
         raise UsageError(t("status.nothing"))
@@ -437,7 +439,7 @@ def step_command(
     json_output: JsonOption = False,
 ) -> None:
     """Move a collaboration on the ladder."""
-    from kplan.core.operations import Change
+    from kplan.core.changes import Change
 
     _change(
         [Change("collaboration", collaboration, "step", step, note, expect_version)],
@@ -477,7 +479,7 @@ def fourp_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set one Fyra P part of a measure."""
-    from kplan.core.operations import Change
+    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"four_p.{part}", state, note, expect_version)],
@@ -516,7 +518,7 @@ def perspective_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set how far a cross-cutting perspective is integrated in a measure."""
-    from kplan.core.operations import Change
+    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"perspectives.{perspective}", level, note, expect_version)],
@@ -546,9 +548,9 @@ def record_command(
     json_output: JsonOption = False,
 ) -> None:
     """Record an indicator's value for a period."""
-    from kplan.core.domain import parse_number
-    from kplan.core.errors import InvalidValueError
-    from kplan.core.operations import Change
+    from kplan.core.changes import Change
+    from kplan.domain import parse_number
+    from kplan.errors import InvalidValueError
 
     number = parse_number(value)
     if number is None:
@@ -580,8 +582,8 @@ def apply_command(
 ) -> None:
     """Apply a file of changes in one transaction."""
     from kplan import render
+    from kplan.core.actor import current_actor
     from kplan.core.batch import apply_text, read_input
-    from kplan.core.operations import current_actor
     from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
@@ -607,7 +609,7 @@ def undo_command(
 ) -> None:
     """Revert your last command."""
     from kplan import render
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.core.undo import undo
     from kplan.store.engine import open_store
 
@@ -685,13 +687,13 @@ def export_command(
     # The option is called output; the module is out here.
     from kplan import output as out
     from kplan.core.exports import check_format, export
-    from kplan.core.files import check_target, is_stdout, write_text
     from kplan.store.engine import open_store
+    from kplan.store.files import check_target, is_stdout, write_text
 
     fmt = check_format(fmt)
     template = None
     if template_file is not None:
-        from kplan.core.errors import UsageError
+        from kplan.errors import UsageError
         from kplan.present.templating import read_template
 
         if fmt != "html":
@@ -746,7 +748,7 @@ app.add_typer(postgres_app, name="postgres")
 def _date(value: str | None) -> Any:
     import datetime as dt
 
-    from kplan.core.errors import InvalidValueError
+    from kplan.errors import InvalidValueError
 
     if value is None:
         return None
@@ -766,7 +768,7 @@ def round_open_command(
     as_: AsOption = None,
 ) -> None:
     """Open a follow-up round."""
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.core.rounds import open_round
     from kplan.store.engine import open_store
 
@@ -793,7 +795,7 @@ def round_report_command(
     as_: AsOption = None,
 ) -> None:
     """Mark a measure reported in the open round."""
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.core.rounds import report
     from kplan.store.engine import open_store
 
@@ -829,7 +831,7 @@ def round_close_command(
     as_: AsOption = None,
 ) -> None:
     """Close the open round into a snapshot."""
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.core.rounds import close_round
     from kplan.store.engine import open_store
 
@@ -849,7 +851,7 @@ def snapshot_take_command(
 ) -> None:
     """Take a snapshot now."""
     from kplan.core import snapshots
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.store.engine import open_store
 
     taken = snapshots.take(
@@ -894,7 +896,7 @@ def snapshot_delete_command(
 ) -> None:
     """Delete a snapshot."""
     from kplan.core import snapshots
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
     from kplan.store.engine import open_store
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
@@ -1018,9 +1020,9 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Copy the store to FILE."""
-    from kplan.core.errors import UsageError
-    from kplan.core.files import is_stdout
+    from kplan.errors import UsageError
     from kplan.store.backup import backup, backup_to, store_file
+    from kplan.store.files import is_stdout
 
     if is_stdout(file):
         if sys.stdout.isatty():
@@ -1053,9 +1055,10 @@ def restore_command(
     as_: AsOption = None,
 ) -> None:
     """Put a copy back as the store."""
-    from kplan.core.errors import KplanError, UsageError
-    from kplan.core.operations import current_actor
-    from kplan.store.backup import plan_restore, restore, store_file
+    from kplan.core.actor import current_actor
+    from kplan.core.backups import plan_restore
+    from kplan.errors import KplanError, UsageError
+    from kplan.store.backup import restore, store_file
     from kplan.store.engine import open_store
 
     # A server store is refused before working out who acts connects to it.
@@ -1122,7 +1125,7 @@ def _keep_only_the_invoked_command(argv: list[str]) -> None:
 
 def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
-    from kplan.core.errors import KplanError
+    from kplan.errors import KplanError
 
     output.reset_interrupted()
     output.ensure_standard_streams()

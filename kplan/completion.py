@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 # Context type must be importable here, not only for type checkers.
 import typer
 
-from kplan.core.domain import COVERAGE_LEVELS, FOUR_P_PARTS, FOUR_P_STATES, STATUSES
+from kplan.domain import COVERAGE_LEVELS, FOUR_P_PARTS, FOUR_P_STATES, STATUSES
 from kplan.safetext import has_hidden, visible
 
 if TYPE_CHECKING:
-    from kplan.core.model import Plan
+    from kplan.model import Plan
 
 Completions = list[tuple[str, str]]
 

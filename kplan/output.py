@@ -37,7 +37,7 @@ from kplan.safetext import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from kplan.core.errors import KplanError
+    from kplan.errors import KplanError
 
 # What a command exits with when its reader closed the pipe: 0, as
 # ripgrep and most filters do. The reader has what it asked for, and a
@@ -128,7 +128,7 @@ def output_failed(exc: OSError) -> KplanError:
     Standard output is pointed at the null device, so what is still
     buffered does not fail again on the way out.
     """
-    from kplan.core.errors import KplanError
+    from kplan.errors import KplanError
 
     _drop_standard_output()
     return KplanError(t("cli.output_failed", detail=exc.strerror or exc))

@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kplan import output
-from kplan.core.model import Plan
 from kplan.i18n import t
+from kplan.model import Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
-    from kplan.core.operations import ChangeResult, ImportResult
+    from kplan.core.changes import ChangeResult
+    from kplan.core.importing import ImportResult
 
 STATUS_STYLES = {
     "not-started": "dim",

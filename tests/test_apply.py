@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kplan.core.domain import MAX_TEXT_LENGTH
+from kplan.domain import MAX_TEXT_LENGTH
 from tests.conftest import Kplan, dump_store, query
 
 GOOD = [

@@ -81,7 +81,7 @@ def test_backup_while_another_process_writes(orebro: Kplan, tmp_path: Path) -> N
     changes = 60
     writer_script = (
         "import sys\n"
-        "from kplan.core.operations import Change, apply_changes\n"
+        "from kplan.core.changes import Change, apply_changes\n"
         "from kplan.store.engine import open_store\n"
         "store = open_store(sys.argv[1], create=False)\n"
         f"for n in range({changes}):\n"

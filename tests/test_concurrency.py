@@ -36,7 +36,8 @@ from typing import Any
 
 import pytest
 
-from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.changes import Change, apply_changes
+from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.store.engine import open_store
 from tests.conftest import OREBRO, ROOT, query
@@ -72,7 +73,7 @@ def _measure(worker: int, shared: str, own: list[str]) -> str:
 CORE_WORKER = """
 import json, sys, time
 from pathlib import Path
-from kplan.core.operations import Change, apply_changes
+from kplan.core.changes import Change, apply_changes
 from kplan.store.engine import open_store
 
 db, actor, measure, values, folder = sys.argv[1:6]

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kplan.core.model import Measure
 from kplan.core.planfile import plan_to_toml, read_plan_file
+from kplan.model import Measure
 from tests.conftest import OREBRO, Kplan, dump_store
 from tests.test_entrypoint import kplan_executable
 

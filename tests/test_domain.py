@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kplan.core.domain import (
+from kplan.core.filters import parse_expression
+from kplan.domain import (
     MAX_TEXT_LENGTH,
     max_file_bytes,
     parse_integer,
@@ -16,8 +17,7 @@ from kplan.core.domain import (
     text_problem,
     values_trend,
 )
-from kplan.core.errors import KplanError
-from kplan.core.filters import parse_expression
+from kplan.errors import KplanError
 
 
 def test_trend_compares_like_periods() -> None:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from kplan.core.model import Collaboration, Indicator, Measure, Owner, Plan
 from kplan.core.planfile import read_plan_file
+from kplan.model import Collaboration, Indicator, Measure, Owner, Plan
 from kplan.present.html import CSP, export_html
 from kplan.present.text import Snapshot
 from tests.conftest import OREBRO

@@ -33,8 +33,8 @@ from typing import Any
 
 import pytest
 
-from kplan.core.model import Plan
 from kplan.core.planfile import read_plan_file
+from kplan.model import Plan
 from kplan.present.html import export_html
 from tests.conftest import OREBRO
 from tests.test_export_html import GENERATED_AT, HOSTILE, orebro_history

@@ -28,8 +28,8 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kplan.core.model import Indicator, Plan
 from kplan.core.planfile import read_plan_file
+from kplan.model import Indicator, Plan
 from kplan.present.text import (
     Snapshot,
     export_csv,

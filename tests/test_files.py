@@ -455,7 +455,7 @@ def test_the_target_is_checked_again_just_before_it_is_replaced(
 
 def test_the_writer_refuses_a_nul_byte_or_no_name() -> None:
     """Names the command line cannot pass, from code that calls the writer."""
-    from kplan.core.files import WriteRefused, check_target
+    from kplan.store.files import WriteRefused, check_target
 
     with pytest.raises(WriteRefused, match="contains a NUL character"):
         check_target("a\x00b", location=None)

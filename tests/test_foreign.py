@@ -380,7 +380,7 @@ def test_the_same_values_in_kplan_db(
 
 
 def test_a_nul_character_in_the_location_is_refused() -> None:
-    from kplan.core.errors import StoreError
+    from kplan.errors import StoreError
     from kplan.store.location import resolve_location
 
     with pytest.raises(StoreError, match="contains a NUL character"):
@@ -733,8 +733,8 @@ def test_a_read_as_immutable_that_a_writer_overtakes_asks_to_run_again(
 ) -> None:
     """A store read as immutable is checked afterwards; a change meanwhile is one clear line."""
     import kplan.store.engine as engine
-    from kplan.core.errors import StoreError
     from kplan.core.queries import list_measures
+    from kplan.errors import StoreError
     from kplan.store.engine import open_store
 
     store = tmp_path / "kplan.db"

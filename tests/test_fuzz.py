@@ -55,17 +55,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kplan
-from kplan.core.domain import (
-    COVERAGE_LEVELS,
-    DIRECTIONS,
-    FOUR_P_PARTS,
-    FOUR_P_STATES,
-    ORGANISATION_KINDS,
-    STATUS_ALIASES,
-    STATUSES,
-)
-from kplan.core.errors import PlanFileError
-from kplan.core.model import plan_to_document
 from kplan.core.planfile import (
     COLLABORATION_KEYS,
     INDICATOR_KEYS,
@@ -77,6 +66,17 @@ from kplan.core.planfile import (
     parse_plan_text,
     read_plan_file,
 )
+from kplan.domain import (
+    COVERAGE_LEVELS,
+    DIRECTIONS,
+    FOUR_P_PARTS,
+    FOUR_P_STATES,
+    ORGANISATION_KINDS,
+    STATUS_ALIASES,
+    STATUSES,
+)
+from kplan.errors import PlanFileError
+from kplan.model import plan_to_document
 from tests.conftest import OREBRO, dump_store
 from tests.test_roundtrip import plans as valid_plans
 
@@ -186,7 +186,7 @@ def _copy_store(source: Path, target: Path) -> None:
 @pytest.fixture(scope="module")
 def orebro_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the Örebro plan, made once for this module."""
-    from kplan.core.operations import import_plan
+    from kplan.core.importing import import_plan
     from kplan.store.engine import open_store
 
     path = tmp_path_factory.mktemp("template") / "orebro.db"

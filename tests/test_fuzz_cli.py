@@ -53,8 +53,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kplan.core.domain import MAX_TEXT_LENGTH, STATUSES
 from kplan.core.planfile import read_plan_file
+from kplan.domain import MAX_TEXT_LENGTH, STATUSES
 from tests.conftest import OREBRO, dump_store
 
 PLAN = read_plan_file(OREBRO)
@@ -173,7 +173,7 @@ def _copy_store(source: Path, target: Path) -> None:
 @pytest.fixture(scope="module")
 def orebro_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the Örebro plan, made once for this module."""
-    from kplan.core.operations import import_plan
+    from kplan.core.importing import import_plan
     from kplan.store.engine import open_store
 
     path = tmp_path_factory.mktemp("template") / "orebro.db"

@@ -33,11 +33,11 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kplan.core.domain import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
-from kplan.core.errors import PlanFileError
-from kplan.core.model import Plan
-from kplan.core.names import fold, id_problem, name_problem, nfc
 from kplan.core.planfile import FAST_PARSE_FROM, parse_plan_text
+from kplan.domain import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from kplan.errors import PlanFileError
+from kplan.model import Plan
+from kplan.names import fold, id_problem, name_problem, nfc
 from tests.test_fuzz import (  # noqa: F401 - fixtures
     Draw,
     Workbench,

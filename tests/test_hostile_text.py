@@ -354,7 +354,7 @@ def test_completion_descriptions_are_spelled_out_and_hostile_values_not_offered(
 def test_ctrl_c_before_the_commit_saves_nothing_and_says_how_to_check(
     orebro: Kplan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kplan.core.operations as operations
+    import kplan.core.changes as operations
 
     before = dump_store(orebro.db)
     real = operations._apply_one

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kplan.core.errors import StoreError
+from kplan.errors import StoreError
 from kplan.store import schema
 from kplan.store.engine import open_store
 from tests.conftest import OREBRO, ROOT, Kplan, dump_store

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import tomli_w
 
-from kplan.core.errors import PlanFileError
-from kplan.core.names import fold, id_problem, name_problem, nfc, visible
 from kplan.core.planfile import parse_plan_text
+from kplan.errors import PlanFileError
+from kplan.names import fold, id_problem, name_problem, nfc, visible
 from tests.conftest import Kplan, query
 
 # Characters no id or name may hold, by what they are.

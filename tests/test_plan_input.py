@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 
 from kplan.core import planfile
-from kplan.core.domain import MAX_NESTING
-from kplan.core.errors import PlanFileError
 from kplan.core.planfile import FAST_PARSE_FROM, parse_plan_text, read_plan_file
+from kplan.domain import MAX_NESTING
+from kplan.errors import PlanFileError
 from tests.conftest import OREBRO, Kplan
 from tests.test_entrypoint import kplan_executable
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from kplan.core.domain import DEFAULT_LADDER, DEFAULT_LADDER_QUESTIONS, DEFAULT_PERSPECTIVES
-from kplan.core.errors import PlanFileError
 from kplan.core.planfile import parse_plan_text
+from kplan.domain import DEFAULT_LADDER, DEFAULT_LADDER_QUESTIONS, DEFAULT_PERSPECTIVES
+from kplan.errors import PlanFileError
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 OREBRO = EXAMPLES / "orebro_plan.toml"

@@ -1,6 +1,6 @@
 """The read commands' plain-SQL reads return exactly what the ORM reads return.
 
-``kplan.core.reads`` answers ``list``, ``show``, ``log`` and the TUI without
+``kplan.store.plans`` answers ``list``, ``show``, ``log`` and the TUI without
 the ORM; ``kplan.core.repository.load_plan`` (SQLModel) serves imports and
 snapshots. These tests load generated stores both ways and compare every
 field, versions included, and the event log row by row.
@@ -20,11 +20,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kplan.core import reads
-from kplan.core.model import Plan
-from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.changes import Change, apply_changes
+from kplan.core.importing import import_plan
 from kplan.core.queries import log
 from kplan.core.repository import find_plan_row, load_plan
+from kplan.model import Plan
+from kplan.store import plans as reads
 from kplan.store.engine import Store, open_store
 from tests.test_roundtrip import SLOW, plans
 

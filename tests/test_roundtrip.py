@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kplan.core.domain import (
+from kplan.core.planfile import parse_plan_text, plan_to_toml, read_plan_file
+from kplan.domain import (
     COVERAGE_LEVELS,
     DIRECTIONS,
     FOUR_P_PARTS,
@@ -26,9 +27,8 @@ from kplan.core.domain import (
     ORGANISATION_KINDS,
     STATUSES,
 )
-from kplan.core.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
-from kplan.core.names import fold, id_problem, name_problem, nfc
-from kplan.core.planfile import parse_plan_text, plan_to_toml, read_plan_file
+from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+from kplan.names import fold, id_problem, name_problem, nfc
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = [EXAMPLES / "orebro_plan.toml", EXAMPLES / "kronoberg_plan.toml"]
@@ -327,7 +327,7 @@ def test_writer_and_reader_are_inverses(plan: Plan) -> None:
 
 def _store_round_trip(plans_in_order: list[Plan]) -> Plan:
     """Import each plan into one fresh store, in order; return what the store then holds."""
-    from kplan.core.operations import import_plan
+    from kplan.core.importing import import_plan
     from kplan.core.queries import load
     from kplan.store.engine import open_store
 

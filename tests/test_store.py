@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kplan.core.errors import KplanError
-from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.changes import Change, apply_changes
+from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.core.queries import load
+from kplan.errors import KplanError
 from kplan.store.engine import open_store
 from kplan.store.models import SCHEMA_VERSION
 from tests.conftest import KRONOBERG, OREBRO, dump_store, query
@@ -98,7 +99,7 @@ def test_concurrent_writers_lose_nothing(db: Path) -> None:
     store.close()
     script = (
         "import sys\n"
-        "from kplan.core.operations import Change, apply_changes\n"
+        "from kplan.core.changes import Change, apply_changes\n"
         "from kplan.store.engine import open_store\n"
         "store = open_store(sys.argv[1])\n"
         "worker = int(sys.argv[2])\n"
@@ -171,7 +172,7 @@ def test_actor_defaults_to_the_database_user_on_a_server(
 
     from sqlalchemy.engine import make_url
 
-    from kplan.core.operations import current_actor
+    from kplan.core.actor import current_actor
 
     monkeypatch.delenv("KPLAN_USER")
     store = open_store(str(db))
@@ -221,7 +222,7 @@ def test_a_writer_gives_up_when_the_write_lock_stays_taken(
     """As on SQLite: a writer kept waiting past the busy timeout gets a clear error."""
     import psycopg
 
-    from kplan.core.errors import StoreError
+    from kplan.errors import StoreError
     from kplan.store import engine
     from tests.conftest import libpq_url
 
@@ -262,8 +263,8 @@ def test_a_read_sees_one_state_while_a_write_lands(db: Path) -> None:
 
 @pytest.mark.sqlite_only
 def test_a_store_that_goes_missing_is_not_made_again_by_reading_or_writing(db: Path) -> None:
-    from kplan.core.errors import StoreError
     from kplan.core.queries import load as load_plan
+    from kplan.errors import StoreError
 
     store = open_store(str(db))
     import_plan(store, read_plan_file(OREBRO), actor="t")

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kplan.core.domain import (
+from kplan.core.changes import BatchError, Change, ChangeResult, apply_changes
+from kplan.domain import (
     MAX_FILE_MB_VARIABLE,
     MAX_INTEGER_DIGITS,
     MAX_NESTING,
@@ -27,8 +28,7 @@ from kplan.core.domain import (
     parse_number,
     text_problem,
 )
-from kplan.core.errors import KplanError
-from kplan.core.operations import BatchError, Change, ChangeResult, apply_changes
+from kplan.errors import KplanError
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _texts_fit(record: dict[str, Any], number: int, problems: list[Problem]) -> 
 def _shown(text: str) -> str:
     # A field name as a message quotes it: "perspectives.kön" as it is, what
     # cannot be stored or printed (a surrogate, a NUL, an escape) spelled out.
-    from kplan.core.names import visible
+    from kplan.names import visible
 
     return visible(text, limit=41)
 

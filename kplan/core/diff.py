@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from kplan.core.domain import format_number, period_sort_key
-from kplan.core.model import Plan
+from kplan.domain import format_number, period_sort_key
+from kplan.model import Plan
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from kplan.core.domain import closest
-from kplan.core.errors import InvalidValueError
+from kplan.domain import closest
+from kplan.errors import InvalidValueError
 from kplan.i18n import t
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def export(
     ``template`` is a region's own page template, for ``html`` only.
     """
     from kplan.core import snapshots
-    from kplan.core.operations import now
+    from kplan.core.actor import now
     from kplan.core.queries import load, log
 
     fmt = check_format(fmt)

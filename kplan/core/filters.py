@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kplan.core.domain import (
+from kplan.domain import (
     COVERAGE_LEVELS,
     STATUSES,
     normalise_coverage,
     normalise_status,
     parse_integer,
 )
-from kplan.core.errors import InvalidValueError, did_you_mean, unknown
-from kplan.core.model import Measure, Plan
-from kplan.core.names import check_id, find_name
+from kplan.errors import InvalidValueError, did_you_mean, unknown
 from kplan.i18n import t
+from kplan.model import Measure, Plan
+from kplan.names import check_id, find_name
 
 
 @dataclass

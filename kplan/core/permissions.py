@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kplan.core.errors import PermissionRefused
+from kplan.errors import PermissionRefused
 from kplan.i18n import t
 
 OWNERS = "owners"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kplan.core.domain import (
+from kplan.domain import (
     COVERAGE_LEVELS,
     DEFAULT_LADDER,
     DEFAULT_LADDER_QUESTIONS,
@@ -39,8 +39,9 @@ from kplan.core.domain import (
     max_file_bytes,
     normalise_period,
 )
-from kplan.core.errors import PlanFileError, Problem
-from kplan.core.model import (
+from kplan.errors import PlanFileError, Problem
+from kplan.i18n import t
+from kplan.model import (
     FORMAT_VERSION,
     Collaboration,
     Indicator,
@@ -50,8 +51,7 @@ from kplan.core.model import (
     Plan,
     plan_to_document,
 )
-from kplan.core.names import fold, id_problem, name_problem, nfc, visible
-from kplan.i18n import t
+from kplan.names import fold, id_problem, name_problem, nfc, visible
 
 TOP_KEYS = ("kplan", "plan", "organisations", "owners", "measures")
 PLAN_KEYS = (

@@ -12,18 +12,19 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.domain import (
+from kplan.core.filters import MeasureFilter, filter_measures
+from kplan.domain import (
     COVERAGE_LEVELS,
     STATUSES,
     format_number,
     period_sort_key,
     values_trend,
 )
-from kplan.core.errors import InvalidValueError, unknown
-from kplan.core.filters import MeasureFilter, filter_measures
-from kplan.core.model import Measure, Owner, Plan
-from kplan.core.names import check_id
+from kplan.errors import InvalidValueError, unknown
 from kplan.i18n import t
+from kplan.model import Measure, Owner, Plan
+from kplan.names import check_id
+from kplan.store import plans as stored
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -31,10 +32,8 @@ if TYPE_CHECKING:
 
 def plans(store: Store) -> list[dict[str, Any]]:
     """Every plan in the store with its size."""
-    from kplan.core import reads
-
     with store.reading() as rows:
-        counts = reads.measure_counts(rows)
+        counts = stored.measure_counts(rows)
         return [
             {
                 "id": info.key,
@@ -49,32 +48,26 @@ def plans(store: Store) -> list[dict[str, Any]]:
                 "coordinators": list(info.coordinators),
                 "edit": info.edit,
             }
-            for info in reads.plan_infos(rows)
+            for info in stored.plan_infos(rows)
         ]
 
 
 def resolve_plan(store: Store, plan: str | None = None) -> str:
     """The id of the plan a command works on (see ``select_plan``), cheaply."""
-    from kplan.core import reads
-
     with store.reading() as rows:
-        return reads.select_plan(rows, plan).key
+        return stored.select_plan(rows, plan).key
 
 
 def load(store: Store, plan: str | None = None) -> Plan:
     """The whole selected plan as a Plan."""
-    from kplan.core import reads
-
     with store.reading() as rows:
-        return reads.load_plan(rows, reads.select_plan(rows, plan))
+        return stored.load_plan(rows, stored.select_plan(rows, plan))
 
 
 def load_measures(store: Store, plan: str, keys: Collection[str]) -> list[Measure]:
     """Just these measures of the plan, freshly read (missing ones are left out)."""
-    from kplan.core import reads
-
     with store.reading() as rows:
-        return reads.load_plan(rows, reads.select_plan(rows, plan), only=keys).measures
+        return stored.load_plan(rows, stored.select_plan(rows, plan), only=keys).measures
 
 
 def latest_event_id(store: Store, plan: str | None = None) -> int:
@@ -83,10 +76,8 @@ def latest_event_id(store: Store, plan: str | None = None) -> int:
     Every change to a plan writes an event, so a larger id than last time
     means something changed, whoever changed it and however.
     """
-    from kplan.core import reads
-
     with store.reading() as rows:
-        return reads.latest_event_id(rows, reads.select_plan(rows, plan))
+        return stored.latest_event_id(rows, stored.select_plan(rows, plan))
 
 
 @dataclass
@@ -105,10 +96,8 @@ class ChangesSince:
 
 def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
     """Which measures changed after event ``after``."""
-    from kplan.core import reads
-
     with store.reading() as rows:
-        found = reads.events_after(rows, reads.select_plan(rows, plan), after)
+        found = stored.events_after(rows, stored.select_plan(rows, plan), after)
     newest = max((row[0] for row in found), default=after)
     # Rounds and snapshots are logged too, but change nothing a view shows.
     relevant = [row for row in found if not row[2].startswith(("round.", "snapshot."))]
@@ -183,10 +172,8 @@ def list_measures(
     The plan comes in outline (no indicators, no collaboration actors), which
     is all a list shows or filters on.
     """
-    from kplan.core import reads
-
     with store.reading() as rows:
-        loaded = reads.load_plan(rows, reads.select_plan(rows, plan), outline=True)
+        loaded = stored.load_plan(rows, stored.select_plan(rows, plan), outline=True)
     chosen = filter_measures(loaded, wanted or MeasureFilter())
     owners = {o.id: o for o in loaded.owners}
     return loaded, [measure_summary(loaded, measure, owners) for measure in chosen]
@@ -207,17 +194,15 @@ def show(
     Only the one measure is read, however big the plan: showing a measure
     of a ten-thousand-measure plan costs what it costs in a small one.
     """
-    from kplan.core import reads
-
     key = check_id(key)
     with store.reading() as rows:
-        info = reads.select_plan(rows, plan)
-        loaded = reads.load_plan(rows, info, only=[key])
+        info = stored.select_plan(rows, plan)
+        loaded = stored.load_plan(rows, info, only=[key])
         if not loaded.measures:
-            raise unknown("kind.measure", key, reads.measure_keys(rows, info))
+            raise unknown("kind.measure", key, stored.measure_keys(rows, info))
         measure = loaded.measures[0]
-        # ``events`` 0 asks for none (``reads.events`` reads 0 as "all").
-        logged = reads.events(rows, info, measure=key, limit=events) if events else []
+        # ``events`` 0 asks for none (``stored.events`` reads 0 as "all").
+        logged = stored.events(rows, info, measure=key, limit=events) if events else []
     organisations = {o.id: o.name for o in loaded.organisations}
     detail = measure_summary(loaded, measure)
     detail["plan"] = loaded.id
@@ -295,10 +280,8 @@ def log(
     limit: int = 20,
 ) -> list[dict[str, Any]]:
     """The plan's events, newest first; ``limit`` 0 means all."""
-    from kplan.core import reads
-
     if measure is not None:
         measure = check_id(measure)
     with store.reading() as rows:
-        info = reads.select_plan(rows, plan)
-        return reads.events(rows, info, measure=measure, since=since, limit=limit)
+        info = stored.select_plan(rows, plan)
+        return stored.events(rows, info, measure=measure, since=since, limit=limit)

@@ -11,8 +11,8 @@ from collections.abc import Collection
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.domain import FOUR_P_PARTS
-from kplan.core.model import (
+from kplan.domain import FOUR_P_PARTS
+from kplan.model import (
     Collaboration,
     Indicator,
     Measure,

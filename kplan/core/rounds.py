@@ -14,12 +14,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange
-from kplan.core.domain import as_utc
-from kplan.core.errors import InvalidValueError, KplanError, unknown
-from kplan.core.names import check_id
 from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_coordinator, check_report
 from kplan.core.snapshots import check_name, names_taken, refuse_same_name, snapshot_named, take_in
+from kplan.domain import as_utc
+from kplan.errors import InvalidValueError, KplanError, unknown
 from kplan.i18n import t
+from kplan.names import check_id
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -67,7 +67,7 @@ def _log(
     change: FieldChange,
     note: str | None = None,
 ) -> None:
-    from kplan.core.operations import log_event
+    from kplan.core.events import log_event
 
     assert plan_row.id is not None
     log_event(
@@ -87,7 +87,8 @@ def open_round(
     """Open a follow-up round; refuses while another is open or the name is taken."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import now, select_plan
+    from kplan.core.actor import now
+    from kplan.core.events import select_plan
     from kplan.store.models import RoundRow, SnapshotRow
 
     name = check_name(name)
@@ -136,7 +137,8 @@ def report(
     """Mark a measure reported in the open round; returns the round's name."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import check_note, now, select_plan
+    from kplan.core.actor import check_note, now
+    from kplan.core.events import select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
     measure = check_id(measure)
@@ -184,7 +186,7 @@ def status(store: Store, plan: str | None = None, today: dt.date | None = None) 
     """Per owner: measures reported, not reported, and changed since the previous round."""
     from sqlmodel import select
 
-    from kplan.core.operations import select_plan
+    from kplan.core.events import select_plan
     from kplan.core.repository import load_plan
     from kplan.core.snapshots import compare, thaw
     from kplan.store.models import RoundReportRow, SnapshotRow
@@ -245,7 +247,8 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
     """
     from sqlmodel import col, select
 
-    from kplan.core.operations import now, select_plan
+    from kplan.core.actor import now
+    from kplan.core.events import select_plan
     from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
 
     with store.write() as session:

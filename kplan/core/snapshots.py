@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.core.domain import MAX_LABEL_LENGTH, as_utc, closest
-from kplan.core.errors import InvalidValueError, NotFoundError
-from kplan.core.model import Plan, plan_to_document
-from kplan.core.names import name_problem, nfc, same_as, visible
+from kplan.domain import MAX_LABEL_LENGTH, as_utc, closest
+from kplan.errors import InvalidValueError, NotFoundError
 from kplan.i18n import t
+from kplan.model import Plan, plan_to_document
+from kplan.names import name_problem, nfc, same_as, visible
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -138,7 +138,7 @@ def _check_coordinator(actor: str, plan_row: PlanRow, action: str) -> None:
 
 def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.datetime) -> None:
     """Take a snapshot inside an open write session (rounds close with one)."""
-    from kplan.core.operations import log_event
+    from kplan.core.events import log_event
     from kplan.core.repository import load_plan
     from kplan.store.models import SnapshotRow
 
@@ -166,7 +166,8 @@ def take(store: Store, name: str, *, actor: str, plan: str | None = None) -> str
     """Take a snapshot of the plan now; returns its name."""
     from sqlmodel import select
 
-    from kplan.core.operations import now, select_plan
+    from kplan.core.actor import now
+    from kplan.core.events import select_plan
     from kplan.core.permissions import SNAPSHOT_TAKE
     from kplan.store.models import RoundRow
 
@@ -189,7 +190,7 @@ def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
     """The plan's snapshots, oldest first."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import select_plan
+    from kplan.core.events import select_plan
     from kplan.store.models import SnapshotRow
 
     with store.read() as session:
@@ -212,7 +213,8 @@ def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
 
 def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> None:
     """Delete a snapshot (the event log keeps that it existed)."""
-    from kplan.core.operations import log_event, now, select_plan
+    from kplan.core.actor import now
+    from kplan.core.events import log_event, select_plan
     from kplan.core.permissions import SNAPSHOT_DELETE
 
     with store.write() as session:
@@ -233,7 +235,7 @@ def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> N
 
 def load(store: Store, name: str, plan: str | None = None) -> tuple[Plan, dt.datetime]:
     """A snapshot's plan and when it was taken."""
-    from kplan.core.operations import select_plan
+    from kplan.core.events import select_plan
 
     with store.read() as session:
         row = _find(session, select_plan(session, plan), name)
@@ -244,7 +246,7 @@ def history(store: Store, plan: str | None = None) -> list[tuple[str, dt.datetim
     """Every snapshot of the plan with its content, oldest first."""
     from sqlmodel import col, select
 
-    from kplan.core.operations import select_plan
+    from kplan.core.events import select_plan
     from kplan.store.models import SnapshotRow
 
     with store.read() as session:

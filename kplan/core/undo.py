@@ -27,14 +27,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.domain import as_utc
-from kplan.core.errors import KplanError
-from kplan.core.operations import IMPORT_BATCH, Change, ChangeResult, ConflictError, apply_in
+from kplan.core.changes import Change, ChangeResult, ConflictError, apply_in
+from kplan.core.importing import IMPORT_BATCH
+from kplan.domain import as_utc
+from kplan.errors import KplanError
 from kplan.i18n import CATALOGUE, t
 
 if TYPE_CHECKING:
-    from kplan.core.reads import Rows
     from kplan.store.engine import Store
+    from kplan.store.tx import Rows
 
 UNDOABLE = ("status", "progress", "step")
 UNDOABLE_PREFIXES = ("four_p.", "perspectives.", "values.")
@@ -115,7 +116,7 @@ def _target_batch(rows: Rows, plan_id: int, actor: str) -> str | None:
 
 def undo(store: Store, *, actor: str, plan: str | None = None) -> ChangeResult:
     """Revert ``actor``'s newest command that changed fields and was not undone yet."""
-    from kplan.core.reads import select_plan
+    from kplan.store.plans import select_plan
 
     with store.writing() as rows:
         info = select_plan(rows, plan)

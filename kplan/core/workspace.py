@@ -3,7 +3,7 @@
 The TUI holds a Workspace and calls it from worker threads. It loads the plan
 once, then asks cheaply whether anything changed (the newest event id) and
 reads back only the measures that did. Every change goes through
-``core.operations.apply_changes``, like the command line's.
+``core.changes.apply_changes``, like the command line's.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kplan.core.model import Measure, Plan
+from kplan.model import Measure, Plan
 
 if TYPE_CHECKING:
-    from kplan.core.operations import Change, ChangeResult
+    from kplan.core.changes import Change, ChangeResult
     from kplan.store.engine import Store
 
 
@@ -88,7 +88,7 @@ class Workspace:
 
     def apply(self, changes: list[Change]) -> ChangeResult:
         """Apply changes as the workspace's actor; raises KplanError when refused."""
-        from kplan.core.operations import apply_changes
+        from kplan.core.changes import apply_changes
 
         return apply_changes(self.store, changes, actor=self.actor, plan=self.plan_id)
 

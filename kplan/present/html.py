@@ -26,7 +26,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kplan.core.domain import (
+from kplan.core.queries import plan_summary, steps_of
+from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
@@ -36,10 +37,9 @@ from kplan.core.domain import (
     period_sort_key,
     values_trend,
 )
-from kplan.core.model import Indicator, Measure, Plan
-from kplan.core.queries import plan_summary, steps_of
 from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
+from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
 from kplan.present.templating import PageTemplate, render_custom_page, render_page
 from kplan.present.text import Snapshot

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kplan.core.errors import InvalidValueError
+from kplan.errors import InvalidValueError
 from kplan.i18n import t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kplan.core.diff import FieldChange, diff_plans
-from kplan.core.domain import (
+from kplan.core.queries import measure_summary, plan_summary, steps_of
+from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
@@ -34,9 +35,8 @@ from kplan.core.domain import (
     period_sort_key,
     values_trend,
 )
-from kplan.core.model import Collaboration, Indicator, Measure, Plan
-from kplan.core.queries import measure_summary, plan_summary, steps_of
 from kplan.i18n import t
+from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 
 EXPORT_VERSION = 1

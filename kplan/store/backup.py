@@ -3,7 +3,7 @@
 Every copy uses SQLite's online backup API, which reads the whole database
 in one read transaction: the copy is the store as it was at one moment,
 even while other kplan processes write to it, and it never blocks them.
-Copies are written through kplan's one file writer (``kplan.core.files``):
+Copies are written through kplan's one file writer (``kplan.store.files``):
 the target is checked first (never the store or its working files, a
 device, a pipe, a folder or a link; an existing file only with ``--force``),
 then written to a temporary file beside it and renamed into place, so a
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kplan.core.errors import KplanError, StoreError, UsageError
-from kplan.core.files import WriteRefused, check_target, replace_atomically, write_file
+from kplan.errors import KplanError, StoreError, UsageError
 from kplan.i18n import t
+from kplan.store.files import WriteRefused, check_target, replace_atomically, write_file
 from kplan.store.location import hide_password, resolve_location, sqlite_path
 from kplan.store.probe import (
     EMPTY,
@@ -269,16 +269,18 @@ def _has_sqlite_header(path: Path) -> bool:
         return False
 
 
-def plan_restore(location: str | None, source: Path, *, actor: str) -> RestorePlan:
+def plan_restore(
+    location: str | None, source: Path, *, check: Callable[[list[tuple[str, list[str]]]], None]
+) -> RestorePlan:
     """Check a restore of ``source`` into the store before anything is asked or written.
 
     The store's path may hold a kplan store (it is kept beside it), a
     damaged SQLite file (its bytes are kept), an empty file or nothing;
-    another program's file is refused and left as it is. ``actor`` must
-    coordinate every plan of the store being replaced whose edit policy is
-    "owners" (kplan.core.permissions.check_restore).
+    another program's file is refused and left as it is. ``check`` is
+    handed the plans of the store being replaced whose edit policy is
+    "owners", each with its coordinators, and refuses a person who may not
+    replace them (the rule is the core's, which calls this).
     """
-    from kplan.core.permissions import check_restore
 
     store = store_file(location, "restore")
     summary = describe(source)
@@ -305,7 +307,7 @@ def plan_restore(location: str | None, source: Path, *, actor: str) -> RestorePl
             # A damaged store is what one restores over: replace it all the same.
             replaces = "damaged"
         if current is not None:
-            check_restore(actor, guarded_plans(store))
+            check(guarded_plans(store))
     _check_writable(store, exists=found is None or found.kind != MISSING)
     return RestorePlan(summary, store, current, replaces)
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.errors import InvalidValueError, StoreError
+from kplan.errors import InvalidValueError, StoreError
 from kplan.i18n import t
 from kplan.store.location import hide_password, resolve_location, sqlite_path
 from kplan.store.probe import (
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from kplan.core.reads import Rows
     from kplan.store.postgres_rules import Identity
+    from kplan.store.tx import Rows
 
 BUSY_TIMEOUT_MS = 30_000
 # The advisory lock every PostgreSQL write transaction holds ("kplan" in ASCII).
@@ -125,7 +125,7 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Rows]:
-        """A read-only transaction for ``kplan.core.reads``: SQL text in, tuples out.
+        """A read-only transaction for ``kplan.store.plans``: SQL text in, tuples out.
 
         An SQLite file is read with the standard library's sqlite3 directly,
         which is all a read needs; other stores go through the engine.
@@ -137,11 +137,7 @@ class Store:
         from sqlalchemy import text
 
         with _translate_errors(self.url), self.engine.connect() as connection:
-
-            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-                return connection.execute(text(sql), dict(params or {})).all()
-
-            yield rows
+            yield _AlchemyRows(connection, text)
 
     @contextmanager
     def writing(self, *, commit: bool = True) -> Iterator[Rows]:
@@ -161,12 +157,7 @@ class Store:
         with _translate_errors(self.url), engine.connect() as connection:
             transaction = connection.begin()
             try:
-
-                def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-                    found = connection.execute(text(sql), dict(params or {}))
-                    return found.all() if found.returns_rows else []
-
-                yield rows
+                yield _AlchemyRows(connection, text)
             except BaseException:
                 transaction.rollback()
                 raise
@@ -188,13 +179,44 @@ def session_rows(session: Any) -> Rows:
     connection = session.connection()
     # Moments must be written as the ORM writes them, or they would not
     # compare as equals in SQLite, which keeps them as text.
-    convert = _sqlite_values if connection.dialect.name == "sqlite" else dict
+    if connection.dialect.name == "sqlite":
+        return _AlchemyRows(connection, text, _sqlite_values)
+    return _AlchemyRows(connection, text)
 
-    def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        found = connection.execute(text(sql), convert(params or {}))
+
+class _AlchemyRows:
+    """A transaction on an SQLAlchemy connection (a server store), as ``Rows``."""
+
+    def __init__(
+        self,
+        connection: Any,
+        text: Any,
+        convert: Callable[[Mapping[str, Any] | None], dict[str, Any]] = lambda found: dict(
+            found or {}
+        ),
+    ) -> None:
+        self._connection, self._text, self._convert = connection, text, convert
+
+    def __call__(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        found = self._connection.execute(self._text(sql), self._convert(params))
         return found.all() if found.returns_rows else []
 
-    return rows
+    def many(self, sql: str, params: Sequence[Mapping[str, Any]]) -> None:
+        if params:
+            self._connection.execute(self._text(sql), [self._convert(p) for p in params])
+
+
+class _SqliteRows:
+    """A transaction on an sqlite3 connection, as ``Rows``."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __call__(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        return self._connection.execute(sql, _sqlite_values(params)).fetchall()
+
+    def many(self, sql: str, params: Sequence[Mapping[str, Any]]) -> None:
+        self._connection.executemany(sql, [_sqlite_values(p) for p in params])
 
 
 # How SQLAlchemy writes a datetime into SQLite, so comparisons with stored
@@ -288,12 +310,8 @@ def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("BEGIN IMMEDIATE")
-
-            def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-                return connection.execute(sql, _sqlite_values(params)).fetchall()
-
             try:
-                yield rows
+                yield _SqliteRows(connection)
             except BaseException:
                 connection.rollback()
                 raise
@@ -313,11 +331,7 @@ def _sqlite_reading(url: str) -> Iterator[Rows]:
     with _read_only_guard(url, path) as connection, _sqlite_errors(url):
         # One transaction, so every query of a command sees the same state.
         connection.execute("BEGIN")
-
-        def rows(sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
-            return connection.execute(sql, _sqlite_values(params)).fetchall()
-
-        yield rows
+        yield _SqliteRows(connection)
 
 
 @contextmanager
@@ -427,7 +441,7 @@ def _refused_by_server(exc: Any, detail: str) -> None:
     """A server's refusal is a permission error (exit 4), whichever rule refused."""
     if getattr(exc.orig, "sqlstate", None) != PG_INSUFFICIENT_PRIVILEGE:
         return
-    from kplan.core.errors import PermissionRefused
+    from kplan.errors import PermissionRefused
 
     # A missing GRANT ("permission denied for table ...") is the owner's to
     # give; kplan's own rules say in their message who may.

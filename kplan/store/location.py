@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kplan.core.errors import StoreError
+from kplan.errors import StoreError
 from kplan.i18n import t
 
 STORE_FILENAME = "kplan.db"

@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.errors import InvalidValueError, NotFoundError, PermissionRefused, UsageError
+from kplan.errors import InvalidValueError, NotFoundError, PermissionRefused, UsageError
 from kplan.i18n import t
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from kplan.core.errors import StoreError
+from kplan.errors import StoreError
 from kplan.i18n import t
 
 # The tables every kplan store has had since its first schema version.

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kplan.core.errors import StoreError
+from kplan.errors import StoreError
 from kplan.i18n import t
 
 if TYPE_CHECKING:

@@ -12,10 +12,10 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from kplan.core.errors import KplanError
-from kplan.core.model import Plan
 from kplan.core.workspace import Refresh, Workspace
+from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.model import Plan
 from kplan.safetext import visible, visible_lines
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.board import BoardScreen
@@ -25,7 +25,7 @@ from kplan.tui.screens.measure import MeasureScreen
 from kplan.tui.screens.overview import OverviewScreen
 
 if TYPE_CHECKING:
-    from kplan.core.operations import Change, ChangeResult
+    from kplan.core.changes import Change, ChangeResult
 
 
 class KplanApp(App[None]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from kplan.core.model import Plan
+from kplan.model import Plan
 
 
 class PlanLoaded(Message):

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.changes import Change, apply_changes
+from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.core.workspace import Workspace
 from kplan.store.engine import open_store

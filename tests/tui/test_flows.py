@@ -18,11 +18,11 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Button, DataTable, HelpPanel, Input, Select, Static
 
-from kplan.core.domain import PERIOD_FORMATS
-from kplan.core.errors import KplanError
+from kplan.core.changes import Change, apply_changes
 from kplan.core.filters import filter_measures, parse_expression
-from kplan.core.operations import Change, apply_changes
 from kplan.core.queries import load, log, show_measure
+from kplan.domain import PERIOD_FORMATS
+from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.store.engine import Store, open_store
 from kplan.tui.app import KplanApp

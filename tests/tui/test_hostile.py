@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kplan.core.operations import Change, apply_changes, import_plan
+from kplan.core.changes import Change, apply_changes
+from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.store.engine import open_store
 from kplan.tui.app import KplanApp

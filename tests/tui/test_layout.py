@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import kplan
-from kplan.core.model import Measure, Plan
+from kplan.model import Measure, Plan
 from kplan.tui.app import KplanApp
 from kplan.tui.screens.base import Host
 from tests.tui.fixed_app import make_app

@@ -11,14 +11,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from kplan.core.errors import KplanError
+from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import visible, visible_lines
 from kplan.tui.screens.base import KplanScreen
 
 if TYPE_CHECKING:
-    from kplan.core.model import Measure
-    from kplan.core.operations import Change, ChangeResult
+    from kplan.core.changes import Change, ChangeResult
+    from kplan.model import Measure
 
 
 # ModalScreen comes first: Textual takes default CSS (the see-through backdrop)

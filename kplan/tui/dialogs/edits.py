@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
-from kplan.core.domain import (
+from kplan.core.changes import Change
+from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
@@ -15,9 +16,8 @@ from kplan.core.domain import (
     parse_integer,
     parse_number,
 )
-from kplan.core.model import Measure
-from kplan.core.operations import Change
 from kplan.i18n import t
+from kplan.model import Measure
 from kplan.render import status_label
 from kplan.tui.dialogs.base import EditDialog
 from kplan.tui.widgets.cells import plain

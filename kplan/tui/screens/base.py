@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
-from kplan.core.model import Plan
 from kplan.core.workspace import Workspace
+from kplan.model import Plan
 from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
-    from kplan.core.operations import Change, ChangeResult
+    from kplan.core.changes import Change, ChangeResult
 
 ResultType = TypeVar("ResultType")
 

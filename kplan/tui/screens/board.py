@@ -14,9 +14,9 @@ from textual.events import Click, Resize
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kplan.core.errors import KplanError
-from kplan.core.model import Collaboration, Measure, Plan
+from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.model import Collaboration, Measure, Plan
 from kplan.safetext import visible
 from kplan.tui.dialogs.note import NoteDialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
@@ -363,7 +363,7 @@ class BoardScreen(KplanScreen[None]):
 
         ``version`` is the collaboration's version the person saw when moving it.
         """
-        from kplan.core.operations import Change
+        from kplan.core.changes import Change
 
         try:
             change = Change("collaboration", key, "step", step, note, version)

@@ -14,9 +14,9 @@ from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
 
-from kplan.core.domain import FOUR_P_PARTS
-from kplan.core.model import Measure, Plan
+from kplan.domain import FOUR_P_PARTS
 from kplan.i18n import t
+from kplan.model import Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.safetext import visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded

@@ -13,10 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from kplan.core.domain import format_number, period_sort_key, values_trend
-from kplan.core.errors import KplanError
-from kplan.core.model import Collaboration, Indicator, Measure, Plan
+from kplan.domain import format_number, period_sort_key, values_trend
+from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.render import MARGIN
 from kplan.safetext import BLOCK_LIMIT, visible

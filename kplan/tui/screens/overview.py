@@ -13,8 +13,8 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from kplan.core.errors import KplanError
 from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
+from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen

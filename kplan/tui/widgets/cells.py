@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.text import Text
 
-from kplan.core.model import Measure
+from kplan.model import Measure
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.render import status_label
 from kplan.safetext import LINE_LIMIT, visible

@@ -12,9 +12,9 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from kplan.core.domain import FOUR_P_PARTS, STATUSES
-from kplan.core.model import Measure, Plan
+from kplan.domain import FOUR_P_PARTS, STATUSES
 from kplan.i18n import t
+from kplan.model import Measure, Plan
 from kplan.safetext import visible
 from kplan.tui.widgets.cells import (
     coverage_cell,

@@ -7,10 +7,10 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from kplan.core.domain import STATUSES
-from kplan.core.model import Plan
 from kplan.core.queries import plan_summary
+from kplan.domain import STATUSES
 from kplan.i18n import t
+from kplan.model import Plan
 from kplan.render import status_label
 from kplan.safetext import visible
 

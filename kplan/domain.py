@@ -259,7 +259,7 @@ def max_file_bytes() -> int:
         return DEFAULT_MAX_FILE_MB * 1024 * 1024
     megabytes = parse_integer(setting)
     if megabytes is None or not 1 <= megabytes <= MAX_FILE_MB_LIMIT:
-        from kplan.core.errors import UsageError
+        from kplan.errors import UsageError
         from kplan.i18n import t
 
         shown = setting[:40].encode("unicode_escape").decode("ascii")

@@ -1,4 +1,4 @@
-"""Operations that change a store. Each one also writes the event log.
+"""Changes to a store. Each one also writes the event log.
 
 Every change to a measure, a collaboration or an indicator, whether it comes
 from the command line, the TUI or a batch, goes through ``apply_changes``:
@@ -9,18 +9,17 @@ logs one event per changed field, all sharing one batch id.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.core.domain import (
+from kplan.core.actor import check_note, now
+from kplan.core.diff import FieldChange, as_text
+from kplan.core.events import insert_event
+from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
-    MAX_TEXT_LENGTH,
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
@@ -31,299 +30,15 @@ from kplan.core.domain import (
     normalise_period,
     normalise_status,
     parse_integer,
-    text_problem,
 )
-from kplan.core.errors import InvalidValueError, KplanError, invalid, unknown
-from kplan.core.model import Plan
-from kplan.core.names import check_id, find_name, same_as
+from kplan.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.i18n import t
+from kplan.names import check_id, find_name
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from kplan.core.reads import PlanInfo, Rows
     from kplan.store.engine import Store
-    from kplan.store.models import PlanRow
-
-
-def current_actor(
-    explicit: str | None = None, location: str | None = None, *, acting: bool = True
-) -> str:
-    """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name.
-
-    On a server store (``location``, else ``KPLAN_DB``) the database role
-    decides: each person connects with a role of their own, and the actor is
-    that role's person. ``--as`` or ``KPLAN_USER`` naming someone else is
-    refused (exit 4) unless the role may act for others (the store's owner,
-    a member of its delegation role); with ``acting=False`` (choosing whose
-    measures to list) the name is only read, and any name goes.
-    """
-    named, given = None, ""
-    for candidate, form in ((explicit, "--as {}"), (os.environ.get("KPLAN_USER"), "KPLAN_USER={}")):
-        if candidate and candidate.strip():
-            named, given = checked_actor(candidate.strip()), form.format(candidate.strip())
-            break
-    from kplan.store.engine import server_identity
-
-    found = server_identity(location)
-    if found is None:
-        if named:
-            return named
-        try:
-            # getpass reads LOGNAME and USER first: they are checked like KPLAN_USER.
-            return checked_actor(getpass.getuser())
-        except (KeyError, OSError):
-            return "unknown"
-    if named is None or named == found.person or found.may_delegate or not acting:
-        # A role's name can hold anything a quoted identifier can.
-        return named or checked_actor(found.person)
-    from kplan.core.errors import PermissionRefused
-
-    raise PermissionRefused(
-        t(
-            "identity.not_yours",
-            role=found.role,
-            person=found.person,
-            given=given,
-            delegate=found.delegate_role or "-",
-        )
-    )
-
-
-def checked_actor(name: str) -> str:
-    """``name`` as who is acting, or an error saying why it cannot be logged.
-
-    It is written into every event and compared with owner ids, so it is
-    held to an id's length and may not carry control or format characters
-    (a newline or an escape would forge log lines on a terminal).
-    """
-    import unicodedata
-
-    from kplan.core.domain import MAX_ID_LENGTH, text_problem
-
-    problem = text_problem(name, MAX_ID_LENGTH)
-    if problem is None and any(
-        unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in name
-    ):
-        problem = t("actor.control")
-    if problem is not None:
-        shown = name[:MAX_ID_LENGTH].encode("unicode_escape").decode("ascii")
-        raise InvalidValueError(t("actor.bad", value=shown, problem=problem))
-    # Who acts is compared with owner ids, so it follows the id rule too.
-    return check_id(name)
-
-
-def check_note(note: str | None) -> None:
-    """Refuse a note the event log cannot hold (too long, NUL, half a character)."""
-    if note is not None and len(note) > MAX_TEXT_LENGTH:
-        raise InvalidValueError(t("names.note_too_long", length=len(note), limit=MAX_TEXT_LENGTH))
-    if note is not None:
-        problem = text_problem(note)
-        if problem is not None:
-            raise InvalidValueError(t("change.bad_note", problem=problem))
-
-
-# KPLAN_NOW may name any second in this range (UTC): far enough from the ends
-# of Python's calendar (years 1 and 9999) that a zone offset, a due date or a
-# "--since 2w" worked out from it stays a valid date.
-NOW_EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-NOW_LATEST = dt.datetime(9999, 12, 30, 23, 59, 59, tzinfo=dt.UTC)
-
-
-def now() -> dt.datetime:
-    """The current time in UTC, to the second, as the event log stores it.
-
-    ``KPLAN_NOW`` (an ISO date and time) fixes the clock, so demonstrations
-    and screenshots come out the same every time.
-    """
-    fixed = os.environ.get("KPLAN_NOW")
-    if fixed:
-        shown = fixed[:40].encode("utf-8", "replace").decode("utf-8")
-        try:
-            moment = dt.datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-            moment = moment.astimezone(dt.UTC)
-        except (ValueError, OverflowError):
-            moment = None
-        if moment is None or not NOW_EARLIEST <= moment <= NOW_LATEST:
-            earliest, latest = (
-                m.strftime("%Y-%m-%dT%H:%M:%SZ") for m in (NOW_EARLIEST, NOW_LATEST)
-            )
-            raise InvalidValueError(
-                t("clock.bad_now", value=shown, earliest=earliest, latest=latest)
-            )
-        return moment.replace(microsecond=0)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def select_plan(session: Session, key: str | None = None) -> PlanRow:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
-
-    The rule and its messages are ``core.reads.select_plan``'s; this hands
-    back the plan's ORM row for code that works in a session.
-    """
-    from kplan.core.reads import select_plan as select_plan_info
-    from kplan.store.engine import session_rows
-    from kplan.store.models import PlanRow
-
-    info = select_plan_info(session_rows(session), key)
-    row = session.get(PlanRow, info.row_id)
-    assert row is not None
-    return row
-
-
-def insert_event(
-    rows: Rows,
-    *,
-    plan_id: int,
-    actor: str,
-    batch: str,
-    at: dt.datetime,
-    change: FieldChange,
-    note: str | None = None,
-) -> None:
-    """Append one event to the log (the one place events are written)."""
-    rows(
-        "INSERT INTO event (at, actor, plan_id, batch, measure, collaboration, indicator,"
-        " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
-        " :collaboration, :indicator, :field, :old, :new, :note)",
-        {
-            # Aware, so that no session time zone can shift it; the store
-            # layer writes it as SQLite's naive UTC text where needed.
-            "at": at.astimezone(dt.UTC),
-            "actor": actor,
-            "plan": plan_id,
-            "batch": batch,
-            "measure": change.measure,
-            "collaboration": change.collaboration,
-            "indicator": change.indicator,
-            "field": change.field,
-            "old": as_text(change.old),
-            "new": as_text(change.new),
-            "note": note,
-        },
-    )
-
-
-def log_event(
-    session: Session,
-    *,
-    plan_id: int,
-    actor: str,
-    batch: str,
-    at: dt.datetime,
-    change: FieldChange,
-    note: str | None = None,
-) -> None:
-    """Append one event within an ORM session's transaction (imports, rounds, snapshots)."""
-    from kplan.store.engine import session_rows
-
-    insert_event(
-        session_rows(session),
-        plan_id=plan_id,
-        actor=actor,
-        batch=batch,
-        at=at,
-        change=change,
-        note=note,
-    )
-
-
-# An import's events share a batch id with this prefix, so that ``kplan undo``
-# knows them without a column of its own (see kplan.core.undo).
-IMPORT_BATCH = "import:"
-
-
-@dataclass
-class ImportResult:
-    """What an import did (or, in a dry run, would do)."""
-
-    plan: str
-    created: bool
-    changes: list[FieldChange]
-    dry_run: bool
-
-
-def import_plan(
-    store: Store,
-    plan: Plan,
-    *,
-    actor: str,
-    dry_run: bool = False,
-    source: str | None = None,
-) -> ImportResult:
-    """Load a validated plan into the store, creating it or updating it to match."""
-    from kplan.core.repository import find_plan_row, load_plan, save_plan
-
-    with store.write() as session:
-        existing_row = find_plan_row(session, plan.id)
-        if existing_row is None:
-            _refuse_a_second_spelling(session, plan.id)
-        existing = load_plan(session, existing_row) if existing_row is not None else None
-        changes = diff_plans(existing, plan)
-        result = ImportResult(plan.id, existing is None, changes, dry_run)
-        if existing_row is not None and changes:
-            from kplan.core.permissions import check_import
-
-            # The policy and coordinators as stored decide, never the file's:
-            # a file cannot open a guarded plan to its own author. A dry run
-            # is refused too, so it foretells what the import would do.
-            check_import(
-                actor,
-                policy=existing_row.edit,
-                coordinators=existing_row.coordinators,
-                plan=plan.id,
-            )
-        if dry_run or (existing is not None and not changes):
-            session.rollback()
-            return result
-        plan_row = save_plan(session, plan)
-        assert plan_row.id is not None
-        batch = IMPORT_BATCH + uuid.uuid4().hex
-        at = now()
-        note = t("event.imported_from", source=source) if source else None
-        for change in changes:
-            log_event(
-                session,
-                plan_id=plan_row.id,
-                actor=actor,
-                batch=batch,
-                at=at,
-                change=change,
-                note=note,
-            )
-    return result
-
-
-def _refuse_a_second_spelling(session: Session, key: str) -> None:
-    """Refuse a new plan whose id differs from a stored plan's only in case or Unicode form."""
-    from sqlmodel import select
-
-    from kplan.store.models import PlanRow
-
-    other = same_as(key, list(session.exec(select(PlanRow.key)).all()))
-    if other is not None:
-        raise InvalidValueError(t("names.same_plan", id=key, other=other))
-
-
-def import_into(
-    location: str | None,
-    plan: Plan,
-    *,
-    actor: str,
-    dry_run: bool = False,
-    source: str | None = None,
-) -> ImportResult:
-    """Import into the store at ``location``; a dry run never creates a store."""
-    from kplan.store.engine import open_store, store_exists
-
-    if dry_run and not store_exists(location):
-        return ImportResult(plan.id, True, diff_plans(None, plan), True)
-    store = open_store(location)
-    try:
-        return import_plan(store, plan, actor=actor, dry_run=dry_run, source=source)
-    finally:
-        store.close()
+    from kplan.store.plans import PlanInfo
+    from kplan.store.tx import Rows
 
 
 @dataclass
@@ -485,7 +200,7 @@ def apply_in(
     ``kplan undo`` checks the log and reverts in one transaction through it,
     so nobody's change can slip in between the check and the revert.
     """
-    from kplan.core.reads import select_plan as select_plan_info
+    from kplan.store.plans import select_plan as select_plan_info
 
     result = ChangeResult(batch=batch or uuid.uuid4().hex)
     info = select_plan_info(rows, plan)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from kplan.core.domain import MAX_ID_LENGTH, MAX_NAME_LENGTH
-from kplan.core.errors import InvalidValueError, invalid
+from kplan.domain import MAX_ID_LENGTH, MAX_NAME_LENGTH
+from kplan.errors import InvalidValueError, invalid
 from kplan.i18n import t
 from kplan.safetext import escape_char
 

@@ -85,7 +85,7 @@ class PlanFileError(KplanError):
 
 def did_you_mean(value: str, valid: list[str] | tuple[str, ...]) -> str:
     """`` Did you mean 'x'?`` for the closest valid value, or nothing."""
-    from kplan.core.domain import closest
+    from kplan.domain import closest
 
     suggestion = closest(value, valid)
     return t("common.did_you_mean", suggestion=suggestion) if suggestion else ""

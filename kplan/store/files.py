@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kplan.core.errors import KplanError
+from kplan.errors import KplanError
 from kplan.i18n import t
 
 STDOUT = "-"

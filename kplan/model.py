@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kplan.core.domain import (
+from kplan.domain import (
     DEFAULT_LADDER,
     DEFAULT_LADDER_QUESTIONS,
     DEFAULT_PERSPECTIVES,

@@ -1,4 +1,4 @@
-"""The read commands' queries, in plain SQL that SQLite and PostgreSQL both answer.
+"""Plans in the store: choosing one, and loading it (whole, in part, or as an outline).
 
 ``kplan list``, ``show``, ``log`` and the TUI only read. Building ORM objects
 and importing SQLAlchemy costs them far more than the reading itself, so they
@@ -20,30 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Collection, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from kplan.core.domain import as_utc, closest
-from kplan.core.errors import NotFoundError, unknown
-from kplan.core.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
-from kplan.core.names import check_id
+from kplan.domain import as_utc, closest
+from kplan.errors import NotFoundError, unknown
 from kplan.i18n import t
-
-
-class Rows(Protocol):
-    """Runs one SQL statement with named parameters and returns its rows as tuples."""
-
-    def __call__(
-        self, sql: str, params: Mapping[str, Any] | None = None
-    ) -> Sequence[Sequence[Any]]: ...
-
-
-class Readable(Protocol):
-    """Something that opens a read-only transaction: a Store."""
-
-    def reading(self) -> AbstractContextManager[Rows]: ...
+from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+from kplan.names import check_id
+from kplan.store.tx import Rows
 
 
 def _date(value: Any) -> dt.date | None:
@@ -117,7 +103,7 @@ def measure_counts(rows: Rows) -> dict[int, int]:
 def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
     """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
 
-    The same rule, and the same messages, as ``core.operations.select_plan``.
+    The same rule, and the same messages, as ``core.events.select_plan``.
     """
     wanted = key or os.environ.get("KPLAN_PLAN")
     if wanted:
