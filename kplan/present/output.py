@@ -22,6 +22,8 @@ import errno
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from kplan.i18n import t
@@ -221,6 +223,31 @@ def show(renderable: RenderableType | str, style: str | None = None) -> None:
         sys.stdout.flush()
     except OSError as exc:
         standard_output_failed(exc)
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner on standard error while something slow runs, when a person watches it.
+
+    ``description`` is kplan's own words from the catalogue (with a checked
+    format name at most), never text from a plan or a person. Nothing is
+    drawn into a pipe or a file.
+    """
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        progress.add_task(description, total=None)
+        yield
 
 
 def ensure_standard_streams() -> None:

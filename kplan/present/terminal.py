@@ -7,17 +7,20 @@ Every value from a plan, a note or a person is shown through
 :func:`kplan.safetext.visible`: a cell or a line shows hidden characters
 spelled out (a note's newline as ``\\n``, so it cannot start a line of its
 own) and at most ``LINE_LIMIT`` characters; rich tables get Text objects,
-never markup. Everything is written through :mod:`kplan.output`.
+never markup. Everything is written through :mod:`kplan.present.output`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kplan import output
+from kplan.core.diff import as_text
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.present import output
+from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
+from kplan.present.labels import progress_bar, status_label, steps_text
+from kplan.present.summary import plan_summary
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -36,31 +39,6 @@ STATUS_STYLES = {
 def is_terminal() -> bool:
     """Whether standard output is a terminal a person is reading."""
     return output.is_terminal()
-
-
-# Where a text shown over several lines (a description, a goal, a note in
-# ``show``) goes on: its own margin, so none of its lines can pass for a
-# line of kplan's (an event, a section heading).
-MARGIN = "  │ "
-
-
-def status_label(status: str) -> str:
-    """The status in the user's language."""
-    return t(f"status.{status}")
-
-
-def progress_bar(progress: int, width: int = 10) -> str:
-    """A text bar for 0-100, with the number, so it reads without colour."""
-    filled = round(progress * width / 100)
-    return "█" * filled + "░" * (width - filled) + f" {progress:>3}%"
-
-
-def steps_text(steps: dict[str, int | None]) -> str:
-    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations)."""
-    low, high = steps.get("lowest"), steps.get("highest")
-    if low is None:
-        return "–"
-    return str(low) if low == high else f"{low}-{high}"
 
 
 def _plain(headers: list[str], rows: list[list[str]]) -> None:
@@ -168,8 +146,6 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
 
 def summary_line(plan: Plan) -> str:
     """The plan at a glance: measures per status, Fyra P done, perspectives integrated."""
-    from kplan.core.queries import plan_summary
-
     figures = plan_summary(plan)
     statuses = " · ".join(
         f"{count} {status_label(status)}" for status, count in figures["statuses"].items() if count
@@ -331,8 +307,6 @@ def _change_line(change: Any) -> str:
         where = f"{t('kind.indicator')} {visible(change.indicator)}"
     elif change.measure:
         where = f"{t('kind.measure')} {visible(change.measure)}"
-    from kplan.core.diff import as_text
-
     old = as_text(change.old)
     new = as_text(change.new)
     kinds = {
@@ -357,51 +331,6 @@ def changes(result: ChangeResult) -> None:
         output.say(t("change.nothing"))
         return
     output.say("\n".join(_change_line(c) for c in result.changes))
-
-
-def changes_json(result: ChangeResult) -> dict[str, Any]:
-    """What a change command changed, for ``--json``."""
-    from kplan.core.diff import as_text
-
-    return {
-        "batch": result.batch,
-        "changes": [
-            {
-                "measure": c.measure,
-                "collaboration": c.collaboration,
-                "indicator": c.indicator,
-                "field": c.field,
-                "old": as_text(c.old),
-                "new": as_text(c.new),
-            }
-            for c in result.changes
-        ],
-    }
-
-
-def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
-    """What an import did, for ``--json``."""
-    from kplan.core.diff import as_text
-
-    return {
-        "plan": result.plan,
-        "created": result.created,
-        "dry_run": result.dry_run,
-        "measures": len(plan.measures),
-        "changes": [
-            {
-                "measure": c.measure,
-                "collaboration": c.collaboration,
-                "indicator": c.indicator,
-                "field": c.field,
-                "old": as_text(c.old),
-                "new": as_text(c.new),
-            }
-            for c in result.changes
-        ]
-        if not result.created
-        else [],
-    }
 
 
 def import_result(result: ImportResult, plan: Plan) -> None:
