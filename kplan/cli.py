@@ -269,10 +269,10 @@ def import_command(
 def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """List the plans in the store."""
     from kplan.core.queries import plans
-    from kplan.present import terminal
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
-    rows = plans(open_store(db, create=False))
+    rows = summary.plan_rows(plans(open_store(db, create=False)))
     if json_output:
         _print_json(rows)
     else:

@@ -11,10 +11,10 @@ import pytest
 
 from kplan.core import exports as core_exports
 from kplan.core import snapshots
-from kplan.core.queries import list_measures, load, show
+from kplan.core.queries import list_measures, load, plans, show
 from kplan.present import exports
 from kplan.present.glyphs import STATUS_SHADES
-from kplan.present.summary import measure_detail, measure_summaries, plan_summary
+from kplan.present.summary import measure_detail, measure_summaries, plan_rows, plan_summary
 from kplan.store.engine import open_store
 from tests.conftest import OREBRO, Kplan
 
@@ -109,10 +109,15 @@ def orebro_store(tmp_path: Path) -> Path:
     return path
 
 
-def test_list_and_show_json_are_the_core_reads_shaped_by_present(orebro_store: Path) -> None:
+def test_plans_list_and_show_json_are_the_core_reads_shaped_by_present(
+    orebro_store: Path,
+) -> None:
     kplan = Kplan(orebro_store)
     store = open_store(str(orebro_store), create=False)
     try:
+        found = plans(store)
+        assert [(info.key, size) for info, size in found] == [("orebro-kompetens", 22)]
+        assert kplan.json("plans") == plan_rows(found)
         plan, chosen = list_measures(store)
         assert kplan.json("list") == measure_summaries(plan, chosen)
         assert [m["id"] for m in kplan.json("list", "--status", "ongoing")] == [

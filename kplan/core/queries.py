@@ -21,28 +21,14 @@ from kplan.store import plans as stored
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
+    from kplan.store.plans import PlanInfo
 
 
-def plans(store: Store) -> list[dict[str, Any]]:
-    """Every plan in the store with its size."""
+def plans(store: Store) -> list[tuple[PlanInfo, int]]:
+    """Every plan in the store (its settings, without measures) with its number of measures."""
     with store.reading() as rows:
         counts = stored.measure_counts(rows)
-        return [
-            {
-                "id": info.key,
-                "title": info.title,
-                "organisation": info.organisation,
-                "start": info.start.isoformat() if info.start else None,
-                "end": info.end.isoformat() if info.end else None,
-                "measures": counts.get(info.row_id, 0),
-                "perspectives": list(info.perspectives),
-                "ladder": list(info.ladder),
-                "ladder_questions": list(info.ladder_questions),
-                "coordinators": list(info.coordinators),
-                "edit": info.edit,
-            }
-            for info in stored.plan_infos(rows)
-        ]
+        return [(info, counts.get(info.row_id, 0)) for info in stored.plan_infos(rows)]
 
 
 def resolve_plan(store: Store, plan: str | None = None) -> str:

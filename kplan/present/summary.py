@@ -24,6 +24,27 @@ from kplan.model import Measure, Owner, Plan
 if TYPE_CHECKING:
     from kplan.core.changes import ChangeResult
     from kplan.core.importing import ImportResult
+    from kplan.store.plans import PlanInfo
+
+
+def plan_rows(found: Sequence[tuple[PlanInfo, int]]) -> list[dict[str, Any]]:
+    """The store's plans, each with its number of measures, as ``plans --json`` prints them."""
+    return [
+        {
+            "id": info.key,
+            "title": info.title,
+            "organisation": info.organisation,
+            "start": info.start.isoformat() if info.start else None,
+            "end": info.end.isoformat() if info.end else None,
+            "measures": measures,
+            "perspectives": list(info.perspectives),
+            "ladder": list(info.ladder),
+            "ladder_questions": list(info.ladder_questions),
+            "coordinators": list(info.coordinators),
+            "edit": info.edit,
+        }
+        for info, measures in found
+    ]
 
 
 def steps_of(measure: Measure) -> dict[str, int | None]:
