@@ -84,6 +84,16 @@ def test_the_cli_reaches_the_tui_only_through_its_app() -> None:
     assert _offenders("cli.py", ("kplan.tui",), ("kplan.tui.app", "kplan.tui.app.run")) == []
 
 
+def test_outside_the_tui_rich_enters_only_through_the_output_module() -> None:
+    """One seam for Rich on the command line: kplan.present.output draws and writes."""
+    found = [
+        hit
+        for hit in _offenders("", ("rich",))
+        if not hit.startswith(("tui/", "present/output.py:"))
+    ]
+    assert found == []
+
+
 def test_the_old_modules_are_gone() -> None:
     assert not (KPLAN / "render.py").exists()
     assert not (KPLAN / "output.py").exists()

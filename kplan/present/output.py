@@ -250,6 +250,39 @@ def working(description: str) -> Iterator[None]:
         yield
 
 
+def table(
+    title: str | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    styles: list[str | None] | None = None,
+) -> None:
+    """A table on standard output, for a person at a terminal.
+
+    Every title, heading and cell is text, never markup, and passes
+    :func:`kplan.safetext.visible`; ``styles`` gives each row's style.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    # Plan data is text, never markup: a title like "[/]" must print as it is.
+    # The heavy rule under the headings sets them apart, so they need no
+    # bold: a table of plain data (log, plans, snapshots) writes no escape
+    # sequence at all, and `... | cat -v` shows only what was stored.
+    table = Table(
+        title=Text(visible(title)) if title else None,
+        header_style="",
+        title_justify="left",
+        expand=False,
+    )
+    for header in headers:
+        table.add_column(Text(visible(header)), overflow="fold")
+    for index, row in enumerate(rows):
+        table.add_row(
+            *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None
+        )
+    show(table)
+
+
 def ensure_standard_streams() -> None:
     """Give a closed standard input, output or error the null device instead.
 

@@ -6,8 +6,8 @@ Plain text is tab-separated with a header line, so it survives ``cut`` and
 Every value from a plan, a note or a person is shown through
 :func:`kplan.safetext.visible`: a cell or a line shows hidden characters
 spelled out (a note's newline as ``\\n``, so it cannot start a line of its
-own) and at most ``LINE_LIMIT`` characters; rich tables get Text objects,
-never markup. Everything is written through :mod:`kplan.present.output`.
+own) and at most ``LINE_LIMIT`` characters; tables are drawn (and Rich is
+loaded) by :mod:`kplan.present.output`, which writes everything.
 """
 
 from __future__ import annotations
@@ -50,34 +50,6 @@ def _plain(headers: list[str], rows: list[list[str]]) -> None:
     output.say("\n".join(lines))
 
 
-def _table(
-    title: str | None,
-    headers: list[str],
-    rows: list[list[Any]],
-    styles: list[str | None] | None = None,
-) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    # Plan data is text, never markup: a title like "[/]" must print as it is.
-    # The heavy rule under the headings sets them apart, so they need no
-    # bold: a table of plain data (log, plans, snapshots) writes no escape
-    # sequence at all, and `... | cat -v` shows only what was stored.
-    table = Table(
-        title=Text(visible(title)) if title else None,
-        header_style="",
-        title_justify="left",
-        expand=False,
-    )
-    for header in headers:
-        table.add_column(Text(visible(header)), overflow="fold")
-    for index, row in enumerate(rows):
-        table.add_row(
-            *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None
-        )
-    output.show(table)
-
-
 def plans_table(rows: list[dict[str, Any]]) -> None:
     """The store's plans."""
     if not rows:
@@ -101,7 +73,7 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -137,7 +109,7 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
         )
     if is_terminal():
         title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
-        _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+        output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
         output.show(summary_line(plan))
         output.show(t("list.legend"), style="dim")
     else:
@@ -294,7 +266,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
             ]
         )
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -381,7 +353,7 @@ def round_status(result: dict[str, Any]) -> None:
             row.append(", ".join(owner["changed"] or []) or "–")
         body.append(row)
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -397,7 +369,7 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -411,7 +383,7 @@ def grantees_table(rows: list[dict[str, Any]]) -> None:
     yes = t("postgres.delegate_yes")
     body = [[r["role"], r["person"], yes if r["delegate"] else ""] for r in rows]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
