@@ -33,6 +33,10 @@ STATUS_SHADES = {
     "cancelled": "·",
 }
 
+# A progress bar in text: filled and empty cells, with the number beside it.
+BAR_FULL = "█"
+BAR_EMPTY = "░"
+
 # Where a text shown over several lines (a description, a goal, a note in
 # ``show`` and on the measure screen) goes on: its own margin, so none of its
 # lines can pass for a line of kplan's (an event, a section heading).

@@ -7,6 +7,7 @@ status reads the same word in each.
 from __future__ import annotations
 
 from kplan.i18n import t
+from kplan.present.glyphs import BAR_EMPTY, BAR_FULL
 
 
 def status_label(status: str) -> str:
@@ -17,7 +18,7 @@ def status_label(status: str) -> str:
 def progress_bar(progress: int, width: int = 10) -> str:
     """A text bar for 0-100, with the number, so it reads without colour."""
     filled = round(progress * width / 100)
-    return "█" * filled + "░" * (width - filled) + f" {progress:>3}%"
+    return BAR_FULL * filled + BAR_EMPTY * (width - filled) + f" {progress:>3}%"
 
 
 def steps_text(steps: dict[str, int | None]) -> str:
