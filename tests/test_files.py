@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kplan.core.exports import FORMATS
+from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO, Kplan, dump_store
 
 KPLAN = Path(sys.executable).with_name("kplan")
@@ -434,7 +434,7 @@ def test_the_target_is_checked_again_just_before_it_is_replaced(
     store: Kplan, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A target swapped for a link while the export was built is not replaced."""
-    from kplan.core import exports
+    from kplan.present import exports
 
     target = out / "plan.toml"
     elsewhere = out / "elsewhere"

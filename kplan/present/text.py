@@ -2,8 +2,8 @@
 
 Pure functions: a Plan (and a moment, and perhaps an earlier snapshot) in,
 text out. Nothing here touches a database or a terminal; ``kplan export``
-(kplan.core.exports) loads the plan and writes the text. docs/export.md
-describes each format.
+reads the plan (kplan.core.exports) and picks the format
+(kplan.present.exports). docs/export.md describes each format.
 
 The JSON and CSV keys and values are stable English identifiers, whatever
 language kplan speaks; the Markdown report is written for people, in their
@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kplan.core.diff import FieldChange, diff_plans
-from kplan.core.queries import measure_summary, plan_summary, steps_of
 from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
@@ -38,6 +37,7 @@ from kplan.domain import (
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
+from kplan.present.summary import measure_summary, plan_summary, steps_of
 
 EXPORT_VERSION = 1
 
