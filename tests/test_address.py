@@ -316,9 +316,8 @@ def test_apply_csv_part_columns_and_undo_every_kind(orebro: Kplan, tmp_path: Pat
     after = orebro.json("show", "7")
     for name in ("status", "progress", "four_p", "perspectives"):
         assert after[name] == before[name]
-    assert query(
-        orebro.db, "SELECT step FROM collaboration WHERE key = :k", k="fastighet"
-    ) == [{"step": 4}]
+    steps = query(orebro.db, "SELECT step FROM collaboration WHERE key = :k", k="fastighet")
+    assert steps == [{"step": 4}]
     assert _values(orebro, "2016") == []
 
 
