@@ -139,10 +139,7 @@ class _Batch:
             measure_id=row.measure_id,
             measure_key=row.measure_key,
             version=row.version,
-            known={
-                FieldAddress(name): stored.StoredValue(True, value)
-                for name, value in row.fields.items()
-            },
+            known=dict(row.fields),
         )
         self.targets[(kind, key)] = target
         return target

@@ -67,7 +67,7 @@ class TargetRow:
     """A measure, collaboration or indicator as a batch reads it at its start.
 
     ``fields`` holds the values of the fields that are columns of its own
-    row (a measure's status and progress, a collaboration's step), by kind.
+    row (a measure's status and progress, a collaboration's step).
     """
 
     row_id: int
@@ -75,7 +75,7 @@ class TargetRow:
     measure_id: int
     measure_key: str
     version: int
-    fields: dict[str, Any]
+    fields: dict[FieldAddress, StoredValue]
 
 
 def _own_columns(kind: str) -> list[tuple[str, str]]:
@@ -101,7 +101,8 @@ def _target_sql(kind: str) -> str:
 
 
 _TARGET_SQL = {
-    kind: (_target_sql(kind), [name for name, _ in _own_columns(kind)]) for kind in TARGET_KINDS
+    kind: (_target_sql(kind), [FieldAddress(name) for name, _ in _own_columns(kind)])
+    for kind in TARGET_KINDS
 }
 
 
@@ -118,7 +119,9 @@ def read_target(rows: Rows, plan_id: int, kind: str, key: str) -> TargetRow | No
         measure_id=row[2],
         measure_key=row[3],
         version=row[4],
-        fields=dict(zip(names, row[5:], strict=True)),
+        fields={
+            address: StoredValue(True, value) for address, value in zip(names, row[5:], strict=True)
+        },
     )
 
 
