@@ -4,6 +4,11 @@ Every change to a measure, a collaboration or an indicator, whether it comes
 from the command line, the TUI or a batch, goes through ``apply_changes``:
 it checks every change first, then applies them all in one transaction and
 logs one event per changed field, all sharing one batch id.
+
+This module holds the rules (what a change may target, which values are
+valid, who may make it, versions, relative steps, the messages); the reads
+and the one generic write of a field are ``kplan.store.changes``'s, driven
+by the change's typed address (``kplan.address``).
 """
 
 from __future__ import annotations
@@ -172,8 +177,8 @@ def apply_changes(
     Setting a field to the value it already has changes nothing and logs
     nothing. ``dry_run`` works out the result and writes nothing.
 
-    The work is plain SQL through ``Store.writing()``, so a change from the
-    command line does not pay for the ORM.
+    The work runs through ``Store.writing()`` and the store's plain SQL, so
+    a change from the command line does not pay for the ORM.
     """
     with store.writing(commit=not dry_run) as rows:
         return apply_in(
