@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kplan.address import FieldAddress
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.domain import (
     COVERAGE_LEVELS,
@@ -584,14 +585,15 @@ class _ChangeWriter:
         self.names = _field_names()
 
     def _field(self, name: str) -> str:
-        if name.startswith("four_p."):
-            part = name.removeprefix("four_p.")
+        address = FieldAddress.find(name)
+        if address is not None and address.kind == "four_p":
+            part = address.part
             shown = t(f"four_p.{part}") if part in FOUR_P_PARTS else md_text(part)
             return t("report.field_four_p", part=shown)
-        if name.startswith("perspectives."):
-            return t("report.field_perspective", name=md_text(name.removeprefix("perspectives.")))
-        if name.startswith("values."):
-            return t("report.field_value", period=md_text(name.removeprefix("values.")))
+        if address is not None and address.kind == "perspectives":
+            return t("report.field_perspective", name=md_text(address.part))
+        if address is not None and address.kind == "values":
+            return t("report.field_value", period=md_text(address.part))
         return self.names.get(name, md_text(name))
 
     def _value(self, field: str, value: Any, plan: Plan) -> str:
@@ -599,9 +601,10 @@ class _ChangeWriter:
             return "–"
         if field == "status":
             return md_text(_status_word(str(value)))
-        if field.startswith("four_p."):
+        kind = address.kind if (address := FieldAddress.find(field)) is not None else None
+        if kind == "four_p":
             return md_text(_state_word(str(value)))
-        if field.startswith("perspectives."):
+        if kind == "perspectives":
             return md_text(_coverage_word(str(value)))
         if field == "step" and isinstance(value, int):
             label = _step_label(plan, value)
