@@ -1,12 +1,16 @@
 """The ``kplan`` command line: parse, call the core, print.
 
-Only what ``--help`` needs is imported at module level; each command imports
-the store and the core inside its body, so asking for help stays fast.
+kplan's own modules are imported here, at the top: they are light, and the
+heavy libraries they use (SQLAlchemy, Rich, Jinja2) load only when a command
+needs them. Textual loads only in ``kplan tui``, which imports the app.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import io
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +25,28 @@ try:
     import typer
 
     from kplan import __version__, completion
+    from kplan.core import queries, rounds, snapshots
+    from kplan.core.actor import current_actor
+    from kplan.core.backups import plan_restore
+    from kplan.core.batch import apply_text, read_input
+    from kplan.core.changes import Change, apply_changes
+    from kplan.core.exports import gather
+    from kplan.core.filters import MeasureFilter
+    from kplan.core.importing import import_into
+    from kplan.core.planfile import read_plan_file
+    from kplan.core.queries import list_measures, log, parse_since, resolve_plan, show
+    from kplan.core.rounds import close_round, open_round, report
+    from kplan.core.undo import undo
+    from kplan.domain import parse_number
+    from kplan.errors import InvalidValueError, KplanError, UsageError
     from kplan.i18n import t
-    from kplan.present import output
+    from kplan.present import exports, output, summary, terminal
+    from kplan.present.templating import read_template
+    from kplan.store.backup import backup, backup_to, restore, store_file
+    from kplan.store.engine import open_store, store_exists, store_path_for_display
+    from kplan.store.files import check_target, is_stdout, write_text
+    from kplan.store.postgres_rules import grant, grantees, refresh, require_server, revoke
+    from kplan.store.schema import upgrades_reported_to
 except KeyboardInterrupt:
     from kplan.i18n import t
     from kplan.present import output
@@ -78,7 +102,6 @@ def reported(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from kplan.errors import KplanError
 
         output.reset_interrupted()
 
@@ -92,7 +115,6 @@ def reported(function: F) -> F:
                 byte = _undecodable_byte(value)
                 if byte is not None:
                     raise _fail(t("cli.not_utf8", value=value, byte=byte), 1)
-        from kplan.store.schema import upgrades_reported_to
 
         try:
             with upgrades_reported_to(_report_upgrade):
@@ -146,8 +168,6 @@ def main_callback(
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
-        from kplan.core.actor import current_actor
-        from kplan.errors import KplanError
         from kplan.tui.app import run
 
         try:
@@ -162,18 +182,12 @@ def main_callback(
 
 
 def _store_has_one_plan() -> bool:
-    import os
-
-    from kplan.core.queries import plans
-    from kplan.errors import KplanError
-    from kplan.store.engine import open_store, store_exists
-    from kplan.store.schema import upgrades_reported_to
 
     if not store_exists():
         return False
     try:
         with upgrades_reported_to(_report_upgrade):
-            found = plans(open_store(create=False))
+            found = queries.plans(open_store(create=False))
     except KplanError:
         return False
     return len(found) == 1 or (bool(found) and bool(os.environ.get("KPLAN_PLAN")))
@@ -190,10 +204,6 @@ def tui_command(
     ] = None,
 ) -> None:
     """Open the terminal workplace."""
-    from kplan.core.actor import current_actor
-    from kplan.core.queries import resolve_plan
-    from kplan.errors import UsageError
-    from kplan.store.engine import open_store
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(t("tui.needs_terminal"))
@@ -216,8 +226,6 @@ def _print_json(data: Any) -> None:
 @reported
 def init_command(db: DbOption = None) -> None:
     """Create the store."""
-    from kplan.store.engine import open_store, store_path_for_display
-    from kplan.store.postgres_rules import refresh
 
     store = open_store(db)
     try:
@@ -251,10 +259,6 @@ def import_command(
     json_output: JsonOption = False,
 ) -> None:
     """Load a plan file into the store."""
-    from kplan.core.actor import current_actor
-    from kplan.core.importing import import_into
-    from kplan.core.planfile import read_plan_file
-    from kplan.present import summary, terminal
 
     plan = read_plan_file(file)
     result = import_into(db, plan, actor=current_actor(as_, db), dry_run=dry_run, source=str(file))
@@ -268,11 +272,8 @@ def import_command(
 @reported
 def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """List the plans in the store."""
-    from kplan.core.queries import plans
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
-    rows = summary.plan_rows(plans(open_store(db, create=False)))
+    rows = summary.plan_rows(queries.plans(open_store(db, create=False)))
     if json_output:
         _print_json(rows)
     else:
@@ -314,11 +315,6 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List the plan's measures."""
-    from kplan.core.actor import current_actor
-    from kplan.core.filters import MeasureFilter
-    from kplan.core.queries import list_measures
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
     if mine:
         owner = current_actor(as_, db, acting=False)
@@ -348,9 +344,6 @@ def show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Everything about one measure."""
-    from kplan.core.queries import show
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
     store = open_store(db, create=False)
     loaded, found, logged = show(store, measure, plan, events=events)
@@ -364,10 +357,6 @@ def show_command(
 def _change(
     changes: list[Any], db: str | None, plan: str | None, as_: str | None, json_output: bool
 ) -> None:
-    from kplan.core.actor import current_actor
-    from kplan.core.changes import apply_changes
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
     result = apply_changes(
         open_store(db, create=False), changes, actor=current_actor(as_, db), plan=plan
@@ -407,8 +396,6 @@ def status_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set a measure's status and/or progress."""
-    from kplan.core.changes import Change
-    from kplan.errors import UsageError
 
     if status is None and progress is None:
         raise UsageError(t("status.nothing"))
@@ -442,7 +429,6 @@ def step_command(
     json_output: JsonOption = False,
 ) -> None:
     """Move a collaboration on the ladder."""
-    from kplan.core.changes import Change
 
     _change(
         [Change("collaboration", collaboration, "step", step, note, expect_version)],
@@ -482,7 +468,6 @@ def fourp_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set one Fyra P part of a measure."""
-    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"four_p.{part}", state, note, expect_version)],
@@ -521,7 +506,6 @@ def perspective_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set how far a cross-cutting perspective is integrated in a measure."""
-    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"perspectives.{perspective}", level, note, expect_version)],
@@ -551,9 +535,6 @@ def record_command(
     json_output: JsonOption = False,
 ) -> None:
     """Record an indicator's value for a period."""
-    from kplan.core.changes import Change
-    from kplan.domain import parse_number
-    from kplan.errors import InvalidValueError
 
     number = parse_number(value)
     if number is None:
@@ -584,10 +565,6 @@ def apply_command(
     json_output: JsonOption = False,
 ) -> None:
     """Apply a file of changes in one transaction."""
-    from kplan.core.actor import current_actor
-    from kplan.core.batch import apply_text, read_input
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
     text = read_input(file, sys.stdin.buffer if stdin else None)
@@ -611,10 +588,6 @@ def undo_command(
     json_output: JsonOption = False,
 ) -> None:
     """Revert your last command."""
-    from kplan.core.actor import current_actor
-    from kplan.core.undo import undo
-    from kplan.present import summary, terminal
-    from kplan.store.engine import open_store
 
     result = undo(open_store(db, create=False), actor=current_actor(as_, db), plan=plan)
     if json_output:
@@ -642,9 +615,6 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan.core.queries import log, parse_since
-    from kplan.present import terminal
-    from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
     events = log(
@@ -659,7 +629,7 @@ def log_command(
 @app.command("export", help=t("cmd.export"))
 @reported
 def export_command(
-    output: Annotated[
+    output_file: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"), readable=False),
     ] = None,
@@ -687,35 +657,25 @@ def export_command(
     plan: PlanOption = None,
 ) -> None:
     """Write the plan's current state, or a snapshot, in an export format."""
-    # The option is called output; the module is out here.
-    from kplan.core.exports import gather
-    from kplan.present import exports
-    from kplan.present import output as out
-    from kplan.store.engine import open_store
-    from kplan.store.files import check_target, is_stdout, write_text
-
     fmt = exports.check_format(fmt)
     template = None
     if template_file is not None:
-        from kplan.errors import UsageError
-        from kplan.present.templating import read_template
-
         if fmt != "html":
             raise UsageError(t("template.only_html", format=fmt))
         template = read_template(template_file)
     store = open_store(db, create=False)
     target = None
-    if output is not None and not is_stdout(output):
+    if output_file is not None and not is_stdout(output_file):
         # Checked (and asked) before the export is built, and again as it is written.
         target = check_target(
-            output,
+            output_file,
             location=db,
             force=force,
             confirm=_confirm_overwrite,
             example=f"plan.{fmt}",
             spare_stores=True,
         )
-    with out.working(t("export.progress", format=fmt)):
+    with output.working(t("export.progress", format=fmt)):
         source = gather(
             store,
             plan=plan,
@@ -725,10 +685,10 @@ def export_command(
         )
         text = exports.export(source, fmt, template=template)
     if target is None:
-        out.document(text)
+        output.document(text)
         return
     write_text(target, text)
-    out.notice(t("export.written", path=target.path))
+    output.notice(t("export.written", path=target.path))
 
 
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
@@ -740,9 +700,6 @@ app.add_typer(postgres_app, name="postgres")
 
 
 def _date(value: str | None) -> Any:
-    import datetime as dt
-
-    from kplan.errors import InvalidValueError
 
     if value is None:
         return None
@@ -762,9 +719,6 @@ def round_open_command(
     as_: AsOption = None,
 ) -> None:
     """Open a follow-up round."""
-    from kplan.core.actor import current_actor
-    from kplan.core.rounds import open_round
-    from kplan.store.engine import open_store
 
     day = _date(due)
     opened = open_round(
@@ -789,9 +743,6 @@ def round_report_command(
     as_: AsOption = None,
 ) -> None:
     """Mark a measure reported in the open round."""
-    from kplan.core.actor import current_actor
-    from kplan.core.rounds import report
-    from kplan.store.engine import open_store
 
     name = report(
         open_store(db, create=False), measure, actor=current_actor(as_, db), note=note, plan=plan
@@ -805,11 +756,8 @@ def round_status_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """Where the open round stands, per owner."""
-    from kplan.core.rounds import status
-    from kplan.present import terminal
-    from kplan.store.engine import open_store
 
-    result = status(open_store(db, create=False), plan)
+    result = rounds.status(open_store(db, create=False), plan)
     if json_output:
         _print_json(result)
     else:
@@ -825,9 +773,6 @@ def round_close_command(
     as_: AsOption = None,
 ) -> None:
     """Close the open round into a snapshot."""
-    from kplan.core.actor import current_actor
-    from kplan.core.rounds import close_round
-    from kplan.store.engine import open_store
 
     name = close_round(
         open_store(db, create=False), actor=current_actor(as_, db), force=force, plan=plan
@@ -844,9 +789,6 @@ def snapshot_take_command(
     as_: AsOption = None,
 ) -> None:
     """Take a snapshot now."""
-    from kplan.core import snapshots
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
 
     taken = snapshots.take(
         open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan
@@ -860,9 +802,6 @@ def snapshot_list_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """The plan's snapshots, oldest first."""
-    from kplan.core import snapshots
-    from kplan.present import terminal
-    from kplan.store.engine import open_store
 
     found = snapshots.listing(open_store(db, create=False), plan)
     rows = [
@@ -889,9 +828,6 @@ def snapshot_delete_command(
     as_: AsOption = None,
 ) -> None:
     """Delete a snapshot."""
-    from kplan.core import snapshots
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
     output.say(t("snapshot.deleted", name=name))
@@ -911,8 +847,6 @@ def postgres_grant_command(
     db: DbOption = None,
 ) -> None:
     """Let a database role use the store."""
-    from kplan.store.engine import open_store
-    from kplan.store.postgres_rules import grant, require_server
 
     require_server(db)
     granted = grant(open_store(db, create=False), role, person=person, delegate=delegate)
@@ -933,8 +867,6 @@ def postgres_grant_command(
 @reported
 def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
     """Take a role's use of the store away."""
-    from kplan.store.engine import open_store
-    from kplan.store.postgres_rules import require_server, revoke
 
     require_server(db)
     revoke(open_store(db, create=False), role)
@@ -945,9 +877,6 @@ def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
 @reported
 def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """The roles that may use the store."""
-    from kplan.present import terminal
-    from kplan.store.engine import open_store
-    from kplan.store.postgres_rules import grantees, require_server
 
     require_server(db)
     rows = [
@@ -972,9 +901,6 @@ def diff_command(
     json_output: JsonOption = False,
 ) -> None:
     """What changed between two snapshots, or since one."""
-    from kplan.core import snapshots
-    from kplan.present import terminal
-    from kplan.store.engine import open_store
 
     result = snapshots.diff(open_store(db, create=False), first, second, plan)
     if json_output:
@@ -1014,9 +940,6 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Copy the store to FILE."""
-    from kplan.errors import UsageError
-    from kplan.store.backup import backup, backup_to, store_file
-    from kplan.store.files import is_stdout
 
     if is_stdout(file):
         if sys.stdout.isatty():
@@ -1049,11 +972,6 @@ def restore_command(
     as_: AsOption = None,
 ) -> None:
     """Put a copy back as the store."""
-    from kplan.core.actor import current_actor
-    from kplan.core.backups import plan_restore
-    from kplan.errors import KplanError, UsageError
-    from kplan.store.backup import restore, store_file
-    from kplan.store.engine import open_store
 
     # A server store is refused before working out who acts connects to it.
     store_file(db, "restore")
@@ -1105,7 +1023,6 @@ def _keep_only_the_invoked_command(argv: list[str]) -> None:
     command, an option first, an unknown name, shell completion) keeps the
     whole app, so help, errors and completion are unchanged.
     """
-    import os
 
     if len(argv) < 2 or os.environ.get("_KPLAN_COMPLETE"):
         return
@@ -1119,7 +1036,6 @@ def _keep_only_the_invoked_command(argv: list[str]) -> None:
 
 def main() -> None:
     """The ``kplan`` entry point: run the app; no traceback reaches the user."""
-    from kplan.errors import KplanError
 
     output.reset_interrupted()
     output.ensure_standard_streams()
@@ -1166,7 +1082,6 @@ def main() -> None:
 
 
 def _internal_error(exc: Exception) -> NoReturn:
-    import os
 
     if os.environ.get("KPLAN_DEBUG"):
         raise exc
@@ -1192,7 +1107,6 @@ def _is_usage_error(exc: Exception) -> bool:
 
 
 def _show_usage_error(exc: Any) -> None:
-    import io
 
     # Click's words quote the arguments as typed; they are shown safely.
     words = io.StringIO()
