@@ -7,10 +7,13 @@ TUI share one definition of what a valid value is.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+
+from kplan.errors import UsageError
+from kplan.i18n import t
 
 STATUSES: tuple[str, ...] = ("not-started", "ongoing", "delayed", "done", "cancelled")
 FOUR_P_PARTS: tuple[str, ...] = ("perspektiv", "policy", "plattform", "process")
@@ -88,21 +91,6 @@ MAX_INTEGER_DIGITS = 18  # a whole number kplan reads fits in 64 bits
 DEFAULT_MAX_FILE_MB = 64  # a plan or apply file's size, unless KPLAN_MAX_FILE_MB says otherwise
 MAX_FILE_MB_LIMIT = 100_000  # the most KPLAN_MAX_FILE_MB may allow
 MAX_FILE_MB_VARIABLE = "KPLAN_MAX_FILE_MB"
-
-
-def closest(value: str, choices: Iterable[str]) -> str | None:
-    """Return the valid choice most like ``value``, or None when none is close."""
-    options = list(choices)
-    folded = value.casefold()
-    for option in options:
-        if option.casefold() == folded:
-            return option
-    # People often type the start of a long id ("orebro" for "orebro-kompetens").
-    starting = [option for option in options if option.casefold().startswith(folded)]
-    if folded and len(starting) == 1:
-        return starting[0]
-    matches = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 def _normalise(value: str, valid: Sequence[str], aliases: dict[str, str]) -> str | None:
@@ -233,8 +221,6 @@ def text_problem(text: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
     a text beyond ``limit`` characters is refused rather than slowing every
     listing that shows it.
     """
-    from kplan.i18n import t
-
     if len(text) > limit:
         return t("text.too_long", length=len(text), limit=limit)
     if "\x00" in text:
@@ -252,16 +238,11 @@ def max_file_bytes() -> int:
     or lowers the default of 64; without a limit, ``kplan apply /dev/zero``
     would read until memory runs out.
     """
-    import os
-
     setting = os.environ.get(MAX_FILE_MB_VARIABLE, "").strip()
     if not setting:
         return DEFAULT_MAX_FILE_MB * 1024 * 1024
     megabytes = parse_integer(setting)
     if megabytes is None or not 1 <= megabytes <= MAX_FILE_MB_LIMIT:
-        from kplan.errors import UsageError
-        from kplan.i18n import t
-
         shown = setting[:40].encode("unicode_escape").decode("ascii")
         raise UsageError(
             t(

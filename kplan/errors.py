@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kplan.i18n import t
@@ -83,10 +85,23 @@ class PlanFileError(KplanError):
         super().__init__("\n".join(lines))
 
 
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """Return the valid choice most like ``value``, or None when none is close."""
+    options = list(choices)
+    folded = value.casefold()
+    for option in options:
+        if option.casefold() == folded:
+            return option
+    # People often type the start of a long id ("orebro" for "orebro-kompetens").
+    starting = [option for option in options if option.casefold().startswith(folded)]
+    if folded and len(starting) == 1:
+        return starting[0]
+    matches = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(value: str, valid: list[str] | tuple[str, ...]) -> str:
     """`` Did you mean 'x'?`` for the closest valid value, or nothing."""
-    from kplan.domain import closest
-
     suggestion = closest(value, valid)
     return t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
 

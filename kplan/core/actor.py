@@ -8,12 +8,14 @@ import os
 from typing import TYPE_CHECKING
 
 from kplan.domain import (
+    MAX_ID_LENGTH,
     MAX_TEXT_LENGTH,
     text_problem,
 )
-from kplan.errors import InvalidValueError
+from kplan.errors import InvalidValueError, PermissionRefused
 from kplan.i18n import t
 from kplan.names import check_id
+from kplan.store.engine import server_identity
 
 if TYPE_CHECKING:
     pass
@@ -36,7 +38,6 @@ def current_actor(
         if candidate and candidate.strip():
             named, given = checked_actor(candidate.strip()), form.format(candidate.strip())
             break
-    from kplan.store.engine import server_identity
 
     found = server_identity(location)
     if found is None:
@@ -50,7 +51,6 @@ def current_actor(
     if named is None or named == found.person or found.may_delegate or not acting:
         # A role's name can hold anything a quoted identifier can.
         return named or checked_actor(found.person)
-    from kplan.errors import PermissionRefused
 
     raise PermissionRefused(
         t(
@@ -71,8 +71,6 @@ def checked_actor(name: str) -> str:
     (a newline or an escape would forge log lines on a terminal).
     """
     import unicodedata
-
-    from kplan.domain import MAX_ID_LENGTH, text_problem
 
     problem = text_problem(name, MAX_ID_LENGTH)
     if problem is None and any(

@@ -23,14 +23,14 @@ from kplan.domain import (
     MAX_NESTING,
     MAX_TEXT_LENGTH,
     as_finite,
-    closest,
     max_file_bytes,
     parse_integer,
     parse_number,
     text_problem,
 )
-from kplan.errors import KplanError
+from kplan.errors import KplanError, closest
 from kplan.i18n import t
+from kplan.names import visible
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -139,7 +139,6 @@ def _texts_fit(record: dict[str, Any], number: int, problems: list[Problem]) -> 
 def _shown(text: str) -> str:
     # A field name as a message quotes it: "perspectives.kön" as it is, what
     # cannot be stored or printed (a surrogate, a NUL, an escape) spelled out.
-    from kplan.names import visible
 
     return visible(text, limit=41)
 

@@ -23,6 +23,7 @@ from kplan.address import FieldAddress
 from kplan.core.actor import check_note, now
 from kplan.core.diff import FieldChange, as_text
 from kplan.core.events import insert_event
+from kplan.core.permissions import check_change
 from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
@@ -249,7 +250,6 @@ def _check_permission(reading: _Batch, change: Change, target: _Target, actor: s
     plan = reading.plan
     if plan.edit == "open":
         return
-    from kplan.core.permissions import check_change
 
     owner = stored.measure_owner(reading.rows, target.measure_id)
     what = t("kind.measure") + f" {target.measure_key}"

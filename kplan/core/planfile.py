@@ -35,11 +35,10 @@ from kplan.domain import (
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
-    closest,
     max_file_bytes,
     normalise_period,
 )
-from kplan.errors import PlanFileError, Problem
+from kplan.errors import PlanFileError, Problem, closest
 from kplan.i18n import t
 from kplan.model import (
     FORMAT_VERSION,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.domain import MAX_LABEL_LENGTH, as_utc, closest
-from kplan.errors import InvalidValueError, NotFoundError
+from kplan.domain import MAX_LABEL_LENGTH, as_utc
+from kplan.errors import InvalidValueError, NotFoundError, closest
 from kplan.i18n import t
 from kplan.model import Plan, plan_to_document
 from kplan.names import name_problem, nfc, same_as, visible

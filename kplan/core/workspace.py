@@ -12,7 +12,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kplan.core.changes import apply_changes
+from kplan.core.queries import changes_since, latest_event_id, load, load_measures, log
 from kplan.model import Measure, Plan
+from kplan.store.engine import open_store
 
 if TYPE_CHECKING:
     from kplan.core.changes import Change, ChangeResult
@@ -50,14 +53,11 @@ class Workspace:
         """The open store (opened on first use, never created here)."""
         with self._lock:
             if self._store is None:
-                from kplan.store.engine import open_store
-
                 self._store = open_store(self.location, create=False)
             return self._store
 
     def load(self) -> Plan:
         """Read the whole plan and remember where the event log stands."""
-        from kplan.core.queries import latest_event_id, load
 
         newest = latest_event_id(self.store, self.requested_plan)
         plan = load(self.store, self.requested_plan)
@@ -74,7 +74,6 @@ class Workspace:
             return self._poll()
 
     def _poll(self) -> Refresh:
-        from kplan.core.queries import changes_since, load_measures
 
         assert self.plan_id is not None
         changes = changes_since(self.store, self.plan_id, self.newest_event)
@@ -88,13 +87,11 @@ class Workspace:
 
     def apply(self, changes: list[Change]) -> ChangeResult:
         """Apply changes as the workspace's actor; raises KplanError when refused."""
-        from kplan.core.changes import apply_changes
 
         return apply_changes(self.store, changes, actor=self.actor, plan=self.plan_id)
 
     def events(self, measure: str | None = None, limit: int = 200) -> list[dict[str, object]]:
         """The plan's newest events, optionally of one measure."""
-        from kplan.core.queries import log
 
         return log(self.store, plan=self.plan_id, measure=measure, limit=limit)
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kplan.core.planfile import plan_to_toml
-from kplan.domain import closest
-from kplan.errors import InvalidValueError
+from kplan.errors import InvalidValueError, closest
 from kplan.i18n import t
 from kplan.present.html import export_html
 from kplan.present.text import Snapshot, export_csv, export_json, export_markdown

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import (
     ELLIPSIS,
@@ -130,7 +131,6 @@ def output_failed(exc: OSError) -> KplanError:
     Standard output is pointed at the null device, so what is still
     buffered does not fail again on the way out.
     """
-    from kplan.errors import KplanError
 
     _drop_standard_output()
     return KplanError(t("cli.output_failed", detail=exc.strerror or exc))

@@ -24,8 +24,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kplan.domain import as_utc, closest
-from kplan.errors import NotFoundError, unknown
+from kplan.domain import as_utc
+from kplan.errors import NotFoundError, closest, unknown
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
 from kplan.names import check_id

@@ -16,6 +16,7 @@ from kplan.core.workspace import Refresh, Workspace
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Plan
+from kplan.present import output
 from kplan.safetext import visible, visible_lines
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.board import BoardScreen
@@ -219,8 +220,6 @@ def run(location: str | None, plan: str | None, actor: str) -> int:
     finally:
         app.workspace.close()
     if app.error:
-        from kplan.present import output
-
         output.error(app.error)
         return 1
     return 0

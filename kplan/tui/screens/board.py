@@ -14,6 +14,7 @@ from textual.events import Click, Resize
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kplan.core.changes import Change
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Collaboration, Measure, Plan
@@ -363,7 +364,6 @@ class BoardScreen(KplanScreen[None]):
 
         ``version`` is the collaboration's version the person saw when moving it.
         """
-        from kplan.core.changes import Change
 
         try:
             change = Change("collaboration", key, "step", step, note, version)

@@ -19,6 +19,7 @@ from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.safetext import BLOCK_LIMIT, visible
+from kplan.tui.dialogs import open_edit_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import (
@@ -296,7 +297,6 @@ class MeasureScreen(KplanScreen[None]):
 
     def action_edit(self, what: str) -> None:
         """Open the dialog that edits this measure."""
-        from kplan.tui.dialogs import open_edit_dialog
 
         open_edit_dialog(self, what, self.measure)
 

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
 from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.tui.dialogs import open_edit_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.measure_table import MeasureTable
@@ -223,7 +224,6 @@ class OverviewScreen(KplanScreen[None]):
 
     def action_edit(self, what: str) -> None:
         """Open the dialog that edits the measure under the cursor."""
-        from kplan.tui.dialogs import open_edit_dialog
 
         current = self.query_one(MeasureTable).current_measure()
         if current:
