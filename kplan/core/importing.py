@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kplan.core import permissions
 from kplan.core.actor import now
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.core.events import insert_event
-from kplan.core.permissions import check_import
 from kplan.errors import InvalidValueError
 from kplan.i18n import t
 from kplan.model import Plan
@@ -67,7 +67,9 @@ def import_plan(
             # The policy and coordinators as stored decide, never the file's:
             # a file cannot open a guarded plan to its own author. A dry run
             # is refused too, so it foretells what the import would do.
-            check_import(actor, policy=info.edit, coordinators=info.coordinators, plan=plan.id)
+            permissions.check_import(
+                actor, policy=info.edit, coordinators=info.coordinators, plan=plan.id
+            )
         if dry_run or not changes:
             return result
         plan_id = plans.save_plan(rows, plan)
