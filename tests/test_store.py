@@ -158,6 +158,84 @@ def test_an_import_raises_exactly_the_versions_of_what_it_changed(db: Path) -> N
     assert stored == changed.complete()
 
 
+def test_an_import_writes_its_values_as_stores_of_earlier_kplans_hold_them(db: Path) -> None:
+    """Dates as ISO text and the plan's lists as json.dumps text, as the ORM wrote them."""
+    import json
+
+    plan = read_plan_file(OREBRO)
+    store = open_store(str(db))
+    import_plan(store, plan, actor="t")
+    store.close()
+    row = query(
+        db,
+        "SELECT CAST(perspectives AS TEXT) AS perspectives, CAST(ladder AS TEXT) AS ladder,"
+        " CAST(ladder_questions AS TEXT) AS questions,"
+        " CAST(coordinators AS TEXT) AS coordinators, CAST(start AS TEXT) AS start,"
+        ' CAST("end" AS TEXT) AS "end" FROM plan',
+    )[0]
+    assert row == {
+        "perspectives": json.dumps(plan.perspectives),
+        "ladder": json.dumps(plan.ladder),
+        "questions": json.dumps(plan.ladder_questions),
+        "coordinators": json.dumps(plan.coordinators),
+        "start": str(plan.start),
+        "end": str(plan.end),
+    }
+    dates = query(
+        db, "SELECT key, CAST(start AS TEXT) AS start, CAST(due AS TEXT) AS due FROM measure"
+    )
+    by_key = {m.id: m for m in plan.measures}
+    assert dates and all(
+        (d["start"], d["due"])
+        == tuple(
+            None if v is None else v.isoformat()
+            for v in (by_key[d["key"]].start, by_key[d["key"]].due)
+        )
+        for d in dates
+    )
+
+
+def test_a_dry_run_import_over_a_plan_writes_nothing(db: Path) -> None:
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    before = dump_store(db)
+    changed = read_plan_file(OREBRO)
+    changed.title += "!"
+    changed.coordinators = ["someone"]
+    changed.measures = changed.measures[1:]
+    changed.measures[0].title += "!"
+    result = import_plan(store, changed, actor="ehedlund", dry_run=True)
+    assert result.dry_run and result.changes
+    assert dump_store(db) == before
+    store.close()
+
+
+def test_an_import_that_fails_halfway_writes_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving the rows and logging the events are one transaction: all or nothing."""
+    from kplan.core import importing
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    before = dump_store(db)
+    logged: list[object] = []
+
+    def fail_on_the_second(*args: object, **kwargs: object) -> None:
+        logged.append(kwargs)
+        if len(logged) == 2:
+            raise KplanError("the disk is full")
+
+    monkeypatch.setattr(importing, "insert_event", fail_on_the_second)
+    changed = read_plan_file(OREBRO)
+    changed.title += "!"
+    changed.measures = changed.measures[2:]
+    with pytest.raises(KplanError, match="the disk is full"):
+        import_plan(store, changed, actor="ehedlund")
+    store.close()
+    assert dump_store(db) == before
+
+
 def test_first_openers_of_an_empty_store_race_safely(db: Path) -> None:
     """Four processes open a new, empty store at once; one schema, one version row."""
     import subprocess
