@@ -236,6 +236,26 @@ def test_an_import_that_fails_halfway_writes_nothing(
     assert dump_store(db) == before
 
 
+@pytest.mark.sqlite_only
+def test_an_import_over_a_stored_plan_needs_no_orm(db: Path, tmp_path: Path) -> None:
+    """On an SQLite store an import runs on sqlite3 alone, as the reading commands do."""
+    from tests.test_entrypoint import heavy_modules_of
+
+    store = open_store(str(db))
+    import_plan(store, read_plan_file(OREBRO), actor="t")
+    store.close()
+    changed = tmp_path / "changed.toml"
+    changed.write_text(
+        OREBRO.read_text(encoding="utf-8").replace('title = "', 'title = "Ny: ', 1),
+        encoding="utf-8",
+    )
+    result, heavy = heavy_modules_of("import", str(changed), "--as", "ehedlund", db=db)
+    assert "Updated plan orebro-kompetens: 1 change" in result.stdout, result.stderr
+    assert load(open_store(str(db))).title.startswith("Ny: ")
+    # Typer imports pydantic for any command (see tests/test_entrypoint.py).
+    assert [m for m in heavy if m != "pydantic"] == []
+
+
 def test_first_openers_of_an_empty_store_race_safely(db: Path) -> None:
     """Four processes open a new, empty store at once; one schema, one version row."""
     import subprocess
