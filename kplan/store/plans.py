@@ -10,9 +10,10 @@ those of ``kplan.store.models``, the one definition of the schema.
 ``save_plan`` (an import) writes a whole plan the same way, in bulk.
 
 Values arrive as each driver gives them (SQLite: dates and JSON as text;
-PostgreSQL: as Python objects), so every conversion accepts both. They are
-written as the ORM's column types wrote them, so stores made by earlier
-kplans hold the same bytes: dates as ISO text, lists as ``json.dumps`` text.
+PostgreSQL: as Python objects), so every conversion accepts both. Values are
+written as SQLAlchemy's column types wrote them before, so a store keeps one
+form throughout: lists as ``json.dumps`` text, and in SQLite dates as ISO
+text (the transaction's own conversion, see ``kplan.store.engine``).
 """
 
 from __future__ import annotations
@@ -107,10 +108,7 @@ def find_plan(rows: Rows, key: str) -> PlanInfo | None:
 
 
 def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
-
-    The same rule, and the same messages, as ``core.events.select_plan``.
-    """
+    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan."""
     wanted = key or os.environ.get("KPLAN_PLAN")
     if wanted:
         wanted = check_id(wanted)
