@@ -78,7 +78,11 @@ def test_a_batch_with_one_bad_change_writes_nothing(db: Path) -> None:
 def test_versions_count_changes(db: Path) -> None:
     store = open_store(str(db))
     import_plan(store, read_plan_file(OREBRO), actor="t")
-    from kplan.core.queries import show_measure
+    from kplan.core.queries import show
+    from kplan.present.summary import measure_detail
+
+    def show_measure(store: Store, key: str) -> dict[str, Any]:
+        return measure_detail(*show(store, key))
 
     assert show_measure(store, "7")["version"] == 1
     apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")
