@@ -1,4 +1,4 @@
-"""Plans in the store: choosing one, and loading it (whole, in part, or as an outline).
+"""Plans in the store: choosing one, loading it (whole, in part, or as an outline), saving it.
 
 ``kplan list``, ``show``, ``log`` and the TUI only read. Building ORM objects
 and importing SQLAlchemy costs them far more than the reading itself, so they
@@ -6,13 +6,14 @@ read through these functions instead: each query is written once, as SQL
 text with ``:named`` parameters, and handed to whatever ``Rows`` the store
 provides (the standard library's sqlite3 for an SQLite file, an SQLAlchemy
 connection otherwise; see ``kplan.store.engine``). The tables and columns are
-those of ``kplan.store.models``, the one definition of the schema; a
-differential test (tests/test_reads.py) checks that these reads return what
-the ORM-based ``kplan.core.repository.load_plan`` returns, on generated
-plans.
+those of ``kplan.store.models``, the one definition of the schema.
+``save_plan`` (an import) writes a whole plan the same way, in bulk.
 
 Values arrive as each driver gives them (SQLite: dates and JSON as text;
-PostgreSQL: as Python objects), so every conversion accepts both.
+PostgreSQL: as Python objects), so every conversion accepts both. Values are
+written as SQLAlchemy's column types wrote them before, so a store keeps one
+form throughout: lists as ``json.dumps`` text, and in SQLite dates as ISO
+text (the transaction's own conversion, see ``kplan.store.engine``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kplan.domain import as_utc
+from kplan.domain import FOUR_P_PARTS, as_utc
 from kplan.errors import NotFoundError, closest, unknown
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
@@ -100,17 +101,20 @@ def measure_counts(rows: Rows) -> dict[int, int]:
     return {plan_id: count for plan_id, count in found}
 
 
-def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
+def find_plan(rows: Rows, key: str) -> PlanInfo | None:
+    """The plan with exactly this id, or None."""
+    found = rows(f"SELECT {_PLAN_COLUMNS} FROM plan WHERE key = :key", {"key": key})
+    return _plan_info(found[0]) if found else None
 
-    The same rule, and the same messages, as ``core.events.select_plan``.
-    """
+
+def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
+    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan."""
     wanted = key or os.environ.get("KPLAN_PLAN")
     if wanted:
         wanted = check_id(wanted)
-        found = rows(f"SELECT {_PLAN_COLUMNS} FROM plan WHERE key = :key", {"key": wanted})
-        if found:
-            return _plan_info(found[0])
+        info = find_plan(rows, wanted)
+        if info is not None:
+            return info
         keys = [plan.key for plan in plan_infos(rows)]
         if not keys:
             raise NotFoundError(t("plan.none", wanted=wanted))
@@ -352,3 +356,429 @@ def events(
         sql += " LIMIT :limit"
         params["limit"] = limit
     return [_event(row) for row in rows(sql, params)]
+
+
+# Saving a plan (an import)
+#
+# ``save_plan`` makes the rows match a Plan: rows are updated in place (so
+# ids survive, and with them every reference from the event log and rounds),
+# what is new is inserted and what is gone deleted. It works table by table
+# in bulk, one read of what is there and then batched statements, rather
+# than row by row: a plan of ten thousand measures is saved in about a second.
+
+
+def _text_list(values: Sequence[str]) -> str:
+    # As SQLAlchemy's JSON type wrote the plan's lists (json.dumps, defaults).
+    return json.dumps(list(values))
+
+
+# How a column's stored value reads back as the Plan holds it, for the
+# columns whose drivers disagree (see ``_date`` and ``_float``).
+_READ_AS: dict[str, Any] = {"start": _date, "due": _date, "baseline": _float, "target": _float}
+
+
+def plan_keys(rows: Rows) -> list[str]:
+    """The ids of every plan in the store."""
+    return [row[0] for row in rows("SELECT key FROM plan ORDER BY key")]
+
+
+def save_plan(rows: Rows, plan: Plan) -> int:
+    """Make the store's rows for ``plan.id`` equal to ``plan``; returns the plan's row id.
+
+    Each measure, collaboration and indicator whose content changed gets its
+    version raised by one; a measure's version also counts its Fyra P parts
+    and perspectives, a collaboration's its actors, an indicator's its
+    values. A change of order alone raises no version.
+    """
+    settings = {
+        "title": plan.title,
+        "organisation": plan.organisation,
+        "start": plan.start,
+        "end": plan.end,
+        "description": plan.description,
+        "perspectives": list(plan.perspectives),
+        "ladder": list(plan.ladder),
+        "ladder_questions": list(plan.ladder_questions),
+        "coordinators": list(plan.coordinators),
+        "edit": plan.edit,
+    }
+    written = {
+        name: _text_list(value) if isinstance(value, list) else value
+        for name, value in settings.items()
+    }
+    info = find_plan(rows, plan.id)
+    if info is None:
+        rows(
+            'INSERT INTO plan (key, title, organisation, start, "end", description,'
+            " perspectives, ladder, ladder_questions, coordinators, edit) VALUES (:key, :title,"
+            " :organisation, :start, :end, :description, :perspectives, :ladder,"
+            " :ladder_questions, :coordinators, :edit)",
+            {"key": plan.id, **written},
+        )
+        created = find_plan(rows, plan.id)
+        assert created is not None
+        plan_id = created.row_id
+    else:
+        plan_id = info.row_id
+        if any(getattr(info, name) != value for name, value in settings.items()):
+            rows(
+                "UPDATE plan SET title = :title, organisation = :organisation, start = :start,"
+                ' "end" = :end, description = :description, perspectives = :perspectives,'
+                " ladder = :ladder, ladder_questions = :ladder_questions,"
+                " coordinators = :coordinators, edit = :edit WHERE id = :id",
+                {"id": plan_id, **written},
+            )
+    _Saver(rows, plan_id).save(plan)
+    return plan_id
+
+
+class _Saver:
+    """Saves one plan's rows in batches; see ``save_plan``."""
+
+    def __init__(self, rows: Rows, plan_id: int) -> None:
+        self.rows = rows
+        self.plan_id = plan_id
+
+    def insert(self, table: str, values: list[dict[str, Any]]) -> None:
+        """Insert rows; every dict names the same columns."""
+        if not values:
+            return
+        columns = list(values[0])
+        self.rows.many(
+            f"INSERT INTO {table} ({', '.join(columns)})"
+            f" VALUES ({', '.join(':' + c for c in columns)})",
+            values,
+        )
+
+    def update(self, table: str, values: list[dict[str, Any]]) -> None:
+        """Update rows by their id; every dict names the same columns, plus ``b_id``."""
+        if not values:
+            return
+        columns = [c for c in values[0] if c != "b_id"]
+        self.rows.many(
+            f"UPDATE {table} SET {', '.join(f'{c} = :{c}' for c in columns)} WHERE id = :b_id",
+            values,
+        )
+
+    def update_pairs(
+        self, table: str, owner: str, second: str, column: str, values: list[dict[str, Any]]
+    ) -> None:
+        """Set ``column`` of rows keyed by (``owner``, ``second``): dicts of b_m, b_p, value."""
+        self.rows.many(
+            f"UPDATE {table} SET {column} = :value WHERE {owner} = :b_m AND {second} = :b_p",
+            values,
+        )
+
+    def delete_pairs(
+        self, table: str, owner: str, second: str, values: list[dict[str, Any]]
+    ) -> None:
+        """Delete rows keyed by (``owner``, ``second``): dicts of b_m and b_p."""
+        self.rows.many(f"DELETE FROM {table} WHERE {owner} = :b_m AND {second} = :b_p", values)
+
+    def delete(self, table: str, column: str, ids: Collection[int]) -> None:
+        """Delete the rows whose ``column`` is one of ``ids``."""
+        self.rows.many(f"DELETE FROM {table} WHERE {column} = :id", [{"id": i} for i in ids])
+
+    def keyed(self, table: str, columns: Sequence[str]) -> dict[str, list[Any]]:
+        """This plan's rows of ``table`` by key: [id, key, the columns...], read as a Plan."""
+        found = self.rows(
+            f"SELECT {', '.join(['id', 'key', *columns])} FROM {table} WHERE plan_id = :plan",
+            {"plan": self.plan_id},
+        )
+        readers = [_READ_AS.get(c) for c in columns]
+        result: dict[str, list[Any]] = {}
+        for row in found:
+            values = [
+                read(value) if read is not None else value
+                for read, value in zip(readers, row[2:], strict=True)
+            ]
+            result[row[1]] = [row[0], row[1], *values]
+        return result
+
+    def ids(self, table: str) -> dict[str, int]:
+        """This plan's rows of ``table``: their ids by key."""
+        found = self.rows(
+            f"SELECT key, id FROM {table} WHERE plan_id = :plan", {"plan": self.plan_id}
+        )
+        return {key: row_id for key, row_id in found}
+
+    def upsert_keyed(
+        self,
+        table: str,
+        wanted: list[tuple[str, dict[str, Any]]],
+        *,
+        versioned: bool,
+        also_changed: set[str] | None = None,
+    ) -> tuple[dict[str, int], dict[str, list[Any]], set[str]]:
+        """Insert new keys, update changed ones; returns ids, the leftover rows, new keys.
+
+        ``wanted`` lists (key, column values) in plan order; ``also_changed``
+        names keys whose children changed, which raises their version too.
+        """
+        columns = list(wanted[0][1]) if wanted else []
+        existing = self.keyed(table, [*columns, *(["version"] if versioned else [])])
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        new_keys: set[str] = set()
+        for key, values in wanted:
+            row = existing.pop(key, None)
+            if row is None:
+                inserts.append(
+                    {
+                        "plan_id": self.plan_id,
+                        "key": key,
+                        **values,
+                        **({"version": 1} if versioned else {}),
+                    }
+                )
+                new_keys.add(key)
+                continue
+            before = dict(zip(columns, row[2 : 2 + len(columns)], strict=True))
+            content_changed = any(before[c] != values[c] for c in columns if c != "position")
+            children_changed = bool(also_changed and key in also_changed)
+            if before == values and not children_changed:
+                continue
+            update = {"b_id": row[0], **values}
+            if versioned:
+                version = row[2 + len(columns)]
+                bump = content_changed or children_changed
+                update["version"] = version + 1 if bump else version
+            updates.append(update)
+        self.insert(table, inserts)
+        self.update(table, updates)
+        return self.ids(table), existing, new_keys
+
+    def pairs(self, sql: str) -> list[Sequence[Any]]:
+        """Rows of a child table of this plan (``sql`` has a ``:plan`` parameter)."""
+        return list(self.rows(sql, {"plan": self.plan_id}))
+
+    def save(self, plan: Plan) -> None:
+        """Make every table's rows for the plan match ``plan``."""
+        organisation_ids, old_organisations, _ = self.upsert_keyed(
+            "organisation",
+            [
+                (org.id, {"name": org.name, "kind": org.kind, "position": position})
+                for position, org in enumerate(plan.organisations)
+            ],
+            versioned=False,
+        )
+        owner_ids, old_owners, _ = self.upsert_keyed(
+            "owner",
+            [
+                (
+                    owner.id,
+                    {
+                        "name": owner.name,
+                        "organisation_id": organisation_ids[owner.organisation]
+                        if owner.organisation
+                        else None,
+                        "email": owner.email,
+                        "position": position,
+                    },
+                )
+                for position, owner in enumerate(plan.owners)
+            ],
+            versioned=False,
+        )
+
+        # A measure's version also counts changes to its Fyra P and perspective
+        # rows, so those are compared before the measures are written.
+        measure_ids_before = self.ids("measure")
+        four_p_before: dict[tuple[int, str], str] = {
+            (m, part): state
+            for m, part, state in self.pairs(
+                "SELECT f.measure_id, f.part, f.state FROM four_p f"
+                " JOIN measure m ON m.id = f.measure_id WHERE m.plan_id = :plan"
+            )
+        }
+        coverage_by_measure: dict[int, dict[str, str]] = {}
+        for m, perspective, level in self.pairs(
+            "SELECT c.measure_id, c.perspective, c.level FROM perspective_coverage c"
+            " JOIN measure m ON m.id = c.measure_id WHERE m.plan_id = :plan"
+        ):
+            coverage_by_measure.setdefault(m, {})[perspective] = level
+        touched: set[str] = set()
+        for measure in plan.measures:
+            measure_id = measure_ids_before.get(measure.id)
+            if measure_id is None:
+                continue
+            four_p = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}
+            stored_four_p = {part: four_p_before.get((measure_id, part)) for part in FOUR_P_PARTS}
+            coverage = {p: measure.perspectives.get(p, "no") for p in plan.perspectives}
+            if stored_four_p != four_p or coverage_by_measure.get(measure_id, {}) != coverage:
+                touched.add(measure.id)
+
+        measure_ids, old_measures, _ = self.upsert_keyed(
+            "measure",
+            [
+                (
+                    measure.id,
+                    {
+                        "title": measure.title,
+                        "goal": measure.goal,
+                        "area": measure.area,
+                        "owner_id": owner_ids[measure.owner],
+                        "status": measure.status,
+                        "progress": measure.progress,
+                        "start": measure.start,
+                        "due": measure.due,
+                        "description": measure.description,
+                        "position": position,
+                    },
+                )
+                for position, measure in enumerate(plan.measures)
+            ],
+            versioned=True,
+            also_changed=touched,
+        )
+
+        four_p_inserts: list[dict[str, Any]] = []
+        four_p_updates: list[dict[str, Any]] = []
+        coverage_inserts: list[dict[str, Any]] = []
+        coverage_updates: list[dict[str, Any]] = []
+        coverage_deletes: list[dict[str, Any]] = []
+        for measure in plan.measures:
+            measure_id = measure_ids[measure.id]
+            for part in FOUR_P_PARTS:
+                state = measure.four_p.get(part, "not-started")
+                stored = four_p_before.get((measure_id, part))
+                if stored is None:
+                    four_p_inserts.append({"measure_id": measure_id, "part": part, "state": state})
+                elif stored != state:
+                    four_p_updates.append({"b_m": measure_id, "b_p": part, "value": state})
+            stored_levels = dict(coverage_by_measure.get(measure_id, {}))
+            for perspective in plan.perspectives:
+                level = measure.perspectives.get(perspective, "no")
+                stored = stored_levels.pop(perspective, None)
+                if stored is None:
+                    coverage_inserts.append(
+                        {"measure_id": measure_id, "perspective": perspective, "level": level}
+                    )
+                elif stored != level:
+                    coverage_updates.append({"b_m": measure_id, "b_p": perspective, "value": level})
+            coverage_deletes.extend({"b_m": measure_id, "b_p": p} for p in stored_levels)
+        self.insert("four_p", four_p_inserts)
+        self.insert("perspective_coverage", coverage_inserts)
+        self.update_pairs("four_p", "measure_id", "part", "state", four_p_updates)
+        self.update_pairs(
+            "perspective_coverage", "measure_id", "perspective", "level", coverage_updates
+        )
+        self.delete_pairs("perspective_coverage", "measure_id", "perspective", coverage_deletes)
+
+        collaborations = [(c, measure_ids[m.id]) for m in plan.measures for c in m.collaborations]
+        collab_ids_before = self.ids("collaboration")
+        actors_before: dict[int, list[tuple[int, int]]] = {}
+        for collab_id, organisation_id, position in self.pairs(
+            "SELECT a.collaboration_id, a.organisation_id, a.position FROM collaboration_actor a"
+            " JOIN collaboration c ON c.id = a.collaboration_id WHERE c.plan_id = :plan"
+        ):
+            actors_before.setdefault(collab_id, []).append((position, organisation_id))
+        actors_changed: set[str] = set()
+        for collab, _ in collaborations:
+            collab_id = collab_ids_before.get(collab.id)
+            if collab_id is None:
+                continue
+            stored_actors = [o for _, o in sorted(actors_before.get(collab_id, []))]
+            if stored_actors != [organisation_ids[a] for a in collab.actors]:
+                actors_changed.add(collab.id)
+        collab_ids, old_collabs, new_collabs = self.upsert_keyed(
+            "collaboration",
+            [
+                (
+                    collab.id,
+                    {
+                        "measure_id": measure_id,
+                        "name": collab.name,
+                        "step": collab.step,
+                        "note": collab.note,
+                        "position": position,
+                    },
+                )
+                for position, (collab, measure_id) in enumerate(collaborations)
+            ],
+            versioned=True,
+            also_changed=actors_changed,
+        )
+        self.delete(
+            "collaboration_actor", "collaboration_id", [collab_ids[k] for k in actors_changed]
+        )
+        self.insert(
+            "collaboration_actor",
+            [
+                {
+                    "collaboration_id": collab_ids[collab.id],
+                    "organisation_id": organisation_ids[actor],
+                    "position": position,
+                }
+                for collab, _ in collaborations
+                if collab.id in actors_changed or collab.id in new_collabs
+                for position, actor in enumerate(collab.actors)
+            ],
+        )
+
+        indicators = [(i, measure_ids[m.id]) for m in plan.measures for i in m.indicators]
+        indicator_ids_before = self.ids("indicator")
+        values_before: dict[int, dict[str, float]] = {}
+        for indicator_id, period, value in self.pairs(
+            "SELECT v.indicator_id, v.period, v.value FROM indicator_value v"
+            " JOIN indicator i ON i.id = v.indicator_id WHERE i.plan_id = :plan"
+        ):
+            values_before.setdefault(indicator_id, {})[period] = float(value)
+        values_changed = {
+            indicator.id
+            for indicator, _ in indicators
+            if indicator.id in indicator_ids_before
+            and values_before.get(indicator_ids_before[indicator.id], {}) != indicator.values
+        }
+        indicator_ids, old_indicators, _ = self.upsert_keyed(
+            "indicator",
+            [
+                (
+                    indicator.id,
+                    {
+                        "measure_id": measure_id,
+                        "name": indicator.name,
+                        "unit": indicator.unit,
+                        "baseline": indicator.baseline,
+                        "target": indicator.target,
+                        "direction": indicator.direction,
+                        "position": position,
+                    },
+                )
+                for position, (indicator, measure_id) in enumerate(indicators)
+            ],
+            versioned=True,
+            also_changed=values_changed,
+        )
+        value_inserts: list[dict[str, Any]] = []
+        value_updates: list[dict[str, Any]] = []
+        value_deletes: list[dict[str, Any]] = []
+        for indicator, _ in indicators:
+            indicator_id = indicator_ids[indicator.id]
+            stored_values = dict(values_before.get(indicator_id, {}))
+            for period, value in indicator.values.items():
+                stored_value = stored_values.pop(period, None)
+                if stored_value is None:
+                    value_inserts.append(
+                        {"indicator_id": indicator_id, "period": period, "value": value}
+                    )
+                elif stored_value != value:
+                    value_updates.append({"b_m": indicator_id, "b_p": period, "value": value})
+            value_deletes.extend({"b_m": indicator_id, "b_p": p} for p in stored_values)
+        self.insert("indicator_value", value_inserts)
+        self.update_pairs("indicator_value", "indicator_id", "period", "value", value_updates)
+        self.delete_pairs("indicator_value", "indicator_id", "period", value_deletes)
+
+        # What the plan no longer has goes last, children before parents.
+        gone_indicators = [row[0] for row in old_indicators.values()]
+        self.delete("indicator_value", "indicator_id", gone_indicators)
+        self.delete("indicator", "id", gone_indicators)
+        gone_collabs = [row[0] for row in old_collabs.values()]
+        self.delete("collaboration_actor", "collaboration_id", gone_collabs)
+        self.delete("collaboration", "id", gone_collabs)
+        gone_measures = [row[0] for row in old_measures.values()]
+        self.delete("four_p", "measure_id", gone_measures)
+        self.delete("perspective_coverage", "measure_id", gone_measures)
+        self.delete("measure", "id", gone_measures)
+        self.delete("owner", "id", [row[0] for row in old_owners.values()])
+        self.delete("organisation", "id", [row[0] for row in old_organisations.values()])
