@@ -13,18 +13,25 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.actor import now
 from kplan.core.diff import FieldChange, as_text, diff_plans
-from kplan.domain import MAX_LABEL_LENGTH, as_utc, closest
+from kplan.core.events import insert_event
+from kplan.core.permissions import SNAPSHOT_DELETE, SNAPSHOT_TAKE, check_coordinator
+from kplan.core.planfile import parse_plan_document
+from kplan.domain import MAX_LABEL_LENGTH, closest
 from kplan.errors import InvalidValueError, NotFoundError
 from kplan.i18n import t
 from kplan.model import Plan, plan_to_document
 from kplan.names import name_problem, nfc, same_as, visible
+from kplan.store import plans as stored_plans
+from kplan.store import rounds as stored_rounds
+from kplan.store import snapshots as stored
+from kplan.store.plans import PlanInfo
+from kplan.store.snapshots import StoredSnapshot
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from kplan.store.engine import Store
-    from kplan.store.models import PlanRow, SnapshotRow
+    from kplan.store.tx import Rows
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,6 @@ def freeze(plan: Plan) -> str:
 
 def thaw(content: str, name: str = "snapshot") -> Plan:
     """The Plan a snapshot's JSON text holds."""
-    from kplan.core.planfile import parse_plan_document
-
     return parse_plan_document(json.loads(content), f"snapshot '{name}'")
 
 
@@ -66,15 +71,12 @@ def check_name(name: str) -> str:
     return cleaned
 
 
-def names_taken(session: Session, plan_row: PlanRow) -> tuple[list[str], list[str]]:
+def names_taken(rows: Rows, info: PlanInfo) -> tuple[list[str], list[str]]:
     """The names of the plan's snapshots and of its rounds, open or closed."""
-    from sqlmodel import select
-
-    from kplan.store.models import RoundRow, SnapshotRow
-
-    snapshots = session.exec(select(SnapshotRow.name).where(SnapshotRow.plan_id == plan_row.id))
-    rounds = session.exec(select(RoundRow.name).where(RoundRow.plan_id == plan_row.id))
-    return list(snapshots.all()), list(rounds.all())
+    return (
+        stored.snapshot_names(rows, info.row_id),
+        stored_rounds.round_names(rows, info.row_id),
+    )
 
 
 def refuse_same_name(name: str, others: list[str], kind: str) -> None:
@@ -86,177 +88,111 @@ def refuse_same_name(name: str, others: list[str], kind: str) -> None:
         )
 
 
-def _find(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow:
+def _find(rows: Rows, info: PlanInfo, name: str) -> StoredSnapshot:
     """The plan's snapshot named ``name`` (in any Unicode spelling)."""
-    from sqlmodel import col, select
-
-    from kplan.store.models import SnapshotRow
-
     wanted = nfc(name)
-    row = session.exec(
-        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == wanted)
-    ).first()
-    if row is None:
-        names = list(
-            session.exec(
-                select(SnapshotRow.name)
-                .where(SnapshotRow.plan_id == plan_row.id)
-                .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
-            ).all()
-        )
+    found = stored.snapshot_named(rows, info.row_id, wanted)
+    if found is None:
+        names = stored.snapshot_names(rows, info.row_id)
         shown = visible(name)
         if not names:
             raise NotFoundError(t("snapshot.none", name=shown))
         suggestion = closest(wanted, names)
         hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
         raise NotFoundError(t("snapshot.unknown", name=shown, valid=", ".join(names), hint=hint))
-    return row
+    return found
 
 
-def snapshot_named(session: Session, plan_row: PlanRow, name: str) -> SnapshotRow | None:
-    """The plan's snapshot called ``name``, if there is one."""
-    from sqlmodel import select
-
-    from kplan.store.models import SnapshotRow
-
-    return session.exec(
-        select(SnapshotRow).where(SnapshotRow.plan_id == plan_row.id, SnapshotRow.name == name)
-    ).first()
-
-
-def _check_coordinator(actor: str, plan_row: PlanRow, action: str) -> None:
-    from kplan.core.permissions import check_coordinator
-
+def check_plan_coordinator(actor: str, info: PlanInfo, action: str) -> None:
+    """Refuse ``action`` on the plan to anyone but a coordinator, where its policy says so."""
     check_coordinator(
         actor,
-        policy=plan_row.edit,
-        coordinators=plan_row.coordinators,
-        plan=plan_row.key,
+        policy=info.edit,
+        coordinators=info.coordinators,
+        plan=info.key,
         action=action,
     )
 
 
-def take_in(session: Session, plan_row: PlanRow, name: str, actor: str, at: dt.datetime) -> None:
-    """Take a snapshot inside an open write session (rounds close with one)."""
-    from kplan.core.events import log_event
-    from kplan.core.repository import load_plan
-    from kplan.store.models import SnapshotRow
-
-    assert plan_row.id is not None
-    if snapshot_named(session, plan_row, name) is not None:
-        raise InvalidValueError(t("snapshot.exists", name=name))
-    refuse_same_name(name, names_taken(session, plan_row)[0], "names.kind_snapshot")
-    plan = load_plan(session, plan_row)
-    session.add(
-        SnapshotRow(
-            plan_id=plan_row.id, name=name, taken_at=at, taken_by=actor, content=freeze(plan)
-        )
-    )
-    log_event(
-        session,
-        plan_id=plan_row.id,
+def log(
+    rows: Rows,
+    info: PlanInfo,
+    actor: str,
+    at: dt.datetime,
+    change: FieldChange,
+    note: str | None = None,
+) -> None:
+    """Append one event of its own batch (a round's or a snapshot's step) to the plan's log."""
+    insert_event(
+        rows,
+        plan_id=info.row_id,
         actor=actor,
         batch=uuid.uuid4().hex,
         at=at,
-        change=FieldChange("snapshot.take", None, name),
+        change=change,
+        note=note,
     )
+
+
+def take_in(rows: Rows, info: PlanInfo, name: str, actor: str, at: dt.datetime) -> None:
+    """Take a snapshot inside an open write transaction (rounds close with one)."""
+    if stored.snapshot_named(rows, info.row_id, name) is not None:
+        raise InvalidValueError(t("snapshot.exists", name=name))
+    refuse_same_name(name, stored.snapshot_names(rows, info.row_id), "names.kind_snapshot")
+    plan = stored_plans.load_plan(rows, info)
+    stored.insert_snapshot(
+        rows, info.row_id, name=name, taken_at=at, taken_by=actor, content=freeze(plan)
+    )
+    log(rows, info, actor, at, FieldChange("snapshot.take", None, name))
 
 
 def take(store: Store, name: str, *, actor: str, plan: str | None = None) -> str:
     """Take a snapshot of the plan now; returns its name."""
-    from sqlmodel import select
-
-    from kplan.core.actor import now
-    from kplan.core.events import select_plan
-    from kplan.core.permissions import SNAPSHOT_TAKE
-    from kplan.store.models import RoundRow
-
     name = check_name(name)
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        _check_coordinator(actor, plan_row, SNAPSHOT_TAKE)
+    with store.writing() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        check_plan_coordinator(actor, info, SNAPSHOT_TAKE)
         # A round's snapshot is taken when it closes, under the round's name.
-        round_named = session.exec(
-            select(RoundRow.id).where(RoundRow.plan_id == plan_row.id, RoundRow.name == name)
-        ).first()
-        if round_named is not None:
+        rounds = stored_rounds.round_names(rows, info.row_id)
+        if name in rounds:
             raise InvalidValueError(t("snapshot.name_is_round", name=name))
-        refuse_same_name(name, names_taken(session, plan_row)[1], "names.kind_round")
-        take_in(session, plan_row, name, actor, now())
+        refuse_same_name(name, rounds, "names.kind_round")
+        take_in(rows, info, name, actor, now())
     return name
 
 
 def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
     """The plan's snapshots, oldest first."""
-    from sqlmodel import col, select
-
-    from kplan.core.events import select_plan
-    from kplan.store.models import SnapshotRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        rows = session.exec(
-            select(SnapshotRow)
-            .where(SnapshotRow.plan_id == plan_row.id)
-            .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
-        ).all()
-        return [
-            SnapshotInfo(
-                row.name,
-                as_utc(row.taken_at),
-                row.taken_by,
-                len(json.loads(row.content).get("measures", [])),
-            )
-            for row in rows
-        ]
+    with store.reading() as rows:
+        found = stored.snapshots(rows, stored_plans.select_plan(rows, plan).row_id)
+    return [
+        SnapshotInfo(s.name, s.taken_at, s.taken_by, len(json.loads(s.content).get("measures", [])))
+        for s in found
+    ]
 
 
 def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> None:
     """Delete a snapshot (the event log keeps that it existed)."""
-    from kplan.core.actor import now
-    from kplan.core.events import log_event, select_plan
-    from kplan.core.permissions import SNAPSHOT_DELETE
-
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        assert plan_row.id is not None
-        _check_coordinator(actor, plan_row, SNAPSHOT_DELETE)
-        row = _find(session, plan_row, name)
-        session.delete(row)
-        log_event(
-            session,
-            plan_id=plan_row.id,
-            actor=actor,
-            batch=uuid.uuid4().hex,
-            at=now(),
-            change=FieldChange("snapshot.delete", name, None),
-        )
+    with store.writing() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        check_plan_coordinator(actor, info, SNAPSHOT_DELETE)
+        found = _find(rows, info, name)
+        stored.delete_snapshot(rows, info.row_id, found.name)
+        log(rows, info, actor, now(), FieldChange("snapshot.delete", name, None))
 
 
 def load(store: Store, name: str, plan: str | None = None) -> tuple[Plan, dt.datetime]:
     """A snapshot's plan and when it was taken."""
-    from kplan.core.events import select_plan
-
-    with store.read() as session:
-        row = _find(session, select_plan(session, plan), name)
-        return thaw(row.content, row.name), as_utc(row.taken_at)
+    with store.reading() as rows:
+        found = _find(rows, stored_plans.select_plan(rows, plan), name)
+    return thaw(found.content, found.name), found.taken_at
 
 
 def history(store: Store, plan: str | None = None) -> list[tuple[str, dt.datetime, Plan]]:
     """Every snapshot of the plan with its content, oldest first."""
-    from sqlmodel import col, select
-
-    from kplan.core.events import select_plan
-    from kplan.store.models import SnapshotRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        rows = session.exec(
-            select(SnapshotRow)
-            .where(SnapshotRow.plan_id == plan_row.id)
-            .order_by(col(SnapshotRow.taken_at), col(SnapshotRow.id))
-        ).all()
-        return [(row.name, as_utc(row.taken_at), thaw(row.content, row.name)) for row in rows]
+    with store.reading() as rows:
+        found = stored.snapshots(rows, stored_plans.select_plan(rows, plan).row_id)
+    return [(s.name, s.taken_at, thaw(s.content, s.name)) for s in found]
 
 
 SUMMARY_KINDS = (
@@ -317,12 +253,15 @@ def diff(
     store: Store, first: str, second: str | None = None, plan: str | None = None
 ) -> dict[str, Any]:
     """Compare snapshot ``first`` with snapshot ``second`` or, without it, the current state."""
-    from kplan.core.queries import load as load_current
-
-    old, _ = load(store, first, plan)
-    if second is None:
-        new = load_current(store, plan)
-    else:
-        new, _ = load(store, second, plan)
+    # One transaction: both sides are read from the same state of the store.
+    with store.reading() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        older = _find(rows, info, first)
+        old = thaw(older.content, older.name)
+        if second is None:
+            new = stored_plans.load_plan(rows, info)
+        else:
+            newer = _find(rows, info, second)
+            new = thaw(newer.content, newer.name)
     result = compare(old, new)
     return {"from": first, "to": second, **result}

@@ -225,11 +225,18 @@ _SQLITE_MOMENT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _sqlite_values(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    # SQLite keeps moments as naive UTC text; an aware moment is turned to UTC first.
-    return {
-        name: _sqlite_moment(value) if isinstance(value, dt.datetime) else value
-        for name, value in (params or {}).items()
-    }
+    # SQLite keeps moments as naive UTC text (an aware moment is turned to UTC
+    # first) and dates as ISO text, as SQLAlchemy writes them; the sqlite3
+    # module's own date adapters are deprecated.
+    return {name: _sqlite_value(value) for name, value in (params or {}).items()}
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return _sqlite_moment(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _sqlite_moment(value: dt.datetime) -> str:
