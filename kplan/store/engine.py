@@ -38,6 +38,7 @@ from kplan.store.probe import (
 if TYPE_CHECKING:
     import sqlite3
 
+    from sqlalchemy import Connection
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
@@ -184,6 +185,19 @@ def session_rows(session: Any) -> Rows:
     return _AlchemyRows(connection, text)
 
 
+def server_connection(rows: Rows) -> Connection:
+    """The SQLAlchemy connection a server store's transaction runs on.
+
+    For the server's own rules (kplan.store.postgres_rules), which quote
+    names with the dialect and run DDL in savepoints; an SQLite file's
+    transactions run on sqlite3 and have none.
+    """
+    if not isinstance(rows, _AlchemyRows):
+        raise TypeError("not a transaction on an SQLAlchemy connection")
+    connection: Connection = rows.connection
+    return connection
+
+
 class _AlchemyRows:
     """A transaction on an SQLAlchemy connection (a server store), as ``Rows``."""
 
@@ -196,6 +210,11 @@ class _AlchemyRows:
         ),
     ) -> None:
         self._connection, self._text, self._convert = connection, text, convert
+
+    @property
+    def connection(self) -> Any:
+        """The SQLAlchemy connection the transaction runs on."""
+        return self._connection
 
     def __call__(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
         found = self._connection.execute(self._text(sql), self._convert(params))
