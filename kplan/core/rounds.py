@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core.actor import check_note, now
 from kplan.core.diff import FieldChange
-from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_report
+from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_coordinator, check_report
 from kplan.core.snapshots import (
     check_name,
-    check_plan_coordinator,
     compare,
     log,
     names_taken,
@@ -43,6 +42,12 @@ class RoundConflict(KplanError):
     """The round cannot do that now (one is already open, none is, measures unreported)."""
 
 
+def _check_coordinator(actor: str, info: PlanInfo, action: str) -> None:
+    check_coordinator(
+        actor, policy=info.edit, coordinators=info.coordinators, plan=info.key, action=action
+    )
+
+
 def _require_open(rows: Rows, info: PlanInfo) -> OpenRound:
     found = stored.open_round(rows, info.row_id)
     if found is None:
@@ -57,7 +62,7 @@ def open_round(
     name = check_name(name)
     with store.writing() as rows:
         info = stored_plans.select_plan(rows, plan)
-        check_plan_coordinator(actor, info, ROUND_OPEN)
+        _check_coordinator(actor, info, ROUND_OPEN)
         current = stored.open_round(rows, info.row_id)
         if current is not None:
             raise RoundConflict(t("round.already_open", name=current.name))
@@ -154,7 +159,7 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
     """
     with store.writing() as rows:
         info = stored_plans.select_plan(rows, plan)
-        check_plan_coordinator(actor, info, ROUND_CLOSE)
+        _check_coordinator(actor, info, ROUND_CLOSE)
         current = _require_open(rows, info)
         clash = stored_snapshots.snapshot_named(rows, info.row_id, current.name)
         if clash is not None:
