@@ -23,9 +23,7 @@ def _same_as_the_reader(document: dict[str, Any]) -> None:
     """thaw reads ``document`` exactly as the plan-file reader does: the same plan or error."""
     content = json.dumps(document, ensure_ascii=False)
     try:
-        expected: Plan | list[str] = parse_plan_document(
-            copy.deepcopy(document), "snapshot 'x'"
-        )
+        expected: Plan | list[str] = parse_plan_document(copy.deepcopy(document), "snapshot 'x'")
     except PlanFileError as error:
         expected = [problem.render("snapshot 'x'") for problem in error.problems]
     try:
@@ -88,7 +86,9 @@ DAMAGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "bad date": _set("due", "2016-02-30"),
     "fourp state": lambda d: _measure(d)["four_p"].update(process="finished"),
     "fourp part": lambda d: _measure(d)["four_p"].update(profit="done"),
-    "unknown perspective": lambda d: _measure(d)["perspectives"].update({"okänt perspektiv": "yes"}),
+    "unknown perspective": lambda d: _measure(d)["perspectives"].update(
+        {"okänt perspektiv": "yes"}
+    ),
     "coverage level": lambda d: _measure(d)["perspectives"].update(
         {next(iter(_measure(d)["perspectives"])): "maybe"}
     ),
@@ -133,3 +133,25 @@ def test_a_damaged_snapshot_is_one_line_and_exit_1(orebro: Kplan) -> None:
         assert result.exit_code == 1, (command, result.stderr)
         assert "snapshot 'före'" in result.stderr
         assert "'finished'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "", "[]", '"plan"', "[" * 100_000 + "]" * 100_000, '{"kplan": NaN}'],
+    ids=["text", "empty", "a list", "a string", "deep", "nan"],
+)
+def test_a_snapshot_that_is_not_a_plan_is_one_line_and_exit_1(orebro: Kplan, content: str) -> None:
+    orebro("snapshot", "take", "före", "--as", "ehedlund")
+    execute(orebro.db, "UPDATE snapshot SET content = :c", c=content)
+    for command in (["diff", "före"], ["export", "--format", "md"], ["round", "open", "Vår"]):
+        if command[0] == "round":
+            orebro(*command, "--as", "ehedlund")
+            result = orebro("round", "status", expect=1)
+        else:
+            result = orebro(*command, expect=1)
+        assert result.stderr.startswith("kplan: error: snapshot 'före': "), result.stderr
+        assert "kplan snapshot delete" in result.stderr or "kplan" in result.stderr
+    listed = orebro.json("snapshot", "list")
+    assert [(s["name"], s["measures"]) for s in listed] == [("före", 0)]
+    orebro("snapshot", "delete", "före", "--as", "ehedlund")
+    assert orebro.json("snapshot", "list") == []

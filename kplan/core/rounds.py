@@ -122,7 +122,9 @@ def status(store: Store, plan: str | None = None, today: dt.date | None = None) 
     # A snapshot deleted since the round opened leaves nothing to compare with.
     changed: set[str] | None = None
     if previous is not None:
-        changed = {m["id"] for m in compare(thaw(previous.content), loaded)["measures"]}
+        changed = {
+            m["id"] for m in compare(thaw(previous.content, previous.name), loaded)["measures"]
+        }
     owners: list[dict[str, Any]] = []
     for owner in loaded.owners:
         mine = [m.id for m in loaded.measures if m.owner == owner.id]

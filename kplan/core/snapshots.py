@@ -51,7 +51,7 @@ from kplan.domain import (
     closest,
     normalise_period,
 )
-from kplan.errors import InvalidValueError, NotFoundError
+from kplan.errors import InvalidValueError, NotFoundError, PlanFileError, Problem
 from kplan.i18n import t
 from kplan.model import (
     FORMAT_VERSION,
@@ -108,10 +108,18 @@ def thaw(content: str, name: str = "snapshot") -> Plan:
     as a row changed by hand, goes to the plan-file reader, which says what
     is wrong with it.
     """
-    document = json.loads(content)
+    source = f"snapshot '{name}'"
+    try:
+        document = json.loads(content)
+    except (ValueError, RecursionError) as error:  # a row changed by hand: not JSON at all
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else type(error).__name__
+        raise PlanFileError(source, [Problem("", t("snapshot.not_json", detail=detail))]) from None
+    if not isinstance(document, dict):
+        detail = type(document).__name__
+        raise PlanFileError(source, [Problem("", t("snapshot.not_json", detail=detail))])
     plan = _as_written(document)
     if plan is None:
-        plan = parse_plan_document(document, f"snapshot '{name}'")
+        plan = parse_plan_document(document, source)
     return plan
 
 
@@ -498,10 +506,20 @@ def listing(store: Store, plan: str | None = None) -> list[SnapshotInfo]:
     """The plan's snapshots, oldest first."""
     with store.reading() as rows:
         found = stored.snapshots(rows, stored_plans.select_plan(rows, plan).row_id)
-    return [
-        SnapshotInfo(s.name, s.taken_at, s.taken_by, len(json.loads(s.content).get("measures", [])))
-        for s in found
-    ]
+    return [SnapshotInfo(s.name, s.taken_at, s.taken_by, _size(s.content)) for s in found]
+
+
+def _size(content: str) -> int:
+    """How many measures a snapshot holds; 0 for content kplan did not write.
+
+    The listing names every snapshot even so, so that a damaged one can be
+    found and deleted; reading it says what is wrong with it.
+    """
+    try:
+        measures = json.loads(content).get("measures")
+    except (ValueError, RecursionError, AttributeError):
+        return 0
+    return len(measures) if isinstance(measures, list) else 0
 
 
 def delete(store: Store, name: str, *, actor: str, plan: str | None = None) -> None:
