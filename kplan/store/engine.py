@@ -62,7 +62,7 @@ class Store:
     SQLite store whose schema is current is read and changed through the
     standard library's sqlite3 (``reading`` and ``writing``), so the commands
     people run most never import SQLAlchemy; the ORM sessions (``read`` and
-    ``write``) serve imports, rounds and snapshots.
+    ``write``) serve imports only.
     """
 
     url: str
