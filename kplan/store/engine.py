@@ -120,6 +120,11 @@ class Store:
         """A session whose work is one transaction, committed at the end or rolled back."""
         from sqlmodel import Session
 
+        # As writing(): a file this user may only read is refused before it is opened.
+        refused = _not_writable(self.url)
+        if refused is not None:
+            raise refused
+
         engine = self.engine.execution_options(kplan_write=True)
         with _translate_errors(self.url), Session(engine) as session, session.begin():
             yield session
@@ -325,7 +330,12 @@ def _not_writable(url: str) -> StoreError | None:
 
 @contextmanager
 def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
-
+    # A file this user may only read is refused before it is opened: SQLite
+    # would open it read-only and, in a folder anyone may write, leave a
+    # write-ahead log and its index beside it before the write fails.
+    refused = _not_writable(url)
+    if refused is not None:
+        raise refused
     path = url.removeprefix("sqlite:///")
     with _sqlite_errors(url):
         connection = _sqlite_connect(path)
