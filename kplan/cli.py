@@ -20,11 +20,12 @@ try:
     # command with the usual line, not a traceback (nothing was done yet).
     import typer
 
-    from kplan import __version__, completion, output
+    from kplan import __version__, completion
     from kplan.i18n import t
+    from kplan.present import output
 except KeyboardInterrupt:
-    from kplan import output
     from kplan.i18n import t
+    from kplan.present import output
 
     output.interrupted(t("cli.interrupted"))
     raise SystemExit(EXIT_INTERRUPTED) from None
@@ -250,32 +251,32 @@ def import_command(
     json_output: JsonOption = False,
 ) -> None:
     """Load a plan file into the store."""
-    from kplan import render
     from kplan.core.actor import current_actor
     from kplan.core.importing import import_into
     from kplan.core.planfile import read_plan_file
+    from kplan.present import summary, terminal
 
     plan = read_plan_file(file)
     result = import_into(db, plan, actor=current_actor(as_, db), dry_run=dry_run, source=str(file))
     if json_output:
-        _print_json(render.import_json(result, plan))
+        _print_json(summary.import_json(result, plan))
     else:
-        render.import_result(result, plan)
+        terminal.import_result(result, plan)
 
 
 @app.command("plans", help=t("cmd.plans"))
 @reported
 def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """List the plans in the store."""
-    from kplan import render
     from kplan.core.queries import plans
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
-    rows = plans(open_store(db, create=False))
+    rows = summary.plan_rows(plans(open_store(db, create=False)))
     if json_output:
         _print_json(rows)
     else:
-        render.plans_table(rows)
+        terminal.plans_table(rows)
 
 
 @app.command("list", help=t("cmd.list"))
@@ -313,20 +314,21 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List the plan's measures."""
-    from kplan import render
     from kplan.core.actor import current_actor
     from kplan.core.filters import MeasureFilter
     from kplan.core.queries import list_measures
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     if mine:
         owner = current_actor(as_, db, acting=False)
     wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
-    loaded, rows = list_measures(open_store(db, create=False), plan, wanted)
+    loaded, chosen = list_measures(open_store(db, create=False), plan, wanted)
+    rows = summary.measure_summaries(loaded, chosen)
     if json_output:
         _print_json(rows)
     else:
-        render.measures_table(loaded, rows)
+        terminal.measures_table(loaded, rows)
 
 
 @app.command("show", help=t("cmd.show"))
@@ -346,33 +348,34 @@ def show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Everything about one measure."""
-    from kplan import render
     from kplan.core.queries import show
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     store = open_store(db, create=False)
-    loaded, detail = show(store, measure, plan, events=events)
+    loaded, found, logged = show(store, measure, plan, events=events)
+    detail = summary.measure_detail(loaded, found, logged)
     if json_output:
         _print_json(detail)
     else:
-        render.measure_detail(loaded, detail)
+        terminal.measure_detail(loaded, detail)
 
 
 def _change(
     changes: list[Any], db: str | None, plan: str | None, as_: str | None, json_output: bool
 ) -> None:
-    from kplan import render
     from kplan.core.actor import current_actor
     from kplan.core.changes import apply_changes
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     result = apply_changes(
         open_store(db, create=False), changes, actor=current_actor(as_, db), plan=plan
     )
     if json_output:
-        _print_json(render.changes_json(result))
+        _print_json(summary.changes_json(result))
     else:
-        render.changes(result)
+        terminal.changes(result)
 
 
 @app.command("status", help=t("cmd.status"))
@@ -581,9 +584,9 @@ def apply_command(
     json_output: JsonOption = False,
 ) -> None:
     """Apply a file of changes in one transaction."""
-    from kplan import render
     from kplan.core.actor import current_actor
     from kplan.core.batch import apply_text, read_input
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
@@ -594,9 +597,9 @@ def apply_command(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run
     )
     if json_output:
-        _print_json(render.changes_json(result) | {"dry_run": dry_run})
+        _print_json(summary.changes_json(result) | {"dry_run": dry_run})
     else:
-        render.apply_summary(result, dry_run)
+        terminal.apply_summary(result, dry_run)
 
 
 @app.command("undo", help=t("cmd.undo"))
@@ -608,17 +611,17 @@ def undo_command(
     json_output: JsonOption = False,
 ) -> None:
     """Revert your last command."""
-    from kplan import render
     from kplan.core.actor import current_actor
     from kplan.core.undo import undo
+    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     result = undo(open_store(db, create=False), actor=current_actor(as_, db), plan=plan)
     if json_output:
-        _print_json(render.changes_json(result))
+        _print_json(summary.changes_json(result))
     else:
         output.say(t("undo.done"))
-        render.changes(result)
+        terminal.changes(result)
 
 
 @app.command("log", help=t("cmd.log"))
@@ -639,8 +642,8 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan import render
     from kplan.core.queries import log, parse_since
+    from kplan.present import terminal
     from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
@@ -650,7 +653,7 @@ def log_command(
     if json_output:
         _print_json(events)
     else:
-        render.events_table(events)
+        terminal.events_table(events)
 
 
 @app.command("export", help=t("cmd.export"))
@@ -685,12 +688,13 @@ def export_command(
 ) -> None:
     """Write the plan's current state, or a snapshot, in an export format."""
     # The option is called output; the module is out here.
-    from kplan import output as out
-    from kplan.core.exports import check_format, export
+    from kplan.core.exports import gather
+    from kplan.present import exports
+    from kplan.present import output as out
     from kplan.store.engine import open_store
     from kplan.store.files import check_target, is_stdout, write_text
 
-    fmt = check_format(fmt)
+    fmt = exports.check_format(fmt)
     template = None
     if template_file is not None:
         from kplan.errors import UsageError
@@ -711,25 +715,15 @@ def export_command(
             example=f"plan.{fmt}",
             spare_stores=True,
         )
-    if sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as progress:
-            progress.add_task(t("export.progress", format=fmt), total=None)
-            text = export(
-                store, fmt, plan=plan, snapshot=snapshot, with_log=with_log, template=template
-            )
-    else:
-        text = export(
-            store, fmt, plan=plan, snapshot=snapshot, with_log=with_log, template=template
+    with out.working(t("export.progress", format=fmt)):
+        source = gather(
+            store,
+            plan=plan,
+            snapshot=snapshot,
+            history=fmt in exports.LOOKS_BACK,
+            events=with_log and fmt in exports.CARRIES_LOG,
         )
+        text = exports.export(source, fmt, template=template)
     if target is None:
         out.document(text)
         return
@@ -811,15 +805,15 @@ def round_status_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """Where the open round stands, per owner."""
-    from kplan import render
     from kplan.core.rounds import status
+    from kplan.present import terminal
     from kplan.store.engine import open_store
 
     result = status(open_store(db, create=False), plan)
     if json_output:
         _print_json(result)
     else:
-        render.round_status(result)
+        terminal.round_status(result)
 
 
 @round_app.command("close", help=t("cmd.round_close"))
@@ -866,8 +860,8 @@ def snapshot_list_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """The plan's snapshots, oldest first."""
-    from kplan import render
     from kplan.core import snapshots
+    from kplan.present import terminal
     from kplan.store.engine import open_store
 
     found = snapshots.listing(open_store(db, create=False), plan)
@@ -883,7 +877,7 @@ def snapshot_list_command(
     if json_output:
         _print_json(rows)
     else:
-        render.snapshots_table(rows)
+        terminal.snapshots_table(rows)
 
 
 @snapshot_app.command("delete", help=t("cmd.snapshot_delete"))
@@ -951,7 +945,7 @@ def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
 @reported
 def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """The roles that may use the store."""
-    from kplan import render
+    from kplan.present import terminal
     from kplan.store.engine import open_store
     from kplan.store.postgres_rules import grantees, require_server
 
@@ -963,7 +957,7 @@ def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) 
     if json_output:
         _print_json(rows)
     else:
-        render.grantees_table(rows)
+        terminal.grantees_table(rows)
 
 
 @app.command("diff", help=t("cmd.diff"))
@@ -978,15 +972,15 @@ def diff_command(
     json_output: JsonOption = False,
 ) -> None:
     """What changed between two snapshots, or since one."""
-    from kplan import render
     from kplan.core import snapshots
+    from kplan.present import terminal
     from kplan.store.engine import open_store
 
     result = snapshots.diff(open_store(db, create=False), first, second, plan)
     if json_output:
         _print_json(result)
     else:
-        render.diff_report(result)
+        terminal.diff_report(result)
 
 
 def _counts(plans: int, events: int) -> str:
@@ -1132,7 +1126,7 @@ def main() -> None:
     try:
         _keep_only_the_invoked_command(sys.argv)
         # Not standalone, so Click's own messages (usage errors) come back
-        # here and are written through kplan.output like everything else.
+        # here and are written through kplan.present.output like everything else.
         code = app(standalone_mode=False)
         if code == EXIT_INTERRUPTED:
             # Ctrl-C while Typer read the arguments, before a command ran:

@@ -262,6 +262,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot change {field} of a {target}",
         "kan inte ändra {field} för {target}",
     ),
+    "change.unknown_field": (
+        "'{field}' is not a field a change can set; valid: {valid}",
+        "'{field}' är inget fält som en ändring kan sätta; giltiga: {valid}",
+    ),
     "status.nothing": (
         "give a STATUS, --progress N, or both (e.g. kplan status 7 delayed --progress 30)",
         "ange STATUS, --progress N eller båda (t.ex. kplan status 7 delayed --progress 30)",

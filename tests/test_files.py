@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from kplan.core.exports import FORMATS
+from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO, Kplan, dump_store
 
 KPLAN = Path(sys.executable).with_name("kplan")
@@ -363,7 +363,7 @@ def test_paths_that_cannot_be_written_are_one_line_each(
 def test_a_write_that_fails_midway_leaves_the_target_as_it_was(
     store: Kplan, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kplan.core import files
+    from kplan.store import files
 
     target = out / "plan.toml"
     target.write_text("old\n")
@@ -389,7 +389,7 @@ def test_a_write_that_fails_midway_leaves_the_target_as_it_was(
 def test_a_failed_rename_leaves_no_temporary_file(
     store: Kplan, out: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    from kplan.core import files
+    from kplan.store import files
 
     target = out / "out"
     target.write_text("old\n")
@@ -434,7 +434,7 @@ def test_the_target_is_checked_again_just_before_it_is_replaced(
     store: Kplan, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A target swapped for a link while the export was built is not replaced."""
-    from kplan.core import exports
+    from kplan.present import exports
 
     target = out / "plan.toml"
     elsewhere = out / "elsewhere"

@@ -106,7 +106,7 @@ def hostile(kplan: Kplan, tmp_path: Path) -> Kplan:
 def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Plain tab-separated text (a pipe), or rich tables (a terminal)."""
     if request.param == "terminal":
-        monkeypatch.setattr("kplan.output.is_terminal", lambda: True)
+        monkeypatch.setattr("kplan.present.output.is_terminal", lambda: True)
         # Wide enough that Rich does not fold the markup across lines.
         monkeypatch.setenv("COLUMNS", "3000")
     return str(request.param)
@@ -318,7 +318,7 @@ def test_export_to_a_terminal_is_spelled_out_and_to_a_pipe_exact(
             assert tomllib.loads(piped)["plan"]["title"] == f"Plan {HOSTILE}"
         if fmt == "csv":
             assert "\u202e" in piped  # the exact text, for a program to read
-    monkeypatch.setattr("kplan.output.is_terminal", lambda: True)
+    monkeypatch.setattr("kplan.present.output.is_terminal", lambda: True)
     for fmt in ("toml", "csv", "md", "json", "html"):
         check(hostile("export", "-f", fmt))
 
@@ -376,7 +376,7 @@ def test_ctrl_c_after_the_commit_keeps_the_change_and_does_not_claim_otherwise(
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kplan.render.changes", interrupted)
+    monkeypatch.setattr("kplan.present.terminal.changes", interrupted)
     result = orebro("status", "7", "done", expect=130)
     assert orebro.json("show", "7")["status"] == "done"
     assert_interrupted_message(result.stderr)

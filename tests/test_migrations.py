@@ -221,6 +221,7 @@ def test_opening_a_current_store_needs_no_write_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kplan.core.queries import plans
+    from kplan.present.summary import plan_rows
     from kplan.store import engine
 
     path = tmp_path / "kplan.db"
@@ -231,7 +232,7 @@ def test_opening_a_current_store_needs_no_write_lock(
         # Anyone asking for the write lock now would give up at once.
         monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 1)
         store = open_store(str(path), create=False)
-        assert [plan["id"] for plan in plans(store)] == ["orebro-kompetens"]
+        assert [plan["id"] for plan in plan_rows(plans(store))] == ["orebro-kompetens"]
         # ...as a write does.
         with pytest.raises(StoreError, match="locked"), store.writing() as rows:
             rows("SELECT 1")

@@ -1,4 +1,7 @@
-"""kplan.safetext: hidden characters spelled out, long text clipped; only kplan.output prints."""
+"""kplan.safetext: hidden characters spelled out, long text clipped.
+
+Only kplan.present.output prints.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kplan.output import json_text
+from kplan.present.output import json_text
 from kplan.safetext import (
     BLOCK_LIMIT,
     ELLIPSIS,
@@ -143,9 +146,9 @@ def test_json_spells_risky_characters_as_escapes_and_reads_back_exactly() -> Non
     assert json.loads(shown) == data
 
 
-# Only kplan.output writes to standard output and standard error -------------------------
+# Only kplan.present.output writes to standard output and standard error -------------------------
 
-SANCTIONED = {"output.py"}
+SANCTIONED = {"present/output.py"}
 WRITES = {"print", "echo", "secho", "write", "writelines", "confirm", "prompt", "print_json"}
 STREAMS = {"stdout", "stderr", "__stdout__", "__stderr__"}
 
@@ -172,7 +175,7 @@ def _direct_writes(path: Path) -> list[str]:
 
 
 def test_only_the_output_module_prints() -> None:
-    """Every human-readable byte passes kplan.output (and so visible()); nothing bypasses it."""
+    """Every human-readable byte passes kplan.present.output (so visible()); nothing bypasses it."""
     offenders = [
         hit
         for path in sorted(KPLAN.rglob("*.py"))

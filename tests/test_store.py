@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
 from kplan.core.queries import load
 from kplan.errors import KplanError
-from kplan.store.engine import open_store
+from kplan.store.engine import Store, open_store
 from kplan.store.models import SCHEMA_VERSION
 from tests.conftest import KRONOBERG, OREBRO, dump_store, query
 
@@ -65,7 +66,11 @@ def test_a_batch_with_one_bad_change_writes_nothing(db: Path) -> None:
 def test_versions_count_changes(db: Path) -> None:
     store = open_store(str(db))
     import_plan(store, read_plan_file(OREBRO), actor="t")
-    from kplan.core.queries import show_measure
+    from kplan.core.queries import show
+    from kplan.present.summary import measure_detail
+
+    def show_measure(store: Store, key: str) -> dict[str, Any]:
+        return measure_detail(*show(store, key))
 
     assert show_measure(store, "7")["version"] == 1
     apply_changes(store, [Change("measure", "7", "status", "delayed")], actor="t")

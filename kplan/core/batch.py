@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from kplan.address import FieldAddress
 from kplan.core.changes import BatchError, Change, ChangeResult, apply_changes
 from kplan.domain import (
     MAX_FILE_MB_VARIABLE,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 FORMATS = ("jsonl", "csv")
 TARGETS = ("measure", "collaboration", "indicator")
 MEASURE_FIELDS = ("status", "progress", "four_p", "perspectives")
+# Kinds of field a CSV column (or a JSON key) may name part by part: four_p.policy.
+PART_COLUMNS = ("four_p", "perspectives")
 FIELDS = (
     *TARGETS,
     *MEASURE_FIELDS,
@@ -77,6 +80,12 @@ def _unknown_field(number: int, name: str) -> Problem:
     suggestion = closest(name, FIELDS)
     hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
     return _problem(number, name, t("apply.unknown_field", valid=", ".join(FIELDS), hint=hint))
+
+
+def _part_column(name: str) -> FieldAddress | None:
+    """The field a column such as ``four_p.policy`` or ``perspectives.kön`` names, if any."""
+    address = FieldAddress.find(name)
+    return address if address is not None and address.kind in PART_COLUMNS else None
 
 
 def _integer(value: Any) -> Any:
@@ -151,9 +160,15 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
     line = Line(number)
     if not _texts_fit(record, number, problems):
         return line
-    for key in record:
-        if key not in FIELDS and not key.startswith(("four_p.", "perspectives.")):
+    columns: list[tuple[FieldAddress, Any]] = []
+    for key, value in record.items():
+        if key in FIELDS:
+            continue
+        address = _part_column(key)
+        if address is None:
             problems.append(_unknown_field(number, key))
+        elif value not in (None, ""):
+            columns.append((address, value))
     targets = [key for key in TARGETS if record.get(key) not in (None, "")]
     if len(targets) != 1:
         problems.append(_problem(number, "measure", t("apply.one_target")))
@@ -180,15 +195,15 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
             version = None
         expect = version
 
-    def add(name: str, value: Any) -> None:
-        line.changes.append(Change(target, key, name, value, note, expect))
+    def add(address: FieldAddress, value: Any) -> None:
+        line.changes.append(Change(target, key, str(address), value, note, expect, address=address))
 
     if target == "measure":
         if record.get("status") not in (None, ""):
-            add("status", record["status"])
+            add(FieldAddress("status"), record["status"])
         if record.get("progress") not in (None, ""):
-            add("progress", _integer(record["progress"]))
-        for group in ("four_p", "perspectives"):
+            add(FieldAddress("progress"), _integer(record["progress"]))
+        for group in PART_COLUMNS:
             value = record.get(group)
             if value in (None, ""):
                 continue
@@ -196,15 +211,14 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
                 problems.append(_problem(number, group, t("apply.expected_object", field=group)))
                 continue
             for part, state in value.items():
-                add(f"{group}.{part}", state)
+                add(FieldAddress(group, part), state)
         # CSV names the parts as columns: four_p.policy, perspectives.kön.
-        for column, value in record.items():
-            if column.startswith(("four_p.", "perspectives.")) and value not in (None, ""):
-                add(column, value)
+        for address, value in columns:
+            add(address, value)
     elif target == "collaboration":
         # As on the command line: 3 is a step, "+1", "-1", "up" and "down" moves.
         if record.get("step") not in (None, ""):
-            add("step", record["step"])
+            add(FieldAddress("step"), record["step"])
     else:
         period = record.get("period")
         if period in (None, ""):
@@ -215,7 +229,7 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
             value = _number(record["value"], number, problems)
             period_text = _identifier(period, "period", number, problems)
             if value is not None and period_text is not None:
-                add(f"values.{period_text}", value)
+                add(FieldAddress("values", period_text), value)
     if not line.changes and not any(problem[0] == number for problem in problems):
         problems.append(_problem(number, target, t("apply.nothing")))
     return line
@@ -373,11 +387,7 @@ def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
             header = [cell.strip() for cell in row]
             if not _texts_fit(dict.fromkeys(header, ""), start, problems):
                 break
-            unknown = {
-                name
-                for name in header
-                if name not in FIELDS and not name.startswith(("four_p.", "perspectives."))
-            }
+            unknown = {name for name in header if name not in FIELDS and _part_column(name) is None}
             for name in header:
                 if name in unknown:
                     problems.append(_unknown_field(start, name))

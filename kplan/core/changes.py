@@ -4,15 +4,22 @@ Every change to a measure, a collaboration or an indicator, whether it comes
 from the command line, the TUI or a batch, goes through ``apply_changes``:
 it checks every change first, then applies them all in one transaction and
 logs one event per changed field, all sharing one batch id.
+
+This module holds the rules (what a change may target, which values are
+valid, who may make it, versions, relative steps, the messages); the reads
+and the one generic write of a field are ``kplan.store.changes``'s, driven
+by the change's typed address (``kplan.address``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kplan.address import FieldAddress
 from kplan.core.actor import check_note, now
 from kplan.core.diff import FieldChange, as_text
 from kplan.core.events import insert_event
@@ -34,6 +41,9 @@ from kplan.domain import (
 from kplan.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.i18n import t
 from kplan.names import check_id, find_name
+from kplan.store import changes as stored
+from kplan.store.events import latest_change
+from kplan.store.plans import select_plan as select_plan_info
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -48,7 +58,10 @@ class Change:
     ``target`` is ``measure``, ``collaboration`` or ``indicator``; ``key`` is
     its id; ``field`` is one of ``status``, ``progress``, ``four_p.PART``,
     ``perspectives.P`` (measures), ``step`` (collaborations) or
-    ``values.PERIOD`` (indicators).
+    ``values.PERIOD`` (indicators). The field's text is parsed once, here,
+    into ``address`` (None when it names no field a change can set, which
+    ``apply_changes`` refuses with the change's position); a caller that
+    has parsed it already passes it in.
     """
 
     target: str
@@ -57,6 +70,13 @@ class Change:
     value: Any
     note: str | None = None
     expect_version: int | None = None
+    address: FieldAddress | None = dataclasses.field(
+        default=None, kw_only=True, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.address is None:
+            self.address = FieldAddress.find(self.field)
 
 
 @dataclass
@@ -86,7 +106,8 @@ class _Target:
     """A measure, collaboration or indicator a batch changes, as read at its start.
 
     One object per thing, shared by every change of the batch that names it,
-    so a second change sees the first one's value and version.
+    so a second change sees the first one's value and version. ``known``
+    holds the values of its fields read or written so far.
     """
 
     kind: str
@@ -95,29 +116,7 @@ class _Target:
     measure_id: int
     measure_key: str
     version: int
-    fields: dict[str, Any]
-
-
-_TARGETS = {
-    "measure": (
-        "SELECT m.id, m.key, m.id, m.key, m.version, m.status, m.progress"
-        " FROM measure m WHERE m.plan_id = :plan AND m.key = :key",
-        ("status", "progress"),
-        "measure",
-    ),
-    "collaboration": (
-        "SELECT c.id, c.key, m.id, m.key, c.version, c.step FROM collaboration c"
-        " JOIN measure m ON m.id = c.measure_id WHERE c.plan_id = :plan AND c.key = :key",
-        ("step",),
-        "collaboration",
-    ),
-    "indicator": (
-        "SELECT i.id, i.key, m.id, m.key, i.version FROM indicator i"
-        " JOIN measure m ON m.id = i.measure_id WHERE i.plan_id = :plan AND i.key = :key",
-        (),
-        "indicator",
-    ),
-}
+    known: dict[FieldAddress, stored.StoredValue]
 
 
 class _Batch:
@@ -133,29 +132,30 @@ class _Batch:
         found = self.targets.get((kind, key))
         if found is not None:
             return found
-        sql, names, table = _TARGETS[kind]
-        rows = self.rows(sql, {"plan": self.plan.row_id, "key": key})
-        if not rows:
-            keys = [
-                row[0]
-                for row in self.rows(
-                    f"SELECT key FROM {table} WHERE plan_id = :plan ORDER BY position",
-                    {"plan": self.plan.row_id},
-                )
-            ]
-            raise unknown(f"kind.{kind}", key, keys)
-        row = rows[0]
+        row = stored.read_target(self.rows, self.plan.row_id, kind, key)
+        if row is None:
+            raise unknown(
+                f"kind.{kind}", key, stored.target_keys(self.rows, self.plan.row_id, kind)
+            )
         target = _Target(
             kind=kind,
-            row_id=row[0],
-            key=row[1],
-            measure_id=row[2],
-            measure_key=row[3],
-            version=row[4],
-            fields=dict(zip(names, row[5:], strict=True)),
+            row_id=row.row_id,
+            key=row.key,
+            measure_id=row.measure_id,
+            measure_key=row.measure_key,
+            version=row.version,
+            known=dict(row.fields),
         )
         self.targets[(kind, key)] = target
         return target
+
+    def current(self, target: _Target, address: FieldAddress) -> stored.StoredValue:
+        """The value ``address`` of ``target`` has now, read from the store the first time."""
+        value = target.known.get(address)
+        if value is None:
+            value = stored.read_field(self.rows, address, target.row_id)
+            target.known[address] = value
+        return value
 
 
 def apply_changes(
@@ -177,8 +177,8 @@ def apply_changes(
     Setting a field to the value it already has changes nothing and logs
     nothing. ``dry_run`` works out the result and writes nothing.
 
-    The work is plain SQL through ``Store.writing()``, so a change from the
-    command line does not pay for the ORM.
+    The work runs through ``Store.writing()`` and the store's plain SQL, so
+    a change from the command line does not pay for the ORM.
     """
     with store.writing(commit=not dry_run) as rows:
         return apply_in(
@@ -200,15 +200,13 @@ def apply_in(
     ``kplan undo`` checks the log and reverts in one transaction through it,
     so nobody's change can slip in between the check and the revert.
     """
-    from kplan.store.plans import select_plan as select_plan_info
-
     result = ChangeResult(batch=batch or uuid.uuid4().hex)
     info = select_plan_info(rows, plan)
     at = now()
     reading = _Batch(rows, info)
 
     # Resolve and check everything before touching a row.
-    planned: list[tuple[Change, _Target, str, Any]] = []
+    planned: list[tuple[Change, _Target, FieldAddress, Any]] = []
     problems: list[tuple[int, str]] = []
     exit_codes: set[int] = set()
     for index, change in enumerate(changes):
@@ -231,16 +229,16 @@ def apply_in(
             batch_error.exit_code = exit_codes.pop()
         raise batch_error
 
-    for change, target, name, value in planned:
+    for change, target, address, value in planned:
         _apply_one(
-            rows,
+            reading,
             result,
             info=info,
             actor=actor,
             at=at,
             change=change,
             target=target,
-            name=name,
+            address=address,
             value=value,
         )
     return result
@@ -253,10 +251,7 @@ def _check_permission(reading: _Batch, change: Change, target: _Target, actor: s
         return
     from kplan.core.permissions import check_change
 
-    owner = reading.rows(
-        "SELECT o.key FROM owner o JOIN measure m ON m.owner_id = o.id WHERE m.id = :measure",
-        {"measure": target.measure_id},
-    )[0][0]
+    owner = stored.measure_owner(reading.rows, target.measure_id)
     what = t("kind.measure") + f" {target.measure_key}"
     if change.target != "measure":
         what = t(
@@ -279,25 +274,16 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
     """Refuse a change made against an older version, saying who changed what since."""
     if change.expect_version is None or target.version == change.expect_version:
         return
-    column = {"measure": "measure", "collaboration": "collaboration", "indicator": "indicator"}[
-        change.target
-    ]
-    latest = reading.rows(
-        "SELECT actor, field, old, new, at FROM event"
-        f" WHERE plan_id = :plan AND {column} = :key AND field NOT LIKE 'round.%'"
-        " ORDER BY id DESC LIMIT 1",
-        {"plan": reading.plan.row_id, "key": change.key},
-    )
+    latest = latest_change(reading.rows, reading.plan.row_id, change.target, change.key)
     since = ""
-    if latest:
-        actor, field_name, old, new, at = latest[0]
+    if latest is not None:
         since = t(
             "change.changed_by",
-            actor=actor,
-            field=field_name,
-            old=as_text(old) or "–",
-            new=as_text(new) or "–",
-            at=as_utc(at).strftime("%Y-%m-%d %H:%M"),
+            actor=latest.actor,
+            field=latest.field,
+            old=as_text(latest.old) or "–",
+            new=as_text(latest.new) or "–",
+            at=as_utc(latest.at).strftime("%Y-%m-%d %H:%M"),
         )
     raise ConflictError(
         t(
@@ -312,67 +298,62 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
     )
 
 
-def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, str, Any]:
+def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, FieldAddress, Any]:
     """Find what a change targets and check and normalise its value."""
     check_note(change.note)
-    plan = reading.plan
-    if change.target == "measure":
-        target = reading.target("measure", change.key)
-        if change.field == "status":
-            status = normalise_status(str(change.value))
-            if status is None:
-                raise invalid(t("field.status"), change.value, STATUSES)
-            return change, target, "status", status
-        if change.field == "progress":
-            value = change.value
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-                raise InvalidValueError(t("change.progress", value=value))
-            return change, target, "progress", value
-        if change.field.startswith("four_p."):
-            part = normalise_four_p_part(change.field.removeprefix("four_p."))
-            if part is None:
-                raise invalid(
-                    t("field.four_p_part"), change.field.removeprefix("four_p."), FOUR_P_PARTS
-                )
-            state = normalise_four_p_state(str(change.value))
-            if state is None:
-                raise invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
-            return change, target, f"four_p.{part}", state
-        if change.field.startswith("perspectives."):
-            perspective = find_name(
-                change.field.removeprefix("perspectives."), plan.perspectives, "field.perspective"
-            )
-            level = normalise_coverage(str(change.value))
-            if level is None:
-                raise invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
-            return change, target, f"perspectives.{perspective}", level
-    elif change.target == "collaboration":
-        target = reading.target("collaboration", change.key)
-        if change.field == "step":
-            steps = len(plan.ladder)
-            value = _relative_step(change.value, target.fields["step"], change.key, steps)
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= steps:
-                labels = ", ".join(f"{n} {label}" for n, label in enumerate(plan.ladder, 1))
-                raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
-            return change, target, "step", value
-    elif change.target == "indicator":
-        target = reading.target("indicator", change.key)
-        if change.field.startswith("values."):
-            raw_period = change.field.removeprefix("values.")
-            period = normalise_period(raw_period)
-            if period is None:
-                raise InvalidValueError(
-                    t("change.period", period=raw_period, formats=PERIOD_FORMATS)
-                )
-            value = change.value
-            if value is None:
-                # No value: the period's value is removed (what undoing a first record does).
-                return change, target, f"values.{period}", None
-            number = as_finite(value)
-            if number is None:
-                raise InvalidValueError(t("change.number", value=value))
-            return change, target, f"values.{period}", number
-    raise KplanError(t("change.unsupported", target=change.target, field=change.field))
+    address = change.address
+    # The thing is found first, so an unknown id is reported before a wrong field.
+    if change.target in stored.TARGET_KINDS:
+        target = reading.target(change.target, change.key)
+    if address is None or address.target != change.target:
+        raise KplanError(t("change.unsupported", target=change.target, field=change.field))
+    kind = address.kind
+    if kind == "status":
+        status = normalise_status(str(change.value))
+        if status is None:
+            raise invalid(t("field.status"), change.value, STATUSES)
+        return change, target, address, status
+    if kind == "progress":
+        value = change.value
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise InvalidValueError(t("change.progress", value=value))
+        return change, target, address, value
+    if kind == "four_p":
+        part = normalise_four_p_part(address.part)
+        if part is None:
+            raise invalid(t("field.four_p_part"), address.part, FOUR_P_PARTS)
+        state = normalise_four_p_state(str(change.value))
+        if state is None:
+            raise invalid(t("field.four_p_state"), change.value, FOUR_P_STATES)
+        return change, target, address.with_part(part), state
+    if kind == "perspectives":
+        plan = reading.plan
+        perspective = find_name(address.part, plan.perspectives, "field.perspective")
+        level = normalise_coverage(str(change.value))
+        if level is None:
+            raise invalid(t("field.coverage"), change.value, COVERAGE_LEVELS)
+        return change, target, address.with_part(perspective), level
+    if kind == "step":
+        ladder = reading.plan.ladder
+        steps = len(ladder)
+        current = reading.current(target, address).value
+        value = _relative_step(change.value, current, change.key, steps)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= steps:
+            labels = ", ".join(f"{n} {label}" for n, label in enumerate(ladder, 1))
+            raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
+        return change, target, address, value
+    # kind == "values": the only kind left (kplan.address.KINDS).
+    period = normalise_period(address.part)
+    if period is None:
+        raise InvalidValueError(t("change.period", period=address.part, formats=PERIOD_FORMATS))
+    value = change.value
+    if value is None:
+        # No value: the period's value is removed (what undoing a first record does).
+        return change, target, address.with_part(period), None
+    number = as_finite(value)
+    if number is None:
+        raise InvalidValueError(t("change.number", value=value))
+    return change, target, address.with_part(period), number
 
 
 _STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
@@ -401,7 +382,7 @@ def _relative_step(value: Any, current: int, key: str, steps: int) -> Any:
 
 
 def _apply_one(
-    rows: Rows,
+    reading: _Batch,
     result: ChangeResult,
     *,
     info: PlanInfo,
@@ -409,92 +390,22 @@ def _apply_one(
     at: dt.datetime,
     change: Change,
     target: _Target,
-    name: str,
+    address: FieldAddress,
     value: Any,
 ) -> None:
-    old: Any
-    if name in ("status", "progress", "step"):
-        old = target.fields[name]
-        if old == value:
-            return
-        table = "measure" if name != "step" else "collaboration"
-        rows(
-            f"UPDATE {table} SET {name} = :value WHERE id = :id",
-            {"value": value, "id": target.row_id},
-        )
-        target.fields[name] = value
-    elif name.startswith("four_p."):
-        part = name.removeprefix("four_p.")
-        found = rows(
-            "SELECT state FROM four_p WHERE measure_id = :id AND part = :part",
-            {"id": target.row_id, "part": part},
-        )
-        old = found[0][0] if found else "not-started"
-        if old == value:
-            return
-        params = {"id": target.row_id, "part": part, "value": value}
-        if found:
-            rows("UPDATE four_p SET state = :value WHERE measure_id = :id AND part = :part", params)
-        else:
-            rows("INSERT INTO four_p (measure_id, part, state) VALUES (:id, :part, :value)", params)
-    elif name.startswith("perspectives."):
-        perspective = name.removeprefix("perspectives.")
-        found = rows(
-            "SELECT level FROM perspective_coverage WHERE measure_id = :id AND perspective = :p",
-            {"id": target.row_id, "p": perspective},
-        )
-        old = found[0][0] if found else "no"
-        if old == value:
-            return
-        params = {"id": target.row_id, "p": perspective, "value": value}
-        if found:
-            rows(
-                "UPDATE perspective_coverage SET level = :value"
-                " WHERE measure_id = :id AND perspective = :p",
-                params,
-            )
-        else:
-            rows(
-                "INSERT INTO perspective_coverage (measure_id, perspective, level)"
-                " VALUES (:id, :p, :value)",
-                params,
-            )
-    elif name.startswith("values."):
-        period = name.removeprefix("values.")
-        found = rows(
-            "SELECT value FROM indicator_value WHERE indicator_id = :id AND period = :period",
-            {"id": target.row_id, "period": period},
-        )
-        old = float(found[0][0]) if found else None
-        if old == value:
-            return
-        params = {"id": target.row_id, "period": period, "value": value}
-        if value is None:
-            rows(
-                "DELETE FROM indicator_value WHERE indicator_id = :id AND period = :period", params
-            )
-        elif found:
-            rows(
-                "UPDATE indicator_value SET value = :value"
-                " WHERE indicator_id = :id AND period = :period",
-                params,
-            )
-        else:
-            rows(
-                "INSERT INTO indicator_value (indicator_id, period, value)"
-                " VALUES (:id, :period, :value)",
-                params,
-            )
-    else:  # pragma: no cover - _resolve only hands over the names above
-        raise KplanError(t("change.unsupported", target=change.target, field=name))
-    target.version += 1
-    rows(
-        f"UPDATE {target.kind} SET version = :version WHERE id = :id",
-        {"version": target.version, "id": target.row_id},
+    """Write one checked change, bump its thing's version and log it (unless it changes nothing)."""
+    rows = reading.rows
+    old = reading.current(target, address)
+    if old.value == value:
+        return
+    target.known[address] = stored.write_field(
+        rows, address, target.row_id, value, exists=old.exists
     )
+    target.version += 1
+    stored.set_version(rows, target.kind, target.row_id, target.version)
     field_change = FieldChange(
-        name,
-        old,
+        str(address),
+        old.value,
         value,
         measure=target.measure_key,
         collaboration=target.key if target.kind == "collaboration" else None,

@@ -1,91 +1,78 @@
-"""``kplan export``: the current state or a snapshot, in any of the export formats."""
+"""``kplan export``: what an export of the current state or of a snapshot is made from.
+
+This module reads; :mod:`kplan.present.exports` chooses the format and writes
+the text. An export needs the plan (as it is, or as a snapshot froze it), the
+moment it is made, and for the reports the snapshots before it and for JSON
+perhaps the event log: :func:`gather` reads just the parts asked for.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from kplan.domain import closest
-from kplan.errors import InvalidValueError
-from kplan.i18n import t
+from kplan.core import snapshots
+from kplan.core.actor import now
+from kplan.core.queries import load, log
+from kplan.model import Plan
 
 if TYPE_CHECKING:
-    from kplan.present.templating import PageTemplate
     from kplan.store.engine import Store
 
-FORMATS = ("toml", "json", "csv", "md", "html")
+
+@dataclass(frozen=True)
+class ExportSource:
+    """Everything an export is written from.
+
+    ``history`` holds the snapshots the export looks back on, oldest first, as
+    (name, taken at, plan); ``events`` the plan's log, newest first, when it
+    was asked for.
+    """
+
+    plan: Plan
+    moment: dt.datetime
+    snapshot: str | None = None
+    taken_at: dt.datetime | None = None
+    history: tuple[tuple[str, dt.datetime, Plan], ...] = ()
+    events: list[dict[str, Any]] | None = None
 
 
-def check_format(value: str) -> str:
-    """The export format, or an error naming the valid ones."""
-    token = value.strip().lower()
-    aliases = {"markdown": "md", "htm": "html"}
-    token = aliases.get(token, token)
-    if token not in FORMATS:
-        suggestion = closest(value, FORMATS)
-        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
-        raise InvalidValueError(
-            t("export.unknown_format", value=value, valid=", ".join(FORMATS)) + hint
-        )
-    return token
-
-
-def export(
+def gather(
     store: Store,
-    fmt: str,
     *,
     plan: str | None = None,
     snapshot: str | None = None,
-    with_log: bool = False,
+    history: bool = False,
+    events: bool = False,
     generated_at: dt.datetime | None = None,
-    template: PageTemplate | None = None,
-) -> str:
-    """The plan (or one of its snapshots) as text in ``fmt``.
+) -> ExportSource:
+    """The plan (or one of its snapshots), with its history and log if asked for.
 
-    ``template`` is a region's own page template, for ``html`` only.
+    A snapshot's export looks back from where the snapshot stood: its history
+    is the snapshots taken before it, and its log ends where it was taken.
     """
-    from kplan.core import snapshots
-    from kplan.core.actor import now
-    from kplan.core.queries import load, log
-
-    fmt = check_format(fmt)
     moment = generated_at or now()
     taken_at: dt.datetime | None = None
     if snapshot is not None:
         state, taken_at = snapshots.load(store, snapshot, plan)
     else:
         state = load(store, plan)
-    if fmt == "toml":
-        from kplan.core.planfile import plan_to_toml
-
-        return plan_to_toml(state)
-    from kplan.present.text import Snapshot
-
-    history = [Snapshot(name, taken, old) for name, taken, old in snapshots.history(store, plan)]
-    if snapshot is not None:
-        # A snapshot's report looks back from where the snapshot stood.
-        cut = next(i for i, s in enumerate(history) if s.name == snapshot)
-        history = history[:cut]
-    if fmt == "json":
-        from kplan.present.text import export_json
-
-        events = log(store, plan=state.id, limit=0) if with_log else None
-        if events is not None and taken_at is not None:
-            # A snapshot's log ends where the snapshot was taken.
-            stamp = taken_at.isoformat().replace("+00:00", "Z")
-            events = [event for event in events if str(event["at"]) <= stamp]
-        return export_json(state, generated_at=moment, snapshot=snapshot, events=events)
-    if fmt == "csv":
-        from kplan.present.text import export_csv
-
-        return export_csv(state)
-    if fmt == "md":
-        from kplan.present.text import export_markdown
-
-        previous = history[-1] if history else None
-        return export_markdown(state, generated_at=moment, snapshot=snapshot, previous=previous)
-    from kplan.present.html import export_html
-
-    return export_html(
-        state, generated_at=moment, history=history, snapshot=snapshot, template=template
+    earlier: list[tuple[str, dt.datetime, Plan]] = []
+    if history:
+        earlier = snapshots.history(store, plan)
+        if snapshot is not None:
+            cut = next(i for i, (name, _, _) in enumerate(earlier) if name == snapshot)
+            earlier = earlier[:cut]
+    logged = log(store, plan=state.id, limit=0) if events else None
+    if logged is not None and taken_at is not None:
+        stamp = taken_at.isoformat().replace("+00:00", "Z")
+        logged = [event for event in logged if str(event["at"]) <= stamp]
+    return ExportSource(
+        plan=state,
+        moment=moment,
+        snapshot=snapshot,
+        taken_at=taken_at,
+        history=tuple(earlier),
+        events=logged,
     )

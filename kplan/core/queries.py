@@ -1,7 +1,7 @@
-"""Read-only questions about a store, answered as JSON-ready dicts.
+"""Read-only questions about a store: plans, measures, events and what changed.
 
-The shapes returned here are the ones ``--json`` prints (docs/json.md), so
-the CLI, the TUI and scripts all see the same fields.
+These are the reads; :mod:`kplan.present.summary` shapes what they return
+into what ``--json`` prints (docs/json.md).
 """
 
 from __future__ import annotations
@@ -13,43 +13,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.filters import MeasureFilter, filter_measures
-from kplan.domain import (
-    COVERAGE_LEVELS,
-    STATUSES,
-    format_number,
-    period_sort_key,
-    values_trend,
-)
 from kplan.errors import InvalidValueError, unknown
 from kplan.i18n import t
-from kplan.model import Measure, Owner, Plan
+from kplan.model import Measure, Plan
 from kplan.names import check_id
 from kplan.store import plans as stored
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
+    from kplan.store.plans import PlanInfo
 
 
-def plans(store: Store) -> list[dict[str, Any]]:
-    """Every plan in the store with its size."""
+def plans(store: Store) -> list[tuple[PlanInfo, int]]:
+    """Every plan in the store (its settings, without measures) with its number of measures."""
     with store.reading() as rows:
         counts = stored.measure_counts(rows)
-        return [
-            {
-                "id": info.key,
-                "title": info.title,
-                "organisation": info.organisation,
-                "start": info.start.isoformat() if info.start else None,
-                "end": info.end.isoformat() if info.end else None,
-                "measures": counts.get(info.row_id, 0),
-                "perspectives": list(info.perspectives),
-                "ladder": list(info.ladder),
-                "ladder_questions": list(info.ladder_questions),
-                "coordinators": list(info.coordinators),
-                "edit": info.edit,
-            }
-            for info in stored.plan_infos(rows)
-        ]
+        return [(info, counts.get(info.row_id, 0)) for info in stored.plan_infos(rows)]
 
 
 def resolve_plan(store: Store, plan: str | None = None) -> str:
@@ -111,88 +90,27 @@ def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
     return ChangesSince(newest=newest, measures=measures, whole_plan=whole)
 
 
-def steps_of(measure: Measure) -> dict[str, int | None]:
-    """The lowest and highest ladder step among a measure's collaborations."""
-    steps = [c.step for c in measure.collaborations]
-    return {"lowest": min(steps) if steps else None, "highest": max(steps) if steps else None}
-
-
-def measure_summary(
-    plan: Plan, measure: Measure, owners: dict[str, Owner] | None = None
-) -> dict[str, Any]:
-    """The fields of a measure that ``list --json`` prints.
-
-    ``owners`` (the plan's owners by id) saves building that index again
-    for every measure of a long list.
-    """
-    if owners is None:
-        owners = {o.id: o for o in plan.owners}
-    owner = owners.get(measure.owner)
-    return {
-        "id": measure.id,
-        "title": measure.title,
-        "owner": measure.owner,
-        "owner_name": owner.name if owner else None,
-        "area": measure.area,
-        "status": measure.status,
-        "progress": measure.progress,
-        "start": measure.start.isoformat() if measure.start else None,
-        "due": measure.due.isoformat() if measure.due else None,
-        "four_p": dict(measure.four_p),
-        "perspectives": dict(measure.perspectives),
-        "steps": steps_of(measure),
-    }
-
-
-def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str, Any]:
-    """Roll-up figures: measures per status, Fyra P use and perspective coverage."""
-    chosen = plan.measures if measures is None else measures
-    statuses = {status: sum(m.status == status for m in chosen) for status in STATUSES}
-    parts = [state for m in chosen for state in m.four_p.values()]
-    coverage = {
-        p: {
-            level: sum(m.perspectives.get(p, "no") == level for m in chosen)
-            for level in COVERAGE_LEVELS
-        }
-        for p in plan.perspectives
-    }
-    return {
-        "measures": len(chosen),
-        "statuses": statuses,
-        "four_p_done": (parts.count("done") / len(parts)) if parts else 0.0,
-        "perspectives": coverage,
-    }
-
-
 def list_measures(
     store: Store, plan: str | None = None, wanted: MeasureFilter | None = None
-) -> tuple[Plan, list[dict[str, Any]]]:
-    """The plan and its measures' summaries, narrowed by ``wanted``.
+) -> tuple[Plan, list[Measure]]:
+    """The plan and its measures that ``wanted`` picks.
 
     The plan comes in outline (no indicators, no collaboration actors), which
     is all a list shows or filters on.
     """
     with store.reading() as rows:
         loaded = stored.load_plan(rows, stored.select_plan(rows, plan), outline=True)
-    chosen = filter_measures(loaded, wanted or MeasureFilter())
-    owners = {o.id: o for o in loaded.owners}
-    return loaded, [measure_summary(loaded, measure, owners) for measure in chosen]
-
-
-def show_measure(
-    store: Store, key: str, plan: str | None = None, events: int = 10
-) -> dict[str, Any]:
-    """Everything about one measure, with its ``events`` newest events."""
-    return show(store, key, plan, events)[1]
+    return loaded, filter_measures(loaded, wanted or MeasureFilter())
 
 
 def show(
     store: Store, key: str, plan: str | None = None, events: int = 10
-) -> tuple[Plan, dict[str, Any]]:
-    """One measure in full, and its plan with just that measure loaded.
+) -> tuple[Plan, Measure, list[dict[str, Any]]]:
+    """One measure in full, its plan with just that measure loaded, and its newest events.
 
     Only the one measure is read, however big the plan: showing a measure
     of a ten-thousand-measure plan costs what it costs in a small one.
+    ``events`` is how many of the measure's newest events come with it.
     """
     key = check_id(key)
     with store.reading() as rows:
@@ -200,51 +118,9 @@ def show(
         loaded = stored.load_plan(rows, info, only=[key])
         if not loaded.measures:
             raise unknown("kind.measure", key, stored.measure_keys(rows, info))
-        measure = loaded.measures[0]
         # ``events`` 0 asks for none (``stored.events`` reads 0 as "all").
         logged = stored.events(rows, info, measure=key, limit=events) if events else []
-    organisations = {o.id: o.name for o in loaded.organisations}
-    detail = measure_summary(loaded, measure)
-    detail["plan"] = loaded.id
-    detail["goal"] = measure.goal
-    detail["description"] = measure.description
-    detail["collaborations"] = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "step": c.step,
-            "step_label": loaded.ladder[c.step - 1] if c.step <= len(loaded.ladder) else None,
-            "step_question": (
-                loaded.ladder_questions[c.step - 1] or None
-                if c.step <= len(loaded.ladder_questions)
-                else None
-            ),
-            "actors": list(c.actors),
-            "actor_names": [organisations.get(a, a) for a in c.actors],
-            "note": c.note,
-        }
-        for c in measure.collaborations
-    ]
-    detail["indicators"] = []
-    for ind in measure.indicators:
-        periods = sorted(ind.values, key=period_sort_key)
-        series = [ind.values[p] for p in periods]
-        detail["indicators"].append(
-            {
-                "id": ind.id,
-                "name": ind.name,
-                "unit": ind.unit,
-                "baseline": format_number(ind.baseline),
-                "target": format_number(ind.target),
-                "direction": ind.direction,
-                "values": {p: format_number(ind.values[p]) for p in periods},
-                "latest": format_number(series[-1]) if series else None,
-                "trend": values_trend(ind.values, ind.direction),
-            }
-        )
-    detail["events"] = logged
-    detail["version"] = measure.version
-    return loaded, detail
+    return loaded, loaded.measures[0], logged
 
 
 _RELATIVE = re.compile(r"^([0-9]{1,6})([dwh])$")

@@ -25,23 +25,30 @@ come between them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from kplan.address import FieldAddress
 from kplan.core.changes import Change, ChangeResult, ConflictError, apply_in
 from kplan.core.importing import IMPORT_BATCH
 from kplan.domain import as_utc
 from kplan.errors import KplanError
 from kplan.i18n import CATALOGUE, t
+from kplan.store.events import (
+    LoggedEvent,
+    actor_batches,
+    batch_events,
+    batches_like,
+    later_events,
+)
+from kplan.store.plans import select_plan
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
     from kplan.store.tx import Rows
 
-UNDOABLE = ("status", "progress", "step")
-UNDOABLE_PREFIXES = ("four_p.", "perspectives.", "values.")
 UNDO_PREFIX = "undo:"
 # Events of commands undo passes over: they change nothing undo could revert.
-PASSED_OVER = ("round.%", "snapshot.%")
+PASSED_OVER = ("round.", "snapshot.")
 # Structure events: a later one on the same thing (a measure an import removed
 # and added again) makes reverting a field of it meaningless.
 STRUCTURE = ("measure", "collaboration", "indicator")
@@ -53,21 +60,6 @@ _PAGE = 500
 
 class NothingToUndo(KplanError):
     """The person has no command left that can be undone."""
-
-
-def _undoable(field: str) -> bool:
-    return field in UNDOABLE or field.startswith(UNDOABLE_PREFIXES)
-
-
-def _value(field: str, text: str | None) -> Any:
-    """An event's stored text back as the value a change takes."""
-    if text is None:
-        return None
-    if field in ("progress", "step"):
-        return int(text)
-    if field.startswith("values."):
-        return float(text)
-    return text
 
 
 def is_import(batch: str, notes: Sequence[str | None]) -> bool:
@@ -83,32 +75,25 @@ def is_import(batch: str, notes: Sequence[str | None]) -> bool:
 def _target_batch(rows: Rows, plan_id: int, actor: str) -> str | None:
     """The actor's newest batch that undo should consider, or None."""
     undone = {
-        row[0].removeprefix(UNDO_PREFIX)
-        for row in rows(
-            "SELECT DISTINCT batch FROM event WHERE plan_id = :plan AND actor = :actor"
-            " AND batch LIKE 'undo:%'",
-            {"plan": plan_id, "actor": actor},
-        )
+        batch.removeprefix(UNDO_PREFIX) for batch in batches_like(rows, plan_id, actor, UNDO_PREFIX)
     }
     before: int | None = None
     while True:
         # Page through the actor's events newest first; the target is almost
         # always on the first page, and an import of thousands of fields is
         # never read whole.
-        params: dict[str, Any] = {"plan": plan_id, "actor": actor, "limit": _PAGE}
-        where = ""
-        if before is not None:
-            where = " AND id < :before"
-            params["before"] = before
-        found = rows(
-            "SELECT id, batch FROM event WHERE plan_id = :plan AND actor = :actor"
-            " AND batch NOT LIKE 'undo:%' AND field NOT LIKE :round"
-            f" AND field NOT LIKE :snapshot{where} ORDER BY id DESC LIMIT :limit",
-            params | {"round": PASSED_OVER[0], "snapshot": PASSED_OVER[1]},
+        found = actor_batches(
+            rows,
+            plan_id,
+            actor,
+            skip_batches=UNDO_PREFIX,
+            skip_fields=PASSED_OVER,
+            before=before,
+            limit=_PAGE,
         )
         for _, batch in found:
             if batch not in undone:
-                return str(batch)
+                return batch
         if len(found) < _PAGE:
             return None
         before = found[-1][0]
@@ -116,84 +101,76 @@ def _target_batch(rows: Rows, plan_id: int, actor: str) -> str | None:
 
 def undo(store: Store, *, actor: str, plan: str | None = None) -> ChangeResult:
     """Revert ``actor``'s newest command that changed fields and was not undone yet."""
-    from kplan.store.plans import select_plan
-
     with store.writing() as rows:
         info = select_plan(rows, plan)
         target_batch = _target_batch(rows, info.row_id, actor)
         if target_batch is None:
             raise NothingToUndo(t("undo.nothing", actor=actor))
-        batch_events = rows(
-            "SELECT id, measure, collaboration, indicator, field, old, note FROM event"
-            " WHERE plan_id = :plan AND batch = :batch ORDER BY id",
-            {"plan": info.row_id, "batch": target_batch},
-        )
-        if is_import(target_batch, [event[6] for event in batch_events]):
+        events = batch_events(rows, info.row_id, target_batch)
+        if is_import(target_batch, [event.note for event in events]):
             raise NothingToUndo(t("undo.not_undoable", actor=actor))
-        others = sorted({event[4] for event in batch_events if not _undoable(event[4])})
+        # Each event's field is parsed once; one that no change can set
+        # (a title, a measure added) cannot be reverted.
+        addresses = [FieldAddress.find(event.field) for event in events]
+        others = sorted(
+            {event.field for event, address in zip(events, addresses, strict=True) if not address}
+        )
         if others:
             raise NothingToUndo(t("undo.cannot_revert", actor=actor, fields=", ".join(others)))
-        _refuse_clashes(rows, info.row_id, target_batch, batch_events)
+        _refuse_clashes(rows, info.row_id, events)
         changes = []
-        for _, measure, collaboration, indicator, field, old, _ in reversed(batch_events):
+        for event, address in reversed(list(zip(events, addresses, strict=True))):
+            assert address is not None
             target, key = (
-                ("collaboration", collaboration)
-                if collaboration
-                else ("indicator", indicator)
-                if indicator
-                else ("measure", measure)
+                ("collaboration", event.collaboration)
+                if event.collaboration
+                else ("indicator", event.indicator)
+                if event.indicator
+                else ("measure", event.measure)
             )
             changes.append(
                 Change(
                     target,
-                    key,
-                    field,
-                    _value(field, old),
+                    key or "",
+                    event.field,
+                    address.value_from_text(event.old),
                     t("undo.note", batch=target_batch[:8]),
+                    address=address,
                 )
             )
         return apply_in(rows, changes, actor=actor, plan=info.key, batch=UNDO_PREFIX + target_batch)
 
 
-def _refuse_clashes(
-    rows: Rows, plan_id: int, target_batch: str, batch_events: Sequence[Sequence[Any]]
-) -> None:
+def _refuse_clashes(rows: Rows, plan_id: int, batch: Sequence[LoggedEvent]) -> None:
     """Refuse (exit 3) when a later event, by anyone, touched a field the batch changed.
 
     A later batch that has been undone and the undo of it cancel out: the
     field is as that batch found it, so neither is a clash.
     """
-    touched = {(e[1], e[2], e[3], e[4]) for e in batch_events}
-    things = {(e[1], e[2], e[3]) for e in batch_events}
-    newest = max(e[0] for e in batch_events)
+    touched = {(e.measure, e.collaboration, e.indicator, e.field) for e in batch}
+    things = {(e.measure, e.collaboration, e.indicator) for e in batch}
+    newest = max(e.id for e in batch)
     # Every event that can clash names one of the batch's measures (an undo's
     # events name the same ones as the batch it reverts), so a big import
     # since is not read whole. (A batch of very many measures reads them all
     # rather than bind more parameters than a database takes.)
-    measures = sorted({e[1] for e in batch_events if e[1] is not None})
-    params: dict[str, Any] = {"plan": plan_id, "newest": newest}
-    where = ""
-    if 0 < len(measures) <= _PAGE:
-        params |= {f"m{n}": key for n, key in enumerate(measures)}
-        where = " AND measure IN (" + ", ".join(f":m{n}" for n in range(len(measures))) + ")"
-    later = rows(
-        "SELECT batch, actor, measure, collaboration, indicator, field, at FROM event"
-        f" WHERE plan_id = :plan AND id > :newest{where} ORDER BY id",
-        params,
-    )
-    later_batches = {row[0] for row in later}
+    measures = sorted({e.measure for e in batch if e.measure is not None})
+    later = later_events(rows, plan_id, newest, measures if 0 < len(measures) <= _PAGE else None)
+    later_batches = {event.batch for event in later}
     undone_later = {
-        row[0].removeprefix(UNDO_PREFIX)
-        for row in later
-        if row[0].startswith(UNDO_PREFIX) and row[0].removeprefix(UNDO_PREFIX) in later_batches
+        event.batch.removeprefix(UNDO_PREFIX)
+        for event in later
+        if event.batch.startswith(UNDO_PREFIX)
+        and event.batch.removeprefix(UNDO_PREFIX) in later_batches
     }
     clashes = []
-    for batch, who, measure, collaboration, indicator, field, at in later:
-        if batch in undone_later or batch.removeprefix(UNDO_PREFIX) in undone_later:
+    for event in later:
+        if event.batch in undone_later or event.batch.removeprefix(UNDO_PREFIX) in undone_later:
             continue
-        thing = (measure, collaboration, indicator)
-        if (*thing, field) in touched or (field in STRUCTURE and thing in things):
-            clashes.append((who, collaboration or indicator or measure or "", field, at))
+        thing = (event.measure, event.collaboration, event.indicator)
+        if (*thing, event.field) in touched or (event.field in STRUCTURE and thing in things):
+            what = event.collaboration or event.indicator or event.measure or ""
+            clashes.append((event.actor, what, event.field, event.at))
     if not clashes:
         return
     described = "; ".join(

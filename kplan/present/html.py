@@ -26,7 +26,6 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kplan.core.queries import plan_summary, steps_of
 from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
@@ -41,6 +40,7 @@ from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
+from kplan.present.summary import plan_summary, steps_of
 from kplan.present.templating import PageTemplate, render_custom_page, render_page
 from kplan.present.text import Snapshot
 
@@ -939,7 +939,8 @@ class _Page:
             if state.toward is None:
                 toward = '<span class="none">–</span>'
             elif state.toward >= 1:
-                toward = f'<span class="reached">✓\u00a0{_e(w.t("html.target_reached"))}</span>'
+                reached = _e(w.t("html.target_reached"))
+                toward = f'<span class="reached">{STATUS_GLYPHS["done"]}\u00a0{reached}</span>'
             else:
                 toward = _e(w.percent(max(0.0, state.toward)))
             unit = f' <span class="unit">({_e(indicator.unit)})</span>' if indicator.unit else ""

@@ -2,8 +2,8 @@
 
 Pure functions: a Plan (and a moment, and perhaps an earlier snapshot) in,
 text out. Nothing here touches a database or a terminal; ``kplan export``
-(kplan.core.exports) loads the plan and writes the text. docs/export.md
-describes each format.
+reads the plan (kplan.core.exports) and picks the format
+(kplan.present.exports). docs/export.md describes each format.
 
 The JSON and CSV keys and values are stable English identifiers, whatever
 language kplan speaks; the Markdown report is written for people, in their
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kplan.address import FieldAddress
 from kplan.core.diff import FieldChange, diff_plans
-from kplan.core.queries import measure_summary, plan_summary, steps_of
 from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
@@ -38,6 +38,7 @@ from kplan.domain import (
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
+from kplan.present.summary import measure_summary, plan_summary, steps_of
 
 EXPORT_VERSION = 1
 
@@ -584,14 +585,15 @@ class _ChangeWriter:
         self.names = _field_names()
 
     def _field(self, name: str) -> str:
-        if name.startswith("four_p."):
-            part = name.removeprefix("four_p.")
+        address = FieldAddress.find(name)
+        if address is not None and address.kind == "four_p":
+            part = address.part
             shown = t(f"four_p.{part}") if part in FOUR_P_PARTS else md_text(part)
             return t("report.field_four_p", part=shown)
-        if name.startswith("perspectives."):
-            return t("report.field_perspective", name=md_text(name.removeprefix("perspectives.")))
-        if name.startswith("values."):
-            return t("report.field_value", period=md_text(name.removeprefix("values.")))
+        if address is not None and address.kind == "perspectives":
+            return t("report.field_perspective", name=md_text(address.part))
+        if address is not None and address.kind == "values":
+            return t("report.field_value", period=md_text(address.part))
         return self.names.get(name, md_text(name))
 
     def _value(self, field: str, value: Any, plan: Plan) -> str:
@@ -599,9 +601,10 @@ class _ChangeWriter:
             return "–"
         if field == "status":
             return md_text(_status_word(str(value)))
-        if field.startswith("four_p."):
+        kind = address.kind if (address := FieldAddress.find(field)) is not None else None
+        if kind == "four_p":
             return md_text(_state_word(str(value)))
-        if field.startswith("perspectives."):
+        if kind == "perspectives":
             return md_text(_coverage_word(str(value)))
         if field == "step" and isinstance(value, int):
             label = _step_label(plan, value)

@@ -1,9 +1,15 @@
-"""The event log in the store: every change kplan makes is appended here."""
+"""The event log in the store: every change kplan makes is appended here.
+
+It is read back here too for ``kplan undo`` and for the conflict messages
+(who changed a thing last).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kplan.store.tx import Rows
 
@@ -51,3 +57,121 @@ def insert_event(
             "note": note,
         },
     )
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One event of the log as ``kplan undo`` and the conflict messages read it."""
+
+    id: int
+    batch: str
+    actor: str
+    measure: str | None
+    collaboration: str | None
+    indicator: str | None
+    field: str
+    old: str | None
+    new: str | None
+    note: str | None
+    at: Any
+
+
+_LOGGED = "id, batch, actor, measure, collaboration, indicator, field, old, new, note, at"
+
+
+def _logged(row: Sequence[Any]) -> LoggedEvent:
+    return LoggedEvent(*row)
+
+
+def latest_change(rows: Rows, plan_id: int, kind: str, key: str) -> LoggedEvent | None:
+    """The newest event of the plan's ``kind`` thing ``key``, rounds aside (who changed it last)."""
+    if kind not in ("measure", "collaboration", "indicator"):
+        raise ValueError(kind)
+    found = rows(
+        f"SELECT {_LOGGED} FROM event"
+        f" WHERE plan_id = :plan AND {kind} = :key AND field NOT LIKE 'round.%'"
+        " ORDER BY id DESC LIMIT 1",
+        {"plan": plan_id, "key": key},
+    )
+    return _logged(found[0]) if found else None
+
+
+def batches_like(rows: Rows, plan_id: int, actor: str, prefix: str) -> set[str]:
+    """The batch ids of ``actor``'s events whose batch id starts with ``prefix``."""
+    found = rows(
+        "SELECT DISTINCT batch FROM event WHERE plan_id = :plan AND actor = :actor"
+        " AND batch LIKE :pattern",
+        {"plan": plan_id, "actor": actor, "pattern": _like_prefix(prefix)},
+    )
+    return {str(row[0]) for row in found}
+
+
+def actor_batches(
+    rows: Rows,
+    plan_id: int,
+    actor: str,
+    *,
+    skip_batches: str,
+    skip_fields: Sequence[str],
+    before: int | None,
+    limit: int,
+) -> list[tuple[int, str]]:
+    """One page of ``actor``'s events, newest first, as (event id, batch id).
+
+    Events whose batch id starts with ``skip_batches``, or whose field starts
+    with one of ``skip_fields``, are left out; ``before`` pages on from the
+    last page's oldest event id.
+    """
+    params: dict[str, Any] = {
+        "plan": plan_id,
+        "actor": actor,
+        "limit": limit,
+        "batches": _like_prefix(skip_batches),
+    }
+    where = ""
+    for number, prefix in enumerate(skip_fields):
+        params[f"f{number}"] = _like_prefix(prefix)
+        where += f" AND field NOT LIKE :f{number}"
+    if before is not None:
+        where += " AND id < :before"
+        params["before"] = before
+    found = rows(
+        "SELECT id, batch FROM event WHERE plan_id = :plan AND actor = :actor"
+        f" AND batch NOT LIKE :batches{where} ORDER BY id DESC LIMIT :limit",
+        params,
+    )
+    return [(int(row[0]), str(row[1])) for row in found]
+
+
+def batch_events(rows: Rows, plan_id: int, batch: str) -> list[LoggedEvent]:
+    """The events of one batch of the plan, oldest first."""
+    found = rows(
+        f"SELECT {_LOGGED} FROM event WHERE plan_id = :plan AND batch = :batch ORDER BY id",
+        {"plan": plan_id, "batch": batch},
+    )
+    return [_logged(row) for row in found]
+
+
+def later_events(
+    rows: Rows, plan_id: int, after: int, measures: Sequence[str] | None = None
+) -> list[LoggedEvent]:
+    """The plan's events after event id ``after``, oldest first; only of ``measures`` if given."""
+    params: dict[str, Any] = {"plan": plan_id, "after": after}
+    where = ""
+    if measures is not None:
+        if not measures:
+            return []
+        params |= {f"m{n}": key for n, key in enumerate(measures)}
+        where = " AND measure IN (" + ", ".join(f":m{n}" for n in range(len(measures))) + ")"
+    found = rows(
+        f"SELECT {_LOGGED} FROM event WHERE plan_id = :plan AND id > :after{where} ORDER BY id",
+        params,
+    )
+    return [_logged(row) for row in found]
+
+
+def _like_prefix(prefix: str) -> str:
+    # The prefixes are kplan's own ("undo:", "round."), never a person's text.
+    if "%" in prefix or "_" in prefix:
+        raise ValueError(prefix)
+    return prefix + "%"

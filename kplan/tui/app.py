@@ -219,7 +219,7 @@ def run(location: str | None, plan: str | None, actor: str) -> int:
     finally:
         app.workspace.close()
     if app.error:
-        from kplan import output
+        from kplan.present import output
 
         output.error(app.error)
         return 1

@@ -20,10 +20,11 @@ from textual.widgets import Button, DataTable, HelpPanel, Input, Select, Static
 
 from kplan.core.changes import Change, apply_changes
 from kplan.core.filters import filter_measures, parse_expression
-from kplan.core.queries import load, log, show_measure
+from kplan.core.queries import load, log, show
 from kplan.domain import PERIOD_FORMATS
 from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.present.summary import measure_detail
 from kplan.store.engine import Store, open_store
 from kplan.tui.app import KplanApp
 from kplan.tui.dialogs.base import EditDialog
@@ -78,7 +79,7 @@ def store_at(path: Path) -> Iterator[Store]:
 def measure_in_store(path: Path, key: str) -> dict[str, Any]:
     """The core's view of one measure."""
     with store_at(path) as store:
-        return show_measure(store, key)
+        return measure_detail(*show(store, key))
 
 
 def events_in_store(path: Path, measure: str | None = None) -> list[dict[str, Any]]:
@@ -1074,7 +1075,7 @@ async def open_matrix(pilot: Any) -> Any:
 
 
 def test_matrix_shows_perspectives_and_fyra_p_and_opens_a_measure(orebro_store: Path) -> None:
-    from kplan.core.queries import plan_summary
+    from kplan.present.summary import plan_summary
 
     with store_at(orebro_store) as store:
         plan = load(store)

@@ -18,7 +18,7 @@ from kplan.domain import (
 )
 from kplan.i18n import t
 from kplan.model import Measure
-from kplan.render import status_label
+from kplan.present.labels import status_label
 from kplan.tui.dialogs.base import EditDialog
 from kplan.tui.widgets.cells import plain
 

@@ -17,8 +17,7 @@ from kplan.domain import format_number, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
-from kplan.render import MARGIN
+from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen

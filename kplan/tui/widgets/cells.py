@@ -7,10 +7,10 @@ from typing import Any
 from rich.text import Text
 
 from kplan.model import Measure
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
-from kplan.render import status_label
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, STATUS_SHADES
+from kplan.present.labels import status_label
 from kplan.safetext import LINE_LIMIT, visible
-from kplan.tui.widgets.summary import STATUS_COLOURS, STATUS_GLYPHS
+from kplan.tui.widgets.summary import STATUS_COLOURS
 
 STATE_COLOURS = {"done": "green", "ongoing": "yellow", "not-started": "grey50"}
 COVERAGE_COLOURS = {"yes": "green", "partly": "yellow", "no": "red"}
@@ -31,7 +31,7 @@ def plain(
 
 def status_cell(status: str) -> Text:
     """The status as glyph and word, coloured."""
-    return Text(f"{STATUS_GLYPHS[status]} {status_label(status)}", style=STATUS_COLOURS[status])
+    return Text(f"{STATUS_SHADES[status]} {status_label(status)}", style=STATUS_COLOURS[status])
 
 
 def progress_cell(progress: int, width: int) -> Text:

@@ -7,21 +7,16 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from kplan.core.queries import plan_summary
 from kplan.domain import STATUSES
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.render import status_label
+from kplan.present.glyphs import STATUS_SHADES
+from kplan.present.labels import status_label
+from kplan.present.summary import plan_summary
 from kplan.safetext import visible
 
-# Each status has a glyph as well as a colour, so the bar reads without colour.
-STATUS_GLYPHS = {
-    "done": "█",
-    "ongoing": "▓",
-    "delayed": "▒",
-    "not-started": "░",
-    "cancelled": "·",
-}
+# Each status has a shade (kplan.present.glyphs) as well as a colour, so the
+# bar reads without colour.
 STATUS_COLOURS = {
     "done": "green",
     "ongoing": "cyan",
@@ -43,7 +38,7 @@ def status_bar(figures: dict[str, Any], width: int) -> Text:
             cells = max(0, width - used) if count else 0
         cells = min(cells, width - used)
         used += cells
-        bar.append(STATUS_GLYPHS[status] * cells, style=STATUS_COLOURS[status])
+        bar.append(STATUS_SHADES[status] * cells, style=STATUS_COLOURS[status])
     return bar
 
 
@@ -57,7 +52,7 @@ def summary_text(plan: Plan, width: int = 80) -> Text:
             continue
         if legend:
             legend.append(" · ")
-        legend.append(f"{STATUS_GLYPHS[status]} ", style=STATUS_COLOURS[status])
+        legend.append(f"{STATUS_SHADES[status]} ", style=STATUS_COLOURS[status])
         legend.append(f"{count} {status_label(status)}")
     # The bar takes what the legend leaves; when too little is left, the
     # legend goes on a line of its own rather than wrapping mid-item.

@@ -6,18 +6,21 @@ Plain text is tab-separated with a header line, so it survives ``cut`` and
 Every value from a plan, a note or a person is shown through
 :func:`kplan.safetext.visible`: a cell or a line shows hidden characters
 spelled out (a note's newline as ``\\n``, so it cannot start a line of its
-own) and at most ``LINE_LIMIT`` characters; rich tables get Text objects,
-never markup. Everything is written through :mod:`kplan.output`.
+own) and at most ``LINE_LIMIT`` characters; tables are drawn (and Rich is
+loaded) by :mod:`kplan.present.output`, which writes everything.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kplan import output
+from kplan.core.diff import as_text
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.present import output
+from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
+from kplan.present.labels import progress_bar, status_label, steps_text
+from kplan.present.summary import plan_summary
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -38,31 +41,6 @@ def is_terminal() -> bool:
     return output.is_terminal()
 
 
-# Where a text shown over several lines (a description, a goal, a note in
-# ``show``) goes on: its own margin, so none of its lines can pass for a
-# line of kplan's (an event, a section heading).
-MARGIN = "  │ "
-
-
-def status_label(status: str) -> str:
-    """The status in the user's language."""
-    return t(f"status.{status}")
-
-
-def progress_bar(progress: int, width: int = 10) -> str:
-    """A text bar for 0-100, with the number, so it reads without colour."""
-    filled = round(progress * width / 100)
-    return "█" * filled + "░" * (width - filled) + f" {progress:>3}%"
-
-
-def steps_text(steps: dict[str, int | None]) -> str:
-    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations)."""
-    low, high = steps.get("lowest"), steps.get("highest")
-    if low is None:
-        return "–"
-    return str(low) if low == high else f"{low}-{high}"
-
-
 def _plain(headers: list[str], rows: list[list[str]]) -> None:
     # A tab or newline in a value is spelled out, so every row stays one
     # line of exactly as many fields as the header.
@@ -70,34 +48,6 @@ def _plain(headers: list[str], rows: list[list[str]]) -> None:
         "\t".join(visible(cell) for cell in row) for row in rows
     ]
     output.say("\n".join(lines))
-
-
-def _table(
-    title: str | None,
-    headers: list[str],
-    rows: list[list[Any]],
-    styles: list[str | None] | None = None,
-) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    # Plan data is text, never markup: a title like "[/]" must print as it is.
-    # The heavy rule under the headings sets them apart, so they need no
-    # bold: a table of plain data (log, plans, snapshots) writes no escape
-    # sequence at all, and `... | cat -v` shows only what was stored.
-    table = Table(
-        title=Text(visible(title)) if title else None,
-        header_style="",
-        title_justify="left",
-        expand=False,
-    )
-    for header in headers:
-        table.add_column(Text(visible(header)), overflow="fold")
-    for index, row in enumerate(rows):
-        table.add_row(
-            *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None
-        )
-    output.show(table)
 
 
 def plans_table(rows: list[dict[str, Any]]) -> None:
@@ -123,7 +73,7 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -159,7 +109,7 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
         )
     if is_terminal():
         title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
-        _table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+        output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
         output.show(summary_line(plan))
         output.show(t("list.legend"), style="dim")
     else:
@@ -168,8 +118,6 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
 
 def summary_line(plan: Plan) -> str:
     """The plan at a glance: measures per status, Fyra P done, perspectives integrated."""
-    from kplan.core.queries import plan_summary
-
     figures = plan_summary(plan)
     statuses = " · ".join(
         f"{count} {status_label(status)}" for status, count in figures["statuses"].items() if count
@@ -318,7 +266,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
             ]
         )
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -331,8 +279,6 @@ def _change_line(change: Any) -> str:
         where = f"{t('kind.indicator')} {visible(change.indicator)}"
     elif change.measure:
         where = f"{t('kind.measure')} {visible(change.measure)}"
-    from kplan.core.diff import as_text
-
     old = as_text(change.old)
     new = as_text(change.new)
     kinds = {
@@ -357,51 +303,6 @@ def changes(result: ChangeResult) -> None:
         output.say(t("change.nothing"))
         return
     output.say("\n".join(_change_line(c) for c in result.changes))
-
-
-def changes_json(result: ChangeResult) -> dict[str, Any]:
-    """What a change command changed, for ``--json``."""
-    from kplan.core.diff import as_text
-
-    return {
-        "batch": result.batch,
-        "changes": [
-            {
-                "measure": c.measure,
-                "collaboration": c.collaboration,
-                "indicator": c.indicator,
-                "field": c.field,
-                "old": as_text(c.old),
-                "new": as_text(c.new),
-            }
-            for c in result.changes
-        ],
-    }
-
-
-def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
-    """What an import did, for ``--json``."""
-    from kplan.core.diff import as_text
-
-    return {
-        "plan": result.plan,
-        "created": result.created,
-        "dry_run": result.dry_run,
-        "measures": len(plan.measures),
-        "changes": [
-            {
-                "measure": c.measure,
-                "collaboration": c.collaboration,
-                "indicator": c.indicator,
-                "field": c.field,
-                "old": as_text(c.old),
-                "new": as_text(c.new),
-            }
-            for c in result.changes
-        ]
-        if not result.created
-        else [],
-    }
 
 
 def import_result(result: ImportResult, plan: Plan) -> None:
@@ -452,7 +353,7 @@ def round_status(result: dict[str, Any]) -> None:
             row.append(", ".join(owner["changed"] or []) or "–")
         body.append(row)
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -468,7 +369,7 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         for r in rows
     ]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 
@@ -482,7 +383,7 @@ def grantees_table(rows: list[dict[str, Any]]) -> None:
     yes = t("postgres.delegate_yes")
     body = [[r["role"], r["person"], yes if r["delegate"] else ""] for r in rows]
     if is_terminal():
-        _table(None, headers, body)
+        output.table(None, headers, body)
     else:
         _plain(headers, body)
 

@@ -22,6 +22,8 @@ import errno
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from kplan.i18n import t
@@ -221,6 +223,64 @@ def show(renderable: RenderableType | str, style: str | None = None) -> None:
         sys.stdout.flush()
     except OSError as exc:
         standard_output_failed(exc)
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner on standard error while something slow runs, when a person watches it.
+
+    ``description`` is kplan's own words from the catalogue (with a checked
+    format name at most), never text from a plan or a person. Nothing is
+    drawn into a pipe or a file.
+    """
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        progress.add_task(description, total=None)
+        yield
+
+
+def table(
+    title: str | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    styles: list[str | None] | None = None,
+) -> None:
+    """A table on standard output, for a person at a terminal.
+
+    Every title, heading and cell is text, never markup, and passes
+    :func:`kplan.safetext.visible`; ``styles`` gives each row's style.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    # Plan data is text, never markup: a title like "[/]" must print as it is.
+    # The heavy rule under the headings sets them apart, so they need no
+    # bold: a table of plain data (log, plans, snapshots) writes no escape
+    # sequence at all, and `... | cat -v` shows only what was stored.
+    table = Table(
+        title=Text(visible(title)) if title else None,
+        header_style="",
+        title_justify="left",
+        expand=False,
+    )
+    for header in headers:
+        table.add_column(Text(visible(header)), overflow="fold")
+    for index, row in enumerate(rows):
+        table.add_row(
+            *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None
+        )
+    show(table)
 
 
 def ensure_standard_streams() -> None:

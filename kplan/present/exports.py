@@ -1,0 +1,72 @@
+"""``kplan export``: the export formats, and the text of each.
+
+:func:`kplan.core.exports.gather` reads what an export is made from; this
+module says which formats there are, what each needs read, and writes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kplan.core.planfile import plan_to_toml
+from kplan.domain import closest
+from kplan.errors import InvalidValueError
+from kplan.i18n import t
+from kplan.present.html import export_html
+from kplan.present.text import Snapshot, export_csv, export_json, export_markdown
+
+if TYPE_CHECKING:
+    from kplan.core.exports import ExportSource
+    from kplan.present.templating import PageTemplate
+
+FORMATS = ("toml", "json", "csv", "md", "html")
+
+# The reports compare the plan with the snapshots before it; the others do not
+# need them read.
+LOOKS_BACK = frozenset({"md", "html"})
+# Only JSON can carry the event log (``--with-log``).
+CARRIES_LOG = frozenset({"json"})
+
+
+def check_format(value: str) -> str:
+    """The export format, or an error naming the valid ones."""
+    token = value.strip().lower()
+    aliases = {"markdown": "md", "htm": "html"}
+    token = aliases.get(token, token)
+    if token not in FORMATS:
+        suggestion = closest(value, FORMATS)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise InvalidValueError(
+            t("export.unknown_format", value=value, valid=", ".join(FORMATS)) + hint
+        )
+    return token
+
+
+def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = None) -> str:
+    """The plan (or one of its snapshots) gathered in ``source``, as text in ``fmt``.
+
+    ``template`` is a region's own page template, for ``html`` only.
+    """
+    fmt = check_format(fmt)
+    state = source.plan
+    if fmt == "toml":
+        return plan_to_toml(state)
+    if fmt == "json":
+        return export_json(
+            state, generated_at=source.moment, snapshot=source.snapshot, events=source.events
+        )
+    if fmt == "csv":
+        return export_csv(state)
+    history = [Snapshot(name, taken, old) for name, taken, old in source.history]
+    if fmt == "md":
+        previous = history[-1] if history else None
+        return export_markdown(
+            state, generated_at=source.moment, snapshot=source.snapshot, previous=previous
+        )
+    return export_html(
+        state,
+        generated_at=source.moment,
+        history=history,
+        snapshot=source.snapshot,
+        template=template,
+    )

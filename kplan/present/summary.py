@@ -1,0 +1,185 @@
+"""Plans and results shaped for people and scripts: the dicts ``--json`` prints.
+
+The shapes built here are the ones docs/json.md documents, so the CLI, the
+TUI, the exports and scripts all see the same fields. Everything here works
+on what is already loaded (a Plan, a Measure, a change result): the reads
+that load it are in :mod:`kplan.core.queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.diff import FieldChange, as_text
+from kplan.domain import (
+    COVERAGE_LEVELS,
+    STATUSES,
+    format_number,
+    period_sort_key,
+    values_trend,
+)
+from kplan.model import Measure, Owner, Plan
+
+if TYPE_CHECKING:
+    from kplan.core.changes import ChangeResult
+    from kplan.core.importing import ImportResult
+    from kplan.store.plans import PlanInfo
+
+
+def plan_rows(found: Sequence[tuple[PlanInfo, int]]) -> list[dict[str, Any]]:
+    """The store's plans, each with its number of measures, as ``plans --json`` prints them."""
+    return [
+        {
+            "id": info.key,
+            "title": info.title,
+            "organisation": info.organisation,
+            "start": info.start.isoformat() if info.start else None,
+            "end": info.end.isoformat() if info.end else None,
+            "measures": measures,
+            "perspectives": list(info.perspectives),
+            "ladder": list(info.ladder),
+            "ladder_questions": list(info.ladder_questions),
+            "coordinators": list(info.coordinators),
+            "edit": info.edit,
+        }
+        for info, measures in found
+    ]
+
+
+def steps_of(measure: Measure) -> dict[str, int | None]:
+    """The lowest and highest ladder step among a measure's collaborations."""
+    steps = [c.step for c in measure.collaborations]
+    return {"lowest": min(steps) if steps else None, "highest": max(steps) if steps else None}
+
+
+def measure_summary(
+    plan: Plan, measure: Measure, owners: dict[str, Owner] | None = None
+) -> dict[str, Any]:
+    """The fields of a measure that ``list --json`` prints.
+
+    ``owners`` (the plan's owners by id) saves building that index again
+    for every measure of a long list.
+    """
+    if owners is None:
+        owners = {o.id: o for o in plan.owners}
+    owner = owners.get(measure.owner)
+    return {
+        "id": measure.id,
+        "title": measure.title,
+        "owner": measure.owner,
+        "owner_name": owner.name if owner else None,
+        "area": measure.area,
+        "status": measure.status,
+        "progress": measure.progress,
+        "start": measure.start.isoformat() if measure.start else None,
+        "due": measure.due.isoformat() if measure.due else None,
+        "four_p": dict(measure.four_p),
+        "perspectives": dict(measure.perspectives),
+        "steps": steps_of(measure),
+    }
+
+
+def measure_summaries(plan: Plan, measures: Sequence[Measure]) -> list[dict[str, Any]]:
+    """:func:`measure_summary` for each of ``measures`` (the rows of ``list``)."""
+    owners = {o.id: o for o in plan.owners}
+    return [measure_summary(plan, measure, owners) for measure in measures]
+
+
+def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str, Any]:
+    """Roll-up figures: measures per status, Fyra P use and perspective coverage."""
+    chosen = plan.measures if measures is None else measures
+    statuses = {status: sum(m.status == status for m in chosen) for status in STATUSES}
+    parts = [state for m in chosen for state in m.four_p.values()]
+    coverage = {
+        p: {
+            level: sum(m.perspectives.get(p, "no") == level for m in chosen)
+            for level in COVERAGE_LEVELS
+        }
+        for p in plan.perspectives
+    }
+    return {
+        "measures": len(chosen),
+        "statuses": statuses,
+        "four_p_done": (parts.count("done") / len(parts)) if parts else 0.0,
+        "perspectives": coverage,
+    }
+
+
+def measure_detail(plan: Plan, measure: Measure, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Everything about one measure, as ``show --json`` prints it.
+
+    ``events`` are the measure's newest events as the log reads them.
+    """
+    organisations = {o.id: o.name for o in plan.organisations}
+    detail = measure_summary(plan, measure)
+    detail["plan"] = plan.id
+    detail["goal"] = measure.goal
+    detail["description"] = measure.description
+    detail["collaborations"] = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "step": c.step,
+            "step_label": plan.ladder[c.step - 1] if c.step <= len(plan.ladder) else None,
+            "step_question": (
+                plan.ladder_questions[c.step - 1] or None
+                if c.step <= len(plan.ladder_questions)
+                else None
+            ),
+            "actors": list(c.actors),
+            "actor_names": [organisations.get(a, a) for a in c.actors],
+            "note": c.note,
+        }
+        for c in measure.collaborations
+    ]
+    detail["indicators"] = []
+    for ind in measure.indicators:
+        periods = sorted(ind.values, key=period_sort_key)
+        series = [ind.values[p] for p in periods]
+        detail["indicators"].append(
+            {
+                "id": ind.id,
+                "name": ind.name,
+                "unit": ind.unit,
+                "baseline": format_number(ind.baseline),
+                "target": format_number(ind.target),
+                "direction": ind.direction,
+                "values": {p: format_number(ind.values[p]) for p in periods},
+                "latest": format_number(series[-1]) if series else None,
+                "trend": values_trend(ind.values, ind.direction),
+            }
+        )
+    detail["events"] = events
+    detail["version"] = measure.version
+    return detail
+
+
+def _field_changes(changes: Sequence[FieldChange]) -> list[dict[str, Any]]:
+    return [
+        {
+            "measure": c.measure,
+            "collaboration": c.collaboration,
+            "indicator": c.indicator,
+            "field": c.field,
+            "old": as_text(c.old),
+            "new": as_text(c.new),
+        }
+        for c in changes
+    ]
+
+
+def changes_json(result: ChangeResult) -> dict[str, Any]:
+    """What a change command changed, for ``--json``."""
+    return {"batch": result.batch, "changes": _field_changes(result.changes)}
+
+
+def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
+    """What an import did, for ``--json``."""
+    return {
+        "plan": result.plan,
+        "created": result.created,
+        "dry_run": result.dry_run,
+        "measures": len(plan.measures),
+        "changes": _field_changes(result.changes) if not result.created else [],
+    }
