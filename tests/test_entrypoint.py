@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kplan.core.exports import FORMATS
+from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO
 
 HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2")
