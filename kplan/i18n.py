@@ -1256,6 +1256,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The template {path} failed: {detail}",
         "Mallen {path} misslyckades: {detail}",
     ),
+    "snapshot.not_json": (
+        "its content is not a plan as kplan writes one ({detail}); it was changed outside kplan. Delete it with: kplan snapshot delete NAME",
+        "dess innehåll är ingen plan så som kplan skriver en ({detail}); den har ändrats utanför kplan. Ta bort den med: kplan snapshot delete NAME",
+    ),
     # The TUI: keys (footer and help), palette, screens and dialogs
     "matrix.legend_perspectives": ("Perspectives", "Perspektiv"),
     "key.open_measure": ("Open measure", "Öppna åtgärd"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO
 
 HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2")
@@ -190,3 +191,45 @@ def test_only_the_html_export_imports_jinja2(fmt: str, imports_jinja: bool, tmp_
     assert "Traceback" not in result.stderr
     assert (tmp_path / "out").exists()
     assert ("jinja2" in heavy) is imports_jinja
+
+
+# Commands that read snapshots, and every export format: each reads its
+# snapshots in SQL and thaws them, so none needs the ORM.
+SNAPSHOT_COMMANDS = [
+    ["diff", "before"],
+    ["diff", "before", "after", "--json"],
+    ["snapshot", "list"],
+    ["snapshot", "list", "--json"],
+    ["round", "status", "--json"],
+    *(["export", "--format", fmt] for fmt in FORMATS),
+    ["export", "--format", "json", "--with-log"],
+    ["export", "--format", "html", "--snapshot", "before"],
+    ["export", "--format", "md", "--snapshot", "after"],
+]
+
+
+@pytest.fixture(scope="module")
+def with_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example store with snapshots `before` and `after` of a change, and an open round."""
+    db = tmp_path_factory.mktemp("snapshots") / "store.db"
+    common = ("--db", str(db), "--as", "ehedlund")
+    for args in (
+        ("import", str(OREBRO)),
+        ("snapshot", "take", "before"),
+        ("status", "7", "delayed"),
+        ("snapshot", "take", "after"),
+        ("round", "open", "Vår"),
+    ):
+        done = run(*args, *common)
+        assert done.returncode == 0, done.stderr
+    return db
+
+
+@pytest.mark.parametrize("args", SNAPSHOT_COMMANDS, ids=" ".join)
+def test_snapshot_commands_on_sqlite_import_no_orm(args: list[str], with_snapshots: Path) -> None:
+    """diff, snapshot list, round status and every export read in SQL, without SQLAlchemy."""
+    result, heavy = heavy_modules_of(*args, db=with_snapshots)
+    assert "error" not in result.stderr, result.stderr
+    assert result.stdout.strip(), "the command printed nothing"
+    orm = [m for m in heavy if m in ("sqlalchemy", "sqlmodel", "alembic")]
+    assert orm == [], f"kplan {' '.join(args)} imported {heavy}"

@@ -234,8 +234,8 @@ def test_opening_a_current_store_needs_no_write_lock(
         store = open_store(str(path), create=False)
         assert [plan["id"] for plan in plan_rows(plans(store))] == ["orebro-kompetens"]
         # ...as a write does.
-        with pytest.raises(StoreError, match="locked"), store.write() as session:
-            session.connection()
+        with pytest.raises(StoreError, match="locked"), store.writing() as rows:
+            rows("SELECT 1")
         store.close()
     finally:
         holder.execute("ROLLBACK")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import KRONOBERG, OREBRO, Kplan, dump_store, execute
+from tests.test_concurrency import _run_together
 
 ROUND = "Uppföljning 2015"
 
@@ -358,3 +360,47 @@ def test_closing_a_round_whose_name_an_old_stores_snapshot_holds_says_what_to_do
     orebro("snapshot", "delete", "R1")
     orebro("round", "close", "--force")
     assert [s["name"] for s in orebro.json("snapshot", "list")] == ["R1"]
+
+
+ROUND_WORKER = """
+import sys, time
+import sys
+from pathlib import Path
+from kplan.core.rounds import RoundConflict, open_round
+from kplan.store.engine import open_store
+
+db, name, folder = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+store = open_store(db, create=False)
+(folder / f"ready-{name}").touch()
+while not (folder / "go").exists():
+    time.sleep(0.002)
+try:
+    open_round(store, name, actor="ehedlund")
+except RoundConflict as error:
+    print("refused:", error)
+else:
+    print("opened")
+"""
+
+
+def test_of_rounds_opened_at_once_exactly_one_opens(orebro: Kplan, tmp_path: Path) -> None:
+    """The check for an open round and the opening are one write under the store's lock."""
+    names = [f"Omgång {index}" for index in range(4)]
+    commands = [
+        [sys.executable, "-c", ROUND_WORKER, str(orebro.db), name, str(tmp_path / "barrier")]
+        for name in names
+    ]
+    outcomes = _run_together(commands, tmp_path / "barrier")
+    for code, _stdout, stderr in outcomes:
+        assert code == 0, stderr[-2000:]
+    said = [stdout.strip() for _code, stdout, _stderr in outcomes]
+    assert said.count("opened") == 1, said
+    opened = names[said.index("opened")]
+    assert all(
+        line == f"refused: the round '{opened}' is still open; close it first (kplan round close)"
+        for line in said
+        if line != "opened"
+    ), said
+    assert orebro.json("round", "status")["round"] == opened
+    events = orebro.json("log", "--limit", "0")
+    assert [e["new"] for e in events if e["field"] == "round.open"] == [opened]

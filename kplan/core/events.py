@@ -1,4 +1,4 @@
-"""The event log: choosing the plan a command works on, and appending events."""
+"""The event log: appending events, their values written as text."""
 
 from __future__ import annotations
 
@@ -11,24 +11,7 @@ from kplan.store import events as stored
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from kplan.store.models import PlanRow
     from kplan.store.tx import Rows
-
-
-def select_plan(session: Session, key: str | None = None) -> PlanRow:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
-
-    The rule and its messages are ``store.plans.select_plan``'s; this hands
-    back the plan's ORM row for code that works in a session.
-    """
-    from kplan.store.engine import session_rows
-    from kplan.store.models import PlanRow
-    from kplan.store.plans import select_plan as select_plan_info
-
-    info = select_plan_info(session_rows(session), key)
-    row = session.get(PlanRow, info.row_id)
-    assert row is not None
-    return row
 
 
 def insert_event(

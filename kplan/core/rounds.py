@@ -10,124 +10,82 @@ A round's name is never a snapshot's: closing takes a snapshot with it.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.actor import check_note, now
 from kplan.core.diff import FieldChange
 from kplan.core.permissions import ROUND_CLOSE, ROUND_OPEN, check_coordinator, check_report
-from kplan.core.snapshots import check_name, names_taken, refuse_same_name, snapshot_named, take_in
-from kplan.domain import as_utc
+from kplan.core.snapshots import (
+    check_name,
+    compare,
+    log,
+    names_taken,
+    refuse_same_name,
+    take_in,
+    thaw,
+)
 from kplan.errors import InvalidValueError, KplanError, unknown
 from kplan.i18n import t
 from kplan.names import check_id
+from kplan.store import plans as stored_plans
+from kplan.store import rounds as stored
+from kplan.store import snapshots as stored_snapshots
+from kplan.store.plans import PlanInfo
+from kplan.store.rounds import OpenRound
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from kplan.store.engine import Store
-    from kplan.store.models import PlanRow, RoundRow
+    from kplan.store.tx import Rows
 
 
 class RoundConflict(KplanError):
     """The round cannot do that now (one is already open, none is, measures unreported)."""
 
 
-def _open_round(session: Session, plan_row: PlanRow) -> RoundRow | None:
-    from sqlmodel import col, select
-
-    from kplan.store.models import RoundRow
-
-    return session.exec(
-        select(RoundRow).where(RoundRow.plan_id == plan_row.id, col(RoundRow.closed_at).is_(None))
-    ).first()
-
-
-def _check_coordinator(actor: str, plan_row: PlanRow, action: str) -> None:
+def _check_coordinator(actor: str, info: PlanInfo, action: str) -> None:
     check_coordinator(
-        actor,
-        policy=plan_row.edit,
-        coordinators=plan_row.coordinators,
-        plan=plan_row.key,
-        action=action,
+        actor, policy=info.edit, coordinators=info.coordinators, plan=info.key, action=action
     )
 
 
-def _require_open(session: Session, plan_row: PlanRow) -> RoundRow:
-    found = _open_round(session, plan_row)
+def _require_open(rows: Rows, info: PlanInfo) -> OpenRound:
+    found = stored.open_round(rows, info.row_id)
     if found is None:
         raise RoundConflict(t("round.none_open"))
     return found
-
-
-def _log(
-    session: Session,
-    plan_row: PlanRow,
-    actor: str,
-    at: dt.datetime,
-    change: FieldChange,
-    note: str | None = None,
-) -> None:
-    from kplan.core.events import log_event
-
-    assert plan_row.id is not None
-    log_event(
-        session,
-        plan_id=plan_row.id,
-        actor=actor,
-        batch=uuid.uuid4().hex,
-        at=at,
-        change=change,
-        note=note,
-    )
 
 
 def open_round(
     store: Store, name: str, *, actor: str, due: dt.date | None = None, plan: str | None = None
 ) -> str:
     """Open a follow-up round; refuses while another is open or the name is taken."""
-    from sqlmodel import col, select
-
-    from kplan.core.actor import now
-    from kplan.core.events import select_plan
-    from kplan.store.models import RoundRow, SnapshotRow
-
     name = check_name(name)
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        assert plan_row.id is not None
-        _check_coordinator(actor, plan_row, ROUND_OPEN)
-        current = _open_round(session, plan_row)
+    with store.writing() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        _check_coordinator(actor, info, ROUND_OPEN)
+        current = stored.open_round(rows, info.row_id)
         if current is not None:
             raise RoundConflict(t("round.already_open", name=current.name))
-        taken = session.exec(
-            select(RoundRow.id).where(RoundRow.plan_id == plan_row.id, RoundRow.name == name)
-        ).first()
-        if taken is not None:
+        snapshot_names, round_names = names_taken(rows, info)
+        if name in round_names:
             raise InvalidValueError(t("round.exists", name=name))
         # Closing the round takes a snapshot with its name, which must be free then.
-        if snapshot_named(session, plan_row, name) is not None:
+        if name in snapshot_names:
             raise InvalidValueError(t("round.name_is_snapshot", name=name))
         # Nor may it be another round's or a snapshot's in another case or spelling.
-        snapshot_names, round_names = names_taken(session, plan_row)
         refuse_same_name(name, round_names, "names.kind_round")
         refuse_same_name(name, snapshot_names, "names.kind_snapshot")
-        previous = session.exec(
-            select(SnapshotRow.name)
-            .where(SnapshotRow.plan_id == plan_row.id)
-            .order_by(col(SnapshotRow.taken_at).desc(), col(SnapshotRow.id).desc())
-        ).first()
         at = now()
-        session.add(
-            RoundRow(
-                plan_id=plan_row.id,
-                name=name,
-                due=due,
-                opened_at=at,
-                opened_by=actor,
-                previous_snapshot=previous,
-            )
+        stored.insert_round(
+            rows,
+            info.row_id,
+            name=name,
+            due=due,
+            opened_at=at,
+            opened_by=actor,
+            previous_snapshot=stored_snapshots.latest_snapshot_name(rows, info.row_id),
         )
-        _log(session, plan_row, actor, at, FieldChange("round.open", None, name))
+        log(rows, info, actor, at, FieldChange("round.open", None, name))
     return name
 
 
@@ -135,82 +93,38 @@ def report(
     store: Store, measure: str, *, actor: str, note: str | None = None, plan: str | None = None
 ) -> str:
     """Mark a measure reported in the open round; returns the round's name."""
-    from sqlmodel import col, select
-
-    from kplan.core.actor import check_note, now
-    from kplan.core.events import select_plan
-    from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
-
     measure = check_id(measure)
     check_note(note)
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        current = _require_open(session, plan_row)
-        owner = session.exec(
-            select(OwnerRow.key)
-            .join(MeasureRow, MeasureRow.owner_id == OwnerRow.id)  # type: ignore[arg-type]
-            .where(MeasureRow.plan_id == plan_row.id, MeasureRow.key == measure)
-        ).first()
+    with store.writing() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        current = _require_open(rows, info)
+        owner = stored.measure_owner(rows, info.row_id, measure)
         if owner is None:
-            valid = list(
-                session.exec(
-                    select(MeasureRow.key)
-                    .where(MeasureRow.plan_id == plan_row.id)
-                    .order_by(col(MeasureRow.position))
-                ).all()
-            )
-            raise unknown("kind.measure", measure, valid)
-        check_report(actor, owner=owner, coordinators=plan_row.coordinators, measure=measure)
-        assert current.id is not None
+            raise unknown("kind.measure", measure, stored_plans.measure_keys(rows, info))
+        check_report(actor, owner=owner, coordinators=info.coordinators, measure=measure)
         at = now()
-        row = session.get(RoundReportRow, (current.id, measure))
-        if row is None:
-            row = RoundReportRow(
-                round_id=current.id, measure=measure, at=at, actor=actor, note=note
-            )
-        else:
-            row.at, row.actor, row.note = at, actor, note
-        session.add(row)
-        _log(
-            session,
-            plan_row,
-            actor,
-            at,
-            FieldChange("round.report", None, current.name, measure=measure),
-            note,
-        )
+        stored.record_report(rows, current.row_id, measure, at=at, actor=actor, note=note)
+        change = FieldChange("round.report", None, current.name, measure=measure)
+        log(rows, info, actor, at, change, note)
         return current.name
 
 
 def status(store: Store, plan: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
     """Per owner: measures reported, not reported, and changed since the previous round."""
-    from sqlmodel import select
-
-    from kplan.core.events import select_plan
-    from kplan.core.repository import load_plan
-    from kplan.core.snapshots import compare, thaw
-    from kplan.store.models import RoundReportRow, SnapshotRow
-
-    with store.read() as session:
-        plan_row = select_plan(session, plan)
-        current = _require_open(session, plan_row)
-        loaded = load_plan(session, plan_row)
-        reports = {
-            row.measure: row
-            for row in session.exec(
-                select(RoundReportRow).where(RoundReportRow.round_id == current.id)
-            ).all()
-        }
-        changed: set[str] | None = None
+    with store.reading() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        current = _require_open(rows, info)
+        loaded = stored_plans.load_plan(rows, info)
+        reports = stored.reported(rows, current.row_id)
+        previous = None
         if current.previous_snapshot:
-            content = session.exec(
-                select(SnapshotRow.content).where(
-                    SnapshotRow.plan_id == plan_row.id,
-                    SnapshotRow.name == current.previous_snapshot,
-                )
-            ).first()
-            if content is not None:
-                changed = {m["id"] for m in compare(thaw(content), loaded)["measures"]}
+            previous = stored_snapshots.snapshot_named(rows, info.row_id, current.previous_snapshot)
+    # A snapshot deleted since the round opened leaves nothing to compare with.
+    changed: set[str] | None = None
+    if previous is not None:
+        changed = {
+            m["id"] for m in compare(thaw(previous.content, previous.name), loaded)["measures"]
+        }
     owners: list[dict[str, Any]] = []
     for owner in loaded.owners:
         mine = [m.id for m in loaded.measures if m.owner == owner.id]
@@ -228,7 +142,7 @@ def status(store: Store, plan: str | None = None, today: dt.date | None = None) 
     day = today or dt.datetime.now(dt.UTC).date()
     return {
         "round": current.name,
-        "opened_at": current.opened_at.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z"),
+        "opened_at": current.opened_at.isoformat().replace("+00:00", "Z"),
         "opened_by": current.opened_by,
         "due": current.due.isoformat() if current.due else None,
         "days_left": (current.due - day).days if current.due else None,
@@ -245,17 +159,11 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
     Refuses while measures are unreported, naming them per owner, unless
     ``force``.
     """
-    from sqlmodel import col, select
-
-    from kplan.core.actor import now
-    from kplan.core.events import select_plan
-    from kplan.store.models import MeasureRow, OwnerRow, RoundReportRow
-
-    with store.write() as session:
-        plan_row = select_plan(session, plan)
-        _check_coordinator(actor, plan_row, ROUND_CLOSE)
-        current = _require_open(session, plan_row)
-        clash = snapshot_named(session, plan_row, current.name)
+    with store.writing() as rows:
+        info = stored_plans.select_plan(rows, plan)
+        _check_coordinator(actor, info, ROUND_CLOSE)
+        current = _require_open(rows, info)
+        clash = stored_snapshots.snapshot_named(rows, info.row_id, current.name)
         if clash is not None:
             # A store from before round names were kept apart from snapshot
             # names can hold both; say what to do rather than fail inside.
@@ -264,21 +172,12 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
                     "round.snapshot_in_the_way",
                     name=current.name,
                     by=clash.taken_by,
-                    at=as_utc(clash.taken_at).strftime("%Y-%m-%d %H:%M"),
+                    at=clash.taken_at.strftime("%Y-%m-%d %H:%M"),
                 )
             )
-        reported = set(
-            session.exec(
-                select(RoundReportRow.measure).where(RoundReportRow.round_id == current.id)
-            ).all()
-        )
+        reported = stored.reported(rows, current.row_id)
         missing: dict[str, list[str]] = {}
-        for key, owner in session.exec(
-            select(MeasureRow.key, OwnerRow.key)
-            .join(OwnerRow, OwnerRow.id == MeasureRow.owner_id)  # type: ignore[arg-type]
-            .where(MeasureRow.plan_id == plan_row.id)
-            .order_by(col(MeasureRow.position))
-        ).all():
+        for key, owner in stored.measure_owners(rows, info.row_id):
             if key not in reported:
                 missing.setdefault(owner, []).append(key)
         if missing and not force:
@@ -292,9 +191,7 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
                 )
             )
         at = now()
-        take_in(session, plan_row, current.name, actor, at)
-        current.closed_at = at
-        current.closed_by = actor
-        session.add(current)
-        _log(session, plan_row, actor, at, FieldChange("round.close", current.name, None))
+        take_in(rows, info, current.name, actor, at)
+        stored.close_round(rows, current.row_id, closed_at=at, closed_by=actor)
+        log(rows, info, actor, at, FieldChange("round.close", current.name, None))
         return current.name

@@ -38,6 +38,7 @@ from kplan.store.probe import (
 if TYPE_CHECKING:
     import sqlite3
 
+    from sqlalchemy import Connection
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
@@ -61,7 +62,7 @@ class Store:
     SQLite store whose schema is current is read and changed through the
     standard library's sqlite3 (``reading`` and ``writing``), so the commands
     people run most never import SQLAlchemy; the ORM sessions (``read`` and
-    ``write``) serve imports, rounds and snapshots.
+    ``write``) serve imports only.
     """
 
     url: str
@@ -118,6 +119,11 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A session whose work is one transaction, committed at the end or rolled back."""
         from sqlmodel import Session
+
+        # As writing(): a file this user may only read is refused before it is opened.
+        refused = _not_writable(self.url)
+        if refused is not None:
+            raise refused
 
         engine = self.engine.execution_options(kplan_write=True)
         with _translate_errors(self.url), Session(engine) as session, session.begin():
@@ -184,6 +190,19 @@ def session_rows(session: Any) -> Rows:
     return _AlchemyRows(connection, text)
 
 
+def server_connection(rows: Rows) -> Connection:
+    """The SQLAlchemy connection a server store's transaction runs on.
+
+    For the server's own rules (kplan.store.postgres_rules), which quote
+    names with the dialect and run DDL in savepoints; an SQLite file's
+    transactions run on sqlite3 and have none.
+    """
+    if not isinstance(rows, _AlchemyRows):
+        raise TypeError("not a transaction on an SQLAlchemy connection")
+    connection: Connection = rows.connection
+    return connection
+
+
 class _AlchemyRows:
     """A transaction on an SQLAlchemy connection (a server store), as ``Rows``."""
 
@@ -196,6 +215,11 @@ class _AlchemyRows:
         ),
     ) -> None:
         self._connection, self._text, self._convert = connection, text, convert
+
+    @property
+    def connection(self) -> Any:
+        """The SQLAlchemy connection the transaction runs on."""
+        return self._connection
 
     def __call__(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
         found = self._connection.execute(self._text(sql), self._convert(params))
@@ -315,7 +339,12 @@ def _not_writable(url: str) -> StoreError | None:
 
 @contextmanager
 def _sqlite_writing(url: str, *, commit: bool) -> Iterator[Rows]:
-
+    # A file this user may only read is refused before it is opened: SQLite
+    # would open it read-only and, in a folder anyone may write, leave a
+    # write-ahead log and its index beside it before the write fails.
+    refused = _not_writable(url)
+    if refused is not None:
+        raise refused
     path = url.removeprefix("sqlite:///")
     with _sqlite_errors(url):
         connection = _sqlite_connect(path)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.errors import InvalidValueError, NotFoundError, PermissionRefused, UsageError
 from kplan.i18n import t
+from kplan.store.engine import first_line, server_connection
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -717,8 +718,8 @@ def identity_of(connection: Connection) -> Identity:
 
 def identity(store: Store) -> Identity:
     """Who is connected to the server store ``store``."""
-    with store.read() as session:
-        return identity_of(session.connection())
+    with store.reading() as rows:
+        return identity_of(server_connection(rows))
 
 
 def require_owner_for_upgrade(connection: Connection, url: str, old: int, new: int) -> None:
@@ -843,8 +844,8 @@ def grant(store: Store, role: str, *, person: str | None = None, delegate: bool 
     """Let ``role`` use the store as ``person`` (its own name by default), maybe as a delegate."""
     _server(store)
     acting = check_person(person) if person is not None else role
-    with store.write() as session:
-        connection = session.connection()
+    with store.writing() as rows:
+        connection = server_connection(rows)
         found = _require_owner(connection, "grant")
         _require_role(connection, role)
         if role == found.owner:
@@ -885,8 +886,6 @@ def _make_delegate(connection: Connection, found: Identity, role: str) -> None:
                 _run(connection, f"CREATE ROLE {quoted} NOLOGIN")
             _run(connection, f"GRANT {quoted} TO {_quote(connection, role)}")
     except DBAPIError as exc:
-        from kplan.store.engine import first_line
-
         detail = first_line(str(exc.orig) if exc.orig is not None else str(exc))
         raise PermissionRefused(
             t("postgres.cannot_delegate", group=group, owner=found.owner or "?", detail=detail)
@@ -896,8 +895,8 @@ def _make_delegate(connection: Connection, found: Identity, role: str) -> None:
 def revoke(store: Store, role: str) -> None:
     """Take away everything ``grant`` gave ``role``; its events stay in the log."""
     _server(store)
-    with store.write() as session:
-        connection = session.connection()
+    with store.writing() as rows:
+        connection = server_connection(rows)
         found = _require_owner(connection, "revoke")
         _require_role(connection, role)
         if role == found.owner:
@@ -938,8 +937,6 @@ def _make_revoke_delegate(connection: Connection, found: Identity, role: str) ->
         with connection.begin_nested():
             _run(connection, f"REVOKE {_quote(connection, group)} FROM {_quote(connection, role)}")
     except DBAPIError as exc:
-        from kplan.store.engine import first_line
-
         detail = first_line(str(exc.orig) if exc.orig is not None else str(exc))
         raise PermissionRefused(
             t("postgres.cannot_delegate", group=group, owner=found.owner or "?", detail=detail)
@@ -949,16 +946,16 @@ def _make_revoke_delegate(connection: Connection, found: Identity, role: str) ->
 def grantees(store: Store) -> list[Grantee]:
     """The roles granted the use of the store, with their persons, by role name."""
     _server(store)
-    with store.read() as session:
-        connection = session.connection()
+    with store.reading() as rows:
+        connection = server_connection(rows)
         found = identity_of(connection)
         s = _quote(connection, _schema(connection))
-        rows = connection.exec_driver_sql(
+        granted = connection.exec_driver_sql(
             f"SELECT role, person FROM {s}.person_role ORDER BY role"
         ).all()
         return [
             Grantee(str(role), str(person), _is_member(connection, role, found.delegate_role))
-            for role, person in rows
+            for role, person in granted
         ]
 
 
@@ -966,8 +963,8 @@ def refresh(store: Store) -> bool:
     """Repair the rules as the owner (``kplan init``); False, doing nothing, for anyone else."""
     if store.is_sqlite:
         return False
-    with store.write() as session:
-        connection = session.connection()
+    with store.writing() as rows:
+        connection = server_connection(rows)
         if not identity_of(connection).is_owner:
             return False
         install(connection)
