@@ -34,8 +34,8 @@ call. Doing that 50,000 (or 200,000) times takes minutes, and it would only
 exercise the write path, which these benchmarks do not measure: what they
 need is an event log of a realistic size and shape for the readers (the TUI's
 poll, ``kplan log``). So this fixture writes the event rows directly, in one
-transaction, through SQLAlchemy core
-(``session.execute(insert(EventRow.__table__), rows)``), with the same column
+transaction, through the store's bulk insert
+(``kplan.store.events.insert_events``), with the same column
 values ``apply_changes`` would write (``kplan.core.diff.as_text`` formats old
 and new). The rows of the plan itself still come from ``import_plan``. A
 store made here is therefore a benchmark fixture, not a record of real use:
@@ -569,12 +569,10 @@ def make_store(
     ``collaborations`` and ``indicators`` are per measure. The store must not
     exist unless ``force`` (which replaces it).
     """
-    from sqlalchemy import insert
-    from sqlmodel import select
-
     from kplan.core.importing import import_plan
     from kplan.store.engine import open_store
-    from kplan.store.models import EventRow, PlanRow
+    from kplan.store.events import insert_events
+    from kplan.store.plans import plan_infos
 
     def say(message: str) -> None:
         if verbose:
@@ -621,12 +619,11 @@ def make_store(
         report.seconds["import_plan"] = time.perf_counter() - step
 
         step = time.perf_counter()
-        with store.write() as session:
-            plan_ids = {row.key: row.id for row in session.exec(select(PlanRow)).all()}
+        with store.writing() as transaction:
+            plan_ids = {info.key: info.row_id for info in plan_infos(transaction)}
             for row in rows:
-                row["plan_id"] = plan_ids[row.pop("plan_key")]
-            if rows:
-                session.execute(insert(EventRow.__table__), rows)  # type: ignore[attr-defined]
+                row["plan"] = plan_ids[row.pop("plan_key")]
+            insert_events(transaction, rows)
         report.seconds["bulk events"] = time.perf_counter() - step
     finally:
         store.close()

@@ -32,11 +32,10 @@ from tests.test_roundtrip import plans as generated_plans
 @pytest.mark.sqlite_only
 def test_sqlite_is_opened_with_foreign_keys_wal_and_a_busy_timeout(db: Path) -> None:
     store = open_store(str(db))
-    with store.read() as session:
-        connection = session.connection()
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    with store.writing(commit=False) as rows:
+        assert rows("PRAGMA foreign_keys")[0][0] == 1
+        assert rows("PRAGMA journal_mode")[0][0] == "wal"
+        assert rows("PRAGMA busy_timeout")[0][0] >= 5000
 
 
 def test_store_records_its_schema_version(db: Path) -> None:
@@ -354,21 +353,17 @@ def test_a_writer_gives_up_when_the_write_lock_stays_taken(
 
 def test_a_read_sees_one_state_while_a_write_lands(db: Path) -> None:
     """A plan read in several queries never mixes states from before and after a change."""
-    from sqlmodel import select
-
-    from kplan.store.models import MeasureRow
-
     store = open_store(str(db))
     import_plan(store, read_plan_file(OREBRO), actor="t")
     other = open_store(str(db))
-    status = select(MeasureRow.status).where(MeasureRow.key == "7")
-    with store.read() as session:
-        before = session.exec(status).one()
+    status = "SELECT status FROM measure WHERE key = :key"
+    with store.reading() as rows:
+        before = rows(status, {"key": "7"})[0][0]
         apply_changes(other, [Change("measure", "7", "status", "delayed")], actor="t")
-        during = session.exec(status).one()
+        during = rows(status, {"key": "7"})[0][0]
     assert (before, during) == ("ongoing", "ongoing")
-    with store.read() as session:
-        assert session.exec(status).one() == "delayed"
+    with store.reading() as rows:
+        assert rows(status, {"key": "7"})[0][0] == "delayed"
     other.close()
 
 

@@ -9,8 +9,6 @@ from kplan.core.diff import FieldChange, as_text
 from kplan.store import events as stored
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from kplan.store.tx import Rows
 
 
@@ -39,29 +37,5 @@ def insert_event(
             collaboration=change.collaboration,
             indicator=change.indicator,
         ),
-        note=note,
-    )
-
-
-def log_event(
-    session: Session,
-    *,
-    plan_id: int,
-    actor: str,
-    batch: str,
-    at: dt.datetime,
-    change: FieldChange,
-    note: str | None = None,
-) -> None:
-    """Append one event within an ORM session's transaction (imports, rounds, snapshots)."""
-    from kplan.store.engine import session_rows
-
-    insert_event(
-        session_rows(session),
-        plan_id=plan_id,
-        actor=actor,
-        batch=batch,
-        at=at,
-        change=change,
         note=note,
     )

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Connection
     from sqlalchemy.engine import Engine
-    from sqlmodel import Session
 
     from kplan.store.postgres_rules import Identity
     from kplan.store.tx import Rows
@@ -58,11 +57,12 @@ PG_INSUFFICIENT_PRIVILEGE = "42501"  # SQLSTATE of a refusal: GRANTs or kplan's 
 class Store:
     """An open store: its URL, and transactions for reading and writing.
 
-    The SQLAlchemy engine is made the first time something asks for it. An
-    SQLite store whose schema is current is read and changed through the
-    standard library's sqlite3 (``reading`` and ``writing``), so the commands
-    people run most never import SQLAlchemy; the ORM sessions (``read`` and
-    ``write``) serve imports only.
+    Every query of kplan runs in a transaction from ``reading`` or
+    ``writing`` (the one transaction API, see ``kplan.store.tx``). An SQLite
+    store is read and changed through the standard library's sqlite3, so the
+    commands people run most never import SQLAlchemy; a server store runs
+    the same SQL text through the SQLAlchemy engine, made the first time
+    something asks for it.
     """
 
     url: str
@@ -95,43 +95,8 @@ class Store:
             return identity(self)
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A session for reading; nothing it does is committed.
-
-        An SQLite store this user may not change is read through a
-        connection of its own that cannot write (see ``reading``).
-        """
-        from sqlmodel import Session
-
-        file = sqlite_path(self.url)
-        if file is not None and not may_write(file):
-            with (
-                _read_only_guard(self.url, file) as connection,
-                _translate_errors(self.url),
-                Session(_engine_on(connection)) as session,
-            ):
-                yield session
-            return
-        with _translate_errors(self.url), Session(self.engine) as session:
-            yield session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session whose work is one transaction, committed at the end or rolled back."""
-        from sqlmodel import Session
-
-        # As writing(): a file this user may only read is refused before it is opened.
-        refused = _not_writable(self.url)
-        if refused is not None:
-            raise refused
-
-        engine = self.engine.execution_options(kplan_write=True)
-        with _translate_errors(self.url), Session(engine) as session, session.begin():
-            yield session
-
-    @contextmanager
     def reading(self) -> Iterator[Rows]:
-        """A read-only transaction for ``kplan.store.plans``: SQL text in, tuples out.
+        """A read-only transaction: SQL text in, tuples out.
 
         An SQLite file is read with the standard library's sqlite3 directly,
         which is all a read needs; other stores go through the engine.
@@ -176,18 +141,6 @@ class Store:
         """Release the store's connections."""
         if self._engine is not None:
             self._engine.dispose()
-
-
-def session_rows(session: Any) -> Rows:
-    """Plain SQL inside an ORM session's transaction (for code that holds a session)."""
-    from sqlalchemy import text
-
-    connection = session.connection()
-    # Moments must be written as the ORM writes them, or they would not
-    # compare as equals in SQLite, which keeps them as text.
-    if connection.dialect.name == "sqlite":
-        return _AlchemyRows(connection, text, _sqlite_values)
-    return _AlchemyRows(connection, text)
 
 
 def server_connection(rows: Rows) -> Connection:
@@ -409,17 +362,6 @@ def _changed(path: Path, before: tuple[int, int, bool]) -> bool:
         return fingerprint(path) != before
     except OSError:
         return True
-
-
-def _engine_on(connection: sqlite3.Connection) -> Engine:
-    """An engine whose one connection is ``connection`` (a reader: see ``Store.read``)."""
-    from sqlalchemy import event
-    from sqlalchemy.pool import StaticPool
-    from sqlmodel import create_engine
-
-    engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
-    event.listen(engine, "begin", _on_begin)
-    return engine
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:

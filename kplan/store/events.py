@@ -7,7 +7,7 @@ It is read back here too for ``kplan undo`` and for the conflict messages
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,13 @@ class NewEvent:
     indicator: str | None = None
 
 
+_INSERT = (
+    "INSERT INTO event (at, actor, plan_id, batch, measure, collaboration, indicator,"
+    " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
+    " :collaboration, :indicator, :field, :old, :new, :note)"
+)
+
+
 def insert_event(
     rows: Rows,
     *,
@@ -38,9 +45,7 @@ def insert_event(
 ) -> None:
     """Append one event to the log (the one place events are written)."""
     rows(
-        "INSERT INTO event (at, actor, plan_id, batch, measure, collaboration, indicator,"
-        " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
-        " :collaboration, :indicator, :field, :old, :new, :note)",
+        _INSERT,
         {
             # Aware, so that no session time zone can shift it; the store
             # layer writes it as SQLite's naive UTC text where needed.
@@ -57,6 +62,16 @@ def insert_event(
             "note": note,
         },
     )
+
+
+def insert_events(rows: Rows, events: Sequence[Mapping[str, Any]]) -> None:
+    """Append many events in one statement (a benchmark's history, a bulk load).
+
+    Each event has the keys of ``insert_event``'s columns: ``at``, ``actor``,
+    ``plan`` (the plan's row id), ``batch``, ``measure``, ``collaboration``,
+    ``indicator``, ``field``, ``old``, ``new`` and ``note``.
+    """
+    rows.many(_INSERT, [{**event, "at": event["at"].astimezone(dt.UTC)} for event in events])
 
 
 @dataclass(frozen=True)
