@@ -45,11 +45,12 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
-## check: lint, format check and type check
+## check: lint, format check, type check and the layer contracts (pyproject.toml)
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check kplan tests
 	$(BIN)/ruff format --check kplan tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## bench: time the command line against Taskwarrior and the floor (bench/results.md),
 ## then the TUI (bench/results-tui.md); BENCH_ARGS=--quick (and TUI_BENCH_ARGS) for a short run
