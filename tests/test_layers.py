@@ -61,7 +61,11 @@ def test_the_contracts_hold() -> None:
         # The store reaching up into the core.
         ("kplan/store/tx.py", "import kplan.core.changes", "not allowed to import kplan.core"),
         # The core drawing for people.
-        ("kplan/core/diff.py", "import kplan.present.glyphs", "not allowed to import kplan.present"),
+        (
+            "kplan/core/diff.py",
+            "import kplan.present.glyphs",
+            "not allowed to import kplan.present",
+        ),
         # A database driver outside the store.
         ("kplan/core/diff.py", "import sqlite3", "not allowed to import sqlite3"),
         # A screen calling the command line.
