@@ -681,6 +681,7 @@ def export_command(
             plan=plan,
             snapshot=snapshot,
             history=fmt in exports.LOOKS_BACK,
+            states_only=fmt in exports.STATES_ONLY,
             events=with_log and fmt in exports.CARRIES_LOG,
         )
         text = exports.export(source, fmt, template=template)

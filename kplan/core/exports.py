@@ -44,6 +44,7 @@ def gather(
     plan: str | None = None,
     snapshot: str | None = None,
     history: bool = False,
+    states_only: bool = False,
     events: bool = False,
     generated_at: dt.datetime | None = None,
 ) -> ExportSource:
@@ -51,6 +52,8 @@ def gather(
 
     A snapshot's export looks back from where the snapshot stood: its history
     is the snapshots taken before it, and its log ends where it was taken.
+    With ``states_only`` the history holds only the states of the measures
+    (``kplan.core.snapshots.history``).
     """
     moment = generated_at or now()
     taken_at: dt.datetime | None = None
@@ -60,7 +63,7 @@ def gather(
         state = load(store, plan)
     earlier: list[tuple[str, dt.datetime, Plan]] = []
     if history:
-        earlier = snapshots.history(store, plan)
+        earlier = snapshots.history(store, plan, states_only=states_only)
         if snapshot is not None:
             cut = next(i for i, (name, _, _) in enumerate(earlier) if name == snapshot)
             earlier = earlier[:cut]

@@ -23,6 +23,9 @@ FORMATS = ("toml", "json", "csv", "md", "html")
 # The reports compare the plan with the snapshots before it; the others do not
 # need them read.
 LOOKS_BACK = frozenset({"md", "html"})
+# The HTML page draws only how each measure's state moved (status, progress,
+# Fyra P); the Markdown report names every change, so it reads them whole.
+STATES_ONLY = frozenset({"html"})
 # Only JSON can carry the event log (``--with-log``).
 CARRIES_LOG = frozenset({"json"})
 

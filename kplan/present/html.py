@@ -371,6 +371,8 @@ class _Page:
         self.w = words
         self.generated_at = generated_at
         self.history = list(history)
+        # Each measure looks itself up in every snapshot: once by id, not by search.
+        self.history_measures = [{m.id: m for m in snap.plan.measures} for snap in self.history]
         self.snapshot = snapshot
         self.figures = plan_summary(plan)
         self.owners = {owner.id: owner for owner in plan.owners}
@@ -989,8 +991,8 @@ class _Page:
     def measure_history(self, measure: Measure) -> str:
         w = self.w
         points: list[tuple[str, Measure | None]] = []
-        for snap in self.history:
-            points.append((snap.name, snap.plan.measure(measure.id)))
+        for snap, measures in zip(self.history, self.history_measures, strict=True):
+            points.append((snap.name, measures.get(measure.id)))
         points.append((self.now_name(), measure))
         present = [(name, m) for name, m in points if m is not None]
         described = "; ".join(
