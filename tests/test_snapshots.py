@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 
 from kplan.core.planfile import parse_plan_document, parse_plan_text, read_plan_file
-from kplan.core.snapshots import _as_written, freeze, thaw
+from kplan.core.snapshots import _as_written, _states_as_written, freeze, thaw
 from kplan.errors import PlanFileError
 from kplan.model import Plan
 from tests.conftest import KRONOBERG, OREBRO, Kplan, execute
@@ -155,3 +155,33 @@ def test_a_snapshot_that_is_not_a_plan_is_one_line_and_exit_1(orebro: Kplan, con
     assert [(s["name"], s["measures"]) for s in listed] == [("före", 0)]
     orebro("snapshot", "delete", "före", "--as", "ehedlund")
     assert orebro.json("snapshot", "list") == []
+
+
+def _states(plan: Plan) -> list[tuple[str, str, str, str, int, dict[str, str]]]:
+    return [(m.id, m.title, m.owner, m.status, m.progress, m.four_p) for m in plan.measures]
+
+
+@fuzz(100)
+@given(text=hostile_plans())
+def test_the_states_of_a_snapshot_are_those_of_the_whole_plan(text: str) -> None:
+    """What the HTML page draws from a snapshot is what a whole thaw would give it."""
+    try:
+        plan = parse_plan_text(text, "fuzz.toml")
+    except PlanFileError:
+        return
+    content = freeze(plan)
+    states = _states_as_written(json.loads(content))
+    assert states is not None
+    assert (states.id, states.title) == (plan.id, plan.title)
+    assert _states(states) == _states(thaw(content, "x"))
+
+
+def test_a_damaged_state_is_read_by_the_whole_thaw_and_refused(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "före", "--as", "ehedlund")
+    content = json.loads(freeze(read_plan_file(OREBRO)))
+    content["measures"][3]["progress"] = 140
+    execute(orebro.db, "UPDATE snapshot SET content = :c", c=json.dumps(content))
+    assert _states_as_written(content) is None
+    result = orebro("export", "--format", "html", expect=1)
+    assert "snapshot 'före'" in result.stderr
+    assert "140" in result.stderr
