@@ -1735,6 +1735,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.old": ("Old", "Före"),
     "col.new": ("New", "Efter"),
     "col.note": ("Note", "Kommentar"),
+    # Plan files checked like code (kplan check, kplan schema)
+    "check.same_part": (
+        "'{key}' names the part {part} a second time",
+        "'{key}' anger delen {part} en andra gång",
+    ),
 }
 
 

@@ -1,0 +1,311 @@
+"""Where each key of a plan file is written: its line and column in the text.
+
+tomllib hands over values without positions, so a problem found in the
+parsed document would only have its key path (``measures[4].status``).
+This module reads the text once more, as TOML is written, and notes where
+every key, table header and array item starts, so that a problem can name
+the line of the very key that is wrong. It understands what can hide or
+move a key: dotted and quoted keys, inline tables, arrays (of inline tables
+too), arrays of tables and their sub-tables, comments, and strings of every
+kind (a ``key =`` inside a multi-line string is text, not a key).
+
+It is only asked about text tomllib has accepted, and only once a problem
+has been found, so a large valid file costs nothing here. Anything it
+cannot follow leaves the problems without a place rather than failing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass
+
+from kplan.names import visible
+
+# A key path as the checker writes it: names, and 1-based array indexes.
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a key and its value start (1-based line and column)."""
+
+    line: int
+    column: int
+    value_line: int
+    value_column: int
+
+
+_BLANK = re.compile(r"[ \t]*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_SCALAR = re.compile(r"[^,\]}\n#]*")
+_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
+
+
+class _Unreadable(Exception):
+    """The text is not laid out as this reader expects; give up quietly."""
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+        self.places: dict[KeyPath, Place] = {}
+        self.tables: dict[KeyPath, int] = {}  # arrays of tables: how many so far
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    # -- positions -----------------------------------------------------------
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def note(self, path: KeyPath, key_at: int, value_at: int, *, replace: bool = True) -> None:
+        if not replace and path in self.places:
+            return
+        line, column = self.position(key_at)
+        value_line, value_column = self.position(value_at)
+        self.places[path] = Place(line, column, value_line, value_column)
+
+    # -- characters ------------------------------------------------------------
+
+    def peek(self, length: int = 1) -> str:
+        return self.text[self.at : self.at + length]
+
+    def blank(self) -> None:
+        match = _BLANK.match(self.text, self.at)
+        assert match is not None
+        self.at = match.end()
+
+    def rest_of_line(self) -> None:
+        """Skip blanks and a comment up to (not past) the end of the line."""
+        self.blank()
+        if self.peek() == "#":
+            end = self.text.find("\n", self.at)
+            self.at = len(self.text) if end == -1 else end
+
+    def space(self) -> None:
+        """Skip blanks, comments and newlines (inside arrays)."""
+        while True:
+            self.rest_of_line()
+            if self.peek() == "\n":
+                self.at += 1
+            elif self.peek(2) == "\r\n":
+                self.at += 2
+            else:
+                return
+
+    def expect(self, text: str) -> None:
+        if not self.text.startswith(text, self.at):
+            raise _Unreadable
+        self.at += len(text)
+
+    # -- keys --------------------------------------------------------------------
+
+    def key_part(self) -> tuple[str, int]:
+        start = self.at
+        character = self.peek()
+        pattern = _BASIC if character == '"' else _LITERAL if character == "'" else _BARE_KEY
+        match = pattern.match(self.text, self.at)
+        if match is None:
+            raise _Unreadable
+        self.at = match.end()
+        raw = match.group()
+        if character == '"':
+            # A valid basic string (tomllib read it): tomllib turns its escapes back.
+            name = tomllib.loads(f"k = {raw}")["k"]
+        elif character == "'":
+            name = raw[1:-1]
+        else:
+            name = raw
+        return visible(name), start
+
+    def key(self) -> list[tuple[str, int]]:
+        parts = [self.key_part()]
+        while True:
+            self.blank()
+            if self.peek() != ".":
+                return parts
+            self.at += 1
+            self.blank()
+            parts.append(self.key_part())
+
+    # -- values ------------------------------------------------------------------
+
+    def multi_line_string(self, quote: str) -> None:
+        self.at += 3
+        while True:
+            end = self.text.find(quote * 3, self.at)
+            if end == -1:
+                raise _Unreadable
+            if quote == '"':
+                # A closing quote counts only if no backslash escapes it.
+                backslashes = 0
+                while end - 1 - backslashes >= self.at and self.text[end - 1 - backslashes] == "\\":
+                    backslashes += 1
+                if backslashes % 2:
+                    self.at = end + 1
+                    continue
+            self.at = end + 3
+            # Up to two more quotes belong to the string's text.
+            for _ in range(2):
+                if self.peek() == quote:
+                    self.at += 1
+            return
+
+    def value(self, path: KeyPath, depth: int) -> None:
+        if depth > 200:
+            raise _Unreadable
+        character = self.peek()
+        if self.peek(3) in ('"""', "'''"):
+            self.multi_line_string(character)
+        elif character in "\"'":
+            match = (_BASIC if character == '"' else _LITERAL).match(self.text, self.at)
+            if match is None:
+                raise _Unreadable
+            self.at = match.end()
+        elif character == "[":
+            self.array(path, depth)
+        elif character == "{":
+            self.inline_table(path, depth)
+        else:
+            match = _SCALAR.match(self.text, self.at)
+            assert match is not None
+            if not match.group().strip():
+                raise _Unreadable
+            self.at = match.end()
+            # The scalar ends before blanks (a date-time may hold one space).
+            while self.at > match.start() and self.text[self.at - 1] in " \t\r":
+                self.at -= 1
+
+    def array(self, path: KeyPath, depth: int) -> None:
+        self.at += 1
+        index = 0
+        while True:
+            self.space()
+            if self.peek() == "]":
+                self.at += 1
+                return
+            index += 1
+            item = (*path, index)
+            self.note(item, self.at, self.at)
+            self.value(item, depth + 1)
+            self.space()
+            if self.peek() == ",":
+                self.at += 1
+            elif self.peek() != "]":
+                raise _Unreadable
+
+    def inline_table(self, path: KeyPath, depth: int) -> None:
+        self.at += 1
+        while True:
+            self.space()
+            if self.peek() == "}":
+                self.at += 1
+                return
+            self.key_value(path, depth + 1)
+            self.space()
+            if self.peek() == ",":
+                self.at += 1
+            elif self.peek() != "}":
+                raise _Unreadable
+
+    def key_value(self, table: KeyPath, depth: int) -> None:
+        parts = self.key()
+        path = table
+        for name, start in parts[:-1]:
+            path = (*path, name)
+            self.note(path, start, start, replace=False)
+        name, start = parts[-1]
+        path = (*path, name)
+        self.blank()
+        self.expect("=")
+        self.blank()
+        self.note(path, start, self.at)
+        self.value(path, depth)
+
+    # -- headers -------------------------------------------------------------------
+
+    def header(self) -> KeyPath:
+        start = self.at
+        many = self.peek(2) == "[["
+        self.at += 2 if many else 1
+        self.blank()
+        parts = self.key()
+        self.expect("]]" if many else "]")
+        path: KeyPath = ()
+        for number, (name, _) in enumerate(parts):
+            path = (*path, name)
+            last = number == len(parts) - 1
+            if last and many:
+                self.note(path, start, start, replace=False)
+                count = self.tables.get(path, 0) + 1
+                self.tables[path] = count
+                path = (*path, count)
+            elif path in self.tables:
+                path = (*path, self.tables[path])
+            elif not last:
+                self.note(path, start, start, replace=False)
+        self.note(path, start, start)
+        return path
+
+    def read(self) -> dict[KeyPath, Place]:
+        table: KeyPath = ()
+        while self.at < len(self.text):
+            self.space()
+            if self.at >= len(self.text):
+                break
+            if self.peek() == "[":
+                table = self.header()
+            else:
+                self.key_value(table, 0)
+            self.rest_of_line()
+            if self.at < len(self.text) and self.peek() not in "\r\n":
+                raise _Unreadable
+        return self.places
+
+
+def key_places(text: str) -> dict[KeyPath, Place]:
+    """Where each key, table and array item of the TOML ``text`` starts, by key path.
+
+    Array indexes in the paths start at 1, as in the checker's messages. A
+    text this reader cannot follow gives the places found up to there.
+    """
+    reader = _Reader(text)
+    try:
+        return reader.read()
+    except (_Unreadable, tomllib.TOMLDecodeError, RecursionError, ValueError, KeyError):
+        return reader.places
+
+
+def key_path(path: str) -> KeyPath:
+    """The checker's ``measures[4].four_p.proces`` as ``("measures", 4, "four_p", "proces")``."""
+    parts: list[str | int] = []
+    for match in _PATH_PART.finditer(path):
+        index, name = match.groups()
+        parts.append(int(index) if index is not None else name)
+    return tuple(parts)
+
+
+def find(places: dict[KeyPath, Place], path: str, *, on_key: bool) -> tuple[int, int] | None:
+    """The line and column a problem at ``path`` points at, or None.
+
+    A wrong value is pointed at where the value starts, a wrong key where
+    the key starts; a key that is missing at the header of its table (or
+    wherever the nearest enclosing key is written).
+    """
+    parts = key_path(path)
+    place = places.get(parts)
+    if place is not None:
+        if on_key:
+            return place.line, place.column
+        return place.value_line, place.value_column
+    while parts:
+        parts = parts[:-1]
+        place = places.get(parts)
+        if place is not None:
+            return place.line, place.column
+    return None
