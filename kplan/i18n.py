@@ -1740,6 +1740,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{key}' names the part {part} a second time",
         "'{key}' anger delen {part} en andra gång",
     ),
+    "check.cmd": (
+        "Check plan files without a store: every problem of every file, exit 1 if any.",
+        "Kontrollera planfiler utan lager: alla fel i alla filer, slutstatus 1 om något finns.",
+    ),
+    "check.cmd_schema": (
+        "Print the JSON Schema of a plan file, for editors and validators.",
+        "Skriv ut planfilens JSON Schema, för editorer och validerare.",
+    ),
+    "check.arg_files": ("Plan files (TOML) to check.", "Planfiler (TOML) att kontrollera."),
+    "check.opt_format": (
+        "How to report problems: text (default), json, or github (workflow annotations).",
+        "Hur fel rapporteras: text (standard), json eller github (annoteringar i arbetsflöden).",
+    ),
+    "check.bad_format": (
+        "unknown format '{value}'.{hint} Valid: {valid}",
+        "okänt format '{value}'.{hint} Giltiga: {valid}",
+    ),
+    "check.json_and_format": (
+        "--json asks for JSON and --format for {format}; give one of them",
+        "--json ber om JSON och --format om {format}; ange bara ett av dem",
+    ),
+    "check.valid": (
+        "{file}: a valid plan file ({measures} measures, {owners} owners)",
+        "{file}: en giltig planfil ({measures} åtgärder, {owners} ansvariga)",
+    ),
+    "check.one_problem": ("{file}: 1 problem", "{file}: 1 fel"),
+    "check.problems": ("{file}: {count} problems", "{file}: {count} fel"),
 }
 
 

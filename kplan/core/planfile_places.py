@@ -17,6 +17,7 @@ cannot follow leaves the problems without a place rather than failing.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -42,7 +43,6 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _SCALAR = re.compile(r"[^,\]}\n#]*")
-_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
 
 
 class _Unreadable(Exception):
@@ -268,44 +268,48 @@ class _Reader:
         return self.places
 
 
-def key_places(text: str) -> dict[KeyPath, Place]:
-    """Where each key, table and array item of the TOML ``text`` starts, by key path.
+def key_places(text: str) -> dict[str, Place]:
+    """Where each key, table and array item of the TOML ``text`` starts.
 
-    Array indexes in the paths start at 1, as in the checker's messages. A
-    text this reader cannot follow gives the places found up to there.
+    Keyed by the path as the checker writes it (``measures[4].four_p``,
+    array indexes from 1). A text this reader cannot follow gives the
+    places found up to there.
     """
     reader = _Reader(text)
-    try:
-        return reader.read()
-    except (_Unreadable, tomllib.TOMLDecodeError, RecursionError, ValueError, KeyError):
-        return reader.places
+    # What cannot be followed leaves the rest without a place, not a failure.
+    with contextlib.suppress(_Unreadable, tomllib.TOMLDecodeError, RecursionError, ValueError):
+        reader.read()
+    return {rendered(path): place for path, place in reader.places.items()}
 
 
-def key_path(path: str) -> KeyPath:
-    """The checker's ``measures[4].four_p.proces`` as ``("measures", 4, "four_p", "proces")``."""
-    parts: list[str | int] = []
-    for match in _PATH_PART.finditer(path):
-        index, name = match.groups()
-        parts.append(int(index) if index is not None else name)
-    return tuple(parts)
+def rendered(path: KeyPath) -> str:
+    """A key path as the checker writes it: ``measures[4].four_p.proces``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
 
 
-def find(places: dict[KeyPath, Place], path: str, *, on_key: bool) -> tuple[int, int] | None:
+def find(places: dict[str, Place], path: str, *, on_key: bool) -> tuple[int, int] | None:
     """The line and column a problem at ``path`` points at, or None.
 
     A wrong value is pointed at where the value starts, a wrong key where
     the key starts; a key that is missing at the header of its table (or
     wherever the nearest enclosing key is written).
     """
-    parts = key_path(path)
-    place = places.get(parts)
+    place = places.get(path)
     if place is not None:
         if on_key:
             return place.line, place.column
         return place.value_line, place.value_column
-    while parts:
-        parts = parts[:-1]
-        place = places.get(parts)
-        if place is not None:
-            return place.line, place.column
+    # The nearest enclosing key: compared as text, so a key with a dot in
+    # its name ("a.b") is no trouble.
+    for cut in range(len(path) - 1, 0, -1):
+        if path[cut] in ".[":
+            place = places.get(path[:cut])
+            if place is not None:
+                return place.line, place.column
     return None
