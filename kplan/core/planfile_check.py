@@ -42,7 +42,11 @@ def check_file(path: str | Path) -> FileCheck:
     try:
         plan = read_plan_file(path)
     except PlanFileError as error:
-        return FileCheck(name, list(error.problems))
+        # In the order of the file, as an editor lists them; a problem of
+        # the whole file first. (sorted() is stable: ties keep the
+        # checker's order.)
+        problems = sorted(error.problems, key=lambda p: (p.line or 0, p.column or 0))
+        return FileCheck(name, problems)
     return FileCheck(name, measures=len(plan.measures), owners=len(plan.owners))
 
 
