@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kplan.core import planspec as spec
-from kplan.core.planfile_places import find, key_places
+from kplan.core.planfile_places import key_places
 from kplan.domain import (
     DEFAULT_LADDER,
     DEFAULT_LADDER_QUESTIONS,
@@ -84,7 +84,7 @@ class _Checker:
         for index, problem in enumerate(self.problems):
             if not problem.path:
                 continue
-            found = find(places, problem.path, on_key=index in self.on_key)
+            found = places.find(problem.path, on_key=index in self.on_key)
             if found is not None:
                 problem.line, problem.column = found
 

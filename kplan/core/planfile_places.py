@@ -24,51 +24,86 @@ from dataclasses import dataclass
 
 from kplan.names import visible
 
-# A key path as the checker writes it: names, and 1-based array indexes.
-KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a key and its value start (1-based line and column)."""
-
-    line: int
-    column: int
-    value_line: int
-    value_column: int
-
-
 _BLANK = re.compile(r"[ \t]*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _SCALAR = re.compile(r"[^,\]}\n#]*")
 
+# Most lines of a plan file are one bare key and a one-line value, or a
+# header of bare keys; these are read a line at a time. Anything else (a
+# multi-line string, an array, an inline table, a quoted key) goes to the
+# reader of single characters below. A value that starts like a
+# multi-line string ("" followed by ") does not match here.
+_END = r"[ \t]*(?:#[^\n]*)?(?:\r?\n|\Z)"
+_SIMPLE_LINE = re.compile(
+    r"[ \t]*(?P<key>[A-Za-z0-9_-]+|\"[^\"\\\n]*\")[ \t]*=[ \t]*"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\"'\[\]{}\n#,]*[^\"'\[\]{}\n#, \t\r])"
+    + _END
+)
+_SIMPLE_HEADER = re.compile(
+    r"[ \t]*(?P<open>\[\[?)[ \t]*(?P<key>[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)"
+    r"[ \t]*(?P<close>\]\]?)" + _END
+)
+_DOT = re.compile(r"[ \t]*\.[ \t]*")
+# Blank lines and lines holding only a comment.
+_EMPTY_LINES = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+
 
 class _Unreadable(Exception):
     """The text is not laid out as this reader expects; give up quietly."""
+
+
+@dataclass
+class Places:
+    """Where the keys of one text are: offsets by key path, turned into lines when asked."""
+
+    text: str
+    # Key path (as the checker writes it) -> offsets of the key and of its value.
+    offsets: dict[str, tuple[int, int]]
+    _line_starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of ``offset``."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def find(self, path: str, *, on_key: bool) -> tuple[int, int] | None:
+        """The line and column a problem at ``path`` points at, or None.
+
+        A wrong value is pointed at where the value starts, a wrong key where
+        the key starts; a key that is missing at the header of its table (or
+        wherever the nearest enclosing key is written).
+        """
+        found = self.offsets.get(path)
+        if found is not None:
+            return self.position(found[0] if on_key else found[1])
+        # The nearest enclosing key, compared as text, so that a key with a
+        # dot in its name ("a.b") is no trouble.
+        for cut in range(len(path) - 1, 0, -1):
+            if path[cut] in ".[":
+                found = self.offsets.get(path[:cut])
+                if found is not None:
+                    return self.position(found[0])
+        return None
+
+
+def _child(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.at = 0
-        self.places: dict[KeyPath, Place] = {}
-        self.tables: dict[KeyPath, int] = {}  # arrays of tables: how many so far
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.places: dict[str, tuple[int, int]] = {}
+        self.tables: dict[str, int] = {}  # arrays of tables: how many so far
 
-    # -- positions -----------------------------------------------------------
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-    def note(self, path: KeyPath, key_at: int, value_at: int, *, replace: bool = True) -> None:
-        if not replace and path in self.places:
-            return
-        line, column = self.position(key_at)
-        value_line, value_column = self.position(value_at)
-        self.places[path] = Place(line, column, value_line, value_column)
+    def note(self, path: str, key_at: int, value_at: int, *, replace: bool = True) -> None:
+        if replace or path not in self.places:
+            self.places[path] = (key_at, value_at)
 
     # -- characters ------------------------------------------------------------
 
@@ -116,11 +151,11 @@ class _Reader:
         raw = match.group()
         if character == '"':
             # A valid basic string (tomllib read it): tomllib turns its escapes back.
-            name = tomllib.loads(f"k = {raw}")["k"]
+            name = tomllib.loads(f"k = {raw}")["k"] if "\\" in raw else raw[1:-1]
         elif character == "'":
             name = raw[1:-1]
         else:
-            name = raw
+            return raw, start  # printable ASCII already
         return visible(name), start
 
     def key(self) -> list[tuple[str, int]]:
@@ -156,7 +191,7 @@ class _Reader:
                     self.at += 1
             return
 
-    def value(self, path: KeyPath, depth: int) -> None:
+    def value(self, path: str, depth: int) -> None:
         if depth > 200:
             raise _Unreadable
         character = self.peek()
@@ -181,7 +216,7 @@ class _Reader:
             while self.at > match.start() and self.text[self.at - 1] in " \t\r":
                 self.at -= 1
 
-    def array(self, path: KeyPath, depth: int) -> None:
+    def array(self, path: str, depth: int) -> None:
         self.at += 1
         index = 0
         while True:
@@ -190,7 +225,7 @@ class _Reader:
                 self.at += 1
                 return
             index += 1
-            item = (*path, index)
+            item = f"{path}[{index}]"
             self.note(item, self.at, self.at)
             self.value(item, depth + 1)
             self.space()
@@ -199,7 +234,7 @@ class _Reader:
             elif self.peek() != "]":
                 raise _Unreadable
 
-    def inline_table(self, path: KeyPath, depth: int) -> None:
+    def inline_table(self, path: str, depth: int) -> None:
         self.at += 1
         while True:
             self.space()
@@ -213,14 +248,14 @@ class _Reader:
             elif self.peek() != "}":
                 raise _Unreadable
 
-    def key_value(self, table: KeyPath, depth: int) -> None:
+    def key_value(self, table: str, depth: int) -> None:
         parts = self.key()
         path = table
         for name, start in parts[:-1]:
-            path = (*path, name)
+            path = _child(path, name)
             self.note(path, start, start, replace=False)
         name, start = parts[-1]
-        path = (*path, name)
+        path = _child(path, name)
         self.blank()
         self.expect("=")
         self.blank()
@@ -229,35 +264,63 @@ class _Reader:
 
     # -- headers -------------------------------------------------------------------
 
-    def header(self) -> KeyPath:
+    def table_path(self, parts: list[tuple[str, int]], many: bool, start: int) -> str:
+        path = ""
+        for number, (name, _) in enumerate(parts):
+            path = _child(path, name)
+            last = number == len(parts) - 1
+            if last and many:
+                self.note(path, start, start, replace=False)
+                count = self.tables.get(path, 0) + 1
+                self.tables[path] = count
+                path = f"{path}[{count}]"
+            elif path in self.tables:
+                path = f"{path}[{self.tables[path]}]"
+            elif not last:
+                self.note(path, start, start, replace=False)
+        self.note(path, start, start)
+        return path
+
+    def header(self) -> str:
         start = self.at
         many = self.peek(2) == "[["
         self.at += 2 if many else 1
         self.blank()
         parts = self.key()
         self.expect("]]" if many else "]")
-        path: KeyPath = ()
-        for number, (name, _) in enumerate(parts):
-            path = (*path, name)
-            last = number == len(parts) - 1
-            if last and many:
-                self.note(path, start, start, replace=False)
-                count = self.tables.get(path, 0) + 1
-                self.tables[path] = count
-                path = (*path, count)
-            elif path in self.tables:
-                path = (*path, self.tables[path])
-            elif not last:
-                self.note(path, start, start, replace=False)
-        self.note(path, start, start)
-        return path
+        return self.table_path(parts, many, start)
 
-    def read(self) -> dict[KeyPath, Place]:
-        table: KeyPath = ()
+    def simple_line(self, table: str) -> str | None:
+        """Read one line of the common shapes; the table it leaves, or None if it is another."""
+        text = self.text
+        match = _SIMPLE_LINE.match(text, self.at)
+        if match is not None:
+            name = match["key"]
+            if name.startswith('"'):
+                name = visible(name[1:-1])  # no escapes: the pattern has no backslash
+            self.note(_child(table, name), match.start("key"), match.start("value"))
+            self.at = match.end()
+            return table
+        match = _SIMPLE_HEADER.match(text, self.at)
+        if match is not None and len(match["open"]) == len(match["close"]):
+            parts = [(name, match.start("key")) for name in _DOT.split(match["key"])]
+            self.at = match.end()
+            return self.table_path(parts, len(match["open"]) == 2, match.start("open"))
+        return None
+
+    def read(self) -> None:
+        table = ""
         while self.at < len(self.text):
+            match = _EMPTY_LINES.match(self.text, self.at)
+            assert match is not None
+            self.at = match.end()
             self.space()
             if self.at >= len(self.text):
                 break
+            simple = self.simple_line(table)
+            if simple is not None:
+                table = simple
+                continue
             if self.peek() == "[":
                 table = self.header()
             else:
@@ -265,10 +328,9 @@ class _Reader:
             self.rest_of_line()
             if self.at < len(self.text) and self.peek() not in "\r\n":
                 raise _Unreadable
-        return self.places
 
 
-def key_places(text: str) -> dict[str, Place]:
+def key_places(text: str) -> Places:
     """Where each key, table and array item of the TOML ``text`` starts.
 
     Keyed by the path as the checker writes it (``measures[4].four_p``,
@@ -279,37 +341,4 @@ def key_places(text: str) -> dict[str, Place]:
     # What cannot be followed leaves the rest without a place, not a failure.
     with contextlib.suppress(_Unreadable, tomllib.TOMLDecodeError, RecursionError, ValueError):
         reader.read()
-    return {rendered(path): place for path, place in reader.places.items()}
-
-
-def rendered(path: KeyPath) -> str:
-    """A key path as the checker writes it: ``measures[4].four_p.proces``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-def find(places: dict[str, Place], path: str, *, on_key: bool) -> tuple[int, int] | None:
-    """The line and column a problem at ``path`` points at, or None.
-
-    A wrong value is pointed at where the value starts, a wrong key where
-    the key starts; a key that is missing at the header of its table (or
-    wherever the nearest enclosing key is written).
-    """
-    place = places.get(path)
-    if place is not None:
-        if on_key:
-            return place.line, place.column
-        return place.value_line, place.value_column
-    # The nearest enclosing key: compared as text, so a key with a dot in
-    # its name ("a.b") is no trouble.
-    for cut in range(len(path) - 1, 0, -1):
-        if path[cut] in ".[":
-            place = places.get(path[:cut])
-            if place is not None:
-                return place.line, place.column
-    return None
+    return Places(text, reader.places)
