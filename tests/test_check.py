@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,12 @@ from typer.testing import CliRunner
 
 from kplan.core.planfile import parse_plan_text, plan_to_toml
 from kplan.core.planfile_check import FileCheck, github_annotations
+from kplan.core.planfile_places import key_places
 from kplan.errors import PlanFileError, Problem
+from kplan.names import visible
 from tests.conftest import KRONOBERG, OREBRO, ROOT
 from tests.test_entrypoint import kplan_executable
+from tests.test_roundtrip import plans
 
 runner = CliRunner()
 
@@ -587,6 +591,50 @@ def test_problems_of_the_plan_table_have_lines_too() -> None:
     )
 
 
+def document_paths(node: Any, path: str = "") -> list[tuple[str, Any]]:
+    """Every key path of a parsed document as the checker writes it, with its value."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{path}.{visible(key)}" if path else visible(key)
+            found += [(child, key), *document_paths(value, child)]
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            child = f"{path}[{index + 1}]"
+            found += [(child, None), *document_paths(value, child)]
+    return found
+
+
+def assert_every_key_is_found(text: str) -> None:
+    places = key_places(text)
+    lines = text.split("\n")
+    for path, key in document_paths(tomllib.loads(text)):
+        found = places.find(path, on_key=True)
+        assert found is not None, path
+        line, column = found
+        at = lines[line - 1][column - 1 :]
+        if key is None:
+            # An array item: where its value starts.
+            assert at[:1] in "\"'[{+-" or at[:1].isalnum(), (path, at)
+        elif at.startswith("["):
+            # A table written as a header: the header names the key.
+            assert key in at.split("]")[0] or "\\" in at, (path, at)
+        else:
+            # The key as written: bare, or quoted (then the quote comes first).
+            assert at.startswith(key) or at[:1] in "\"'", (path, at)
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(plan=plans())
+def test_every_key_of_a_written_plan_is_found_where_it_is(plan: Any) -> None:
+    """Whatever kplan writes, and the same document laid out by tomli-w, every key is found."""
+    import tomli_w
+
+    text = plan_to_toml(plan)
+    assert_every_key_is_found(text)
+    assert_every_key_is_found(tomli_w.dumps(tomllib.loads(text)))
+
+
 # ---------------------------------------------------------------------------
 # Hostile and arbitrary input: never a traceback, never exit 70
 # ---------------------------------------------------------------------------
@@ -671,3 +719,29 @@ def test_a_second_python_interpreter_gives_the_same_json(tmp_path: Path) -> None
     )
     assert done.returncode == 1
     assert json.loads(done.stdout) == json.loads(check(str(file), "--json").stdout)
+
+
+@pytest.mark.parametrize("args", [["check", str(OREBRO)], ["schema"]], ids=["check", "schema"])
+def test_check_and_schema_import_no_heavy_module(args: list[str]) -> None:
+    """Run in a hook on every commit, the check pays for no ORM, TUI or rendering library."""
+    from tests.test_entrypoint import HEAVY
+
+    code = (
+        "import sys\n"
+        "from kplan.cli import main\n"
+        f"sys.argv = ['kplan', *{args!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
+    )
+    marker = [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")]
+    assert marker, done.stderr
+    heavy = [name for name in marker[-1].removeprefix("HEAVY=").split(",") if name]
+    # Typer itself imports pydantic (see tests/test_entrypoint.py).
+    assert [name for name in heavy if name != "pydantic"] == []
