@@ -613,11 +613,9 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     its key.
     """
     check = _Checker([])
-    try:
-        plan = _plan(check, document)
-    finally:
-        check.locate(text)
+    plan = _plan(check, document)
     if check.problems:
+        check.locate(text)
         raise PlanFileError(source, check.problems)
     return plan.complete()
 
