@@ -274,7 +274,7 @@ def check_command(
     # Not readable=True, as for import: a file that cannot be read is a
     # problem of that file, reported with the others.
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE...", help=t("check.arg_files"), readable=False)
+        list[Path], typer.Argument(metavar="FILE", help=t("check.arg_files"), readable=False)
     ],
     json_output: JsonOption = False,
     format_: Annotated[
