@@ -36,9 +36,11 @@ from kplan.domain import (
     MIN_LADDER_STEPS,
     ORGANISATION_KIND_ALIASES,
     ORGANISATION_KINDS,
+    PERIOD_FORMATS,
     STATUS_ALIASES,
     STATUSES,
 )
+from kplan.i18n import CATALOGUE
 from kplan.model import FORMAT_VERSION
 
 # The kinds of value a key holds.
@@ -76,6 +78,16 @@ DATE_SCHEMA_PATTERN = (
 ID_SCHEMA_PATTERN = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"
 # Something other than blanks.
 NOT_BLANK_PATTERN = "\\S"
+
+
+def _words(key: str, **values: Any) -> str:
+    """A description for the schema: the catalogue's English, then its Swedish.
+
+    The schema is one file for every reader, so it speaks both languages
+    (an editor shows the description when a key is hovered or completed).
+    """
+    english, swedish = CATALOGUE[key]
+    return english.format(**values) + "\n\n" + swedish.format(**values)
 
 
 @dataclass(frozen=True)
@@ -167,20 +179,20 @@ class Table:
         raise KeyError(name)
 
 
-def _id(what: str) -> Key:
-    return Key("id", ID, f"The {what}'s id, unique among {what}s: no spaces.", required=True)
+def _id() -> Key:
+    return Key("id", ID, _words("check.schema_id", limit=MAX_ID_LENGTH), required=True)
 
 
 ORGANISATION = Table(
     "organisations",
-    "An organisation taking part in the plan.",
+    _words("check.schema_organisations"),
     (
-        _id("organisation"),
-        Key("name", STRING, "The organisation's name.", required=True),
+        _id(),
+        Key("name", STRING, _words("check.schema_organisation_name"), required=True),
         Key(
             "kind",
             CHOICE,
-            "What sort of organisation it is.",
+            _words("check.schema_organisation_kind"),
             choice=ORGANISATION_KIND,
             default="other",
         ),
@@ -189,54 +201,53 @@ ORGANISATION = Table(
 
 OWNER = Table(
     "owners",
-    "A person who owns or coordinates measures.",
+    _words("check.schema_owners"),
     (
-        _id("owner"),
-        Key("name", STRING, "The person's name.", required=True),
-        Key("organisation", REFERENCE, "The id of the person's organisation."),
-        Key("email", STRING, "The person's e-mail address."),
+        _id(),
+        Key("name", STRING, _words("check.schema_owner_name"), required=True),
+        Key("organisation", REFERENCE, _words("check.schema_owner_organisation")),
+        Key("email", STRING, _words("check.schema_owner_email")),
     ),
 )
 
 PLAN = Table(
     "plan",
-    "The plan's settings.",
+    _words("check.schema_plan"),
     (
-        Key("id", ID, "The plan's id: no spaces.", required=True),
-        Key("title", STRING, "The plan's title.", required=True),
-        Key("organisation", STRING, "The organisation behind the plan.", default=""),
-        Key("start", DATE, "The first day of the plan's period."),
-        Key("end", DATE, "The last day of the plan's period."),
-        Key("description", TEXT, "What the plan is for.", limit=MAX_TEXT_LENGTH),
+        Key("id", ID, _words("check.schema_id", limit=MAX_ID_LENGTH), required=True),
+        Key("title", STRING, _words("check.schema_plan_title"), required=True),
+        Key("organisation", STRING, _words("check.schema_plan_organisation"), default=""),
+        Key("start", DATE, _words("check.schema_plan_start")),
+        Key("end", DATE, _words("check.schema_plan_end")),
+        Key("description", TEXT, _words("check.schema_plan_description"), limit=MAX_TEXT_LENGTH),
         Key(
             "perspectives",
             NAMES,
-            "The cross-cutting perspectives every measure is judged against.",
+            _words("check.schema_perspectives"),
         ),
         Key(
             "ladder",
             NAMES,
-            "The names of the collaboration ladder's steps, lowest first.",
+            _words("check.schema_ladder"),
             low=MIN_LADDER_STEPS,
             high=MAX_LADDER_STEPS,
         ),
         Key(
             "ladder_questions",
             STRINGS,
-            "One question per step of the ladder: what reaching it means.",
+            _words("check.schema_ladder_questions"),
             high=MAX_LADDER_STEPS,
         ),
         Key(
             "coordinators",
             REFERENCES,
-            "Ids of the owners who coordinate the plan.",
+            _words("check.schema_coordinators"),
             limit=MAX_NAME_LENGTH,
         ),
         Key(
             "edit",
             CHOICE,
-            'Who may change a measure: anyone ("open") or its owner and the coordinators '
-            '("owners").',
+            _words("check.schema_edit"),
             choice=EDIT_POLICY,
             default="open",
         ),
@@ -245,9 +256,15 @@ PLAN = Table(
 
 FOUR_P = Table(
     "four_p",
-    "How far the measure has come in each part of the Fyra P method.",
+    _words("check.schema_four_p"),
     tuple(
-        Key(part, CHOICE, f"The state of {part}.", choice=FOUR_P_STATE, default="not-started")
+        Key(
+            part,
+            CHOICE,
+            _words("check.schema_four_p_part", part=part),
+            choice=FOUR_P_STATE,
+            default="not-started",
+        )
         for part in FOUR_P_PARTS
     ),
     MappingProxyType(dict(FOUR_P_PART_ALIASES)),
@@ -255,72 +272,80 @@ FOUR_P = Table(
 
 COLLABORATION = Table(
     "collaborations",
-    "A collaboration of the measure, on its way up the collaboration ladder.",
+    _words("check.schema_collaborations"),
     (
-        _id("collaboration"),
-        Key("name", STRING, "The collaboration's name.", required=True),
+        _id(),
+        Key("name", STRING, _words("check.schema_collaboration_name"), required=True),
         Key(
             "actors",
             REFERENCES,
-            "Ids of the organisations that take part.",
+            _words("check.schema_actors"),
             required=True,
             low=1,
         ),
         Key(
             "step",
             INTEGER,
-            "The step of the ladder reached, 1 for the lowest.",
+            _words("check.schema_step"),
             low=1,
             high=MAX_LADDER_STEPS,
             default=1,
         ),
-        Key("note", TEXT, "A note on the collaboration.", limit=MAX_TEXT_LENGTH),
+        Key("note", TEXT, _words("check.schema_note"), limit=MAX_TEXT_LENGTH),
     ),
 )
 
 INDICATOR = Table(
     "indicators",
-    "A measurable indicator of the measure, with its values by period.",
+    _words("check.schema_indicators"),
     (
-        _id("indicator"),
-        Key("name", STRING, "What the indicator measures.", required=True),
-        Key("unit", STRING, "The unit of its values.", default=""),
-        Key("baseline", NUMBER, "The value before the measure started."),
-        Key("target", NUMBER, "The value the measure aims at."),
+        _id(),
+        Key("name", STRING, _words("check.schema_indicator_name"), required=True),
+        Key("unit", STRING, _words("check.schema_unit"), default=""),
+        Key("baseline", NUMBER, _words("check.schema_baseline")),
+        Key("target", NUMBER, _words("check.schema_target")),
         Key(
             "direction",
             CHOICE,
-            "Whether a higher or a lower value is better.",
+            _words("check.schema_direction"),
             choice=DIRECTION,
             default="increase",
         ),
         Key(
             "values",
             SERIES,
-            "Values by period: YYYY, YYYY-MM, YYYY-T1..T3, YYYY-Q1..Q4 or YYYY-H1..H2.",
+            _words("check.schema_values", formats=PERIOD_FORMATS),
         ),
     ),
 )
 
 MEASURE = Table(
     "measures",
-    "A measure (åtgärd) of the plan, driven by one owner.",
+    _words("check.schema_measures"),
     (
-        _id("measure"),
-        Key("title", STRING, "The measure's title.", required=True),
-        Key("goal", TEXT, "What the measure is to achieve.", limit=MAX_TEXT_LENGTH, default=""),
-        Key("area", STRING, "The area of the plan the measure belongs to."),
-        Key("owner", REFERENCE, "The id of the owner who drives the measure.", required=True),
-        Key("status", CHOICE, "The measure's status.", choice=STATUS, default="not-started"),
-        Key("progress", INTEGER, "Progress in percent.", low=0, high=100, default=0),
-        Key("start", DATE, "When the measure starts."),
-        Key("due", DATE, "When the measure is due."),
-        Key("description", TEXT, "More about the measure.", limit=MAX_TEXT_LENGTH),
+        _id(),
+        Key("title", STRING, _words("check.schema_measure_title"), required=True),
+        Key("goal", TEXT, _words("check.schema_measure_goal"), limit=MAX_TEXT_LENGTH, default=""),
+        Key("area", STRING, _words("check.schema_measure_area")),
+        Key("owner", REFERENCE, _words("check.schema_measure_owner"), required=True),
+        Key(
+            "status",
+            CHOICE,
+            _words("check.schema_measure_status"),
+            choice=STATUS,
+            default="not-started",
+        ),
+        Key(
+            "progress", INTEGER, _words("check.schema_measure_progress"), low=0, high=100, default=0
+        ),
+        Key("start", DATE, _words("check.schema_measure_start")),
+        Key("due", DATE, _words("check.schema_measure_due")),
+        Key("description", TEXT, _words("check.schema_measure_description"), limit=MAX_TEXT_LENGTH),
         Key("four_p", TABLE, FOUR_P.description, table=FOUR_P),
         Key(
             "perspectives",
             LEVELS,
-            "How well the measure covers each of the plan's perspectives.",
+            _words("check.schema_measure_perspectives"),
             choice=COVERAGE,
         ),
         Key("collaborations", TABLES, COLLABORATION.description, table=COLLABORATION),
@@ -330,12 +355,12 @@ MEASURE = Table(
 
 DOCUMENT = Table(
     "",
-    "A kplan plan file: one regional action plan.",
+    _words("check.schema_document"),
     (
         Key(
             "kplan",
             VERSION,
-            f"The plan-file format version: {FORMAT_VERSION}.",
+            _words("check.schema_version", version=FORMAT_VERSION),
             required=True,
             default=FORMAT_VERSION,
         ),
@@ -435,7 +460,7 @@ def table_schema(table: Table) -> dict[str, Any]:
     properties = {key.name: _value_schema(key) for key in table.keys}
     for alias, name in table.aliases.items():
         properties[alias] = _value_schema(table[name]) | {
-            "description": f"Another name for {name}."
+            "description": _words("check.schema_alias", name=name)
         }
     schema: dict[str, Any] = {
         "type": "object",
