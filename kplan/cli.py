@@ -34,11 +34,19 @@ try:
     from kplan.core.filters import MeasureFilter
     from kplan.core.importing import import_into
     from kplan.core.planfile import read_plan_file
+    from kplan.core.planfile_check import (
+        FORMATS,
+        check_files,
+        github_annotations,
+        problems_json,
+        text_lines,
+    )
+    from kplan.core.planspec import schema_text
     from kplan.core.queries import list_measures, log, parse_since, resolve_plan, show
     from kplan.core.rounds import close_round, open_round, report
     from kplan.core.undo import undo
     from kplan.domain import parse_number
-    from kplan.errors import InvalidValueError, KplanError, UsageError
+    from kplan.errors import InvalidValueError, KplanError, UsageError, did_you_mean
     from kplan.i18n import t
     from kplan.present import exports, output, summary, terminal
     from kplan.present.templating import read_template
@@ -283,15 +291,6 @@ def check_command(
     ] = None,
 ) -> None:
     """Validate plan files without a store: exit 0 when all are valid, 1 when any is not."""
-    from kplan.core.planfile_check import (
-        FORMATS,
-        check_files,
-        github_annotations,
-        problems_json,
-        text_lines,
-    )
-    from kplan.errors import UsageError, did_you_mean
-
     chosen = format_ if format_ is not None else "json" if json_output else "text"
     if chosen not in FORMATS:
         hint = did_you_mean(chosen, FORMATS)
@@ -315,8 +314,6 @@ def check_command(
 @reported
 def schema_command() -> None:
     """Print the JSON Schema of a plan file (docs/plan.schema.json)."""
-    from kplan.core.planspec import schema_text
-
     output.data(schema_text())
 
 
