@@ -34,11 +34,19 @@ try:
     from kplan.core.filters import MeasureFilter
     from kplan.core.importing import import_into
     from kplan.core.planfile import read_plan_file
+    from kplan.core.planfile_check import (
+        FORMATS,
+        check_files,
+        github_annotations,
+        problems_json,
+        text_lines,
+    )
+    from kplan.core.planspec import schema_text
     from kplan.core.queries import list_measures, log, parse_since, resolve_plan, show
     from kplan.core.rounds import close_round, open_round, report
     from kplan.core.undo import undo
     from kplan.domain import parse_number
-    from kplan.errors import InvalidValueError, KplanError, UsageError
+    from kplan.errors import InvalidValueError, KplanError, UsageError, did_you_mean
     from kplan.i18n import t
     from kplan.present import exports, output, summary, terminal
     from kplan.present.templating import read_template
@@ -266,6 +274,47 @@ def import_command(
         _print_json(summary.import_json(result, plan))
     else:
         terminal.import_result(result, plan)
+
+
+@app.command("check", help=t("check.cmd"))
+@reported
+def check_command(
+    # Not readable=True, as for import: a file that cannot be read is a
+    # problem of that file, reported with the others.
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help=t("check.arg_files"), readable=False)
+    ],
+    json_output: JsonOption = False,
+    format_: Annotated[
+        str | None,
+        typer.Option("--format", metavar="text|json|github", help=t("check.opt_format")),
+    ] = None,
+) -> None:
+    """Validate plan files without a store: exit 0 when all are valid, 1 when any is not."""
+    chosen = format_ if format_ is not None else "json" if json_output else "text"
+    if chosen not in FORMATS:
+        hint = did_you_mean(chosen, FORMATS)
+        raise UsageError(t("check.bad_format", value=chosen, valid=", ".join(FORMATS), hint=hint))
+    if json_output and chosen != "json":
+        raise UsageError(t("check.json_and_format", format=chosen))
+    results = check_files(files)
+    if chosen == "json":
+        _print_json(problems_json(results))
+    elif chosen == "github":
+        for line in github_annotations(results):
+            output.data(line + "\n")
+    else:
+        for line in text_lines(results):
+            output.say(line)
+    if not all(result.valid for result in results):
+        raise typer.Exit(1)
+
+
+@app.command("schema", help=t("check.cmd_schema"))
+@reported
+def schema_command() -> None:
+    """Print the JSON Schema of a plan file (docs/plan.schema.json)."""
+    output.data(schema_text())
 
 
 @app.command("plans", help=t("cmd.plans"))

@@ -71,6 +71,27 @@ COVERAGE_ALIASES: dict[str, str] = {
     "delvis": "partly",
     "ja": "yes",
 }
+# Plan files take these words for an organisation's kind and an indicator's
+# direction, as they take the status words above.
+ORGANISATION_KIND_ALIASES: dict[str, str] = {
+    "offentlig": "public",
+    "privat": "private",
+    "utbildning": "education",
+    "skola": "education",
+    "school": "education",
+    "näringsliv": "industry",
+    "industri": "industry",
+    "ideell": "civil",
+    "civilsamhälle": "civil",
+    "övrig": "other",
+    "annan": "other",
+}
+DIRECTION_ALIASES: dict[str, str] = {
+    "ökande": "increase",
+    "öka": "increase",
+    "minskande": "decrease",
+    "minska": "decrease",
+}
 
 PERIOD_PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|T(?P<tertial>[1-3])"

@@ -57,9 +57,10 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    column: int | None = None
 
     def render(self, source: str) -> str:
-        """The problem as one line: ``file: key.path: message``.
+        """The problem as one line: ``file:line:column: key.path: message``.
 
         The file's name and the key path come from the person and the file,
         so they are shown through visible(): a newline in either cannot
@@ -68,6 +69,8 @@ class Problem:
         where = visible(source)
         if self.line is not None:
             where = f"{where}:{self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
         if self.path:
             return f"{where}: {visible(self.path)}: {visible(self.message)}"
         return f"{where}: {visible(self.message)}"

@@ -1739,6 +1739,227 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.old": ("Old", "Före"),
     "col.new": ("New", "Efter"),
     "col.note": ("Note", "Kommentar"),
+    # Plan files checked like code (kplan check, kplan schema)
+    "check.same_part": (
+        "'{key}' names the part {part} a second time",
+        "'{key}' anger delen {part} en andra gång",
+    ),
+    "check.cmd": (
+        "Check plan files without a store: every problem of every file, exit 1 if any.",
+        "Kontrollera planfiler utan lager: alla fel i alla filer, slutstatus 1 om något finns.",
+    ),
+    "check.cmd_schema": (
+        "Print the JSON Schema of a plan file, for editors and validators.",
+        "Skriv ut planfilens JSON Schema, för editorer och validerare.",
+    ),
+    "check.arg_files": ("Plan files (TOML) to check.", "Planfiler (TOML) att kontrollera."),
+    "check.opt_format": (
+        "How to report problems: text (default), json, or github (workflow annotations).",
+        "Hur fel rapporteras: text (standard), json eller github (annoteringar i arbetsflöden).",
+    ),
+    "check.bad_format": (
+        "unknown format '{value}'.{hint} Valid: {valid}",
+        "okänt format '{value}'.{hint} Giltiga: {valid}",
+    ),
+    "check.json_and_format": (
+        "--json asks for JSON and --format for {format}; give one of them",
+        "--json ber om JSON och --format om {format}; ange bara ett av dem",
+    ),
+    "check.valid": (
+        "{file}: a valid plan file ({measures} measures, {owners} owners)",
+        "{file}: en giltig planfil ({measures} åtgärder, {owners} ansvariga)",
+    ),
+    "check.one_problem": ("{file}: 1 problem", "{file}: 1 fel"),
+    "check.problems": ("{file}: {count} problems", "{file}: {count} fel"),
+    # The JSON Schema's descriptions (kplan schema): English, then Swedish, in one file
+    "check.schema_document": (
+        "A kplan plan file: one regional action plan.",
+        "En planfil för kplan: en regional handlingsplan.",
+    ),
+    "check.schema_version": (
+        "The plan-file format version: {version}.",
+        "Planfilens formatversion: {version}.",
+    ),
+    "check.schema_id": (
+        "An id: 1 to {limit} characters without spaces, used once in the file.",
+        "Ett id: 1 till {limit} tecken utan mellanslag, som används en gång i filen.",
+    ),
+    "check.schema_alias": (
+        "Another name for {name}.",
+        "Ett annat namn för {name}.",
+    ),
+    "check.schema_plan": (
+        "The plan's settings.",
+        "Planens inställningar.",
+    ),
+    "check.schema_plan_title": (
+        "The plan's title.",
+        "Planens titel.",
+    ),
+    "check.schema_plan_organisation": (
+        "The organisation behind the plan.",
+        "Organisationen bakom planen.",
+    ),
+    "check.schema_plan_start": (
+        "The first day of the plan's period.",
+        "Första dagen i planens period.",
+    ),
+    "check.schema_plan_end": (
+        "The last day of the plan's period.",
+        "Sista dagen i planens period.",
+    ),
+    "check.schema_plan_description": (
+        "What the plan is for.",
+        "Vad planen är till för.",
+    ),
+    "check.schema_perspectives": (
+        "The cross-cutting perspectives every measure is judged against.",
+        "De genomsyrande perspektiv som varje åtgärd bedöms mot.",
+    ),
+    "check.schema_ladder": (
+        "The names of the collaboration ladder's steps, lowest first.",
+        "Namnen på samverkanstrappans steg, det lägsta först.",
+    ),
+    "check.schema_ladder_questions": (
+        "One question per step of the ladder: what reaching it means.",
+        "En fråga per steg i trappan: vad det innebär att nå steget.",
+    ),
+    "check.schema_coordinators": (
+        "Ids of the owners who coordinate the plan.",
+        "Id för de personer som samordnar planen.",
+    ),
+    "check.schema_edit": (
+        'Who may change a measure: anyone ("open"), or its owner and the coordinators ("owners").',
+        'Vem som får ändra en åtgärd: alla ("open"), eller dess ansvariga och samordnarna ("owners").',
+    ),
+    "check.schema_organisations": (
+        "An organisation taking part in the plan.",
+        "En organisation som deltar i planen.",
+    ),
+    "check.schema_organisation_name": (
+        "The organisation's name.",
+        "Organisationens namn.",
+    ),
+    "check.schema_organisation_kind": (
+        "What sort of organisation it is.",
+        "Vilket slags organisation det är.",
+    ),
+    "check.schema_owners": (
+        "A person who owns or coordinates measures.",
+        "En person som är ansvarig för åtgärder eller samordnar dem.",
+    ),
+    "check.schema_owner_name": (
+        "The person's name.",
+        "Personens namn.",
+    ),
+    "check.schema_owner_organisation": (
+        "The id of the person's organisation.",
+        "Id för personens organisation.",
+    ),
+    "check.schema_owner_email": (
+        "The person's e-mail address.",
+        "Personens e-postadress.",
+    ),
+    "check.schema_measures": (
+        "A measure of the plan, driven by one owner.",
+        "En åtgärd i planen, som drivs av en processansvarig.",
+    ),
+    "check.schema_measure_title": (
+        "The measure's title.",
+        "Åtgärdens titel.",
+    ),
+    "check.schema_measure_goal": (
+        "What the measure is to achieve.",
+        "Vad åtgärden ska uppnå.",
+    ),
+    "check.schema_measure_area": (
+        "The area of the plan the measure belongs to.",
+        "Det område i planen som åtgärden hör till.",
+    ),
+    "check.schema_measure_owner": (
+        "The id of the owner who drives the measure.",
+        "Id för den processansvariga som driver åtgärden.",
+    ),
+    "check.schema_measure_status": (
+        "The measure's status.",
+        "Åtgärdens status.",
+    ),
+    "check.schema_measure_progress": (
+        "Progress in per cent.",
+        "Framsteg i procent.",
+    ),
+    "check.schema_measure_start": (
+        "When the measure starts.",
+        "När åtgärden börjar.",
+    ),
+    "check.schema_measure_due": (
+        "When the measure is to be done.",
+        "När åtgärden ska vara klar.",
+    ),
+    "check.schema_measure_description": (
+        "More about the measure.",
+        "Mer om åtgärden.",
+    ),
+    "check.schema_measure_perspectives": (
+        "How well the measure covers each of the plan's perspectives.",
+        "Hur väl åtgärden täcker vart och ett av planens perspektiv.",
+    ),
+    "check.schema_four_p": (
+        "How far the measure has come in each part of the Fyra P method.",
+        "Hur långt åtgärden har kommit i varje del av Fyra P-metoden.",
+    ),
+    "check.schema_four_p_part": (
+        "The state of the part {part}.",
+        "Läget för delen {part}.",
+    ),
+    "check.schema_collaborations": (
+        "A collaboration of the measure, on its way up the collaboration ladder.",
+        "En samverkan inom åtgärden, på väg uppför samverkanstrappan.",
+    ),
+    "check.schema_collaboration_name": (
+        "The collaboration's name.",
+        "Samverkans namn.",
+    ),
+    "check.schema_actors": (
+        "Ids of the organisations that take part.",
+        "Id för de organisationer som deltar.",
+    ),
+    "check.schema_step": (
+        "The step of the ladder reached, 1 for the lowest.",
+        "Det steg i trappan som nåtts, 1 för det lägsta.",
+    ),
+    "check.schema_note": (
+        "A note on the collaboration.",
+        "En kommentar om samverkan.",
+    ),
+    "check.schema_indicators": (
+        "A measurable indicator of the measure, with its values by period.",
+        "En mätbar indikator för åtgärden, med värden per period.",
+    ),
+    "check.schema_indicator_name": (
+        "What the indicator measures.",
+        "Vad indikatorn mäter.",
+    ),
+    "check.schema_unit": (
+        "The unit of its values.",
+        "Enheten för dess värden.",
+    ),
+    "check.schema_baseline": (
+        "The value before the measure started.",
+        "Värdet innan åtgärden började.",
+    ),
+    "check.schema_target": (
+        "The value the measure aims at.",
+        "Det värde som åtgärden siktar mot.",
+    ),
+    "check.schema_direction": (
+        "Whether a higher or a lower value is better.",
+        "Om ett högre eller ett lägre värde är bättre.",
+    ),
+    "check.schema_values": (
+        "Values by period: {formats}.",
+        "Värden per period: {formats}.",
+    ),
 }
 
 

@@ -250,13 +250,16 @@ def test_a_plan_file_id_with_a_hostile_character_is_refused_at_its_key(
     assert f"U+{ord(character):04X}" in message
 
 
-def test_the_problem_carries_the_line_of_its_block(tmp_path: Path, kplan: Kplan) -> None:
+def test_the_problem_carries_the_line_of_its_key(tmp_path: Path, kplan: Kplan) -> None:
     text = plan_text(measure="7\x1b[2J")
     file = tmp_path / "plan.toml"
     file.write_text(text, encoding="utf-8")
     result = kplan("import", str(file), expect=1)
-    line = text.splitlines().index("[[measures]]") + 1
-    assert result.stderr.startswith(f"kplan: error: {file}:{line}: measures[1].id: '7\\x1b[2J'")
+    lines = text.splitlines()
+    header = lines.index("[[measures]]")
+    line = next(n for n in range(header, len(lines)) if lines[n].startswith("id = ")) + 1
+    # The id's value starts at column 6: id = "...
+    assert result.stderr.startswith(f"kplan: error: {file}:{line}:6: measures[1].id: '7\\x1b[2J'")
     assert "\x1b" not in result.stderr
     assert result.stderr.count("\n") == 1
 

@@ -86,7 +86,8 @@ def test_no_path_parameter_lets_click_judge_the_file() -> None:
     assert sorted(found) == [
         "apply file",
         "backup file",
-        "export output",
+        "check files",
+        "export output_file",
         "export template_file",
         "import file",
         "restore file",
@@ -103,6 +104,9 @@ def test_every_path_may_hold_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     _ok(done)
     assert done.stderr == b"Wrote pl\\udce9.toml\n"
     _ok(_installed(["import", b"pl\xe9.toml", "--dry-run", "--db", store], cwd=tmp_path))
+    done = _installed(["check", b"pl\xe9.toml"], cwd=tmp_path)
+    _ok(done)
+    assert done.stdout.startswith(b"pl\\udce9.toml: a valid plan file")
     with open(folder + b"/ch\xe9.jsonl", "wb") as changes:
         changes.write(b'{"measure": "7", "status": "delayed"}\n')
     _ok(_installed(["apply", b"ch\xe9.jsonl", "--db", store], cwd=tmp_path))

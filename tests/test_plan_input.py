@@ -182,8 +182,11 @@ def test_nesting_too_deep_has_one_message_at_any_depth_and_size(
 
 def test_nesting_within_the_limit_is_judged_as_usual() -> None:
     text = OREBRO_TEXT.replace("[plan]\n", "[plan]\n" + _nested("array", 10) + "\n", 1)
+    # The line and column of the key x, just below [plan].
+    line = text[: text.index("[plan]\n")].count("\n") + 2
     assert verdict(text) == [
-        "plan.toml: plan.x: unknown key 'x'. Valid keys: id, title, organisation, start, end,"
+        f"plan.toml:{line}:1: plan.x: unknown key 'x'. Valid keys: id, title, organisation,"
+        " start, end,"
         " description, perspectives, ladder, ladder_questions, coordinators, edit"
     ]
 

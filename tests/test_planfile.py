@@ -72,11 +72,31 @@ def block_line(text: str, header: str, block_id: str) -> int:
     return text[:start].count("\n") + 1
 
 
+def key_line(text: str, header: str, block_id: str, written: str) -> int:
+    """The 1-based line of ``written`` (a key as the file has it) inside one block."""
+    start, end = _block(text, header, block_id)
+    block = text[start:end]
+    assert block.count(written) == 1, f"expected one {written!r} in {header} {block_id!r}"
+    return text[: start + block.index(written)].count("\n") + 1
+
+
+def changed_key_line(text: str, measure: str, new: str, path: str) -> int:
+    """The line of the key ``path`` names, in the lines ``new`` put into measure ``measure``."""
+    last = re.sub(r"\[\d+\]$", "", path.rsplit(".", 1)[-1])
+    lines = [line for line in new.splitlines() if line.strip()]
+    written = next((line for line in reversed(lines) if last in line), lines[0])
+    # The block as the example has it: the edit may have changed its id.
+    start, _ = _block(orebro_text(), "[[measures]]", measure)
+    return text[: text.index(written, start)].count("\n") + 1
+
+
 def problem_line(
     stderr: str, file: Path, path: str, *fragments: str, line: int | None = None
 ) -> str:
-    """The stderr line ``FILE[:LINE]: path: message`` holding every fragment; fail if none."""
-    location = re.escape(str(file)) + (f":{line}" if line is not None else r"(?::\d+)?")
+    """The stderr line ``FILE[:LINE[:COLUMN]]: path: message`` holding every fragment."""
+    location = re.escape(str(file)) + (
+        rf":{line}(?::\d+)?" if line is not None else r"(?::\d+){0,2}"
+    )
     pattern = re.compile(location + ": " + re.escape(path) + ": ")
     candidates = [entry for entry in stderr.splitlines() if pattern.search(entry)]
     for entry in candidates:
@@ -227,7 +247,8 @@ def test_unknown_key_in_a_block(
 ) -> None:
     text = edit_block(orebro_text(), header, block, old, new)
     file, stderr = reject(text)
-    problem_line(stderr, file, path, *fragments, line=block_line(text, header, block))
+    # The line of the misspelt key, not of the block's header.
+    problem_line(stderr, file, path, *fragments, line=key_line(text, header, block, new))
 
 
 @pytest.mark.parametrize(
@@ -364,9 +385,10 @@ def test_unknown_top_level_and_plan_keys(
 def test_wrong_type_in_a_measure(
     reject: Any, measure: str, old: str, new: str, path: str, fragments: list[str]
 ) -> None:
-    header_line = block_line(orebro_text(), "[[measures]]", measure)
-    file, stderr = reject(edit_measure(orebro_text(), measure, old, new))
-    problem_line(stderr, file, path, *fragments, line=header_line)
+    text = edit_measure(orebro_text(), measure, old, new)
+    file, stderr = reject(text)
+    # The line of the key that is wrong, not of the measure's header.
+    problem_line(stderr, file, path, *fragments, line=changed_key_line(text, measure, new, path))
 
 
 @pytest.mark.parametrize(
@@ -606,9 +628,10 @@ def test_wrong_type_in_the_plan_table(
 def test_value_outside_its_set_or_range(
     reject: Any, measure: str, old: str, new: str, path: str, fragments: list[str]
 ) -> None:
-    header_line = block_line(orebro_text(), "[[measures]]", measure)
-    file, stderr = reject(edit_measure(orebro_text(), measure, old, new))
-    problem_line(stderr, file, path, *fragments, line=header_line)
+    text = edit_measure(orebro_text(), measure, old, new)
+    file, stderr = reject(text)
+    # The line of the key that is wrong, not of the measure's header.
+    problem_line(stderr, file, path, *fragments, line=changed_key_line(text, measure, new, path))
 
 
 def test_organisation_kind_outside_its_set(reject: Any) -> None:
@@ -622,7 +645,7 @@ def test_organisation_kind_outside_its_set(reject: Any) -> None:
         "organisations[4].kind",
         "'university' is not valid.",
         "Valid: public, private, education, industry, civil, other",
-        line=block_line(text, "[[organisations]]", "oru"),
+        line=key_line(text, "[[organisations]]", "oru", 'kind = "university"'),
     )
     text = edit_block(
         orebro_text(), "[[organisations]]", "af", 'kind = "public"', 'kind = "publik"'
@@ -765,7 +788,7 @@ def test_unknown_measure_owner(reject: Any) -> None:
         "unknown owner 'bob'",
         "Defined: ehedlund, pnyberg, akarlsson",
         "rsandberg",
-        line=block_line(text, "[[measures]]", "4"),
+        line=key_line(text, "[[measures]]", "4", 'owner = "bob"'),
     )
 
 
@@ -852,7 +875,7 @@ def test_references_to_a_file_without_owners(reject: Any) -> None:
     )
     file, stderr = reject(text)
     problem_line(
-        stderr, file, "measures[1].owner", "unknown owner 'anna': the file defines none", line=6
+        stderr, file, "measures[1].owner", "unknown owner 'anna': the file defines none", line=9
     )
 
 
@@ -879,21 +902,21 @@ def test_all_problems_are_reported_together(reject: Any) -> None:
         file,
         "measures[4].owner",
         "unknown owner 'bob'",
-        line=block_line(text, "[[measures]]", "4"),
+        line=key_line(text, "[[measures]]", "4", 'owner = "bob"'),
     )
     problem_line(
         stderr,
         file,
         "measures[5].status",
         "Did you mean 'ongoing'?",
-        line=block_line(text, "[[measures]]", "5"),
+        line=key_line(text, "[[measures]]", "5", 'status = "ongoin"'),
     )
     problem_line(
         stderr,
         file,
         "measures[6].progress",
         "got a string",
-        line=block_line(text, "[[measures]]", "6"),
+        line=key_line(text, "[[measures]]", "6", 'progress = "55"'),
     )
     problem_line(
         stderr, file, "measures[7].collaborations[2].id", "duplicate collaboration id 'syv-foretag'"
@@ -912,14 +935,41 @@ def test_problems_are_kept_on_the_exception(tmp_path: Path) -> None:
         parse_plan_text(text, "plan.toml")
     problems = caught.value.problems
     assert [(p.path, p.line) for p in problems] == [
-        ("measures[4].owner", block_line(text, "[[measures]]", "4")),
-        ("measures[5].status", block_line(text, "[[measures]]", "5")),
+        ("measures[4].owner", key_line(text, "[[measures]]", "4", 'owner = "bob"')),
+        ("measures[5].status", key_line(text, "[[measures]]", "5", 'status = "ongoin"')),
     ]
     assert problems[0].message.startswith("unknown owner 'bob'.")
     assert (
         problems[1]
         .render("plan.toml")
-        .startswith(f"plan.toml:{problems[1].line}: measures[5].status: 'ongoin' is not valid.")
+        .startswith(f"plan.toml:{problems[1].line}:10: measures[5].status: 'ongoin' is not valid.")
+    )
+    # The column is where the wrong value starts: status = "ongoin".
+    assert problems[1].column == len('status = "') - 1 + 1
+
+
+def test_a_missing_key_names_the_header_of_its_block(reject: Any) -> None:
+    """With no key to point at, a problem names the line of its block's header."""
+    text = edit_measure(orebro_text(), "4", 'owner = "tstrom"\n', "")
+    file, stderr = reject(text)
+    problem_line(
+        stderr,
+        file,
+        "measures[4].owner",
+        "missing; this key is required",
+        line=block_line(text, "[[measures]]", "4"),
+    )
+    text = edit_block(orebro_text(), "[[owners]]", "mholm", 'name = "', 'namn = "')
+    file, stderr = reject(text)
+    problem_line(
+        stderr, file, "owners[7].name", "missing", line=block_line(text, "[[owners]]", "mholm")
+    )
+    problem_line(
+        stderr,
+        file,
+        "owners[7].namn",
+        "Did you mean 'name'?",
+        line=key_line(text, "[[owners]]", "mholm", "namn = "),
     )
 
 

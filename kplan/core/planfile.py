@@ -13,27 +13,20 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kplan.core import planspec as spec
+from kplan.core.planfile_places import key_places
 from kplan.domain import (
-    COVERAGE_LEVELS,
     DEFAULT_LADDER,
     DEFAULT_LADDER_QUESTIONS,
     DEFAULT_PERSPECTIVES,
-    DIRECTIONS,
-    EDIT_POLICIES,
     FOUR_P_PARTS,
-    FOUR_P_STATES,
-    MAX_LADDER_STEPS,
     MAX_NAME_LENGTH,
     MAX_NESTING,
-    MAX_TEXT_LENGTH,
-    MIN_LADDER_STEPS,
-    ORGANISATION_KINDS,
     PERIOD_FORMATS,
-    STATUSES,
     as_finite,
     max_file_bytes,
     normalise_period,
@@ -52,40 +45,14 @@ from kplan.model import (
 )
 from kplan.names import fold, id_problem, name_problem, nfc, visible
 
-TOP_KEYS = ("kplan", "plan", "organisations", "owners", "measures")
-PLAN_KEYS = (
-    "id",
-    "title",
-    "organisation",
-    "start",
-    "end",
-    "description",
-    "perspectives",
-    "ladder",
-    "ladder_questions",
-    "coordinators",
-    "edit",
-)
-ORGANISATION_KEYS = ("id", "name", "kind")
-OWNER_KEYS = ("id", "name", "organisation", "email")
-MEASURE_KEYS = (
-    "id",
-    "title",
-    "goal",
-    "area",
-    "owner",
-    "status",
-    "progress",
-    "start",
-    "due",
-    "description",
-    "four_p",
-    "perspectives",
-    "collaborations",
-    "indicators",
-)
-COLLABORATION_KEYS = ("id", "name", "actors", "step", "note")
-INDICATOR_KEYS = ("id", "name", "unit", "baseline", "target", "direction", "values")
+# The keys of each table, in the order a file lists them (kplan.core.planspec).
+TOP_KEYS = spec.DOCUMENT.names()
+PLAN_KEYS = spec.PLAN.names()
+ORGANISATION_KEYS = spec.ORGANISATION.names()
+OWNER_KEYS = spec.OWNER.names()
+MEASURE_KEYS = spec.MEASURE.names()
+COLLABORATION_KEYS = spec.COLLABORATION.names()
+INDICATOR_KEYS = spec.INDICATOR.names()
 
 _MISSING = object()
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -93,35 +60,100 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass
 class _Checker:
-    """Collects problems while walking a parsed document."""
+    """Collects problems while walking a parsed document along the specification."""
 
     problems: list[Problem]
+    # Problems about a key itself (unknown, given twice), not about its value.
+    on_key: set[int] = field(default_factory=set)
 
-    def add(self, path: str, message: str) -> None:
+    def add(self, path: str, message: str, *, on_key: bool = False) -> None:
+        if on_key:
+            self.on_key.add(len(self.problems))
         self.problems.append(Problem(path, message))
 
-    def locate(self, before: int, lines: _HeaderLines, index: int) -> None:
-        """Give the problems found since ``before`` the line of their block."""
-        # The key path alone makes people count blocks; a line number doesn't.
-        if len(self.problems) == before:
-            return
-        found = lines()
-        if index < len(found):
-            for problem in self.problems[before:]:
-                problem.line = found[index]
+    def locate(self, text: str) -> None:
+        """Give each problem the line and column of its key in ``text``.
 
-    def keys(self, table: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
+        A wrong value is pointed at where it starts, a wrong key at the key,
+        a missing key at the header of its table.
+        """
+        # The key path alone makes people count blocks; a line number doesn't.
+        if not text or not self.problems:
+            return
+        places = key_places(text)
+        for index, problem in enumerate(self.problems):
+            if not problem.path:
+                continue
+            found = places.find(problem.path, on_key=index in self.on_key)
+            if found is not None:
+                problem.line, problem.column = found
+
+    def keys(self, table: dict[str, Any], allowed: spec.Table, path: str) -> None:
+        names = allowed.names()
         for key in table:
-            if key not in allowed:
+            if allowed.canonical(key) is None:
                 shown = visible(key)
                 where = f"{path}.{shown}" if path else shown
-                suggestion = closest(key, allowed)
+                suggestion = closest(key, names) or closest(key, tuple(allowed.aliases))
                 if suggestion:
-                    self.add(
-                        where, t("planfile.unknown_key_suggest", key=shown, suggestion=suggestion)
-                    )
+                    message = t("planfile.unknown_key_suggest", key=shown, suggestion=suggestion)
                 else:
-                    self.add(where, t("planfile.unknown_key", key=shown, valid=", ".join(allowed)))
+                    message = t("planfile.unknown_key", key=shown, valid=", ".join(names))
+                self.add(where, message, on_key=True)
+
+    def fields(self, table: dict[str, Any], allowed: spec.Table, path: str) -> dict[str, Any]:
+        """Every key of ``allowed`` that holds a plain value, checked: its value or default.
+
+        The nested tables are left to the caller, which knows the rest of
+        the file they refer to.
+        """
+        self.keys(table, allowed, path)
+        return {
+            key.name: self.value(table, key, path)
+            for key in allowed.keys
+            if key.kind not in spec.NESTED
+        }
+
+    def value(self, table: dict[str, Any], key: spec.Key, path: str, **rules: Any) -> Any:
+        """The checked value of ``key`` in ``table`` (its default if missing or wrong).
+
+        ``rules`` override the specification's where this file narrows it:
+        the highest step of this plan's ladder, the questions' default.
+        """
+        kind = key.kind
+        name = key.name
+        default = rules.get("default", key.default)
+        where = f"{path}.{name}" if path else name
+        if kind == spec.ID:
+            return self.identifier(table, path)
+        if kind in (spec.STRING, spec.TEXT):
+            found = self.string(table, name, path, required=key.required, limit=key.limit)
+            if found is not None:
+                return found
+            # A missing title reads as empty while the rest of the file is checked.
+            return "" if default is None and key.required else default
+        if kind == spec.REFERENCE:
+            return self.reference(table, name, path, required=key.required, limit=key.limit)
+        if kind == spec.DATE:
+            return self.date(table, name, path)
+        if kind == spec.INTEGER:
+            low = rules.get("low", key.low)
+            high = rules.get("high", key.high)
+            assert low is not None and high is not None
+            return self.integer(table, name, path, low, high, default)
+        if kind == spec.NUMBER:
+            return self.number(table.get(name, _MISSING), where)
+        if kind == spec.CHOICE:
+            assert key.choice is not None
+            return self.choice(table, name, path, key.choice, default)
+        if kind in (spec.STRINGS, spec.REFERENCES):
+            if key.required and name not in table:
+                self.add(where, t("planfile.missing"))
+            items = self.strings(table, name, path, default or [])
+            return [nfc(item) for item in items] if kind == spec.REFERENCES else items
+        if kind == spec.NAMES:
+            return self.names(table, name, path, default or [])
+        raise ValueError(kind)  # pragma: no cover - nested kinds are walked by the caller
 
     def table(self, value: Any, path: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
@@ -222,7 +254,7 @@ class _Checker:
         table: dict[str, Any],
         key: str,
         path: str,
-        valid: tuple[str, ...] | list[str],
+        valid: spec.Choice,
         default: str,
     ) -> str:
         value = self.string(table, key, path)
@@ -230,14 +262,31 @@ class _Checker:
             return default
         return self.member(value, f"{path}.{key}", valid) or default
 
-    def member(self, value: str, where: str, valid: tuple[str, ...] | list[str]) -> str | None:
-        if value in valid:
-            return value
-        suggestion = closest(value, valid)
+    def member(
+        self,
+        value: str,
+        where: str,
+        valid: spec.Choice | list[str],
+        *,
+        on_key: bool = False,
+    ) -> str | None:
+        """The canonical word for ``value``, or None (with a problem naming the closest)."""
+        choice = valid if isinstance(valid, spec.Choice) else spec.Choice(tuple(valid))
+        canonical = choice.canonical(value)
+        if canonical is not None:
+            return canonical
+        # The canonical words first: "ongoin" is "ongoing", "påbörjd" is "påbörjad".
+        suggestion = closest(value, choice.values) or closest(value, tuple(choice.aliases))
         hint = t("planfile.did_you_mean", suggestion=suggestion) if suggestion else ""
         self.add(
             where,
-            t("planfile.not_in_set", value=visible(value), valid=", ".join(valid), hint=hint),
+            t(
+                "planfile.not_in_set",
+                value=visible(value),
+                valid=", ".join(choice.values),
+                hint=hint,
+            ),
+            on_key=on_key,
         )
         return None
 
@@ -557,33 +606,22 @@ def read_plan_file(path: str | Path) -> Plan:
     return parse_plan_text(text, source)
 
 
-class _HeaderLines:
-    """Line numbers of each ``[[header]]`` in the text, to point people at a block.
-
-    Found only when a block has a problem: scanning a big, valid file for
-    them would cost more than checking it.
-    """
-
-    def __init__(self, text: str, header: str) -> None:
-        self.text = text
-        self.header = header
-        self.found: list[int] | None = None
-
-    def __call__(self) -> list[int]:
-        if self.found is None:
-            pattern = re.compile(r"^\s*\[\[\s*" + re.escape(self.header) + r"\s*\]\]")
-            self.found = [
-                number
-                for number, line in enumerate(self.text.splitlines(), 1)
-                if pattern.match(line)
-            ]
-        return self.found
-
-
 def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: str = "") -> Plan:
-    """Validate a parsed plan document and build the Plan; raise PlanFileError."""
+    """Validate a parsed plan document and build the Plan; raise PlanFileError.
+
+    ``text``, the document as written, lets each problem name the line of
+    its key.
+    """
     check = _Checker([])
-    check.keys(document, TOP_KEYS, "")
+    plan = _plan(check, document)
+    if check.problems:
+        check.locate(text)
+        raise PlanFileError(source, check.problems)
+    return plan.complete()
+
+
+def _plan(check: _Checker, document: dict[str, Any]) -> Plan:
+    check.keys(document, spec.DOCUMENT, "")
 
     version = document.get("kplan", _MISSING)
     if version is _MISSING:
@@ -607,26 +645,31 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         check.add("plan", t("planfile.missing_plan"))
         plan_table = {}
     plan_table = check.table(plan_table, "plan") or {}
-    check.keys(plan_table, PLAN_KEYS, "plan")
+    settings = spec.PLAN
+    check.keys(plan_table, settings, "plan")
     plan = Plan(
-        id=check.identifier(plan_table, "plan") or "",
-        title=check.string(plan_table, "title", "plan", required=True) or "",
-        organisation=check.string(plan_table, "organisation", "plan") or "",
-        start=check.date(plan_table, "start", "plan"),
-        end=check.date(plan_table, "end", "plan"),
-        description=check.string(plan_table, "description", "plan", limit=MAX_TEXT_LENGTH),
+        id=check.value(plan_table, settings["id"], "plan") or "",
+        title=check.value(plan_table, settings["title"], "plan") or "",
+        organisation=check.value(plan_table, settings["organisation"], "plan"),
+        start=check.value(plan_table, settings["start"], "plan"),
+        end=check.value(plan_table, settings["end"], "plan"),
+        description=check.value(plan_table, settings["description"], "plan"),
     )
     if plan.start and plan.end and plan.end < plan.start:
         check.add("plan.end", t("planfile.end_before_start", start=plan.start, end=plan.end))
-    plan.perspectives = check.names(plan_table, "perspectives", "plan", list(DEFAULT_PERSPECTIVES))
-    plan.ladder = check.names(plan_table, "ladder", "plan", list(DEFAULT_LADDER))
-    if not MIN_LADDER_STEPS <= len(plan.ladder) <= MAX_LADDER_STEPS:
+    plan.perspectives = check.value(
+        plan_table, settings["perspectives"], "plan", default=list(DEFAULT_PERSPECTIVES)
+    )
+    ladder = settings["ladder"]
+    plan.ladder = check.value(plan_table, ladder, "plan", default=list(DEFAULT_LADDER))
+    assert ladder.low is not None and ladder.high is not None
+    if not ladder.low <= len(plan.ladder) <= ladder.high:
         check.add(
             "plan.ladder",
             t(
                 "planfile.ladder_length",
-                low=MIN_LADDER_STEPS,
-                high=MAX_LADDER_STEPS,
+                low=ladder.low,
+                high=ladder.high,
                 count=len(plan.ladder),
             ),
         )
@@ -636,7 +679,9 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         if plan.ladder == list(DEFAULT_LADDER)
         else [""] * len(plan.ladder)
     )
-    plan.ladder_questions = check.strings(plan_table, "ladder_questions", "plan", default_questions)
+    plan.ladder_questions = check.value(
+        plan_table, settings["ladder_questions"], "plan", default=default_questions
+    )
     if len(plan.ladder_questions) != len(plan.ladder):
         check.add(
             "plan.ladder_questions",
@@ -646,13 +691,12 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
                 steps=len(plan.ladder),
             ),
         )
-    plan.coordinators = [nfc(c) for c in check.strings(plan_table, "coordinators", "plan", [])]
-    plan.edit = check.choice(plan_table, "edit", "plan", EDIT_POLICIES, "open")
+    plan.coordinators = check.value(plan_table, settings["coordinators"], "plan")
+    plan.edit = check.value(plan_table, settings["edit"], "plan")
     if plan.edit == "owners" and not plan.coordinators:
         # Someone has to be able to change what no single owner owns.
         check.add("plan.edit", t("planfile.edit_needs_coordinator"))
 
-    organisation_lines = _HeaderLines(text, "organisations")
     for index, raw in enumerate(
         check.array_of_tables(document.get("organisations", _MISSING), "organisations")
     ):
@@ -660,41 +704,32 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         table = check.table(raw, path)
         if table is None:
             continue
-        before = len(check.problems)
-        check.keys(table, ORGANISATION_KEYS, path)
+        values = check.fields(table, spec.ORGANISATION, path)
         plan.organisations.append(
-            Organisation(
-                id=check.identifier(table, path) or "",
-                name=check.string(table, "name", path, required=True) or "",
-                kind=check.choice(table, "kind", path, ORGANISATION_KINDS, "other"),
-            )
+            Organisation(id=values["id"] or "", name=values["name"], kind=values["kind"])
         )
-        check.locate(before, organisation_lines, index)
     check.unique(
         [(f"organisations[{i + 1}]", o.id) for i, o in enumerate(plan.organisations) if o.id],
         "kind.organisation",
     )
     organisation_ids = list(dict.fromkeys(o.id for o in plan.organisations if o.id))
 
-    owner_lines = _HeaderLines(text, "owners")
     for index, raw in enumerate(check.array_of_tables(document.get("owners", _MISSING), "owners")):
         path = f"owners[{index + 1}]"
         table = check.table(raw, path)
         if table is None:
             continue
-        before = len(check.problems)
-        check.keys(table, OWNER_KEYS, path)
+        values = check.fields(table, spec.OWNER, path)
         owner = Owner(
-            id=check.identifier(table, path) or "",
-            name=check.string(table, "name", path, required=True) or "",
-            organisation=check.reference(table, "organisation", path),
-            email=check.string(table, "email", path),
+            id=values["id"] or "",
+            name=values["name"],
+            organisation=values["organisation"],
+            email=values["email"],
         )
         if owner.organisation is not None:
             check.refers(
                 owner.organisation, f"{path}.organisation", "kind.organisation", organisation_ids
             )
-        check.locate(before, owner_lines, index)
         plan.owners.append(owner)
     check.unique(
         [(f"owners[{i + 1}]", o.id) for i, o in enumerate(plan.owners) if o.id], "kind.owner"
@@ -703,7 +738,6 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
     for index, coordinator in enumerate(plan.coordinators):
         check.refers(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
 
-    measure_lines = _HeaderLines(text, "measures")
     collaboration_ids: list[tuple[str, str]] = []
     indicator_ids: list[tuple[str, str]] = []
     for index, raw in enumerate(
@@ -713,7 +747,6 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         table = check.table(raw, path)
         if table is None:
             continue
-        before = len(check.problems)
         measure = _measure(check, table, path, plan, owner_ids, organisation_ids)
         collaboration_ids += [
             (f"{path}.collaborations[{i + 1}]", c.id)
@@ -723,17 +756,13 @@ def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: 
         indicator_ids += [
             (f"{path}.indicators[{i + 1}]", c.id) for i, c in enumerate(measure.indicators) if c.id
         ]
-        check.locate(before, measure_lines, index)
         plan.measures.append(measure)
     check.unique(
         [(f"measures[{i + 1}]", m.id) for i, m in enumerate(plan.measures) if m.id], "kind.measure"
     )
     check.unique(collaboration_ids, "kind.collaboration")
     check.unique(indicator_ids, "kind.indicator")
-
-    if check.problems:
-        raise PlanFileError(source, check.problems)
-    return plan.complete()
+    return plan
 
 
 def _measure(
@@ -744,18 +773,18 @@ def _measure(
     owner_ids: list[str],
     organisation_ids: list[str],
 ) -> Measure:
-    check.keys(table, MEASURE_KEYS, path)
+    values = check.fields(table, spec.MEASURE, path)
     measure = Measure(
-        id=check.identifier(table, path) or "",
-        title=check.string(table, "title", path, required=True) or "",
-        owner=check.reference(table, "owner", path, required=True) or "",
-        goal=check.string(table, "goal", path, limit=MAX_TEXT_LENGTH) or "",
-        area=check.string(table, "area", path),
-        status=check.choice(table, "status", path, STATUSES, "not-started"),
-        progress=check.integer(table, "progress", path, 0, 100, 0),
-        start=check.date(table, "start", path),
-        due=check.date(table, "due", path),
-        description=check.string(table, "description", path, limit=MAX_TEXT_LENGTH),
+        id=values["id"] or "",
+        title=values["title"],
+        owner=values["owner"] or "",
+        goal=values["goal"],
+        area=values["area"],
+        status=values["status"],
+        progress=values["progress"],
+        start=values["start"],
+        due=values["due"],
+        description=values["description"],
     )
     if measure.owner:
         check.refers(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
@@ -769,14 +798,28 @@ def _measure(
         four_p is not _MISSING
         and (four_p_table := check.table(four_p, f"{path}.four_p")) is not None
     ):
-        check.keys(four_p_table, FOUR_P_PARTS, f"{path}.four_p")
-        for part in FOUR_P_PARTS:
-            if part in four_p_table:
-                measure.four_p[part] = check.choice(
-                    four_p_table, part, f"{path}.four_p", FOUR_P_STATES, "not-started"
+        parts = spec.FOUR_P
+        check.keys(four_p_table, parts, f"{path}.four_p")
+        found: dict[str, str] = {}
+        for key in four_p_table:
+            part = parts.canonical(key)
+            if part is None:
+                continue  # said above
+            if part in found:
+                check.add(
+                    f"{path}.four_p.{visible(key)}",
+                    t("check.same_part", key=visible(key), part=part),
+                    on_key=True,
                 )
+                continue
+            found[part] = check.choice(
+                four_p_table, key, f"{path}.four_p", spec.FOUR_P_STATE, parts[part].default
+            )
+        measure.four_p = {part: found[part] for part in FOUR_P_PARTS if part in found}
 
     coverage = table.get("perspectives", _MISSING)
+    levels = spec.MEASURE["perspectives"]
+    assert levels.choice is not None
     if (
         coverage is not _MISSING
         and (coverage_table := check.table(coverage, f"{path}.perspectives")) is not None
@@ -785,11 +828,11 @@ def _measure(
             name = nfc(key)
             if name not in plan.perspectives or name in measure.perspectives:
                 where = f"{path}.perspectives.{visible(key)}"
-                if check.member(name, where, plan.perspectives) is not None:
-                    check.add(where, t("planfile.repeated_key", key=visible(key)))
+                if check.member(name, where, plan.perspectives, on_key=True) is not None:
+                    check.add(where, t("planfile.repeated_key", key=visible(key)), on_key=True)
                 continue
             measure.perspectives[name] = check.choice(
-                coverage_table, key, f"{path}.perspectives", COVERAGE_LEVELS, "no"
+                coverage_table, key, f"{path}.perspectives", levels.choice, "no"
             )
 
     for index, raw in enumerate(
@@ -799,11 +842,10 @@ def _measure(
         collab_table = check.table(raw, where)
         if collab_table is None:
             continue
-        check.keys(collab_table, COLLABORATION_KEYS, where)
-        actors = [nfc(actor) for actor in check.strings(collab_table, "actors", where, [])]
-        if "actors" not in collab_table:
-            check.add(f"{where}.actors", t("planfile.missing"))
-        elif not actors and isinstance(collab_table.get("actors"), list):
+        rules = spec.COLLABORATION
+        check.keys(collab_table, rules, where)
+        actors = check.value(collab_table, rules["actors"], where)
+        if not actors and isinstance(collab_table.get("actors"), list):
             check.add(f"{where}.actors", t("planfile.no_actors"))
         for actor_index, actor in enumerate(actors):
             check.refers(
@@ -813,11 +855,11 @@ def _measure(
             check.add(f"{where}.actors", t("planfile.repeated_values"))
         measure.collaborations.append(
             Collaboration(
-                id=check.identifier(collab_table, where) or "",
-                name=check.string(collab_table, "name", where, required=True) or "",
+                id=check.value(collab_table, rules["id"], where) or "",
+                name=check.value(collab_table, rules["name"], where),
                 actors=actors,
-                step=check.integer(collab_table, "step", where, 1, len(plan.ladder), 1),
-                note=check.string(collab_table, "note", where, limit=MAX_TEXT_LENGTH),
+                step=check.value(collab_table, rules["step"], where, high=len(plan.ladder)),
+                note=check.value(collab_table, rules["note"], where),
             )
         )
 
@@ -828,19 +870,19 @@ def _measure(
         ind_table = check.table(raw, where)
         if ind_table is None:
             continue
-        check.keys(ind_table, INDICATOR_KEYS, where)
+        values = check.fields(ind_table, spec.INDICATOR, where)
         indicator = Indicator(
-            id=check.identifier(ind_table, where) or "",
-            name=check.string(ind_table, "name", where, required=True) or "",
-            unit=check.string(ind_table, "unit", where) or "",
-            baseline=check.number(ind_table.get("baseline", _MISSING), f"{where}.baseline"),
-            target=check.number(ind_table.get("target", _MISSING), f"{where}.target"),
-            direction=check.choice(ind_table, "direction", where, DIRECTIONS, "increase"),
+            id=values["id"] or "",
+            name=values["name"],
+            unit=values["unit"],
+            baseline=values["baseline"],
+            target=values["target"],
+            direction=values["direction"],
         )
-        values = ind_table.get("values", _MISSING)
+        series = ind_table.get("values", _MISSING)
         if (
-            values is not _MISSING
-            and (values_table := check.table(values, f"{where}.values")) is not None
+            series is not _MISSING
+            and (values_table := check.table(series, f"{where}.values")) is not None
         ):
             for period, value in values_table.items():
                 canonical = normalise_period(period)
@@ -849,11 +891,14 @@ def _measure(
                     check.add(
                         f"{where}.values.{shown}",
                         t("planfile.bad_period", period=shown, formats=PERIOD_FORMATS),
+                        on_key=True,
                     )
                     continue
                 if canonical in indicator.values:
                     check.add(
-                        f"{where}.values.{period}", t("planfile.repeated_period", period=canonical)
+                        f"{where}.values.{period}",
+                        t("planfile.repeated_period", period=canonical),
+                        on_key=True,
                     )
                     continue
                 number = check.number(value, f"{where}.values.{period}")
