@@ -1,8 +1,12 @@
 """The ``kplan`` command line: parse, call the core, print.
 
-kplan's own modules are imported here, at the top: they are light, and the
-heavy libraries they use (SQLAlchemy, Rich, Jinja2) load only when a command
-needs them. Textual loads only in ``kplan tui``, which imports the app.
+At the top of this file is only what every start needs (Typer, the
+messages, the one printer, the ground floor); each command imports the core,
+the store and the presentation modules it runs, in its own body. The
+command line is the one place kplan imports its own modules late: importing
+all of them costs about 35 ms, a third of ``kplan --help``, on every start.
+Everywhere else kplan's modules are imported at the top of the file, and
+the heavy libraries behind one seam each (tests/test_import_hygiene.py).
 """
 
 from __future__ import annotations
@@ -25,36 +29,10 @@ try:
     import typer
 
     from kplan import __version__, completion
-    from kplan.core import queries, rounds, snapshots
-    from kplan.core.actor import current_actor
-    from kplan.core.backups import plan_restore
-    from kplan.core.batch import apply_text, read_input
-    from kplan.core.changes import Change, apply_changes
-    from kplan.core.exports import gather
-    from kplan.core.filters import MeasureFilter
-    from kplan.core.importing import import_into
-    from kplan.core.planfile import read_plan_file
-    from kplan.core.planfile_check import (
-        FORMATS,
-        check_files,
-        github_annotations,
-        problems_json,
-        text_lines,
-    )
-    from kplan.core.planspec import schema_text
-    from kplan.core.queries import list_measures, log, parse_since, resolve_plan, show
-    from kplan.core.rounds import close_round, open_round, report
-    from kplan.core.undo import undo
     from kplan.domain import parse_number
     from kplan.errors import InvalidValueError, KplanError, UsageError, did_you_mean
     from kplan.i18n import t
-    from kplan.present import exports, output, summary, terminal
-    from kplan.present.templating import read_template
-    from kplan.store.backup import backup, backup_to, restore, store_file
-    from kplan.store.engine import open_store, store_exists, store_path_for_display
-    from kplan.store.files import check_target, is_stdout, write_text
-    from kplan.store.postgres_rules import grant, grantees, refresh, require_server, revoke
-    from kplan.store.schema import upgrades_reported_to
+    from kplan.present import output
 except KeyboardInterrupt:
     from kplan.i18n import t
     from kplan.present import output
@@ -110,6 +88,7 @@ def reported(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kplan.store.schema import upgrades_reported_to
 
         output.reset_interrupted()
 
@@ -173,6 +152,8 @@ def main_callback(
     """Follow up a regional action plan from the terminal."""
     if context.invoked_subcommand is not None:
         return
+    from kplan.core.actor import current_actor
+
     # Plain `kplan` in a terminal opens the workplace when there is a plan to
     # show; anywhere else (a pipe, an empty store) it explains itself.
     if sys.stdin.isatty() and sys.stdout.isatty() and _store_has_one_plan():
@@ -190,6 +171,9 @@ def main_callback(
 
 
 def _store_has_one_plan() -> bool:
+    from kplan.core import queries
+    from kplan.store.engine import open_store, store_exists
+    from kplan.store.schema import upgrades_reported_to
 
     if not store_exists():
         return False
@@ -212,6 +196,9 @@ def tui_command(
     ] = None,
 ) -> None:
     """Open the terminal workplace."""
+    from kplan.core.actor import current_actor
+    from kplan.core.queries import resolve_plan
+    from kplan.store.engine import open_store
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(t("tui.needs_terminal"))
@@ -234,6 +221,8 @@ def _print_json(data: Any) -> None:
 @reported
 def init_command(db: DbOption = None) -> None:
     """Create the store."""
+    from kplan.store.engine import open_store, store_path_for_display
+    from kplan.store.postgres_rules import refresh
 
     store = open_store(db)
     try:
@@ -267,6 +256,10 @@ def import_command(
     json_output: JsonOption = False,
 ) -> None:
     """Load a plan file into the store."""
+    from kplan.core.actor import current_actor
+    from kplan.core.importing import import_into
+    from kplan.core.planfile import read_plan_file
+    from kplan.present import summary, terminal
 
     plan = read_plan_file(file)
     result = import_into(db, plan, actor=current_actor(as_, db), dry_run=dry_run, source=str(file))
@@ -291,6 +284,14 @@ def check_command(
     ] = None,
 ) -> None:
     """Validate plan files without a store: exit 0 when all are valid, 1 when any is not."""
+    from kplan.core.planfile_check import (
+        FORMATS,
+        check_files,
+        github_annotations,
+        problems_json,
+        text_lines,
+    )
+
     chosen = format_ if format_ is not None else "json" if json_output else "text"
     if chosen not in FORMATS:
         hint = did_you_mean(chosen, FORMATS)
@@ -314,6 +315,8 @@ def check_command(
 @reported
 def schema_command() -> None:
     """Print the JSON Schema of a plan file (docs/plan.schema.json)."""
+    from kplan.core.planspec import schema_text
+
     output.data(schema_text())
 
 
@@ -321,6 +324,9 @@ def schema_command() -> None:
 @reported
 def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """List the plans in the store."""
+    from kplan.core import queries
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     rows = summary.plan_rows(queries.plans(open_store(db, create=False)))
     if json_output:
@@ -364,6 +370,11 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """List the plan's measures."""
+    from kplan.core.actor import current_actor
+    from kplan.core.filters import MeasureFilter
+    from kplan.core.queries import list_measures
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     if mine:
         owner = current_actor(as_, db, acting=False)
@@ -393,6 +404,9 @@ def show_command(
     json_output: JsonOption = False,
 ) -> None:
     """Everything about one measure."""
+    from kplan.core.queries import show
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     store = open_store(db, create=False)
     loaded, found, logged = show(store, measure, plan, events=events)
@@ -406,6 +420,11 @@ def show_command(
 def _change(
     changes: list[Any], db: str | None, plan: str | None, as_: str | None, json_output: bool
 ) -> None:
+
+    from kplan.core.actor import current_actor
+    from kplan.core.changes import apply_changes
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     result = apply_changes(
         open_store(db, create=False), changes, actor=current_actor(as_, db), plan=plan
@@ -445,6 +464,7 @@ def status_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set a measure's status and/or progress."""
+    from kplan.core.changes import Change
 
     if status is None and progress is None:
         raise UsageError(t("status.nothing"))
@@ -478,6 +498,7 @@ def step_command(
     json_output: JsonOption = False,
 ) -> None:
     """Move a collaboration on the ladder."""
+    from kplan.core.changes import Change
 
     _change(
         [Change("collaboration", collaboration, "step", step, note, expect_version)],
@@ -517,6 +538,7 @@ def fourp_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set one Fyra P part of a measure."""
+    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"four_p.{part}", state, note, expect_version)],
@@ -555,6 +577,7 @@ def perspective_command(
     json_output: JsonOption = False,
 ) -> None:
     """Set how far a cross-cutting perspective is integrated in a measure."""
+    from kplan.core.changes import Change
 
     _change(
         [Change("measure", measure, f"perspectives.{perspective}", level, note, expect_version)],
@@ -584,6 +607,7 @@ def record_command(
     json_output: JsonOption = False,
 ) -> None:
     """Record an indicator's value for a period."""
+    from kplan.core.changes import Change
 
     number = parse_number(value)
     if number is None:
@@ -614,6 +638,10 @@ def apply_command(
     json_output: JsonOption = False,
 ) -> None:
     """Apply a file of changes in one transaction."""
+    from kplan.core.actor import current_actor
+    from kplan.core.batch import apply_text, read_input
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
     text = read_input(file, sys.stdin.buffer if stdin else None)
@@ -637,6 +665,10 @@ def undo_command(
     json_output: JsonOption = False,
 ) -> None:
     """Revert your last command."""
+    from kplan.core.actor import current_actor
+    from kplan.core.undo import undo
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
 
     result = undo(open_store(db, create=False), actor=current_actor(as_, db), plan=plan)
     if json_output:
@@ -664,6 +696,9 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """The event log, newest first."""
+    from kplan.core.queries import log, parse_since
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
     events = log(
@@ -706,6 +741,12 @@ def export_command(
     plan: PlanOption = None,
 ) -> None:
     """Write the plan's current state, or a snapshot, in an export format."""
+    from kplan.core.exports import gather
+    from kplan.present import exports
+    from kplan.present.templating import read_template
+    from kplan.store.engine import open_store
+    from kplan.store.files import check_target, is_stdout, write_text
+
     fmt = exports.check_format(fmt)
     template = None
     if template_file is not None:
@@ -769,6 +810,9 @@ def round_open_command(
     as_: AsOption = None,
 ) -> None:
     """Open a follow-up round."""
+    from kplan.core.actor import current_actor
+    from kplan.core.rounds import open_round
+    from kplan.store.engine import open_store
 
     day = _date(due)
     opened = open_round(
@@ -793,6 +837,9 @@ def round_report_command(
     as_: AsOption = None,
 ) -> None:
     """Mark a measure reported in the open round."""
+    from kplan.core.actor import current_actor
+    from kplan.core.rounds import report
+    from kplan.store.engine import open_store
 
     name = report(
         open_store(db, create=False), measure, actor=current_actor(as_, db), note=note, plan=plan
@@ -806,6 +853,9 @@ def round_status_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """Where the open round stands, per owner."""
+    from kplan.core import rounds
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
 
     result = rounds.status(open_store(db, create=False), plan)
     if json_output:
@@ -823,6 +873,9 @@ def round_close_command(
     as_: AsOption = None,
 ) -> None:
     """Close the open round into a snapshot."""
+    from kplan.core.actor import current_actor
+    from kplan.core.rounds import close_round
+    from kplan.store.engine import open_store
 
     name = close_round(
         open_store(db, create=False), actor=current_actor(as_, db), force=force, plan=plan
@@ -839,6 +892,9 @@ def snapshot_take_command(
     as_: AsOption = None,
 ) -> None:
     """Take a snapshot now."""
+    from kplan.core import snapshots
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
 
     taken = snapshots.take(
         open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan
@@ -852,6 +908,9 @@ def snapshot_list_command(
     db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
 ) -> None:
     """The plan's snapshots, oldest first."""
+    from kplan.core import snapshots
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
 
     found = snapshots.listing(open_store(db, create=False), plan)
     rows = [
@@ -878,6 +937,9 @@ def snapshot_delete_command(
     as_: AsOption = None,
 ) -> None:
     """Delete a snapshot."""
+    from kplan.core import snapshots
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
     output.say(t("snapshot.deleted", name=name))
@@ -897,6 +959,8 @@ def postgres_grant_command(
     db: DbOption = None,
 ) -> None:
     """Let a database role use the store."""
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import grant, require_server
 
     require_server(db)
     granted = grant(open_store(db, create=False), role, person=person, delegate=delegate)
@@ -917,6 +981,8 @@ def postgres_grant_command(
 @reported
 def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
     """Take a role's use of the store away."""
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import require_server, revoke
 
     require_server(db)
     revoke(open_store(db, create=False), role)
@@ -927,6 +993,9 @@ def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
 @reported
 def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """The roles that may use the store."""
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+    from kplan.store.postgres_rules import grantees, require_server
 
     require_server(db)
     rows = [
@@ -951,6 +1020,9 @@ def diff_command(
     json_output: JsonOption = False,
 ) -> None:
     """What changed between two snapshots, or since one."""
+    from kplan.core import snapshots
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
 
     result = snapshots.diff(open_store(db, create=False), first, second, plan)
     if json_output:
@@ -990,6 +1062,8 @@ def backup_command(
     db: DbOption = None,
 ) -> None:
     """Copy the store to FILE."""
+    from kplan.store.backup import backup, backup_to, store_file
+    from kplan.store.files import is_stdout
 
     if is_stdout(file):
         if sys.stdout.isatty():
@@ -1022,6 +1096,10 @@ def restore_command(
     as_: AsOption = None,
 ) -> None:
     """Put a copy back as the store."""
+    from kplan.core.actor import current_actor
+    from kplan.core.backups import plan_restore
+    from kplan.store.backup import restore, store_file
+    from kplan.store.engine import open_store
 
     # A server store is refused before working out who acts connects to it.
     store_file(db, "restore")

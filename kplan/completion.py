@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING, Any
 # Context type must be importable here, not only for type checkers.
 import typer
 
-from kplan.core.queries import load
 from kplan.domain import COVERAGE_LEVELS, FOUR_P_PARTS, FOUR_P_STATES, STATUSES
 from kplan.safetext import has_hidden, visible
-from kplan.store.engine import open_store, store_exists
 
 if TYPE_CHECKING:
     from kplan.model import Plan
@@ -45,6 +43,9 @@ def _matching(items: Iterable[tuple[str, str]], incomplete: str) -> Completions:
 
 
 def _plan(ctx: typer.Context) -> Plan | None:
+
+    from kplan.core.queries import load
+    from kplan.store.engine import open_store, store_exists
 
     params = ctx.params
     location = params.get("db")
