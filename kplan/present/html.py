@@ -22,9 +22,9 @@ bytes: no random ids, and no clock but ``generated_at``.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kplan.domain import (
     COVERAGE_LEVELS,
@@ -41,11 +41,17 @@ from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
 from kplan.present.summary import plan_summary, steps_of
-from kplan.present.templating import PageTemplate, render_custom_page, render_page
+from kplan.present.templating import (
+    PageTemplate,
+    render_custom_page,
+    render_page,
+    render_sections,
+)
 from kplan.present.text import Snapshot
 
 __all__ = ["export_html"]
 
+SECTIONS = "sections.html.j2"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 # Each status has a glyph (kplan.present.glyphs) and a fill (colour, and a pattern
@@ -68,7 +74,6 @@ LEVEL_FILLS = {
 }
 # The order statuses are shown in: from finished to not begun, cancelled last.
 SHOWN_STATUSES = ("done", "ongoing", "delayed", "not-started", "cancelled")
-TRACK = "#e4e8ec"
 LADDER_FILL = "#3f5f8f"
 
 PATTERNS = (
@@ -255,10 +260,6 @@ class _Words:
         return self.t(f"status.{status}")
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _f(value: float) -> str:
     """A coordinate or percentage for SVG, short and always the same."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
@@ -269,66 +270,42 @@ def _when(moment: dt.datetime) -> str:
     return as_utc(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _svg_title(label: str) -> str:
-    return f"<title>{_e(label)}</title>"
+# The values the templates draw: plain strings, numbers, tuples, lists and dicts.
+Values = dict[str, Any]
 
 
 def _stacked_bar(
     parts: Sequence[tuple[int, str]], label: str, *, height: int = 14, css: str = "bar"
-) -> str:
+) -> Values:
     """A horizontal stacked bar: ``parts`` are (count, fill); ``label`` says the numbers."""
     total = sum(count for count, _ in parts)
-    shapes = [f'<rect width="100%" height="{height}" fill="{TRACK}"/>']
+    rects = []
     start = 0.0
     for count, fill in parts:
         if not count or not total:
             continue
         width = 100 * count / total
-        shapes.append(
-            f'<rect x="{_f(start)}%" width="{_f(width)}%" height="{height}" fill="{fill}"'
-            ' stroke="#fff" stroke-width="1"/>'
-        )
+        rects.append((_f(start), _f(width), fill))
         start += width
-    return (
-        f'<svg class="{css}" width="100%" height="{height}" role="img" aria-label="{_e(label)}">'
-        f"{_svg_title(label)}{''.join(shapes)}</svg>"
-    )
+    return {"css": css, "height": height, "label": label, "rects": rects}
 
 
-def _share_bar(share: float, fill: str, label: str, *, height: int = 10) -> str:
+def _share_bar(share: float, fill: str, label: str, *, height: int = 10) -> Values:
     """A bar filled to ``share`` (0 to 1) on a light track."""
     width = max(0.0, min(1.0, share)) * 100
-    filled = (
-        f'<rect width="{_f(width)}%" height="{height}" rx="{height / 2:g}" fill="{fill}"/>'
-        if width
-        else ""
-    )
-    return (
-        f'<svg class="bar" width="100%" height="{height}" role="img" aria-label="{_e(label)}">'
-        f'{_svg_title(label)}<rect width="100%" height="{height}" rx="{height / 2:g}"'
-        f' fill="{TRACK}"/>{filled}</svg>'
-    )
+    return {
+        "height": height,
+        "rx": f"{height / 2:g}",
+        "width": _f(width) if width else "",
+        "fill": fill,
+        "label": label,
+    }
 
 
-def _swatch(fill: str) -> str:
-    return (
-        '<svg class="swatch" width="14" height="14" aria-hidden="true" focusable="false">'
-        f'<rect x=".5" y=".5" width="13" height="13" rx="2" fill="{fill}" stroke="#6c7681"'
-        ' stroke-width="1"/></svg>'
-    )
-
-
-def _status_badge(words: _Words, status: str) -> str:
-    glyph = STATUS_GLYPHS.get(status, "?")
-    return (
-        f'<span class="status status-{_e(status)}"><span class="glyph" aria-hidden="true">'
-        f"{glyph}</span>{_e(words.status(status) if status in STATUSES else status)}</span>"
-    )
-
-
-def _level(words: _Words, level: str, word_key: str) -> str:
-    glyph = LEVEL_GLYPHS.get(level, "?")
-    return f'<span class="glyph" aria-hidden="true">{glyph}</span>{_e(words.t(word_key))}'
+def _badge(words: _Words, status: str) -> tuple[str, str, str]:
+    """A status as the page shows it: (identifier, glyph, word)."""
+    word = words.status(status) if status in STATUSES else status
+    return status, STATUS_GLYPHS.get(status, "?"), word
 
 
 @dataclass(frozen=True)
@@ -357,7 +334,7 @@ def _indicator_state(indicator: Indicator) -> _IndicatorState:
 
 
 class _Page:
-    """Builds the page's parts; each method returns HTML text."""
+    """Computes the values of the page's parts; the templates write them as HTML."""
 
     def __init__(
         self,
@@ -419,10 +396,12 @@ class _Page:
 
     # The page ----------------------------------------------------------------
 
-    def sections(self) -> dict[str, str]:
-        """The page's parts as HTML, each escaped here; a template places them."""
+    def parts(self) -> dict[str, Values]:
+        """The values of each of the page's parts, by the name of its macro in sections.html.j2.
+
+        An empty dict stands for a part that has nothing to show.
+        """
         return {
-            "patterns": PATTERNS,
             "masthead": self.masthead(),
             "cards": self.cards(),
             "status": self.status_section(),
@@ -432,6 +411,10 @@ class _Page:
             "measures": self.measures_section(),
             "footer": self.footer(),
         }
+
+    def sections(self) -> dict[str, str]:
+        """The page's parts as HTML, written by kplan's templates; a page template places them."""
+        return {"patterns": PATTERNS, **render_sections(SECTIONS, self.parts(), t=self.w.t)}
 
     def head(self, *, style: str) -> dict[str, str]:
         """What kplan's shell puts in the page's head."""
@@ -495,7 +478,7 @@ class _Page:
             head=self.head(style=""),
         )
 
-    def masthead(self) -> str:
+    def masthead(self) -> Values:
         w, plan = self.w, self.plan
         meta = []
         if plan.start or plan.end:
@@ -511,19 +494,14 @@ class _Page:
             meta.append(w.t("html.generated", when=_when(self.generated_at)))
         else:
             meta.append(w.t("html.figures_as_of", when=_when(self.generated_at)))
-        parts = ['<header class="masthead"><div class="wrap">']
-        if plan.organisation:
-            parts.append(f'<p class="eyebrow">{_e(plan.organisation)}</p>')
-        parts.append(f"<h1>{_e(plan.title)}</h1>")
-        if plan.description:
-            parts.append(f'<p class="lede">{_e(plan.description)}</p>')
-        parts.append(
-            '<p class="meta">' + "".join(f"<span>{_e(item)}</span>" for item in meta) + "</p>"
-        )
-        parts.append("</div></header>")
-        return "\n".join(parts)
+        return {
+            "organisation": plan.organisation or "",
+            "title": plan.title,
+            "description": plan.description or "",
+            "meta": meta,
+        }
 
-    def cards(self) -> str:
+    def cards(self) -> Values:
         w, plan = self.w, self.plan
         counts = self.figures["statuses"]
         total = len(plan.measures)
@@ -564,60 +542,43 @@ class _Page:
                 ),
             ),
         ]
-        items = "".join(
-            f'<li class="card"><p class="card-label">{_e(label)}</p>'
-            f'<p class="card-value">{_e(value)}</p><p class="card-note">{_e(note)}</p></li>'
-            for label, value, note in cards
-        )
-        return (
-            '<section aria-labelledby="summary-h">'
-            f'<h2 id="summary-h" class="visually-hidden">{_e(w.t("html.summary"))}</h2>'
-            f'<ul class="cards">{items}</ul></section>'
-        )
+        return {"cards": cards}
 
-    def status_section(self) -> str:
+    def status_section(self) -> Values:
         w = self.w
         counts = self.figures["statuses"]
         total = self.figures["measures"]
         label = w.t("html.status_chart_label", parts=self.status_label(counts))
-        rows = "".join(
-            f'<tr><th scope="row">{_swatch(STATUS_FILLS[status])}{_status_glyph(status)}'
-            f'{_e(w.status(status))}</th><td class="num">{counts[status]}</td>'
-            f'<td class="num">{_e(w.percent(counts[status] / total if total else 0.0))}</td></tr>'
+        rows = [
+            (
+                STATUS_FILLS[status],
+                STATUS_GLYPHS.get(status, "?"),
+                w.status(status),
+                counts[status],
+                w.percent(counts[status] / total if total else 0.0),
+            )
             for status in SHOWN_STATUSES
-        )
-        table = (
-            f'<table class="compact"><caption>{_e(w.t("html.status_table"))}</caption><thead><tr>'
-            f'<th scope="col">{_e(w.t("col.status"))}</th>'
-            f'<th scope="col" class="num">{_e(w.t("col.measures"))}</th>'
-            f'<th scope="col" class="num">{_e(w.t("html.col_share"))}</th></tr></thead>'
-            f'<tbody>{rows}</tbody><tfoot><tr><th scope="row">{_e(w.t("html.total"))}</th>'
-            f'<td class="num">{total}</td><td class="num">{_e(w.percent(1.0 if total else 0.0))}'
-            "</td></tr></tfoot></table>"
-        )
-        return (
-            '<section aria-labelledby="status-h">'
-            f'<h2 id="status-h">{_e(w.t("html.status_heading"))}</h2>'
-            '<div class="panel keep">'
-            f'<p class="intro">{_e(w.t("html.status_intro", count=total))}</p>'
-            f"{_stacked_bar(self.status_parts(counts), label, height=36, css='chart')}"
-            f"{table}</div></section>"
-        )
+        ]
+        return {
+            "total": total,
+            "total_share": w.percent(1.0 if total else 0.0),
+            "bar": _stacked_bar(self.status_parts(counts), label, height=36, css="chart"),
+            "rows": rows,
+        }
 
-    def method_section(self) -> str:
-        w = self.w
-        return (
-            '<section aria-labelledby="method-h">'
-            f'<h2 id="method-h">{_e(w.t("html.method_heading"))}</h2><div class="stack">'
-            f"{self.four_p_panel()}{self.ladder_panel()}{self.perspectives_panel()}"
-            "</div></section>"
-        )
+    def method_section(self) -> Values:
+        return {
+            "four_p": self.four_p_panel(),
+            "ladder": self.ladder_panel(),
+            "perspectives": self.perspectives_panel(),
+        }
 
-    def four_p_panel(self) -> str:
+    def four_p_panel(self) -> Values:
         w, plan = self.w, self.plan
         counts = self.four_p_counts(plan)
         total = len(plan.measures)
         overall = self.four_p_share(plan)
+        states = FOUR_P_STATES[::-1]
         rows = []
         for part in FOUR_P_PARTS:
             part_counts = counts[part]
@@ -627,54 +588,26 @@ class _Page:
                 "html.four_p_bar_label",
                 part=name,
                 states=", ".join(
-                    f"{w.t(f'four_p_state.{state}')} {part_counts[state]}"
-                    for state in FOUR_P_STATES[::-1]
+                    f"{w.t(f'four_p_state.{state}')} {part_counts[state]}" for state in states
                 ),
             )
-            bar = _stacked_bar(
-                [(part_counts[s], LEVEL_FILLS[s]) for s in FOUR_P_STATES[::-1]], label
-            )
-            cells = "".join(
-                f'<td class="num">{part_counts[state]}</td>' for state in FOUR_P_STATES[::-1]
-            )
-            rows.append(
-                f'<tr><th scope="row">{_e(name)}</th><td class="bar-cell">{bar}</td>{cells}'
-                f'<td class="num">{_e(w.percent(share))}</td></tr>'
-            )
-        heads = "".join(
-            f'<th scope="col" class="num">{LEVEL_GLYPHS[state]}\u00a0'
-            f"{_e(w.t(f'four_p_state.{state}'))}</th>"
-            for state in FOUR_P_STATES[::-1]
-        )
+            bar = _stacked_bar([(part_counts[s], LEVEL_FILLS[s]) for s in states], label)
+            rows.append((name, bar, [part_counts[s] for s in states], w.percent(share)))
         done_all = sum(counts[part]["done"] for part in FOUR_P_PARTS)
-        table = (
-            f"<table><caption>{_e(w.t('html.four_p_table'))}</caption><thead><tr>"
-            f'<th scope="col">{_e(w.t("html.col_part"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_chart"))}</th>{heads}'
-            f'<th scope="col" class="num">{_e(w.t("html.col_usage"))}</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody><tfoot><tr>"
-            f'<th scope="row" colspan="2">{_e(w.t("html.four_p_overall_row"))}</th>'
-            + "".join(
-                f'<td class="num">{sum(counts[p][state] for p in FOUR_P_PARTS)}</td>'
-                for state in FOUR_P_STATES[::-1]
-            )
-            + f'<td class="num">{_e(w.percent(overall))}</td></tr></tfoot></table>'
-        )
-        headline = w.t(
-            "html.four_p_headline",
-            share=w.percent(overall),
-            done=done_all,
-            cells=total * len(FOUR_P_PARTS),
-        )
-        return (
-            '<article class="panel keep" aria-labelledby="four-p-h">'
-            f'<h3 id="four-p-h">{_e(w.t("html.four_p_heading"))}</h3>'
-            f'<p class="intro">{_e(w.t("html.four_p_intro"))}</p>'
-            f"<p><strong>{_e(headline)}</strong></p>"
-            f'<div class="scroll">{table}</div></article>'
-        )
+        return {
+            "headline": w.t(
+                "html.four_p_headline",
+                share=w.percent(overall),
+                done=done_all,
+                cells=total * len(FOUR_P_PARTS),
+            ),
+            "heads": [f"{LEVEL_GLYPHS[s]}\u00a0{w.t(f'four_p_state.{s}')}" for s in states],
+            "rows": rows,
+            "totals": [sum(counts[p][s] for p in FOUR_P_PARTS) for s in states],
+            "overall": w.percent(overall),
+        }
 
-    def ladder_panel(self) -> str:
+    def ladder_panel(self) -> Values:
         w, plan = self.w, self.plan
         steps = len(plan.ladder)
         counts = [0] * steps
@@ -690,29 +623,10 @@ class _Page:
                 "html.ladder_bar_label", step=index + 1, label=label, count=counts[index]
             )
             bar = _share_bar(counts[index] / most if most else 0.0, LADDER_FILL, bar_label)
-            rows.append(
-                f'<tr><th scope="row">{index + 1}\u00a0{_e(label)}</th>'
-                f"<td>{_e(question)}</td>"
-                f'<td class="bar-cell">{bar}</td><td class="num">{counts[index]}</td></tr>'
-            )
-        table = (
-            f"<table><caption>{_e(w.t('html.ladder_table'))}</caption><thead><tr>"
-            f'<th scope="col">{_e(w.t("html.col_step"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_question"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_chart"))}</th>'
-            f'<th scope="col" class="num">{_e(w.t("html.col_collaborations"))}</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody><tfoot><tr>"
-            f'<th scope="row" colspan="3">{_e(w.t("html.total"))}</th>'
-            f'<td class="num">{sum(counts)}</td></tr></tfoot></table>'
-        )
-        return (
-            '<article class="panel keep" aria-labelledby="ladder-h">'
-            f'<h3 id="ladder-h">{_e(w.t("html.ladder_heading"))}</h3>'
-            f'<p class="intro">{_e(w.t("html.ladder_intro"))}</p>'
-            f'<div class="scroll">{table}</div></article>'
-        )
+            rows.append((f"{index + 1}\u00a0{label}", question, bar, counts[index]))
+        return {"rows": rows, "total": sum(counts)}
 
-    def perspectives_panel(self) -> str:
+    def perspectives_panel(self) -> Values:
         w, plan = self.w, self.plan
         coverage = self.figures["perspectives"]
         total = len(plan.measures)
@@ -726,33 +640,16 @@ class _Page:
                 levels=", ".join(f"{w.t(f'coverage.{lv}')} {counts[lv]}" for lv in levels),
             )
             bar = _stacked_bar([(counts[lv], LEVEL_FILLS[lv]) for lv in levels], label)
-            cells = "".join(f'<td class="num">{counts[lv]}</td>' for lv in levels)
             share = counts["yes"] / total if total else 0.0
-            rows.append(
-                f'<tr><th scope="row">{_e(perspective)}</th><td class="bar-cell">{bar}</td>'
-                f'{cells}<td class="num">{_e(w.percent(share))}</td></tr>'
-            )
-        heads = "".join(
-            f'<th scope="col" class="num">{LEVEL_GLYPHS[lv]}\u00a0{_e(w.t(f"coverage.{lv}"))}</th>'
-            for lv in levels
-        )
-        table = (
-            f"<table><caption>{_e(w.t('html.perspectives_table'))}</caption><thead><tr>"
-            f'<th scope="col">{_e(w.t("html.col_perspective"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_chart"))}</th>{heads}'
-            f'<th scope="col" class="num">{_e(w.t("html.col_integrated"))}</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        return (
-            '<article class="panel keep" aria-labelledby="perspectives-h">'
-            f'<h3 id="perspectives-h">{_e(w.t("html.perspectives_heading"))}</h3>'
-            f'<p class="intro">{_e(w.t("html.perspectives_intro"))}</p>'
-            f'<div class="scroll">{table}</div></article>'
-        )
+            rows.append((perspective, bar, [counts[lv] for lv in levels], w.percent(share)))
+        return {
+            "heads": [f"{LEVEL_GLYPHS[lv]}\u00a0{w.t(f'coverage.{lv}')}" for lv in levels],
+            "rows": rows,
+        }
 
-    def history_section(self) -> str:
+    def history_section(self) -> Values:
         if not self.history:
-            return ""
+            return {}
         w = self.w
         states: list[tuple[str, str, Plan]] = [
             (s.name, _when(s.taken_at), s.plan) for s in self.history
@@ -764,35 +661,19 @@ class _Page:
         for name, when, plan in states:
             counts = self.status_counts(plan)
             label = w.t("html.history_bar_label", name=name, parts=self.status_label(counts))
-            bar = _stacked_bar(self.status_parts(counts), label)
-            cells = "".join(f'<td class="num">{counts[s]}</td>' for s in SHOWN_STATUSES)
             average, _ = self.average_progress(plan)
             rows.append(
-                f'<tr><th scope="row">{_e(name)}</th><td class="nowrap">{_e(when)}</td>'
-                f'<td class="bar-cell">{bar}</td>{cells}'
-                f'<td class="num">{_e(w.percent(average))}</td>'
-                f'<td class="num">{_e(w.percent(self.four_p_share(plan)))}</td></tr>'
+                (
+                    name,
+                    when,
+                    _stacked_bar(self.status_parts(counts), label),
+                    [counts[s] for s in SHOWN_STATUSES],
+                    w.percent(average),
+                    w.percent(self.four_p_share(plan)),
+                )
             )
-        heads = "".join(
-            f'<th scope="col" class="num"><span class="nowrap">{_status_glyph(s)}'
-            f"{_e(w.status(s))}</span></th>"
-            for s in SHOWN_STATUSES
-        )
-        table = (
-            f"<table><caption>{_e(w.t('html.history_table'))}</caption><thead><tr>"
-            f'<th scope="col">{_e(w.t("html.col_snapshot"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_taken"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_chart"))}</th>{heads}'
-            f'<th scope="col" class="num">{_e(w.t("html.card_progress"))}</th>'
-            f'<th scope="col" class="num nowrap">{_e(w.t("col.four_p"))}</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        return (
-            '<section aria-labelledby="history-h">'
-            f'<h2 id="history-h">{_e(w.t("html.history_heading"))}</h2>'
-            f'<div class="panel"><p class="intro">{_e(w.t("html.history_intro"))}</p>'
-            f'<div class="scroll">{table}</div></div></section>'
-        )
+        heads = [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES]
+        return {"heads": heads, "rows": rows}
 
     def owner_parts(self, measure: Measure) -> tuple[str, str]:
         """The owner's name and organisation (empty when unknown)."""
@@ -813,55 +694,38 @@ class _Page:
         label = self.plan.ladder[highest - 1] if highest <= len(self.plan.ladder) else ""
         return f"{highest}\u00a0{label}".strip()
 
-    def glance_section(self) -> str:
+    def glance_section(self) -> Values:
         w = self.w
         rows = []
         for index, measure in enumerate(self.plan.measures, 1):
-            label = w.t("html.progress_label", value=w.percent(measure.progress / 100))
-            bar = _share_bar(measure.progress / 100, _progress_fill(measure), label)
+            percent = w.percent(measure.progress / 100)
+            label = w.t("html.progress_label", value=percent)
             name, organisation = self.owner_parts(measure)
-            owner = _e(name) + (
-                f'<br><span class="card-note">{_e(organisation)}</span>' if organisation else ""
-            )
             rows.append(
-                f'<tr><td>{_e(measure.id)}</td><th scope="row"><a href="#m{index}">'
-                f"{_e(measure.title)}</a></th><td>{owner}</td>"
-                f"<td>{_status_badge(w, measure.status)}</td>"
-                f'<td class="bar-cell">{bar}</td>'
-                f'<td class="num">{_e(w.percent(measure.progress / 100))}</td>'
-                f"<td>{_e(self.highest_step(measure))}</td></tr>"
+                (
+                    measure.id,
+                    f"#m{index}",
+                    measure.title,
+                    name,
+                    organisation,
+                    _badge(w, measure.status),
+                    _share_bar(measure.progress / 100, _progress_fill(measure), label),
+                    percent,
+                    self.highest_step(measure),
+                )
             )
-        table = (
-            f'<table class="glance"><caption>{_e(w.t("html.glance_table"))}</caption>'
-            f'<thead><tr><th scope="col">{_e(w.t("col.id"))}</th>'
-            f'<th scope="col">{_e(w.t("col.measure"))}</th>'
-            f'<th scope="col">{_e(w.t("col.owner"))}</th>'
-            f'<th scope="col">{_e(w.t("col.status"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_chart"))}</th>'
-            f'<th scope="col" class="num">{_e(w.t("col.progress"))}</th>'
-            f'<th scope="col">{_e(w.t("html.col_highest_step"))}</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-        return (
-            '<section aria-labelledby="glance-h">'
-            f'<h2 id="glance-h">{_e(w.t("html.glance_heading"))}</h2>'
-            f'<div class="panel scroll">{table}</div></section>'
-        )
+        return {"rows": rows}
 
-    def measures_section(self) -> str:
-        w = self.w
-        cards = "\n".join(
-            self.measure_card(index, measure) for index, measure in enumerate(self.plan.measures, 1)
-        )
-        return (
-            '<section aria-labelledby="measures-h">'
-            f'<h2 id="measures-h">{_e(w.t("html.measures_heading"))}</h2>'
-            f'<div class="measures">\n{cards}\n</div></section>'
-        )
+    def measures_section(self) -> Values:
+        return {
+            "measures": [
+                self.measure_card(index, measure)
+                for index, measure in enumerate(self.plan.measures, 1)
+            ]
+        }
 
-    def measure_card(self, index: int, measure: Measure) -> str:
+    def measure_card(self, index: int, measure: Measure) -> Values:
         w = self.w
-        anchor = f"m{index}"
         eyebrow = w.t("html.measure_number", id=measure.id)
         if measure.area:
             eyebrow += f" · {measure.area}"
@@ -880,58 +744,51 @@ class _Page:
                     ),
                 )
             )
-        facts_html = "".join(f"<dt>{_e(name)}</dt><dd>{_e(value)}</dd>" for name, value in facts)
         progress = w.percent(measure.progress / 100)
-        bar = _share_bar(
-            measure.progress / 100,
-            _progress_fill(measure),
-            w.t("html.progress_label", value=progress),
-            height=12,
-        )
-        left = [
-            f'<dl class="facts">{facts_html}</dl>',
-            f'<div class="progress"><span>{_e(w.t("col.progress"))}</span>{bar}'
-            f"<strong>{_e(progress)}</strong></div>",
-        ]
-        if measure.description:
-            left.append(f'<p class="description">{_e(measure.description)}</p>')
-        right = [self.marks_block(measure), self.collaborations_block(measure)]
-        below = [self.indicators_block(measure)]
-        if self.history:
-            below.append(self.measure_history(measure))
-        return (
-            f'<article class="measure" id="{anchor}" aria-labelledby="{anchor}-h">'
-            f'<div class="measure-head"><h3 id="{anchor}-h"><span class="eyebrow">{_e(eyebrow)}'
-            f"</span><br>{_e(measure.title)}</h3>{_status_badge(w, measure.status)}</div>"
-            f'<div class="measure-body"><div>{"".join(left)}</div>'
-            f"<div>{''.join(right)}</div></div>{''.join(below)}</article>"
-        )
+        return {
+            "anchor": f"m{index}",
+            "eyebrow": eyebrow,
+            "title": measure.title,
+            "badge": _badge(w, measure.status),
+            "facts": facts,
+            "progress": progress,
+            "bar": _share_bar(
+                measure.progress / 100,
+                _progress_fill(measure),
+                w.t("html.progress_label", value=progress),
+                height=12,
+            ),
+            "description": measure.description or "",
+            "four_p": self.four_p_marks(measure),
+            "perspectives": self.perspective_marks(measure),
+            "collaborations": self.collaborations(measure),
+            "indicators": self.indicators(measure),
+            "indicators_caption": w.t("html.indicators_table", title=measure.title),
+            "history": self.measure_history(measure) if self.history else None,
+        }
 
-    def marks_block(self, measure: Measure) -> str:
+    def four_p_marks(self, measure: Measure) -> list[tuple[str, str, str]]:
+        """Each Fyra P part: (its name, the state's glyph, the state's word)."""
         w = self.w
-        four_p = "".join(
-            f"<li>{_e(w.t(f'four_p.{part}'))}: {_level(w, state, f'four_p_state.{state}')}</li>"
+        return [
+            (w.t(f"four_p.{part}"), LEVEL_GLYPHS.get(state, "?"), w.t(f"four_p_state.{state}"))
             for part in FOUR_P_PARTS
             for state in [measure.four_p.get(part, "not-started")]
             if state in FOUR_P_STATES
-        )
-        perspectives = "".join(
-            f"<li>{_e(p)}: {_level(w, level, f'coverage.{level}')}</li>"
+        ]
+
+    def perspective_marks(self, measure: Measure) -> list[tuple[str, str, str]]:
+        """Each perspective: (its name, the level's glyph, the level's word)."""
+        w = self.w
+        return [
+            (p, LEVEL_GLYPHS.get(level, "?"), w.t(f"coverage.{level}"))
             for p in self.plan.perspectives
             for level in [measure.perspectives.get(p, "no")]
             if level in COVERAGE_LEVELS
-        )
-        return (
-            f'<h4>{_e(w.t("show.four_p"))}</h4><ul class="marks">{four_p}</ul>'
-            f"<h4>{_e(w.t('show.perspectives'))}</h4>"
-            f'<ul class="marks">{perspectives or _none(w)}</ul>'
-        )
+        ]
 
-    def indicators_block(self, measure: Measure) -> str:
+    def indicators(self, measure: Measure) -> list[Values]:
         w = self.w
-        heading = f"<h4>{_e(w.t('show.indicators'))}</h4>"
-        if not measure.indicators:
-            return heading + f'<p class="none">{_e(w.t("html.no_indicators"))}</p>'
         rows = []
         for indicator in measure.indicators:
             state = _indicator_state(indicator)
@@ -939,56 +796,47 @@ class _Page:
             if state.latest_period is not None:
                 latest = w.t("html.latest_value", value=latest, period=state.latest_period)
             if state.toward is None:
-                toward = '<span class="none">–</span>'
+                toward = ""
             elif state.toward >= 1:
-                reached = _e(w.t("html.target_reached"))
-                toward = f'<span class="reached">{STATUS_GLYPHS["done"]}\u00a0{reached}</span>'
+                toward = f"{STATUS_GLYPHS['done']}\u00a0{w.t('html.target_reached')}"
             else:
-                toward = _e(w.percent(max(0.0, state.toward)))
-            unit = f' <span class="unit">({_e(indicator.unit)})</span>' if indicator.unit else ""
+                toward = w.percent(max(0.0, state.toward))
             rows.append(
-                f'<tr><th scope="row">{_e(indicator.name)}{unit}</th>'
-                f'<td class="num">{_e(w.number(indicator.baseline))}</td>'
-                f'<td class="num">{_e(w.number(indicator.target))}</td>'
-                f'<td class="num">{_e(latest)}</td><td class="num">{toward}</td>'
-                f'<td><span class="trend trend-{state.trend}">'
-                f'<span aria-hidden="true">{TREND_ARROWS[state.trend]}</span>\u00a0'
-                f"{_e(w.t(f'trend.{state.trend}'))}</span></td></tr>"
+                {
+                    "name": indicator.name,
+                    "unit": indicator.unit or "",
+                    "baseline": w.number(indicator.baseline),
+                    "target": w.number(indicator.target),
+                    "latest": latest,
+                    "toward": toward,
+                    "reached": state.toward is not None and state.toward >= 1,
+                    "trend": state.trend,
+                    "arrow": TREND_ARROWS[state.trend],
+                    "trend_word": w.t(f"trend.{state.trend}"),
+                }
             )
-        return (
-            heading
-            + '<div class="scroll"><table><caption class="visually-hidden">'
-            + _e(w.t("html.indicators_table", title=measure.title))
-            + "</caption><thead><tr>"
-            + f'<th scope="col">{_e(w.t("html.col_indicator"))}</th>'
-            + f'<th scope="col" class="num">{_e(w.t("col.baseline"))}</th>'
-            + f'<th scope="col" class="num">{_e(w.t("col.target"))}</th>'
-            + f'<th scope="col" class="num">{_e(w.t("html.col_latest"))}</th>'
-            + f'<th scope="col" class="num">{_e(w.t("html.col_toward"))}</th>'
-            + f'<th scope="col">{_e(w.t("col.trend"))}</th></tr></thead>'
-            + f"<tbody>{''.join(rows)}</tbody></table></div>"
-        )
+        return rows
 
-    def collaborations_block(self, measure: Measure) -> str:
+    def collaborations(self, measure: Measure) -> list[tuple[str, str, str, str]]:
+        """Each collaboration: (name, its step in words, its actors, its note)."""
         w = self.w
-        heading = f"<h4>{_e(w.t('show.collaborations'))}</h4>"
-        if not measure.collaborations:
-            return heading + f'<p class="none">{_e(w.t("html.no_collaborations"))}</p>'
         items = []
         for collab in measure.collaborations:
             label = (
                 self.plan.ladder[collab.step - 1] if collab.step <= len(self.plan.ladder) else ""
             )
             actors = ", ".join(self.organisations.get(a, a) for a in collab.actors)
-            note = f" {_e(collab.note)}" if collab.note else ""
             items.append(
-                f"<li><strong>{_e(collab.name)}</strong> · "
-                f"{_e(w.t('show.step', step=collab.step, label=label))}"
-                f'<br><span class="card-note">{_e(actors)}.{note}</span></li>'
+                (
+                    collab.name,
+                    w.t("show.step", step=collab.step, label=label),
+                    actors,
+                    collab.note or "",
+                )
             )
-        return heading + f'<ul class="plain">{"".join(items)}</ul>'
+        return items
 
-    def measure_history(self, measure: Measure) -> str:
+    def measure_history(self, measure: Measure) -> Values:
         w = self.w
         points: list[tuple[str, Measure | None]] = []
         for snap, measures in zip(self.history, self.history_measures, strict=True):
@@ -998,34 +846,19 @@ class _Page:
         described = "; ".join(
             f"{name}: {w.status(m.status)}, {w.percent(m.progress / 100)}" for name, m in present
         )
-        label = w.t("html.sparkline_label", points=described)
-        heads = "".join(f'<th scope="col">{_e(name)}</th>' for name, _ in points)
-        status_cells = "".join(
-            f"<td>{_status_glyph(m.status)}{_e(w.status(m.status))}</td>"
-            if m is not None
-            else f'<td class="none">{_e(w.t("html.not_in_plan"))}</td>'
-            for _, m in points
-        )
-        progress_cells = "".join(
-            f'<td class="num">{_e(w.percent(m.progress / 100))}</td>'
-            if m is not None
-            else '<td class="num none">–</td>'
-            for _, m in points
-        )
-        table = (
-            f'<table><caption class="visually-hidden">'
-            f"{_e(w.t('html.measure_history_table', title=measure.title))}</caption>"
-            f"<thead><tr><td></td>{heads}</tr></thead><tbody>"
-            f'<tr><th scope="row">{_e(w.t("col.status"))}</th>{status_cells}</tr>'
-            f'<tr><th scope="row">{_e(w.t("col.progress"))}</th>{progress_cells}</tr>'
-            "</tbody></table>"
-        )
-        return (
-            f'<h4>{_e(w.t("html.measure_history"))}</h4><div class="history">'
-            f'{_sparkline(points, label)}<div class="scroll">{table}</div></div>'
-        )
+        states = [
+            (name, None)
+            if m is None
+            else (name, (STATUS_GLYPHS.get(m.status, "?"), w.status(m.status), w.percent(m.progress / 100)))
+            for name, m in points
+        ]
+        return {
+            "caption": w.t("html.measure_history_table", title=measure.title),
+            "states": states,
+            "spark": _sparkline(points, w.t("html.sparkline_label", points=described)),
+        }
 
-    def footer(self) -> str:
+    def footer(self) -> Values:
         w = self.w
         when = _when(self.generated_at)
         footer = (
@@ -1033,26 +866,14 @@ class _Page:
             if self.snapshot is None
             else w.t("html.footer_snapshot", when=when, name=self.snapshot)
         )
-        return (
-            '<footer><div class="wrap">'
-            f"<p>{_e(footer)}</p>"
-            f"<p>{_e(w.t('html.legend'))}</p></div></footer>"
-        )
-
-
-def _status_glyph(status: str) -> str:
-    return f'<span class="glyph" aria-hidden="true">{STATUS_GLYPHS.get(status, "?")}</span>'
+        return {"footer": footer}
 
 
 def _progress_fill(measure: Measure) -> str:
     return STATUS_FILLS.get(measure.status, STATUS_FILLS["ongoing"])
 
 
-def _none(words: _Words) -> str:
-    return f'<li class="none">{_e(words.t("show.none"))}</li>'
-
-
-def _sparkline(points: Sequence[tuple[str, Measure | None]], label: str) -> str:
+def _sparkline(points: Sequence[tuple[str, Measure | None]], label: str) -> Values:
     """Progress across the snapshots and now, as a small line with a dot per state."""
     width, height, pad = 200, 56, 7
     count = len(points)
@@ -1066,27 +887,9 @@ def _sparkline(points: Sequence[tuple[str, Measure | None]], label: str) -> str:
     coords = [
         (place(index, m.progress), m.status) for index, (_, m) in enumerate(points) if m is not None
     ]
-    shapes = [
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}"'
-        ' stroke="#c3cad2" stroke-width="1"/>',
-        f'<line x1="{pad}" y1="{pad}" x2="{width - pad}" y2="{pad}" stroke="#e1e5ea"'
-        ' stroke-width="1" stroke-dasharray="3 3"/>',
-    ]
-    if len(coords) > 1:
-        line = " ".join(f"{x},{y}" for (x, y), _ in coords)
-        shapes.append(
-            f'<polyline points="{line}" fill="none" stroke="#1f4e79" stroke-width="2"'
-            ' stroke-linejoin="round"/>'
-        )
-    for (x, y), status in coords:
-        shapes.append(
-            f'<circle cx="{x}" cy="{y}" r="4" fill="{STATUS_FILLS.get(status, "#1f4e79")}"'
-            ' stroke="#1f4e79" stroke-width="1.5"/>'
-        )
-    return (
-        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
-        f' role="img" aria-label="{_e(label)}">{_svg_title(label)}{"".join(shapes)}</svg>'
-    )
+    line = " ".join(f"{x},{y}" for (x, y), _ in coords) if len(coords) > 1 else ""
+    dots = [(x, y, STATUS_FILLS.get(status, "#1f4e79")) for (x, y), status in coords]
+    return {"label": label, "line": line, "dots": dots}
 
 
 def export_html(

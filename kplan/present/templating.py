@@ -12,7 +12,10 @@ so no template can remove or weaken it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import html
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,12 @@ from kplan.errors import InvalidValueError
 from kplan.i18n import t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+# kplan's templates of the page's parts are written over many lines to be read,
+# but the page keeps its parts on one line: a line break and the indentation
+# after it are removed from these templates before they are compiled.
+JOINED_TEMPLATES = frozenset({"sections.html.j2"})
+_LINE_BREAK = re.compile(r"\n[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -138,6 +147,56 @@ def render_custom_page(
         detail = str(error) or type(error).__name__
         raise InvalidValueError(t("template.failed", path=path, detail=detail)) from None
     return _shell(env, body, head)
+
+
+def render_sections(
+    template: str,
+    parts: Mapping[str, Mapping[str, Any]],
+    *,
+    t: Callable[..., str],
+) -> dict[str, str]:
+    """Each of the page's parts as HTML: the macro of that name in kplan's ``template``.
+
+    ``parts`` maps a macro's name to its values (plain strings, numbers, lists,
+    tuples and dicts); an empty mapping is a part with nothing to show, written
+    as nothing. ``t`` reads a word from the catalogue in the page's language.
+    The template is compiled once per process.
+    """
+    module = _own_environment().get_template(template).module
+    return {
+        name: str(getattr(module, name)(t=t, **values)) if values else ""
+        for name, values in parts.items()
+    }
+
+
+@functools.cache
+def _own_environment() -> Any:
+    """Autoescaping for kplan's own templates of the page's parts (no sandbox: kplan wrote them).
+
+    Values are escaped as the standard library's ``html.escape`` writes it
+    (``&quot;``, ``&#x27;``), the spelling kplan's pages have always had, so the
+    same plan gives the same bytes as before.
+    """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2.ext import Extension
+    from markupsafe import Markup
+
+    def escape(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return value
+        return Markup(html.escape(str(value), quote=True))
+
+    class Joined(Extension):
+        def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+            return _LINE_BREAK.sub("", source) if name in JOINED_TEMPLATES else source
+
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        finalize=escape,
+        undefined=StrictUndefined,
+        extensions=[Joined],
+    )
 
 
 def _environment() -> Any:
