@@ -13,7 +13,6 @@ so no template can remove or weaken it.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -164,27 +163,30 @@ def render_sections(
     """
     module = _own_environment().get_template(template).module
     return {
-        name: str(getattr(module, name)(t=t, **values)) if values else ""
+        name: _spelled(str(getattr(module, name)(t=t, **values))) if values else ""
         for name, values in parts.items()
     }
 
 
+# Autoescaping writes a quote as &#34; and an apostrophe as &#39;; kplan's pages have
+# always had the standard library's &quot; and &#x27; (html.escape), and keep them so
+# that the same plan gives the same bytes. A template's own text holds neither, and
+# plan text that does ("&#34;") is escaped to "&amp;#34;", so only escaped quotes change.
+_QUOTES = (("&#34;", "&quot;"), ("&#39;", "&#x27;"))
+
+
+def _spelled(html: str) -> str:
+    """``html`` with autoescaping's quote entities spelled as kplan's pages spell them."""
+    for entity, spelling in _QUOTES:
+        html = html.replace(entity, spelling)
+    return html
+
+
 @functools.cache
 def _own_environment() -> Any:
-    """Autoescaping for kplan's own templates of the page's parts (no sandbox: kplan wrote them).
-
-    Values are escaped as the standard library's ``html.escape`` writes it
-    (``&quot;``, ``&#x27;``), the spelling kplan's pages have always had, so the
-    same plan gives the same bytes as before.
-    """
+    """Autoescaping for kplan's own templates of the page's parts (no sandbox: kplan wrote them)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     from jinja2.ext import Extension
-    from markupsafe import Markup
-
-    def escape(value: Any) -> Any:
-        if isinstance(value, Markup):
-            return value
-        return Markup(html.escape(str(value), quote=True))
 
     class Joined(Extension):
         def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
@@ -193,10 +195,39 @@ def _own_environment() -> Any:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
-        finalize=escape,
         undefined=StrictUndefined,
         extensions=[Joined],
+        bytecode_cache=_bytecode_cache(),
     )
+
+
+def _bytecode_cache() -> Any:
+    """Jinja2's cache of compiled templates, in its private per-user folder; None without one.
+
+    Compiling the page's templates takes longer than writing the page of 500
+    measures, so each run after the first reuses the compiled code. Jinja2
+    recompiles when a template's text changes; the salt makes it recompile
+    when the way kplan prepares the text changes too.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    salt = f"kplan-joined:{_LINE_BREAK.pattern}\n"
+
+    class Cache(FileSystemBytecodeCache):  # type: ignore[misc]
+        def get_source_checksum(self, source: str) -> str:
+            checksum: str = super().get_source_checksum(salt + source)
+            return checksum
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass  # a cache that cannot be written makes the page slower, not wrong
+
+    try:
+        return Cache(pattern="kplan-%s.cache")
+    except (OSError, RuntimeError):
+        return None
 
 
 def _environment() -> Any:
