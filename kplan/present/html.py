@@ -237,6 +237,8 @@ class _Words:
     def __init__(self, language: str) -> None:
         self.language = "sv" if language == "sv" else "en"
         self._index = 1 if self.language == "sv" else 0
+        # A page of 500 measures asks for the same few words and shares thousands of times.
+        self._percents: dict[float, str] = {}
 
     def t(self, key: str, /, **values: object) -> str:
         text = CATALOGUE[key][self._index]
@@ -254,8 +256,12 @@ class _Words:
 
     def percent(self, share: float) -> str:
         """A share from 0 to 1 as a whole percentage."""
-        whole = round(100 * share)
-        return f"{whole}\u00a0%" if self.language == "sv" else f"{whole}%"
+        shown = self._percents.get(share)
+        if shown is None:
+            whole = round(100 * share)
+            shown = f"{whole}\u00a0%" if self.language == "sv" else f"{whole}%"
+            self._percents[share] = shown
+        return shown
 
     def status(self, status: str) -> str:
         return self.t(f"status.{status}")

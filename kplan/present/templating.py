@@ -201,6 +201,7 @@ def _own_environment() -> Any:
     )
 
 
+@functools.cache
 def _bytecode_cache() -> Any:
     """Jinja2's cache of compiled templates, in its private per-user folder; None without one.
 
@@ -240,6 +241,7 @@ def _environment() -> Any:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
 
 
