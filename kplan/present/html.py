@@ -281,7 +281,7 @@ def _when(moment: dt.datetime) -> str:
 Values = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _StackedBar:
     """A horizontal stacked bar: each rect is (x, width, fill), x and width in percent."""
 
@@ -291,7 +291,7 @@ class _StackedBar:
     rects: list[tuple[str, str, str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _ShareBar:
     """A bar filled to ``width`` percent (empty: nothing filled) on a light track."""
 
@@ -355,7 +355,7 @@ def _indicator_state(indicator: Indicator) -> _IndicatorState:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _IndicatorRow:
     """One indicator's row in a measure's table, as the page writes it."""
 
@@ -371,7 +371,7 @@ class _IndicatorRow:
     trend_word: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Sparkline:
     """A measure's progress over time: ``line`` joins the dots (x, y, fill); empty for one dot."""
 
@@ -380,7 +380,7 @@ class _Sparkline:
     dots: list[tuple[str, str, str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _MeasureHistory:
     """A measure in each snapshot and now: (name, None when absent, else (glyph, status, %))."""
 
@@ -389,7 +389,7 @@ class _MeasureHistory:
     spark: _Sparkline
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _MeasureCard:
     """One measure's card: every value it shows, in the page's language."""
 
