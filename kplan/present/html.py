@@ -922,7 +922,7 @@ class _Page:
         described = "; ".join(
             f"{name}: {w.status(m.status)}, {w.percent(m.progress / 100)}" for name, m in present
         )
-        states = [
+        states: list[tuple[str, tuple[str, str, str] | None]] = [
             (name, None)
             if m is None
             else (

@@ -12,6 +12,7 @@ so no template can remove or weaken it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -231,16 +232,15 @@ def _bytecode_cache(kind: str) -> Any:
     # each keeps its own entries.
     salt = f"kplan-templates:{kind}:2:{_LINE_BREAK.pattern}\n"
 
-    class Cache(FileSystemBytecodeCache):  # type: ignore[misc]
+    class Cache(FileSystemBytecodeCache):
         def get_source_checksum(self, source: str) -> str:
             checksum: str = super().get_source_checksum(salt + source)
             return checksum
 
         def dump_bytecode(self, bucket: Any) -> None:
-            try:
+            # A cache that cannot be written makes the page slower, not wrong.
+            with contextlib.suppress(OSError):
                 super().dump_bytecode(bucket)
-            except OSError:
-                pass  # a cache that cannot be written makes the page slower, not wrong
 
     try:
         return Cache(pattern="kplan-%s.cache")
