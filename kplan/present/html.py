@@ -11,9 +11,13 @@ Charts are inline SVG, each with a text alternative and the same numbers in a
 table or text beside it; colour is never the only signal (glyphs, patterns
 and words go with every colour). Every text taken from the plan is escaped.
 
-The page is assembled by Jinja2 templates with autoescaping
-(kplan/present/templates, through kplan.present.templating): the shell holds the
-head and its Content-Security-Policy, page.html.j2 places the parts built here.
+The page is written by Jinja2 templates with autoescaping
+(kplan/present/templates, through kplan.present.templating): this module
+computes plain values (numbers, words from the catalogue, the plan's text,
+SVG coordinates) and escapes nothing itself; sections.html.j2 writes each
+part of the page from them (one macro a part), page.html.j2 places the parts
+and the shell holds the head and its Content-Security-Policy. Only PATTERNS
+and STYLE, kplan's own fixed fragments, go into the page as markup.
 
 The output depends on the arguments only, so the same plan gives the same
 bytes: no random ids, and no clock but ``generated_at``.
