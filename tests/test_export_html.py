@@ -26,7 +26,7 @@ from kplan.core.planfile import read_plan_file
 from kplan.model import Collaboration, Indicator, Measure, Owner, Plan
 from kplan.present.html import CSP, export_html
 from kplan.present.text import Snapshot
-from tests.conftest import OREBRO
+from tests.conftest import OREBRO, Kplan
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "orebro.html"
 GENERATED_AT = dt.datetime(2016, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -404,3 +404,72 @@ def test_a_naive_moment_is_read_as_utc() -> None:
         plan, generated_at=GENERATED_AT.replace(tzinfo=None), history=[], language="en"
     )
     assert aware == naive
+
+
+def test_the_page_module_escapes_nothing_itself() -> None:
+    """html.py computes values; the templates write the markup and autoescaping escapes."""
+    import kplan.present.html as module
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    # PATTERNS and STYLE are kplan's own fixed markup; no other markup is written here.
+    for forbidden in ("html.escape", "import html", "Markup", "_e(", "<td", "<th", "<tr", "<li"):
+        assert forbidden not in source, forbidden
+    for forbidden in ("<span", "<section", "<article", "<h2", "<table", "<p "):
+        assert forbidden not in source, forbidden
+    templates = Path(module.__file__).with_name("templates")
+    assert (templates / "sections.html.j2").is_file()
+
+
+def test_quotes_in_plan_text_keep_the_page_s_spelling() -> None:
+    """Every part escapes a quote and an apostrophe as kplan's page always has."""
+    plan = read_plan_file(OREBRO)
+    plan.title = "Plan \"quoted\" and 'single'"
+    plan.organisation = 'Org "x"'
+    plan.description = 'It\'s "here"'
+    measure = plan.measures[0]
+    measure.title = 'Measure "one" isn\'t'
+    measure.goal = 'Goal "g"'
+    measure.description = "Desc 'd'"
+    page = export_html(plan, generated_at=GENERATED_AT, history=orebro_history(plan))
+    body = page.split("<body>", 1)[1]
+    for text in (
+        "Plan &quot;quoted&quot; and &#x27;single&#x27;",
+        "Org &quot;x&quot;",
+        "It&#x27;s &quot;here&quot;",
+        "Measure &quot;one&quot; isn&#x27;t",
+        "Goal &quot;g&quot;",
+        "Desc &#x27;d&#x27;",
+    ):
+        assert text in body, text
+    assert "&#34;" not in body and "&#39;" not in body
+
+
+def test_an_unusable_template_cache_only_makes_the_page_slower(
+    tmp_path: Path, kplan: Kplan
+) -> None:
+    """A cache folder Jinja2 refuses (here a file in its place) still gives the same page."""
+    import subprocess
+    import sys
+
+    kplan("import", str(OREBRO))
+    executable = Path(sys.executable).with_name("kplan")
+    base = {**os.environ, "KPLAN_DB": str(kplan.db), "KPLAN_NOW": "2016-03-01T12:00:00Z"}
+    pages = []
+    for name, spoil in (("usable", False), ("unusable", True)):
+        temporary = tmp_path / name
+        temporary.mkdir()
+        if spoil:
+            (temporary / f"_jinja2-cache-{os.getuid()}").write_text("not a folder")
+        done = subprocess.run(
+            [str(executable), "export", "--format", "html"],
+            env={**base, "TMPDIR": str(temporary)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        pages.append(done.stdout)
+    assert pages[0] == pages[1]
+    assert '<article class="measure"' in pages[0]
+    assert list((tmp_path / "usable" / f"_jinja2-cache-{os.getuid()}").glob("kplan-*.cache"))
