@@ -243,6 +243,7 @@ class _Words:
         self._index = 1 if self.language == "sv" else 0
         # A page of 500 measures asks for the same few words and shares thousands of times.
         self._percents: dict[float, str] = {}
+        self._statuses: dict[str, str] = {}
 
     def t(self, key: str, /, **values: object) -> str:
         text = CATALOGUE[key][self._index]
@@ -268,7 +269,10 @@ class _Words:
         return shown
 
     def status(self, status: str) -> str:
-        return self.t(f"status.{status}")
+        word = self._statuses.get(status)
+        if word is None:
+            word = self._statuses[status] = self.t(f"status.{status}")
+        return word
 
 
 def _f(value: float) -> str:
@@ -922,10 +926,6 @@ class _Page:
         for snap, measures in zip(self.history, self.history_measures, strict=True):
             points.append((snap.name, measures.get(measure.id)))
         points.append((self.now_name(), measure))
-        present = [(name, m) for name, m in points if m is not None]
-        described = "; ".join(
-            f"{name}: {w.status(m.status)}, {w.percent(m.progress / 100)}" for name, m in present
-        )
         states: list[tuple[str, tuple[str, str, str] | None]] = [
             (name, None)
             if m is None
@@ -935,6 +935,9 @@ class _Page:
             )
             for name, m in points
         ]
+        described = "; ".join(
+            f"{name}: {state[1]}, {state[2]}" for name, state in states if state is not None
+        )
         return _MeasureHistory(
             caption=w.t("html.measure_history_table", title=measure.title),
             states=states,
