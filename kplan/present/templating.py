@@ -72,10 +72,8 @@ def render_page(
     they are (the template reads them as ``sections.<name>``). ``head``
     fills the shell: ``language``, ``title``, ``csp`` and ``style``.
     """
-    from markupsafe import Markup
-
     env = _environment()
-    values = {**context, "sections": {name: Markup(html) for name, html in sections.items()}}
+    values = {**context, "sections": _markup(sections)}
     body = env.get_template(body_template).render(values)
     return _shell(env, body, head)
 
@@ -123,7 +121,7 @@ def render_custom_page(
     values = {
         **context,
         **{name: Markup(html) for name, html in markup.items()},
-        "sections": {name: Markup(html) for name, html in sections.items()},
+        "sections": _markup(sections),
     }
     try:
         body = env.from_string(template.source).render(values)
@@ -165,7 +163,8 @@ def render_sections(
     """
     module = _own_environment().get_template(template).module
     return {
-        name: str(getattr(module, name)(t=t, **values)) if values else ""
+        # Markup is a str: kept as it is, so the page's megabytes are not copied again.
+        name: getattr(module, name)(t=t, **values) if values else ""
         for name, values in parts.items()
     }
 
@@ -246,6 +245,15 @@ def _bytecode_cache(kind: str) -> Any:
         return Cache(pattern="kplan-%s.cache")
     except (OSError, RuntimeError):
         return None
+
+
+def _markup(sections: Mapping[str, str]) -> dict[str, Any]:
+    """The page's parts as markup; a part already written as markup is not copied."""
+    from markupsafe import Markup
+
+    return {
+        name: html if isinstance(html, Markup) else Markup(html) for name, html in sections.items()
+    }
 
 
 def _environment() -> Any:
