@@ -108,8 +108,12 @@ def reported(function: F) -> F:
             with upgrades_reported_to(_report_upgrade):
                 result = function(*args, **kwargs)
         except KplanError as error:
-            _warn_stranger(kwargs)
-            raise _fail(error.message + error.cli_hint, error.exit_code) from None
+            failure = _fail(error.message + error.cli_hint, error.exit_code)
+            if error.exit_code == 4:
+                # Refused for not being the owner or a coordinator: a mistyped
+                # name is the likeliest reason. Other errors stand alone.
+                _warn_stranger(kwargs)
+            raise failure from None
         except KeyboardInterrupt:
             output.interrupted(t("cli.interrupted"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
