@@ -133,8 +133,7 @@ def test_warning_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> N
 def test_an_actor_like_markup_is_shown_as_typed(orebro: Kplan) -> None:
     result = orebro("status", "7", "delayed", "--as", "[bold]sforsberg")
     assert result.stderr == (
-        "kplan: [bold]sforsberg is not a person of plan orebro-kompetens;"
-        " did you mean sforsberg?\n"
+        "kplan: [bold]sforsberg is not a person of plan orebro-kompetens; did you mean sforsberg?\n"
     )
 
 
