@@ -273,7 +273,7 @@ def edit_person(
                 stored.set_owner(rows, info.row_id, person.id, field, value)
                 changes.append(FieldChange(f"{OWNERS}.{person.id}.{field}", old, value))
         if not changes:
-            return ChangeResult("", [])
+            return ChangeResult(uuid.uuid4().hex, [])
         return _write(rows, info, changes, actor=actor, note=note)
 
 
@@ -343,7 +343,7 @@ def edit_organisation(
                 stored.set_organisation(rows, info.row_id, found, field, value)
                 changes.append(FieldChange(f"{ORGANISATIONS}.{found}.{field}", old, value))
         if not changes:
-            return ChangeResult("", [])
+            return ChangeResult(uuid.uuid4().hex, [])
         return _write(rows, info, changes, actor=actor, note=note)
 
 
