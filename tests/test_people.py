@@ -71,6 +71,30 @@ def test_kplan_user_typo_warns_too(orebro: Kplan, monkeypatch: pytest.MonkeyPatc
     assert result.stderr == WARNING
 
 
+@pytest.mark.sqlite_only
+def test_the_login_name_is_checked_too(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KPLAN_USER")
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "sfosberg")
+    result = orebro("status", "7", "delayed")
+    assert result.stderr == WARNING
+
+
+@pytest.mark.postgres_only
+def test_on_a_server_the_roles_person_is_checked(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The role decides who acts; the login name plays no part.
+    monkeypatch.delenv("KPLAN_USER")
+    monkeypatch.setenv("LOGNAME", "sforsberg")
+    result = orebro("status", "7", "delayed")
+    actor = orebro.json("log", "7")[0]["actor"]
+    assert actor != "sforsberg"
+    assert result.stderr.startswith(f"kplan: {actor} is not a person of plan orebro-kompetens")
+    # Acting for a person of the plan (the test role may: it owns the store) warns of nothing.
+    assert orebro("status", "7", "ongoing", "--as", "sforsberg").stderr == ""
+
+
 def test_a_person_of_the_plan_gets_no_warning(orebro: Kplan) -> None:
     result = orebro("status", "7", "delayed", "--as", "sforsberg")
     assert result.stderr == ""
