@@ -8,8 +8,8 @@ and so on back.
 What it may revert is a command that changed measures, collaborations or
 indicators (``status``, ``step``, ``fourp``, ``perspective``, ``record``,
 ``apply``, the TUI's edits) or the plan's people and organisations
-(``person``, ``org``; see kplan.core.people.revert_in). Round and snapshot commands change none of
-these and are passed over. An import is never undone: when a person's last
+(``person``, ``org``; see kplan.core.people.revert_in). Round and snapshot
+commands change none of these and are passed over. An import is never undone: when a person's last
 command was one, undo refuses and says so (re-importing the earlier file is
 how an import is taken back).
 
