@@ -103,16 +103,54 @@ def reported(function: F) -> F:
                 if byte is not None:
                     raise _fail(t("cli.not_utf8", value=value, byte=byte), 1)
 
+        _take_actor()
         try:
             with upgrades_reported_to(_report_upgrade):
-                return function(*args, **kwargs)
+                result = function(*args, **kwargs)
         except KplanError as error:
-            raise _fail(error.message + error.cli_hint, error.exit_code) from None
+            failure = _fail(error.message + error.cli_hint, error.exit_code)
+            if error.exit_code == 4:
+                # Refused for not being the owner or a coordinator: a mistyped
+                # name is the likeliest reason. Other errors stand alone.
+                _warn_stranger(kwargs)
+            raise failure from None
         except KeyboardInterrupt:
             output.interrupted(t("cli.interrupted"))
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        _warn_stranger(kwargs)
+        return result
 
     return wrapper  # type: ignore[return-value]
+
+
+def _take_actor() -> str | None:
+    """Who the command found acting, if it looked (and so imported kplan.core.actor)."""
+    module = sys.modules.get("kplan.core.actor")
+    return None if module is None else module.take_resolved()
+
+
+def _warn_stranger(kwargs: dict[str, Any]) -> None:
+    """Warn on stderr, once, when who acted or listed "my" measures is not a person of the plan.
+
+    The command has run (or been refused) by now; a store or plan that
+    cannot be read leaves the command's own message alone.
+    """
+    actor = _take_actor()
+    if actor is None:
+        return
+    from kplan.core.people import stranger, stranger_warning
+    from kplan.store.engine import open_store
+
+    try:
+        store = open_store(kwargs.get("db"), create=False)
+        try:
+            found = stranger(store, actor, kwargs.get("plan"))
+        finally:
+            store.close()
+    except KplanError:
+        return
+    if found is not None:
+        output.notice(t("people.warning", message=stranger_warning(found)))
 
 
 def _undecodable_byte(value: str) -> str | None:
@@ -788,6 +826,10 @@ postgres_app = typer.Typer(help=t("cmd.postgres"), no_args_is_help=True)
 app.add_typer(round_app, name="round")
 app.add_typer(snapshot_app, name="snapshot")
 app.add_typer(postgres_app, name="postgres")
+person_app = typer.Typer(help=t("people.cmd_person"), no_args_is_help=True)
+org_app = typer.Typer(help=t("people.cmd_org"), no_args_is_help=True)
+app.add_typer(person_app, name="person")
+app.add_typer(org_app, name="org")
 
 
 def _date(value: str | None) -> Any:
@@ -943,6 +985,155 @@ def snapshot_delete_command(
 
     snapshots.delete(open_store(db, create=False), name, actor=current_actor(as_, db), plan=plan)
     output.say(t("snapshot.deleted", name=name))
+
+
+PersonArgument = Annotated[
+    str,
+    typer.Argument(metavar="ID", help=t("people.arg_person"), autocompletion=completion.owners),
+]
+OrgArgument = Annotated[str, typer.Argument(metavar="ID", help=t("people.arg_org"))]
+NameOption = Annotated[
+    str | None, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))
+]
+OrganisationOption = Annotated[
+    str | None,
+    typer.Option("--organisation", metavar="ID", help=t("people.opt_organisation")),
+]
+EmailOption = Annotated[
+    str | None, typer.Option("--email", metavar="ADDRESS", help=t("people.opt_email"))
+]
+KindOption = Annotated[
+    str | None, typer.Option("--kind", metavar="KIND", help=t("people.opt_kind"))
+]
+
+
+def _people_result(result: Any, json_output: bool) -> None:
+    from kplan.present import summary, terminal
+
+    if json_output:
+        _print_json(summary.changes_json(result))
+    else:
+        terminal.changes(result)
+
+
+@person_app.command("add", help=t("people.cmd_person_add"))
+@reported
+def person_add_command(
+    key: PersonArgument,
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))],
+    organisation: OrganisationOption = None,
+    email: EmailOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a person to the plan."""
+    from kplan.core import people
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
+
+    result = people.add_person(
+        open_store(db, create=False),
+        key,
+        name=name,
+        organisation=organisation,
+        email=email,
+        actor=current_actor(as_, db),
+        plan=plan,
+        note=note,
+    )
+    _people_result(result, json_output)
+
+
+@person_app.command("edit", help=t("people.cmd_person_edit"))
+@reported
+def person_edit_command(
+    key: PersonArgument,
+    name: NameOption = None,
+    organisation: OrganisationOption = None,
+    email: EmailOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a person's name, organisation or e-mail address."""
+    from kplan.core import people
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
+
+    result = people.edit_person(
+        open_store(db, create=False),
+        key,
+        name=name,
+        organisation=organisation,
+        email=email,
+        actor=current_actor(as_, db),
+        plan=plan,
+        note=note,
+    )
+    _people_result(result, json_output)
+
+
+@org_app.command("add", help=t("people.cmd_org_add"))
+@reported
+def org_add_command(
+    key: OrgArgument,
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))],
+    kind: KindOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add an organisation to the plan."""
+    from kplan.core import people
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
+
+    result = people.add_organisation(
+        open_store(db, create=False),
+        key,
+        name=name,
+        kind=kind,
+        actor=current_actor(as_, db),
+        plan=plan,
+        note=note,
+    )
+    _people_result(result, json_output)
+
+
+@org_app.command("edit", help=t("people.cmd_org_edit"))
+@reported
+def org_edit_command(
+    key: OrgArgument,
+    name: NameOption = None,
+    kind: KindOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change an organisation's name or kind."""
+    from kplan.core import people
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
+
+    result = people.edit_organisation(
+        open_store(db, create=False),
+        key,
+        name=name,
+        kind=kind,
+        actor=current_actor(as_, db),
+        plan=plan,
+        note=note,
+    )
+    _people_result(result, json_output)
 
 
 RoleArgument = Annotated[str, typer.Argument(metavar="ROLE", help=t("arg.role"))]

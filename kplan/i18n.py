@@ -1739,6 +1739,79 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.old": ("Old", "Före"),
     "col.new": ("New", "Efter"),
     "col.note": ("Note", "Kommentar"),
+    # The plan's people and organisations (kplan person, kplan org; who acts)
+    "people.not_a_person": (
+        "{actor} is not a person of plan {plan}; did you mean {suggestion}?",
+        "{actor} är inte en person i plan {plan}; menade du {suggestion}?",
+    ),
+    "people.not_a_person_none": (
+        "{actor} is not a person of plan {plan} (its people: {people})",
+        "{actor} är inte en person i plan {plan} (dess personer: {people})",
+    ),
+    "people.warning": ("kplan: {message}", "kplan: {message}"),
+    "people.permission": (
+        "add or change the plan's people and organisations",
+        "lägga till eller ändra planens personer och organisationer",
+    ),
+    "people.what_name": ("name", "namn"),
+    "people.what_email": ("e-mail address", "e-postadress"),
+    "people.bad_text": ("{what}: {problem}", "{what}: {problem}"),
+    "people.exists": (
+        "{kind} '{key}' is already in the plan (as '{other}'); change it with edit",
+        "{kind} '{key}' finns redan i planen (som '{other}'); ändra med edit",
+    ),
+    "people.bad_kind": (
+        "'{value}' is not a kind of organisation.{hint} Valid: {valid} (or {aliases})",
+        "'{value}' är inte en sorts organisation.{hint} Giltiga: {valid} (eller {aliases})",
+    ),
+    "people.nothing_to_change": (
+        "nothing to change: give at least one of {options}",
+        "inget att ändra: ange minst en av {options}",
+    ),
+    "people.undo_in_use": (
+        "cannot undo adding {kind} '{key}': it is in use now ({users})",
+        "kan inte ångra att {kind} '{key}' lades till: den används nu ({users})",
+    ),
+    "people.undo_gone": (
+        "cannot undo: {field} was '{value}', which is no longer in the plan",
+        "kan inte ångra: {field} var '{value}', som inte längre finns i planen",
+    ),
+    "people.cmd_person": (
+        "Add or change the plan's people (its [[owners]]).",
+        "Lägg till eller ändra planens personer (dess [[owners]]).",
+    ),
+    "people.cmd_org": (
+        "Add or change the plan's organisations (its [[organisations]]).",
+        "Lägg till eller ändra planens organisationer (dess [[organisations]]).",
+    ),
+    "people.cmd_person_add": ("Add a person to the plan.", "Lägg till en person i planen."),
+    "people.cmd_person_edit": (
+        "Change a person's name, organisation or e-mail address.",
+        "Ändra en persons namn, organisation eller e-postadress.",
+    ),
+    "people.cmd_org_add": (
+        "Add an organisation to the plan.",
+        "Lägg till en organisation i planen.",
+    ),
+    "people.cmd_org_edit": (
+        "Change an organisation's name or kind.",
+        "Ändra en organisations namn eller sort.",
+    ),
+    "people.arg_person": ("The person's id.", "Personens id."),
+    "people.arg_org": ("The organisation's id.", "Organisationens id."),
+    "people.opt_name": ("Full name.", "Fullständigt namn."),
+    "people.opt_organisation": (
+        'Id of the person\'s organisation ("" for none).',
+        'Id för personens organisation ("" för ingen).',
+    ),
+    "people.opt_email": (
+        'E-mail address ("" for none).',
+        'E-postadress ("" för ingen).',
+    ),
+    "people.opt_kind": (
+        "public, private, education, industry, civil or other (Swedish words too).",
+        "public, private, education, industry, civil eller other (även svenska ord).",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

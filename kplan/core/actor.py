@@ -21,9 +21,28 @@ if TYPE_CHECKING:
     pass
 
 
+# Who the last call of current_actor found, until taken: the command line
+# warns once per command when that is not a person of the plan.
+_resolved: list[str] = []
+
+
 def current_actor(
     explicit: str | None = None, location: str | None = None, *, acting: bool = True
 ) -> str:
+    """Who is acting (see ``_resolve``); remembered for ``take_resolved``."""
+    found = _resolve(explicit, location, acting=acting)
+    _resolved[:] = [found]
+    return found
+
+
+def take_resolved() -> str | None:
+    """Who ``current_actor`` last found since the last call of this, if anyone."""
+    found = _resolved[-1] if _resolved else None
+    _resolved.clear()
+    return found
+
+
+def _resolve(explicit: str | None, location: str | None, *, acting: bool) -> str:
     """Who is acting: ``--as``, else ``KPLAN_USER``, else the login name.
 
     On a server store (``location``, else ``KPLAN_DB``) the database role

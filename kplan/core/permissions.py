@@ -6,6 +6,8 @@ A plan is open to everyone by default (``edit = "open"``). With ``edit =
 - a measure, its collaborations and its indicators are changed only by the
   measure's owner or one of the plan's coordinators (``check_change``);
 - the plan is imported over only by a coordinator (``check_import``);
+- the plan's people and organisations are added and changed (``kplan
+  person``, ``kplan org``) only by a coordinator (``check_coordinator``);
 - rounds are opened and closed (with or without ``--force``), and snapshots
   taken and deleted, only by a coordinator (``check_coordinator``);
 - a restore, which replaces every plan of the store, only by a person who is
@@ -92,6 +94,7 @@ ROUND_OPEN = "permission.round_open"
 ROUND_CLOSE = "permission.round_close"
 SNAPSHOT_TAKE = "permission.snapshot_take"
 SNAPSHOT_DELETE = "permission.snapshot_delete"
+PEOPLE = "people.permission"
 
 
 def check_coordinator(
@@ -99,9 +102,10 @@ def check_coordinator(
 ) -> None:
     """Refuse (exit 4) a plan-wide action a non-coordinator takes under the "owners" policy.
 
-    ``action`` is one of ROUND_OPEN, ROUND_CLOSE, SNAPSHOT_TAKE and
-    SNAPSHOT_DELETE: opening and closing rounds and keeping snapshots speak
-    for the whole plan, so they are the coordinators' work.
+    ``action`` is one of ROUND_OPEN, ROUND_CLOSE, SNAPSHOT_TAKE,
+    SNAPSHOT_DELETE and PEOPLE: opening and closing rounds, keeping snapshots
+    and deciding who is in the plan speak for the whole plan, so they are the
+    coordinators' work.
     """
     if policy != OWNERS or actor in coordinators:
         return

@@ -7,8 +7,9 @@ and so on back.
 
 What it may revert is a command that changed measures, collaborations or
 indicators (``status``, ``step``, ``fourp``, ``perspective``, ``record``,
-``apply``, the TUI's edits). Round and snapshot commands change none of
-these and are passed over. An import is never undone: when a person's last
+``apply``, the TUI's edits) or the plan's people and organisations
+(``person``, ``org``; see kplan.core.people.revert_in). Round and snapshot
+commands change none of these and are passed over. An import is never undone: when a person's last
 command was one, undo refuses and says so (re-importing the earlier file is
 how an import is taken back).
 
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kplan.address import FieldAddress
+from kplan.core import people
 from kplan.core.changes import Change, ChangeResult, ConflictError, apply_in
 from kplan.core.importing import IMPORT_BATCH
 from kplan.domain import as_utc
@@ -109,6 +111,11 @@ def undo(store: Store, *, actor: str, plan: str | None = None) -> ChangeResult:
         events = batch_events(rows, info.row_id, target_batch)
         if is_import(target_batch, [event.note for event in events]):
             raise NothingToUndo(t("undo.not_undoable", actor=actor))
+        if people.is_people_batch(events):
+            # ``kplan person`` and ``kplan org``: their own clash check and revert.
+            note = t("undo.note", batch=target_batch[:8])
+            batch = UNDO_PREFIX + target_batch
+            return people.revert_in(rows, info, events, actor=actor, batch=batch, note=note)
         # Each event's field is parsed once; one that no change can set
         # (a title, a measure added) cannot be reverted.
         addresses = [FieldAddress.find(event.field) for event in events]

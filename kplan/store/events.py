@@ -91,7 +91,10 @@ class LoggedEvent:
     at: Any
 
 
-_LOGGED = "id, batch, actor, measure, collaboration, indicator, field, old, new, note, at"
+# The columns of a LoggedEvent, in its order.
+LOGGED_COLUMNS = _LOGGED = (
+    "id, batch, actor, measure, collaboration, indicator, field, old, new, note, at"
+)
 
 
 def _logged(row: Sequence[Any]) -> LoggedEvent:

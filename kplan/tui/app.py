@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from kplan.core.people import stranger_among, stranger_warning
 from kplan.core.workspace import Refresh, Workspace
 from kplan.errors import KplanError
 from kplan.i18n import t
@@ -82,6 +83,12 @@ class KplanApp(App[None]):
         self.exit(message=message, return_code=1)
 
     def _plan_arrived(self, plan: Plan) -> None:
+        if self.plan is None:
+            # Said once, at start: someone who is not a person of the plan
+            # (a mistyped --as) would otherwise only see that they own nothing.
+            found = stranger_among(self.actor, plan.id, [owner.id for owner in plan.owners])
+            if found is not None:
+                self.notify(stranger_warning(found), severity="warning", timeout=15)
         self.plan = plan
         self.sub_title = f"{visible(plan.title)} · {visible(self.actor)}"
         self._broadcast(PlanLoaded(plan))

@@ -342,7 +342,14 @@ def test_mine_for_someone_who_owns_nothing_warns(orebro_store: Path) -> None:
         await pilot.pause()
         warning = t("tui.not_an_owner", actor="tester")
         notes = list(app._notifications)
-        assert [(n.message, n.severity) for n in notes] == [(warning, "warning")]
+        # "tester" is not a person of the plan either, which the TUI said at start.
+        stranger = t(
+            "people.not_a_person", actor="tester", plan="orebro-kompetens", suggestion="tstrom"
+        )
+        assert [(n.message, n.severity) for n in notes] == [
+            (stranger, "warning"),
+            (warning, "warning"),
+        ]
         await wait_until(pilot, lambda: "owns no measure" in screen_text(app), what="the toast")
         assert not app.screen.mine
         assert row_keys(table_of(app)) == ALL

@@ -170,5 +170,6 @@ def test_kronoberg_overview(
     snap_compare: SnapCompare, kronoberg_store: Path, in_colour: None
 ) -> None:
     """Another plan's perspectives in the headings, on a wide terminal."""
-    app = make_app(kronoberg_store)
+    # A person of that plan: anyone else gets a warning over the overview.
+    app = make_app(kronoberg_store, "hjonsson")
     assert snap_compare(app, terminal_size=(200, 50), run_before=overview())
