@@ -621,6 +621,35 @@ def record_command(
     )
 
 
+@app.command("note", help=t("structure.cmd_note"))
+@reported
+def note_command(
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("structure.arg_situation"))],
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set a measure's current state (läget) in its owner's words."""
+    from kplan.core.changes import Change
+
+    _change(
+        [Change("measure", measure, "situation", text, note, expect_version)],
+        db,
+        plan,
+        as_,
+        json_output,
+    )
+
+
 @app.command("apply", help=t("cmd.apply"))
 @reported
 def apply_command(

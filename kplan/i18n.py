@@ -1739,6 +1739,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.old": ("Old", "Före"),
     "col.new": ("New", "Efter"),
     "col.note": ("Note", "Kommentar"),
+    # Structure changes (kplan measure, collab, indicator, note) and läget
+    "structure.schema_situation": (
+        "The measure's current state in its owner's words (läget).",
+        "Åtgärdens läge just nu, med ägarens ord.",
+    ),
+    "structure.bad_situation": (
+        "The current state (läget) cannot be stored: {problem}.",
+        "Läget kan inte sparas: {problem}.",
+    ),
+    "structure.cmd_note": (
+        "Set a measure's current state (läget) in its owner's words; an empty TEXT clears it.",
+        "Skriv en åtgärds läge just nu med ägarens ord; en tom TEXT tar bort det.",
+    ),
+    "structure.arg_situation": (
+        'The current state, e.g. "Uppstart i maj".',
+        'Läget, t.ex. "Uppstart i maj".',
+    ),
+    "structure.col_situation": (
+        "Current state",
+        "Läget",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

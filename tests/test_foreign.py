@@ -263,7 +263,7 @@ def test_an_old_store_is_still_upgraded(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copyfile(SCHEMA1_STORE, old)
     result = Kplan(old)("plans", "--json")
-    assert "from schema version 1 to 4" in result.stderr
+    assert "from schema version 1 to 5" in result.stderr
     assert dump_store(old)["alembic_version"] == [("0004",)]
 
 

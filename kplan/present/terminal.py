@@ -154,6 +154,8 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"{t('col.goal')}: {_block(detail['goal'])}")
     if detail["description"]:
         add(_block(detail["description"]))
+    if detail.get("situation"):
+        add(f"{t('structure.col_situation')}: {_block(detail['situation'])}")
     add("")
     add(t("show.four_p"))
     for part, state in detail["four_p"].items():
