@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,3 +101,418 @@ def test_the_situation_is_in_every_export_and_hostile_text_is_shown_harmless(
     again = Kplan(tmp_path / "again.db")
     again("import", str(toml_path))
     assert again.json("show", "7")["situation"] == hostile
+
+
+# --- the issue's example, end to end --------------------------------------------
+
+
+def test_the_issue_example_shows_everything_and_undo_reverts_each_command(orebro: Kplan) -> None:
+    orebro(
+        "measure",
+        "add",
+        "23",
+        "--title",
+        "Ny åtgärd",
+        "--owner",
+        "sforsberg",
+        "--due",
+        "2016-06-30",
+    )
+    orebro("measure", "edit", "23", "--owner", "mholm")
+    orebro(
+        "collab",
+        "add",
+        "ny-samverkan",
+        "--measure",
+        "23",
+        "--name",
+        "Ny samverkan",
+        "--actors",
+        "af",
+    )
+    orebro("step", "ny-samverkan", "2")
+    orebro("note", "23", "Uppstart i maj")
+
+    shown = orebro.json("show", "23")
+    assert (shown["title"], shown["owner"], shown["due"], shown["situation"]) == (
+        "Ny åtgärd",
+        "mholm",
+        "2016-06-30",
+        "Uppstart i maj",
+    )
+    assert [(c["id"], c["name"], c["actors"], c["step"]) for c in shown["collaborations"]] == [
+        ("ny-samverkan", "Ny samverkan", ["af"], 2)
+    ]
+    logged = [
+        (e["field"], e["collaboration"], e["old"], e["new"], e["actor"])
+        for e in orebro.json("log", "23")
+    ]
+    assert logged == [
+        ("situation", None, None, "Uppstart i maj", "tester"),
+        ("step", "ny-samverkan", "1", "2", "tester"),
+        ("collaboration", "ny-samverkan", None, "ny-samverkan", "tester"),
+        ("owner", None, "sforsberg", "mholm", "tester"),
+        ("measure", None, None, "23", "tester"),
+    ]
+    assert shown["events"][0]["field"] == "situation"
+
+    orebro("undo")
+    assert orebro.json("show", "23")["situation"] is None
+    orebro("undo")
+    assert orebro.json("show", "23")["collaborations"][0]["step"] == 1
+    orebro("undo")
+    assert orebro.json("show", "23")["collaborations"] == []
+    orebro("undo")
+    assert orebro.json("show", "23")["owner"] == "sforsberg"
+    orebro("undo")
+    assert "23" not in [m["id"] for m in orebro.json("list")]
+
+
+def test_the_issue_example_with_the_installed_kplan(orebro: Kplan) -> None:
+    env = {**os.environ, "KPLAN_USER": "ehedlund"}
+    kplan = Path(sys.executable).with_name("kplan")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(kplan), *args, "--db", str(orebro.db)],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+            check=False,
+        )
+
+    for command in (
+        [
+            "measure",
+            "add",
+            "23",
+            "--title",
+            "Ny åtgärd",
+            "--owner",
+            "sforsberg",
+            "--due",
+            "2016-06-30",
+        ],
+        ["measure", "edit", "23", "--owner", "mholm"],
+        [
+            "collab",
+            "add",
+            "ny-samverkan",
+            "--measure",
+            "23",
+            "--name",
+            "Ny samverkan",
+            "--actors",
+            "af",
+        ],
+        ["step", "ny-samverkan", "2"],
+        ["note", "23", "Uppstart i maj"],
+    ):
+        done = run(*command)
+        assert done.returncode == 0, done.stderr
+    shown = json.loads(run("show", "23", "--json").stdout)
+    assert (shown["owner"], shown["situation"]) == ("mholm", "Uppstart i maj")
+    assert shown["collaborations"][0]["step"] == 2
+    assert len(json.loads(run("log", "23", "--json").stdout)) == 5
+    refused = run("measure", "add", "23", "--title", "x", "--owner", "mholm")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("kplan: error: The plan has a measure 23 already")
+    undone = run("undo", "--json")
+    assert undone.returncode == 0, undone.stderr
+    assert json.loads(undone.stdout)["changes"][0]["field"] == "situation"
+
+
+# --- refused: one line each (or every problem at once), nothing written --------------
+
+
+REFUSED = [
+    (["measure", "add", "7", "--title", "x", "--owner", "mholm"], 1, "measure 7 already"),
+    (["measure", "add", "a b", "--title", "x", "--owner", "mholm"], 1, "not a valid id"),
+    (["measure", "add", "30", "--owner", "mholm"], 1, "--title: missing"),
+    (["measure", "add", "30", "--title", "x", "--owner", "sfosberg"], 1, "'sforsberg'"),
+    (
+        ["measure", "add", "30", "--title", "x", "--owner", "mholm", "--due", "2016-02-30"],
+        1,
+        "--due",
+    ),
+    (
+        [
+            "measure",
+            "add",
+            "30",
+            "--title",
+            "x",
+            "--owner",
+            "mholm",
+            "--start",
+            "2016-05-01",
+            "--due",
+            "2016-01-01",
+        ],
+        1,
+        "before the start",
+    ),
+    (["measure", "edit", "77", "--title", "x"], 1, "unknown measure '77'"),
+    (["measure", "edit", "7"], 2, "Nothing to change"),
+    (["measure", "edit", "7", "--title", ""], 1, "--title"),
+    (["measure", "edit", "7", "--owner", ""], 1, "--owner"),
+    (["measure", "remove", "77"], 1, "unknown measure"),
+    (["collab", "add", "c1", "--name", "x", "--actors", "af"], 2, "--measure"),
+    (
+        ["collab", "add", "c1", "--measure", "7", "--name", "x", "--actors", "nope"],
+        1,
+        "unknown organisation 'nope'",
+    ),
+    (["collab", "add", "c1", "--measure", "7", "--name", "x", "--actors", ""], 1, "--actors"),
+    (
+        ["collab", "add", "c1", "--measure", "77", "--name", "x", "--actors", "af"],
+        1,
+        "unknown measure",
+    ),
+    (
+        ["collab", "add", "c1", "--measure", "7", "--name", "x", "--actors", "af", "--step", "9"],
+        1,
+        "--step",
+    ),
+    (
+        ["collab", "add", "fastighet", "--measure", "7", "--name", "x", "--actors", "af"],
+        1,
+        "already",
+    ),
+    (["collab", "edit", "fastighet", "--step", "zero"], 1, "--step"),
+    (["collab", "remove", "nope"], 1, "unknown collaboration"),
+    (["indicator", "add", "i1", "--measure", "7", "--name", "x", "--target", "abc"], 1, "--target"),
+    (
+        ["indicator", "add", "i1", "--measure", "7", "--name", "x", "--direction", "upp"],
+        1,
+        "--direction",
+    ),
+    (["indicator", "add", "i1", "--measure", "7"], 1, "--name"),
+    (["indicator", "edit", "nope", "--name", "x"], 1, "unknown indicator"),
+    (["indicator", "remove", "nope"], 1, "unknown indicator"),
+]
+
+
+@pytest.mark.parametrize(("command", "code", "words"), REFUSED)
+def test_a_wrong_structure_change_is_refused_with_one_line_and_nothing_written(
+    orebro: Kplan, command: list[str], code: int, words: str
+) -> None:
+    before = dump_store(orebro.db)
+    refused = orebro(*command, expect=code)
+    assert words in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert dump_store(orebro.db) == before
+
+
+def test_every_problem_is_reported_at_once(orebro: Kplan) -> None:
+    before = dump_store(orebro.db)
+    refused = orebro(
+        "measure",
+        "add",
+        "30",
+        "--title",
+        "",
+        "--owner",
+        "sfosberg",
+        "--due",
+        "2016-02-30",
+        expect=1,
+    )
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 3
+    assert any(line.endswith("'2016-02-30'") for line in lines)
+    assert any("sforsberg" in line for line in lines)
+    assert any("--title" in line for line in lines)
+    assert dump_store(orebro.db) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["measure", "edit", "7", "--title", "y"],
+        ["measure", "remove", "7"],
+        ["collab", "edit", "fastighet", "--name", "y"],
+        ["indicator", "edit", "fastighet-platser", "--unit", "st"],
+    ],
+)
+def test_a_stale_expect_version_is_refused_with_exit_3(orebro: Kplan, command: list[str]) -> None:
+    before = dump_store(orebro.db)
+    refused = orebro(*command, "--expect-version", "99", expect=3)
+    assert "version 99" in refused.stderr
+    assert dump_store(orebro.db) == before
+
+
+def test_a_current_expect_version_is_taken(orebro: Kplan) -> None:
+    version = orebro.json("show", "7")["version"]
+    orebro("measure", "edit", "7", "--title", "Ny titel", "--expect-version", str(version))
+    assert orebro.json("show", "7")["version"] == version + 1
+
+
+def test_swedish_words_and_decimal_commas_are_taken_as_in_a_plan_file(orebro: Kplan) -> None:
+    orebro(
+        "indicator",
+        "add",
+        "nya-platser",
+        "--measure",
+        "7",
+        "--name",
+        "Nya platser",
+        "--target",
+        "40,5",
+        "--baseline",
+        "3",
+        "--direction",
+        "minska",
+        "--unit",
+        "st",
+    )
+    found = next(i for i in orebro.json("show", "7")["indicators"] if i["id"] == "nya-platser")
+    assert (found["target"], found["baseline"], found["direction"], found["unit"]) == (
+        40.5,
+        3,
+        "decrease",
+        "st",
+    )
+
+
+# --- permissions under edit = "owners" -----------------------------------------------
+
+
+def test_an_owner_may_edit_the_texts_of_her_own_measure(guarded: Kplan) -> None:
+    guarded(
+        "measure",
+        "edit",
+        "7",
+        "--title",
+        "Ny titel",
+        "--goal",
+        "Mål",
+        "--description",
+        "Text",
+        "--as",
+        "sforsberg",
+    )
+    shown = guarded.json("show", "7")
+    assert (shown["title"], shown["goal"], shown["description"]) == ("Ny titel", "Mål", "Text")
+    assert guarded.json("log", "7", "--limit", "1")[0]["actor"] == "sforsberg"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["measure", "edit", "7", "--owner", "mholm"],
+        ["measure", "edit", "7", "--due", "2017-01-01"],
+        ["measure", "edit", "7", "--title", "x", "--area", "y"],
+        ["measure", "add", "30", "--title", "x", "--owner", "sforsberg"],
+        ["measure", "remove", "7", "--force"],
+        ["collab", "add", "c1", "--measure", "7", "--name", "x", "--actors", "af"],
+        ["collab", "edit", "syv-praktik", "--name", "x"],
+        ["indicator", "add", "i1", "--measure", "7", "--name", "x"],
+    ],
+)
+def test_structure_changes_under_owners_are_for_coordinators(
+    guarded: Kplan, command: list[str]
+) -> None:
+    before = dump_store(guarded.db)
+    refused = guarded(*command, "--as", "sforsberg", expect=4)
+    assert "coordinator" in refused.stderr and "ehedlund, pnyberg" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert dump_store(guarded.db) == before
+    guarded(*command, "--as", "ehedlund")
+
+
+def test_someone_else_may_not_edit_the_texts_of_a_measure_under_owners(guarded: Kplan) -> None:
+    before = dump_store(guarded.db)
+    guarded("measure", "edit", "7", "--title", "x", "--as", "mholm", expect=4)
+    assert dump_store(guarded.db) == before
+
+
+# --- removal, its history and its undo ---------------------------------------------------
+
+
+def test_removing_a_measure_with_a_history_needs_force_and_undo_restores_it_whole(
+    orebro: Kplan,
+) -> None:
+    orebro("status", "6", "delayed", "--progress", "45")
+    orebro("record", "vagledare-utbildade", "2016", "12")
+    orebro("note", "6", "Läget")
+    orebro("snapshot", "take", "före")
+    before = orebro.json("show", "6")
+    order = [m["id"] for m in orebro.json("list")]
+    stored = dump_store(orebro.db)
+
+    refused = orebro("measure", "remove", "6", expect=2)
+    assert "--force" in refused.stderr
+    assert dump_store(orebro.db) == stored
+
+    orebro("measure", "remove", "6", "--force", "--note", "Utgår")
+    assert "6" not in [m["id"] for m in orebro.json("list")]
+    logged = orebro.json("log", "6", "--limit", "100")
+    assert {"status", "situation", "values.2016"} <= {e["field"] for e in logged}
+    removal = logged[0]
+    assert (removal["field"], removal["new"], removal["note"]) == ("measure", None, "Utgår")
+    assert json.loads(removal["old"])["measure"]["title"] == before["title"]
+    shown_log = orebro("log", "6", "--limit", "1").stdout
+    assert f"6 ({before['title']})" in shown_log and "{" not in shown_log
+    snapshot = json.loads(orebro("export", "--format", "json", "--snapshot", "före").stdout)
+    assert "6" in [m["id"] for m in snapshot["measures"]]
+
+    orebro("undo")
+    after = orebro.json("show", "6")
+    for key in ("title", "owner", "status", "progress", "situation", "four_p", "perspectives"):
+        assert after[key] == before[key], key
+    assert after["collaborations"] == before["collaborations"]
+    assert after["indicators"] == before["indicators"]
+    assert [m["id"] for m in orebro.json("list")] == order
+
+
+def test_a_new_measure_without_events_but_its_own_is_removed_only_with_force(orebro: Kplan) -> None:
+    orebro("measure", "add", "30", "--title", "x", "--owner", "mholm")
+    orebro("measure", "remove", "30", expect=2)
+    orebro("measure", "remove", "30", "--force")
+
+
+def test_collab_and_indicator_edit_move_and_remove_are_undone(orebro: Kplan) -> None:
+    collab = next(c for c in orebro.json("show", "7")["collaborations"] if c["id"] == "syv-praktik")
+    orebro(
+        "collab",
+        "edit",
+        "syv-praktik",
+        "--measure",
+        "6",
+        "--note",
+        "Flyttad",
+        "--actors",
+        "af,region",
+    )
+    moved = next(c for c in orebro.json("show", "6")["collaborations"] if c["id"] == "syv-praktik")
+    assert (moved["note"], moved["actors"]) == ("Flyttad", ["af", "region"])
+    orebro("undo")
+    assert (
+        next(c for c in orebro.json("show", "7")["collaborations"] if c["id"] == "syv-praktik")
+        == collab
+    )
+    orebro("collab", "remove", "syv-praktik")
+    orebro("undo")
+    assert [c["id"] for c in orebro.json("show", "7")["collaborations"]] == [
+        "syv-foretag",
+        "syv-praktik",
+    ]
+    orebro("record", "vagledare-utbildade", "2016", "12")
+    indicator = orebro.json("show", "6")["indicators"]
+    orebro("indicator", "remove", "vagledare-utbildade")
+    assert orebro.json("show", "6")["indicators"] == []
+    orebro("undo")
+    assert orebro.json("show", "6")["indicators"] == indicator
+
+
+def test_an_undo_of_an_added_measure_someone_changed_since_is_refused(orebro: Kplan) -> None:
+    orebro("measure", "add", "30", "--title", "x", "--owner", "mholm")
+    orebro("status", "30", "ongoing", "--as", "mholm")
+    before = dump_store(orebro.db)
+    refused = orebro("undo", expect=3)
+    assert "mholm" in refused.stderr
+    assert dump_store(orebro.db) == before
