@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import OREBRO, Kplan, dump_store
 
@@ -516,3 +519,120 @@ def test_an_undo_of_an_added_measure_someone_changed_since_is_refused(orebro: Kp
     refused = orebro("undo", expect=3)
     assert "mholm" in refused.stderr
     assert dump_store(orebro.db) == before
+
+
+# --- fuzz: every new command's inputs ---------------------------------------------------
+
+FUZZ = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    max_examples=150,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Values near the valid ones (ids of the plan, Swedish words, decimal commas)
+# and hostile ones (escapes, bytes that were not UTF-8, huge or odd numbers).
+_values = st.one_of(
+    st.sampled_from(
+        [
+            "7",
+            "23",
+            "fastighet",
+            "syv-praktik",
+            "fastighet-platser",
+            "af",
+            "af,region",
+            "af,af",
+            "mholm",
+            "sforsberg",
+            "sfosberg",
+            "öka",
+            "minska",
+            "decrease",
+            "upp",
+            "2016-06-30",
+            "2016-02-30",
+            "2016-6-1",
+            "0",
+            "1",
+            "4",
+            "9",
+            "-1",
+            "40,5",
+            "1e309",
+            "nan",
+            "--5",
+            "",
+            " ",
+            "x" * 300,
+            "\x1b[2J\u202e",
+            "\udcff",
+            "a b",
+            ",",
+            "١٢",
+        ]
+    ),
+    st.text(max_size=12),
+)
+
+_OPTIONS = {
+    "measure": ["--title", "--owner", "--area", "--goal", "--start", "--due", "--description"],
+    "collab": ["--measure", "--name", "--actors", "--step", "--note"],
+    "indicator": ["--measure", "--name", "--unit", "--baseline", "--target", "--direction"],
+}
+
+
+_KEYS = {
+    "measure": ["7", "23", "6"],
+    "collab": ["fastighet", "syv-praktik", "ny-samverkan"],
+    "indicator": ["fastighet-platser", "vagledare-utbildade", "nya-platser"],
+    "note": ["7", "6"],
+}
+# What an addition needs, so that many drawn additions get as far as their values.
+_NEEDED = {
+    "measure": ["--title=Ny åtgärd", "--owner=mholm"],
+    "collab": ["--measure=7", "--name=Ny samverkan", "--actors=af"],
+    "indicator": ["--measure=7", "--name=Nya platser"],
+}
+
+
+@st.composite
+def structure_commands(draw: Any) -> list[str]:
+    """A structure command or kplan note with drawn values for some of its options."""
+    group = draw(st.sampled_from([*_OPTIONS, "note"]))
+    key = draw(st.sampled_from(_KEYS[group]) | _values.filter(lambda v: not v.startswith("-")))
+    if group == "note":
+        return ["note", key, draw(_values), *draw(st.sampled_from([[], ["--as", "mholm"]]))]
+    action = draw(st.sampled_from(["add", "edit", "remove"]))
+    args = [group, action, key]
+    if action == "add" and draw(st.booleans()):
+        args += _NEEDED[group]
+    if action != "remove":
+        for option in draw(st.lists(st.sampled_from(_OPTIONS[group]), unique=True, max_size=3)):
+            args.append(f"{option}={draw(_values)}")
+    elif group == "measure" and draw(st.booleans()):
+        args.append("--force")
+    if draw(st.booleans()):
+        args.append(f"--expect-version={draw(st.sampled_from(['1', '2', '99']))}")
+    if draw(st.booleans()):
+        args.append("--json")
+    return args
+
+
+@pytest.mark.sqlite_only
+@FUZZ
+@given(args=structure_commands())
+def test_fuzzed_structure_commands_never_crash_and_a_refusal_writes_nothing(
+    orebro: Kplan, args: list[str]
+) -> None:
+    before = dump_store(orebro.db)
+    result = orebro(*args, expect=None)
+    assert result.exit_code in (0, 1, 2, 3, 4), (args, result.stderr, result.exception)
+    assert "Traceback" not in result.stderr
+    if result.exit_code != 0:
+        assert result.stderr.startswith(("kplan: error:", "Usage:")), (args, result.stderr)
+        assert dump_store(orebro.db) == before, args
+    elif "--json" in args:
+        json.loads(result.stdout)
