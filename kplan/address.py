@@ -23,7 +23,7 @@ from kplan.i18n import t
 from kplan.names import visible
 
 # Kinds that are one column of the thing itself.
-WHOLE = ("status", "progress", "step")
+WHOLE = ("status", "progress", "step", "situation")
 # Kinds that hold one value per part, written ``kind.part``.
 PARTED = ("four_p", "perspectives", "values")
 KINDS = WHOLE + PARTED
@@ -32,6 +32,7 @@ KINDS = WHOLE + PARTED
 TARGET = {
     "status": "measure",
     "progress": "measure",
+    "situation": "measure",
     "four_p": "measure",
     "perspectives": "measure",
     "step": "collaboration",
@@ -46,7 +47,7 @@ _FROM_TEXT: dict[str, type[int] | type[float]] = {
 }
 
 # What a message lists as valid.
-VALID = "status, progress, four_p.PART, perspectives.NAME, step, values.PERIOD"
+VALID = "status, progress, situation, four_p.PART, perspectives.NAME, step, values.PERIOD"
 
 
 class AddressError(InvalidValueError):

@@ -659,6 +659,35 @@ def record_command(
     )
 
 
+@app.command("note", help=t("structure.cmd_note"))
+@reported
+def note_command(
+    measure: Annotated[
+        str,
+        typer.Argument(
+            metavar="MEASURE", help=t("arg.measure"), autocompletion=completion.measures
+        ),
+    ],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help=t("structure.arg_situation"))],
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Set a measure's current state (läget) in its owner's words."""
+    from kplan.core.changes import Change
+
+    _change(
+        [Change("measure", measure, "situation", text, note, expect_version)],
+        db,
+        plan,
+        as_,
+        json_output,
+    )
+
+
 @app.command("apply", help=t("cmd.apply"))
 @reported
 def apply_command(
@@ -830,6 +859,408 @@ person_app = typer.Typer(help=t("people.cmd_person"), no_args_is_help=True)
 org_app = typer.Typer(help=t("people.cmd_org"), no_args_is_help=True)
 app.add_typer(person_app, name="person")
 app.add_typer(org_app, name="org")
+measure_app = typer.Typer(help=t("structure.cmd_measure"), no_args_is_help=True)
+collab_app = typer.Typer(help=t("structure.cmd_collab"), no_args_is_help=True)
+indicator_app = typer.Typer(help=t("structure.cmd_indicator"), no_args_is_help=True)
+app.add_typer(measure_app, name="measure")
+app.add_typer(collab_app, name="collab")
+app.add_typer(indicator_app, name="indicator")
+
+
+def _text_option(name: str, key: str, metavar: str = "TEXT", **extra: Any) -> Any:
+    return typer.Option(name, metavar=metavar, help=t(key), show_default=False, **extra)
+
+
+MeasureId = Annotated[
+    str, typer.Argument(metavar="ID", help=t("arg.measure"), autocompletion=completion.measures)
+]
+CollabId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help=t("structure.arg_collab"), autocompletion=completion.collaborations
+    ),
+]
+IndicatorId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help=t("structure.arg_indicator"), autocompletion=completion.indicators
+    ),
+]
+TitleOption = Annotated[str | None, _text_option("--title", "structure.opt_title")]
+OwnerOption = Annotated[
+    str | None,
+    _text_option("--owner", "structure.opt_owner", "ID", autocompletion=completion.owners),
+]
+AreaOption = Annotated[str | None, _text_option("--area", "structure.opt_area")]
+GoalOption = Annotated[str | None, _text_option("--goal", "structure.opt_goal")]
+StartOption = Annotated[str | None, _text_option("--start", "structure.opt_start", "DATE")]
+DueOption = Annotated[str | None, _text_option("--due", "structure.opt_due", "DATE")]
+DescriptionOption = Annotated[
+    str | None, _text_option("--description", "structure.opt_description")
+]
+NameOption = Annotated[str | None, _text_option("--name", "structure.opt_name")]
+OfMeasureOption = Annotated[
+    str | None,
+    _text_option("--measure", "structure.opt_measure", "ID", autocompletion=completion.measures),
+]
+ActorsOption = Annotated[str | None, _text_option("--actors", "structure.opt_actors", "ID,ID")]
+StepOption = Annotated[str | None, _text_option("--step", "structure.opt_step", "N")]
+CollabNoteOption = Annotated[str | None, _text_option("--note", "structure.opt_collab_note")]
+LogNoteOption = Annotated[
+    str | None, typer.Option("--log-note", "-n", metavar="TEXT", help=t("opt.note"))
+]
+UnitOption = Annotated[str | None, _text_option("--unit", "structure.opt_unit")]
+BaselineOption = Annotated[str | None, _text_option("--baseline", "structure.opt_baseline", "N")]
+TargetOption = Annotated[str | None, _text_option("--target", "structure.opt_target", "N")]
+DirectionOption = Annotated[
+    str | None, _text_option("--direction", "structure.opt_direction", "WORD")
+]
+ForceRemoveOption = Annotated[bool, typer.Option("--force", help=t("structure.opt_force"))]
+
+
+def _structure(
+    kind: str,
+    action: str,
+    key: str,
+    values: dict[str, str | None],
+    *,
+    note: str | None,
+    expect_version: int | None,
+    db: str | None,
+    plan: str | None,
+    as_: str | None,
+    json_output: bool,
+    force: bool = False,
+) -> None:
+    """Run one structure change and print what it changed."""
+    from kplan.core.actor import current_actor
+    from kplan.core.structure import Edit, edit_plan
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
+
+    edit = Edit(
+        kind,
+        action,
+        key,
+        {name: value for name, value in values.items() if value is not None},
+        note=note,
+        expect_version=expect_version,
+        force=force,
+    )
+    result = edit_plan(open_store(db, create=False), edit, actor=current_actor(as_, db), plan=plan)
+    if json_output:
+        _print_json(summary.changes_json(result))
+    else:
+        terminal.changes(result)
+
+
+def _measure_values(**values: str | None) -> dict[str, str | None]:
+    return values
+
+
+@measure_app.command("add", help=t("structure.cmd_measure_add"))
+@reported
+def measure_add_command(
+    key: MeasureId,
+    title: TitleOption = None,
+    owner: OwnerOption = None,
+    area: AreaOption = None,
+    goal: GoalOption = None,
+    start: StartOption = None,
+    due: DueOption = None,
+    description: DescriptionOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a measure to the plan."""
+    values = _measure_values(
+        title=title,
+        owner=owner,
+        area=area,
+        goal=goal,
+        start=start,
+        due=due,
+        description=description,
+    )
+    _structure(
+        "measure",
+        "add",
+        key,
+        values,
+        note=note,
+        expect_version=None,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@measure_app.command("edit", help=t("structure.cmd_measure_edit"))
+@reported
+def measure_edit_command(
+    key: MeasureId,
+    title: TitleOption = None,
+    owner: OwnerOption = None,
+    area: AreaOption = None,
+    goal: GoalOption = None,
+    start: StartOption = None,
+    due: DueOption = None,
+    description: DescriptionOption = None,
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a measure's fields; an empty text clears an optional one."""
+    values = _measure_values(
+        title=title,
+        owner=owner,
+        area=area,
+        goal=goal,
+        start=start,
+        due=due,
+        description=description,
+    )
+    _structure(
+        "measure",
+        "edit",
+        key,
+        values,
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@measure_app.command("remove", help=t("structure.cmd_measure_remove"))
+@reported
+def measure_remove_command(
+    key: MeasureId,
+    force: ForceRemoveOption = False,
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Remove a measure with its collaborations and indicators."""
+    _structure(
+        "measure",
+        "remove",
+        key,
+        {},
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+        force=force,
+    )
+
+
+@collab_app.command("add", help=t("structure.cmd_collab_add"))
+@reported
+def collab_add_command(
+    key: CollabId,
+    measure: OfMeasureOption = None,
+    name: NameOption = None,
+    actors: ActorsOption = None,
+    step: StepOption = None,
+    collab_note: CollabNoteOption = None,
+    note: LogNoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a collaboration to a measure."""
+    values = _measure_values(measure=measure, name=name, actors=actors, step=step, note=collab_note)
+    _structure(
+        "collaboration",
+        "add",
+        key,
+        values,
+        note=note,
+        expect_version=None,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@collab_app.command("edit", help=t("structure.cmd_collab_edit"))
+@reported
+def collab_edit_command(
+    key: CollabId,
+    measure: OfMeasureOption = None,
+    name: NameOption = None,
+    actors: ActorsOption = None,
+    step: StepOption = None,
+    collab_note: CollabNoteOption = None,
+    note: LogNoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a collaboration; --measure moves it to another measure."""
+    values = _measure_values(measure=measure, name=name, actors=actors, step=step, note=collab_note)
+    _structure(
+        "collaboration",
+        "edit",
+        key,
+        values,
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@collab_app.command("remove", help=t("structure.cmd_collab_remove"))
+@reported
+def collab_remove_command(
+    key: CollabId,
+    note: LogNoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Remove a collaboration."""
+    _structure(
+        "collaboration",
+        "remove",
+        key,
+        {},
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@indicator_app.command("add", help=t("structure.cmd_indicator_add"))
+@reported
+def indicator_add_command(
+    key: IndicatorId,
+    measure: OfMeasureOption = None,
+    name: NameOption = None,
+    unit: UnitOption = None,
+    baseline: BaselineOption = None,
+    target: TargetOption = None,
+    direction: DirectionOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add an indicator to a measure."""
+    values = _measure_values(
+        measure=measure,
+        name=name,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        direction=direction,
+    )
+    _structure(
+        "indicator",
+        "add",
+        key,
+        values,
+        note=note,
+        expect_version=None,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@indicator_app.command("edit", help=t("structure.cmd_indicator_edit"))
+@reported
+def indicator_edit_command(
+    key: IndicatorId,
+    measure: OfMeasureOption = None,
+    name: NameOption = None,
+    unit: UnitOption = None,
+    baseline: BaselineOption = None,
+    target: TargetOption = None,
+    direction: DirectionOption = None,
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change an indicator; --measure moves it to another measure."""
+    values = _measure_values(
+        measure=measure,
+        name=name,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        direction=direction,
+    )
+    _structure(
+        "indicator",
+        "edit",
+        key,
+        values,
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
+
+
+@indicator_app.command("remove", help=t("structure.cmd_indicator_remove"))
+@reported
+def indicator_remove_command(
+    key: IndicatorId,
+    note: NoteOption = None,
+    expect_version: ExpectOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Remove an indicator with its values."""
+    _structure(
+        "indicator",
+        "remove",
+        key,
+        {},
+        note=note,
+        expect_version=expect_version,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
+    )
 
 
 def _date(value: str | None) -> Any:

@@ -1811,6 +1811,174 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "people.opt_kind": (
         "public, private, education, industry, civil or other (Swedish words too).",
         "public, private, education, industry, civil eller other (även svenska ord).",
+    # Structure changes (kplan measure, collab, indicator, note) and läget
+    "structure.schema_situation": (
+        "The measure's current state in its owner's words (läget).",
+        "Åtgärdens läge just nu, med ägarens ord.",
+    ),
+    "structure.bad_situation": (
+        "The current state (läget) cannot be stored: {problem}.",
+        "Läget kan inte sparas: {problem}.",
+    ),
+    "structure.cmd_note": (
+        "Set a measure's current state (läget) in its owner's words; an empty TEXT clears it.",
+        "Skriv en åtgärds läge just nu med ägarens ord; en tom TEXT tar bort det.",
+    ),
+    "structure.arg_situation": (
+        'The current state, e.g. "Uppstart i maj".',
+        'Läget, t.ex. "Uppstart i maj".',
+    ),
+    "structure.col_situation": (
+        "Current state",
+        "Läget",
+    ),
+    "structure.exists": (
+        "The plan has a {kind} {key} already; choose another id, or use edit to change it.",
+        "Planen har redan en {kind} {key}; välj ett annat id, eller använd edit för att ändra den.",
+    ),
+    "structure.nothing": (
+        "Nothing to change: give at least one option for the {kind} (see --help).",
+        "Inget att ändra: ange minst ett alternativ för {kind} (se --help).",
+    ),
+    "structure.needs_measure": (
+        "A new {kind} needs --measure: the measure it belongs to.",
+        "En ny {kind} behöver --measure: åtgärden den hör till.",
+    ),
+    "structure.remove_needs_force": (
+        "Measure {key} has a history in the event log; add --force to remove it (the log and the snapshots keep its history, and kplan undo brings it back).",
+        "Åtgärd {key} har en historik i händelseloggen; lägg till --force för att ta bort den (loggen och ögonblicksbilderna behåller historiken, och kplan undo tar tillbaka den).",
+    ),
+    "structure.permission": (
+        "{actor} may not change {what}: in this plan only a coordinator ({coordinators}) changes its structure; a measure's owner may edit only the texts of her own measure ({texts}).",
+        "{actor} får inte ändra {what}: i den här planen ändrar bara en samordnare ({coordinators}) dess struktur; en åtgärds ägare får bara ändra texterna i sin egen åtgärd ({texts}).",
+    ),
+    "structure.cannot_revert": (
+        "The change cannot be undone, the plan has changed since: {problems}",
+        "Ändringen kan inte ångras, planen har ändrats sedan dess: {problems}",
+    ),
+    "structure.cmd_measure": (
+        "Add, edit and remove measures.",
+        "Lägg till, ändra och ta bort åtgärder.",
+    ),
+    "structure.cmd_collab": (
+        "Add, edit and remove collaborations.",
+        "Lägg till, ändra och ta bort samverkan.",
+    ),
+    "structure.cmd_indicator": (
+        "Add, edit and remove indicators.",
+        "Lägg till, ändra och ta bort indikatorer.",
+    ),
+    "structure.cmd_measure_add": (
+        "Add a measure (--title and --owner are required).",
+        "Lägg till en åtgärd (--title och --owner krävs).",
+    ),
+    "structure.cmd_measure_edit": (
+        "Change a measure's fields; an empty text clears an optional one.",
+        "Ändra en åtgärds fält; en tom text tar bort ett valfritt fält.",
+    ),
+    "structure.cmd_measure_remove": (
+        "Remove a measure with its collaborations and indicators (--force if it has a history).",
+        "Ta bort en åtgärd med dess samverkan och indikatorer (--force om den har en historik).",
+    ),
+    "structure.cmd_collab_add": (
+        "Add a collaboration to a measure (--measure, --name and --actors are required).",
+        "Lägg till samverkan i en åtgärd (--measure, --name och --actors krävs).",
+    ),
+    "structure.cmd_collab_edit": (
+        "Change a collaboration; --measure moves it to another measure.",
+        "Ändra en samverkan; --measure flyttar den till en annan åtgärd.",
+    ),
+    "structure.cmd_collab_remove": (
+        "Remove a collaboration.",
+        "Ta bort en samverkan.",
+    ),
+    "structure.cmd_indicator_add": (
+        "Add an indicator to a measure (--measure and --name are required).",
+        "Lägg till en indikator i en åtgärd (--measure och --name krävs).",
+    ),
+    "structure.cmd_indicator_edit": (
+        "Change an indicator; --measure moves it to another measure.",
+        "Ändra en indikator; --measure flyttar den till en annan åtgärd.",
+    ),
+    "structure.cmd_indicator_remove": (
+        "Remove an indicator with its values.",
+        "Ta bort en indikator med dess värden.",
+    ),
+    "structure.arg_collab": (
+        "The collaboration's id, e.g. fastighet.",
+        "Samverkans id, t.ex. fastighet.",
+    ),
+    "structure.arg_indicator": (
+        "The indicator's id, e.g. restid.",
+        "Indikatorns id, t.ex. restid.",
+    ),
+    "structure.opt_title": (
+        "The measure's title.",
+        "Åtgärdens titel.",
+    ),
+    "structure.opt_owner": (
+        "The process owner: the id of a person of the plan.",
+        "Processägaren: id för en person i planen.",
+    ),
+    "structure.opt_area": (
+        'The measure\'s area; "" clears it.',
+        'Åtgärdens område; "" tar bort det.',
+    ),
+    "structure.opt_goal": (
+        'The measure\'s goal; "" clears it.',
+        'Åtgärdens mål; "" tar bort det.',
+    ),
+    "structure.opt_start": (
+        'When work starts, YYYY-MM-DD; "" clears it.',
+        'När arbetet börjar, ÅÅÅÅ-MM-DD; "" tar bort det.',
+    ),
+    "structure.opt_due": (
+        'When it should be done, YYYY-MM-DD, not before the start; "" clears it.',
+        'När den ska vara klar, ÅÅÅÅ-MM-DD, inte före starten; "" tar bort det.',
+    ),
+    "structure.opt_description": (
+        'Free text about the measure; "" clears it.',
+        'Fri text om åtgärden; "" tar bort den.',
+    ),
+    "structure.opt_name": (
+        "The name.",
+        "Namnet.",
+    ),
+    "structure.opt_measure": (
+        "The measure it belongs to (for edit: moves it there).",
+        "Åtgärden den hör till (vid edit: flyttar den dit).",
+    ),
+    "structure.opt_actors": (
+        "The organisations taking part: ids of the plan's organisations, separated by commas.",
+        "Organisationerna som deltar: id för planens organisationer, åtskilda med komman.",
+    ),
+    "structure.opt_step": (
+        "The ladder step reached, from 1.",
+        "Steget på stegen som nåtts, från 1.",
+    ),
+    "structure.opt_collab_note": (
+        "The collaboration's note (its own text, not the log's); \"\" clears it.",
+        'Samverkans kommentar (dess egen text, inte loggens); "" tar bort den.',
+    ),
+    "structure.opt_unit": (
+        'The unit, e.g. "%"; "" clears it.',
+        'Enheten, t.ex. "%"; "" tar bort den.',
+    ),
+    "structure.opt_baseline": (
+        'The value at the start; "" clears it.',
+        'Värdet vid starten; "" tar bort det.',
+    ),
+    "structure.opt_target": (
+        'The value aimed at; "" clears it.',
+        'Målvärdet; "" tar bort det.',
+    ),
+    "structure.opt_direction": (
+        "Which way is better: increase or decrease (öka, minska).",
+        "Åt vilket håll det blir bättre: increase eller decrease (öka, minska).",
+    ),
+    "structure.opt_force": (
+        "Remove a measure that has a history in the event log.",
+        "Ta bort en åtgärd som har en historik i händelseloggen.",
     ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (

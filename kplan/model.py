@@ -86,6 +86,8 @@ class Measure:
     start: dt.date | None = None
     due: dt.date | None = None
     description: str | None = None
+    # Läget: the current state of the measure in its owner's words.
+    situation: str | None = None
     four_p: dict[str, str] = field(default_factory=dict)
     perspectives: dict[str, str] = field(default_factory=dict)
     collaborations: list[Collaboration] = field(default_factory=list)
@@ -187,6 +189,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                 "start": measure.start,
                 "due": measure.due,
                 "description": measure.description,
+                "situation": measure.situation,
             }
         )
         table["four_p"] = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}

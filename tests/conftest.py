@@ -62,6 +62,7 @@ BOTH_BACKENDS = {
     "test_undo",
     "test_names",
     "test_people",
+    "test_structure",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

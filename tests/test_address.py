@@ -86,7 +86,10 @@ def test_a_text_that_names_no_field_is_refused_with_one_line(text: str) -> None:
     message = caught.value.message
     assert "\n" not in message
     assert "is not a field a change can set" in message
-    assert "status, progress, four_p.PART, perspectives.NAME, step, values.PERIOD" in message
+    assert (
+        "status, progress, situation, four_p.PART, perspectives.NAME, step, values.PERIOD"
+        in message
+    )
     assert caught.value.exit_code == 1
 
 

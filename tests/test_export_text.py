@@ -257,7 +257,9 @@ def test_csv_rows_and_header() -> None:
         "steps_highest",
     ]
     indicators = [i.id for m in orebro().measures for i in m.indicators]
-    assert header[18:] == [
+    # Läget (a column added with it) comes after the fixed columns, before the indicators.
+    assert header[18] == "situation"
+    assert header[19:] == [
         f"indicator_{key}_{column}" for key in indicators for column in ("latest", "target")
     ]
 

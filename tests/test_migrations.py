@@ -139,11 +139,11 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     assert len(backups) == 1
     assert backups[0].name.startswith("kplan.db.bak-schema1-")
     assert result.stderr.strip() == (
-        f"kplan: upgraded the store {path} from schema version 1 to 4; "
+        f"kplan: upgraded the store {path} from schema version 1 to 5; "
         f"the store as it was is kept in {backups[0]}"
     )
     after = dump_store(path)
-    for table in SCHEMA1_TABLES - {"store_info", "plan", "event"}:
+    for table in SCHEMA1_TABLES - {"store_info", "plan", "event", "measure"}:
         assert after[table] == before[table], table
     # Version 3 gave every plan an edit policy, open as before.
     assert [row[:-1] for row in after["plan"]] == before["plan"]
@@ -151,8 +151,11 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     # Version 4 gave every event the role that wrote it: none on SQLite.
     assert [row[:-1] for row in after["event"]] == before["event"]
     assert {row[-1] for row in after["event"]} == {None}
-    assert after["store_info"] == [("schema_version", "4")]
-    assert after["alembic_version"] == [("0004",)]
+    # Version 5 gave every measure an empty current state (läget).
+    assert [row[:-1] for row in after["measure"]] == before["measure"]
+    assert {row[-1] for row in after["measure"]} == {None}
+    assert after["store_info"] == [("schema_version", "5")]
+    assert after["alembic_version"] == [("0005",)]
     assert set(after) >= SCHEMA2_TABLES
     assert all(after[table] == [] for table in SCHEMA2_TABLES)
     # The copy is the store as it was, rows and schema, in one file.
@@ -188,7 +191,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     result = Kplan(path)("plans", "--json")
     assert result.stderr == ""
     assert _backups(path) == []
-    assert dump_store(path)["alembic_version"] == [("0004",)]
+    assert dump_store(path)["alembic_version"] == [("0005",)]
 
 
 @pytest.mark.parametrize(
@@ -197,7 +200,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
             "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
-            "schema version 7, newer than this kplan knows (up to 4)",
+            "schema version 7, newer than this kplan knows (up to 5)",
         ),
     ],
 )
@@ -283,9 +286,9 @@ def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
     said = [line for stdout, _ in outputs for line in stdout.splitlines()]
     assert len(said) == 1 and said[0].startswith("upgraded ")
     assert len(_backups(path)) == 1
-    assert dump_store(path)["alembic_version"] == [("0004",)]
-    assert dump_store(fresh)["alembic_version"] == [("0004",)]
-    assert dump_store(fresh)["store_info"] == [("schema_version", "4")]
+    assert dump_store(path)["alembic_version"] == [("0005",)]
+    assert dump_store(fresh)["alembic_version"] == [("0005",)]
+    assert dump_store(fresh)["store_info"] == [("schema_version", "5")]
 
 
 def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -303,6 +306,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
+    connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("UPDATE alembic_version SET version_num = '0002'")
     connection.execute("UPDATE store_info SET value = '2' WHERE name = 'schema_version'")
     connection.commit()
@@ -310,11 +314,11 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     before = dump_store(path)
 
     result = kplan("plans", "--json")
-    assert "from schema version 2 to 4" in result.stderr
+    assert "from schema version 2 to 5" in result.stderr
     assert json.loads(result.stdout)[0]["edit"] == "open"
     after = dump_store(path)
     assert [row[:-1] for row in after["plan"]] == before["plan"]
-    assert after["measure"] == before["measure"]
+    assert [row[:-1] for row in after["measure"]] == before["measure"]
     assert [row[:-1] for row in after["event"]] == before["event"]
     assert len(_backups(path)) == 1
     kplan("status", "7", "delayed")
@@ -326,6 +330,7 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     kplan("import", str(OREBRO))
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
+    connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("UPDATE alembic_version SET version_num = '0003'")
     connection.execute("UPDATE store_info SET value = '3' WHERE name = 'schema_version'")
     connection.commit()
@@ -333,7 +338,7 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     before = dump_store(path)
 
     result = kplan("status", "7", "delayed", "--as", "someone")
-    assert "from schema version 3 to 4" in result.stderr
+    assert "from schema version 3 to 5" in result.stderr
     after = dump_store(path)
     kept = {row[0] for row in before["event"]}
     assert [row[:-1] for row in after["event"] if row[0] in kept] == before["event"]
@@ -341,3 +346,26 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     assert {row[-1] for row in after["event"]} == {None}
     event = kplan.json("log", "--limit", "1")[0]
     assert (event["actor"], event["db_role"]) == ("someone", None)
+
+
+def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    connection = sqlite3.connect(path)
+    connection.execute("ALTER TABLE measure DROP COLUMN situation")
+    connection.execute("UPDATE alembic_version SET version_num = '0004'")
+    connection.execute("UPDATE store_info SET value = '4' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("show", "7", "--json")
+    assert "from schema version 4 to 5" in result.stderr
+    assert json.loads(result.stdout)["situation"] is None
+    after = dump_store(path)
+    assert [row[:-1] for row in after["measure"]] == before["measure"]
+    assert {row[-1] for row in after["measure"]} == {None}
+    assert after["event"] == before["event"]
+    kplan("note", "7", "Uppstart i maj", "--as", "sforsberg")
+    assert kplan.json("show", "7")["situation"] == "Uppstart i maj"

@@ -183,6 +183,7 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
         connection.execute(f'DROP TABLE "{table}"')
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
+    connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("UPDATE store_info SET value = '1' WHERE name = 'schema_version'")
     connection.commit()
     connection.close()
@@ -190,10 +191,13 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     open_store(str(path)).close()
     tables = dump_store(path)
     assert {"round", "round_report", "snapshot"} <= set(tables)
-    assert ("schema_version", "4") in tables["store_info"]
+    assert ("schema_version", "5") in tables["store_info"]
     assert "edit" in {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(plan)")}
     assert "db_role" in {
         row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(event)")
+    }
+    assert "situation" in {
+        row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(measure)")
     }
 
 

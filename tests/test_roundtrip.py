@@ -282,6 +282,7 @@ def plans(draw: Any, *, pooled: bool = False, plan_id: str | None = None) -> Pla
                 start=measure_start,
                 due=due,
                 description=draw(optional_text),
+                situation=draw(optional_text),
                 four_p=draw(
                     st.dictionaries(st.sampled_from(FOUR_P_PARTS), st.sampled_from(FOUR_P_STATES))
                 ),

@@ -38,10 +38,11 @@ from kplan.domain import (
     normalise_period,
     normalise_status,
     parse_integer,
+    text_problem,
 )
 from kplan.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.i18n import t
-from kplan.names import check_id, find_name
+from kplan.names import check_id, find_name, nfc
 from kplan.store import changes as stored
 from kplan.store.events import latest_change
 from kplan.store.plans import select_plan as select_plan_info
@@ -318,6 +319,13 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, FieldAdd
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
             raise InvalidValueError(t("change.progress", value=value))
         return change, target, address, value
+    if kind == "situation":
+        # Läget is the owner's own text; an empty one clears it.
+        text = "" if change.value is None else str(change.value)
+        problem = text_problem(text)
+        if problem is not None:
+            raise InvalidValueError(t("structure.bad_situation", problem=problem))
+        return change, target, address, (text.strip() and nfc(text)) or None
     if kind == "four_p":
         part = normalise_four_p_part(address.part)
         if part is None:

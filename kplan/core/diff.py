@@ -106,6 +106,7 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
         "start",
         "due",
         "description",
+        "situation",
     )
     old_measures = {m.id: m for m in old.measures}
     new_measures = {m.id: m for m in new.measures}

@@ -5,6 +5,11 @@ A plan is open to everyone by default (``edit = "open"``). With ``edit =
 
 - a measure, its collaborations and its indicators are changed only by the
   measure's owner or one of the plan's coordinators (``check_change``);
+- the plan's structure (measures, collaborations and indicators added,
+  edited or removed: ``kplan measure``, ``collab``, ``indicator``) is changed
+  only by a coordinator, except that a measure's owner may edit the texts of
+  her own measure: its title, goal, description and läget
+  (``check_structure``);
 - the plan is imported over only by a coordinator (``check_import``);
 - the plan's people and organisations are added and changed (``kplan
   person``, ``kplan org``) only by a coordinator (``check_coordinator``);
@@ -137,3 +142,37 @@ def check_restore(actor: str, guarded: Sequence[tuple[str, Sequence[str]]]) -> N
                     coordinators=", ".join(coordinators) or "–",
                 )
             )
+
+
+# The fields of her own measure an owner may edit under the "owners" policy.
+OWNER_TEXTS = frozenset({"title", "goal", "description", "situation"})
+
+
+def check_structure(
+    actor: str,
+    *,
+    policy: str,
+    coordinators: Sequence[str],
+    owner: str | None,
+    fields: Sequence[str],
+    what: str,
+) -> None:
+    """Refuse (exit 4) a structure change the plan's edit policy does not allow ``actor``.
+
+    ``owner`` is the owner of the measure whose own fields are edited (None
+    for anything else: an addition, a removal, a collaboration, an
+    indicator); ``fields`` the fields the change changes.
+    """
+    if policy != OWNERS or actor in coordinators:
+        return
+    if owner is not None and actor == owner and set(fields) <= OWNER_TEXTS:
+        return
+    raise PermissionRefused(
+        t(
+            "structure.permission",
+            actor=actor,
+            what=what,
+            texts=", ".join(sorted(OWNER_TEXTS)),
+            coordinators=", ".join(coordinators) or "–",
+        )
+    )

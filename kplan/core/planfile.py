@@ -785,6 +785,7 @@ def _measure(
         start=values["start"],
         due=values["due"],
         description=values["description"],
+        situation=values["situation"],
     )
     if measure.owner:
         check.refers(measure.owner, f"{path}.owner", "kind.owner", owner_ids)

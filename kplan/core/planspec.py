@@ -341,6 +341,7 @@ MEASURE = Table(
         Key("start", DATE, _words("check.schema_measure_start")),
         Key("due", DATE, _words("check.schema_measure_due")),
         Key("description", TEXT, _words("check.schema_measure_description"), limit=MAX_TEXT_LENGTH),
+        Key("situation", TEXT, _words("structure.schema_situation"), limit=MAX_TEXT_LENGTH),
         Key("four_p", TABLE, FOUR_P.description, table=FOUR_P),
         Key(
             "perspectives",

@@ -374,6 +374,7 @@ def _measure(
         start=_date(table, "start"),
         due=_date(table, "due"),
         description=_text(table, "description", MAX_TEXT_LENGTH),
+        situation=_text(table, "situation", MAX_TEXT_LENGTH),
     )
     if measure.owner not in owners or (
         measure.start and measure.due and measure.due < measure.start

@@ -7,9 +7,11 @@ and so on back.
 
 What it may revert is a command that changed measures, collaborations or
 indicators (``status``, ``step``, ``fourp``, ``perspective``, ``record``,
-``apply``, the TUI's edits) or the plan's people and organisations
-(``person``, ``org``; see kplan.core.people.revert_in). Round and snapshot
-commands change none of these and are passed over. An import is never undone: when a person's last
+``apply``, the TUI's edits), the plan's structure (``measure``, ``collab``,
+``indicator``: reverted whole by ``kplan.core.structure.revert``) or the
+plan's people and organisations (``person``, ``org``; see
+kplan.core.people.revert_in). Round and snapshot commands change none of
+these and are passed over. An import is never undone: when a person's last
 command was one, undo refuses and says so (re-importing the earlier file is
 how an import is taken back).
 
@@ -32,6 +34,7 @@ from kplan.address import FieldAddress
 from kplan.core import people
 from kplan.core.changes import Change, ChangeResult, ConflictError, apply_in
 from kplan.core.importing import IMPORT_BATCH
+from kplan.core.structure import STRUCTURE_BATCH, revert
 from kplan.domain import as_utc
 from kplan.errors import KplanError
 from kplan.i18n import CATALOGUE, t
@@ -116,6 +119,16 @@ def undo(store: Store, *, actor: str, plan: str | None = None) -> ChangeResult:
             note = t("undo.note", batch=target_batch[:8])
             batch = UNDO_PREFIX + target_batch
             return people.revert_in(rows, info, events, actor=actor, batch=batch, note=note)
+        if target_batch.startswith(STRUCTURE_BATCH):
+            _refuse_clashes(rows, info.row_id, events)
+            return revert(
+                rows,
+                info,
+                events,
+                actor=actor,
+                batch=UNDO_PREFIX + target_batch,
+                note=t("undo.note", batch=target_batch.removeprefix(STRUCTURE_BATCH)[:8]),
+            )
         # Each event's field is parsed once; one that no change can set
         # (a title, a measure added) cannot be reverted.
         addresses = [FieldAddress.find(event.field) for event in events]
@@ -156,6 +169,11 @@ def _refuse_clashes(rows: Rows, plan_id: int, batch: Sequence[LoggedEvent]) -> N
     """
     touched = {(e.measure, e.collaboration, e.indicator, e.field) for e in batch}
     things = {(e.measure, e.collaboration, e.indicator) for e in batch}
+    # A measure the batch added or removed is reverted whole: anything done
+    # to it since (its collaborations' steps too) is a clash.
+    whole = {
+        e.measure for e in batch if e.field == "measure" and not e.collaboration and not e.indicator
+    }
     newest = max(e.id for e in batch)
     # Every event that can clash names one of the batch's measures (an undo's
     # events name the same ones as the batch it reverts), so a big import
@@ -175,7 +193,11 @@ def _refuse_clashes(rows: Rows, plan_id: int, batch: Sequence[LoggedEvent]) -> N
         if event.batch in undone_later or event.batch.removeprefix(UNDO_PREFIX) in undone_later:
             continue
         thing = (event.measure, event.collaboration, event.indicator)
-        if (*thing, event.field) in touched or (event.field in STRUCTURE and thing in things):
+        if (
+            (*thing, event.field) in touched
+            or (event.field in STRUCTURE and thing in things)
+            or event.measure in whole
+        ):
             what = event.collaboration or event.indicator or event.measure or ""
             clashes.append((event.actor, what, event.field, event.at))
     if not clashes:

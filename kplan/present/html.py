@@ -542,6 +542,7 @@ class _Page:
                     "title": m.title,
                     "owner": self.owner_text(m),
                     "goal": m.goal,
+                    "situation": m.situation or "",
                     "area": m.area or "",
                     "status": m.status,
                     "status_label": w.status(m.status) if m.status in STATUSES else m.status,
@@ -817,6 +818,8 @@ class _Page:
         if measure.goal:
             facts.append((w.t("col.goal"), measure.goal))
         facts.append((w.t("col.owner"), self.owner_text(measure)))
+        if measure.situation:
+            facts.append((w.t("structure.col_situation"), measure.situation))
         if measure.start or measure.due:
             facts.append(
                 (

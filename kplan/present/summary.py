@@ -116,6 +116,7 @@ def measure_detail(plan: Plan, measure: Measure, events: list[dict[str, Any]]) -
     detail["plan"] = plan.id
     detail["goal"] = measure.goal
     detail["description"] = measure.description
+    detail["situation"] = measure.situation
     detail["collaborations"] = [
         {
             "id": c.id,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import as_text
+from kplan.core.structure import short_removed
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present import output
@@ -154,6 +155,8 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"{t('col.goal')}: {_block(detail['goal'])}")
     if detail["description"]:
         add(_block(detail["description"]))
+    if detail.get("situation"):
+        add(f"{t('structure.col_situation')}: {_block(detail['situation'])}")
     add("")
     add(t("show.four_p"))
     for part, state in detail["four_p"].items():
@@ -260,7 +263,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
                 _actor(e),
                 target,
                 e["field"],
-                _or_dash(e["old"]),
+                _or_dash(short_removed(e["field"], e["old"])),
                 _or_dash(e["new"]),
                 e["note"] or "",
             ]
@@ -279,7 +282,7 @@ def _change_line(change: Any) -> str:
         where = f"{t('kind.indicator')} {visible(change.indicator)}"
     elif change.measure:
         where = f"{t('kind.measure')} {visible(change.measure)}"
-    old = as_text(change.old)
+    old = short_removed(change.field, as_text(change.old))
     new = as_text(change.new)
     kinds = {
         "measure": "kind.measure",

@@ -147,6 +147,7 @@ def _measure_json(plan: Plan, measure: Measure, organisations: dict[str, str]) -
     table = measure_summary(plan, measure)
     table["goal"] = measure.goal
     table["description"] = measure.description
+    table["situation"] = measure.situation
     table["collaborations"] = [
         _collaboration_json(plan, c, organisations) for c in measure.collaborations
     ]
@@ -244,7 +245,7 @@ def csv_header(plan: Plan) -> list[str]:
     ]
     header += [f"four_p_{part}" for part in FOUR_P_PARTS]
     header += [f"perspective_{name}" for name in plan.perspectives]
-    header += ["steps_lowest", "steps_highest"]
+    header += ["steps_lowest", "steps_highest", "situation"]
     for measure in plan.measures:
         for indicator in measure.indicators:
             header += [f"indicator_{indicator.id}_latest", f"indicator_{indicator.id}_target"]
@@ -280,7 +281,7 @@ def export_csv(plan: Plan) -> str:
         ]
         row += [measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS]
         row += [measure.perspectives.get(name, "no") for name in plan.perspectives]
-        row += [steps["lowest"], steps["highest"]]
+        row += [steps["lowest"], steps["highest"], measure.situation]
         for key in indicators:
             indicator = own.get(key)
             if indicator is None:
@@ -497,6 +498,13 @@ def _measures_block(plan: Plan) -> list[str]:
     lines = ["## " + t("report.measures_heading"), ""]
     lines += _table(headers, rows, right={4})
     lines += ["", t("report.legend")]
+    told = [measure for measure in plan.measures if measure.situation]
+    if told:
+        # Läget in the owners' own words, after the table it would not fit in.
+        lines += ["", "### " + t("structure.col_situation"), ""]
+        lines += [
+            f"- **{_measure_name(measure)}:** {md_text(measure.situation)}" for measure in told
+        ]
     return lines
 
 
@@ -552,6 +560,7 @@ def _field_names() -> dict[str, str]:
         "due": t("report.field_due"),
         "end": t("report.field_end"),
         "description": t("report.field_description"),
+        "situation": t("structure.col_situation"),
         "organisation": t("report.field_organisation"),
         "perspectives": t("report.field_perspectives"),
         "ladder": t("report.field_ladder"),

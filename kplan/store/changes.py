@@ -42,6 +42,7 @@ class FieldColumn:
 FIELD_COLUMNS: dict[str, FieldColumn] = {
     "status": FieldColumn("measure", "id", None, "status"),
     "progress": FieldColumn("measure", "id", None, "progress"),
+    "situation": FieldColumn("measure", "id", None, "situation"),
     "step": FieldColumn("collaboration", "id", None, "step"),
     "four_p": FieldColumn("four_p", "measure_id", "part", "state", absent="not-started"),
     "perspectives": FieldColumn(

@@ -193,3 +193,12 @@ def _like_prefix(prefix: str) -> str:
     if "%" in prefix or "_" in prefix:
         raise ValueError(prefix)
     return prefix + "%"
+
+
+def count_measure_events(rows: Rows, plan_id: int, measure: str) -> int:
+    """How many events of the plan name the measure ``measure`` (its history)."""
+    found = rows(
+        "SELECT COUNT(*) FROM event WHERE plan_id = :plan AND measure = :key",
+        {"plan": plan_id, "key": measure},
+    )
+    return int(found[0][0])

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 # 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
 # 3: the plan's edit policy; 4: the database role that wrote each event (and,
 # on PostgreSQL, the server's rules: kplan/store/postgres_rules.py).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class StoreInfo(SQLModel, table=True):
@@ -95,6 +95,7 @@ class MeasureRow(SQLModel, table=True):
     start: dt.date | None = None
     due: dt.date | None = None
     description: str | None = None
+    situation: str | None = None
     position: int = 0
     version: int = 1
 

@@ -186,7 +186,7 @@ def load_plan(
     measures: dict[int, Measure] = {}
     for row in rows(
         "SELECT m.id, m.key, m.title, m.owner_id, m.goal, m.area, m.status, m.progress,"
-        " m.start, m.due, m.description, m.version"
+        " m.start, m.due, m.description, m.version, m.situation"
         f" FROM measure m WHERE {chosen} ORDER BY m.position",
         params,
     ):
@@ -202,6 +202,7 @@ def load_plan(
             due=_date(row[9]),
             description=row[10],
             version=row[11],
+            situation=row[12],
         )
     if not measures:
         return plan.complete()
@@ -623,6 +624,7 @@ class _Saver:
                         "start": measure.start,
                         "due": measure.due,
                         "description": measure.description,
+                        "situation": measure.situation,
                         "position": position,
                     },
                 )
