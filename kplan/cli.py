@@ -1423,7 +1423,7 @@ PersonArgument = Annotated[
     typer.Argument(metavar="ID", help=t("people.arg_person"), autocompletion=completion.owners),
 ]
 OrgArgument = Annotated[str, typer.Argument(metavar="ID", help=t("people.arg_org"))]
-NameOption = Annotated[
+PersonNameOption = Annotated[
     str | None, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))
 ]
 OrganisationOption = Annotated[
@@ -1482,7 +1482,7 @@ def person_add_command(
 @reported
 def person_edit_command(
     key: PersonArgument,
-    name: NameOption = None,
+    name: PersonNameOption = None,
     organisation: OrganisationOption = None,
     email: EmailOption = None,
     note: NoteOption = None,
@@ -1542,7 +1542,7 @@ def org_add_command(
 @reported
 def org_edit_command(
     key: OrgArgument,
-    name: NameOption = None,
+    name: PersonNameOption = None,
     kind: KindOption = None,
     note: NoteOption = None,
     db: DbOption = None,

@@ -1811,6 +1811,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "people.opt_kind": (
         "public, private, education, industry, civil or other (Swedish words too).",
         "public, private, education, industry, civil eller other (även svenska ord).",
+    ),
     # Structure changes (kplan measure, collab, indicator, note) and läget
     "structure.schema_situation": (
         "The measure's current state in its owner's words (läget).",
