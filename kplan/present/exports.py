@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kplan.core.conflicts import base_comment
 from kplan.core.planfile import plan_to_toml
 from kplan.errors import InvalidValueError, closest
 from kplan.i18n import t
@@ -52,7 +53,10 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
     fmt = check_format(fmt)
     state = source.plan
     if fmt == "toml":
-        return plan_to_toml(state)
+        # The moment the file shows the plan at: an import of it takes it as
+        # its base, so it cannot undo follow-up work done after it unasked.
+        moment = source.taken_at or source.moment
+        return base_comment(moment) + "\n" + plan_to_toml(state)
     if fmt == "json":
         return export_json(
             state, generated_at=source.moment, snapshot=source.snapshot, events=source.events
