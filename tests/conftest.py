@@ -61,6 +61,7 @@ BOTH_BACKENDS = {
     "test_concurrency",
     "test_undo",
     "test_names",
+    "test_import_conflicts",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

@@ -36,12 +36,12 @@ from kplan.store.events import newest_per_field
 if TYPE_CHECKING:
     from kplan.store.tx import Rows
 
-# The comment line ``kplan export --format toml`` starts a plan file with:
-# the moment the file was made, which an import of it takes as its base.
+# The comment line ``kplan export --format toml`` writes after ``kplan = 1``:
+# the moment the file holds the plan at, which an import of it takes as its
+# base. It is looked for among the lines before the file's first table.
 BASE_MARK = "#:kplan-base"
 
-# How far into a file the base is looked for: it sits among the comment
-# lines at the top, before the first key.
+# How far into a file the base is looked for: it sits before the first table.
 _HEAD_BYTES = 4096
 
 # What an import does with conflicts: refuse them (exit 3), keep the
@@ -59,7 +59,7 @@ def base_comment(moment: dt.datetime) -> str:
 def read_base(path: str | Path) -> dt.datetime | None:
     """The base recorded in the plan file at ``path`` (its ``#:kplan-base`` line), or None.
 
-    Only the comment lines at the top of the file are read. A base line
+    Only the lines before the file's first table are read. A base line
     that names no moment, or one later than now, is an error (exit 1): it
     would let the file undo changes made after the file was written.
     """
@@ -71,7 +71,8 @@ def read_base(path: str | Path) -> dt.datetime | None:
         return None
     for raw in head.decode("utf-8", "replace").splitlines():
         line = raw.strip()
-        if line and not line.startswith("#"):
+        if line.startswith("["):
+            # The first table: the base line comes before it.
             return None
         if not line.startswith(BASE_MARK):
             continue

@@ -55,8 +55,12 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
     if fmt == "toml":
         # The moment the file shows the plan at: an import of it takes it as
         # its base, so it cannot undo follow-up work done after it unasked.
+        # The export's moment is taken before the plan is read, so every
+        # change the file misses is at it or later.
         moment = source.taken_at or source.moment
-        return base_comment(moment) + "\n" + plan_to_toml(state)
+        # After the version line, which stays the file's first.
+        version, _, rest = plan_to_toml(state).partition("\n")
+        return f"{version}\n{base_comment(moment)}\n{rest}"
     if fmt == "json":
         return export_json(
             state, generated_at=source.moment, snapshot=source.snapshot, events=source.events

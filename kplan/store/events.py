@@ -241,3 +241,4 @@ def newest_per_field(
         params,
     )
     return [_logged(row) for row in found]
+
