@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kplan.core.actor import now
 from kplan.core.changes import Change, apply_changes
 from kplan.core.conflicts import ImportConflictError, keep_store_values, read_base
 from kplan.core.importing import import_plan
@@ -318,6 +319,11 @@ step = st.one_of(
     st.tuples(st.just("change"), st.sampled_from(MEASURES), st.sampled_from(STATUSES)),
     st.tuples(st.just("progress"), st.sampled_from(MEASURES), st.integers(0, 100)),
     st.tuples(st.just("import"), st.sampled_from(("refuse", "keep-store", "force")), st.none()),
+    # An export of the store as it is, with its moment as its base, imported later.
+    st.tuples(st.just("export"), st.none(), st.none()),
+    st.tuples(
+        st.just("import-export"), st.sampled_from(("refuse", "keep-store", "force")), st.none()
+    ),
 )
 
 
@@ -337,7 +343,11 @@ def test_random_follow_up_is_never_lost_without_force(
             import_plan(store, source, actor="importer")
             # Where each field's value came from: the file or a change command.
             by_change: dict[tuple[str, str], Any] = {}
+            exported: tuple[Any, Any] | None = None
             for kind, first, second in steps:
+                if kind == "export":
+                    exported = (now(), load(store))
+                    continue
                 if kind in ("change", "progress"):
                     field = "status" if kind == "change" else "progress"
                     result = apply_changes(
@@ -346,9 +356,12 @@ def test_random_follow_up_is_never_lost_without_force(
                     if result.changes:
                         by_change[(first, field)] = second
                     continue
+                if kind == "import-export" and exported is None:
+                    continue
+                base, plan = exported if kind == "import-export" and exported else (None, source)
                 before = load(store)
                 try:
-                    import_plan(store, source, actor="importer", resolution=first)
+                    import_plan(store, plan, actor="importer", resolution=first, base=base)
                 except ImportConflictError as error:
                     assert first == "refuse" and error.conflicts
                     assert load(store) == before

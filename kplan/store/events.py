@@ -241,4 +241,3 @@ def newest_per_field(
         params,
     )
     return [_logged(row) for row in found]
-
