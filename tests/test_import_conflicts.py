@@ -381,3 +381,32 @@ def test_random_follow_up_is_never_lost_without_force(
 def test_keep_store_values_touches_a_copy_only() -> None:
     plan = read_plan_file(OREBRO)
     assert keep_store_values(plan, []) is plan
+
+
+def test_a_snapshot_export_takes_the_snapshot_as_its_base(
+    orebro: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPLAN_NOW", "2030-03-02T09:00:00Z")
+    orebro("snapshot", "take", "vår")
+    monkeypatch.setenv("KPLAN_NOW", "2030-03-02T10:00:00Z")
+    orebro("status", "7", "done", "--as", "sforsberg")
+    monkeypatch.setenv("KPLAN_NOW", "2030-03-02T11:00:00Z")
+    exported = tmp_path / "spring.toml"
+    orebro("export", "--snapshot", "vår", "-o", str(exported))
+    assert exported.read_text(encoding="utf-8").splitlines()[1] == (
+        "#:kplan-base 2030-03-02T09:00:00Z"
+    )
+    # The snapshot holds measure 7 before the change: importing it would undo it.
+    refused = orebro("import", str(exported), expect=3)
+    assert "exported at 2030-03-02 09:00:00 UTC" in refused.stderr
+    assert "measure 7 status" in refused.stderr
+
+
+def test_conflicts_are_told_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> None:
+    orebro("status", "7", "done", "--as", "sforsberg")
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    refused = orebro("import", str(OREBRO), expect=3)
+    assert "avbröts: 1 uppföljningsvärde" in refused.stderr
+    assert "filen säger ongoing, lagret säger done (ändrat av sforsberg" in refused.stderr
+    kept = orebro("import", str(OREBRO), "--keep-store")
+    assert "Behöll lagrets värde för 1 uppföljningsvärde" in kept.stdout
