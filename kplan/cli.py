@@ -248,7 +248,7 @@ def init_command(db: DbOption = None) -> None:
 @reported
 def import_command(
     # Not readable=True: Click would call an unreadable file a usage error
-    # (exit 2); read_plan_file says why it cannot be read, as a data error.
+    # (exit 2); read_plan_text says why it cannot be read, as a data error.
     file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.plan_file"), readable=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))] = False,
     keep_store: Annotated[
@@ -263,13 +263,16 @@ def import_command(
     from kplan.core.actor import current_actor
     from kplan.core.conflicts import ImportConflictError, read_base
     from kplan.core.importing import import_into
-    from kplan.core.planfile import read_plan_file
+    from kplan.core.planfile import parse_plan_text, read_plan_text
     from kplan.present import summary, terminal
 
     if keep_store and force:
         raise UsageError(t("importconflict.both"))
-    plan = read_plan_file(file)
-    base = read_base(file)
+    # Read once: the file may be a pipe, and its base line is part of it.
+    text = read_plan_text(file)
+    plan = parse_plan_text(text, str(file))
+    base = read_base(text)
+    del text
     try:
         result = import_into(
             db,

@@ -270,8 +270,8 @@ def test_a_base_line_after_the_first_table_is_not_read(tmp_path: Path) -> None:
     changed = edited(
         tmp_path, "plan.toml", ("[plan]\n", "[plan]\n#:kplan-base 2030-03-02T09:05:00Z\n")
     )
-    assert read_base(changed) is None
-    assert read_base(OREBRO) is None
+    assert read_base(changed.read_text(encoding="utf-8")) is None
+    assert read_base(OREBRO.read_text(encoding="utf-8")) is None
 
 
 def test_a_new_plan_has_no_base(kplan: Kplan) -> None:
@@ -410,3 +410,28 @@ def test_conflicts_are_told_in_swedish(orebro: Kplan, monkeypatch: pytest.Monkey
     assert "filen säger ongoing, lagret säger done (ändrat av sforsberg" in refused.stderr
     kept = orebro("import", str(OREBRO), "--keep-store")
     assert "Behöll lagrets värde för 1 uppföljningsvärde" in kept.stdout
+
+
+def test_the_base_line_of_a_file_read_from_a_pipe_counts(orebro: Kplan, tmp_path: Path) -> None:
+    """A pipe can be read once: the plan and its base line come from that one reading."""
+    exported = tmp_path / "exported.toml"
+    orebro("export", "-o", str(exported))
+    orebro("status", "7", "done", "--as", "sforsberg")
+    # A later file, made after the change, is imported: the plan's last import.
+    later = tmp_path / "later.toml"
+    orebro("export", "-o", str(later))
+    renamed = edited(tmp_path, "renamed.toml", ("Sara Forsberg", "Sara Forsberg-Ek"), source=later)
+    orebro("import", str(renamed))
+    program = str(Path(sys.executable).with_name("kplan"))
+    piped = subprocess.run(
+        [program, "import", "/dev/stdin", "--db", str(orebro.db)],
+        input=exported.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    # The first export, not the later import, is the base: measure 7's change
+    # is after the one and before the other.
+    assert piped.returncode == 3, piped.stderr
+    assert "exported at" in piped.stderr and "measure 7 status" in piped.stderr

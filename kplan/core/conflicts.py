@@ -21,7 +21,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kplan.address import FieldAddress
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
 BASE_MARK = "#:kplan-base"
 
 # How far into a file the base is looked for: it sits before the first table.
-_HEAD_BYTES = 4096
+_HEAD_CHARACTERS = 4096
 
 # What an import does with conflicts: refuse them (exit 3), keep the
 # store's values, or let the file's win.
@@ -56,37 +55,31 @@ def base_comment(moment: dt.datetime) -> str:
     return f"{BASE_MARK} {stamp}"
 
 
-def read_base(path: str | Path) -> dt.datetime | None:
-    """The base recorded in the plan file at ``path`` (its ``#:kplan-base`` line), or None.
+def read_base(text: str) -> dt.datetime | None:
+    """The base recorded in a plan file's text (its ``#:kplan-base`` line), or None.
 
     Only the lines before the file's first table are read. A base line
     that names no moment, or one later than now, is an error (exit 1): it
     would let the file undo changes made after the file was written.
     """
-    try:
-        with open(path, "rb") as file:
-            head = file.read(_HEAD_BYTES)
-    except OSError:
-        # The plan file itself was read; what cannot be read now has no base.
-        return None
-    for raw in head.decode("utf-8", "replace").splitlines():
+    for raw in text[:_HEAD_CHARACTERS].splitlines():
         line = raw.strip()
         if line.startswith("["):
             # The first table: the base line comes before it.
             return None
         if not line.startswith(BASE_MARK):
             continue
-        text = line.removeprefix(BASE_MARK).strip()
+        value = line.removeprefix(BASE_MARK).strip()
         try:
-            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise InvalidValueError(
-                t("importconflict.bad_base", mark=BASE_MARK, value=text[:40])
+                t("importconflict.bad_base", mark=BASE_MARK, value=value[:40])
             ) from None
         moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         if moment > now() + dt.timedelta(minutes=5):
             raise InvalidValueError(
-                t("importconflict.future_base", mark=BASE_MARK, value=text[:40])
+                t("importconflict.future_base", mark=BASE_MARK, value=value[:40])
             )
         return moment
     return None
