@@ -30,11 +30,13 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 
 ## demo: install kplan, load the example plan into a demo store here, open it
 # In a terminal the demo opens the TUI as one of the example's process owners;
-# elsewhere (CI, a pipe) it prints the overview.
+# elsewhere (CI, a pipe) it prints the overview. Run again, it keeps what was
+# done in the demo store: --keep-store leaves the follow-up values changed
+# since the last import as they are, and imports the rest of the file.
 DEMO_USER ?= sforsberg
 demo: $(VENV)/.installed
 	@mkdir -p .demo
-	$(BIN)/kplan import $(EXAMPLE) --db $(DEMO_DB) --as demo
+	$(BIN)/kplan import $(EXAMPLE) --db $(DEMO_DB) --as demo --keep-store
 	@if [ -t 0 ] && [ -t 1 ]; then \
 		KPLAN_DB=$(DEMO_DB) $(BIN)/kplan tui --as $(DEMO_USER); \
 	else \

@@ -286,21 +286,45 @@ def init_command(db: DbOption = None) -> None:
 @reported
 def import_command(
     # Not readable=True: Click would call an unreadable file a usage error
-    # (exit 2); read_plan_file says why it cannot be read, as a data error.
+    # (exit 2); read_plan_text says why it cannot be read, as a data error.
     file: Annotated[Path, typer.Argument(metavar="FILE", help=t("arg.plan_file"), readable=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("opt.dry_run"))] = False,
+    keep_store: Annotated[
+        bool, typer.Option("--keep-store", help=t("importconflict.opt_keep_store"))
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help=t("importconflict.opt_force"))] = False,
     db: DbOption = None,
     as_: AsOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Load a plan file into the store."""
     from kplan.core.actor import current_actor
+    from kplan.core.conflicts import ImportConflictError, read_base
     from kplan.core.importing import import_into
-    from kplan.core.planfile import read_plan_file
+    from kplan.core.planfile import parse_plan_text, read_plan_text
     from kplan.present import summary, terminal
 
-    plan = read_plan_file(file)
-    result = import_into(db, plan, actor=current_actor(as_, db), dry_run=dry_run, source=str(file))
+    if keep_store and force:
+        raise UsageError(t("importconflict.both"))
+    # Read once: the file may be a pipe, and its base line is part of it.
+    text = read_plan_text(file)
+    plan = parse_plan_text(text, str(file))
+    base = read_base(text)
+    del text
+    try:
+        result = import_into(
+            db,
+            plan,
+            actor=current_actor(as_, db),
+            dry_run=dry_run,
+            source=str(file),
+            base=base,
+            resolution="keep-store" if keep_store else "force" if force else "refuse",
+        )
+    except ImportConflictError as error:
+        if json_output:
+            _print_json(summary.refused_import_json(error, plan, dry_run))
+        raise _fail(terminal.import_refused(error), error.exit_code) from None
     if json_output:
         _print_json(summary.import_json(result, plan))
     else:

@@ -1981,6 +1981,91 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Remove a measure that has a history in the event log.",
         "Ta bort en åtgärd som har en historik i händelseloggen.",
     ),
+    # Import conflicts: follow-up work a plan file would undo (kplan import)
+    "importconflict.refused": (
+        "Import of plan {plan} refused: {count} follow-up values were changed in the store"
+        " after the file's base, and the file changes them too. Nothing was written.",
+        "Inläsningen av planen {plan} avbröts: {count} uppföljningsvärden har ändrats i lagret"
+        " efter filens utgångsläge, och filen ändrar dem också. Inget skrevs.",
+    ),
+    "importconflict.refused_one": (
+        "Import of plan {plan} refused: 1 follow-up value was changed in the store"
+        " after the file's base, and the file changes it too. Nothing was written.",
+        "Inläsningen av planen {plan} avbröts: 1 uppföljningsvärde har ändrats i lagret"
+        " efter filens utgångsläge, och filen ändrar det också. Inget skrevs.",
+    ),
+    "importconflict.nothing_else": (
+        "Plan {plan}: nothing else to change.",
+        "Planen {plan}: inget annat att ändra.",
+    ),
+    "importconflict.hint": (
+        " Use --keep-store to keep the store's values and import the rest,"
+        " or --force to let the file's values win.",
+        " Använd --keep-store för att behålla lagrets värden och läsa in resten,"
+        " eller --force för att låta filens värden gälla.",
+    ),
+    "importconflict.base_exported": (
+        "The file's base: it was exported at {at}.",
+        "Filens utgångsläge: den exporterades {at}.",
+    ),
+    "importconflict.base_import": (
+        "The file's base: the plan's last import, at {at}.",
+        "Filens utgångsläge: planens senaste inläsning, {at}.",
+    ),
+    "importconflict.line": (
+        "{what} {field}: the file says {file}, the store says {store} (changed by {actor} at {at})",
+        "{what} {field}: filen säger {file}, lagret säger {store} (ändrat av {actor} {at})",
+    ),
+    "importconflict.kept": (
+        "Kept the store's values of {count} follow-up values changed after the file's base:",
+        "Behöll lagrets värden för {count} uppföljningsvärden som ändrats efter filens"
+        " utgångsläge:",
+    ),
+    "importconflict.kept_one": (
+        "Kept the store's value of 1 follow-up value changed after the file's base:",
+        "Behöll lagrets värde för 1 uppföljningsvärde som ändrats efter filens utgångsläge:",
+    ),
+    "importconflict.forced": (
+        "The file's values replaced {count} follow-up values changed after the file's base:",
+        "Filens värden ersatte {count} uppföljningsvärden som ändrats efter filens utgångsläge:",
+    ),
+    "importconflict.would_force": (
+        "The file's values would replace {count} follow-up values changed after the file's base:",
+        "Filens värden skulle ersätta {count} uppföljningsvärden som ändrats efter filens"
+        " utgångsläge:",
+    ),
+    "importconflict.would_keep": (
+        "Would keep the store's values of {count} follow-up values changed after the file's base:",
+        "Skulle behålla lagrets värden för {count} uppföljningsvärden som ändrats efter filens"
+        " utgångsläge:",
+    ),
+    "importconflict.bad_base": (
+        "The file's {mark} line names no moment: '{value}'. Write an ISO date and time,"
+        " such as {mark} 2026-03-01T09:30:00Z, or remove the line.",
+        "Filens {mark}-rad anger ingen tidpunkt: '{value}'. Skriv ett ISO-datum med tid,"
+        " till exempel {mark} 2026-03-01T09:30:00Z, eller ta bort raden.",
+    ),
+    "importconflict.future_base": (
+        "The file's {mark} line names a moment that has not come yet: '{value}'."
+        " Write when the file was made, or remove the line.",
+        "Filens {mark}-rad anger en tidpunkt som inte har kommit än: '{value}'."
+        " Skriv när filen gjordes, eller ta bort raden.",
+    ),
+    "importconflict.both": (
+        "--keep-store and --force cannot be used together: choose one.",
+        "--keep-store och --force kan inte användas samtidigt: välj en av dem.",
+    ),
+    "importconflict.opt_keep_store": (
+        "Where the store changed a follow-up value after the file's base and the file"
+        " changes it too, keep the store's value and import the rest.",
+        "Där lagret har ändrat ett uppföljningsvärde efter filens utgångsläge och filen"
+        " också ändrar det: behåll lagrets värde och läs in resten.",
+    ),
+    "importconflict.opt_force": (
+        "Let the file's values win over follow-up values the store changed after the file's base.",
+        "Låt filens värden gälla över uppföljningsvärden som lagret har ändrat efter filens"
+        " utgångsläge.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

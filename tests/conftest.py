@@ -63,6 +63,7 @@ BOTH_BACKENDS = {
     "test_names",
     "test_people",
     "test_structure",
+    "test_import_conflicts",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

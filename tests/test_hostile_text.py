@@ -168,7 +168,11 @@ def test_change_commands_and_import_show_hostile_values_spelled_out(
     hostile: Kplan, tmp_path: Path, where: str
 ) -> None:
     text = check(hostile("step", "yrkesvux", "down", "--note", HOSTILE))
-    text = check(hostile("import", str(hostile_plan(tmp_path, plan__organisation=HOSTILE))))
+    # The file still has the step from before: --force lets it win (an import
+    # conflict), and the conflict's line is shown as well.
+    text = check(
+        hostile("import", str(hostile_plan(tmp_path, plan__organisation=HOSTILE)), "--force")
+    )
     assert SHOWN[:40] in text and MARKUP in text
     dry = check(
         hostile("import", str(hostile_plan(tmp_path, "two.toml", plan__title=HOSTILE)), "--dry-run")

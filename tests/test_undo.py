@@ -165,7 +165,7 @@ def test_an_import_in_a_store_written_before_imports_were_marked_is_recognised(
 def test_an_import_by_someone_else_since_is_a_clash(orebro: Kplan, tmp_path: Path) -> None:
     orebro("status", "7", "delayed", "--as", "sforsberg")
     # The file still says what measure 7 was before; importing puts it back.
-    orebro("import", str(OREBRO), "--as", "ehedlund")
+    orebro("import", str(OREBRO), "--as", "ehedlund", "--force")
     assert status(orebro) != "delayed"
     before = dump_store(orebro.db)
     refused = orebro("undo", "--as", "sforsberg", expect=3)

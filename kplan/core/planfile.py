@@ -579,6 +579,15 @@ def read_limited(path: str | Path, limit: int) -> bytearray | None:
 
 def read_plan_file(path: str | Path) -> Plan:
     """Read and validate a plan file; raise PlanFileError with every problem."""
+    return parse_plan_text(read_plan_text(path), str(path))
+
+
+def read_plan_text(path: str | Path) -> str:
+    """The text of a plan file, read once (a pipe can be read only once); PlanFileError if not.
+
+    A file that is missing, a folder, unreadable, larger than the limit or
+    not UTF-8 is refused with one problem.
+    """
     source = str(path)
     limit = max_file_bytes()
     try:
@@ -603,7 +612,7 @@ def read_plan_file(path: str | Path) -> Plan:
     # A big plan file is held as text and as parsed tables while it is
     # checked; the bytes are not needed for that.
     del raw
-    return parse_plan_text(text, source)
+    return text
 
 
 def parse_plan_document(document: dict[str, Any], source: str = "<plan>", text: str = "") -> Plan:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kplan.core.conflicts import base_comment
 from kplan.core.planfile import plan_to_toml
 from kplan.errors import InvalidValueError, closest
 from kplan.i18n import t
@@ -52,7 +53,14 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
     fmt = check_format(fmt)
     state = source.plan
     if fmt == "toml":
-        return plan_to_toml(state)
+        # The moment the file shows the plan at: an import of it takes it as
+        # its base, so it cannot undo follow-up work done after it unasked.
+        # The export's moment is taken before the plan is read, so every
+        # change the file misses is at it or later.
+        moment = source.taken_at or source.moment
+        # After the version line, which stays the file's first.
+        version, _, rest = plan_to_toml(state).partition("\n")
+        return f"{version}\n{base_comment(moment)}\n{rest}"
     if fmt == "json":
         return export_json(
             state, generated_at=source.moment, snapshot=source.snapshot, events=source.events

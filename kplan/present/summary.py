@@ -15,6 +15,7 @@ from kplan.core.diff import FieldChange, as_text
 from kplan.domain import (
     COVERAGE_LEVELS,
     STATUSES,
+    as_utc,
     format_number,
     period_sort_key,
     values_trend,
@@ -23,6 +24,7 @@ from kplan.model import Measure, Owner, Plan
 
 if TYPE_CHECKING:
     from kplan.core.changes import ChangeResult
+    from kplan.core.conflicts import Base, Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
     from kplan.store.plans import PlanInfo
 
@@ -181,6 +183,55 @@ def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:
         "plan": result.plan,
         "created": result.created,
         "dry_run": result.dry_run,
+        "refused": False,
         "measures": len(plan.measures),
         "changes": _field_changes(result.changes) if not result.created else [],
+        "base": base_json(result.base),
+        "conflicts": conflicts_json(result.conflicts, result.resolution),
+    }
+
+
+def base_json(base: Base | None) -> dict[str, Any] | None:
+    """The point an import compared the file from, for ``--json`` (None: no base)."""
+    if base is None:
+        return None
+    return {
+        "from": "export" if base.exported else "import",
+        "at": as_utc(base.at).isoformat().replace("+00:00", "Z"),
+    }
+
+
+# What became of a conflict, by the import's resolution.
+_OUTCOME = {"refuse": "refused", "keep-store": "store", "force": "file"}
+
+
+def conflicts_json(conflicts: Sequence[Conflict], resolution: str) -> list[dict[str, Any]]:
+    """An import's conflicts, for ``--json`` (docs/json.md, import)."""
+    return [
+        {
+            "measure": c.change.measure,
+            "collaboration": c.change.collaboration,
+            "indicator": c.change.indicator,
+            "field": c.change.field,
+            "file": c.file_value,
+            "store": c.store_value,
+            "changed_by": c.actor,
+            "changed_at": as_utc(c.at).isoformat().replace("+00:00", "Z"),
+            "outcome": _OUTCOME[resolution],
+        }
+        for c in conflicts
+    ]
+
+
+def refused_import_json(error: ImportConflictError, plan: Plan, dry_run: bool) -> dict[str, Any]:
+    """A refused import, for ``--json``: what conflicts, and that nothing was written."""
+    return {
+        "plan": error.plan,
+        "created": False,
+        "dry_run": dry_run,
+        "refused": True,
+        "measures": len(plan.measures),
+        "changes": [],
+        "base": base_json(error.base),
+        "conflicts": conflicts_json(error.conflicts, "refuse"),
     }

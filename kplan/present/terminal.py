@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core.diff import as_text
 from kplan.core.structure import short_removed
+from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present import output
@@ -25,7 +26,10 @@ from kplan.present.summary import plan_summary
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kplan.core.changes import ChangeResult
+    from kplan.core.conflicts import Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
 
 STATUS_STYLES = {
@@ -314,15 +318,55 @@ def import_result(result: ImportResult, plan: Plan) -> None:
         key = "import.would_create" if result.dry_run else "import.created"
         output.say(t(key, plan=plan.id, measures=len(plan.measures), owners=len(plan.owners)))
         return
-    if not result.changes:
+    if not result.changes and not result.conflicts:
         output.say(t("import.unchanged", plan=plan.id))
         return
-    key = "import.would_change" if result.dry_run else "import.changed"
-    if len(result.changes) == 1:
-        key += "_one"
-    lines = [t(key, plan=plan.id, count=len(result.changes))]
-    lines += [f"  {_change_line(change)}" for change in result.changes]
+    lines: list[str] = []
+    if result.changes:
+        key = "import.would_change" if result.dry_run else "import.changed"
+        if len(result.changes) == 1:
+            key += "_one"
+        lines = [t(key, plan=plan.id, count=len(result.changes))]
+        lines += [f"  {_change_line(change)}" for change in result.changes]
+    else:
+        lines = [t("importconflict.nothing_else", plan=plan.id)]
+    if result.conflicts:
+        if result.resolution == "keep-store":
+            key = "importconflict.would_keep" if result.dry_run else "importconflict.kept"
+            if len(result.conflicts) == 1 and not result.dry_run:
+                key += "_one"
+        else:
+            key = "importconflict.would_force" if result.dry_run else "importconflict.forced"
+        lines.append(t(key, count=len(result.conflicts)))
+        lines += [f"  {line}" for line in conflict_lines(result.conflicts)]
     output.say("\n".join(lines))
+
+
+def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
+    """One line per conflict of an import: what, the file's value, the store's, who and when."""
+    lines = []
+    for conflict in conflicts:
+        lines.append(
+            t(
+                "importconflict.line",
+                what=f"{t('kind.' + conflict.target)} {conflict.key}",
+                field=conflict.change.field,
+                file=_or_dash(conflict.file_value),
+                store=_or_dash(conflict.store_value),
+                actor=conflict.actor,
+                at=as_utc(conflict.at).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return lines
+
+
+def import_refused(error: ImportConflictError) -> str:
+    """Why an import was refused: the message, the base, each conflict, what to do."""
+    base = error.base
+    key = "importconflict.base_exported" if base.exported else "importconflict.base_import"
+    lines = [error.message, t(key, at=as_utc(base.at).strftime("%Y-%m-%d %H:%M:%S UTC"))]
+    lines += [f"  {line}" for line in conflict_lines(error.conflicts)]
+    return "\n".join(lines) + "\n" + error.cli_hint.strip()
 
 
 def round_status(result: dict[str, Any]) -> None:

@@ -202,3 +202,54 @@ def count_measure_events(rows: Rows, plan_id: int, measure: str) -> int:
         {"plan": plan_id, "key": measure},
     )
     return int(found[0][0])
+
+
+def last_import(rows: Rows, plan_id: int, prefix: str, skip: str) -> tuple[int, Any] | None:
+    """The newest event (id, at) of the plan whose batch id starts with ``prefix``.
+
+    Events whose batch id starts with ``skip`` are passed over. None when
+    the plan has no such event.
+    """
+    found = rows(
+        "SELECT id, at FROM event WHERE plan_id = :plan AND batch LIKE :prefix"
+        " AND batch NOT LIKE :skip ORDER BY id DESC LIMIT 1",
+        {"plan": plan_id, "prefix": _like_prefix(prefix), "skip": _like_prefix(skip)},
+    )
+    return (int(found[0][0]), found[0][1]) if found else None
+
+
+def newest_per_field(
+    rows: Rows,
+    plan_id: int,
+    *,
+    after_id: int | None = None,
+    since: dt.datetime | None = None,
+    skip_batches: str,
+    skip_fields: Sequence[str] = (),
+) -> list[LoggedEvent]:
+    """The newest event of each field of each thing of the plan, after a point, oldest first.
+
+    The point is an event id (``after_id``: events after it) or a moment
+    (``since``: events at it or later); events whose batch id starts with
+    ``skip_batches``, or whose field starts with one of ``skip_fields``,
+    are left out.
+    """
+    params: dict[str, Any] = {"plan": plan_id, "batches": _like_prefix(skip_batches)}
+    where = ""
+    if after_id is not None:
+        params["after"] = after_id
+        where += " AND id > :after"
+    if since is not None:
+        # Aware, as the log's moments are written (see insert_event).
+        params["since"] = since.astimezone(dt.UTC)
+        where += " AND at >= :since"
+    for number, prefix in enumerate(skip_fields):
+        params[f"f{number}"] = _like_prefix(prefix)
+        where += f" AND field NOT LIKE :f{number}"
+    found = rows(
+        f"SELECT {_LOGGED} FROM event WHERE id IN (SELECT MAX(id) FROM event"
+        f" WHERE plan_id = :plan AND batch NOT LIKE :batches{where}"
+        " GROUP BY measure, collaboration, indicator, field) ORDER BY id",
+        params,
+    )
+    return [_logged(row) for row in found]
