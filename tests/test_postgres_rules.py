@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from kplan.store.models import SCHEMA_VERSION
 from tests.conftest import OREBRO, Kplan, ServerStore, dump_store, libpq_url, query
 
 # Login roles the tests connect as (cluster-wide, made once, idempotently);
@@ -866,12 +867,13 @@ def test_a_server_store_of_version_3_gains_the_rules_when_its_owner_opens_it(
     result = kplan_as(store, "mholm")("list", expect=4)
     assert result.stderr == (
         f"kplan: error: the store {as_role(store, 'mholm')} has schema version 3 and needs"
-        " an upgrade to 4 that only its owner may make; run kplan init as the role kplan"
+        f" an upgrade to {SCHEMA_VERSION} that only its owner may make; run kplan init as"
+        " the role kplan"
         " (you are mholm)\n"
     )
 
     result = owner("init")
-    assert "from schema version 3 to 4" in result.stderr
+    assert f"from schema version 3 to {SCHEMA_VERSION}" in result.stderr
     assert query(store, "SELECT id, actor, field FROM event ORDER BY id") == events_before
     assert {row["db_role"] for row in query(store, "SELECT db_role FROM event")} == {None}
     # The old grant to change the log is gone; the rule holds for the owner too.
