@@ -14,6 +14,7 @@ from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
+from kplan.core.structure import short_removed
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import BLOCK_LIMIT, visible
@@ -41,7 +42,9 @@ def event_target(event: dict[str, Any]) -> str:
 
 def event_change(event: dict[str, Any]) -> str:
     """The change as ``old → new``, with a dash for nothing."""
-    old = "–" if event.get("old") is None else str(event["old"])
+    # A removal keeps the whole item in ``old`` (for undo); shown in short, as `kplan log` does.
+    shortened = short_removed(str(event.get("field", "")), event.get("old"))
+    old = "–" if shortened is None else str(shortened)
     new = "–" if event.get("new") is None else str(event["new"])
     return f"{old} → {new}"
 

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from kplan.core.structure import short_removed
 from kplan.domain import format_number, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
@@ -281,7 +282,8 @@ class MeasureScreen(KplanScreen[None]):
                 what = f"{visible(event['collaboration'])} {what}"
             elif event["indicator"]:
                 what = f"{visible(event['indicator'])} {what}"
-            old = "–" if event["old"] is None else visible(event["old"])
+            shortened = short_removed(event["field"], event["old"])
+            old = "–" if shortened is None else visible(shortened)
             new = "–" if event["new"] is None else visible(event["new"])
             text = Text(f"{visible(event['actor'])}", style="bold")
             text.append(f"  {what}: {old} → {new}", style="not bold")
