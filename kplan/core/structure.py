@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kplan.address import WHOLE_ITEMS, removed_table
 from kplan.core.actor import check_note, now
 from kplan.core.changes import ChangeResult, ConflictError
 from kplan.core.diff import FieldChange, diff_plans
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 # ``kplan undo`` knows to revert it with ``revert``.
 STRUCTURE_BATCH = "edit:"
 
-KINDS = ("measure", "collaboration", "indicator")
+KINDS = WHOLE_ITEMS
 ACTIONS = ("add", "edit", "remove")
 
 # The plan-file keys each kind's command sets (the command's options).
@@ -366,17 +367,6 @@ def _with_removed_table(old: Plan, change: FieldChange) -> FieldChange:
     )
 
 
-def removed_table(text: str | None) -> dict[str, Any] | None:
-    """The table a removal event keeps (``{"measure": ..., "position": ...}``), or None."""
-    if not text or not text.startswith("{"):
-        return None
-    try:
-        kept = json.loads(text)
-    except ValueError:
-        return None
-    return kept if isinstance(kept, dict) else None
-
-
 # --- undo ----------------------------------------------------------------------
 
 
@@ -493,15 +483,3 @@ def _restore(document: dict[str, Any], kind: str, kept: dict[str, Any]) -> None:
         )
     items = found[1].setdefault(_LIST[kind], [])
     items.insert(len(items) if position is None else position, copy.deepcopy(table))
-
-
-def short_removed(field_name: str, text: str | None) -> str | None:
-    """A removal event's old value in short: ``23 (Ny åtgärd)`` for the kept table."""
-    kept = removed_table(text) if field_name in KINDS else None
-    if kept is None:
-        return text
-    table = kept.get(field_name)
-    if not isinstance(table, dict):
-        return text
-    label = table.get("title") or table.get("name") or ""
-    return f"{table.get('id', '')} ({label})" if label else str(table.get("id", ""))

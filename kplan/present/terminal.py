@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kplan.address import short_removed
 from kplan.core.diff import as_text
-from kplan.core.structure import short_removed
 from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from kplan.core.structure import short_removed
+from kplan.address import short_removed
 from kplan.domain import format_number, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
