@@ -227,7 +227,7 @@ def test_edit_dialog_refuses_a_stale_edit_in_place(orebro_store: Path) -> None:
     assert stored["area"] == "Utbildning och matchning"
 
 
-@pytest.mark.parametrize("how", ["escape", "cancel button"])
+@pytest.mark.parametrize("how", ["escape", "escape in a text area", "cancel button"])
 def test_edit_dialog_cancelled_writes_nothing(orebro_store: Path, how: str) -> None:
     before = dump_store(orebro_store)
 
@@ -239,6 +239,9 @@ def test_edit_dialog_cancelled_writes_nothing(orebro_store: Path, how: str) -> N
         await set_text(pilot, dialog, "goal", "Ett annat mål")
         if how == "escape":
             dialog.query_one("#title", Input).focus()
+            await pilot.press("escape")
+        elif how == "escape in a text area":
+            dialog.query_one("#goal", TextArea).focus()
             await pilot.press("escape")
         else:
             await pilot.click("#cancel")
@@ -603,13 +606,13 @@ def test_the_new_keys_are_in_the_footer_and_the_help(orebro_store: Path) -> None
         await pilot.press("question_mark")
         await open_measure(pilot, "7")
         footer = screen_text(app).splitlines()[-1]
-        for shown in ("e Edit", "n Current state", "? Keys"):
+        for shown in ("e Edit", "? Keys"):
             assert shown in footer, shown
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: app.screen.query(HelpPanel), what="help")
         await pilot.pause()
         text = screen_text(app)
-        for shown in ("Edit", "Current state", "Add collab.", "Edit collab.", "Step"):
+        for shown in ("Edit", "Situation", "Add collab.", "Edit collab.", "Step"):
             assert shown in text, shown
 
     run(make_app(orebro_store), scenario)

@@ -115,10 +115,19 @@ def _selected(select: Select[str]) -> str:
 class StructureDialog(EditDialog):
     """A dialog whose fields sit in a scrolling form, and whose save is an ``Edit``."""
 
+    # A form too long for a short terminal: the dialog takes most of the
+    # screen and the form scrolls.
+    TALL = True
+
     def fields(self) -> ComposeResult:
         """The form, scrolling when the terminal is short."""
         with VerticalScroll(id="form"):
             yield from self.form()
+
+    def on_mount(self) -> None:
+        """A long form's dialog takes most of the screen."""
+        if self.TALL:
+            self.query_one("#dialog").add_class("tall")
 
     def form(self) -> ComposeResult:
         """The dialog's own fields."""
@@ -273,6 +282,8 @@ class AddMeasureDialog(StructureDialog):
 
 class SituationDialog(StructureDialog):
     """Läget: the measure's current state in its owner's words (``kplan note``)."""
+
+    TALL = False
 
     def title_text(self) -> str:
         """The dialog's name."""
@@ -436,6 +447,8 @@ class CollabEditDialog(CollaborationDialog):
 
 class StepDialog(CollaborationDialog):
     """Move one of the measure's collaborations on the ladder (``kplan step``)."""
+
+    TALL = False
 
     def title_text(self) -> str:
         """The dialog's name."""

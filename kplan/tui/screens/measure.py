@@ -94,8 +94,8 @@ class MeasureScreen(KplanScreen[None]):
         Binding("v", "edit('perspective')", "key.perspective"),
         Binding("r", "edit('record')", "key.record"),
         Binding("e", "edit('measure')", "tui_edit.key_edit"),
-        Binding("n", "edit('situation')", "tui_edit.key_situation"),
-        # The collaboration keys are in the help panel (?): the footer is full.
+        # The keys below are in the help panel (?): the footer is full at 80 columns.
+        Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
         Binding("a", "edit('collab_add')", "tui_edit.key_collab_add", show=False),
         Binding("c", "edit('collab_edit')", "tui_edit.key_collab_edit", show=False),
         Binding("t", "edit('step')", "tui_edit.key_step", show=False),
