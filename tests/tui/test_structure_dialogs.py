@@ -10,12 +10,15 @@ plan keeps from the person is refused in place with the command line's message.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import HelpPanel, Input, Select, SelectionList, TextArea
+from typer.testing import CliRunner
 
+from kplan.cli import app as cli
 from kplan.core.changes import Change, apply_changes
 from kplan.core.structure import Edit, edit_plan
 from kplan.i18n import t
@@ -162,9 +165,6 @@ def test_edit_owner_and_due_of_measure_7(orebro_store: Path) -> None:
 
 def test_kplan_log_names_the_person_who_edited(orebro_store: Path) -> None:
     """The same edit, then ``kplan log 7`` from the command line names the editor."""
-    from typer.testing import CliRunner
-
-    from kplan.cli import app as cli
 
     async def scenario(pilot: Any) -> None:
         await open_measure(pilot, "7")
@@ -176,10 +176,12 @@ def test_kplan_log_names_the_person_who_edited(orebro_store: Path) -> None:
     run(make_app(orebro_store, "pnyberg"), scenario)
     result = CliRunner().invoke(cli, ["log", "7", "--db", str(orebro_store), "--json"])
     assert result.exit_code == 0, result.output
-    import json
-
     newest = json.loads(result.stdout)[0]
     assert (newest["actor"], newest["field"], newest["new"]) == ("pnyberg", "owner", "mholm")
+    # The TUI's structure change is one command to kplan undo, like the CLI's.
+    undone = CliRunner().invoke(cli, ["undo", "--db", str(orebro_store), "--as", "pnyberg"])
+    assert undone.exit_code == 0, undone.output
+    assert measure_in_store(orebro_store, "7")["owner"] == "sforsberg"
 
 
 # The measure edit dialog --------------------------------------------------------------------
