@@ -2068,7 +2068,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # The TUI's structure dialogs: a measure edited or added, läget, collaborations
     "tui_edit.key_edit": ("Edit", "Redigera"),
-    "tui_edit.key_situation": ("Situation", "Läget"),
+    "tui_edit.key_situation": ("Current state", "Läget"),
     "tui_edit.key_collab_add": ("Add collab.", "Ny samverkan"),
     "tui_edit.key_collab_edit": ("Edit collab.", "Ändra samverkan"),
     "tui_edit.key_step": ("Step", "Steg"),

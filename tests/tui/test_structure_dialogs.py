@@ -36,6 +36,7 @@ from kplan.tui.dialogs.structure import (
 from kplan.tui.screens.measure import MeasureScreen
 from kplan.tui.screens.overview import OverviewScreen
 from tests.conftest import dump_store
+from tests.test_hostile_text import HOSTILE
 from tests.tui.fixed_app import build_store, make_app, screen_text, wait_until, widget_text
 from tests.tui.test_flows import (
     NOW,
@@ -52,6 +53,7 @@ from tests.tui.test_flows import (
     table_of,
     type_into,
 )
+from tests.tui.test_hostile import ESCAPED, assert_safe, hostile_store
 
 # Helpers ------------------------------------------------------------------------------------
 
@@ -544,7 +546,8 @@ def test_add_a_measure_from_the_overview(orebro_store: Path) -> None:
         dialog = await press_for(pilot, "a", AddMeasureDialog)
         await set_text(pilot, dialog, "id", "23")
         await set_text(pilot, dialog, "title", "Ny åtgärd")
-        await set_text(pilot, dialog, "due", "2016-06-30")
+        # Spaces around a date are a slip of the keyboard, not an error.
+        await set_text(pilot, dialog, "due", " 2016-06-30 ")
         # No owner chosen yet: refused in place.
         error = await refused_in_place(pilot, dialog)
         assert "Owner" in error
@@ -614,7 +617,54 @@ def test_the_new_keys_are_in_the_footer_and_the_help(orebro_store: Path) -> None
         await wait_until(pilot, lambda: app.screen.query(HelpPanel), what="help")
         await pilot.pause()
         text = screen_text(app)
-        for shown in ("Edit", "Situation", "Add collab.", "Edit collab.", "Step"):
+        for shown in ("Edit", "Current state", "Add collab.", "Edit collab.", "Step"):
             assert shown in text, shown
 
     run(make_app(orebro_store), scenario)
+
+
+# Hostile text -------------------------------------------------------------------------------
+
+
+def test_every_structure_dialog_shows_hostile_text_spelled_out(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The hostile plan (tests/tui/test_hostile.py): titles, names, actors and notes full
+    of escape sequences, bidi overrides, newlines and markup, in every new dialog."""
+    monkeypatch.setenv("KPLAN_NOW", NOW)
+    store = hostile_store(tmp_path)
+    with store_at(store) as opened:
+        apply_changes(opened, [Change("measure", "A1", "situation", HOSTILE)], actor="hjonsson")
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        app.open_measure("A1")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
+        screen = app.screen
+        await wait_until(pilot, lambda: "Current state: Evil" in screen_text(app), what="läget")
+        assert_safe(screen_text(app))
+        for key, kind in (
+            ("e", MeasureEditDialog),
+            ("n", SituationDialog),
+            ("a", CollabAddDialog),
+            ("c", CollabEditDialog),
+            ("t", StepDialog),
+        ):
+            dialog = await press_for(pilot, key, kind)
+            text = screen_text(app)
+            assert_safe(text)
+            heading = widget_text(dialog.query_one("#dialog-title"))
+            assert f"· A1 Title {ESCAPED}" in heading, kind.__name__
+            if kind in (CollabEditDialog, StepDialog):
+                chooser = dialog.query_one("#collaboration", Select)
+                assert ESCAPED in widget_text(chooser.query_one("#label")), kind.__name__
+            for area in dialog.query(TextArea):
+                assert_safe(area.text)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is screen, what="back")
+        app.go_overview()
+        await pilot.pause()
+        await press_for(pilot, "a", AddMeasureDialog)
+        assert_safe(screen_text(app))
+
+    run(make_app(store, "hjonsson"), scenario, size=(160, 120))

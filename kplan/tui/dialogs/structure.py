@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 # The longer texts get a TextArea of a few lines; the rest an Input.
 _LONG = frozenset({"goal", "description", "situation"})
+# Fields where spaces around the text can only be a slip of the keyboard.
+_TRIMMED = frozenset({"id", "start", "due"})
 # Each field's label; also names a field in the core's problems, which
 # name it by its command-line option (--due: ...).
 _LABELS = {
@@ -140,12 +142,13 @@ class StructureDialog(EditDialog):
         return plan
 
     def text_of(self, widget_id: str) -> str:
-        """What the person wrote in an Input or a TextArea."""
+        """What the person wrote in an Input or a TextArea (a date or an id without spaces
+        around it)."""
         widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, TextArea):
             return widget.text
         assert isinstance(widget, Input)
-        return widget.value
+        return widget.value.strip() if widget_id in _TRIMMED else widget.value
 
     def edit_job(self, edit: Edit) -> Callable[[], ChangeResult]:
         """Saving ``edit`` through the core, for the worker."""
@@ -267,7 +270,7 @@ class AddMeasureDialog(StructureDialog):
 
     def prepare(self, note: str | None) -> Callable[[], ChangeResult] | None:
         """The new measure as an ``Edit``; the core checks the id and every field."""
-        key = self.text_of("id").strip()
+        key = self.text_of("id")
         values = {
             name: _selected(self.query_one("#owner", Select))
             if name == "owner"
@@ -382,7 +385,7 @@ class CollabAddDialog(CollaborationDialog):
             "actors": self.chosen_actors(),
             "step": _selected(self.query_one("#step", Select)),
         }
-        key = self.text_of("id").strip()
+        key = self.text_of("id")
         return self.edit_job(Edit("collaboration", "add", key, values, note))
 
 
