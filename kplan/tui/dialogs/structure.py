@@ -123,7 +123,11 @@ class StructureDialog(EditDialog):
 
     def fields(self) -> ComposeResult:
         """The form, scrolling when the terminal is short."""
-        with VerticalScroll(id="form"):
+        form = VerticalScroll(id="form")
+        # The first field takes the focus, not the form around it: a
+        # field in focus is scrolled into view, so tab still reaches them all.
+        form.can_focus = False
+        with form:
             yield from self.form()
 
     def on_mount(self) -> None:
