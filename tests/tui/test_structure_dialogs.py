@@ -303,6 +303,27 @@ def test_owner_edits_only_the_texts_of_her_measure(tmp_path: Path, monkeypatch: 
     assert measure_in_store(store, "7")["goal"] == "Vägledarna besöker arbetsplatser varje termin."
 
 
+def test_a_coordinator_edits_everything_under_owners(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("KPLAN_NOW", NOW)
+    store = owners_store(tmp_path)
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await open_measure(pilot, "7")
+        dialog = await press_for(pilot, "e", MeasureEditDialog)
+        for name in ("title", "owner", "area", "goal", "start", "due", "description"):
+            assert not dialog.query_one(f"#{name}").disabled, name
+        assert "a coordinator changes the rest" not in screen_text(app)
+        await choose(pilot, dialog.query_one("#owner", Select), "kfalk")
+        await set_text(pilot, dialog, "start", "2015-01-01")
+        await pilot.press("ctrl+s")
+        await dialog_closed(pilot)
+
+    run(make_app(store, "ehedlund"), scenario)
+    stored = measure_in_store(store, "7")
+    assert (stored["owner"], stored["start"]) == ("kfalk", "2015-01-01")
+
+
 def test_someone_elses_measure_is_refused_in_place_with_the_cli_message(
     tmp_path: Path, monkeypatch: Any
 ) -> None:

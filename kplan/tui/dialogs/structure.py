@@ -122,7 +122,10 @@ class StructureDialog(EditDialog):
     TALL = True
 
     def fields(self) -> ComposeResult:
-        """The form, scrolling when the terminal is short."""
+        """A line of help above the form, then the form, scrolling when the terminal is short."""
+        help_text = self.help_text()
+        if help_text:
+            yield Label(help_text, classes="help", markup=False)
         form = VerticalScroll(id="form")
         # The first field takes the focus, not the form around it: a
         # field in focus is scrolled into view, so tab still reaches them all.
@@ -138,6 +141,10 @@ class StructureDialog(EditDialog):
     def form(self) -> ComposeResult:
         """The dialog's own fields."""
         yield from ()
+
+    def help_text(self) -> str:
+        """A line that stays above the form when it scrolls; empty for none."""
+        return ""
 
     def plan(self) -> Plan:
         """The plan the dialog edits."""
@@ -184,19 +191,24 @@ class MeasureEditDialog(StructureDialog):
             "description": editable(measure.description, lines=True),
         }
 
+    def locked(self) -> bool:
+        """Whether the person may change only the measure's texts."""
+        assert self.seen is not None
+        return texts_only(self.plan(), self.seen, self.kplan.actor)
+
+    def help_text(self) -> str:
+        """Said to an owner who may change only the texts."""
+        if not self.locked():
+            return ""
+        return t("tui_edit.texts_only", texts=", ".join(sorted(OWNER_TEXTS)))
+
     def form(self) -> ComposeResult:
         """Every field of ``kplan measure edit``; those the person may not change disabled."""
         plan = self.plan()
         measure = self.seen
         assert measure is not None
         shown = self.initial()
-        locked = texts_only(plan, measure, self.kplan.actor)
-        if locked:
-            yield Label(
-                t("tui_edit.texts_only", texts=", ".join(sorted(OWNER_TEXTS))),
-                classes="help",
-                markup=False,
-            )
+        locked = self.locked()
         for name in FIELDS["measure"]:
             yield _label(name)
             disabled = locked and name not in OWNER_TEXTS
@@ -296,11 +308,14 @@ class SituationDialog(StructureDialog):
         """The dialog's name."""
         return t("structure.col_situation")
 
+    def help_text(self) -> str:
+        """What läget is."""
+        return t("tui_edit.situation_help")
+
     def form(self) -> ComposeResult:
         """The text, as it stands."""
         measure = self.seen
         assert measure is not None
-        yield Label(t("tui_edit.situation_help"), classes="help", markup=False)
         yield TextArea(editable(measure.situation, lines=True), id="situation", classes="long")
 
     def changes(self, note: str | None) -> list[Change]:
