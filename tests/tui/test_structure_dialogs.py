@@ -698,3 +698,88 @@ def test_every_structure_dialog_shows_hostile_text_spelled_out(
         assert_safe(screen_text(app))
 
     run(make_app(store, "hjonsson"), scenario, size=(160, 120))
+
+
+# Each collaboration dialog: checked in place, stale refused, permission refused ---------------
+
+
+def test_collaboration_edit_checks_in_place(orebro_store: Path) -> None:
+    before = dump_store(orebro_store)
+
+    async def scenario(pilot: Any) -> None:
+        await open_measure(pilot, "7")
+        dialog = await press_for(pilot, "c", CollabEditDialog)
+        await set_text(pilot, dialog, "name", "")
+        dialog.query_one("#actors", SelectionList).deselect_all()
+        await pilot.pause()
+        error = await refused_in_place(pilot, dialog)
+        assert "Name:" in error and "Actors (space ticks one):" in error
+        await pilot.press("escape")
+        await dialog_closed(pilot)
+
+    run(make_app(orebro_store), scenario)
+    assert dump_store(orebro_store) == before
+
+
+def test_choosing_another_collaboration_edits_that_one(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        await open_measure(pilot, "7")
+        dialog = await press_for(pilot, "c", CollabEditDialog)
+        await choose(pilot, dialog.query_one("#collaboration", Select), "syv-praktik")
+        assert dialog.query_one("#name", Input).value == "Praktikplatser för vägledare"
+        assert dialog.query_one("#actors", SelectionList).selected == ["foretagarna"]
+        await set_text(pilot, dialog, "name", "Praktik för vägledare")
+        await pilot.press("ctrl+s")
+        await dialog_closed(pilot)
+
+    run(make_app(orebro_store), scenario)
+    names = {c["id"]: c["name"] for c in measure_in_store(orebro_store, "7")["collaborations"]}
+    assert names == {
+        "syv-foretag": "Vägledare möter arbetsgivare",
+        "syv-praktik": "Praktik för vägledare",
+    }
+
+
+def test_step_dialog_stale_refused_and_escape(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        await open_measure(pilot, "7")
+        dialog = await press_for(pilot, "t", StepDialog)
+        await choose(pilot, dialog.query_one("#step", Select), "3")
+        someone_else_edits(orebro_store, Change("collaboration", "syv-foretag", "step", 4, None))
+        before = dump_store(orebro_store)
+        error = await refused_in_place(pilot, dialog)
+        assert t("change.conflict_tui").strip() in error
+        await pilot.press("escape")
+        await dialog_closed(pilot)
+        assert dump_store(orebro_store) == before
+
+    run(make_app(orebro_store), scenario)
+    steps = {c["id"]: c["step"] for c in measure_in_store(orebro_store, "7")["collaborations"]}
+    assert steps["syv-foretag"] == 4
+
+
+@pytest.mark.parametrize(("actor", "key"), [("mholm", "t"), ("sforsberg", "c")])
+def test_collaboration_changes_refused_in_place_under_owners(
+    tmp_path: Path, monkeypatch: Any, actor: str, key: str
+) -> None:
+    """Moving a step is for the measure's owner or a coordinator; editing a
+    collaboration for a coordinator only."""
+    monkeypatch.setenv("KPLAN_NOW", NOW)
+    store = owners_store(tmp_path)
+    before = dump_store(store)
+
+    async def scenario(pilot: Any) -> None:
+        await open_measure(pilot, "7")
+        kind = StepDialog if key == "t" else CollabEditDialog
+        dialog = await press_for(pilot, key, kind)
+        if key == "t":
+            await choose(pilot, dialog.query_one("#step", Select), "3")
+        else:
+            await set_text(pilot, dialog, "name", "Mitt namn")
+        error = await refused_in_place(pilot, dialog)
+        assert error.startswith(f"{actor} ")
+        await pilot.press("escape")
+        await dialog_closed(pilot)
+
+    run(make_app(store, actor), scenario)
+    assert dump_store(store) == before
