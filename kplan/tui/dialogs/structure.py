@@ -134,9 +134,13 @@ class StructureDialog(EditDialog):
             yield from self.form()
 
     def on_mount(self) -> None:
-        """A long form's dialog takes most of the screen."""
+        """A long form's dialog takes most of the screen, its first field's label in view."""
         if self.TALL:
             self.query_one("#dialog").add_class("tall")
+        # Focusing the first field scrolls it into view before the form has
+        # its height, which hides the label above it; start from the top.
+        form = self.query_one("#form", VerticalScroll)
+        self.call_after_refresh(form.scroll_home, animate=False)
 
     def form(self) -> ComposeResult:
         """The dialog's own fields."""
@@ -496,6 +500,17 @@ class StepDialog(CollaborationDialog):
             found = self.collaboration(str(event.value))
             if found is not None:
                 self.query_one("#step", Select).value = _step_of(self.plan(), found)
+
+    def prepare(self, note: str | None) -> Callable[[], ChangeResult] | None:
+        """Nothing to save when the step shown was left as it was.
+
+        (A step outside a shortened ladder is shown at its end; left
+        there, it is not moved.)
+        """
+        chosen = self.chosen()
+        if _selected(self.query_one("#step", Select)) == _step_of(self.plan(), chosen):
+            return None
+        return super().prepare(note)
 
     def changes(self, note: str | None) -> list[Change]:
         """The move, checked against the collaboration's version as the person saw it."""
