@@ -783,3 +783,24 @@ def test_collaboration_changes_refused_in_place_under_owners(
 
     run(make_app(store, actor), scenario)
     assert dump_store(store) == before
+
+
+def test_e_and_n_on_the_overview_edit_the_measure_under_the_cursor(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await cursor_to(pilot, "12")
+        dialog = await press_for(pilot, "e", MeasureEditDialog)
+        assert dialog.measure == "12"
+        await set_text(pilot, dialog, "area", "Matchning")
+        await pilot.press("ctrl+s")
+        await dialog_closed(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        dialog = await press_for(pilot, "n", SituationDialog)
+        assert dialog.measure == "12"
+        await set_text(pilot, dialog, "situation", "Klart till sommaren")
+        await pilot.press("ctrl+s")
+        await dialog_closed(pilot)
+
+    run(make_app(orebro_store, "ehedlund"), scenario)
+    stored = measure_in_store(orebro_store, "12")
+    assert (stored["area"], stored["situation"]) == ("Matchning", "Klart till sommaren")

@@ -39,6 +39,8 @@ class OverviewScreen(KplanScreen[None]):
         Binding("v", "edit('perspective')", "key.perspective"),
         Binding("r", "edit('record')", "key.record"),
         # In the help panel (?), not the footer: the footer is full at 120 columns.
+        Binding("e", "edit('measure')", "tui_edit.key_edit", show=False),
+        Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
         Binding("a", "add_measure", "tui_edit.key_add_measure", show=False),
         Binding("b", "view('board')", "key.board"),
         Binding("p", "view('matrix')", "key.matrix"),
