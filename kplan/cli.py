@@ -889,6 +889,8 @@ indicator_app = typer.Typer(help=t("structure.cmd_indicator"), no_args_is_help=T
 app.add_typer(measure_app, name="measure")
 app.add_typer(collab_app, name="collab")
 app.add_typer(indicator_app, name="indicator")
+plan_app = typer.Typer(help=t("settings.cmd_plan"), no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
 
 
 def _text_option(name: str, key: str, metavar: str = "TEXT", **extra: Any) -> Any:
@@ -1295,6 +1297,76 @@ def _date(value: str | None) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InvalidValueError(t("opt.bad_date", value=value)) from None
+
+
+@plan_app.command("show", help=t("settings.cmd_show"))
+@reported
+def plan_show_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """Show the plan's settings."""
+    from kplan.core.settings import show_plan
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
+
+    settings = summary.plan_settings(show_plan(open_store(db, create=False), plan))
+    if json_output:
+        _print_json(settings)
+    else:
+        terminal.plan_settings(settings)
+
+
+@plan_app.command("edit", help=t("settings.cmd_edit"))
+@reported
+def plan_edit_command(
+    title: Annotated[str | None, _text_option("--title", "settings.opt_title")] = None,
+    start: Annotated[str | None, _text_option("--start", "settings.opt_start", "DATE")] = None,
+    end: Annotated[str | None, _text_option("--end", "settings.opt_end", "DATE")] = None,
+    description: Annotated[
+        str | None, _text_option("--description", "settings.opt_description")
+    ] = None,
+    coordinators: Annotated[
+        str | None, _text_option("--coordinators", "settings.opt_coordinators", "ID,ID")
+    ] = None,
+    edit: Annotated[str | None, _text_option("--edit", "settings.opt_edit", "open|owners")] = None,
+    ladder_question: Annotated[
+        list[str] | None,
+        _text_option("--ladder-question", "settings.opt_ladder_question", "N=TEXT"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("settings.opt_force"))] = False,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change the plan's settings; an empty text clears an optional one."""
+    from kplan.core.actor import current_actor
+    from kplan.core.settings import SettingsEdit, edit_settings
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
+
+    given = {
+        "title": title,
+        "start": start,
+        "end": end,
+        "description": description,
+        "coordinators": coordinators,
+        "edit": edit,
+    }
+    wanted = SettingsEdit(
+        {name: value for name, value in given.items() if value is not None},
+        list(ladder_question or []),
+        note=note,
+        force=force,
+    )
+    result = edit_settings(
+        open_store(db, create=False), wanted, actor=current_actor(as_, db), plan=plan
+    )
+    if json_output:
+        _print_json(summary.changes_json(result))
+    else:
+        terminal.changes(result)
 
 
 @round_app.command("open", help=t("cmd.round_open"))

@@ -27,7 +27,7 @@ from kplan.core.actor import check_note, now
 from kplan.core.changes import ChangeResult, ConflictError
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.core.events import insert_event
-from kplan.core.permissions import check_structure
+from kplan.core.permissions import SETTINGS, check_coordinator, check_structure
 from kplan.core.planfile import parse_plan_document
 from kplan.domain import parse_integer, parse_number
 from kplan.errors import InvalidValueError, KplanError, PlanFileError, UsageError, unknown
@@ -56,6 +56,11 @@ FIELDS = {
     "collaboration": ("name", "measure", "actors", "step", "note"),
     "indicator": ("name", "unit", "measure", "baseline", "target", "direction"),
 }
+# The plan's settings ``kplan plan edit`` changes (kplan.core.settings), as
+# plan-file keys of ``[plan]``; their events are named ``plan.KEY``. The
+# ladder's step names and the perspectives are not among them: stored steps
+# and levels are kept by them.
+PLAN_SETTINGS = ("title", "start", "end", "description", "coordinators", "edit", "ladder_questions")
 # Keys a table must keep: an empty value is refused, not removed.
 _REQUIRED = {"title", "owner", "name", "measure", "actors"}
 # The plan-file list holding each kind inside a measure's table.
@@ -114,10 +119,10 @@ def edit_plan(store: Store, edit: Edit, *, actor: str, plan: str | None = None) 
             and count_measure_events(rows, info.row_id, edit.key)
         ):
             raise UsageError(t("structure.remove_needs_force", key=visible(edit.key)))
-        return _write(rows, info, old, new, changes, actor=actor, note=edit.note)
+        return write_changes(rows, info, old, new, changes, actor=actor, note=edit.note)
 
 
-def _write(
+def write_changes(
     rows: Rows,
     info: PlanInfo,
     old: Plan,
@@ -390,6 +395,15 @@ def revert(
     rules; a plan that no longer allows it (an owner since removed) is
     refused with exit 3, like any other clash.
     """
+    if any(event.field.removeprefix("plan.") in PLAN_SETTINGS for event in events):
+        # The plan's settings are the coordinators' under "owners", undone too.
+        check_coordinator(
+            actor,
+            policy=info.edit,
+            coordinators=info.coordinators,
+            plan=info.key,
+            action=SETTINGS,
+        )
     current = plans.load_plan(rows, info)
     document = plan_to_document(current)
     for event in reversed(events):
@@ -404,11 +418,15 @@ def revert(
             )
         ) from None
     changes = diff_plans(current, reverted)
-    return _write(rows, info, current, reverted, changes, actor=actor, note=note, batch=batch)
+    return write_changes(
+        rows, info, current, reverted, changes, actor=actor, note=note, batch=batch
+    )
 
 
 _NUMBERS = {"baseline", "target"}
 _INTEGERS = {"progress", "step"}
+# Values an event keeps as JSON lists.
+_LISTS = {"actors", "coordinators", "ladder_questions"}
 
 
 def _from_text(name: str, text: str | None) -> Any:
@@ -419,7 +437,7 @@ def _from_text(name: str, text: str | None) -> Any:
         return int(text)
     if name in _NUMBERS:
         return float(text)
-    if name == "actors":
+    if name in _LISTS:
         return json.loads(text)
     return text
 
@@ -427,6 +445,14 @@ def _from_text(name: str, text: str | None) -> Any:
 def _revert_event(document: dict[str, Any], event: LoggedEvent) -> None:
     """Undo one event of a structure batch in the plan-file document."""
     name = event.field
+    setting = name.removeprefix("plan.")
+    if event.measure is None and setting != name and setting in PLAN_SETTINGS:
+        value = _from_text(setting, event.old)
+        if value is None:
+            document["plan"].pop(setting, None)
+        else:
+            document["plan"][setting] = value
+        return
     kind = "collaboration" if event.collaboration else "indicator" if event.indicator else "measure"
     key = event.collaboration or event.indicator or event.measure or ""
     if name in KINDS and name == kind:
