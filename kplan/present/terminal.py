@@ -215,7 +215,8 @@ def plan_settings(settings: dict[str, Any]) -> None:
     add(f"{t('col.period')}: {settings['start'] or ''}–{settings['end'] or ''}")
     if settings["description"]:
         add(_block(settings["description"]))
-    add(f"{t('settings.col_edit')}: {t('settings.edit_' + settings['edit'])}")
+    policy = t("settings.edit_owners" if settings["edit"] == "owners" else "settings.edit_open")
+    add(f"{t('settings.col_edit')}: {policy}")
     coordinators = ", ".join(visible(c) for c in settings["coordinators"])
     add(f"{t('settings.col_coordinators')}: {coordinators or '–'}")
     perspectives = ", ".join(visible(p) for p in settings["perspectives"])
