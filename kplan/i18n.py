@@ -2144,6 +2144,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "owners (a measure's owner and the coordinators)",
         "owners (åtgärdens ägare och samordnarna)",
     ),
+    "settings.stranger_any": (
+        "{actor} is not a person of any plan of this store ({plan}); did you mean {suggestion}?",
+        "{actor} är inte en person i någon plan i detta lager ({plan}); menade du {suggestion}?",
+    ),
+    "settings.stranger_any_none": (
+        "{actor} is not a person of any plan of this store ({plan}; their people: {people})",
+        "{actor} är inte en person i någon plan i detta lager ({plan}; deras personer: {people})",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

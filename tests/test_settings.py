@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import OREBRO, Kplan, dump_store
+from tests.conftest import OREBRO, Kplan, dump_store, query
 
 
 def owners_only(tmp_path: Path) -> Path:
@@ -424,3 +424,87 @@ def test_a_plan_file_naming_a_coordinator_twice_is_refused(kplan: Kplan, tmp_pat
     assert "plan.coordinators: names a value more than once" in refused.stderr
     listed = kplan("plans", "--json", expect=None)
     assert listed.exit_code == 1 or json.loads(listed.stdout) == []
+
+
+# --- small fixes of the structure and people commands ---------------------------------
+
+
+def test_a_measure_restored_by_undo_goes_on_above_its_version(orebro: Kplan) -> None:
+    orebro("status", "7", "done", "--as", "ehedlund")
+    orebro("step", "syv-praktik", "2", "--as", "ehedlund")
+    before = orebro.json("show", "7")
+    collab_before = collaboration_versions(orebro)
+    assert before["version"] > 1
+    orebro("measure", "remove", "7", "--force", "--as", "ehedlund")
+    orebro("undo", "--as", "ehedlund")
+    after = orebro.json("show", "7")
+    assert after["version"] == before["version"] + 1
+    assert collaboration_versions(orebro) == {
+        key: version + 1 for key, version in collab_before.items()
+    }
+    # An edit from before the removal is stale now; one from after it is not.
+    stale = orebro("status", "7", "ongoing", "--expect-version", str(before["version"]), expect=3)
+    assert f"now {after['version']}" in stale.stderr
+    orebro("status", "7", "ongoing", "--expect-version", str(after["version"]))
+
+
+def collaboration_versions(kplan: Kplan) -> dict[str, int]:
+    """The store versions of measure 7's collaborations, by id."""
+    found = query(
+        kplan.db,
+        "SELECT c.key, c.version FROM collaboration c JOIN measure m ON m.id = c.measure_id"
+        " WHERE m.key = '7'",
+    )
+    return {row["key"]: row["version"] for row in found}
+
+
+def test_a_collaboration_restored_by_undo_goes_on_above_its_version(orebro: Kplan) -> None:
+    orebro("step", "syv-praktik", "2", "--as", "ehedlund")
+    version = collaboration_versions(orebro)["syv-praktik"]
+    assert version > 1
+    orebro("collab", "remove", "syv-praktik", "--as", "ehedlund")
+    orebro("undo", "--as", "ehedlund")
+    assert collaboration_versions(orebro)["syv-praktik"] == version + 1
+    stale = orebro(
+        "step", "syv-praktik", "3", "--expect-version", str(version), "--as", "ehedlund", expect=3
+    )
+    assert "syv-praktik" in stale.stderr
+
+
+def test_a_measure_without_events_is_removed_without_force(orebro: Kplan) -> None:
+    orebro("measure", "remove", "9", "--as", "ehedlund")
+    assert "9" not in [m["id"] for m in orebro.json("list")]
+    orebro("measure", "add", "99", "--title", "Ny", "--owner", "mholm", "--as", "ehedlund")
+    orebro("measure", "remove", "99", "--as", "ehedlund", expect=2)
+
+
+@pytest.fixture
+def two_plans(orebro: Kplan) -> Kplan:
+    """The Örebro and Kronoberg example plans in one store."""
+    orebro("import", str(OREBRO.with_name("kronoberg_plan.toml")))
+    return orebro
+
+
+def test_as_a_stranger_to_every_plan_is_warned_without_a_plan_named(two_plans: Kplan) -> None:
+    # An import names its plan in the file, so it runs without --plan.
+    result = two_plans("import", str(OREBRO), "--as", "sfosberg")
+    assert (
+        "kplan: sfosberg is not a person of any plan of this store"
+        " (kronoberg-kompetens, orebro-kompetens); did you mean sforsberg?"
+    ) in result.stderr
+    unknown = two_plans("import", str(OREBRO), "--as", "zzzzzzzzzzz")
+    assert "zzzzzzzzzzz is not a person of any plan of this store" in unknown.stderr
+    assert "their people:" in unknown.stderr
+
+
+def test_as_a_person_of_some_plan_is_not_warned_without_a_plan_named(two_plans: Kplan) -> None:
+    kronoberg = two_plans.json("plan", "show", "--plan", "kronoberg-kompetens")
+    person = kronoberg["coordinators"][0]
+    for actor in ("sforsberg", person):
+        result = two_plans("import", str(OREBRO), "--as", actor)
+        assert "not a person" not in result.stderr, (actor, result.stderr)
+    # With a plan named, the plan's own people decide, as before.
+    named = two_plans(
+        "plan", "edit", "--plan", "kronoberg-kompetens", "--title", "K", "--as", "sforsberg"
+    )
+    assert "sforsberg is not a person of plan kronoberg-kompetens" in named.stderr

@@ -14,6 +14,7 @@ Here too is the rule for someone acting who is not a person of the plan
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from kplan.i18n import t
 from kplan.names import id_problem, matching, name_problem, nfc, same_as, visible
 from kplan.store import people as stored
 from kplan.store.events import LoggedEvent
-from kplan.store.plans import load_plan, select_plan
+from kplan.store.plans import load_plan, plan_infos, select_plan
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -53,17 +54,29 @@ class Stranger:
     plan: str
     suggestion: str | None
     people: list[str]
+    # True when no plan was named in a store of several: ``plan`` lists them
+    # all and ``people`` holds the people of every one.
+    several: bool = False
 
 
 def stranger(store: Store, actor: str, plan: str | None = None) -> Stranger | None:
     """``actor`` when they are not one of the plan's people; None when they are.
 
-    A store or plan that cannot be read raises as any read does.
+    With no plan named (nor ``KPLAN_PLAN``) in a store of several plans,
+    ``actor`` is a stranger when a person of none of them. A store or plan
+    that cannot be read raises as any read does.
     """
     with store.reading() as rows:
-        info = select_plan(rows, plan)
-        people = stored.owner_keys(rows, info.row_id)
-    return stranger_among(actor, info.key, people)
+        infos = [] if plan or os.environ.get("KPLAN_PLAN") else plan_infos(rows)
+        if len(infos) <= 1:
+            info = select_plan(rows, plan)
+            return stranger_among(actor, info.key, stored.owner_keys(rows, info.row_id))
+        people = [stored.owner_keys(rows, info.row_id) for info in infos]
+    everyone = list(dict.fromkeys(person for found in people for person in found))
+    if not everyone or actor in everyone:
+        return None
+    keys = ", ".join(info.key for info in infos)
+    return Stranger(actor, keys, closest(actor, everyone), everyone, several=True)
 
 
 def stranger_among(actor: str, plan: str, people: Sequence[str]) -> Stranger | None:
@@ -82,13 +95,18 @@ def stranger_warning(found: Stranger) -> str:
     """The warning about someone acting who is not a person of the plan, in words."""
     if found.suggestion is not None:
         return t(
-            "people.not_a_person",
+            "settings.stranger_any" if found.several else "people.not_a_person",
             actor=found.actor,
             plan=found.plan,
             suggestion=found.suggestion,
         )
     shown = ", ".join(found.people[:10]) + (", ..." if len(found.people) > 10 else "")
-    return t("people.not_a_person_none", actor=found.actor, plan=found.plan, people=shown)
+    return t(
+        "settings.stranger_any_none" if found.several else "people.not_a_person_none",
+        actor=found.actor,
+        plan=found.plan,
+        people=shown,
+    )
 
 
 def is_people_batch(events: Sequence[LoggedEvent]) -> bool:

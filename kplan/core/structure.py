@@ -360,6 +360,7 @@ def _with_removed_table(old: Plan, change: FieldChange) -> FieldChange:
         if child is None:
             return change
         kept = {"measure": child[0]["id"], "position": child[1], change.field: child[2]}
+    kept["versions"] = _versions(old, change.field, str(change.old))
     text = json.dumps(kept, ensure_ascii=False, default=_json_default)
     return FieldChange(
         change.field,
@@ -369,6 +370,46 @@ def _with_removed_table(old: Plan, change: FieldChange) -> FieldChange:
         collaboration=change.collaboration,
         indicator=change.indicator,
     )
+
+
+def _versions(plan: Plan, kind: str, key: str) -> dict[str, dict[str, int]]:
+    """The store versions of a thing removed and of what goes with it, by kind and id.
+
+    Kept with the removal so that ``kplan undo`` brings the thing back above
+    the version it had: an ``--expect-version`` read before the removal is
+    then refused, as after any other change.
+    """
+    versions: dict[str, dict[str, int]] = {}
+    for measure in plan.measures:
+        if kind == "measure" and measure.id == key:
+            versions["measure"] = {measure.id: measure.version}
+            versions["collaboration"] = {c.id: c.version for c in measure.collaborations}
+            versions["indicator"] = {i.id: i.version for i in measure.indicators}
+        elif kind != "measure":
+            for item in getattr(measure, _LIST[kind]):
+                if item.id == key:
+                    versions[kind] = {item.id: int(item.version)}
+    return versions
+
+
+def _restored_versions(events: list[LoggedEvent]) -> dict[str, dict[str, int]]:
+    """What the removals among ``events`` kept of the removed things' versions."""
+    versions: dict[str, dict[str, int]] = {}
+    for event in events:
+        kept = removed_table(event.old) if event.field in KINDS and event.new is None else None
+        found = kept.get("versions") if kept is not None else None
+        if not isinstance(found, dict):
+            continue
+        for kind, keyed in found.items():
+            if kind in KINDS and isinstance(keyed, dict):
+                versions.setdefault(kind, {}).update(
+                    {
+                        str(key): version
+                        for key, version in keyed.items()
+                        if isinstance(version, int) and not isinstance(version, bool)
+                    }
+                )
+    return versions
 
 
 def removed_table(text: str | None) -> dict[str, Any] | None:
@@ -418,9 +459,18 @@ def revert(
             )
         ) from None
     changes = diff_plans(current, reverted)
-    return write_changes(
+    result = write_changes(
         rows, info, current, reverted, changes, actor=actor, note=note, batch=batch
     )
+    restored = {(change.field, str(change.new)) for change in changes if change.old is None}
+    for kind, keyed in _restored_versions(events).items():
+        plans.continue_versions(
+            rows,
+            info,
+            kind,
+            {key: version + 1 for key, version in keyed.items() if (kind, key) in restored},
+        )
+    return result
 
 
 _NUMBERS = {"baseline", "target"}

@@ -282,6 +282,22 @@ def measure_version(rows: Rows, info: PlanInfo, key: str) -> int | None:
     return found[0][0] if found else None
 
 
+# The kinds of thing ``continue_versions`` sets, and their tables.
+_VERSIONED = ("measure", "collaboration", "indicator")
+
+
+def continue_versions(rows: Rows, info: PlanInfo, kind: str, versions: dict[str, int]) -> None:
+    """Give the plan's ``kind`` things (by id) these versions: a restored thing goes on."""
+    if kind not in _VERSIONED:
+        raise ValueError(kind)
+    if not versions:
+        return
+    rows.many(
+        f"UPDATE {kind} SET version = :version WHERE plan_id = :plan AND key = :key",
+        [{"version": v, "plan": info.row_id, "key": key} for key, v in versions.items()],
+    )
+
+
 def measure_keys(rows: Rows, info: PlanInfo) -> list[str]:
     """The plan's measure ids, in plan order."""
     found = rows(
