@@ -294,6 +294,13 @@ def test_undo_of_a_setting_changed_since_by_someone_else_is_refused(orebro: Kpla
     assert orebro.json("plan", "show")["title"] == "Handlingsplan för kompetensförsörjning"
 
 
+def test_an_owner_undoes_her_own_title_edit_under_owners(guarded: Kplan) -> None:
+    """A measure's title is no plan setting: its undo is the owner's, not the coordinators'."""
+    guarded("measure", "edit", "7", "--title", "Ny rubrik", "--as", "sforsberg")
+    guarded("undo", "--as", "sforsberg")
+    assert guarded.json("show", "7")["title"] == "Arbetslivskunskap i vägledningen"
+
+
 def test_a_person_who_is_not_of_the_plan_is_warned(orebro: Kplan) -> None:
     result = orebro("plan", "edit", "--title", "Ny", "--as", "sfosberg")
     assert "did you mean sforsberg" in result.stderr

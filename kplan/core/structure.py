@@ -426,6 +426,16 @@ def removed_table(text: str | None) -> dict[str, Any] | None:
 # --- undo ----------------------------------------------------------------------
 
 
+def is_plan_setting(event: LoggedEvent) -> bool:
+    """Whether ``event`` changed one of the plan's settings (``plan.title``...)."""
+    name = event.field
+    return (
+        event.measure is None
+        and name.startswith("plan.")
+        and name.removeprefix("plan.") in PLAN_SETTINGS
+    )
+
+
 def revert(
     rows: Rows, info: PlanInfo, events: list[LoggedEvent], *, actor: str, batch: str, note: str
 ) -> ChangeResult:
@@ -436,7 +446,7 @@ def revert(
     rules; a plan that no longer allows it (an owner since removed) is
     refused with exit 3, like any other clash.
     """
-    if any(event.field.removeprefix("plan.") in PLAN_SETTINGS for event in events):
+    if any(is_plan_setting(event) for event in events):
         # The plan's settings are the coordinators' under "owners", undone too.
         check_coordinator(
             actor,
@@ -495,8 +505,8 @@ def _from_text(name: str, text: str | None) -> Any:
 def _revert_event(document: dict[str, Any], event: LoggedEvent) -> None:
     """Undo one event of a structure batch in the plan-file document."""
     name = event.field
-    setting = name.removeprefix("plan.")
-    if event.measure is None and setting != name and setting in PLAN_SETTINGS:
+    if is_plan_setting(event):
+        setting = name.removeprefix("plan.")
         value = _from_text(setting, event.old)
         if value is None:
             document["plan"].pop(setting, None)
