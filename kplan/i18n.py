@@ -2073,13 +2073,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "settings.cmd_show": (
         "Show the plan's settings: title, period, coordinators, edit policy, ladder.",
-        "Visa planens inställningar: titel, period, samordnare, ändringsregel, stege.",
+        "Visa planens inställningar: titel, period, samordnare, ändringsregel, trappa.",
     ),
     "settings.cmd_edit": (
         "Change the plan's settings (title, period, description, coordinators, edit policy,"
         " ladder questions); an empty text clears an optional one.",
         "Ändra planens inställningar (titel, period, beskrivning, samordnare, ändringsregel,"
-        " stegens frågor); en tom text tar bort en valfri inställning.",
+        " trappstegens frågor); en tom text tar bort en valfri inställning.",
     ),
     "settings.opt_title": ("The plan's title.", "Planens titel."),
     "settings.opt_start": (
@@ -2104,7 +2104,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "settings.opt_ladder_question": (
         "The question of ladder step N, as N=TEXT (repeat for more steps; empty TEXT: none).",
-        "Frågan för stegen N, som N=TEXT (upprepa för fler steg; tom TEXT: ingen).",
+        "Frågan för trappans steg N, som N=TEXT (upprepa för fler steg; tom TEXT: ingen).",
     ),
     "settings.opt_force": (
         'Make a change that leaves you outside the coordinators of an "owners" plan.',
@@ -2117,7 +2117,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "settings.bad_step": (
         "--ladder-question: '{value}' is not N=TEXT with N a step of the ladder, 1 to {steps}"
         " ({ladder})",
-        "--ladder-question: '{value}' är inte N=TEXT med N ett steg i stegen, 1 till {steps}"
+        "--ladder-question: '{value}' är inte N=TEXT med N ett steg i trappan, 1 till {steps}"
         " ({ladder})",
     ),
     "settings.locks_out": (
@@ -2135,7 +2135,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "settings.col_edit": ("Edit policy", "Ändringsregel"),
     "settings.col_coordinators": ("Coordinators", "Samordnare"),
     "settings.col_perspectives": ("Perspectives", "Perspektiv"),
-    "settings.col_ladder": ("Ladder (step, name, question)", "Stege (steg, namn, fråga)"),
+    "settings.col_ladder": ("Ladder (step, name, question)", "Trappa (steg, namn, fråga)"),
     "settings.edit_open": (
         "open (anyone may change the plan)",
         "open (alla får ändra planen)",
