@@ -2104,6 +2104,92 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Measure {measure} has no collaborations yet; press a to add one.",
         "Åtgärd {measure} har ingen samverkan än; tryck a för att lägga till en.",
     ),
+    # The plan's settings (kplan plan show, kplan plan edit)
+    "settings.cmd_plan": (
+        "Show and change the plan's settings.",
+        "Visa och ändra planens inställningar.",
+    ),
+    "settings.cmd_show": (
+        "Show the plan's settings: title, period, coordinators, edit policy, ladder.",
+        "Visa planens inställningar: titel, period, samordnare, ändringsregel, trappa.",
+    ),
+    "settings.cmd_edit": (
+        "Change the plan's settings (title, period, description, coordinators, edit policy,"
+        " ladder questions); an empty text clears an optional one.",
+        "Ändra planens inställningar (titel, period, beskrivning, samordnare, ändringsregel,"
+        " trappstegens frågor); en tom text tar bort en valfri inställning.",
+    ),
+    "settings.opt_title": ("The plan's title.", "Planens titel."),
+    "settings.opt_start": (
+        "The first day of the plan's period (YYYY-MM-DD; empty: none).",
+        "Första dagen i planens period (ÅÅÅÅ-MM-DD; tom: ingen).",
+    ),
+    "settings.opt_end": (
+        "The last day of the plan's period, not before its start (YYYY-MM-DD; empty: none).",
+        "Sista dagen i planens period, inte före starten (ÅÅÅÅ-MM-DD; tom: ingen).",
+    ),
+    "settings.opt_description": (
+        "The plan's description (empty: none).",
+        "Planens beskrivning (tom: ingen).",
+    ),
+    "settings.opt_coordinators": (
+        "The plan's coordinators, persons of the plan, separated by commas (replaces the list).",
+        "Planens samordnare, personer i planen, åtskilda med kommatecken (ersätter listan).",
+    ),
+    "settings.opt_edit": (
+        "Who may change the plan: open (anyone) or owners (owners and coordinators).",
+        "Vem som får ändra planen: open (alla) eller owners (ägare och samordnare).",
+    ),
+    "settings.opt_ladder_question": (
+        "The question of ladder step N, as N=TEXT (repeat for more steps; empty TEXT: none).",
+        "Frågan för trappans steg N, som N=TEXT (upprepa för fler steg; tom TEXT: ingen).",
+    ),
+    "settings.opt_force": (
+        'Make a change that leaves you outside the coordinators of an "owners" plan.',
+        'Gör en ändring som lämnar dig utanför samordnarna i en plan med "owners".',
+    ),
+    "settings.nothing": (
+        "Nothing to change: give at least one of {options} (see kplan plan edit --help).",
+        "Inget att ändra: ange minst ett av {options} (se kplan plan edit --help).",
+    ),
+    "settings.bad_step": (
+        "--ladder-question: '{value}' is not N=TEXT with N a step of the ladder, 1 to {steps}"
+        " ({ladder})",
+        "--ladder-question: '{value}' är inte N=TEXT med N ett steg i trappan, 1 till {steps}"
+        " ({ladder})",
+    ),
+    "settings.locks_out": (
+        "{actor} would not be a coordinator of plan {plan} (coordinators: {coordinators}), whose"
+        ' edit policy is "owners": {actor} could no longer change its settings or undo this.'
+        " Add --force to do it anyway.",
+        "{actor} skulle inte vara samordnare i planen {plan} (samordnare: {coordinators}), vars"
+        ' ändringsregel är "owners": {actor} skulle inte längre kunna ändra dess'
+        " inställningar eller ångra detta. Lägg till --force för att ändå göra det.",
+    ),
+    "settings.permission": (
+        "change the plan's settings",
+        "ändra planens inställningar",
+    ),
+    "settings.col_edit": ("Edit policy", "Ändringsregel"),
+    "settings.col_coordinators": ("Coordinators", "Samordnare"),
+    "settings.col_perspectives": ("Perspectives", "Perspektiv"),
+    "settings.col_ladder": ("Ladder (step, name, question)", "Trappa (steg, namn, fråga)"),
+    "settings.edit_open": (
+        "open (anyone may change the plan)",
+        "open (alla får ändra planen)",
+    ),
+    "settings.edit_owners": (
+        "owners (a measure's owner and the coordinators)",
+        "owners (åtgärdens ägare och samordnarna)",
+    ),
+    "settings.stranger_any": (
+        "{actor} is not a person of any plan of this store ({plan}); did you mean {suggestion}?",
+        "{actor} är inte en person i någon plan i detta lager ({plan}); menade du {suggestion}?",
+    ),
+    "settings.stranger_any_none": (
+        "{actor} is not a person of any plan of this store ({plan}; their people: {people})",
+        "{actor} är inte en person i någon plan i detta lager ({plan}; deras personer: {people})",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

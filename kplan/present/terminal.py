@@ -206,6 +206,28 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     output.say("\n".join(lines))
 
 
+def plan_settings(settings: dict[str, Any]) -> None:
+    """One plan's settings (``plan show``), as lines of text."""
+    lines = [f"{visible(settings['id'])}  {visible(settings['title'])}", ""]
+    add = lines.append
+    if settings["organisation"]:
+        add(f"{t('col.organisation')}: {visible(settings['organisation'])}")
+    add(f"{t('col.period')}: {settings['start'] or ''}–{settings['end'] or ''}")
+    if settings["description"]:
+        add(_block(settings["description"]))
+    policy = t("settings.edit_owners" if settings["edit"] == "owners" else "settings.edit_open")
+    add(f"{t('settings.col_edit')}: {policy}")
+    coordinators = ", ".join(visible(c) for c in settings["coordinators"])
+    add(f"{t('settings.col_coordinators')}: {coordinators or '–'}")
+    perspectives = ", ".join(visible(p) for p in settings["perspectives"])
+    add(f"{t('settings.col_perspectives')}: {perspectives or '–'}")
+    add(t("settings.col_ladder"))
+    for step in settings["ladder"]:
+        question = f": {visible(step['question'])}" if step["question"] else ""
+        add(f"  {step['step']} {visible(step['name'])}{question}")
+    output.say("\n".join(lines))
+
+
 def _block(text: str) -> str:
     """A text of several lines for ``show``: each further line in the margin."""
     return visible(text, limit=BLOCK_LIMIT, continuation=MARGIN)
