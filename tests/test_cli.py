@@ -294,8 +294,12 @@ def test_import_removes_what_the_file_no_longer_has(orebro: Kplan, tmp_path: Pat
     assert "unknown measure '22'" in orebro("show", "22", expect=1).stderr
 
 
-def test_export_imported_into_an_empty_store_lists_the_same(orebro: Kplan, tmp_path: Path) -> None:
+def test_export_imported_into_an_empty_store_lists_the_same(
+    orebro: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     orebro("status", "7", "delayed", "--progress", "33")
+    # Both exports name the same moment as their base, however far apart they run.
+    monkeypatch.setenv("KPLAN_NOW", "2030-01-01T12:00:00")
     exported = tmp_path / "export.toml"
     result = orebro("export", "-o", str(exported))
     assert f"Wrote {exported}" in result.stderr
