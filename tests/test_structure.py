@@ -427,6 +427,33 @@ def test_structure_changes_under_owners_are_for_coordinators(
     guarded(*command, "--as", "ehedlund")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["measure", "edit", "7", "--due", "2017-01-01"],
+        ["measure", "add", "30", "--title", "x", "--owner", "sforsberg"],
+        ["measure", "remove", "7", "--force"],
+        ["collab", "add", "c1", "--measure", "7", "--name", "x", "--actors", "af"],
+        ["indicator", "add", "i1", "--measure", "7", "--name", "x"],
+    ],
+)
+def test_undo_asks_the_edit_policy_again(guarded: Kplan, command: list[str]) -> None:
+    """A coordinator who is one no longer cannot undo her structure change; nothing is written."""
+    guarded(*command, "--as", "ehedlund")
+    guarded("plan", "edit", "--coordinators", "pnyberg", "--as", "pnyberg")
+    before = dump_store(guarded.db)
+    refused = guarded("undo", "--as", "ehedlund", expect=4)
+    assert "coordinator" in refused.stderr and "pnyberg" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert dump_store(guarded.db) == before
+
+
+def test_an_owner_undoes_the_text_of_her_own_measure_under_owners(guarded: Kplan) -> None:
+    guarded("measure", "edit", "7", "--title", "Ny titel", "--as", "sforsberg")
+    guarded("undo", "--as", "sforsberg")
+    assert guarded.json("show", "7")["title"] != "Ny titel"
+
+
 def test_someone_else_may_not_edit_the_texts_of_a_measure_under_owners(guarded: Kplan) -> None:
     before = dump_store(guarded.db)
     guarded("measure", "edit", "7", "--title", "x", "--as", "mholm", expect=4)

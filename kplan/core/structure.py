@@ -459,6 +459,9 @@ def revert(
             )
         ) from None
     changes = diff_plans(current, reverted)
+    # Undo is a change made now, by whoever undoes: the policy is asked again,
+    # so a coordinator no longer cannot undo what she did as one.
+    _check_revert_permission(info, current, changes, actor)
     result = write_changes(
         rows, info, current, reverted, changes, actor=actor, note=note, batch=batch
     )
@@ -471,6 +474,38 @@ def revert(
             {key: version + 1 for key, version in keyed.items() if (kind, key) in restored},
         )
     return result
+
+
+def _check_revert_permission(
+    info: PlanInfo, current: Plan, changes: list[FieldChange], actor: str
+) -> None:
+    """Apply the edit policy to what an undo changes, as to the command it reverts."""
+    structural = [change for change in changes if change.measure is not None]
+    if not structural:
+        return
+    first = structural[0]
+    measures = {change.measure for change in structural}
+    own_fields = len(measures) == 1 and all(
+        change.collaboration is None
+        and change.indicator is None
+        and change.field not in WHOLE_ITEMS
+        for change in structural
+    )
+    measure = current.measure(str(first.measure)) if own_fields else None
+    if first.collaboration is not None:
+        what = f"{t('kind.collaboration')} {first.collaboration}"
+    elif first.indicator is not None:
+        what = f"{t('kind.indicator')} {first.indicator}"
+    else:
+        what = f"{t('kind.measure')} {first.measure}"
+    check_structure(
+        actor,
+        policy=info.edit,
+        coordinators=info.coordinators,
+        owner=measure.owner if measure is not None else None,
+        fields=sorted({change.field for change in structural}),
+        what=what,
+    )
 
 
 _NUMBERS = {"baseline", "target"}
