@@ -1361,6 +1361,43 @@ def round_status_command(
         terminal.round_status(result)
 
 
+@round_app.command("list", help=t("year.cmd_round_list"))
+@reported
+def round_list_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """Every round of the plan, open or closed."""
+    from kplan.core import rounds
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = rounds.listing(open_store(db, create=False), plan)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.rounds_table(result)
+
+
+@round_app.command("show", help=t("year.cmd_round_show"))
+@reported
+def round_show_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("year.arg_round"))],
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """One round, open or closed: its reports with their notes and what changed."""
+    from kplan.core import rounds
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = rounds.show(open_store(db, create=False), name, plan)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.round_detail(result)
+
+
 @round_app.command("close", help=t("cmd.round_close"))
 @reported
 def round_close_command(

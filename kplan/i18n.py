@@ -2066,6 +2066,63 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Låt filens värden gälla över uppföljningsvärden som lagret har ändrat efter filens"
         " utgångsläge.",
     ),
+    # The follow-up year: rounds' history, overdue measures, reminders, the calendar
+    "year.none_open_last": (
+        "no follow-up round is open; the last one, '{name}', closed on {closed} with {reported} of {total} measures reported. See it with: kplan round show NAME; open a new one with: kplan round open NAME",
+        "ingen uppföljningsomgång är öppen; den senaste, '{name}', stängdes {closed} med {reported} av {total} åtgärder rapporterade. Visa den med: kplan round show NAME; öppna en ny med: kplan round open NAME",
+    ),
+    "year.no_rounds": (
+        "no round named '{name}': the plan has had no rounds yet. Open one with: kplan round open NAME",
+        "ingen omgång heter '{name}': planen har inte haft några omgångar ännu. Öppna en med: kplan round open NAME",
+    ),
+    "year.unknown_round": (
+        "no round named '{name}'; the plan's rounds are: {valid}{hint}",
+        "ingen omgång heter '{name}'; planens omgångar är: {valid}{hint}",
+    ),
+    "year.cmd_round_list": (
+        "List every round of the plan, open or closed.",
+        "Lista planens alla omgångar, öppna och stängda.",
+    ),
+    "year.cmd_round_show": (
+        "Show one round, open or closed: who reported what, with notes, and what changed since the round before.",
+        "Visa en omgång, öppen eller stängd: vem som rapporterade vad, med anteckningar, och vad som ändrats sedan omgången före.",
+    ),
+    "year.arg_round": ("The round's name.", "Omgångens namn."),
+    "year.list_none": (
+        "No rounds yet. Open one with: kplan round open NAME",
+        "Inga omgångar ännu. Öppna en med: kplan round open NAME",
+    ),
+    "year.col_opened": ("Opened (UTC)", "Öppnad (UTC)"),
+    "year.col_due": ("Due", "Klar senast"),
+    "year.col_closed": ("Closed (UTC)", "Stängd (UTC)"),
+    "year.due_overdue": ("{due} ({days} days overdue)", "{due} ({days} dagar försenad)"),
+    "year.still_open": ("open", "öppen"),
+    "year.reported_of": ("{reported} of {total}", "{reported} av {total}"),
+    "year.show_head_open": (
+        "Round '{name}' (open): {reported} reported",
+        "Omgången '{name}' (öppen): {reported} rapporterade",
+    ),
+    "year.show_head_closed": (
+        "Round '{name}' (closed {closed} UTC by {by}): {reported} reported",
+        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} rapporterade",
+    ),
+    "year.show_opened": ("Opened {at} UTC by {by}", "Öppnad {at} UTC av {by}"),
+    "year.show_due": ("Due {due}", "Klar senast {due}"),
+    "year.show_reports": ("Reports ({count}):", "Rapporter ({count}):"),
+    "year.show_report": (
+        "{measure}  {title}  reported by {by}, {at} UTC",
+        "{measure}  {title}  rapporterad av {by}, {at} UTC",
+    ),
+    "year.show_unreported": ("Not reported ({count}):", "Inte rapporterade ({count}):"),
+    "year.show_no_changes": (
+        "No earlier round's snapshot to compare with.",
+        "Ingen ögonblicksbild från en tidigare omgång att jämföra med.",
+    ),
+    "year.show_nothing_changed": (
+        "Nothing changed since '{previous}'.",
+        "Inget har ändrats sedan '{previous}'.",
+    ),
+    "year.show_changes": ("Changed since '{previous}':", "Ändrat sedan '{previous}':"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

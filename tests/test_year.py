@@ -1,0 +1,120 @@
+"""The follow-up year through the command line: rounds' history, overdue measures,
+reminders by e-mail and the year's calendar (issue 13). Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Kplan
+
+ROUND = "Uppföljning 2015"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs on 1 February 2016, 09:00 UTC, unless it moves the clock."""
+    monkeypatch.setenv("KPLAN_NOW", "2016-02-01T09:00:00Z")
+
+
+def _a_round_with_two_reports(orebro: Kplan, name: str = ROUND) -> None:
+    orebro("round", "open", name, "--due", "2016-02-15", "--as", "ehedlund")
+    orebro("round", "report", "7", "--note", "Allt enligt plan", "--as", "sforsberg")
+    orebro("round", "report", "10", "--note", "Väntar på länsstyrelsen", "--as", "mholm")
+
+
+# Rounds with a history ------------------------------------------------------------------
+
+
+def test_a_closed_round_is_listed_and_shown_with_its_reports(orebro: Kplan) -> None:
+    assert orebro.json("round", "list") == []
+    assert "No rounds yet" in orebro("round", "list").stderr
+    _a_round_with_two_reports(orebro)
+
+    [listed] = orebro.json("round", "list")
+    assert listed["open"] is True
+    assert (listed["reported"], listed["total"], listed["days_left"]) == (2, 22, 14)
+
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    [listed] = orebro.json("round", "list")
+    assert listed == {
+        "name": ROUND,
+        "open": False,
+        "opened_at": "2016-02-01T09:00:00Z",
+        "opened_by": "ehedlund",
+        "due": "2016-02-15",
+        "days_left": None,
+        "overdue": False,
+        "closed_at": "2016-02-01T09:00:00Z",
+        "closed_by": "ehedlund",
+        "reported": 2,
+        "total": 22,
+        "previous": None,
+    }
+    text = orebro("round", "list").stdout
+    assert f"{ROUND}\t2016-02-01 09:00\t2016-02-15\t2016-02-01 09:00\t2 of 22" in text
+
+    shown = orebro.json("round", "show", ROUND)
+    assert [(r["measure"], r["by"], r["note"]) for r in shown["reports"]] == [
+        ("7", "sforsberg", "Allt enligt plan"),
+        ("10", "mholm", "Väntar på länsstyrelsen"),
+    ]
+    assert len(shown["not_reported"]) == 20
+    assert shown["changes"] is None
+    text = orebro("round", "show", ROUND).stdout
+    assert "Allt enligt plan" in text and "Väntar på länsstyrelsen" in text
+    assert "2 of 22 reported" in text
+
+
+def test_round_status_names_the_round_that_closed_last(orebro: Kplan) -> None:
+    refused = orebro("round", "status", expect=1)
+    assert "no follow-up round is open. Open one with" in refused.stderr
+    _a_round_with_two_reports(orebro)
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    refused = orebro("round", "status", expect=1)
+    assert f"the last one, '{ROUND}', closed on 2016-02-01 with 2 of 22" in refused.stderr
+
+
+def test_round_show_says_what_changed_since_the_round_before(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _a_round_with_two_reports(orebro)
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    monkeypatch.setenv("KPLAN_NOW", "2017-02-01T09:00:00Z")
+    orebro("round", "open", "Uppföljning 2016", "--as", "ehedlund")
+    orebro("status", "7", "done", "--as", "sforsberg")
+    orebro("status", "12", "delayed", "--as", "mholm")
+
+    # Open: compared with the plan as it is now.
+    shown = orebro.json("round", "show", "Uppföljning 2016")
+    assert shown["open"] is True and shown["previous"] == ROUND
+    changed = {m["id"]: m["changes"] for m in shown["changes"]["measures"]}
+    assert changed["7"][0]["old"] == "ongoing" and changed["7"][0]["new"] == "done"
+    assert set(changed) == {"7", "12"}
+
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    # Closed: compared with the snapshot it closed into, whatever happens after.
+    orebro("status", "1", "done", "--as", "akarlsson")
+    shown = orebro.json("round", "show", "Uppföljning 2016")
+    assert {m["id"] for m in shown["changes"]["measures"]} == {"7", "12"}
+    text = orebro("round", "show", "Uppföljning 2016").stdout
+    assert f"Changed since '{ROUND}':" in text
+    assert "status: ongoing → done" in text
+    # The first round's total is what its snapshot held.
+    assert [r["total"] for r in orebro.json("round", "list")] == [22, 22]
+
+
+def test_round_show_refuses_an_unknown_name_and_suggests_one(orebro: Kplan) -> None:
+    _a_round_with_two_reports(orebro)
+    refused = orebro("round", "show", "Uppföljning 2016", expect=1)
+    assert "no round named 'Uppföljning 2016'" in refused.stderr
+    assert ROUND in refused.stderr
+    assert refused.stdout == ""
+
+
+def test_round_list_and_show_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> None:
+    _a_round_with_two_reports(orebro)
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    assert "2 av 22" in orebro("round", "list").stdout
+    text = orebro("round", "show", ROUND).stdout
+    assert f"Omgången '{ROUND}' (öppen): 2 av 22 rapporterade" in text
+    assert "14 dagar kvar" in text
