@@ -423,6 +423,7 @@ def list_command(
         typer.Option("--perspective", metavar="P[=LEVEL]", help=t("opt.perspective_filter")),
     ] = None,
     mine: Annotated[bool, typer.Option("--mine", help=t("opt.mine"))] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help=t("year.opt_overdue"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: Annotated[
@@ -440,7 +441,9 @@ def list_command(
 
     if mine:
         owner = current_actor(as_, db, acting=False)
-    wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
+    wanted = MeasureFilter(
+        owner=owner, status=status, step=step, perspective=perspective, overdue=overdue
+    )
     loaded, chosen = list_measures(open_store(db, create=False), plan, wanted)
     rows = summary.measure_summaries(loaded, chosen)
     if json_output:

@@ -2123,6 +2123,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Inget har ändrats sedan '{previous}'.",
     ),
     "year.show_changes": ("Changed since '{previous}':", "Ändrat sedan '{previous}':"),
+    "year.opt_overdue": (
+        "Only measures past their due date that are neither done nor cancelled.",
+        "Bara åtgärder vars slutdatum har passerat och som varken är klara eller avbrutna.",
+    ),
+    "year.status_overdue": (
+        "{status}, {days} days overdue",
+        "{status}, {days} dagar efter slutdatum",
+    ),
+    "year.col_overdue": ("Overdue", "Förfallen"),
+    "year.overdue_days": (
+        "{days} days past the due date",
+        "{days} dagar efter slutdatum",
+    ),
+    "year.show_overdue": (
+        "Overdue: {days} days past the due date ({due}), neither done nor cancelled",
+        "Förfallen: {days} dagar efter slutdatum ({due}), varken klar eller avbruten",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -3,8 +3,16 @@ reminders by e-mail and the year's calendar (issue 13). Runs on SQLite and Postg
 
 from __future__ import annotations
 
-import pytest
+import csv
+import datetime as dt
+import io
+import json
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kplan.domain import STATUSES, days_overdue, is_overdue
 from tests.conftest import Kplan
 
 ROUND = "Uppföljning 2015"
@@ -118,3 +126,103 @@ def test_round_list_and_show_in_swedish(orebro: Kplan, monkeypatch: pytest.Monke
     text = orebro("round", "show", ROUND).stdout
     assert f"Omgången '{ROUND}' (öppen): 2 av 22 rapporterade" in text
     assert "14 dagar kvar" in text
+
+
+# Overdue measures -----------------------------------------------------------------------
+
+# On 1 February 2016 the example's measures 5 and 13 (delayed, due 2015-12-31) are overdue;
+# 18 (cancelled) and 1, 20 and 22 (done) are past their due dates too, but finished.
+OVERDUE = ["5", "13"]
+
+
+def test_list_overdue_is_exactly_the_measures_past_due_and_not_finished(orebro: Kplan) -> None:
+    assert [m["id"] for m in orebro.json("list", "--overdue")] == OVERDUE
+    everything = orebro.json("list")
+    assert [m["id"] for m in everything if m["overdue"]] == OVERDUE
+    by_id = {m["id"]: m for m in everything}
+    assert by_id["5"]["days_overdue"] == 32
+    assert by_id["18"]["overdue"] is False and by_id["18"]["days_overdue"] is None
+
+    # Due today is not overdue yet; due yesterday is. Done and cancelled never are.
+    orebro("measure", "edit", "7", "--due", "2016-02-01", "--as", "ehedlund")
+    orebro("measure", "edit", "8", "--due", "2016-01-31", "--as", "ehedlund")
+    orebro("status", "5", "done", "--as", "tstrom")
+    orebro("status", "13", "cancelled", "--as", "mholm")
+    assert [m["id"] for m in orebro.json("list", "--overdue")] == ["8"]
+    # Filters combine.
+    assert orebro.json("list", "--overdue", "--owner", "tstrom") == []
+    assert [m["id"] for m in orebro.json("list", "--overdue", "--owner", "lbergman")] == ["8"]
+
+
+def test_list_and_show_mark_an_overdue_measure(orebro: Kplan) -> None:
+    listed = orebro("list").stdout
+    assert "tstrom\tdelayed, 32 days overdue\t30%" in listed
+    assert "jlindqvist\tdelayed\t35%" in listed  # measure 21: due 2016-06-30
+    shown = orebro("show", "5").stdout
+    assert "Overdue: 32 days past the due date (2015-12-31), neither done nor cancelled" in shown
+    assert orebro.json("show", "5")["overdue"] is True
+    assert "Overdue" not in orebro("show", "18").stdout
+    assert orebro.json("show", "18")["overdue"] is False
+
+
+def test_overdue_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    assert "försenad, 32 dagar efter slutdatum" in orebro("list", "--overdue").stdout
+    assert "Förfallen: 32 dagar efter slutdatum" in orebro("show", "13").stdout
+
+
+def test_the_overdue_day_moves_with_the_clock(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPLAN_NOW", "2015-12-31T23:59:59Z")
+    assert orebro.json("list", "--overdue") == []
+    monkeypatch.setenv("KPLAN_NOW", "2017-01-01T00:00:00Z")
+    overdue = [m["id"] for m in orebro.json("list", "--overdue")]
+    # Every measure not done or cancelled is past its due date by 2017.
+    expected = [m["id"] for m in orebro.json("list") if m["status"] not in ("done", "cancelled")]
+    assert overdue == expected and "2" in overdue
+
+
+def test_every_export_marks_the_overdue_measures(orebro: Kplan) -> None:
+    document = json.loads(orebro("export", "--format", "json").stdout)
+    assert [m["id"] for m in document["measures"] if m["overdue"]] == OVERDUE
+
+    rows = list(
+        csv.DictReader(io.StringIO(orebro("export", "--format", "csv").stdout.lstrip("\ufeff")))
+    )
+    assert [r["id"] for r in rows if r["overdue"] == "true"] == OVERDUE
+    assert {r["overdue"] for r in rows} == {"true", "false"}
+
+    markdown = orebro("export", "--format", "md").stdout
+    assert markdown.count("days overdue") == 2
+    assert "| Tomas Ström | delayed, 32 days overdue |" in markdown
+
+    page = orebro("export", "--format", "html").stdout
+    assert page.count("32 days past the due date") == 2
+    assert page.count("delayed, 32 days overdue") == 2
+
+
+def test_a_snapshot_export_judges_overdue_on_the_day_it_was_taken(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPLAN_NOW", "2015-06-01T12:00:00Z")
+    orebro("snapshot", "take", "Juni 2015", "--as", "ehedlund")
+    monkeypatch.setenv("KPLAN_NOW", "2016-02-01T09:00:00Z")
+    then = json.loads(orebro("export", "--format", "json", "--snapshot", "Juni 2015").stdout)
+    assert [m["id"] for m in then["measures"] if m["overdue"]] == []
+    now = json.loads(orebro("export", "--format", "json").stdout)
+    assert [m["id"] for m in now["measures"] if m["overdue"]] == OVERDUE
+
+
+@given(
+    due=st.none() | st.dates(),
+    status=st.sampled_from(STATUSES),
+    today=st.dates(),
+)
+def test_the_overdue_rule(due: dt.date | None, status: str, today: dt.date) -> None:
+    late = days_overdue(due, status, today)
+    assert is_overdue(due, status, today) == (late is not None)
+    if due is None or status in ("done", "cancelled") or due >= today:
+        assert late is None
+    else:
+        assert late == (today - due).days > 0

@@ -105,7 +105,7 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
                 r["id"],
                 r["title"],
                 r["owner"],
-                status_label(r["status"]),
+                _status_cell(r),
                 progress_bar(r["progress"]) if is_terminal() else f"{r['progress']}%",
                 steps_text(r["steps"]),
                 "".join(STATE_MARKS[state] for state in r["four_p"].values()),
@@ -119,6 +119,14 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
         output.show(t("list.legend"), style="dim")
     else:
         _plain(headers, body)
+
+
+def _status_cell(row: dict[str, Any]) -> str:
+    """The status in words, and how many days overdue the measure is if it is."""
+    label = status_label(row["status"])
+    if not row.get("overdue"):
+        return label
+    return t("year.status_overdue", status=label, days=row["days_overdue"])
 
 
 def summary_line(plan: Plan) -> str:
@@ -155,6 +163,8 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"{t('col.area')}: {visible(detail['area'])}")
     if detail["start"] or detail["due"]:
         add(f"{t('col.period')}: {detail['start'] or ''}–{detail['due'] or ''}")
+    if detail.get("overdue"):
+        add(t("year.show_overdue", days=detail["days_overdue"], due=detail["due"]))
     if detail["goal"]:
         add(f"{t('col.goal')}: {_block(detail['goal'])}")
     if detail["description"]:
