@@ -876,6 +876,51 @@ def export_command(
     output.notice(t("export.written", path=target.path))
 
 
+@app.command("calendar", help=t("year.cmd_calendar"))
+@reported
+def calendar_command(
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=t("year.opt_calendar_output")),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="ID",
+            help=t("year.opt_calendar_owner"),
+            autocompletion=completion.owners,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """The plan period, due dates and round deadlines as an iCalendar file."""
+    from kplan.core.year import calendar_entries
+    from kplan.present.calendar import to_ics
+    from kplan.store.engine import open_store
+    from kplan.store.files import check_target, is_stdout, write_text
+
+    store = open_store(db, create=False)
+    target = None
+    if output_file is not None and not is_stdout(output_file):
+        target = check_target(
+            output_file,
+            location=db,
+            force=force,
+            confirm=_confirm_overwrite,
+            example="plan.ics",
+            spare_stores=True,
+        )
+    text = to_ics(calendar_entries(store, plan=plan, owner=owner))
+    if target is None:
+        output.document(text)
+        return
+    write_text(target, text)
+    output.notice(t("export.written", path=target.path))
+
+
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
 snapshot_app = typer.Typer(help=t("cmd.snapshot"), no_args_is_help=True)
 postgres_app = typer.Typer(help=t("cmd.postgres"), no_args_is_help=True)

@@ -2140,6 +2140,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Overdue: {days} days past the due date ({due}), neither done nor cancelled",
         "Förfallen: {days} dagar efter slutdatum ({due}), varken klar eller avbruten",
     ),
+    "year.cmd_calendar": (
+        "Write the plan period, every measure's due date and the rounds' deadlines as an iCalendar file.",
+        "Skriv planperioden, varje åtgärds slutdatum och omgångarnas sista dagar som en iCalendar-fil.",
+    ),
+    "year.opt_calendar_output": (
+        "Write the calendar to FILE (.ics) rather than to standard output.",
+        "Skriv kalendern till FILE (.ics) i stället för till standardutmatningen.",
+    ),
+    "year.opt_calendar_owner": (
+        "Only this owner's measures (the plan period and the rounds stay).",
+        "Bara den här ansvarigas åtgärder (planperioden och omgångarna är kvar).",
+    ),
+    "year.cal_plan": ("Plan period: {title}", "Planperiod: {title}"),
+    "year.cal_plan_text": (
+        "The plan {title} runs from {start} to {end}.",
+        "Planen {title} gäller från {start} till {end}.",
+    ),
+    "year.cal_measure": ("Due: {id} {title}", "Slutdatum: {id} {title}"),
+    "year.cal_measure_owner": ("Owner: {owner}", "Ansvarig: {owner}"),
+    "year.cal_measure_status": ("Status: {status}", "Status: {status}"),
+    "year.cal_round": (
+        "Follow-up round '{name}': reports due",
+        "Uppföljningsomgången '{name}': sista dag för rapporter",
+    ),
+    "year.cal_round_text": (
+        "The last day to report in the follow-up round '{name}' of {plan}.",
+        "Sista dagen att rapportera i uppföljningsomgången '{name}' för {plan}.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -7,6 +7,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -226,3 +229,95 @@ def test_the_overdue_rule(due: dt.date | None, status: str, today: dt.date) -> N
         assert late is None
     else:
         assert late == (today - due).days > 0
+
+
+# The year's calendar --------------------------------------------------------------------
+
+
+def _events(text: str) -> dict[str, Any]:
+    import icalendar
+
+    parsed = icalendar.Calendar.from_ical(text)
+    return {str(event["UID"]): event for event in parsed.walk("VEVENT")}
+
+
+def test_the_calendar_holds_the_period_every_due_date_and_the_rounds_deadline(
+    orebro: Kplan, tmp_path: Path
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    target = tmp_path / "plan.ics"
+    said = orebro("calendar", "-o", str(target))
+    assert f"Wrote {target}" in said.stderr
+    first = target.read_bytes()
+    assert b"\r\n" in first and first.startswith(b"BEGIN:VCALENDAR")
+    events = _events(first.decode("utf-8"))
+    by_summary = {str(e["SUMMARY"]): e for e in events.values()}
+    assert len(events) == 1 + 22 + 1
+
+    period = by_summary["Plan period: Handlingsplan för kompetensförsörjning"]
+    assert period.decoded("DTSTART") == dt.date(2013, 1, 1)
+    assert period.decoded("DTEND") == dt.date(2017, 1, 1)  # the day after the plan's end
+    deadline = by_summary[f"Follow-up round '{ROUND}': reports due"]
+    assert deadline.decoded("DTSTART") == dt.date(2016, 2, 15)
+    plan = orebro.json("list")
+    for measure in plan:
+        event = by_summary[f"Due: {measure['id']} {measure['title']}"]
+        assert event.decoded("DTSTART").isoformat() == measure["due"]
+    assert "32 days past the due date" in str(
+        by_summary[f"Due: 5 {plan[4]['title']}"]["DESCRIPTION"]
+    )
+
+    # A second run, after follow-up work and later, gives the same UIDs.
+    orebro("status", "7", "done", "--as", "sforsberg")
+    orebro("calendar", "-o", str(target), "--force")
+    again = _events(target.read_text(encoding="utf-8"))
+    assert set(again) == set(events)
+    assert orebro("calendar").stdout_bytes == target.read_bytes()
+
+
+def test_the_calendar_of_one_owner_and_in_swedish(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everyone = _events(orebro("calendar").stdout)
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    mine = _events(orebro("calendar", "--owner", "tstrom").stdout)
+    summaries = sorted(str(e["SUMMARY"]) for e in mine.values())
+    assert summaries == [
+        "Planperiod: Handlingsplan för kompetensförsörjning",
+        "Slutdatum: 4 Fastighetsbranschens framtida kompetensbehov",
+        "Slutdatum: 5 Kompetensplanering i små och medelstora företag",
+    ]
+    # The same events keep their UIDs whatever the language and the selection.
+    assert set(mine) <= set(everyone)
+    refused = orebro("calendar", "--owner", "nobody", expect=1)
+    assert "okänd ansvarig 'nobody'" in refused.stderr
+
+
+def test_the_calendar_goes_through_the_guarded_writer(orebro: Kplan, tmp_path: Path) -> None:
+    store = orebro.db if isinstance(orebro.db, Path) and orebro.db.exists() else None
+    if store is not None:
+        refused = orebro("calendar", "-o", str(store), "--force", expect=1)
+        assert "is the store itself" in refused.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "named pipe" in orebro("calendar", "-o", str(fifo), expect=1).stderr
+    link = tmp_path / "link.ics"
+    link.symlink_to(tmp_path / "elsewhere.ics")
+    orebro("calendar", "-o", str(link), "--force", expect=1)
+    assert not (tmp_path / "elsewhere.ics").exists()
+    existing = tmp_path / "old.ics"
+    existing.write_text("keep me", encoding="utf-8")
+    assert "exists already" in orebro("calendar", "-o", str(existing), expect=1).stderr
+    assert existing.read_text(encoding="utf-8") == "keep me"
+
+
+def test_hostile_titles_stay_inside_their_calendar_fields(orebro: Kplan) -> None:
+    title = "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:forged\u202e;,\\ \x1b[31m"
+    orebro("measure", "edit", "7", "--title", title, "--as", "ehedlund")
+    text = orebro("calendar").stdout
+    events = _events(text)
+    assert len(events) == 1 + 22
+    assert "forged" not in events
+    assert "\x1b" not in text and "\u202e" not in text
+    summary = next(str(e["SUMMARY"]) for e in events.values() if "Evil" in str(e["SUMMARY"]))
+    assert summary.startswith("Due: 7 Evil")
