@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import email
+import email.policy
 import io
 import json
 import os
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kplan.domain import STATUSES, days_overdue, is_overdue
-from tests.conftest import Kplan
+from tests.conftest import OREBRO, Kplan, execute
 
 ROUND = "Uppföljning 2015"
 
@@ -321,3 +326,380 @@ def test_hostile_titles_stay_inside_their_calendar_fields(orebro: Kplan) -> None
     assert "\x1b" not in text and "\u202e" not in text
     summary = next(str(e["SUMMARY"]) for e in events.values() if "Evil" in str(e["SUMMARY"]))
     assert summary.startswith("Due: 7 Evil")
+
+
+# Reminders ------------------------------------------------------------------------------
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 received: one entry per message."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        raw = envelope.original_content or envelope.content
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages delivered to ``address``."""
+        return [message for _, rcpts, message in self.received if address in rcpts]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """An aiosmtpd server on 127.0.0.1, and kplan's SMTP settings pointing at it."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("KPLAN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KPLAN_SMTP_PORT", str(port))
+    monkeypatch.setenv("KPLAN_SMTP_TLS", "none")
+    monkeypatch.setenv("KPLAN_SMTP_SENDER", "Samordnare Örebro <kplan@example.org>")
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def _body(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    content: str = part.get_content()
+    return content
+
+
+UNREPORTED_OWNERS = [
+    "akarlsson",
+    "jlindqvist",
+    "nsaid",
+    "tstrom",
+    "sforsberg",
+    "lbergman",
+    "mholm",
+    "kfalk",
+    "rsandberg",
+]
+
+
+def test_the_first_done_when_of_issue_13_end_to_end(orebro: Kplan, smtp: Inbox) -> None:
+    """Open a round due in 14 days, two owners report, remind --send, close, list, show."""
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    orebro("round", "report", "7", "--note", "Allt enligt plan", "--as", "sforsberg")
+    orebro("round", "report", "10", "--note", "Väntar på beslut", "--as", "mholm")
+    # Only the round: nothing overdue, quiet or stuck gets into these messages.
+    sent = orebro("remind", "--send", "--quiet-days", "36500", "--stuck-days", "36500")
+    assert len(smtp.received) == len(UNREPORTED_OWNERS)
+    for owner in UNREPORTED_OWNERS:
+        [message] = smtp.to(f"{EMAILS[owner]}")
+        body = _body(message)
+        for measure, days in _unreported_of(orebro, owner):
+            assert f"  - {measure} " in body and f"{days} days left (due 2016-02-15)" in body
+        assert f"Sent to {message['To']}" in sent.stdout
+    # The reported measures are named in no message.
+    sara = _body(smtp.to(EMAILS["sforsberg"])[0])
+    assert "  - 6 Gemensam" in sara and "  - 7 " not in sara
+    assert "  - 10 " not in _body(smtp.to(EMAILS["mholm"])[0])
+    # The coordinators own no measures: nothing for them.
+    assert smtp.to(EMAILS["ehedlund"]) == [] and smtp.to(EMAILS["pnyberg"]) == []
+    assert all(sender == "kplan@example.org" for sender, _, _ in smtp.received)
+
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    [listed] = orebro.json("round", "list")
+    assert (listed["open"], listed["reported"], listed["total"]) == (False, 2, 22)
+    shown = orebro("round", "show", ROUND).stdout
+    assert "7  Arbetslivskunskap i vägledningen  reported by sforsberg" in shown
+    assert "Allt enligt plan" in shown and "Väntar på beslut" in shown
+
+
+def test_an_owner_who_reported_everything_gets_no_message(orebro: Kplan, smtp: Inbox) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    orebro("round", "report", "11", "--as", "kfalk")
+    orebro("round", "report", "18", "--as", "kfalk")
+    orebro("remind", "--send", "--quiet-days", "36500", "--stuck-days", "36500")
+    assert smtp.to(EMAILS["kfalk"]) == []
+    assert len(smtp.received) == len(UNREPORTED_OWNERS) - 1
+
+
+EMAILS = {
+    "ehedlund": "elin.hedlund@example.org",
+    "pnyberg": "per.nyberg@example.org",
+    "akarlsson": "annika.karlsson@example.org",
+    "jlindqvist": "johan.lindqvist@example.org",
+    "sforsberg": "sara.forsberg@example.org",
+    "lbergman": "lars.bergman@example.org",
+    "mholm": "mikael.holm@example.org",
+    "kfalk": "karin.falk@example.org",
+    "nsaid": "nadia.said@example.org",
+    "tstrom": "tomas.strom@example.org",
+    "rsandberg": "rebecka.sandberg@example.org",
+}
+
+
+def _unreported_of(orebro: Kplan, owner: str) -> list[tuple[str, int]]:
+    status = orebro.json("round", "status")
+    [mine] = [o for o in status["owners"] if o["owner"] == owner]
+    return [(key, status["days_left"]) for key in mine["not_reported"]]
+
+
+def test_messages_in_both_languages_with_utf8_names(
+    orebro: Kplan, smtp: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    orebro("remind", "--send", "--owner", "tstrom")
+    [english] = smtp.to(EMAILS["tstrom"])
+    assert english["To"].addresses[0].display_name == "Tomas Ström"
+    assert english["From"].addresses[0].display_name == "Samordnare Örebro"
+    assert english["Subject"] == "Handlingsplan för kompetensförsörjning: 3 things to follow up"
+    body = _body(english)
+    assert body.startswith("Hello Tomas Ström,")
+    assert "Not yet reported in the follow-up round 'Uppföljning 2015':" in body
+    assert (
+        "  - 4 Fastighetsbranschens framtida kompetensbehov: 14 days left (due 2016-02-15)" in body
+    )
+    assert (
+        "  - 5 Kompetensplanering i små och medelstora företag: due 2015-12-31, 32 days overdue"
+        in body
+    )
+    assert english["Auto-Submitted"] == "auto-generated"
+
+    monkeypatch.setenv("KPLAN_LANG", "sv")
+    orebro("remind", "--send", "--owner", "tstrom")
+    swedish = smtp.to(EMAILS["tstrom"])[1]
+    assert swedish["Subject"] == "Handlingsplan för kompetensförsörjning: 3 saker att följa upp"
+    body = _body(swedish)
+    assert body.startswith("Hej Tomas Ström!")
+    assert "Ännu inte rapporterade i uppföljningsomgången 'Uppföljning 2015':" in body
+    assert "14 dagar kvar (senast 2016-02-15)" in body
+    assert "Förfallna (slutdatum passerat, varken klara eller avbrutna):" in body
+
+
+def test_quiet_delayed_measures_and_stuck_collaborations(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Imported on 1 February; a note on 21 and a step of syv-praktik on 1 March.
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T09:00:00Z")
+    orebro("note", "21", "Väntar på Trafikverket", "--as", "jlindqvist")
+    orebro("step", "syv-praktik", "up", "--as", "sforsberg")
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-15T09:00:00Z")
+
+    def items(*args: str) -> set[tuple[str, str, str, str | None]]:
+        found = orebro.json("remind", *args)
+        assert found["round"] is None  # no round open: no unreported measures
+        return {
+            (m["owner"], i["kind"], i["measure"], i["collaboration"])
+            for m in found["messages"]
+            for i in m["items"]
+        }
+
+    quiet = items("--quiet-days", "30", "--stuck-days", "10")
+    # 5 and 13 are delayed with no note since the import 43 days ago; 21 was noted 14 days ago.
+    assert {(o, m) for o, k, m, _ in quiet if k == "quiet"} == {("tstrom", "5"), ("mholm", "13")}
+    assert ("sforsberg", "stuck", "7", "syv-praktik") in quiet
+    assert ("mholm", "stuck", "10", "validering") in quiet
+    # Finished measures' collaborations are never stuck.
+    finished = {"1", "4", "9", "18", "20", "22"}
+    assert not any(k == "stuck" and m in finished for _, k, m, _ in quiet)
+
+    later = items("--quiet-days", "10", "--stuck-days", "20")
+    assert ("jlindqvist", "quiet", "21", None) in later
+    assert ("sforsberg", "stuck", "7", "syv-praktik") not in later
+    assert ("mholm", "stuck", "10", "validering") in later
+    assert {k for _, k, _, _ in items("--quiet-days", "50", "--stuck-days", "50")} == {"overdue"}
+
+
+def test_without_send_nothing_is_sent_and_people_without_email_are_listed(
+    orebro: Kplan, smtp: Inbox, tmp_path: Path
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    orebro("person", "edit", "mholm", "--email", "", "--as", "ehedlund")
+    shown = orebro("remind")
+    assert "Hello Tomas Ström," in shown.stdout
+    assert "Not sent to mholm (Mikael Holm): the plan has no e-mail address" in shown.stderr
+    orebro("remind", "--format", "md")
+    orebro("remind", "--format", "eml", "-o", str(tmp_path / "out"))
+    assert smtp.received == []
+
+    sent = orebro("remind", "--send")
+    assert "Not sent to mholm (Mikael Holm)" in sent.stdout
+    assert smtp.to(EMAILS["mholm"]) == []
+    assert len(smtp.received) == len(UNREPORTED_OWNERS) - 1
+    listed = orebro.json("remind", "--send")
+    assert listed["without_email"] == ["mholm"]
+    by_owner = {m["owner"]: m for m in listed["messages"]}
+    assert by_owner["mholm"]["sent"] is False and by_owner["tstrom"]["sent"] is True
+
+
+def test_remind_writes_one_file_per_owner_through_the_guarded_writer(
+    orebro: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    folder = tmp_path / "digests"
+    orebro("remind", "--format", "eml", "-o", str(folder))
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == sorted(f"{owner}.eml" for owner in UNREPORTED_OWNERS)
+    parsed = email.message_from_bytes(
+        (folder / "tstrom.eml").read_bytes(), policy=email.policy.default
+    )
+    assert parsed["To"].addresses[0].addr_spec == "tomas.strom@example.org"
+    assert parsed["From"].addresses[0].addr_spec == "kplan@localhost"
+    # An existing file is not replaced unasked, and then nothing is written.
+    before = (folder / "tstrom.eml").read_bytes()
+    (folder / "akarlsson.eml").unlink()
+    refused = orebro("remind", "--format", "eml", "-o", str(folder), expect=1)
+    assert "exists already" in refused.stderr
+    assert not (folder / "akarlsson.eml").exists()
+    assert (folder / "tstrom.eml").read_bytes() == before
+    orebro("remind", "--format", "md", "-o", str(folder))
+    assert (folder / "tstrom.md").read_text(encoding="utf-8").startswith("# Handlingsplan")
+    # A file in the way of the folder, and a link where a digest goes, are refused.
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    orebro("remind", "-o", str(tmp_path / "plain"), expect=1)
+    (folder / "tstrom.txt").symlink_to(tmp_path / "elsewhere")
+    orebro("remind", "-o", str(folder), "--force", expect=1)
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_smtp_settings_come_from_a_file_and_the_environment(
+    orebro: Kplan, smtp: Inbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = os.environ["KPLAN_SMTP_PORT"]
+    for variable in ("KPLAN_SMTP_HOST", "KPLAN_SMTP_PORT", "KPLAN_SMTP_TLS", "KPLAN_SMTP_SENDER"):
+        monkeypatch.delenv(variable)
+    missing = orebro("remind", "--send", expect=2)
+    assert "KPLAN_SMTP_HOST, KPLAN_SMTP_SENDER" in missing.stderr
+    settings = tmp_path / "smtp.toml"
+    settings.write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\nsender = "kplan@example.org"\n',
+        encoding="utf-8",
+    )
+    orebro("remind", "--send", "--owner", "tstrom", "--smtp-config", str(settings))
+    assert len(smtp.to(EMAILS["tstrom"])) == 1
+    # The environment wins over the file.
+    monkeypatch.setenv("KPLAN_SMTP_PORT", str(_free_port()))
+    refused = orebro("remind", "--send", "--smtp-config", str(settings), expect=1)
+    assert "cannot send through the SMTP server 127.0.0.1:" in refused.stderr
+    assert "nothing was sent" in refused.stderr and "Traceback" not in refused.stderr
+    # A password is never read from the settings file.
+    settings.write_text(
+        '[smtp]\nhost = "x"\nsender = "a@b.se"\npassword = "hemligt"\n', encoding="utf-8"
+    )
+    refused = orebro("remind", "--send", "--smtp-config", str(settings), expect=1)
+    assert "holds a password" in refused.stderr and "hemligt" not in refused.stderr
+    assert (
+        "--smtp-config is only used with --send"
+        in orebro("remind", "--smtp-config", str(settings), expect=2).stderr
+    )
+    monkeypatch.setenv("KPLAN_SMTP_TLS", "sometimes")
+    monkeypatch.setenv("KPLAN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KPLAN_SMTP_SENDER", "kplan@example.org")
+    assert "valid: none, starttls, ssl" in orebro("remind", "--send", expect=2).stderr
+
+
+def test_the_password_is_never_echoed(
+    orebro: Kplan, smtp: Inbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "hunter2-Hemligt-ÅÄÖ"
+    monkeypatch.setenv("KPLAN_SMTP_USER", "kplan")
+    monkeypatch.setenv("KPLAN_SMTP_PASSWORD", secret)
+    # The test server offers no login: refused, and the password appears nowhere.
+    refused = orebro("remind", "--send", expect=1)
+    assert "cannot send through the SMTP server" in refused.stderr
+    assert secret not in refused.stdout + refused.stderr
+    assert smtp.received == []
+    monkeypatch.delenv("KPLAN_SMTP_PASSWORD")
+    password_file = tmp_path / "password"
+    password_file.write_text(secret + "\n", encoding="utf-8")
+    monkeypatch.setenv("KPLAN_SMTP_PASSWORD_FILE", str(password_file))
+    refused = orebro("remind", "--send", expect=1)
+    assert secret not in refused.stdout + refused.stderr
+    monkeypatch.delenv("KPLAN_SMTP_PASSWORD_FILE")
+    assert "no password" in orebro("remind", "--send", expect=2).stderr
+    events = orebro.json("log", "--limit", "0")
+    assert secret not in json.dumps(events)
+
+
+def test_hostile_names_and_titles_cannot_add_headers_or_recipients(
+    orebro: Kplan, smtp: Inbox
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    hostile = "Evil\r\nBcc: victim@example.com\r\nSubject: forged"
+    execute(orebro.db, "UPDATE owner SET name = :name WHERE key = 'tstrom'", name=hostile)
+    execute(orebro.db, "UPDATE plan SET title = :title", title=hostile)
+    execute(
+        orebro.db,
+        "UPDATE owner SET email = :email WHERE key = 'nsaid'",
+        email="nadia.said@example.org\r\nBcc: victim@example.com",
+    )
+    sent = orebro("remind", "--send")
+    recipients = [r for _, rcpts, _ in smtp.received for r in rcpts]
+    assert "victim@example.com" not in recipients
+    assert "nadia.said@example.org" not in recipients
+    assert "Not sent to nsaid (Nadia Said): 'nadia.said@example.org\\r\\nBcc:" in sent.stdout
+    [message] = smtp.to(EMAILS["tstrom"])
+    assert message["Bcc"] is None
+    assert str(message["Subject"]).strip().startswith("Evil\\r\\nBcc: victim@example.com")
+    assert message["To"].addresses[0].addr_spec == EMAILS["tstrom"]
+    assert all("\x1b" not in _body(m) for _, _, m in smtp.received)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    days=st.integers(min_value=-10, max_value=10**6) | st.sampled_from([0, 36500, 36501]),
+    owner=st.text(max_size=20),
+    fmt=st.sampled_from(["text", "md", "eml", "html", "", "TEXT"]),
+)
+def test_remind_takes_any_input_without_a_traceback(
+    fuzzed: Kplan, days: int, owner: str, fmt: str
+) -> None:
+    for args in (
+        ["remind", "--quiet-days", str(days), "--stuck-days", str(days), "--format", fmt],
+        ["remind", "--owner", owner, "--json"],
+        ["round", "show", owner],
+        ["calendar", "--owner", owner],
+    ):
+        result = fuzzed(*args, expect=None)
+        assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Kplan:
+    """One store for the fuzz tests, with a round open."""
+    kplan = Kplan(tmp_path_factory.mktemp("fuzz") / "store.db")
+    kplan("import", str(OREBRO))
+    kplan("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    return kplan
+
+
+def test_the_installed_kplan_sends_reminders_and_writes_the_calendar(
+    orebro: Kplan, smtp: Inbox, tmp_path: Path
+) -> None:
+    """Through the entry point in its own process: only calendar loads icalendar."""
+    from tests.test_entrypoint import heavy_modules_of, run
+
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    sent = run("remind", "--send", "--owner", "tstrom", "--db", str(orebro.db))
+    assert sent.returncode == 0, sent.stderr
+    assert "Sent to Tomas Ström <tomas.strom@example.org>: 2 unreported, 1 overdue" in sent.stdout
+    assert len(smtp.to(EMAILS["tstrom"])) == 1
+    if isinstance(orebro.db, Path):
+        result, heavy = heavy_modules_of("calendar", "-o", str(tmp_path / "plan.ics"), db=orebro.db)
+        assert "icalendar" in heavy, result.stderr
+        result, heavy = heavy_modules_of("remind", "--json", db=orebro.db)
+        assert "icalendar" not in heavy and result.stdout.startswith("{")
