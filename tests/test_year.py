@@ -703,3 +703,30 @@ def test_the_installed_kplan_sends_reminders_and_writes_the_calendar(
         assert "icalendar" in heavy, result.stderr
         result, heavy = heavy_modules_of("remind", "--json", db=orebro.db)
         assert "icalendar" not in heavy and result.stdout.startswith("{")
+
+
+def test_a_round_past_its_due_date_says_so(orebro: Kplan) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-01-20", "--as", "ehedlund")
+    assert "12 days overdue (due 2016-01-20)" in orebro("round", "status").stdout
+    status = orebro.json("round", "status")
+    assert (status["days_left"], status["overdue"]) == (-12, True)
+    [listed] = orebro.json("round", "list")
+    assert (listed["days_left"], listed["overdue"]) == (-12, True)
+    assert "2016-01-20 (12 days overdue)" in orebro("round", "list").stdout
+    assert "12 days overdue (due 2016-01-20)" in orebro("round", "show", ROUND).stdout
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    # A closed round is over: it is no longer overdue.
+    [listed] = orebro.json("round", "list")
+    assert (listed["days_left"], listed["overdue"]) == (None, False)
+
+
+@pytest.mark.parametrize(("tls", "said"), [("starttls", "STARTTLS"), ("ssl", "SSL")])
+def test_tls_that_the_server_cannot_do_stops_before_anything_is_sent(
+    orebro: Kplan, smtp: Inbox, monkeypatch: pytest.MonkeyPatch, tls: str, said: str
+) -> None:
+    monkeypatch.setenv("KPLAN_SMTP_TLS", tls)
+    monkeypatch.setenv("KPLAN_SMTP_TIMEOUT", "5")
+    refused = orebro("remind", "--send", expect=1)
+    assert "cannot send through the SMTP server 127.0.0.1:" in refused.stderr
+    assert said in refused.stderr.upper() and "nothing was sent" in refused.stderr
+    assert smtp.received == []
