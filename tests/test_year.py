@@ -336,6 +336,15 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
@@ -730,3 +739,17 @@ def test_tls_that_the_server_cannot_do_stops_before_anything_is_sent(
     assert "cannot send through the SMTP server 127.0.0.1:" in refused.stderr
     assert said in refused.stderr.upper() and "nothing was sent" in refused.stderr
     assert smtp.received == []
+
+
+def test_a_refused_recipient_is_said_and_the_others_still_get_theirs(
+    orebro: Kplan, smtp: Inbox
+) -> None:
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    smtp.refuse.add(EMAILS["mholm"])
+    result = orebro("remind", "--send", expect=1)
+    assert (
+        "not sent to Mikael Holm <mikael.holm@example.org>: the server said: 550" in result.stderr
+    )
+    assert "No such mailbox here" in result.stderr
+    assert len(smtp.received) == len(UNREPORTED_OWNERS) - 1
+    assert "Sent to Tomas Ström <tomas.strom@example.org>" in result.stdout

@@ -278,7 +278,9 @@ def send_all(
                 client.send_message(message)
             except (smtplib.SMTPException, OSError) as exc:
                 results.append(Delivery(key, recipient, False, _reason(exc)))
-                if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+                # SMTPException is an OSError too: only a lost connection ends the run.
+                lost = not isinstance(exc, smtplib.SMTPException)
+                if lost or isinstance(exc, smtplib.SMTPServerDisconnected):
                     # The connection is gone: the rest cannot be sent on it.
                     rest = messages[len(results) :]
                     results += [Delivery(k, str(m["To"]), False, _reason(exc)) for k, m in rest]

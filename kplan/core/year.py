@@ -237,7 +237,8 @@ def reminders(
     today = moment.date()
     with store.reading() as rows:
         info = stored_plans.select_plan(rows, plan)
-        loaded = stored_plans.load_plan(rows, info)
+        # Steps are all a digest needs of the collaborations: no actors, no indicators.
+        loaded = stored_plans.load_plan(rows, info, outline=True)
         current = stored_rounds.open_round(rows, info.row_id)
         reported = stored_rounds.reported(rows, current.row_id) if current else set()
         notes = stored_events.last_notes(rows, info.row_id)
