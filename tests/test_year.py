@@ -753,3 +753,82 @@ def test_a_refused_recipient_is_said_and_the_others_still_get_theirs(
     assert "No such mailbox here" in result.stderr
     assert len(smtp.received) == len(UNREPORTED_OWNERS) - 1
     assert "Sent to Tomas Ström <tomas.strom@example.org>" in result.stdout
+
+
+def test_a_login_with_the_password_from_a_file(
+    orebro: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that wants a login gets the user and the password, and nobody else sees it."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    secret = "rätt-lösen 42"
+    logins: list[tuple[bytes, bytes]] = []
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=data.password == secret.encode("utf-8"))
+
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=check, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        password_file = tmp_path / "password"
+        password_file.write_text(secret + "\n", encoding="utf-8")
+        settings = tmp_path / "smtp.toml"
+        settings.write_text(
+            f'[smtp]\nhost = "127.0.0.1"\nport = {port}\ntls = "none"\n'
+            f'sender = "kplan@example.org"\nuser = "kplan"\npassword_file = "{password_file}"\n',
+            encoding="utf-8",
+        )
+        sent = orebro("remind", "--send", "--owner", "tstrom", "--smtp-config", str(settings))
+        assert logins == [(b"kplan", secret.encode("utf-8"))]
+        assert len(inbox.to(EMAILS["tstrom"])) == 1
+        assert secret not in sent.stdout + sent.stderr
+        monkeypatch.setenv("KPLAN_SMTP_PASSWORD", "wrong")
+        # aiosmtpd holds back its answer to a failed login: the timeout ends the wait.
+        monkeypatch.setenv("KPLAN_SMTP_TIMEOUT", "1")
+        refused = orebro("remind", "--send", "--smtp-config", str(settings), expect=1)
+        assert "cannot send through the SMTP server" in refused.stderr
+        assert logins[-1] == (b"kplan", b"wrong")
+        assert "wrong" not in refused.stderr.replace("went wrong", "")
+        assert len(inbox.received) == 1
+    finally:
+        controller.stop()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.fixed_dictionaries(
+        {},
+        optional={
+            "KPLAN_SMTP_PORT": st.text(max_size=8) | st.integers(-5, 70000).map(str),
+            "KPLAN_SMTP_TLS": st.sampled_from(["none", "NONE", "tls", ""]) | st.text(max_size=6),
+            "KPLAN_SMTP_SENDER": st.text(max_size=40)
+            | st.sampled_from(["a@b.se", "A <a@b.se>, c@d.se", "Å <å@ö.se>", "x\r\nBcc: y@z"]),
+            "KPLAN_SMTP_USER": st.text(max_size=10),
+            "KPLAN_SMTP_TIMEOUT": st.text(max_size=5),
+            # Host names that fail before any name lookup (no network in the tests).
+            "KPLAN_SMTP_HOST": st.sampled_from(["127.0.0.1", "ex..ämple", "a" * 300, " "]),
+        },
+    )
+)
+def test_any_smtp_settings_are_checked_without_a_traceback(
+    fuzzed: Kplan, monkeypatch: pytest.MonkeyPatch, values: dict[str, str]
+) -> None:
+    monkeypatch.setenv("KPLAN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("KPLAN_SMTP_PORT", str(_free_port()))  # nothing listens there
+    monkeypatch.setenv("KPLAN_SMTP_SENDER", "kplan@example.org")
+    monkeypatch.setenv("KPLAN_SMTP_TIMEOUT", "2")
+    for variable, value in values.items():
+        if "\x00" not in value:  # no environment holds a NUL
+            monkeypatch.setenv(variable, value)
+    result = fuzzed("remind", "--send", "--owner", "tstrom", expect=None)
+    assert result.exit_code in (1, 2), (values, result.exit_code, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.startswith("kplan: error: ")

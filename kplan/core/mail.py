@@ -15,6 +15,7 @@ connection, and says per message whether the server took it.
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import ssl
@@ -235,6 +236,26 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or exc.__class__.__name__
 
 
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in: AUTH PLAIN with UTF-8 credentials (RFC 4616) where the server offers it.
+
+    smtplib's own login encodes the credentials as ASCII (it fails on
+    "lösenord") and, refused one way, tries the next; a refused PLAIN login
+    is refused, and said so.
+    """
+    client.ehlo_or_helo_if_needed()
+    if not client.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in offered:
+        client.login(user, password)
+        return
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8"))
+    code, reply = client.docmd("AUTH", "PLAIN " + token.decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     context = ssl.create_default_context()
     client: smtplib.SMTP
@@ -250,7 +271,7 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
             client.starttls(context=context)
             client.ehlo()
         if settings.user is not None:
-            client.login(settings.user, settings.password or "")
+            _login(client, settings.user, settings.password or "")
     except BaseException:
         client.close()
         raise
@@ -268,7 +289,8 @@ def send_all(
     where = f"{settings.host}:{settings.port}"
     try:
         client = _connect(settings)
-    except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        # ValueError: a host name IDNA cannot encode, a label too long.
         raise MailError(t("year.smtp_cannot_connect", where=where, reason=_reason(exc))) from None
     results: list[Delivery] = []
     try:
@@ -276,10 +298,10 @@ def send_all(
             recipient = str(message["To"])
             try:
                 client.send_message(message)
-            except (smtplib.SMTPException, OSError) as exc:
+            except (smtplib.SMTPException, OSError, ValueError) as exc:
                 results.append(Delivery(key, recipient, False, _reason(exc)))
                 # SMTPException is an OSError too: only a lost connection ends the run.
-                lost = not isinstance(exc, smtplib.SMTPException)
+                lost = isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
                 if lost or isinstance(exc, smtplib.SMTPServerDisconnected):
                     # The connection is gone: the rest cannot be sent on it.
                     rest = messages[len(results) :]
