@@ -881,7 +881,9 @@ def export_command(
 def calendar_command(
     output_file: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help=t("year.opt_calendar_output")),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help=t("year.opt_calendar_output"), readable=False
+        ),
     ] = None,
     owner: Annotated[
         str | None,
@@ -929,7 +931,9 @@ def remind_command(
     ] = "text",
     output_dir: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="DIR", help=t("year.opt_remind_output")),
+        typer.Option(
+            "--output", "-o", metavar="DIR", help=t("year.opt_remind_output"), readable=False
+        ),
     ] = None,
     send: Annotated[bool, typer.Option("--send", help=t("year.opt_remind_send"))] = False,
     quiet_days: Annotated[
@@ -949,7 +953,10 @@ def remind_command(
     ] = None,
     smtp_config: Annotated[
         Path | None,
-        typer.Option("--smtp-config", metavar="FILE", help=t("year.opt_smtp_config")),
+        # kplan reads the file itself: a missing one is one line and exit 1.
+        typer.Option(
+            "--smtp-config", metavar="FILE", help=t("year.opt_smtp_config"), readable=False
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     db: DbOption = None,

@@ -832,3 +832,24 @@ def test_any_smtp_settings_are_checked_without_a_traceback(
     result = fuzzed("remind", "--send", "--owner", "tstrom", expect=None)
     assert result.exit_code in (1, 2), (values, result.exit_code, result.stderr)
     assert "Traceback" not in result.stderr and result.stderr.startswith("kplan: error: ")
+
+
+def test_files_named_in_bytes_that_are_not_utf8(orebro: Kplan, tmp_path: Path) -> None:
+    """calendar -o, remind -o and --smtp-config use the name they were given, byte for byte."""
+    from tests.test_paths import _installed, _ok, _one_line
+
+    if not isinstance(orebro.db, Path):
+        pytest.skip("file names, not the store, are what this is about")
+    store = str(orebro.db)
+    orebro("round", "open", ROUND, "--due", "2016-02-15", "--as", "ehedlund")
+    done = _installed(["calendar", "-o", b"pl\xe9.ics", "--db", store], cwd=tmp_path)
+    _ok(done)
+    assert done.stderr == b"Wrote pl\\udce9.ics\n"
+    _ok(_installed(["remind", "-o", b"dig\xe9", "--owner", "tstrom", "--db", store], cwd=tmp_path))
+    assert os.listdir(os.fsencode(tmp_path / "x").rstrip(b"x") + b"dig\xe9") == [b"tstrom.txt"]
+    said = _one_line(
+        _installed(
+            ["remind", "--send", "--smtp-config", b"no\xe9.toml", "--db", store], cwd=tmp_path
+        )
+    )
+    assert "no\\udce9.toml" in said
