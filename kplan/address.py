@@ -15,6 +15,7 @@ plan), which the change's checks apply.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +117,32 @@ class FieldAddress:
             return None
         convert = _FROM_TEXT.get(self.kind)
         return text if convert is None else convert(text)
+
+
+# The things a structure change adds and removes whole; a removal event keeps
+# the removed table (``{"measure": {...}, "position": 3}``) as its old value,
+# so that undo can put it back where it was.
+WHOLE_ITEMS = ("measure", "collaboration", "indicator")
+
+
+def removed_table(text: str | None) -> dict[str, Any] | None:
+    """The table a removal event keeps (``{"measure": ..., "position": ...}``), or None."""
+    if not text or not text.startswith("{"):
+        return None
+    try:
+        kept = json.loads(text)
+    except ValueError:
+        return None
+    return kept if isinstance(kept, dict) else None
+
+
+def short_removed(field_name: str, text: str | None) -> str | None:
+    """A removal event's old value in short: ``23 (Ny åtgärd)`` for the kept table."""
+    kept = removed_table(text) if field_name in WHOLE_ITEMS else None
+    if kept is None:
+        return text
+    table = kept.get(field_name)
+    if not isinstance(table, dict):
+        return text
+    label = table.get("title") or table.get("name") or ""
+    return f"{table.get('id', '')} ({label})" if label else str(table.get("id", ""))

@@ -255,6 +255,16 @@ def _print_json(data: Any) -> None:
     output.json(data)
 
 
+def _print_changes(result: Any, json_output: bool) -> None:
+    """What a change command changed: as JSON, or one line a change."""
+    from kplan.present import summary, terminal
+
+    if json_output:
+        _print_json(summary.changes_json(result))
+    else:
+        terminal.changes(result)
+
+
 @app.command("init", help=t("cmd.init"))
 @reported
 def init_command(db: DbOption = None) -> None:
@@ -488,16 +498,12 @@ def _change(
 
     from kplan.core.actor import current_actor
     from kplan.core.changes import apply_changes
-    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     result = apply_changes(
         open_store(db, create=False), changes, actor=current_actor(as_, db), plan=plan
     )
-    if json_output:
-        _print_json(summary.changes_json(result))
-    else:
-        terminal.changes(result)
+    _print_changes(result, json_output)
 
 
 @app.command("status", help=t("cmd.status"))
@@ -1116,6 +1122,8 @@ indicator_app = typer.Typer(help=t("structure.cmd_indicator"), no_args_is_help=T
 app.add_typer(measure_app, name="measure")
 app.add_typer(collab_app, name="collab")
 app.add_typer(indicator_app, name="indicator")
+plan_app = typer.Typer(help=t("settings.cmd_plan"), no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
 
 
 def _text_option(name: str, key: str, metavar: str = "TEXT", **extra: Any) -> Any:
@@ -1186,7 +1194,6 @@ def _structure(
     """Run one structure change and print what it changed."""
     from kplan.core.actor import current_actor
     from kplan.core.structure import Edit, edit_plan
-    from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
     edit = Edit(
@@ -1199,10 +1206,7 @@ def _structure(
         force=force,
     )
     result = edit_plan(open_store(db, create=False), edit, actor=current_actor(as_, db), plan=plan)
-    if json_output:
-        _print_json(summary.changes_json(result))
-    else:
-        terminal.changes(result)
+    _print_changes(result, json_output)
 
 
 def _measure_values(**values: str | None) -> dict[str, str | None]:
@@ -1524,6 +1528,72 @@ def _date(value: str | None) -> Any:
         raise InvalidValueError(t("opt.bad_date", value=value)) from None
 
 
+@plan_app.command("show", help=t("settings.cmd_show"))
+@reported
+def plan_show_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """Show the plan's settings."""
+    from kplan.core.settings import show_plan
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
+
+    settings = summary.plan_settings(show_plan(open_store(db, create=False), plan))
+    if json_output:
+        _print_json(settings)
+    else:
+        terminal.plan_settings(settings)
+
+
+@plan_app.command("edit", help=t("settings.cmd_edit"))
+@reported
+def plan_edit_command(
+    title: Annotated[str | None, _text_option("--title", "settings.opt_title")] = None,
+    start: Annotated[str | None, _text_option("--start", "settings.opt_start", "DATE")] = None,
+    end: Annotated[str | None, _text_option("--end", "settings.opt_end", "DATE")] = None,
+    description: Annotated[
+        str | None, _text_option("--description", "settings.opt_description")
+    ] = None,
+    coordinators: Annotated[
+        str | None, _text_option("--coordinators", "settings.opt_coordinators", "ID,ID")
+    ] = None,
+    edit: Annotated[str | None, _text_option("--edit", "settings.opt_edit", "open|owners")] = None,
+    ladder_question: Annotated[
+        list[str] | None,
+        _text_option("--ladder-question", "settings.opt_ladder_question", "N=TEXT"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("settings.opt_force"))] = False,
+    note: NoteOption = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change the plan's settings; an empty text clears an optional one."""
+    from kplan.core.actor import current_actor
+    from kplan.core.settings import SettingsEdit, edit_settings
+    from kplan.store.engine import open_store
+
+    given = {
+        "title": title,
+        "start": start,
+        "end": end,
+        "description": description,
+        "coordinators": coordinators,
+        "edit": edit,
+    }
+    wanted = SettingsEdit(
+        {name: value for name, value in given.items() if value is not None},
+        list(ladder_question or []),
+        note=note,
+        force=force,
+    )
+    result = edit_settings(
+        open_store(db, create=False), wanted, actor=current_actor(as_, db), plan=plan
+    )
+    _print_changes(result, json_output)
+
+
 @round_app.command("open", help=t("cmd.round_open"))
 @reported
 def round_open_command(
@@ -1726,20 +1796,44 @@ KindOption = Annotated[
 ]
 
 
-def _people_result(result: Any, json_output: bool) -> None:
-    from kplan.present import summary, terminal
+RequiredNameOption = Annotated[
+    str, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))
+]
 
-    if json_output:
-        _print_json(summary.changes_json(result))
-    else:
-        terminal.changes(result)
+
+def _people(
+    operation: str,
+    key: str,
+    values: dict[str, str | None],
+    *,
+    note: str | None,
+    db: str | None,
+    plan: str | None,
+    as_: str | None,
+    json_output: bool,
+) -> None:
+    """Run one of kplan.core.people's add and edit operations and print what it changed."""
+    from kplan.core import people
+    from kplan.core.actor import current_actor
+    from kplan.store.engine import open_store
+
+    run = getattr(people, operation)
+    result = run(
+        open_store(db, create=False),
+        key,
+        **values,
+        actor=current_actor(as_, db),
+        plan=plan,
+        note=note,
+    )
+    _print_changes(result, json_output)
 
 
 @person_app.command("add", help=t("people.cmd_person_add"))
 @reported
 def person_add_command(
     key: PersonArgument,
-    name: Annotated[str, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))],
+    name: RequiredNameOption,
     organisation: OrganisationOption = None,
     email: EmailOption = None,
     note: NoteOption = None,
@@ -1749,21 +1843,10 @@ def person_add_command(
     json_output: JsonOption = False,
 ) -> None:
     """Add a person to the plan."""
-    from kplan.core import people
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
-
-    result = people.add_person(
-        open_store(db, create=False),
-        key,
-        name=name,
-        organisation=organisation,
-        email=email,
-        actor=current_actor(as_, db),
-        plan=plan,
-        note=note,
+    values = {"name": name, "organisation": organisation, "email": email}
+    _people(
+        "add_person", key, values, note=note, db=db, plan=plan, as_=as_, json_output=json_output
     )
-    _people_result(result, json_output)
 
 
 @person_app.command("edit", help=t("people.cmd_person_edit"))
@@ -1780,28 +1863,17 @@ def person_edit_command(
     json_output: JsonOption = False,
 ) -> None:
     """Change a person's name, organisation or e-mail address."""
-    from kplan.core import people
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
-
-    result = people.edit_person(
-        open_store(db, create=False),
-        key,
-        name=name,
-        organisation=organisation,
-        email=email,
-        actor=current_actor(as_, db),
-        plan=plan,
-        note=note,
+    values = {"name": name, "organisation": organisation, "email": email}
+    _people(
+        "edit_person", key, values, note=note, db=db, plan=plan, as_=as_, json_output=json_output
     )
-    _people_result(result, json_output)
 
 
 @org_app.command("add", help=t("people.cmd_org_add"))
 @reported
 def org_add_command(
     key: OrgArgument,
-    name: Annotated[str, typer.Option("--name", metavar="TEXT", help=t("people.opt_name"))],
+    name: RequiredNameOption,
     kind: KindOption = None,
     note: NoteOption = None,
     db: DbOption = None,
@@ -1810,20 +1882,17 @@ def org_add_command(
     json_output: JsonOption = False,
 ) -> None:
     """Add an organisation to the plan."""
-    from kplan.core import people
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
-
-    result = people.add_organisation(
-        open_store(db, create=False),
+    values = {"name": name, "kind": kind}
+    _people(
+        "add_organisation",
         key,
-        name=name,
-        kind=kind,
-        actor=current_actor(as_, db),
-        plan=plan,
+        values,
         note=note,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
     )
-    _people_result(result, json_output)
 
 
 @org_app.command("edit", help=t("people.cmd_org_edit"))
@@ -1839,20 +1908,17 @@ def org_edit_command(
     json_output: JsonOption = False,
 ) -> None:
     """Change an organisation's name or kind."""
-    from kplan.core import people
-    from kplan.core.actor import current_actor
-    from kplan.store.engine import open_store
-
-    result = people.edit_organisation(
-        open_store(db, create=False),
+    values = {"name": name, "kind": kind}
+    _people(
+        "edit_organisation",
         key,
-        name=name,
-        kind=kind,
-        actor=current_actor(as_, db),
-        plan=plan,
+        values,
         note=note,
+        db=db,
+        plan=plan,
+        as_=as_,
+        json_output=json_output,
     )
-    _people_result(result, json_output)
 
 
 RoleArgument = Annotated[str, typer.Argument(metavar="ROLE", help=t("arg.role"))]

@@ -2066,6 +2066,130 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Låt filens värden gälla över uppföljningsvärden som lagret har ändrat efter filens"
         " utgångsläge.",
     ),
+    # The TUI's structure dialogs: a measure edited or added, läget, collaborations
+    "tui_edit.key_edit": ("Edit", "Redigera"),
+    "tui_edit.key_situation": ("Current state", "Läget"),
+    "tui_edit.key_collab_add": ("Add collab.", "Ny samverkan"),
+    "tui_edit.key_collab_edit": ("Edit collab.", "Ändra samverkan"),
+    "tui_edit.key_step": ("Step", "Steg"),
+    "tui_edit.key_add_measure": ("Add measure", "Ny åtgärd"),
+    "tui_edit.edit_title": ("Edit the measure", "Redigera åtgärden"),
+    "tui_edit.add_title": ("Add a measure", "Lägg till en åtgärd"),
+    "tui_edit.collab_add_title": ("Add a collaboration", "Lägg till en samverkan"),
+    "tui_edit.collab_edit_title": ("Edit a collaboration", "Ändra en samverkan"),
+    "tui_edit.step_title": ("Move a collaboration on the ladder", "Flytta en samverkan på trappan"),
+    "tui_edit.id": ("Id (letters, digits, - and _)", "Id (bokstäver, siffror, - och _)"),
+    "tui_edit.title": ("Title", "Titel"),
+    "tui_edit.owner": ("Owner", "Ansvarig"),
+    "tui_edit.area": ("Area", "Område"),
+    "tui_edit.goal": ("Goal", "Mål"),
+    "tui_edit.start": ("Start (YYYY-MM-DD)", "Start (ÅÅÅÅ-MM-DD)"),
+    "tui_edit.due": ("Due (YYYY-MM-DD)", "Klart senast (ÅÅÅÅ-MM-DD)"),
+    "tui_edit.description": ("Description", "Beskrivning"),
+    "tui_edit.name": ("Name", "Namn"),
+    "tui_edit.actors": ("Actors (space ticks one)", "Aktörer (mellanslag bockar i)"),
+    "tui_edit.step": ("Step on the ladder", "Steg på trappan"),
+    "tui_edit.collab_note": ("About the collaboration", "Om samverkan"),
+    "tui_edit.measure": ("Measure", "Åtgärd"),
+    "tui_edit.choose_owner": ("Choose the owner", "Välj ansvarig"),
+    "tui_edit.texts_only": (
+        "As the measure's owner you may change its texts ({texts}); a coordinator changes the rest.",
+        "Som åtgärdens ansvariga får du ändra dess texter ({texts}); en samordnare ändrar resten.",
+    ),
+    "tui_edit.situation_help": (
+        "Where the measure stands now, in the owner's words; empty clears it.",
+        "Hur det går för åtgärden just nu, med den ansvarigas ord; tomt tar bort det.",
+    ),
+    "tui_edit.no_collaborations": (
+        "Measure {measure} has no collaborations yet; press a to add one.",
+        "Åtgärd {measure} har ingen samverkan än; tryck a för att lägga till en.",
+    ),
+    # The plan's settings (kplan plan show, kplan plan edit)
+    "settings.cmd_plan": (
+        "Show and change the plan's settings.",
+        "Visa och ändra planens inställningar.",
+    ),
+    "settings.cmd_show": (
+        "Show the plan's settings: title, period, coordinators, edit policy, ladder.",
+        "Visa planens inställningar: titel, period, samordnare, ändringsregel, trappa.",
+    ),
+    "settings.cmd_edit": (
+        "Change the plan's settings (title, period, description, coordinators, edit policy,"
+        " ladder questions); an empty text clears an optional one.",
+        "Ändra planens inställningar (titel, period, beskrivning, samordnare, ändringsregel,"
+        " trappstegens frågor); en tom text tar bort en valfri inställning.",
+    ),
+    "settings.opt_title": ("The plan's title.", "Planens titel."),
+    "settings.opt_start": (
+        "The first day of the plan's period (YYYY-MM-DD; empty: none).",
+        "Första dagen i planens period (ÅÅÅÅ-MM-DD; tom: ingen).",
+    ),
+    "settings.opt_end": (
+        "The last day of the plan's period, not before its start (YYYY-MM-DD; empty: none).",
+        "Sista dagen i planens period, inte före starten (ÅÅÅÅ-MM-DD; tom: ingen).",
+    ),
+    "settings.opt_description": (
+        "The plan's description (empty: none).",
+        "Planens beskrivning (tom: ingen).",
+    ),
+    "settings.opt_coordinators": (
+        "The plan's coordinators, persons of the plan, separated by commas (replaces the list).",
+        "Planens samordnare, personer i planen, åtskilda med kommatecken (ersätter listan).",
+    ),
+    "settings.opt_edit": (
+        "Who may change the plan: open (anyone) or owners (owners and coordinators).",
+        "Vem som får ändra planen: open (alla) eller owners (ägare och samordnare).",
+    ),
+    "settings.opt_ladder_question": (
+        "The question of ladder step N, as N=TEXT (repeat for more steps; empty TEXT: none).",
+        "Frågan för trappans steg N, som N=TEXT (upprepa för fler steg; tom TEXT: ingen).",
+    ),
+    "settings.opt_force": (
+        'Make a change that leaves you outside the coordinators of an "owners" plan.',
+        'Gör en ändring som lämnar dig utanför samordnarna i en plan med "owners".',
+    ),
+    "settings.nothing": (
+        "Nothing to change: give at least one of {options} (see kplan plan edit --help).",
+        "Inget att ändra: ange minst ett av {options} (se kplan plan edit --help).",
+    ),
+    "settings.bad_step": (
+        "--ladder-question: '{value}' is not N=TEXT with N a step of the ladder, 1 to {steps}"
+        " ({ladder})",
+        "--ladder-question: '{value}' är inte N=TEXT med N ett steg i trappan, 1 till {steps}"
+        " ({ladder})",
+    ),
+    "settings.locks_out": (
+        "{actor} would not be a coordinator of plan {plan} (coordinators: {coordinators}), whose"
+        ' edit policy is "owners": {actor} could no longer change its settings or undo this.'
+        " Add --force to do it anyway.",
+        "{actor} skulle inte vara samordnare i planen {plan} (samordnare: {coordinators}), vars"
+        ' ändringsregel är "owners": {actor} skulle inte längre kunna ändra dess'
+        " inställningar eller ångra detta. Lägg till --force för att ändå göra det.",
+    ),
+    "settings.permission": (
+        "change the plan's settings",
+        "ändra planens inställningar",
+    ),
+    "settings.col_edit": ("Edit policy", "Ändringsregel"),
+    "settings.col_coordinators": ("Coordinators", "Samordnare"),
+    "settings.col_perspectives": ("Perspectives", "Perspektiv"),
+    "settings.col_ladder": ("Ladder (step, name, question)", "Trappa (steg, namn, fråga)"),
+    "settings.edit_open": (
+        "open (anyone may change the plan)",
+        "open (alla får ändra planen)",
+    ),
+    "settings.edit_owners": (
+        "owners (a measure's owner and the coordinators)",
+        "owners (åtgärdens ägare och samordnarna)",
+    ),
+    "settings.stranger_any": (
+        "{actor} is not a person of any plan of this store ({plan}); did you mean {suggestion}?",
+        "{actor} är inte en person i någon plan i detta lager ({plan}); menade du {suggestion}?",
+    ),
+    "settings.stranger_any_none": (
+        "{actor} is not a person of any plan of this store ({plan}; their people: {people})",
+        "{actor} är inte en person i någon plan i detta lager ({plan}; deras personer: {people})",
+    ),
     # The follow-up year: rounds' history, overdue measures, reminders, the calendar
     "year.none_open_last": (
         "no follow-up round is open; the last one, '{name}', closed on {closed} with {reported} of {total} measures reported. See it with: kplan round show NAME; open a new one with: kplan round open NAME",

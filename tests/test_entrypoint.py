@@ -233,3 +233,29 @@ def test_snapshot_commands_on_sqlite_import_no_orm(args: list[str], with_snapsho
     assert result.stdout.strip(), "the command printed nothing"
     orm = [m for m in heavy if m in ("sqlalchemy", "sqlmodel", "alembic")]
     assert orm == [], f"kplan {' '.join(args)} imported {heavy}"
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json"], ["show", "7"], ["log", "--since", "30d"]], ids=" ".join
+)
+def test_reading_commands_do_not_load_the_plan_file_reader(args: list[str], tmp_path: Path) -> None:
+    """Showing the store needs no TOML parser and no plan-file checks (a few ms of each start)."""
+    db = tmp_path / "store.db"
+    assert run("import", str(OREBRO), "--db", str(db)).returncode == 0
+    code = (
+        "import sys\n"
+        "from kplan.cli import main\n"
+        f"sys.argv = ['kplan', *{args!r}, '--db', {str(db)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "wide = sorted(m for m in sys.modules if m in ('tomllib', 'kplan.core.planfile',"
+        " 'kplan.core.planspec', 'kplan.core.structure'))\n"
+        "print('WIDE=' + ','.join(wide), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert result.stdout.strip(), result.stderr
+    assert result.stderr.splitlines()[-1] == "WIDE=", result.stderr

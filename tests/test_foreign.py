@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from kplan.store import schema
 from tests.conftest import OREBRO, ROOT, Kplan, ServerStore, dump_store, libpq_url
 
 KPLAN = Path(sys.executable).with_name("kplan")
@@ -241,7 +242,7 @@ def test_init_and_import_create_a_store_in_a_missing_or_empty_file(
     for store in (missing, empty):
         tables = set(dump_store(store))
         assert {"store_info", "plan", "measure", "event", "alembic_version"} <= tables
-        assert dump_store(store)["alembic_version"] == [("0005",)]
+        assert dump_store(store)["alembic_version"] == [(schema.HEAD,)]
         assert _journal_mode(store) == "wal"
     # The empty file keeps its mode: it is the same file, now a store.
     assert empty.stat().st_mode & 0o777 == 0o600
@@ -263,8 +264,8 @@ def test_an_old_store_is_still_upgraded(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     shutil.copyfile(SCHEMA1_STORE, old)
     result = Kplan(old)("plans", "--json")
-    assert "from schema version 1 to 5" in result.stderr
-    assert dump_store(old)["alembic_version"] == [("0005",)]
+    assert f"from schema version 1 to {schema.LATEST}" in result.stderr
+    assert dump_store(old)["alembic_version"] == [(schema.HEAD,)]
 
 
 def test_a_foreign_file_in_the_default_place_is_left_alone(

@@ -139,7 +139,7 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     assert len(backups) == 1
     assert backups[0].name.startswith("kplan.db.bak-schema1-")
     assert result.stderr.strip() == (
-        f"kplan: upgraded the store {path} from schema version 1 to 5; "
+        f"kplan: upgraded the store {path} from schema version 1 to {schema.LATEST}; "
         f"the store as it was is kept in {backups[0]}"
     )
     after = dump_store(path)
@@ -154,8 +154,8 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     # Version 5 gave every measure an empty current state (läget).
     assert [row[:-1] for row in after["measure"]] == before["measure"]
     assert {row[-1] for row in after["measure"]} == {None}
-    assert after["store_info"] == [("schema_version", "5")]
-    assert after["alembic_version"] == [("0005",)]
+    assert after["store_info"] == [("schema_version", str(schema.LATEST))]
+    assert after["alembic_version"] == [(schema.HEAD,)]
     assert set(after) >= SCHEMA2_TABLES
     assert all(after[table] == [] for table in SCHEMA2_TABLES)
     # The copy is the store as it was, rows and schema, in one file.
@@ -191,7 +191,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     result = Kplan(path)("plans", "--json")
     assert result.stderr == ""
     assert _backups(path) == []
-    assert dump_store(path)["alembic_version"] == [("0005",)]
+    assert dump_store(path)["alembic_version"] == [(schema.HEAD,)]
 
 
 @pytest.mark.parametrize(
@@ -200,7 +200,7 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
             "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
-            "schema version 7, newer than this kplan knows (up to 5)",
+            f"schema version 7, newer than this kplan knows (up to {schema.LATEST})",
         ),
     ],
 )
@@ -286,9 +286,9 @@ def test_concurrent_first_opens_upgrade_once(tmp_path: Path) -> None:
     said = [line for stdout, _ in outputs for line in stdout.splitlines()]
     assert len(said) == 1 and said[0].startswith("upgraded ")
     assert len(_backups(path)) == 1
-    assert dump_store(path)["alembic_version"] == [("0005",)]
-    assert dump_store(fresh)["alembic_version"] == [("0005",)]
-    assert dump_store(fresh)["store_info"] == [("schema_version", "5")]
+    assert dump_store(path)["alembic_version"] == [(schema.HEAD,)]
+    assert dump_store(fresh)["alembic_version"] == [(schema.HEAD,)]
+    assert dump_store(fresh)["store_info"] == [("schema_version", str(schema.LATEST))]
 
 
 def test_the_upgrade_message_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -307,6 +307,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
+    connection.execute("ALTER TABLE snapshot DROP COLUMN states")
     connection.execute("UPDATE alembic_version SET version_num = '0002'")
     connection.execute("UPDATE store_info SET value = '2' WHERE name = 'schema_version'")
     connection.commit()
@@ -314,7 +315,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     before = dump_store(path)
 
     result = kplan("plans", "--json")
-    assert "from schema version 2 to 5" in result.stderr
+    assert f"from schema version 2 to {schema.LATEST}" in result.stderr
     assert json.loads(result.stdout)[0]["edit"] == "open"
     after = dump_store(path)
     assert [row[:-1] for row in after["plan"]] == before["plan"]
@@ -331,6 +332,7 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
+    connection.execute("ALTER TABLE snapshot DROP COLUMN states")
     connection.execute("UPDATE alembic_version SET version_num = '0003'")
     connection.execute("UPDATE store_info SET value = '3' WHERE name = 'schema_version'")
     connection.commit()
@@ -338,7 +340,7 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     before = dump_store(path)
 
     result = kplan("status", "7", "delayed", "--as", "someone")
-    assert "from schema version 3 to 5" in result.stderr
+    assert f"from schema version 3 to {schema.LATEST}" in result.stderr
     after = dump_store(path)
     kept = {row[0] for row in before["event"]}
     assert [row[:-1] for row in after["event"] if row[0] in kept] == before["event"]
@@ -354,6 +356,7 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     kplan("import", str(OREBRO))
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
+    connection.execute("ALTER TABLE snapshot DROP COLUMN states")
     connection.execute("UPDATE alembic_version SET version_num = '0004'")
     connection.execute("UPDATE store_info SET value = '4' WHERE name = 'schema_version'")
     connection.commit()
@@ -361,7 +364,7 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     before = dump_store(path)
 
     result = kplan("show", "7", "--json")
-    assert "from schema version 4 to 5" in result.stderr
+    assert f"from schema version 4 to {schema.LATEST}" in result.stderr
     assert json.loads(result.stdout)["situation"] is None
     after = dump_store(path)
     assert [row[:-1] for row in after["measure"]] == before["measure"]
@@ -369,3 +372,38 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     assert after["event"] == before["event"]
     kplan("note", "7", "Uppstart i maj", "--as", "sforsberg")
     assert kplan.json("show", "7")["situation"] == "Uppstart i maj"
+
+
+def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KPLAN_NOW", "2026-03-01T12:00:00")
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    kplan("snapshot", "take", "före", "--as", "ehedlund")
+    kplan("status", "7", "delayed", "--progress", "35", "--as", "sforsberg")
+    kplan("snapshot", "take", "efter", "--as", "ehedlund")
+    page = kplan("export", "--format", "html").stdout
+    kplan("snapshot", "take", "trasig", "--as", "ehedlund")
+    connection = sqlite3.connect(path)
+    written = dict(connection.execute("SELECT name, states FROM snapshot"))
+    connection.execute("UPDATE snapshot SET content = '{' WHERE name = 'trasig'")
+    connection.execute("ALTER TABLE snapshot DROP COLUMN states")
+    connection.execute("UPDATE alembic_version SET version_num = '0005'")
+    connection.execute("UPDATE store_info SET value = '5' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("snapshot", "list", "--json")
+    assert f"from schema version 5 to {schema.LATEST}" in result.stderr
+    after = dump_store(path)
+    assert [row[:-1] for row in after["snapshot"]] == before["snapshot"]
+    states = {row[2]: row[-1] for row in after["snapshot"]}
+    # Filled from the content each snapshot keeps: what kplan writes when it takes one.
+    assert states["före"] == written["före"] and states["efter"] == written["efter"]
+    assert states["trasig"] is None
+    assert "snapshot 'trasig'" in kplan("export", "--format", "html", expect=1).stderr
+    kplan("snapshot", "delete", "trasig", "--as", "ehedlund")
+    assert kplan("export", "--format", "html").stdout == page

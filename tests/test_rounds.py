@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kplan.store import schema
 from tests.conftest import KRONOBERG, OREBRO, Kplan, dump_store, execute
 from tests.test_concurrency import _run_together
 
@@ -194,7 +195,7 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     open_store(str(path)).close()
     tables = dump_store(path)
     assert {"round", "round_report", "snapshot"} <= set(tables)
-    assert ("schema_version", "5") in tables["store_info"]
+    assert ("schema_version", str(schema.LATEST)) in tables["store_info"]
     assert "edit" in {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(plan)")}
     assert "db_role" in {
         row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(event)")

@@ -14,7 +14,8 @@ from kplan.core.planfile import parse_plan_document, parse_plan_text, read_plan_
 from kplan.core.snapshots import _as_written, _states_as_written, freeze, thaw
 from kplan.errors import PlanFileError
 from kplan.model import Plan
-from tests.conftest import KRONOBERG, OREBRO, Kplan, execute
+from kplan.store.snapshots import states_of
+from tests.conftest import KRONOBERG, OREBRO, Kplan, execute, query
 from tests.test_fuzz import fuzz
 from tests.test_fuzz_plans import hostile_plans
 
@@ -124,7 +125,13 @@ def test_a_damaged_snapshot_is_one_line_and_exit_1(orebro: Kplan) -> None:
     orebro("snapshot", "take", "före", "--as", "ehedlund")
     content = json.loads(freeze(read_plan_file(OREBRO)))
     content["measures"][0]["status"] = "finished"
-    execute(orebro.db, "UPDATE snapshot SET content = :c", c=json.dumps(content))
+    # Both what the snapshot keeps whole and the states the HTML page reads.
+    execute(
+        orebro.db,
+        "UPDATE snapshot SET content = :c, states = :s",
+        c=json.dumps(content),
+        s=json.dumps(states_of(content)),
+    )
     for command in (["diff", "före"], ["export", "--format", "html"], ["snapshot", "list"]):
         result = orebro(*command, expect=None)
         if command[0] == "snapshot":
@@ -170,18 +177,46 @@ def test_the_states_of_a_snapshot_are_those_of_the_whole_plan(text: str) -> None
     except PlanFileError:
         return
     content = freeze(plan)
-    states = _states_as_written(json.loads(content))
+    states = _states_as_written(states_of(json.loads(content)))
     assert states is not None
+    assert _states_as_written(json.loads(content)) is not None
     assert (states.id, states.title) == (plan.id, plan.title)
     assert _states(states) == _states(thaw(content, "x"))
 
 
-def test_a_damaged_state_is_read_by_the_whole_thaw_and_refused(orebro: Kplan) -> None:
+@pytest.mark.parametrize("states", ["damaged", "none"])
+def test_a_damaged_state_is_read_by_the_whole_thaw_and_refused(orebro: Kplan, states: str) -> None:
     orebro("snapshot", "take", "före", "--as", "ehedlund")
     content = json.loads(freeze(read_plan_file(OREBRO)))
     content["measures"][3]["progress"] = 140
-    execute(orebro.db, "UPDATE snapshot SET content = :c", c=json.dumps(content))
+    kept = json.dumps(states_of(content)) if states == "damaged" else None
+    execute(
+        orebro.db, "UPDATE snapshot SET content = :c, states = :s", c=json.dumps(content), s=kept
+    )
     assert _states_as_written(content) is None
     result = orebro("export", "--format", "html", expect=1)
     assert "snapshot 'före'" in result.stderr
     assert "140" in result.stderr
+
+
+def test_the_page_draws_a_snapshot_from_its_kept_states(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The states a snapshot keeps draw the same page as the whole plan it keeps."""
+    monkeypatch.setenv("KPLAN_NOW", "2026-03-01T12:00:00")
+    orebro("status", "7", "delayed", "--progress", "35", "--as", "sforsberg")
+    orebro("snapshot", "take", "före", "--as", "ehedlund")
+    orebro("status", "7", "ongoing", "--progress", "60", "--as", "sforsberg")
+    (kept,) = query(orebro.db, "SELECT states FROM snapshot")
+    assert json.loads(kept["states"])["measures"][6] == {
+        "id": "7",
+        "title": read_plan_file(OREBRO).measures[6].title,
+        "owner": "sforsberg",
+        "status": "delayed",
+        "progress": 35,
+        "four_p": json.loads(freeze(read_plan_file(OREBRO)))["measures"][6]["four_p"],
+    }
+    page = orebro("export", "--format", "html").stdout
+    assert "före: delayed, 35" in page
+    execute(orebro.db, "UPDATE snapshot SET states = NULL")
+    assert orebro("export", "--format", "html").stdout == page

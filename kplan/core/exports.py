@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kplan.core import snapshots
+from kplan.core import collector, snapshots
 from kplan.core.actor import now
 from kplan.core.queries import load, log
 from kplan.model import Plan
@@ -55,6 +55,19 @@ def gather(
     With ``states_only`` the history holds only the states of the measures
     (``kplan.core.snapshots.history``).
     """
+    with collector.paused():
+        return _gather(store, plan, snapshot, history, states_only, events, generated_at)
+
+
+def _gather(
+    store: Store,
+    plan: str | None,
+    snapshot: str | None,
+    history: bool,
+    states_only: bool,
+    events: bool,
+    generated_at: dt.datetime | None,
+) -> ExportSource:
     moment = generated_at or now()
     taken_at: dt.datetime | None = None
     if snapshot is not None:

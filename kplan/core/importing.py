@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kplan.core import permissions
+from kplan.core import collector, permissions
 from kplan.core.actor import now
 from kplan.core.conflicts import (
     Base,
@@ -79,7 +76,7 @@ def import_plan(
     what is checked is still true when it is written; a dry run does the
     same work and rolls it back.
     """
-    with _no_collector_passes(), store.writing(commit=not dry_run) as rows:
+    with collector.paused(), store.writing(commit=not dry_run) as rows:
         info = plans.find_plan(rows, plan.id)
         if info is None:
             other = same_as(plan.id, plans.plan_keys(rows))
@@ -120,24 +117,6 @@ def import_plan(
                 rows, plan_id=plan_id, actor=actor, batch=batch, at=at, change=change, note=note
             )
     return result
-
-
-@contextmanager
-def _no_collector_passes() -> Iterator[None]:
-    """Pause Python's cycle collector while a plan is loaded, compared and saved.
-
-    A plan of ten thousand measures makes millions of objects, none of which
-    needs the cycle collector before the import ends; its passes over them
-    cost about a third of the import. Memory is freed by reference counting
-    as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def import_into(

@@ -14,8 +14,9 @@ Here too is the rule for someone acting who is not a person of the plan
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,11 @@ from kplan.core.planspec import ORGANISATION_KIND
 from kplan.domain import MAX_NAME_LENGTH, as_utc
 from kplan.errors import InvalidValueError, KplanError, UsageError, closest, did_you_mean, unknown
 from kplan.i18n import t
+from kplan.model import Organisation, Owner, Plan
 from kplan.names import id_problem, matching, name_problem, nfc, same_as, visible
 from kplan.store import people as stored
 from kplan.store.events import LoggedEvent
-from kplan.store.plans import load_plan, select_plan
+from kplan.store.plans import load_plan, plan_infos, select_plan
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -53,17 +55,29 @@ class Stranger:
     plan: str
     suggestion: str | None
     people: list[str]
+    # True when no plan was named in a store of several: ``plan`` lists them
+    # all and ``people`` holds the people of every one.
+    several: bool = False
 
 
 def stranger(store: Store, actor: str, plan: str | None = None) -> Stranger | None:
     """``actor`` when they are not one of the plan's people; None when they are.
 
-    A store or plan that cannot be read raises as any read does.
+    With no plan named (nor ``KPLAN_PLAN``) in a store of several plans,
+    ``actor`` is a stranger when a person of none of them. A store or plan
+    that cannot be read raises as any read does.
     """
     with store.reading() as rows:
-        info = select_plan(rows, plan)
-        people = stored.owner_keys(rows, info.row_id)
-    return stranger_among(actor, info.key, people)
+        infos = [] if plan or os.environ.get("KPLAN_PLAN") else plan_infos(rows)
+        if len(infos) <= 1:
+            info = select_plan(rows, plan)
+            return stranger_among(actor, info.key, stored.owner_keys(rows, info.row_id))
+        people = [stored.owner_keys(rows, info.row_id) for info in infos]
+    everyone = list(dict.fromkeys(person for found in people for person in found))
+    if not everyone or actor in everyone:
+        return None
+    keys = ", ".join(info.key for info in infos)
+    return Stranger(actor, keys, closest(actor, everyone), everyone, several=True)
 
 
 def stranger_among(actor: str, plan: str, people: Sequence[str]) -> Stranger | None:
@@ -82,13 +96,18 @@ def stranger_warning(found: Stranger) -> str:
     """The warning about someone acting who is not a person of the plan, in words."""
     if found.suggestion is not None:
         return t(
-            "people.not_a_person",
+            "settings.stranger_any" if found.several else "people.not_a_person",
             actor=found.actor,
             plan=found.plan,
             suggestion=found.suggestion,
         )
     shown = ", ".join(found.people[:10]) + (", ..." if len(found.people) > 10 else "")
-    return t("people.not_a_person_none", actor=found.actor, plan=found.plan, people=shown)
+    return t(
+        "settings.stranger_any_none" if found.several else "people.not_a_person_none",
+        actor=found.actor,
+        plan=found.plan,
+        people=shown,
+    )
 
 
 def is_people_batch(events: Sequence[LoggedEvent]) -> bool:
@@ -200,6 +219,129 @@ def _allowed(info: PlanInfo, actor: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class _Collection:
+    """What the person and organisation commands differ in: the list, its kind, its writes."""
+
+    name: str  # OWNERS or ORGANISATIONS, as the event log names them
+    kind: str  # the catalogue key of the word for one of them
+    items: Callable[[Plan], Sequence[Owner | Organisation]]
+    add: Callable[..., None]
+    set: Callable[[Rows, int, str, str, str | None], None]
+
+
+_PEOPLE = _Collection(
+    OWNERS, "kind.owner", lambda plan: plan.owners, stored.add_owner, stored.set_owner
+)
+_ORGANISATIONS = _Collection(
+    ORGANISATIONS,
+    "kind.organisation",
+    lambda plan: plan.organisations,
+    stored.add_organisation,
+    stored.set_organisation,
+)
+# Checks the values a command gave against the plan, noting problems; returns
+# the values to write by field (None: not to set, for an addition).
+_Values = Callable[[Plan, list[str]], dict[str, str | None]]
+
+
+def _add(
+    store: Store,
+    collection: _Collection,
+    key: str,
+    values_of: _Values,
+    *,
+    actor: str,
+    plan: str | None,
+    note: str | None,
+) -> ChangeResult:
+    """Add a person or organisation: every problem first, then the permission, then the write."""
+    check_note(note)
+    with store.writing() as rows:
+        info = select_plan(rows, plan)
+        loaded = load_plan(rows, info, only=())
+        problems: list[str] = []
+        keys = [item.id for item in collection.items(loaded)]
+        key = _new_id(key, keys, collection.kind, problems)
+        values = values_of(loaded, problems)
+        _refuse(problems)
+        _allowed(info, actor)
+        collection.add(rows, info.row_id, key, **values)
+        changes = [FieldChange(collection.name, None, key)]
+        for field, value in values.items():
+            if value is not None:
+                changes.append(FieldChange(f"{collection.name}.{key}.{field}", None, value))
+        return _write(rows, info, changes, actor=actor, note=note)
+
+
+def _edit(
+    store: Store,
+    collection: _Collection,
+    key: str,
+    wanted_of: _Values,
+    *,
+    actor: str,
+    plan: str | None,
+    note: str | None,
+) -> ChangeResult:
+    """Change a person's or organisation's fields: problems, permission, then the write."""
+    check_note(note)
+    with store.writing() as rows:
+        info = select_plan(rows, plan)
+        loaded = load_plan(rows, info, only=())
+        items = collection.items(loaded)
+        found = _existing(key, [item.id for item in items], collection.kind)
+        item = next(item for item in items if item.id == found)
+        problems: list[str] = []
+        wanted = wanted_of(loaded, problems)
+        _refuse(problems)
+        _allowed(info, actor)
+        changes = []
+        for field, value in wanted.items():
+            old = getattr(item, field)
+            if value != old:
+                collection.set(rows, info.row_id, found, field, value)
+                changes.append(FieldChange(f"{collection.name}.{found}.{field}", old, value))
+        if not changes:
+            return ChangeResult(uuid.uuid4().hex, [])
+        return _write(rows, info, changes, actor=actor, note=note)
+
+
+def _person_values(
+    name: str | None, organisation: str | None, email: str | None, *, adding: bool
+) -> _Values:
+    """The checks of a person's name, organisation and e-mail address (those given)."""
+
+    def values(loaded: Plan, problems: list[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        if name is not None:
+            found["name"] = _text(name, problems, "people.what_name", optional=False)
+        if organisation is not None or adding:
+            keys = [o.id for o in loaded.organisations]
+            found["organisation"] = _organisation(organisation, keys, problems)
+        if email is not None or adding:
+            found["email"] = _text(email, problems, "people.what_email", optional=True)
+        return found
+
+    return values
+
+
+def _organisation_values(name: str | None, kind: str | None, *, adding: bool) -> _Values:
+    """The checks of an organisation's name and kind (those given; "other" for a new one)."""
+
+    def values(loaded: Plan, problems: list[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        if name is not None:
+            found["name"] = _text(name, problems, "people.what_name", optional=False)
+        if kind is not None:
+            found["kind"] = _kind(kind, problems)
+        elif adding:
+            found["kind"] = "other"
+        return found
+
+    return values
+
+
 def add_person(
     store: Store,
     key: str,
@@ -212,26 +354,8 @@ def add_person(
     note: str | None = None,
 ) -> ChangeResult:
     """Add a person (an ``[[owners]]`` entry) to the plan."""
-    check_note(note)
-    with store.writing() as rows:
-        info = select_plan(rows, plan)
-        loaded = load_plan(rows, info, only=())
-        problems: list[str] = []
-        key = _new_id(key, [o.id for o in loaded.owners], "kind.owner", problems)
-        shown_name = _text(name, problems, "people.what_name", optional=False)
-        chosen = _organisation(organisation, [o.id for o in loaded.organisations], problems)
-        address = _text(email, problems, "people.what_email", optional=True)
-        _refuse(problems)
-        _allowed(info, actor)
-        assert shown_name is not None
-        stored.add_owner(
-            rows, info.row_id, key, name=shown_name, organisation=chosen, email=address
-        )
-        changes = [FieldChange(OWNERS, None, key)]
-        for field, value in (("name", shown_name), ("organisation", chosen), ("email", address)):
-            if value is not None:
-                changes.append(FieldChange(f"{OWNERS}.{key}.{field}", None, value))
-        return _write(rows, info, changes, actor=actor, note=note)
+    values = _person_values(name, organisation, email, adding=True)
+    return _add(store, _PEOPLE, key, values, actor=actor, plan=plan, note=note)
 
 
 def edit_person(
@@ -248,33 +372,8 @@ def edit_person(
     """Change a person's name, organisation or e-mail address ("" clears the last two)."""
     if name is None and organisation is None and email is None:
         raise UsageError(t("people.nothing_to_change", options="--name, --organisation, --email"))
-    check_note(note)
-    with store.writing() as rows:
-        info = select_plan(rows, plan)
-        loaded = load_plan(rows, info, only=())
-        found = _existing(key, [o.id for o in loaded.owners], "kind.owner")
-        person = next(o for o in loaded.owners if o.id == found)
-        problems: list[str] = []
-        wanted: dict[str, str | None] = {}
-        if name is not None:
-            wanted["name"] = _text(name, problems, "people.what_name", optional=False)
-        if organisation is not None:
-            wanted["organisation"] = _organisation(
-                organisation, [o.id for o in loaded.organisations], problems
-            )
-        if email is not None:
-            wanted["email"] = _text(email, problems, "people.what_email", optional=True)
-        _refuse(problems)
-        _allowed(info, actor)
-        changes = []
-        for field, value in wanted.items():
-            old = getattr(person, field)
-            if value != old:
-                stored.set_owner(rows, info.row_id, person.id, field, value)
-                changes.append(FieldChange(f"{OWNERS}.{person.id}.{field}", old, value))
-        if not changes:
-            return ChangeResult(uuid.uuid4().hex, [])
-        return _write(rows, info, changes, actor=actor, note=note)
+    wanted = _person_values(name, organisation, email, adding=False)
+    return _edit(store, _PEOPLE, key, wanted, actor=actor, plan=plan, note=note)
 
 
 def add_organisation(
@@ -288,24 +387,8 @@ def add_organisation(
     note: str | None = None,
 ) -> ChangeResult:
     """Add an organisation (an ``[[organisations]]`` entry) to the plan."""
-    check_note(note)
-    with store.writing() as rows:
-        info = select_plan(rows, plan)
-        loaded = load_plan(rows, info, only=())
-        problems: list[str] = []
-        key = _new_id(key, [o.id for o in loaded.organisations], "kind.organisation", problems)
-        shown_name = _text(name, problems, "people.what_name", optional=False)
-        word = _kind(kind, problems) if kind is not None else "other"
-        _refuse(problems)
-        _allowed(info, actor)
-        assert shown_name is not None and word is not None
-        stored.add_organisation(rows, info.row_id, key, name=shown_name, kind=word)
-        changes = [
-            FieldChange(ORGANISATIONS, None, key),
-            FieldChange(f"{ORGANISATIONS}.{key}.name", None, shown_name),
-            FieldChange(f"{ORGANISATIONS}.{key}.kind", None, word),
-        ]
-        return _write(rows, info, changes, actor=actor, note=note)
+    values = _organisation_values(name, kind, adding=True)
+    return _add(store, _ORGANISATIONS, key, values, actor=actor, plan=plan, note=note)
 
 
 def edit_organisation(
@@ -321,30 +404,8 @@ def edit_organisation(
     """Change an organisation's name or kind."""
     if name is None and kind is None:
         raise UsageError(t("people.nothing_to_change", options="--name, --kind"))
-    check_note(note)
-    with store.writing() as rows:
-        info = select_plan(rows, plan)
-        loaded = load_plan(rows, info, only=())
-        keys = [o.id for o in loaded.organisations]
-        found = _existing(key, keys, "kind.organisation")
-        organisation = next(o for o in loaded.organisations if o.id == found)
-        problems: list[str] = []
-        wanted: dict[str, str | None] = {}
-        if name is not None:
-            wanted["name"] = _text(name, problems, "people.what_name", optional=False)
-        if kind is not None:
-            wanted["kind"] = _kind(kind, problems)
-        _refuse(problems)
-        _allowed(info, actor)
-        changes = []
-        for field, value in wanted.items():
-            old = getattr(organisation, field)
-            if value != old:
-                stored.set_organisation(rows, info.row_id, found, field, value)
-                changes.append(FieldChange(f"{ORGANISATIONS}.{found}.{field}", old, value))
-        if not changes:
-            return ChangeResult(uuid.uuid4().hex, [])
-        return _write(rows, info, changes, actor=actor, note=note)
+    wanted = _organisation_values(name, kind, adding=False)
+    return _edit(store, _ORGANISATIONS, key, wanted, actor=actor, plan=plan, note=note)
 
 
 def revert_in(

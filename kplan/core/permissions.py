@@ -13,6 +13,11 @@ A plan is open to everyone by default (``edit = "open"``). With ``edit =
 - the plan is imported over only by a coordinator (``check_import``);
 - the plan's people and organisations are added and changed (``kplan
   person``, ``kplan org``) only by a coordinator (``check_coordinator``);
+- the plan's settings (``kplan plan edit``: title, period, description,
+  coordinators, edit policy, ladder questions) are changed, and such a change
+  undone, only by a coordinator (``check_coordinator``); a change that would
+  leave the person making it outside the coordinators of an "owners" plan
+  needs ``--force`` (kplan.core.settings);
 - rounds are opened and closed (with or without ``--force``), and snapshots
   taken and deleted, only by a coordinator (``check_coordinator``);
 - a restore, which replaces every plan of the store, only by a person who is
@@ -100,6 +105,7 @@ ROUND_CLOSE = "permission.round_close"
 SNAPSHOT_TAKE = "permission.snapshot_take"
 SNAPSHOT_DELETE = "permission.snapshot_delete"
 PEOPLE = "people.permission"
+SETTINGS = "settings.permission"
 
 
 def check_coordinator(
@@ -108,9 +114,9 @@ def check_coordinator(
     """Refuse (exit 4) a plan-wide action a non-coordinator takes under the "owners" policy.
 
     ``action`` is one of ROUND_OPEN, ROUND_CLOSE, SNAPSHOT_TAKE,
-    SNAPSHOT_DELETE and PEOPLE: opening and closing rounds, keeping snapshots
-    and deciding who is in the plan speak for the whole plan, so they are the
-    coordinators' work.
+    SNAPSHOT_DELETE, PEOPLE and SETTINGS: opening and closing rounds, keeping
+    snapshots, deciding who is in the plan and changing its settings speak for
+    the whole plan, so they are the coordinators' work.
     """
     if policy != OWNERS or actor in coordinators:
         return

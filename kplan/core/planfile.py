@@ -746,6 +746,8 @@ def _plan(check: _Checker, document: dict[str, Any]) -> Plan:
     owner_ids = list(dict.fromkeys(o.id for o in plan.owners if o.id))
     for index, coordinator in enumerate(plan.coordinators):
         check.refers(coordinator, f"plan.coordinators[{index + 1}]", "kind.owner", owner_ids)
+    if len(set(plan.coordinators)) != len(plan.coordinators):
+        check.add("plan.coordinators", t("planfile.repeated_values"))
 
     collaboration_ids: list[tuple[str, str]] = []
     indicator_ids: list[tuple[str, str]] = []

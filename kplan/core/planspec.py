@@ -154,9 +154,19 @@ class Table:
     # Other names a key may have: the English names of the Fyra P parts.
     aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    def __post_init__(self) -> None:
+        # The checker asks these for every key of every table of a file (half a
+        # million times for a plan of 10,000 measures): worked out once here.
+        by_name = {key.name: key for key in self.keys}
+        object.__setattr__(self, "_names", tuple(by_name))
+        object.__setattr__(self, "_by_name", by_name)
+        canonical = dict(self.aliases) | {name: name for name in by_name}
+        object.__setattr__(self, "_canonical", canonical)
+
     def names(self) -> tuple[str, ...]:
         """The canonical key names, in order."""
-        return tuple(key.name for key in self.keys)
+        names: tuple[str, ...] = self.__dict__["_names"]
+        return names
 
     def accepted(self) -> tuple[str, ...]:
         """Every key name a file may use."""
@@ -164,38 +174,43 @@ class Table:
 
     def canonical(self, name: str) -> str | None:
         """The canonical key name for ``name``, or None when the table has no such key."""
-        if name in self.names():
-            return name
-        return self.aliases.get(name)
+        found: str | None = self.__dict__["_canonical"].get(name)
+        return found
 
     def required(self) -> tuple[str, ...]:
         """The keys a file must give."""
         return tuple(key.name for key in self.keys if key.required)
 
     def __getitem__(self, name: str) -> Key:
-        for key in self.keys:
-            if key.name == name:
-                return key
-        raise KeyError(name)
+        key: Key = self.__dict__["_by_name"][name]
+        return key
 
 
 def _id() -> Key:
     return Key("id", ID, _words("check.schema_id", limit=MAX_ID_LENGTH), required=True)
 
 
+def _named(words: str) -> tuple[Key, Key]:
+    """The id and the required name (described by catalogue key ``words``) a table starts with."""
+    return _id(), Key("name", STRING, _words(words), required=True)
+
+
+def _choice_key(name: str, words: str, choice: Choice, default: str) -> Key:
+    """A key holding one word of ``choice``, ``default`` when missing."""
+    return Key(name, CHOICE, words, choice=choice, default=default)
+
+
+def _text(name: str, words: str, **rules: Any) -> Key:
+    """A key holding a longer text (a goal, a description, a note)."""
+    return Key(name, TEXT, _words(words), limit=MAX_TEXT_LENGTH, **rules)
+
+
 ORGANISATION = Table(
     "organisations",
     _words("check.schema_organisations"),
     (
-        _id(),
-        Key("name", STRING, _words("check.schema_organisation_name"), required=True),
-        Key(
-            "kind",
-            CHOICE,
-            _words("check.schema_organisation_kind"),
-            choice=ORGANISATION_KIND,
-            default="other",
-        ),
+        *_named("check.schema_organisation_name"),
+        _choice_key("kind", _words("check.schema_organisation_kind"), ORGANISATION_KIND, "other"),
     ),
 )
 
@@ -203,8 +218,7 @@ OWNER = Table(
     "owners",
     _words("check.schema_owners"),
     (
-        _id(),
-        Key("name", STRING, _words("check.schema_owner_name"), required=True),
+        *_named("check.schema_owner_name"),
         Key("organisation", REFERENCE, _words("check.schema_owner_organisation")),
         Key("email", STRING, _words("check.schema_owner_email")),
     ),
@@ -214,12 +228,12 @@ PLAN = Table(
     "plan",
     _words("check.schema_plan"),
     (
-        Key("id", ID, _words("check.schema_id", limit=MAX_ID_LENGTH), required=True),
+        _id(),
         Key("title", STRING, _words("check.schema_plan_title"), required=True),
         Key("organisation", STRING, _words("check.schema_plan_organisation"), default=""),
         Key("start", DATE, _words("check.schema_plan_start")),
         Key("end", DATE, _words("check.schema_plan_end")),
-        Key("description", TEXT, _words("check.schema_plan_description"), limit=MAX_TEXT_LENGTH),
+        _text("description", "check.schema_plan_description"),
         Key(
             "perspectives",
             NAMES,
@@ -244,13 +258,7 @@ PLAN = Table(
             _words("check.schema_coordinators"),
             limit=MAX_NAME_LENGTH,
         ),
-        Key(
-            "edit",
-            CHOICE,
-            _words("check.schema_edit"),
-            choice=EDIT_POLICY,
-            default="open",
-        ),
+        _choice_key("edit", _words("check.schema_edit"), EDIT_POLICY, "open"),
     ),
 )
 
@@ -258,12 +266,8 @@ FOUR_P = Table(
     "four_p",
     _words("check.schema_four_p"),
     tuple(
-        Key(
-            part,
-            CHOICE,
-            _words("check.schema_four_p_part", part=part),
-            choice=FOUR_P_STATE,
-            default="not-started",
+        _choice_key(
+            part, _words("check.schema_four_p_part", part=part), FOUR_P_STATE, "not-started"
         )
         for part in FOUR_P_PARTS
     ),
@@ -274,8 +278,7 @@ COLLABORATION = Table(
     "collaborations",
     _words("check.schema_collaborations"),
     (
-        _id(),
-        Key("name", STRING, _words("check.schema_collaboration_name"), required=True),
+        *_named("check.schema_collaboration_name"),
         Key(
             "actors",
             REFERENCES,
@@ -291,7 +294,7 @@ COLLABORATION = Table(
             high=MAX_LADDER_STEPS,
             default=1,
         ),
-        Key("note", TEXT, _words("check.schema_note"), limit=MAX_TEXT_LENGTH),
+        _text("note", "check.schema_note"),
     ),
 )
 
@@ -299,18 +302,11 @@ INDICATOR = Table(
     "indicators",
     _words("check.schema_indicators"),
     (
-        _id(),
-        Key("name", STRING, _words("check.schema_indicator_name"), required=True),
+        *_named("check.schema_indicator_name"),
         Key("unit", STRING, _words("check.schema_unit"), default=""),
         Key("baseline", NUMBER, _words("check.schema_baseline")),
         Key("target", NUMBER, _words("check.schema_target")),
-        Key(
-            "direction",
-            CHOICE,
-            _words("check.schema_direction"),
-            choice=DIRECTION,
-            default="increase",
-        ),
+        _choice_key("direction", _words("check.schema_direction"), DIRECTION, "increase"),
         Key(
             "values",
             SERIES,
@@ -325,23 +321,17 @@ MEASURE = Table(
     (
         _id(),
         Key("title", STRING, _words("check.schema_measure_title"), required=True),
-        Key("goal", TEXT, _words("check.schema_measure_goal"), limit=MAX_TEXT_LENGTH, default=""),
+        _text("goal", "check.schema_measure_goal", default=""),
         Key("area", STRING, _words("check.schema_measure_area")),
         Key("owner", REFERENCE, _words("check.schema_measure_owner"), required=True),
-        Key(
-            "status",
-            CHOICE,
-            _words("check.schema_measure_status"),
-            choice=STATUS,
-            default="not-started",
-        ),
+        _choice_key("status", _words("check.schema_measure_status"), STATUS, "not-started"),
         Key(
             "progress", INTEGER, _words("check.schema_measure_progress"), low=0, high=100, default=0
         ),
         Key("start", DATE, _words("check.schema_measure_start")),
         Key("due", DATE, _words("check.schema_measure_due")),
-        Key("description", TEXT, _words("check.schema_measure_description"), limit=MAX_TEXT_LENGTH),
-        Key("situation", TEXT, _words("structure.schema_situation"), limit=MAX_TEXT_LENGTH),
+        _text("description", "check.schema_measure_description"),
+        _text("situation", "structure.schema_situation"),
         Key("four_p", TABLE, FOUR_P.description, table=FOUR_P),
         Key(
             "perspectives",

@@ -244,6 +244,8 @@ def _as_written(document: Any) -> Plan | None:
 
 def _states_as_written(document: Any) -> Plan | None:
     """The states of the measures in ``document`` (see ``states``), or None if unlike."""
+    # The same rules as _read_back's for these keys, written out: this runs for
+    # every measure of every snapshot a page looks back on.
     try:
         top = _table(document, "top")
         version = top.get("kplan")
@@ -251,27 +253,49 @@ def _states_as_written(document: Any) -> Plan | None:
             raise _Unlike
         table = _table(top.get("plan"), "plan")
         plan = Plan(id=_required(table, "id"), title=_required(table, "title"))
-        for raw in _tables(top.get("measures", _ABSENT)):
-            row = _table(raw, "measure")
-            measure = Measure(
-                id=_required(row, "id"),
-                title=_required(row, "title"),
-                owner=_required(row, "owner"),
-                status=_choice(row, "status", _STATUSES, "not-started"),
-                progress=_integer(row, "progress", 0, 100, 0),
-            )
-            four_p = row.get("four_p", _ABSENT)
-            if four_p is not _ABSENT:
-                if type(four_p) is not dict or not _FOUR_P_PARTS.issuperset(four_p):
+        perspectives = plan.perspectives
+        measures = plan.measures
+        measure_keys = _KEYS["measure"]
+        seen: set[str] = set()
+        for row in _tables(top.get("measures", _ABSENT)):
+            if type(row) is not dict or not measure_keys.issuperset(row):
+                raise _Unlike
+            key = _required(row, "id")
+            status = row.get("status", "not-started")
+            progress = row.get("progress", 0)
+            if (
+                type(status) is not str
+                or status not in _STATUSES
+                or type(progress) is not int
+                or not 0 <= progress <= 100
+            ):
+                raise _Unlike
+            four_p = dict.fromkeys(FOUR_P_PARTS, "not-started")
+            written = row.get("four_p", _ABSENT)
+            if written is not _ABSENT:
+                if type(written) is not dict or not _FOUR_P_PARTS.issuperset(written):
                     raise _Unlike
-                for part in four_p:
-                    measure.four_p[part] = _choice(four_p, part, _FOUR_P_STATES, "")
-            plan.measures.append(measure)
-        if len({measure.id for measure in plan.measures}) != len(plan.measures):
+                for part, state in written.items():
+                    if type(state) is not str or state not in _FOUR_P_STATES:
+                        raise _Unlike
+                    four_p[part] = state
+            seen.add(key)
+            measures.append(
+                Measure(
+                    id=key,
+                    title=_required(row, "title"),
+                    owner=_required(row, "owner"),
+                    status=status,
+                    progress=progress,
+                    four_p=four_p,
+                    perspectives=dict.fromkeys(perspectives, "no"),
+                )
+            )
+        if len(seen) != len(measures):
             raise _Unlike
     except _Unlike:
         return None
-    return plan.complete()
+    return plan
 
 
 def _read_back(document: Any) -> Plan:
@@ -513,8 +537,16 @@ def take_in(rows: Rows, info: PlanInfo, name: str, actor: str, at: dt.datetime) 
         raise InvalidValueError(t("snapshot.exists", name=name))
     refuse_same_name(name, stored.snapshot_names(rows, info.row_id), "names.kind_snapshot")
     plan = stored_plans.load_plan(rows, info)
+    content = freeze(plan)
+    states = stored.states_of(json.loads(content))
     stored.insert_snapshot(
-        rows, info.row_id, name=name, taken_at=at, taken_by=actor, content=freeze(plan)
+        rows,
+        info.row_id,
+        name=name,
+        taken_at=at,
+        taken_by=actor,
+        content=content,
+        states=json.dumps(states, ensure_ascii=False),
     )
     log(rows, info, actor, at, FieldChange("snapshot.take", None, name))
 
@@ -584,19 +616,31 @@ def history(
     thawed whole, which says what is wrong with it.
     """
     with store.reading() as rows:
-        found = stored.snapshots(rows, stored_plans.select_plan(rows, plan).row_id)
-    if not states_only:
-        return [(s.name, s.taken_at, thaw(s.content, s.name)) for s in found]
-    return [(s.name, s.taken_at, _states(s.content, s.name)) for s in found]
+        info = stored_plans.select_plan(rows, plan)
+        if not states_only:
+            found = stored.snapshots(rows, info.row_id)
+            return [(s.name, s.taken_at, thaw(s.content, s.name)) for s in found]
+        kept = stored.snapshot_states(rows, info.row_id)
+        result = []
+        for snap in kept:
+            states = _states(snap.states)
+            if states is None:
+                # No states kept, or not as kplan writes them: the whole content
+                # is read, and says what is wrong with it.
+                whole = stored.snapshot_named(rows, info.row_id, snap.name)
+                states = thaw(whole.content if whole else "", snap.name)
+            result.append((snap.name, snap.taken_at, states))
+    return result
 
 
-def _states(content: str, name: str) -> Plan:
+def _states(text: str | None) -> Plan | None:
+    if text is None:
+        return None
     try:
-        document = json.loads(content)
+        document = json.loads(text)
     except (ValueError, RecursionError):
-        document = None
-    found = _states_as_written(document)
-    return found if found is not None else thaw(content, name)
+        return None
+    return _states_as_written(document)
 
 
 SUMMARY_KINDS = (

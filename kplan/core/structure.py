@@ -23,11 +23,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kplan.address import WHOLE_ITEMS, removed_table
 from kplan.core.actor import check_note, now
 from kplan.core.changes import ChangeResult, ConflictError
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.core.events import insert_event
-from kplan.core.permissions import check_structure
+from kplan.core.permissions import SETTINGS, check_coordinator, check_structure
 from kplan.core.planfile import parse_plan_document
 from kplan.domain import parse_integer, parse_number
 from kplan.errors import InvalidValueError, KplanError, PlanFileError, UsageError, unknown
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 # ``kplan undo`` knows to revert it with ``revert``.
 STRUCTURE_BATCH = "edit:"
 
-KINDS = ("measure", "collaboration", "indicator")
+KINDS = WHOLE_ITEMS
 ACTIONS = ("add", "edit", "remove")
 
 # The plan-file keys each kind's command sets (the command's options).
@@ -56,6 +57,11 @@ FIELDS = {
     "collaboration": ("name", "measure", "actors", "step", "note"),
     "indicator": ("name", "unit", "measure", "baseline", "target", "direction"),
 }
+# The plan's settings ``kplan plan edit`` changes (kplan.core.settings), as
+# plan-file keys of ``[plan]``; their events are named ``plan.KEY``. The
+# ladder's step names and the perspectives are not among them: stored steps
+# and levels are kept by them.
+PLAN_SETTINGS = ("title", "start", "end", "description", "coordinators", "edit", "ladder_questions")
 # Keys a table must keep: an empty value is refused, not removed.
 _REQUIRED = {"title", "owner", "name", "measure", "actors"}
 # The plan-file list holding each kind inside a measure's table.
@@ -114,10 +120,10 @@ def edit_plan(store: Store, edit: Edit, *, actor: str, plan: str | None = None) 
             and count_measure_events(rows, info.row_id, edit.key)
         ):
             raise UsageError(t("structure.remove_needs_force", key=visible(edit.key)))
-        return _write(rows, info, old, new, changes, actor=actor, note=edit.note)
+        return write_changes(rows, info, old, new, changes, actor=actor, note=edit.note)
 
 
-def _write(
+def write_changes(
     rows: Rows,
     info: PlanInfo,
     old: Plan,
@@ -355,6 +361,7 @@ def _with_removed_table(old: Plan, change: FieldChange) -> FieldChange:
         if child is None:
             return change
         kept = {"measure": child[0]["id"], "position": child[1], change.field: child[2]}
+    kept["versions"] = _versions(old, change.field, str(change.old))
     text = json.dumps(kept, ensure_ascii=False, default=_json_default)
     return FieldChange(
         change.field,
@@ -366,18 +373,57 @@ def _with_removed_table(old: Plan, change: FieldChange) -> FieldChange:
     )
 
 
-def removed_table(text: str | None) -> dict[str, Any] | None:
-    """The table a removal event keeps (``{"measure": ..., "position": ...}``), or None."""
-    if not text or not text.startswith("{"):
-        return None
-    try:
-        kept = json.loads(text)
-    except ValueError:
-        return None
-    return kept if isinstance(kept, dict) else None
+def _versions(plan: Plan, kind: str, key: str) -> dict[str, dict[str, int]]:
+    """The store versions of a thing removed and of what goes with it, by kind and id.
+
+    Kept with the removal so that ``kplan undo`` brings the thing back above
+    the version it had: an ``--expect-version`` read before the removal is
+    then refused, as after any other change.
+    """
+    versions: dict[str, dict[str, int]] = {}
+    for measure in plan.measures:
+        if kind == "measure" and measure.id == key:
+            versions["measure"] = {measure.id: measure.version}
+            versions["collaboration"] = {c.id: c.version for c in measure.collaborations}
+            versions["indicator"] = {i.id: i.version for i in measure.indicators}
+        elif kind != "measure":
+            for item in getattr(measure, _LIST[kind]):
+                if item.id == key:
+                    versions[kind] = {item.id: int(item.version)}
+    return versions
+
+
+def _restored_versions(events: list[LoggedEvent]) -> dict[str, dict[str, int]]:
+    """What the removals among ``events`` kept of the removed things' versions."""
+    versions: dict[str, dict[str, int]] = {}
+    for event in events:
+        kept = removed_table(event.old) if event.field in KINDS and event.new is None else None
+        found = kept.get("versions") if kept is not None else None
+        if not isinstance(found, dict):
+            continue
+        for kind, keyed in found.items():
+            if kind in KINDS and isinstance(keyed, dict):
+                versions.setdefault(kind, {}).update(
+                    {
+                        str(key): version
+                        for key, version in keyed.items()
+                        if isinstance(version, int) and not isinstance(version, bool)
+                    }
+                )
+    return versions
 
 
 # --- undo ----------------------------------------------------------------------
+
+
+def is_plan_setting(event: LoggedEvent) -> bool:
+    """Whether ``event`` changed one of the plan's settings (``plan.title``...)."""
+    name = event.field
+    return (
+        event.measure is None
+        and name.startswith("plan.")
+        and name.removeprefix("plan.") in PLAN_SETTINGS
+    )
 
 
 def revert(
@@ -390,6 +436,15 @@ def revert(
     rules; a plan that no longer allows it (an owner since removed) is
     refused with exit 3, like any other clash.
     """
+    if any(is_plan_setting(event) for event in events):
+        # The plan's settings are the coordinators' under "owners", undone too.
+        check_coordinator(
+            actor,
+            policy=info.edit,
+            coordinators=info.coordinators,
+            plan=info.key,
+            action=SETTINGS,
+        )
     current = plans.load_plan(rows, info)
     document = plan_to_document(current)
     for event in reversed(events):
@@ -404,11 +459,24 @@ def revert(
             )
         ) from None
     changes = diff_plans(current, reverted)
-    return _write(rows, info, current, reverted, changes, actor=actor, note=note, batch=batch)
+    result = write_changes(
+        rows, info, current, reverted, changes, actor=actor, note=note, batch=batch
+    )
+    restored = {(change.field, str(change.new)) for change in changes if change.old is None}
+    for kind, keyed in _restored_versions(events).items():
+        plans.continue_versions(
+            rows,
+            info,
+            kind,
+            {key: version + 1 for key, version in keyed.items() if (kind, key) in restored},
+        )
+    return result
 
 
 _NUMBERS = {"baseline", "target"}
 _INTEGERS = {"progress", "step"}
+# Values an event keeps as JSON lists.
+_LISTS = {"actors", "coordinators", "ladder_questions"}
 
 
 def _from_text(name: str, text: str | None) -> Any:
@@ -419,7 +487,7 @@ def _from_text(name: str, text: str | None) -> Any:
         return int(text)
     if name in _NUMBERS:
         return float(text)
-    if name == "actors":
+    if name in _LISTS:
         return json.loads(text)
     return text
 
@@ -427,6 +495,14 @@ def _from_text(name: str, text: str | None) -> Any:
 def _revert_event(document: dict[str, Any], event: LoggedEvent) -> None:
     """Undo one event of a structure batch in the plan-file document."""
     name = event.field
+    if is_plan_setting(event):
+        setting = name.removeprefix("plan.")
+        value = _from_text(setting, event.old)
+        if value is None:
+            document["plan"].pop(setting, None)
+        else:
+            document["plan"][setting] = value
+        return
     kind = "collaboration" if event.collaboration else "indicator" if event.indicator else "measure"
     key = event.collaboration or event.indicator or event.measure or ""
     if name in KINDS and name == kind:
@@ -493,15 +569,3 @@ def _restore(document: dict[str, Any], kind: str, kept: dict[str, Any]) -> None:
         )
     items = found[1].setdefault(_LIST[kind], [])
     items.insert(len(items) if position is None else position, copy.deepcopy(table))
-
-
-def short_removed(field_name: str, text: str | None) -> str | None:
-    """A removal event's old value in short: ``23 (Ny åtgärd)`` for the kept table."""
-    kept = removed_table(text) if field_name in KINDS else None
-    if kept is None:
-        return text
-    table = kept.get(field_name)
-    if not isinstance(table, dict):
-        return text
-    label = table.get("title") or table.get("name") or ""
-    return f"{table.get('id', '')} ({label})" if label else str(table.get("id", ""))

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from kplan.core.changes import apply_changes
 from kplan.core.queries import changes_since, latest_event_id, load, load_measures, log
+from kplan.core.structure import edit_plan
 from kplan.model import Measure, Plan
 from kplan.store.engine import open_store
 
 if TYPE_CHECKING:
     from kplan.core.changes import Change, ChangeResult
+    from kplan.core.structure import Edit
     from kplan.store.engine import Store
 
 
@@ -89,6 +91,10 @@ class Workspace:
         """Apply changes as the workspace's actor; raises KplanError when refused."""
 
         return apply_changes(self.store, changes, actor=self.actor, plan=self.plan_id)
+
+    def edit(self, edit: Edit) -> ChangeResult:
+        """Make a structure change as the workspace's actor (``kplan measure edit`` and kin)."""
+        return edit_plan(self.store, edit, actor=self.actor, plan=self.plan_id)
 
     def events(self, measure: str | None = None, limit: int = 200) -> list[dict[str, object]]:
         """The plan's newest events, optionally of one measure."""

@@ -26,11 +26,11 @@ bytes: no random ids, and no clock but ``generated_at``.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kplan.core import collector
 from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
@@ -1019,10 +1019,5 @@ def export_html(
     # The page is built from tens of thousands of small values that form no cycles;
     # the cyclic collector, run again and again over the plans it walks, took a
     # quarter of the time of a page of 500 measures.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return page.render() if template is None else page.render_with(template)
-    finally:
-        if collecting:
-            gc.enable()

@@ -52,6 +52,27 @@ def plan_rows(found: Sequence[tuple[PlanInfo, int]]) -> list[dict[str, Any]]:
     ]
 
 
+def plan_settings(info: PlanInfo) -> dict[str, Any]:
+    """One plan's settings, as ``plan show --json`` prints them."""
+    return {
+        "id": info.key,
+        "title": info.title,
+        "organisation": info.organisation,
+        "start": info.start.isoformat() if info.start else None,
+        "end": info.end.isoformat() if info.end else None,
+        "description": info.description,
+        "coordinators": list(info.coordinators),
+        "edit": info.edit,
+        "perspectives": list(info.perspectives),
+        "ladder": [
+            {"step": number, "name": name, "question": question}
+            for number, (name, question) in enumerate(
+                zip(info.ladder, info.ladder_questions, strict=False), start=1
+            )
+        ],
+    }
+
+
 def steps_of(measure: Measure) -> dict[str, int | None]:
     """The lowest and highest ladder step among a measure's collaborations."""
     steps = [c.step for c in measure.collaborations]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -187,7 +186,14 @@ def _own_environment() -> Any:
 
     def escape(value: Any) -> Any:
         if value.__class__ is str:
-            return html.escape(value)
+            # html.escape(value) spelt out: one call less on each of the page's values.
+            return (
+                value.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace('"', "&quot;")
+                .replace("'", "&#x27;")
+            )
         return escape_markup(value)
 
     class Generator(CodeGenerator):

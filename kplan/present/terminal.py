@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kplan.address import short_removed
 from kplan.core.diff import as_text
-from kplan.core.structure import short_removed
 from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
@@ -213,6 +213,28 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"  {t('show.none')}")
     for event in detail["events"]:
         add(f"  {_event_line(event)}")
+    output.say("\n".join(lines))
+
+
+def plan_settings(settings: dict[str, Any]) -> None:
+    """One plan's settings (``plan show``), as lines of text."""
+    lines = [f"{visible(settings['id'])}  {visible(settings['title'])}", ""]
+    add = lines.append
+    if settings["organisation"]:
+        add(f"{t('col.organisation')}: {visible(settings['organisation'])}")
+    add(f"{t('col.period')}: {settings['start'] or ''}–{settings['end'] or ''}")
+    if settings["description"]:
+        add(_block(settings["description"]))
+    policy = t("settings.edit_owners" if settings["edit"] == "owners" else "settings.edit_open")
+    add(f"{t('settings.col_edit')}: {policy}")
+    coordinators = ", ".join(visible(c) for c in settings["coordinators"])
+    add(f"{t('settings.col_coordinators')}: {coordinators or '–'}")
+    perspectives = ", ".join(visible(p) for p in settings["perspectives"])
+    add(f"{t('settings.col_perspectives')}: {perspectives or '–'}")
+    add(t("settings.col_ladder"))
+    for step in settings["ladder"]:
+        question = f": {visible(step['question'])}" if step["question"] else ""
+        add(f"  {step['step']} {visible(step['name'])}{question}")
     output.say("\n".join(lines))
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 # 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
 # 3: the plan's edit policy; 4: the database role that wrote each event (and,
 # on PostgreSQL, the server's rules: kplan/store/postgres_rules.py).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class StoreInfo(SQLModel, table=True):
@@ -241,3 +241,8 @@ class SnapshotRow(SQLModel, table=True):
     taken_at: dt.datetime
     taken_by: str
     content: str
+    # The measures' states alone (id, title, owner, status, progress, Fyra P),
+    # in the shape of ``content``: pages that draw how the plan moved read
+    # these few kilobytes instead of the whole plan. NULL when a snapshot
+    # taken before schema 6 could not be read for them; ``content`` serves.
+    states: str | None = None

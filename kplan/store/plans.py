@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,6 +282,22 @@ def measure_version(rows: Rows, info: PlanInfo, key: str) -> int | None:
     return found[0][0] if found else None
 
 
+# The kinds of thing ``continue_versions`` sets, and their tables.
+_VERSIONED = ("measure", "collaboration", "indicator")
+
+
+def continue_versions(rows: Rows, info: PlanInfo, kind: str, versions: dict[str, int]) -> None:
+    """Give the plan's ``kind`` things (by id) these versions: a restored thing goes on."""
+    if kind not in _VERSIONED:
+        raise ValueError(kind)
+    if not versions:
+        return
+    rows.many(
+        f"UPDATE {kind} SET version = :version WHERE plan_id = :plan AND key = :key",
+        [{"version": v, "plan": info.row_id, "key": key} for key, v in versions.items()],
+    )
+
+
 def measure_keys(rows: Rows, info: PlanInfo) -> list[str]:
     """The plan's measure ids, in plan order."""
     found = rows(
@@ -431,6 +447,48 @@ def save_plan(rows: Rows, plan: Plan) -> int:
             )
     _Saver(rows, plan_id).save(plan)
     return plan_id
+
+
+@dataclass
+class _Pairs:
+    """The rows of a child table keyed by (``owner`` id, ``key``) holding one ``value``.
+
+    ``compare`` collects what to insert, update and delete to make an
+    owner's rows what is wanted; ``write`` writes it all in bulk.
+    """
+
+    table: str
+    owner: str
+    key: str
+    value: str
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[dict[str, Any]] = field(default_factory=list)
+
+    def compare(
+        self,
+        owner_id: int,
+        wanted: Mapping[str, Any],
+        stored: Mapping[str, Any],
+        *,
+        delete_rest: bool = True,
+    ) -> None:
+        """Note the changes that make ``owner_id``'s rows, ``stored`` now, hold ``wanted``."""
+        rest = dict(stored)
+        for key, value in wanted.items():
+            before = rest.pop(key, None)
+            if before is None:
+                self.inserts.append({self.owner: owner_id, self.key: key, self.value: value})
+            elif before != value:
+                self.updates.append({"b_m": owner_id, "b_p": key, "value": value})
+        if delete_rest:
+            self.deletes.extend({"b_m": owner_id, "b_p": key} for key in rest)
+
+    def write(self, saver: _Saver) -> None:
+        """Write what ``compare`` noted."""
+        saver.insert(self.table, self.inserts)
+        saver.update_pairs(self.table, self.owner, self.key, self.value, self.updates)
+        saver.delete_pairs(self.table, self.owner, self.key, self.deletes)
 
 
 class _Saver:
@@ -634,38 +692,27 @@ class _Saver:
             also_changed=touched,
         )
 
-        four_p_inserts: list[dict[str, Any]] = []
-        four_p_updates: list[dict[str, Any]] = []
-        coverage_inserts: list[dict[str, Any]] = []
-        coverage_updates: list[dict[str, Any]] = []
-        coverage_deletes: list[dict[str, Any]] = []
+        four_p_rows = _Pairs("four_p", "measure_id", "part", "state")
+        coverage_rows = _Pairs("perspective_coverage", "measure_id", "perspective", "level")
         for measure in plan.measures:
             measure_id = measure_ids[measure.id]
-            for part in FOUR_P_PARTS:
-                state = measure.four_p.get(part, "not-started")
-                stored = four_p_before.get((measure_id, part))
-                if stored is None:
-                    four_p_inserts.append({"measure_id": measure_id, "part": part, "state": state})
-                elif stored != state:
-                    four_p_updates.append({"b_m": measure_id, "b_p": part, "value": state})
-            stored_levels = dict(coverage_by_measure.get(measure_id, {}))
-            for perspective in plan.perspectives:
-                level = measure.perspectives.get(perspective, "no")
-                stored = stored_levels.pop(perspective, None)
-                if stored is None:
-                    coverage_inserts.append(
-                        {"measure_id": measure_id, "perspective": perspective, "level": level}
-                    )
-                elif stored != level:
-                    coverage_updates.append({"b_m": measure_id, "b_p": perspective, "value": level})
-            coverage_deletes.extend({"b_m": measure_id, "b_p": p} for p in stored_levels)
-        self.insert("four_p", four_p_inserts)
-        self.insert("perspective_coverage", coverage_inserts)
-        self.update_pairs("four_p", "measure_id", "part", "state", four_p_updates)
-        self.update_pairs(
-            "perspective_coverage", "measure_id", "perspective", "level", coverage_updates
-        )
-        self.delete_pairs("perspective_coverage", "measure_id", "perspective", coverage_deletes)
+            four_p_rows.compare(
+                measure_id,
+                {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS},
+                {
+                    part: four_p_before[(measure_id, part)]
+                    for part in FOUR_P_PARTS
+                    if (measure_id, part) in four_p_before
+                },
+                delete_rest=False,
+            )
+            coverage_rows.compare(
+                measure_id,
+                {p: measure.perspectives.get(p, "no") for p in plan.perspectives},
+                coverage_by_measure.get(measure_id, {}),
+            )
+        four_p_rows.write(self)
+        coverage_rows.write(self)
 
         collaborations = [(c, measure_ids[m.id]) for m in plan.measures for c in m.collaborations]
         collab_ids_before = self.ids("collaboration")
@@ -752,24 +799,11 @@ class _Saver:
             versioned=True,
             also_changed=values_changed,
         )
-        value_inserts: list[dict[str, Any]] = []
-        value_updates: list[dict[str, Any]] = []
-        value_deletes: list[dict[str, Any]] = []
+        value_rows = _Pairs("indicator_value", "indicator_id", "period", "value")
         for indicator, _ in indicators:
             indicator_id = indicator_ids[indicator.id]
-            stored_values = dict(values_before.get(indicator_id, {}))
-            for period, value in indicator.values.items():
-                stored_value = stored_values.pop(period, None)
-                if stored_value is None:
-                    value_inserts.append(
-                        {"indicator_id": indicator_id, "period": period, "value": value}
-                    )
-                elif stored_value != value:
-                    value_updates.append({"b_m": indicator_id, "b_p": period, "value": value})
-            value_deletes.extend({"b_m": indicator_id, "b_p": p} for p in stored_values)
-        self.insert("indicator_value", value_inserts)
-        self.update_pairs("indicator_value", "indicator_id", "period", "value", value_updates)
-        self.delete_pairs("indicator_value", "indicator_id", "period", value_deletes)
+            value_rows.compare(indicator_id, indicator.values, values_before.get(indicator_id, {}))
+        value_rows.write(self)
 
         # What the plan no longer has goes last, children before parents.
         gone_indicators = [row[0] for row in old_indicators.values()]

@@ -14,7 +14,10 @@ connects with psql as well as through kplan:
   UPDATE, DELETE or TRUNCATE;
 - under a plan's ``edit = "owners"``, a measure's rows (the measure, its
   Fyra P and perspective rows, its collaborations' steps, its indicators'
-  values) may be changed by the measure's owner or a coordinator; the
+  values) may be changed by the measure's owner or a coordinator, the
+  owner only in the columns kplan lets her change (a measure's texts,
+  status and progress, a collaboration's step: ``kplan_changed_columns``
+  compares OLD and NEW); the
   plan's own rows and its structure (adding or removing measures,
   organisations, owners...), rounds and snapshots by a coordinator only;
   round reports, wherever the plan names coordinators, by the measure's
@@ -354,9 +357,39 @@ BEGIN
 END
 $f$;
 
--- A measure: its owner may change it, adding or removing one is the plan's.
+-- The columns of a row that differ from OLD to NEW other than ``allowed``,
+-- by name ("area, due"), or NULL when there are none. Every column counts,
+-- so a column added later is a coordinator's until it is allowed here.
+CREATE OR REPLACE FUNCTION {s}.kplan_changed_columns(old_row jsonb, new_row jsonb,
+    allowed text[]) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $f$
+    SELECT string_agg(n.key, ', ' ORDER BY n.key)
+    FROM jsonb_each(new_row) AS n(key, value)
+    WHERE NOT n.key = ANY (allowed) AND n.value IS DISTINCT FROM old_row -> n.key
+$f$;
+
+-- An owner who is not a coordinator changing what only a coordinator may.
+CREATE OR REPLACE FUNCTION {s}.kplan_refuse_columns(plan integer, what text, changed text,
+    allowed text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+BEGIN
+    PERFORM {s}.kplan_refuse({s}.kplan_who() || ' may not change ' || changed || ' of '
+        || what || ' in plan '
+        || coalesce((SELECT p.key FROM {s}.plan p WHERE p.id = plan), plan::text)
+        || ': its edit policy is "owners", so a measure''s owner may change only ' || allowed
+        || ' of her own measure; the rest only a coordinator ('
+        || {s}.kplan_coordinators(plan) || ') may');
+END
+$f$;
+
+-- A measure: its owner may change its texts (title, goal, description,
+-- situation) and follow it up (status, progress); its owner, area, dates
+-- and place in the plan are a coordinator's, as kplan's own rule has it;
+-- adding or removing one is the plan's.
 CREATE OR REPLACE FUNCTION {s}.kplan_guard_measure() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE
+    changed text;
 BEGIN
     IF {s}.kplan_may_delegate() THEN
         RETURN coalesce(NEW, OLD);
@@ -368,6 +401,15 @@ BEGIN
         IF NOT {s}.kplan_may_edit_measure(NEW.plan_id, NEW.owner_id) THEN
             PERFORM {s}.kplan_refuse_plan(NEW.plan_id, 'give measure ' || OLD.key
                 || ' to another owner');
+        END IF;
+        IF NOT {s}.kplan_may_edit_plan(OLD.plan_id) THEN
+            changed := {s}.kplan_changed_columns(to_jsonb(OLD), to_jsonb(NEW),
+                ARRAY['title', 'goal', 'description', 'situation', 'status', 'progress',
+                      'version']);
+            IF changed IS NOT NULL THEN
+                PERFORM {s}.kplan_refuse_columns(OLD.plan_id, 'measure ' || OLD.key, changed,
+                    'the title, goal, description, situation, status and progress');
+            END IF;
         END IF;
         RETURN NEW;
     END IF;
@@ -399,10 +441,14 @@ BEGIN
 END
 $f$;
 
--- Collaborations and indicators: the measure's owner may change them (a
--- step, a version); adding or removing one is the plan's.
+-- Collaborations and indicators: the measure's owner may follow them up (a
+-- collaboration's step; an indicator's values live in indicator_value) and
+-- their version goes up with that; the rest of them, and adding or removing
+-- one, is the plan's.
 CREATE OR REPLACE FUNCTION {s}.kplan_guard_measure_parts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE
+    changed text;
 BEGIN
     IF {s}.kplan_may_delegate() THEN
         RETURN coalesce(NEW, OLD);
@@ -416,6 +462,16 @@ BEGIN
            OR (NEW.plan_id <> OLD.plan_id AND NOT {s}.kplan_may_edit_plan(NEW.plan_id)) THEN
             PERFORM {s}.kplan_refuse_measure(NEW.measure_id,
                 TG_TABLE_NAME || ' ' || NEW.key || ' of ');
+        END IF;
+        IF NOT {s}.kplan_may_edit_plan(OLD.plan_id) THEN
+            changed := {s}.kplan_changed_columns(to_jsonb(OLD), to_jsonb(NEW),
+                CASE TG_TABLE_NAME WHEN 'collaboration' THEN ARRAY['step', 'version']
+                ELSE ARRAY['version'] END);
+            IF changed IS NOT NULL THEN
+                PERFORM {s}.kplan_refuse_columns(OLD.plan_id, TG_TABLE_NAME || ' ' || OLD.key,
+                    changed, CASE TG_TABLE_NAME WHEN 'collaboration'
+                    THEN 'the step of a collaboration' ELSE 'the values of an indicator' END);
+            END IF;
         END IF;
         RETURN NEW;
     END IF;

@@ -36,7 +36,14 @@ if TYPE_CHECKING:
     from kplan.store.engine import Store
 
 # The Alembic revision of each schema version; the last is the current one.
-REVISIONS: dict[int, str] = {1: "0001", 2: "0002", 3: "0003", 4: "0004", 5: "0005"}
+REVISIONS: dict[int, str] = {
+    1: "0001",
+    2: "0002",
+    3: "0003",
+    4: "0004",
+    5: "0005",
+    6: "0006",
+}
 LATEST = max(REVISIONS)
 HEAD = REVISIONS[LATEST]
 VERSION_OF = {revision: version for version, revision in REVISIONS.items()}

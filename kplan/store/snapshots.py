@@ -72,21 +72,75 @@ def snapshots(rows: Rows, plan_id: int) -> list[StoredSnapshot]:
     return [_snapshot(row) for row in found]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredStates:
+    """A snapshot's measures' states as the store keeps them (None: read ``content``)."""
+
+    name: str
+    taken_at: dt.datetime
+    states: str | None
+
+
+def snapshot_states(rows: Rows, plan_id: int) -> list[StoredStates]:
+    """Every snapshot of the plan with its measures' states only, oldest first."""
+    found = rows(
+        f"SELECT name, taken_at, states FROM snapshot WHERE plan_id = :plan {_OLDEST_FIRST}",
+        {"plan": plan_id},
+    )
+    return [StoredStates(name=row[0], taken_at=as_utc(row[1]), states=row[2]) for row in found]
+
+
 def insert_snapshot(
-    rows: Rows, plan_id: int, *, name: str, taken_at: dt.datetime, taken_by: str, content: str
+    rows: Rows,
+    plan_id: int,
+    *,
+    name: str,
+    taken_at: dt.datetime,
+    taken_by: str,
+    content: str,
+    states: str,
 ) -> None:
     """Keep a new snapshot of the plan (its name must be free: the table's key says so too)."""
     rows(
-        "INSERT INTO snapshot (plan_id, name, taken_at, taken_by, content)"
-        " VALUES (:plan, :name, :taken_at, :taken_by, :content)",
+        "INSERT INTO snapshot (plan_id, name, taken_at, taken_by, content, states)"
+        " VALUES (:plan, :name, :taken_at, :taken_by, :content, :states)",
         {
             "plan": plan_id,
             "name": name,
             "taken_at": taken_at.astimezone(dt.UTC),
             "taken_by": taken_by,
             "content": content,
+            "states": states,
         },
     )
+
+
+# What a snapshot's ``states`` keep of its content: the plan's name and each
+# measure's place on the way (schema 6 fills them for older snapshots).
+STATE_PLAN_KEYS = ("id", "title")
+STATE_MEASURE_KEYS = ("id", "title", "owner", "status", "progress", "four_p")
+
+
+def states_of(document: Any) -> dict[str, Any] | None:
+    """The states part of a snapshot's content document, or None if it has no such shape.
+
+    Only picks keys: whether the values are right is for whoever reads them.
+    """
+    if type(document) is not dict:
+        return None
+    plan, measures = document.get("plan"), document.get("measures", [])
+    if type(plan) is not dict or type(measures) is not list:
+        return None
+    if any(type(measure) is not dict for measure in measures):
+        return None
+    return {
+        "kplan": document.get("kplan"),
+        "plan": {key: plan[key] for key in STATE_PLAN_KEYS if key in plan},
+        "measures": [
+            {key: measure[key] for key in STATE_MEASURE_KEYS if key in measure}
+            for measure in measures
+        ],
+    }
 
 
 def delete_snapshot(rows: Rows, plan_id: int, name: str) -> None:

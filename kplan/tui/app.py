@@ -28,6 +28,7 @@ from kplan.tui.screens.overview import OverviewScreen
 
 if TYPE_CHECKING:
     from kplan.core.changes import Change, ChangeResult
+    from kplan.core.structure import Edit
 
 
 class KplanApp(App[None]):
@@ -138,6 +139,19 @@ class KplanApp(App[None]):
         The change is read back at once, with anyone else's made meanwhile.
         """
         result = self.workspace.apply(changes)
+        self._read_back()
+        return result
+
+    def save_edit(self, edit: Edit) -> ChangeResult:
+        """Make a structure change through the core (call from a worker thread).
+
+        Read back at once like ``save``: a new measure is in the table when the dialog closes.
+        """
+        result = self.workspace.edit(edit)
+        self._read_back()
+        return result
+
+    def _read_back(self) -> None:
         # Read the change back before the dialog closes, so the next edit
         # carries the new versions rather than conflicting with this one.
         try:
@@ -146,7 +160,6 @@ class KplanApp(App[None]):
             refresh = Refresh()
         if not refresh.is_empty():
             self.call_from_thread(self._merge, refresh)
-        return result
 
     def notify(
         self,

@@ -1,9 +1,11 @@
-"""Messages the app sends to every screen on its stack when the plan changes."""
+"""Messages: the app tells every screen on its stack that the plan changed; a dialog's
+worker tells its dialog how a save went."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
+from kplan.core.changes import ChangeResult
 from kplan.model import Plan
 
 
@@ -24,3 +26,19 @@ class MeasuresChanged(Message):
     def __init__(self, keys: set[str]) -> None:
         super().__init__()
         self.keys: frozenset[str] = frozenset(keys)
+
+
+class Saved(Message):
+    """A dialog's worker saved through the core; ``result`` says what changed."""
+
+    def __init__(self, result: ChangeResult) -> None:
+        super().__init__()
+        self.result: ChangeResult = result
+
+
+class Refused(Message):
+    """A dialog's worker was refused by the core; ``message`` says why, for the dialog."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message: str = message

@@ -155,9 +155,12 @@ def screen_text(app: App[object]) -> str:
 
 
 def steady_inputs(app: App[object]) -> None:
-    """Stop every Input's cursor from blinking, so screenshots do not depend on timing."""
-    from textual.widgets import Input
+    """Stop every Input's and TextArea's cursor from blinking, so screenshots do not
+    depend on timing."""
+    from textual.widgets import Input, TextArea
 
     for screen in app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False

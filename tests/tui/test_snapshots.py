@@ -132,6 +132,45 @@ def board_note() -> Before:
     return before
 
 
+def edit_dialog(*, fields: dict[str, str] | None = None, save: bool = False) -> Before:
+    """Measure 7's screen with its edit dialog (``e``) open."""
+    on_screen = measure("7")
+
+    async def before(pilot: Any) -> None:
+        await on_screen(pilot)
+        await pilot.press("e")
+        app = pilot.app
+        await wait_until(pilot, lambda: isinstance(app.screen, EditDialog), what="the dialog")
+        await pilot.pause()
+        for widget_id, text in (fields or {}).items():
+            field = app.screen.query_one(f"#{widget_id}", Input)
+            field.value = text
+        if save:
+            await pilot.press("ctrl+s")
+            await wait_until(
+                pilot,
+                lambda: app.screen.query_one("#dialog-error").has_class("visible"),
+                what="error",
+            )
+        await settle(pilot)
+
+    return before
+
+
+def add_measure_dialog() -> Before:
+    """The overview with the add-measure dialog (``a``) open."""
+
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        await pilot.press("a")
+        app = pilot.app
+        await wait_until(pilot, lambda: isinstance(app.screen, EditDialog), what="the dialog")
+        await pilot.pause()
+        await settle(pilot)
+
+    return before
+
+
 CASES: dict[str, Before] = {
     "overview": overview(),
     "overview_filter": overview_filtered("status:delayed"),
@@ -147,6 +186,9 @@ CASES: dict[str, Before] = {
     "board_note_dialog": board_note(),
     "matrix": view("p", "MatrixScreen"),
     "log": view("l", "LogScreen", lambda screen: screen.events is not None),
+    "edit_dialog": edit_dialog(),
+    "edit_dialog_error": edit_dialog(fields={"due": "2017-13-45"}, save=True),
+    "add_measure_dialog": add_measure_dialog(),
 }
 
 

@@ -1,7 +1,8 @@
-"""Modal dialogs: editing a measure, and a note for a move on the ladder."""
+"""Modal dialogs: editing a measure and its collaborations, adding one, a note for a move."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kplan.i18n import t
@@ -11,14 +12,32 @@ if TYPE_CHECKING:
 
 
 def open_edit_dialog(screen: KplanScreen[None], what: str, measure: str) -> None:
-    """Open the dialog that edits ``what`` (status, four_p, perspective, record) of a measure."""
-    from kplan.tui.dialogs.edits import FourPDialog, PerspectiveDialog, RecordDialog, StatusDialog
+    """Open the dialog that edits ``what`` of a measure.
 
-    dialogs = {
+    ``what`` is a follow-up value (status, four_p, perspective, record), the
+    measure itself (measure), its läget (situation), or its collaborations
+    (collab_add, collab_edit, step).
+    """
+    from kplan.tui.dialogs.base import EditDialog
+    from kplan.tui.dialogs.edits import FourPDialog, PerspectiveDialog, RecordDialog, StatusDialog
+    from kplan.tui.dialogs.structure import (
+        CollabAddDialog,
+        CollabEditDialog,
+        MeasureEditDialog,
+        SituationDialog,
+        StepDialog,
+    )
+
+    dialogs: dict[str, type[EditDialog]] = {
         "status": StatusDialog,
         "four_p": FourPDialog,
         "perspective": PerspectiveDialog,
         "record": RecordDialog,
+        "measure": MeasureEditDialog,
+        "situation": SituationDialog,
+        "collab_add": CollabAddDialog,
+        "collab_edit": CollabEditDialog,
+        "step": StepDialog,
     }
     plan = screen.kplan.plan
     if plan is None:
@@ -29,4 +48,22 @@ def open_edit_dialog(screen: KplanScreen[None], what: str, measure: str) -> None
     if what == "record" and not found.indicators:
         screen.notify(t("tui.no_indicators", measure=measure), severity="warning")
         return
+    if what in ("collab_edit", "step") and not found.collaborations:
+        screen.notify(t("tui_edit.no_collaborations", measure=measure), severity="warning")
+        return
     screen.app.push_screen(dialogs[what](measure))
+
+
+def open_add_measure(screen: KplanScreen[None], added: Callable[[str], None]) -> None:
+    """Open the dialog that adds a measure; ``added`` gets the new id once it is saved."""
+    from kplan.tui.dialogs.structure import AddMeasureDialog
+
+    if screen.kplan.plan is None:
+        return
+    dialog = AddMeasureDialog()
+
+    def closed(saved: bool | None) -> None:
+        if saved and dialog.added:
+            added(dialog.added)
+
+    screen.app.push_screen(dialog, closed)

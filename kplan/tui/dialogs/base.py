@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -14,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import visible, visible_lines
+from kplan.tui.messages import Refused, Saved
 from kplan.tui.screens.base import KplanScreen
 
 if TYPE_CHECKING:
@@ -115,30 +117,47 @@ class EditDialog(ModalScreen[bool], KplanScreen[bool]):
         """Check the form, then save through the core off the event loop."""
         note = self.query_one("#note", Input).value.strip() or None
         try:
-            changes = self.changes(note)
+            job = self.prepare(note)
         except ValueError as problem:
             self.show_error(str(problem))
             return
+        if job is None:
+            self.notify(t("change.nothing"))
+            self.dismiss(False)
+            return
         self.query_one("#save", Button).disabled = True
-        self._save(changes)
+        self._save(job)
+
+    def prepare(self, note: str | None) -> Callable[[], ChangeResult] | None:
+        """What saving does, to run in a worker; None when the form asks for nothing.
+
+        The follow-up dialogs save their ``changes``; the structure dialogs
+        make an ``Edit`` instead. Raising ValueError shows the message in place.
+        """
+        changes = self.changes(note)
+        return lambda: self.kplan.save(changes)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, changes: list[Change]) -> None:
+    def _save(self, job: Callable[[], ChangeResult]) -> None:
         try:
-            result = self.kplan.save(changes)
+            result = job()
         except KplanError as error:
             message = error.message
             if error.exit_code == 3:
                 message += t("change.conflict_tui")
-            self.app.call_from_thread(self._refused, message)
+            self.post_message(Refused(message))
             return
-        self.app.call_from_thread(self._saved, result)
+        self.post_message(Saved(result))
 
-    def _refused(self, message: str) -> None:
+    def on_refused(self, message: Refused) -> None:
+        """The core refused: say why in place; nothing was written."""
+        message.stop()
         self.query_one("#save", Button).disabled = False
-        self.show_error(message)
+        self.show_error(message.message)
 
-    def _saved(self, result: ChangeResult) -> None:
-        if not result.changes:
+    def on_saved(self, message: Saved) -> None:
+        """Saved: close the dialog."""
+        message.stop()
+        if not message.result.changes:
             self.notify(t("change.nothing"))
         self.dismiss(True)

@@ -14,6 +14,7 @@ from kplan.tui.keys import LocalisedBindings
 
 if TYPE_CHECKING:
     from kplan.core.changes import Change, ChangeResult
+    from kplan.core.structure import Edit
 
 ResultType = TypeVar("ResultType")
 
@@ -39,6 +40,10 @@ class Host(Protocol):
 
     def save(self, changes: list[Change]) -> ChangeResult:
         """Apply changes through the core and read them back (from a worker thread)."""
+        ...
+
+    def save_edit(self, edit: Edit) -> ChangeResult:
+        """Make a structure change through the core and read it back (from a worker thread)."""
         ...
 
     def open_measure(self, key: str) -> None:

@@ -14,7 +14,7 @@ from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from kplan.core.structure import short_removed
+from kplan.address import short_removed
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import BLOCK_LIMIT, visible

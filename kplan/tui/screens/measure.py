@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from kplan.core.structure import short_removed
+from kplan.address import short_removed
 from kplan.domain import format_number, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
@@ -93,6 +93,12 @@ class MeasureScreen(KplanScreen[None]):
         Binding("f", "edit('four_p')", "key.four_p"),
         Binding("v", "edit('perspective')", "key.perspective"),
         Binding("r", "edit('record')", "key.record"),
+        Binding("e", "edit('measure')", "tui_edit.key_edit"),
+        # The keys below are in the help panel (?): the footer is full at 80 columns.
+        Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
+        Binding("a", "edit('collab_add')", "tui_edit.key_collab_add", show=False),
+        Binding("c", "edit('collab_edit')", "tui_edit.key_collab_edit", show=False),
+        Binding("t", "edit('step')", "tui_edit.key_step", show=False),
     ]
 
     def __init__(self, measure: str) -> None:
@@ -161,6 +167,10 @@ class MeasureScreen(KplanScreen[None]):
             goal.append(_block(measure.goal))
         if measure.description:
             goal.append("\n\n" + _block(measure.description))
+        if measure.situation:
+            goal.append("\n\n" if goal else "")
+            goal.append(f"{t('structure.col_situation')}: ", style="bold")
+            goal.append(_block(measure.situation))
         self.query_one("#measure-goal", Static).update(goal)
         self.query_one("#measure-indicators", Static).update(self._indicators(measure))
         self.query_one("#measure-collaborations", Static).update(

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
 from kplan.errors import KplanError
 from kplan.i18n import t
-from kplan.tui.dialogs import open_edit_dialog
+from kplan.tui.dialogs import open_add_measure, open_edit_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.measure_table import MeasureTable
@@ -38,6 +38,10 @@ class OverviewScreen(KplanScreen[None]):
         Binding("f", "edit('four_p')", "key.four_p"),
         Binding("v", "edit('perspective')", "key.perspective"),
         Binding("r", "edit('record')", "key.record"),
+        # In the help panel (?), not the footer: the footer is full at 120 columns.
+        Binding("e", "edit('measure')", "tui_edit.key_edit", show=False),
+        Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
+        Binding("a", "add_measure", "tui_edit.key_add_measure", show=False),
         Binding("b", "view('board')", "key.board"),
         Binding("p", "view('matrix')", "key.matrix"),
         Binding("l", "view('log')", "key.log"),
@@ -228,6 +232,16 @@ class OverviewScreen(KplanScreen[None]):
         current = self.query_one(MeasureTable).current_measure()
         if current:
             open_edit_dialog(self, what, current)
+
+    def action_add_measure(self) -> None:
+        """Add a measure; once saved, the cursor stands on it."""
+        open_add_measure(self, self._show_added)
+
+    def _show_added(self, key: str) -> None:
+        self.redraw()
+        table = self.query_one(MeasureTable)
+        if key in {m.id for m in table.shown}:
+            table.move_cursor(row=table.get_row_index(key))
 
     def action_view(self, name: str) -> None:
         """Open the board, the matrix or the log."""
