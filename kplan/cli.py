@@ -933,7 +933,14 @@ def calendar_command(
 @reported
 def remind_command(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help=t("year.opt_remind_format"))
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=t("year.opt_remind_format"),
+            autocompletion=completion.reminder_formats,
+        ),
     ] = "text",
     output_dir: Annotated[
         Path | None,
@@ -1678,7 +1685,10 @@ def round_list_command(
 @round_app.command("show", help=t("year.cmd_round_show"))
 @reported
 def round_show_command(
-    name: Annotated[str, typer.Argument(metavar="NAME", help=t("year.arg_round"))],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help=t("year.arg_round"), autocompletion=completion.rounds),
+    ],
     db: DbOption = None,
     plan: PlanOption = None,
     json_output: JsonOption = False,
