@@ -2238,6 +2238,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{measure}  {title}  rapporterad av {by}, {at} UTC",
     ),
     "year.show_unreported": ("Not reported ({count}):", "Inte rapporterade ({count}):"),
+    "year.show_owners": ("Reported per owner:", "Rapporterat per ansvarig:"),
     "year.show_no_changes": (
         "No earlier round's snapshot to compare with.",
         "Ingen ögonblicksbild från en tidigare omgång att jämföra med.",

@@ -76,9 +76,19 @@ def test_a_closed_round_is_listed_and_shown_with_its_reports(orebro: Kplan) -> N
     ]
     assert len(shown["not_reported"]) == 20
     assert shown["changes"] is None
+    by_owner = {o["owner"]: o for o in shown["owners"]}
+    assert by_owner["sforsberg"] == {
+        "owner": "sforsberg",
+        "name": "Sara Forsberg",
+        "reported": 1,
+        "total": 2,
+    }
+    assert by_owner["tstrom"]["reported"] == 0 and by_owner["tstrom"]["total"] == 2
+    assert sum(o["total"] for o in shown["owners"]) == 22
     text = orebro("round", "show", ROUND).stdout
     assert "Allt enligt plan" in text and "Väntar på länsstyrelsen" in text
     assert "2 of 22 reported" in text
+    assert "  sforsberg (Sara Forsberg): 1 of 2" in text
 
 
 def test_round_status_names_the_round_that_closed_last(orebro: Kplan) -> None:

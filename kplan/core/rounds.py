@@ -357,6 +357,19 @@ def show(
         for key in measures
         if key not in reported_ids
     ]
+    # Each owner's progress in the round: what a rounds screen shows per owner.
+    names = {o.id: o.name for o in named.owners}
+    tally: dict[str, list[int]] = {}
+    for key in measures:
+        owner = by_id[key].owner if key in by_id else None
+        if owner is not None:
+            counts = tally.setdefault(owner, [0, 0])
+            counts[0] += key in reported_ids
+            counts[1] += 1
+    row["owners"] = [
+        {"owner": owner, "name": names.get(owner), "reported": done, "total": total}
+        for owner, (done, total) in tally.items()
+    ]
     row["changes"] = None
     if previous is not None and state is not None:
         row["changes"] = compare(previous, state)

@@ -507,6 +507,12 @@ def round_detail(result: dict[str, Any]) -> None:
         )
         if report["note"]:
             add(f"      {_block(report['note'])}")
+    if result["owners"]:
+        add("")
+        add(t("year.show_owners"))
+        for owner in result["owners"]:
+            progress = t("year.reported_of", reported=owner["reported"], total=owner["total"])
+            add(f"  {visible(owner['owner'])} ({visible(owner['name'] or '–')}): {progress}")
     if result["not_reported"]:
         add("")
         add(t("year.show_unreported", count=len(result["not_reported"])))
