@@ -981,7 +981,10 @@ def remind_command(
     from kplan.core.year import reminders
     from kplan.present import reminders as words
     from kplan.store.engine import open_store
+    from kplan.store.files import is_stdout
 
+    if is_stdout(output_dir):
+        output_dir = None  # "-o -": standard output, as for export and calendar
     fmt = fmt.strip().lower()
     if fmt not in words.FORMATS:
         raise UsageError(t("year.bad_remind_format", value=fmt, valid=", ".join(words.FORMATS)))

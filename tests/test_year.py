@@ -582,6 +582,8 @@ def test_remind_writes_one_file_per_owner_through_the_guarded_writer(
     assert "exists already" in refused.stderr
     assert not (folder / "akarlsson.eml").exists()
     assert (folder / "tstrom.eml").read_bytes() == before
+    assert orebro("remind", "-o", "-", "--owner", "tstrom").stdout.startswith("Hello Tomas")
+    assert not Path("-").exists()
     orebro("remind", "--format", "md", "-o", str(folder))
     assert (folder / "tstrom.md").read_text(encoding="utf-8").startswith("# Handlingsplan")
     # A file in the way of the folder, and a link where a digest goes, are refused.
