@@ -109,6 +109,32 @@ def levels(incomplete: str) -> Completions:
     return _matching(((level, "") for level in COVERAGE_LEVELS), incomplete)
 
 
+def reminder_formats(incomplete: str) -> Completions:
+    """The formats of ``kplan remind``'s digests."""
+    return _matching(((f, "") for f in ("text", "md", "eml")), incomplete)
+
+
+def rounds(ctx: typer.Context, incomplete: str) -> Completions:
+    """The plan's rounds, open or closed, with when each opened."""
+    from kplan.core.rounds import listing
+    from kplan.store.engine import open_store, store_exists
+
+    params = ctx.params
+    location = params.get("db")
+    try:
+        if not store_exists(location):
+            return []
+        store = open_store(location, create=False)
+        try:
+            found = listing(store, params.get("plan"))
+        finally:
+            store.close()
+    except Exception:
+        # As in _plan: a TAB press never prints a traceback into the prompt.
+        return []
+    return _matching(((r["name"], r["opened_at"][:10]) for r in found), incomplete)
+
+
 def formats(incomplete: str) -> Completions:
     """The export formats."""
     return _matching(((f, "") for f in ("toml", "json", "csv", "md", "html")), incomplete)

@@ -64,6 +64,7 @@ BOTH_BACKENDS = {
     "test_people",
     "test_structure",
     "test_import_conflicts",
+    "test_year",
     "test_settings",
 }
 POSTGRES_HOW = (

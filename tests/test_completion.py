@@ -98,3 +98,20 @@ def test_show_completion_prints_a_script() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "_KPLAN_COMPLETE=complete_bash" in result.stdout
+
+
+def test_round_names_and_reminder_formats(store: Path) -> None:
+    kplan = Kplan(store)
+    kplan("round", "open", "Uppföljning 2015", "--as", "ehedlund")
+    kplan("round", "close", "--force", "--as", "ehedlund")
+    kplan("round", "open", "Tertial 1", "--as", "ehedlund")
+    offered = zsh("kplan round show U", KPLAN_DB=str(store))
+    assert "Uppföljning 2015" in offered and "Tertial" not in offered
+    assert "Tertial 1" in zsh("kplan round show T", KPLAN_DB=str(store))
+    assert bash("kplan remind --format e", KPLAN_DB=str(store)) == ["eml"]
+    assert bash("kplan round show X", KPLAN_DB=str(tmp_store_missing(store))) == []
+
+
+def tmp_store_missing(store: Path) -> Path:
+    """A store path beside the test's that does not exist."""
+    return store.with_name("missing.db")

@@ -14,7 +14,7 @@ import pytest
 from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO
 
-HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2")
+HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2", "icalendar")
 
 
 def kplan_executable() -> str:
@@ -156,6 +156,9 @@ HOT_COMMANDS = [
     ["plans"],
     ["list"],
     ["list", "--json"],
+    ["list", "--overdue"],
+    ["remind", "--json"],
+    ["round", "list", "--json"],
     ["list", "--status", "delayed", "--perspective", "kön=no"],
     ["show", "7"],
     ["show", "7", "--json"],

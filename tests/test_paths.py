@@ -86,10 +86,13 @@ def test_no_path_parameter_lets_click_judge_the_file() -> None:
     assert sorted(found) == [
         "apply file",
         "backup file",
+        "calendar output_file",
         "check files",
         "export output_file",
         "export template_file",
         "import file",
+        "remind output_dir",
+        "remind smtp_config",
         "restore file",
     ]
 
