@@ -423,6 +423,7 @@ def list_command(
         typer.Option("--perspective", metavar="P[=LEVEL]", help=t("opt.perspective_filter")),
     ] = None,
     mine: Annotated[bool, typer.Option("--mine", help=t("opt.mine"))] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help=t("year.opt_overdue"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: Annotated[
@@ -440,7 +441,9 @@ def list_command(
 
     if mine:
         owner = current_actor(as_, db, acting=False)
-    wanted = MeasureFilter(owner=owner, status=status, step=step, perspective=perspective)
+    wanted = MeasureFilter(
+        owner=owner, status=status, step=step, perspective=perspective, overdue=overdue
+    )
     loaded, chosen = list_measures(open_store(db, create=False), plan, wanted)
     rows = summary.measure_summaries(loaded, chosen)
     if json_output:
@@ -871,6 +874,223 @@ def export_command(
         return
     write_text(target, text)
     output.notice(t("export.written", path=target.path))
+
+
+@app.command("calendar", help=t("year.cmd_calendar"))
+@reported
+def calendar_command(
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=t("year.opt_calendar_output")),
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="ID",
+            help=t("year.opt_calendar_owner"),
+            autocompletion=completion.owners,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+) -> None:
+    """The plan period, due dates and round deadlines as an iCalendar file."""
+    from kplan.core.year import calendar_entries
+    from kplan.present.calendar import to_ics
+    from kplan.store.engine import open_store
+    from kplan.store.files import check_target, is_stdout, write_text
+
+    store = open_store(db, create=False)
+    target = None
+    if output_file is not None and not is_stdout(output_file):
+        target = check_target(
+            output_file,
+            location=db,
+            force=force,
+            confirm=_confirm_overwrite,
+            example="plan.ics",
+            spare_stores=True,
+        )
+    text = to_ics(calendar_entries(store, plan=plan, owner=owner))
+    if target is None:
+        output.document(text)
+        return
+    write_text(target, text)
+    output.notice(t("export.written", path=target.path))
+
+
+@app.command("remind", help=t("year.cmd_remind"))
+@reported
+def remind_command(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=t("year.opt_remind_format"))
+    ] = "text",
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="DIR", help=t("year.opt_remind_output")),
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help=t("year.opt_remind_send"))] = False,
+    quiet_days: Annotated[
+        int, typer.Option("--quiet-days", metavar="N", help=t("year.opt_quiet_days"))
+    ] = 30,
+    stuck_days: Annotated[
+        int, typer.Option("--stuck-days", metavar="N", help=t("year.opt_stuck_days"))
+    ] = 90,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            metavar="ID",
+            help=t("year.opt_remind_owner"),
+            autocompletion=completion.owners,
+        ),
+    ] = None,
+    smtp_config: Annotated[
+        Path | None,
+        typer.Option("--smtp-config", metavar="FILE", help=t("year.opt_smtp_config")),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Each owner's digest of what to follow up; written, shown, or sent by e-mail."""
+    from kplan.core import mail
+    from kplan.core.year import reminders
+    from kplan.present import reminders as words
+    from kplan.store.engine import open_store
+
+    fmt = fmt.strip().lower()
+    if fmt not in words.FORMATS:
+        raise UsageError(t("year.bad_remind_format", value=fmt, valid=", ".join(words.FORMATS)))
+    settings = None
+    if send:
+        # Checked before anything is read or sent: a missing server is said at once.
+        settings = mail.smtp_settings(smtp_config)
+    elif smtp_config is not None:
+        raise UsageError(t("year.smtp_config_needs_send"))
+    found = reminders(
+        open_store(db, create=False),
+        plan=plan,
+        owner=owner,
+        quiet_days=quiet_days,
+        stuck_days=stuck_days,
+    )
+    sender = settings.sender if settings is not None else _configured_sender()
+    results: dict[str, dict[str, Any]] = {}
+    if output_dir is not None:
+        for owner_id, path in _write_digests(found, fmt, output_dir, sender, db, force).items():
+            results.setdefault(owner_id, {})["file"] = str(path)
+    failed = False
+    if settings is not None:
+        failed = _send_digests(found, settings, results, quiet=json_output)
+    if json_output:
+        _print_json(words.reminders_json(found, results))
+    elif not found.digests:
+        output.notice(t("year.remind_nothing"))
+    elif output_dir is None and settings is None:
+        for index, digest in enumerate(found.digests):
+            if index:
+                output.say("")
+            text = words.render(found, digest, fmt, sender)
+            if fmt == "eml":
+                output.document(text)
+            else:
+                output.say(text.rstrip("\n"))
+    if not json_output and settings is None:
+        for digest in found.digests:
+            if words.recipient(digest) is None:
+                output.notice(_no_address(digest))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _configured_sender() -> str | None:
+    """The sender named in KPLAN_SMTP_SENDER, for .eml files written without --send."""
+    from kplan.core import mail
+
+    value = os.environ.get("KPLAN_SMTP_SENDER", "").strip()
+    return mail.check_sender(value, "KPLAN_SMTP_SENDER") if value else None
+
+
+def _no_address(digest: Any) -> str:
+    key = "year.remind_no_email" if not digest.email else "year.remind_bad_email"
+    return t(key, owner=digest.owner, name=digest.name, email=digest.email or "")
+
+
+def _write_digests(
+    found: Any, fmt: str, folder: Path, sender: str | None, db: str | None, force: bool
+) -> dict[str, Path]:
+    """Write each owner's digest to its own file in ``folder``; every target checked first."""
+    from kplan.present import reminders as words
+    from kplan.store.files import check_target, write_text
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidValueError(
+            t("year.remind_bad_folder", path=folder, detail=exc.strerror or str(exc))
+        ) from None
+    if not folder.is_dir():
+        raise InvalidValueError(
+            t("year.remind_bad_folder", path=folder, detail=t("year.not_a_folder"))
+        )
+    # Every file is checked before the first is written: a refusal writes nothing.
+    targets = [
+        (
+            digest,
+            check_target(
+                folder / words.file_name(digest, fmt),
+                location=db,
+                force=force,
+                confirm=_confirm_overwrite,
+                spare_stores=True,
+            ),
+        )
+        for digest in found.digests
+    ]
+    written: dict[str, Path] = {}
+    for digest, target in targets:
+        write_text(target, words.render(found, digest, fmt, sender))
+        written[digest.owner] = target.path
+        output.notice(t("export.written", path=target.path))
+    return written
+
+
+def _send_digests(
+    found: Any, settings: Any, results: dict[str, dict[str, Any]], *, quiet: bool
+) -> bool:
+    """Send each digest with an address; say who was sent what. True when any failed."""
+    from kplan.core import mail
+    from kplan.present import reminders as words
+
+    sendable = []
+    for digest in found.digests:
+        if words.recipient(digest) is None:
+            if not quiet:
+                output.say(_no_address(digest))
+            continue
+        sendable.append((digest.owner, words.email_message(found, digest, settings.sender)))
+    deliveries = mail.send_all(settings, sendable) if sendable else []
+    failed = False
+    kinds = {d.owner: d for d in found.digests}
+    for delivery in deliveries:
+        results[delivery.key] = {"sent": delivery.sent, "error": delivery.error}
+        digest = kinds[delivery.key]
+        counts = ", ".join(
+            t(f"year.count_{kind}", count=len(digest.of_kind(kind)))
+            for kind in ("unreported", "overdue", "quiet", "stuck")
+            if digest.of_kind(kind)
+        )
+        if delivery.sent:
+            if not quiet:
+                output.say(t("year.remind_sent", to=delivery.recipient, what=counts))
+        else:
+            failed = True
+            output.error(t("year.remind_not_sent", to=delivery.recipient, reason=delivery.error))
+    return failed
 
 
 round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
@@ -1359,6 +1579,43 @@ def round_status_command(
         _print_json(result)
     else:
         terminal.round_status(result)
+
+
+@round_app.command("list", help=t("year.cmd_round_list"))
+@reported
+def round_list_command(
+    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+) -> None:
+    """Every round of the plan, open or closed."""
+    from kplan.core import rounds
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = rounds.listing(open_store(db, create=False), plan)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.rounds_table(result)
+
+
+@round_app.command("show", help=t("year.cmd_round_show"))
+@reported
+def round_show_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("year.arg_round"))],
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """One round, open or closed: its reports with their notes and what changed."""
+    from kplan.core import rounds
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = rounds.show(open_store(db, create=False), name, plan)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.round_detail(result)
 
 
 @round_app.command("close", help=t("cmd.round_close"))

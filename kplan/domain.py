@@ -16,6 +16,8 @@ from kplan.errors import UsageError
 from kplan.i18n import t
 
 STATUSES: tuple[str, ...] = ("not-started", "ongoing", "delayed", "done", "cancelled")
+# A measure in one of these statuses is finished: it can no longer be overdue.
+FINISHED_STATUSES = frozenset({"done", "cancelled"})
 FOUR_P_PARTS: tuple[str, ...] = ("perspektiv", "policy", "plattform", "process")
 FOUR_P_STATES: tuple[str, ...] = ("not-started", "ongoing", "done")
 COVERAGE_LEVELS: tuple[str, ...] = ("no", "partly", "yes")
@@ -325,3 +327,19 @@ def values_trend(values: dict[str, float], direction: str) -> str:
         return trend([], direction)
     kind = period_kind(periods[-1])
     return trend([values[p] for p in periods if period_kind(p) == kind], direction)
+
+
+def is_overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
+    """Whether a measure is overdue: past its due date and neither done nor cancelled.
+
+    The one rule for ``list --overdue``, the marks in ``list`` and ``show``,
+    the exports and the reminders. A measure due today is not overdue yet.
+    """
+    return due is not None and due < today and status not in FINISHED_STATUSES
+
+
+def days_overdue(due: dt.date | None, status: str, today: dt.date) -> int | None:
+    """How many days past due an overdue measure is (see :func:`is_overdue`); None if it is not."""
+    if due is None or not is_overdue(due, status, today):
+        return None
+    return (today - due).days

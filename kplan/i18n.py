@@ -2104,6 +2104,306 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Measure {measure} has no collaborations yet; press a to add one.",
         "Åtgärd {measure} har ingen samverkan än; tryck a för att lägga till en.",
     ),
+    # The follow-up year: rounds' history, overdue measures, reminders, the calendar
+    "year.none_open_last": (
+        "no follow-up round is open; the last one, '{name}', closed on {closed} with {reported} of {total} measures reported. See it with: kplan round show NAME; open a new one with: kplan round open NAME",
+        "ingen uppföljningsomgång är öppen; den senaste, '{name}', stängdes {closed} med {reported} av {total} åtgärder rapporterade. Visa den med: kplan round show NAME; öppna en ny med: kplan round open NAME",
+    ),
+    "year.no_rounds": (
+        "no round named '{name}': the plan has had no rounds yet. Open one with: kplan round open NAME",
+        "ingen omgång heter '{name}': planen har inte haft några omgångar ännu. Öppna en med: kplan round open NAME",
+    ),
+    "year.unknown_round": (
+        "no round named '{name}'; the plan's rounds are: {valid}{hint}",
+        "ingen omgång heter '{name}'; planens omgångar är: {valid}{hint}",
+    ),
+    "year.cmd_round_list": (
+        "List every round of the plan, open or closed.",
+        "Lista planens alla omgångar, öppna och stängda.",
+    ),
+    "year.cmd_round_show": (
+        "Show one round, open or closed: who reported what, with notes, and what changed since the round before.",
+        "Visa en omgång, öppen eller stängd: vem som rapporterade vad, med anteckningar, och vad som ändrats sedan omgången före.",
+    ),
+    "year.arg_round": ("The round's name.", "Omgångens namn."),
+    "year.list_none": (
+        "No rounds yet. Open one with: kplan round open NAME",
+        "Inga omgångar ännu. Öppna en med: kplan round open NAME",
+    ),
+    "year.col_opened": ("Opened (UTC)", "Öppnad (UTC)"),
+    "year.col_due": ("Due", "Klar senast"),
+    "year.col_closed": ("Closed (UTC)", "Stängd (UTC)"),
+    "year.due_overdue": ("{due} ({days} days overdue)", "{due} ({days} dagar försenad)"),
+    "year.still_open": ("open", "öppen"),
+    "year.reported_of": ("{reported} of {total}", "{reported} av {total}"),
+    "year.show_head_open": (
+        "Round '{name}' (open): {reported} reported",
+        "Omgången '{name}' (öppen): {reported} rapporterade",
+    ),
+    "year.show_head_closed": (
+        "Round '{name}' (closed {closed} UTC by {by}): {reported} reported",
+        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} rapporterade",
+    ),
+    "year.show_opened": ("Opened {at} UTC by {by}", "Öppnad {at} UTC av {by}"),
+    "year.show_due": ("Due {due}", "Klar senast {due}"),
+    "year.show_reports": ("Reports ({count}):", "Rapporter ({count}):"),
+    "year.show_report": (
+        "{measure}  {title}  reported by {by}, {at} UTC",
+        "{measure}  {title}  rapporterad av {by}, {at} UTC",
+    ),
+    "year.show_unreported": ("Not reported ({count}):", "Inte rapporterade ({count}):"),
+    "year.show_no_changes": (
+        "No earlier round's snapshot to compare with.",
+        "Ingen ögonblicksbild från en tidigare omgång att jämföra med.",
+    ),
+    "year.show_nothing_changed": (
+        "Nothing changed since '{previous}'.",
+        "Inget har ändrats sedan '{previous}'.",
+    ),
+    "year.show_changes": ("Changed since '{previous}':", "Ändrat sedan '{previous}':"),
+    "year.opt_overdue": (
+        "Only measures past their due date that are neither done nor cancelled.",
+        "Bara åtgärder vars slutdatum har passerat och som varken är klara eller avbrutna.",
+    ),
+    "year.status_overdue": (
+        "{status}, {days} days overdue",
+        "{status}, {days} dagar efter slutdatum",
+    ),
+    "year.col_overdue": ("Overdue", "Förfallen"),
+    "year.overdue_days": (
+        "{days} days past the due date",
+        "{days} dagar efter slutdatum",
+    ),
+    "year.show_overdue": (
+        "Overdue: {days} days past the due date ({due}), neither done nor cancelled",
+        "Förfallen: {days} dagar efter slutdatum ({due}), varken klar eller avbruten",
+    ),
+    "year.cmd_calendar": (
+        "Write the plan period, every measure's due date and the rounds' deadlines as an iCalendar file.",
+        "Skriv planperioden, varje åtgärds slutdatum och omgångarnas sista dagar som en iCalendar-fil.",
+    ),
+    "year.opt_calendar_output": (
+        "Write the calendar to FILE (.ics) rather than to standard output.",
+        "Skriv kalendern till FILE (.ics) i stället för till standardutmatningen.",
+    ),
+    "year.opt_calendar_owner": (
+        "Only this owner's measures (the plan period and the rounds stay).",
+        "Bara den här ansvarigas åtgärder (planperioden och omgångarna är kvar).",
+    ),
+    "year.cal_plan": ("Plan period: {title}", "Planperiod: {title}"),
+    "year.cal_plan_text": (
+        "The plan {title} runs from {start} to {end}.",
+        "Planen {title} gäller från {start} till {end}.",
+    ),
+    "year.cal_measure": ("Due: {id} {title}", "Slutdatum: {id} {title}"),
+    "year.cal_measure_owner": ("Owner: {owner}", "Ansvarig: {owner}"),
+    "year.cal_measure_status": ("Status: {status}", "Status: {status}"),
+    "year.cal_round": (
+        "Follow-up round '{name}': reports due",
+        "Uppföljningsomgången '{name}': sista dag för rapporter",
+    ),
+    "year.cal_round_text": (
+        "The last day to report in the follow-up round '{name}' of {plan}.",
+        "Sista dagen att rapportera i uppföljningsomgången '{name}' för {plan}.",
+    ),
+    "year.cmd_remind": (
+        "Write each process owner's digest of what to follow up (the open round's unreported measures, overdue measures, quiet delayed measures, stuck collaborations); with --send, e-mail it.",
+        "Skriv varje processägares sammanställning av vad som ska följas upp (den öppna omgångens orapporterade åtgärder, förfallna åtgärder, försenade åtgärder utan anteckning, samverkan som står still); med --send skickas den med e-post.",
+    ),
+    "year.opt_remind_format": (
+        "The digests' format: text, md (Markdown) or eml (e-mail messages). [default: text]",
+        "Sammanställningarnas format: text, md (Markdown) eller eml (e-postmeddelanden). [standard: text]",
+    ),
+    "year.opt_remind_output": (
+        "Write one file per owner into the folder DIR (made if missing) rather than to standard output.",
+        "Skriv en fil per ansvarig i mappen DIR (skapas om den saknas) i stället för till standardutmatningen.",
+    ),
+    "year.opt_remind_send": (
+        "Send each digest by e-mail to its owner over SMTP (settings: docs/cli.md, kplan remind). Without it nothing is sent.",
+        "Skicka varje sammanställning med e-post till den ansvariga via SMTP (inställningar: docs/cli.md, kplan remind). Utan flaggan skickas ingenting.",
+    ),
+    "year.opt_quiet_days": (
+        "Remind of a delayed measure whose last note is more than N days old. [default: 30]",
+        "Påminn om en försenad åtgärd vars senaste anteckning är mer än N dagar gammal. [standard: 30]",
+    ),
+    "year.opt_stuck_days": (
+        "Remind of a collaboration that has not moved a step in more than N days. [default: 90]",
+        "Påminn om en samverkan som inte har flyttats ett steg på mer än N dagar. [standard: 90]",
+    ),
+    "year.opt_remind_owner": (
+        "Only this owner's digest.",
+        "Bara den här ansvarigas sammanställning.",
+    ),
+    "year.opt_smtp_config": (
+        "The SMTP settings file (TOML, an [smtp] table); KPLAN_SMTP_* variables win over it. Only with --send.",
+        "Filen med SMTP-inställningar (TOML, en tabell [smtp]); variablerna KPLAN_SMTP_* går före den. Bara med --send.",
+    ),
+    "year.bad_remind_format": (
+        "unknown format '{value}'; valid: {valid}",
+        "okänt format '{value}'; giltiga: {valid}",
+    ),
+    "year.smtp_config_needs_send": (
+        "--smtp-config is only used with --send; add --send to send, or leave it out to see the digests",
+        "--smtp-config används bara med --send; lägg till --send för att skicka, eller utelämna den för att se sammanställningarna",
+    ),
+    "year.bad_days": (
+        "{option} {value} is out of range; use a whole number of days from 0 to {high}",
+        "{option} {value} ligger utanför intervallet; ange ett helt antal dagar från 0 till {high}",
+    ),
+    "year.remind_nothing": (
+        "Nobody has anything to follow up: no messages.",
+        "Ingen har något att följa upp: inga meddelanden.",
+    ),
+    "year.remind_no_email": (
+        "Not sent to {owner} ({name}): the plan has no e-mail address for them. Add one with: kplan person edit {owner} --email ADDRESS",
+        "Inte skickat till {owner} ({name}): planen har ingen e-postadress till hen. Lägg till en med: kplan person edit {owner} --email ADRESS",
+    ),
+    "year.remind_bad_email": (
+        "Not sent to {owner} ({name}): '{email}' is not one e-mail address. Correct it with: kplan person edit {owner} --email ADDRESS",
+        "Inte skickat till {owner} ({name}): '{email}' är inte en e-postadress. Rätta den med: kplan person edit {owner} --email ADRESS",
+    ),
+    "year.remind_bad_folder": (
+        "cannot write the digests into {path}: {detail}",
+        "kan inte skriva sammanställningarna i {path}: {detail}",
+    ),
+    "year.not_a_folder": ("it is not a folder", "det är ingen mapp"),
+    "year.count_unreported": ("{count} unreported", "{count} orapporterade"),
+    "year.count_overdue": ("{count} overdue", "{count} förfallna"),
+    "year.count_quiet": ("{count} without a recent note", "{count} utan ny anteckning"),
+    "year.count_stuck": ("{count} stuck collaborations", "{count} samverkan som står still"),
+    "year.remind_sent": ("Sent to {to}: {what}", "Skickat till {to}: {what}"),
+    "year.remind_not_sent": (
+        "not sent to {to}: the server said: {reason}",
+        "inte skickat till {to}: servern svarade: {reason}",
+    ),
+    "year.smtp_unreadable": (
+        "cannot read the SMTP {what} file {path}: {detail}",
+        "kan inte läsa SMTP-filen ({what}) {path}: {detail}",
+    ),
+    "year.smtp_too_big": (
+        "the SMTP {what} file {path} is too big to be one",
+        "SMTP-filen ({what}) {path} är för stor för att vara en sådan",
+    ),
+    "year.smtp_bad_file": (
+        "the SMTP settings file {path} is not valid TOML: {detail}",
+        "SMTP-inställningsfilen {path} är inte giltig TOML: {detail}",
+    ),
+    "year.smtp_no_table": (
+        "the SMTP settings file {path} has no [smtp] table; see docs/cli.md, kplan remind",
+        "SMTP-inställningsfilen {path} saknar tabellen [smtp]; se docs/cli.md, kplan remind",
+    ),
+    "year.smtp_password_in_file": (
+        "the SMTP settings file {path} holds a password; kplan reads it only from KPLAN_SMTP_PASSWORD or a file named by password_file. Move it there",
+        "SMTP-inställningsfilen {path} innehåller ett lösenord; kplan läser det bara från KPLAN_SMTP_PASSWORD eller en fil som password_file anger. Flytta det dit",
+    ),
+    "year.smtp_unknown_keys": (
+        "the SMTP settings file {path} has unknown keys: {keys}; valid: {valid}",
+        "SMTP-inställningsfilen {path} har okända nycklar: {keys}; giltiga: {valid}",
+    ),
+    "year.smtp_bad_value": (
+        "the SMTP setting {key} ({source}) must be a non-empty line of text",
+        "SMTP-inställningen {key} ({source}) måste vara en rad text som inte är tom",
+    ),
+    "year.smtp_bad_number": (
+        "the SMTP setting {key} ({source}) must be a number from {low:g} to {high:g}",
+        "SMTP-inställningen {key} ({source}) måste vara ett tal från {low:g} till {high:g}",
+    ),
+    "year.smtp_bad_sender": (
+        "the sender '{value}' ({source}) is not one e-mail address; use e.g. Kplan <kplan@region.se>",
+        "avsändaren '{value}' ({source}) är inte en e-postadress; använd t.ex. Kplan <kplan@region.se>",
+    ),
+    "year.smtp_missing": (
+        "--send needs an SMTP server and a sender: set {missing} (or host and sender in the settings file, --smtp-config FILE); see docs/cli.md, kplan remind",
+        "--send behöver en SMTP-server och en avsändare: sätt {missing} (eller host och sender i inställningsfilen, --smtp-config FILE); se docs/cli.md, kplan remind",
+    ),
+    "year.smtp_bad_tls": (
+        "the SMTP setting tls ({source}) is '{value}'; valid: {valid}",
+        "SMTP-inställningen tls ({source}) är '{value}'; giltiga: {valid}",
+    ),
+    "year.smtp_password_not_text": (
+        "the SMTP password file {path} is not UTF-8 text",
+        "SMTP-lösenordsfilen {path} är inte UTF-8-text",
+    ),
+    "year.smtp_no_password": (
+        "an SMTP user is set but no password: set {variable}, or password_file in the settings file",
+        "en SMTP-användare är angiven men inget lösenord: sätt {variable}, eller password_file i inställningsfilen",
+    ),
+    "year.smtp_cannot_connect": (
+        "cannot send through the SMTP server {where}: {reason}; nothing was sent",
+        "kan inte skicka via SMTP-servern {where}: {reason}; ingenting skickades",
+    ),
+    "year.mail_subject": (
+        "{plan}: {count} things to follow up",
+        "{plan}: {count} saker att följa upp",
+    ),
+    "year.remind_no_due": ("no due date", "inget slutdatum"),
+    "year.remind_round_late": (
+        "{days} days past the round's due date ({due})",
+        "{days} dagar efter omgångens sista dag ({due})",
+    ),
+    "year.remind_days_left": ("{days} days left (due {due})", "{days} dagar kvar (senast {due})"),
+    "year.remind_item": ("{id} {title}: {detail}", "{id} {title}: {detail}"),
+    "year.remind_overdue_detail": (
+        "due {due}, {days} days overdue",
+        "slutdatum {due}, {days} dagar sedan",
+    ),
+    "year.remind_never_noted": (
+        "no note yet ({days} days in kplan)",
+        "ingen anteckning ännu ({days} dagar i kplan)",
+    ),
+    "year.remind_last_note": (
+        "last note {at} ({days} days ago)",
+        "senaste anteckning {at} (för {days} dagar sedan)",
+    ),
+    "year.remind_step_never": (
+        "on step {step} since it came into kplan ({days} days)",
+        "på steg {step} sedan den kom in i kplan ({days} dagar)",
+    ),
+    "year.remind_step_since": (
+        "on step {step} since {at} ({days} days)",
+        "på steg {step} sedan {at} ({days} dagar)",
+    ),
+    "year.remind_collab": (
+        "{id} {name} (measure {measure}): {detail}",
+        "{id} {name} (åtgärd {measure}): {detail}",
+    ),
+    "year.remind_head_unreported": (
+        "Not yet reported in the follow-up round '{round}':",
+        "Ännu inte rapporterade i uppföljningsomgången '{round}':",
+    ),
+    "year.remind_head_overdue": (
+        "Overdue (past the due date, neither done nor cancelled):",
+        "Förfallna (slutdatum passerat, varken klara eller avbrutna):",
+    ),
+    "year.remind_head_quiet": (
+        "Delayed, with no note for more than {days} days:",
+        "Försenade, utan anteckning på mer än {days} dagar:",
+    ),
+    "year.remind_head_stuck": (
+        "Collaborations that have not moved a step in more than {days} days:",
+        "Samverkan som inte har flyttats ett steg på mer än {days} dagar:",
+    ),
+    "year.remind_hint_unreported": (
+        "Report with: kplan round report MEASURE --note TEXT",
+        "Rapportera med: kplan round report MEASURE --note TEXT",
+    ),
+    "year.remind_hint_quiet": (
+        "Say how it stands with: kplan note MEASURE TEXT",
+        "Beskriv läget med: kplan note MEASURE TEXT",
+    ),
+    "year.remind_hint_stuck": (
+        "Move a step with: kplan step COLLABORATION up",
+        "Flytta ett steg med: kplan step COLLABORATION up",
+    ),
+    "year.remind_hello": ("Hello {name},", "Hej {name}!"),
+    "year.remind_intro": (
+        "this is what to follow up in {plan} ({id}) as of {day}.",
+        "det här behöver följas upp i {plan} ({id}) per {day}.",
+    ),
+    "year.remind_signature": (
+        "Sent by kplan for the plan's coordinators.",
+        "Skickat av kplan för planens samordnare.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -64,6 +64,7 @@ BOTH_BACKENDS = {
     "test_people",
     "test_structure",
     "test_import_conflicts",
+    "test_year",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

@@ -14,7 +14,7 @@ import pytest
 from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO
 
-HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2")
+HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2", "icalendar")
 
 
 def kplan_executable() -> str:

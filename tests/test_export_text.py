@@ -69,7 +69,8 @@ def golden_texts() -> dict[str, str]:
     plan = orebro()
     return {
         "orebro.json": export_json(plan, generated_at=GENERATED_AT),
-        "orebro.csv": export_csv(plan),
+        # Overdue is judged on the day the JSON and Markdown files were generated.
+        "orebro.csv": export_csv(plan, today=GENERATED_AT.date()),
         "orebro.md": export_markdown(plan, generated_at=GENERATED_AT),
     }
 
@@ -236,7 +237,7 @@ def test_csv_rows_and_header() -> None:
     rows = parse_csv(text)
     assert len(rows) == 22
     header = list(rows[0])
-    assert header[:18] == [
+    assert header[:19] == [
         "id",
         "title",
         "owner",
@@ -246,6 +247,7 @@ def test_csv_rows_and_header() -> None:
         "progress",
         "start",
         "due",
+        "overdue",
         "four_p_perspektiv",
         "four_p_policy",
         "four_p_plattform",
@@ -258,8 +260,8 @@ def test_csv_rows_and_header() -> None:
     ]
     indicators = [i.id for m in orebro().measures for i in m.indicators]
     # Läget (a column added with it) comes after the fixed columns, before the indicators.
-    assert header[18] == "situation"
-    assert header[19:] == [
+    assert header[19] == "situation"
+    assert header[20:] == [
         f"indicator_{key}_{column}" for key in indicators for column in ("latest", "target")
     ]
 

@@ -19,7 +19,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "textual", "rich", "jinja2", "psycopg")
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "textual",
+    "rich",
+    "jinja2",
+    "psycopg",
+    "icalendar",
+)
 # Reached only through a seam: `kplan tui` imports the app; the store's schema
 # check imports the tables and the migrations.
 BEYOND_A_SEAM = ("kplan.tui", "kplan.store.models", "kplan.store.migrations")

@@ -144,3 +144,8 @@ def now() -> dt.datetime:
             )
         return moment.replace(microsecond=0)
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    """Today's date in UTC by :func:`now`: the day due dates and rounds are counted from."""
+    return now().date()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kplan.core.actor import today
 from kplan.domain import (
     COVERAGE_LEVELS,
     STATUSES,
+    is_overdue,
     normalise_coverage,
     normalise_status,
     parse_integer,
@@ -23,7 +25,8 @@ class MeasureFilter:
 
     ``perspective`` is ``P`` (integrated at least partly) or ``P=LEVEL``;
     ``gap`` is a perspective that is not fully integrated; ``text`` matches
-    words of the id, title, goal, area or owner.
+    words of the id, title, goal, area or owner; ``overdue`` keeps the
+    measures past their due date that are neither done nor cancelled.
     """
 
     owner: str | None = None
@@ -32,11 +35,18 @@ class MeasureFilter:
     perspective: str | None = None
     gap: str | None = None
     text: str = ""
+    overdue: bool = False
 
     def is_empty(self) -> bool:
         """Whether this filter lets every measure through."""
         return not (
-            self.owner or self.status or self.step or self.perspective or self.gap or self.text
+            self.owner
+            or self.status
+            or self.step
+            or self.perspective
+            or self.gap
+            or self.text
+            or self.overdue
         )
 
 
@@ -93,6 +103,7 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
     gap = _perspective(plan, wanted.gap) if wanted.gap is not None else None
     words = [word.casefold() for word in wanted.text.split()]
     owner_names = {o.id: o.name for o in plan.owners}
+    day = today() if wanted.overdue else None
 
     chosen = []
     for measure in plan.measures:
@@ -105,6 +116,8 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
         if covered is not None and measure.perspectives.get(covered[0], "no") not in covered[1]:
             continue
         if gap is not None and measure.perspectives.get(gap, "no") == "yes":
+            continue
+        if day is not None and not is_overdue(measure.due, measure.status, day):
             continue
         if words:
             haystack = " ".join(

@@ -6,6 +6,7 @@ module says which formats there are, what each needs read, and writes it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from kplan.core.conflicts import base_comment
@@ -52,6 +53,8 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
     """
     fmt = check_format(fmt)
     state = source.plan
+    # Overdue as of the moment the export shows: a snapshot's when it was taken.
+    day = (source.taken_at or source.moment).astimezone(dt.UTC).date()
     if fmt == "toml":
         # The moment the file shows the plan at: an import of it takes it as
         # its base, so it cannot undo follow-up work done after it unasked.
@@ -63,15 +66,23 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
         return f"{version}\n{base_comment(moment)}\n{rest}"
     if fmt == "json":
         return export_json(
-            state, generated_at=source.moment, snapshot=source.snapshot, events=source.events
+            state,
+            generated_at=source.moment,
+            snapshot=source.snapshot,
+            events=source.events,
+            today=day,
         )
     if fmt == "csv":
-        return export_csv(state)
+        return export_csv(state, today=day)
     history = [Snapshot(name, taken, old) for name, taken, old in source.history]
     if fmt == "md":
         previous = history[-1] if history else None
         return export_markdown(
-            state, generated_at=source.moment, snapshot=source.snapshot, previous=previous
+            state,
+            generated_at=source.moment,
+            snapshot=source.snapshot,
+            previous=previous,
+            today=day,
         )
     return export_html(
         state,
@@ -79,4 +90,5 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
         history=history,
         snapshot=source.snapshot,
         template=template,
+        today=day,
     )

@@ -37,7 +37,9 @@ from kplan.domain import (
     FOUR_P_STATES,
     STATUSES,
     as_utc,
+    days_overdue,
     format_number,
+    is_overdue,
     period_sort_key,
     values_trend,
 )
@@ -427,8 +429,10 @@ class _Page:
         generated_at: dt.datetime,
         history: Sequence[Snapshot],
         snapshot: str | None,
+        today: dt.date,
     ) -> None:
         self.plan = plan
+        self.today = today
         self.w = words
         self.generated_at = generated_at
         self.history = list(history)
@@ -549,6 +553,7 @@ class _Page:
                     "status_glyph": STATUS_GLYPHS.get(m.status, "?"),
                     "progress": m.progress,
                     "due": m.due.isoformat() if m.due else "",
+                    "overdue": is_overdue(m.due, m.status, self.today),
                 }
                 for m in plan.measures
             ],
@@ -786,6 +791,10 @@ class _Page:
             percent = w.percent(measure.progress / 100)
             label = w.t("html.progress_label", value=percent)
             name, organisation = self.owner_parts(measure)
+            badge = _badge(w, measure.status)
+            late = days_overdue(measure.due, measure.status, self.today)
+            if late is not None:
+                badge = (*badge[:2], w.t("year.status_overdue", status=badge[2], days=late))
             rows.append(
                 (
                     measure.id,
@@ -793,7 +802,7 @@ class _Page:
                     measure.title,
                     name,
                     organisation,
-                    _badge(w, measure.status),
+                    badge,
                     _share_bar(measure.progress / 100, _progress_fill(measure), label),
                     percent,
                     self.highest_step(measure),
@@ -831,6 +840,9 @@ class _Page:
                     ),
                 )
             )
+        late = days_overdue(measure.due, measure.status, self.today)
+        if late is not None:
+            facts.append((w.t("year.col_overdue"), w.t("year.overdue_days", days=late)))
         progress = w.percent(measure.progress / 100)
         return _MeasureCard(
             anchor=f"m{index}",
@@ -989,6 +1001,7 @@ def export_html(
     snapshot: str | None = None,
     language: str | None = None,
     template: PageTemplate | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """The plan as one self-contained HTML5 page.
 
@@ -997,9 +1010,12 @@ def export_html(
     snapshot the page shows, when it shows one rather than the current state.
     ``language`` is ``en`` or ``sv``; None means kplan's current language.
     ``template`` is a region's own page template (kplan.present.templating).
+    ``today`` is the day measures are judged overdue on (that of
+    ``generated_at`` in UTC when None).
     """
     words = _Words(language if language is not None else current_language())
-    page = _Page(plan, words, generated_at, history, snapshot)
+    day = today or as_utc(generated_at).date()
+    page = _Page(plan, words, generated_at, history, snapshot, day)
     # The page is built from tens of thousands of small values that form no cycles;
     # the cyclic collector, run again and again over the plans it walks, took a
     # quarter of the time of a page of 500 measures.

@@ -8,14 +8,17 @@ that load it are in :mod:`kplan.core.queries`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, as_text
 from kplan.domain import (
     COVERAGE_LEVELS,
     STATUSES,
     as_utc,
+    days_overdue,
     format_number,
     period_sort_key,
     values_trend,
@@ -56,16 +59,21 @@ def steps_of(measure: Measure) -> dict[str, int | None]:
 
 
 def measure_summary(
-    plan: Plan, measure: Measure, owners: dict[str, Owner] | None = None
+    plan: Plan,
+    measure: Measure,
+    owners: dict[str, Owner] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The fields of a measure that ``list --json`` prints.
 
     ``owners`` (the plan's owners by id) saves building that index again
-    for every measure of a long list.
+    for every measure of a long list. ``today`` is the day "overdue" is
+    judged on (kplan's clock's day when None).
     """
     if owners is None:
         owners = {o.id: o for o in plan.owners}
     owner = owners.get(measure.owner)
+    late = days_overdue(measure.due, measure.status, today or current_day())
     return {
         "id": measure.id,
         "title": measure.title,
@@ -76,16 +84,21 @@ def measure_summary(
         "progress": measure.progress,
         "start": measure.start.isoformat() if measure.start else None,
         "due": measure.due.isoformat() if measure.due else None,
+        "overdue": late is not None,
+        "days_overdue": late,
         "four_p": dict(measure.four_p),
         "perspectives": dict(measure.perspectives),
         "steps": steps_of(measure),
     }
 
 
-def measure_summaries(plan: Plan, measures: Sequence[Measure]) -> list[dict[str, Any]]:
+def measure_summaries(
+    plan: Plan, measures: Sequence[Measure], today: dt.date | None = None
+) -> list[dict[str, Any]]:
     """:func:`measure_summary` for each of ``measures`` (the rows of ``list``)."""
     owners = {o.id: o for o in plan.owners}
-    return [measure_summary(plan, measure, owners) for measure in measures]
+    day = today or current_day()
+    return [measure_summary(plan, measure, owners, day) for measure in measures]
 
 
 def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
                 r["id"],
                 r["title"],
                 r["owner"],
-                status_label(r["status"]),
+                _status_cell(r),
                 progress_bar(r["progress"]) if is_terminal() else f"{r['progress']}%",
                 steps_text(r["steps"]),
                 "".join(STATE_MARKS[state] for state in r["four_p"].values()),
@@ -119,6 +119,14 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
         output.show(t("list.legend"), style="dim")
     else:
         _plain(headers, body)
+
+
+def _status_cell(row: dict[str, Any]) -> str:
+    """The status in words, and how many days overdue the measure is if it is."""
+    label = status_label(row["status"])
+    if not row.get("overdue"):
+        return label
+    return t("year.status_overdue", status=label, days=row["days_overdue"])
 
 
 def summary_line(plan: Plan) -> str:
@@ -155,6 +163,8 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
         add(f"{t('col.area')}: {visible(detail['area'])}")
     if detail["start"] or detail["due"]:
         add(f"{t('col.period')}: {detail['start'] or ''}–{detail['due'] or ''}")
+    if detail.get("overdue"):
+        add(t("year.show_overdue", days=detail["days_overdue"], due=detail["due"]))
     if detail["goal"]:
         add(f"{t('col.goal')}: {_block(detail['goal'])}")
     if detail["description"]:
@@ -403,6 +413,102 @@ def round_status(result: dict[str, Any]) -> None:
         output.table(None, headers, body)
     else:
         _plain(headers, body)
+
+
+def _day(moment: str | None) -> str:
+    return "–" if moment is None else moment[:16].replace("T", " ")
+
+
+def rounds_table(rows: list[dict[str, Any]]) -> None:
+    """The plan's rounds, oldest first: when each opened, was due and closed, how many reported."""
+    if not rows:
+        output.notice(t("year.list_none"))
+        return
+    headers = [
+        t("col.name"),
+        t("year.col_opened"),
+        t("year.col_due"),
+        t("year.col_closed"),
+        t("col.reported"),
+    ]
+    body = []
+    for r in rows:
+        due = r["due"] or "–"
+        if r["overdue"]:
+            due = t("year.due_overdue", due=due, days=-r["days_left"])
+        closed = _day(r["closed_at"]) if r["closed_at"] else t("year.still_open")
+        reported = t("year.reported_of", reported=r["reported"], total=r["total"])
+        body.append([r["name"], _day(r["opened_at"]), due, closed, reported])
+    if is_terminal():
+        output.table(None, headers, body)
+    else:
+        _plain(headers, body)
+
+
+def round_detail(result: dict[str, Any]) -> None:
+    """One round: when it ran, who reported what with which note, and what changed."""
+    lines: list[str] = []
+    add = lines.append
+    reported = t("year.reported_of", reported=result["reported"], total=result["total"])
+    if result["open"]:
+        add(t("year.show_head_open", name=result["name"], reported=reported))
+    else:
+        add(
+            t(
+                "year.show_head_closed",
+                name=result["name"],
+                closed=_day(result["closed_at"]),
+                by=result["closed_by"],
+                reported=reported,
+            )
+        )
+    add(t("year.show_opened", at=_day(result["opened_at"]), by=result["opened_by"]))
+    if result["due"]:
+        if result["days_left"] is None:
+            add(t("year.show_due", due=result["due"]))
+        else:
+            days = result["days_left"]
+            key = "round.days_left" if days >= 0 else "round.overdue"
+            add(t(key, days=abs(days), due=result["due"]))
+    add("")
+    add(t("year.show_reports", count=len(result["reports"])))
+    for report in result["reports"]:
+        add(
+            "  "
+            + t(
+                "year.show_report",
+                measure=report["measure"],
+                title=report["title"] or "–",
+                by=report["by"],
+                at=_day(report["at"]),
+            )
+        )
+        if report["note"]:
+            add(f"      {_block(report['note'])}")
+    if result["not_reported"]:
+        add("")
+        add(t("year.show_unreported", count=len(result["not_reported"])))
+        for missing in result["not_reported"]:
+            add(
+                f"  {visible(missing['measure'])}  {visible(missing['title'] or '–')}"
+                f"  ({visible(missing['owner'] or '–')})"
+            )
+    add("")
+    if result["changes"] is None:
+        add(t("year.show_no_changes"))
+    elif not result["changes"]["measures"] and not result["changes"]["plan"]:
+        add(t("year.show_nothing_changed", previous=result["previous"]))
+    else:
+        add(t("year.show_changes", previous=result["previous"]))
+        for change in result["changes"]["plan"]:
+            add(f"  {_diff_line(change)}")
+        for measure in result["changes"]["measures"]:
+            add(f"  {visible(measure['id'])}  {visible(measure['title'])}")
+            for change in measure["changes"]:
+                where = change.get("collaboration") or change.get("indicator")
+                prefix = f"{visible(where)} " if where else ""
+                add(f"    {prefix}{_diff_line(change)}")
+    output.say("\n".join(lines))
 
 
 def snapshots_table(rows: list[dict[str, Any]]) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kplan.address import FieldAddress
+from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.domain import (
     COVERAGE_LEVELS,
@@ -31,7 +32,9 @@ from kplan.domain import (
     FOUR_P_STATES,
     STATUSES,
     as_utc,
+    days_overdue,
     format_number,
+    is_overdue,
     period_sort_key,
     values_trend,
 )
@@ -142,9 +145,11 @@ def _indicator_json(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _measure_json(plan: Plan, measure: Measure, organisations: dict[str, str]) -> dict[str, Any]:
+def _measure_json(
+    plan: Plan, measure: Measure, organisations: dict[str, str], today: dt.date
+) -> dict[str, Any]:
     # The keys of ``kplan list --json``, then those ``kplan show --json`` adds.
-    table = measure_summary(plan, measure)
+    table = measure_summary(plan, measure, today=today)
     table["goal"] = measure.goal
     table["description"] = measure.description
     table["situation"] = measure.situation
@@ -169,12 +174,16 @@ def export_json(
     generated_at: dt.datetime,
     snapshot: str | None = None,
     events: list[dict[str, Any]] | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """The plan's whole state as a JSON document (docs/export.md#json).
 
     ``events`` (the shape of ``kplan log --json``) are included, in the order
     given, only when they are given; an empty list gives ``"events": []``.
+    ``today`` is the day measures are judged overdue on (that of ``generated_at``
+    when None).
     """
+    day = today or _utc(generated_at).date()
     plan = _completed(plan)
     organisations = {o.id: o.name for o in plan.organisations}
     document: dict[str, Any] = {
@@ -198,7 +207,7 @@ def export_json(
             {"id": o.id, "name": o.name, "organisation": o.organisation, "email": o.email}
             for o in plan.owners
         ],
-        "measures": [_measure_json(plan, m, organisations) for m in plan.measures],
+        "measures": [_measure_json(plan, m, organisations, day) for m in plan.measures],
         "summary": plan_summary(plan),
     }
     if events is not None:
@@ -242,6 +251,7 @@ def csv_header(plan: Plan) -> list[str]:
         "progress",
         "start",
         "due",
+        "overdue",
     ]
     header += [f"four_p_{part}" for part in FOUR_P_PARTS]
     header += [f"perspective_{name}" for name in plan.perspectives]
@@ -252,13 +262,15 @@ def csv_header(plan: Plan) -> list[str]:
     return header
 
 
-def export_csv(plan: Plan) -> str:
+def export_csv(plan: Plan, today: dt.date | None = None) -> str:
     """One row per measure, for a spreadsheet (docs/export.md#csv).
 
     The text starts with a byte order mark (U+FEFF) so that Excel reads it
     as UTF-8, and its lines end in CRLF: write it out unchanged, encoded as
-    UTF-8 and without newline translation.
+    UTF-8 and without newline translation. ``today`` is the day measures
+    are judged overdue on (kplan's clock's day when None).
     """
+    day = today or current_day()
     plan = _completed(plan)
     owners = {o.id: o.name for o in plan.owners}
     indicators = [i.id for m in plan.measures for i in m.indicators]
@@ -278,6 +290,7 @@ def export_csv(plan: Plan) -> str:
             measure.progress,
             measure.start,
             measure.due,
+            is_overdue(measure.due, measure.status, day),
         ]
         row += [measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS]
         row += [measure.perspectives.get(name, "no") for name in plan.perspectives]
@@ -349,6 +362,13 @@ def _measure_name(measure: Measure) -> str:
 
 def _status_word(status: str) -> str:
     return t(f"status.{status}") if status in STATUSES else status
+
+
+def _status_cell(measure: Measure, today: dt.date) -> str:
+    """The status word, and how many days overdue the measure is if it is."""
+    late = days_overdue(measure.due, measure.status, today)
+    word = _status_word(measure.status)
+    return word if late is None else t("year.status_overdue", status=word, days=late)
 
 
 def _state_word(state: str) -> str:
@@ -460,7 +480,7 @@ def _summary_block(plan: Plan) -> list[str]:
     return lines
 
 
-def _measures_block(plan: Plan) -> list[str]:
+def _measures_block(plan: Plan, today: dt.date) -> list[str]:
     owners = {o.id: o.name for o in plan.owners}
     headers = [
         t("col.id"),
@@ -482,7 +502,7 @@ def _measures_block(plan: Plan) -> list[str]:
                 md_text(measure.id),
                 md_text(measure.title),
                 md_text(owners.get(measure.owner, measure.owner)),
-                _status_word(measure.status),
+                _status_cell(measure, today),
                 f"{measure.progress}%",
                 steps_cell,
                 "".join(
@@ -720,18 +740,22 @@ def export_markdown(
     generated_at: dt.datetime,
     snapshot: str | None = None,
     previous: Snapshot | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """A report on the plan for a steering group, in the user's language.
 
     Summary figures, a table of the measures, the gaps, and what changed
     since ``previous`` (docs/export.md#markdown). Every text that comes from
     the plan is escaped, so it reads as written whatever characters it holds.
+    ``today`` is the day measures are judged overdue on (that of
+    ``generated_at`` when None).
     """
+    day = today or _utc(generated_at).date()
     plan = _completed(plan)
     blocks = [
         _heading_block(plan, generated_at, snapshot),
         _summary_block(plan),
-        _measures_block(plan),
+        _measures_block(plan, day),
         _gaps_block(plan),
         _changes_block(plan, previous),
     ]

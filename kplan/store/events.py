@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kplan.domain import as_utc
 from kplan.store.tx import Rows
 
 
@@ -253,3 +254,35 @@ def newest_per_field(
         params,
     )
     return [_logged(row) for row in found]
+
+
+def last_notes(rows: Rows, plan_id: int) -> dict[str, dt.datetime]:
+    """When each measure was last given a note: a note on one of its events, or a new läget.
+
+    Imports are left out: what a plan file says is not an owner's word of
+    the moment.
+    """
+    found = rows(
+        "SELECT measure, MAX(at) FROM event WHERE plan_id = :plan AND measure IS NOT NULL"
+        " AND (note IS NOT NULL OR field = 'situation') AND batch NOT LIKE :imports"
+        " GROUP BY measure",
+        {"plan": plan_id, "imports": _like_prefix("import:")},
+    )
+    return {measure: as_utc(at) for measure, at in found}
+
+
+def last_steps(rows: Rows, plan_id: int) -> dict[str, dt.datetime]:
+    """When each collaboration last moved a step, or was added if it never has, by its id."""
+    found = rows(
+        "SELECT collaboration, MAX(at) FROM event WHERE plan_id = :plan"
+        " AND collaboration IS NOT NULL AND field IN ('step', 'collaboration')"
+        " GROUP BY collaboration",
+        {"plan": plan_id},
+    )
+    return {collaboration: as_utc(at) for collaboration, at in found}
+
+
+def first_event_at(rows: Rows, plan_id: int) -> dt.datetime | None:
+    """When the plan's oldest event was written (its arrival in the store), None without events."""
+    found = rows("SELECT MIN(at) FROM event WHERE plan_id = :plan", {"plan": plan_id})
+    return as_utc(found[0][0]) if found and found[0][0] is not None else None

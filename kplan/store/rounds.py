@@ -140,3 +140,72 @@ def measure_owners(rows: Rows, plan_id: int) -> list[tuple[str, str]]:
         {"plan": plan_id},
     )
     return [(row[0], row[1]) for row in found]
+
+
+@dataclass(frozen=True)
+class StoredRound:
+    """A round of the plan, open or closed, as the ``round`` table keeps it."""
+
+    row_id: int
+    name: str
+    due: dt.date | None
+    opened_at: dt.datetime
+    opened_by: str
+    closed_at: dt.datetime | None
+    closed_by: str | None
+    previous_snapshot: str | None
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """One measure reported in a round: by whom, when, with what note."""
+
+    measure: str
+    at: dt.datetime
+    actor: str
+    note: str | None
+
+
+def rounds(rows: Rows, plan_id: int) -> list[StoredRound]:
+    """Every round of the plan, open or closed, oldest first."""
+    found = rows(
+        "SELECT id, name, due, opened_at, opened_by, closed_at, closed_by, previous_snapshot"
+        " FROM round WHERE plan_id = :plan ORDER BY id",
+        {"plan": plan_id},
+    )
+    return [
+        StoredRound(
+            row_id,
+            name,
+            _date(due),
+            as_utc(opened_at),
+            opened_by,
+            None if closed_at is None else as_utc(closed_at),
+            closed_by,
+            previous,
+        )
+        for row_id, name, due, opened_at, opened_by, closed_at, closed_by, previous in found
+    ]
+
+
+def reports(rows: Rows, round_id: int) -> list[StoredReport]:
+    """The round's reports, in the order they were made."""
+    found = rows(
+        "SELECT measure, at, actor, note FROM round_report WHERE round_id = :round"
+        " ORDER BY at, measure",
+        {"round": round_id},
+    )
+    return [StoredReport(measure, as_utc(at), actor, note) for measure, at, actor, note in found]
+
+
+def reports_per_round(rows: Rows, plan_id: int) -> dict[int, set[str]]:
+    """The measures reported in each of the plan's rounds, by round row id."""
+    found = rows(
+        "SELECT r.round_id, r.measure FROM round_report r JOIN round o ON o.id = r.round_id"
+        " WHERE o.plan_id = :plan",
+        {"plan": plan_id},
+    )
+    per_round: dict[int, set[str]] = {}
+    for round_id, measure in found:
+        per_round.setdefault(round_id, set()).add(measure)
+    return per_round
