@@ -117,7 +117,7 @@ def summary_text(
         # on a line of its own when it would not fit whole beside the shares.
         overdue = Text(OVERDUE_MARK, style="bold red")
         overdue.append(f" {t('year.count_overdue', count=late)}")
-        fits = shares.cell_len + 3 + overdue.cell_len <= width - 2
+        fits = shares.cell_len + 3 + overdue.cell_len <= width
         text.append("   " if fits else "\n")
         text.append_text(overdue)
     if current_round is not None:
