@@ -32,6 +32,7 @@ from kplan.tui.screens.overview import OverviewScreen
 from kplan.tui.screens.rounds import RoundsScreen
 from kplan.tui.widgets.summary import SummaryBar
 from tests.conftest import dump_store
+from tests.test_hostile_text import HOSTILE
 from tests.tui.fixed_app import (
     ROUND_HISTORY,
     add_rounds,
@@ -42,6 +43,8 @@ from tests.tui.fixed_app import (
     widget_text,
 )
 from tests.tui.test_flows import ALL, cell, cursor_to, fill, run, store_at
+from tests.tui.test_hostile import assert_safe, hostile_store
+from tests.tui.test_hostile import run as run_hostile
 from tests.tui.test_structure_dialogs import owners_store
 
 # Helpers ------------------------------------------------------------------------------------
@@ -707,3 +710,40 @@ def test_a_wrong_clock_is_said_once_at_start(orebro_store: Path, monkeypatch: An
     asyncio.run(main())
     assert app.error is not None
     assert "KPLAN_NOW" in app.error
+
+
+# Hostile text ---------------------------------------------------------------------------------
+
+
+def test_rounds_show_hostile_names_spelled_out(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
+    store = hostile_store(tmp_path)
+    with store_at(store) as opened:
+        plan = load(opened)
+        rounds.open_round(opened, "Hösten", actor="hjonsson", due=dt.date(2016, 2, 1))
+        measure = plan.measures[0]
+        rounds.report(opened, measure.id, actor=measure.owner, note=f"Note {HOSTILE}")
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await wait_until(pilot, lambda: "Hösten" in summary(app), what="the round")
+        assert_safe(screen_text(app))
+        assert "29 days overdue (due 2016-02-01)" in summary(app)
+        screen = await open_rounds(pilot)
+        text = screen_text(app)
+        assert_safe(text)
+        assert "Evil\\x1b]0;pwned" in text
+        assert len(rows_of(screen.query_one("#round-owners", DataTable))) >= 1
+        await pilot.press("escape")
+        app.open_measure("A1")
+        await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
+        dialog = await press_dialog(pilot, "u", ReportDialog)
+        await wait_until(pilot, lambda: dialog.current is not None, what="the round")
+        text = screen_text(app)
+        assert_safe(text)
+        assert "Report in round 'Hösten' · A1 Title" in text
+        title = widget_text(dialog.query_one("#dialog-title"))
+        # However the title wraps in the dialog, it is spelled out.
+        assert "A1TitleEvil\\x1b]0;pwned" in "".join(title.split())
+
+    run_hostile(make_app(store, actor="hjonsson"), scenario)
