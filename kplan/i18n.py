@@ -2465,7 +2465,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Reported already by {by}, {at} UTC; reporting again replaces that report.",
         "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
     ),
-    "tui_rounds.opened": ("Round '{name}' is open.", "Omgången '{name}' är öppen."),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
