@@ -747,3 +747,56 @@ def test_rounds_show_hostile_names_spelled_out(tmp_path: Path, monkeypatch: Any)
         assert "A1TitleEvil\\x1b]0;pwned" in "".join(title.split())
 
     run_hostile(make_app(store, actor="hjonsson"), scenario)
+
+
+# The issue's flow ---------------------------------------------------------------------------
+
+
+def test_a_round_from_open_to_close_with_a_report_from_the_tui(orebro_store: Path) -> None:
+    """Open a round due in 14 days; one owner reports on the command line, another from
+    the TUI with a note; a coordinator closes it in the TUI; ``round list`` and ``round
+    show`` tell the story."""
+    db = ["--db", str(orebro_store)]
+    runner = CliRunner()
+
+    def kplan(*args: str) -> str:
+        result = runner.invoke(cli, [*args, *db])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    kplan("round", "open", "Uppföljning 2015", "--due", "2016-03-15", "--as", "ehedlund")
+    kplan("round", "report", "5", "--note", "Försenat men på väg", "--as", "tstrom")
+
+    async def owner(pilot: Any) -> None:
+        app = pilot.app
+        await wait_until(pilot, lambda: "2 of your 2" in summary(app), what="the round")
+        await open_measure(pilot, "7")
+        dialog = await press_dialog(pilot, "u", ReportDialog)
+        await fill(pilot, dialog.query_one("#note", Input), "Praktikplatserna klara")
+        await pilot.press("ctrl+s")
+        await closed(pilot)
+        await wait_until(pilot, lambda: "1 of your 2" in summary(app), what="the summary")
+
+    run(make_app(orebro_store, "sforsberg"), owner)
+
+    async def coordinator(pilot: Any) -> None:
+        app = pilot.app
+        screen = await open_rounds(pilot)
+        owners = rows_of(screen.query_one("#round-owners", DataTable))
+        assert ["sforsberg (Sara Forsberg)", "1 of 2", "6"] in owners
+        assert ["tstrom (Tomas Ström)", "1 of 2", "4"] in owners
+        dialog = await press_dialog(pilot, "c", CloseRoundDialog)
+        dialog.query_one("#force", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await closed(pilot)
+        assert app.screen is screen
+
+    run(make_app(orebro_store, "ehedlund"), coordinator)
+
+    listed = kplan("round", "list")
+    assert "Uppföljning 2015" in listed and "2 of 22" in listed and "open" not in listed
+    shown = kplan("round", "show", "Uppföljning 2015")
+    assert "5  Kompetensplanering i små och medelstora företag  reported by tstrom" in shown
+    assert "Försenat men på väg" in shown
+    assert "7  Arbetslivskunskap i vägledningen  reported by sforsberg" in shown
+    assert "Praktikplatserna klara" in shown
