@@ -2454,8 +2454,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{reported} av {total} åtgärder är rapporterade. När omgången stängs tas ögonblicksbilden '{name}'.",
     ),
     "tui_rounds.force": (
-        "Close even with measures unreported",
-        "Stäng trots att åtgärder är orapporterade",
+        "Close even with measures unreported (--force)",
+        "Stäng trots att åtgärder är orapporterade (--force)",
     ),
     "tui_rounds.close": ("Close", "Stäng"),
     "tui_rounds.report_title": ("Report in round '{name}'", "Rapportera i omgången '{name}'"),

@@ -36,6 +36,7 @@ from tests.test_hostile_text import HOSTILE
 from tests.tui.fixed_app import (
     ROUND_HISTORY,
     add_rounds,
+    build_store,
     make_app,
     plain,
     screen_text,
@@ -800,3 +801,28 @@ def test_a_round_from_open_to_close_with_a_report_from_the_tui(orebro_store: Pat
     assert "Försenat men på väg" in shown
     assert "7  Arbetslivskunskap i vägledningen  reported by sforsberg" in shown
     assert "Praktikplatserna klara" in shown
+
+
+def test_rounds_on_a_postgresql_store(postgres_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The summary, a report from the TUI and the rounds screen on a server store."""
+    build_store(postgres_db)
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
+    add_rounds(postgres_db)
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await wait_until(pilot, lambda: "1 of your 2" in summary(app), what="the round")
+        await open_measure(pilot, "7")
+        dialog = await press_dialog(pilot, "u", ReportDialog)
+        await fill(pilot, dialog.query_one("#note", Input), "på servern")
+        await pilot.press("ctrl+s")
+        await closed(pilot)
+        await wait_until(pilot, lambda: "0 of your 2" in summary(app), what="the summary")
+        await pilot.press("escape")
+        screen = await open_rounds(pilot)
+        owners = rows_of(screen.query_one("#round-owners", DataTable))
+        assert ["sforsberg (Sara Forsberg)", "2 of 2", "–"] in owners
+
+    run(make_app(postgres_db), scenario)
+    found = round_in_store(postgres_db, "Uppföljning 2015")
+    assert next(r for r in found["reports"] if r["measure"] == "7")["note"] == "på servern"
