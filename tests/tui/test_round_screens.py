@@ -169,6 +169,21 @@ def test_summary_says_a_round_past_its_due_date_is_overdue(
     run(make_app(orebro_store), scenario)
 
 
+def test_summary_of_a_round_without_a_due_date_counts_no_days(orebro_store: Path) -> None:
+    add_rounds(orebro_store, [("2016-02-15T08:00:00Z", "ehedlund", "open", {"name": "Löpande"})])
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await wait_until(pilot, lambda: "Löpande" in summary(app), what="the round")
+        assert "Round 'Löpande' open · 2 of your 2 measures unreported" in summary(app)
+        assert "days" not in summary(app)
+        screen = await open_rounds(pilot)
+        assert rows_of(screen.query_one("#rounds", DataTable))[0][2] == "–"
+        assert "days" not in widget_text(screen.query_one("#round-note"))
+
+    run(make_app(orebro_store), scenario)
+
+
 def test_summary_has_no_round_line_without_an_open_round(orebro_store: Path) -> None:
     # Only the closed round of the history.
     add_rounds(orebro_store, ROUND_HISTORY[:3])
