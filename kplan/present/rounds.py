@@ -33,14 +33,23 @@ def deadline(row: dict[str, Any]) -> str | None:
     return t(key, days=abs(days), due=row["due"])
 
 
-def round_cells(row: dict[str, Any]) -> list[str]:
-    """One round of ``round list`` as its cells: name, opened, due, closed, reported of total."""
+def day(value: str | None) -> str:
+    """An ISO moment from a round (UTC) as its day, ``YYYY-MM-DD``; a dash for none."""
+    return "–" if value is None else value[:10]
+
+
+def round_cells(row: dict[str, Any], *, times: bool = True) -> list[str]:
+    """One round of ``round list`` as its cells: name, opened, due, closed, reported of total.
+
+    Without ``times`` the moments it opened and closed are days, for a narrow table.
+    """
+    when = moment if times else day
     due = row["due"] or "–"
     if row["overdue"]:
         due = t("year.due_overdue", due=due, days=-row["days_left"])
-    closed = moment(row["closed_at"]) if row["closed_at"] else t("year.still_open")
+    closed = when(row["closed_at"]) if row["closed_at"] else t("year.still_open")
     reported = t("year.reported_of", reported=row["reported"], total=row["total"])
-    return [visible(row["name"]), moment(row["opened_at"]), due, closed, reported]
+    return [visible(row["name"]), when(row["opened_at"]), due, closed, reported]
 
 
 @dataclass

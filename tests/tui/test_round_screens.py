@@ -424,6 +424,28 @@ def test_rounds_screen_lists_every_round_and_each_owners_progress(orebro_store: 
     run(make_app(orebro_store), scenario)
 
 
+def test_a_narrow_rounds_list_keeps_to_days(orebro_store: Path) -> None:
+    add_rounds(orebro_store)
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        screen = await open_rounds(pilot)
+        listing = screen.query_one("#rounds", DataTable)
+        assert rows_of(listing)[0][:4] == ["Uppföljning 2014", "2015-03-02", "–", "2015-03-20"]
+        # The whole list fits 80 columns; the line below the list gives the times.
+        assert listing.virtual_size.width <= 80
+        assert "Opened 2016-02-15 08:00 UTC" in screen_text(app)
+        await pilot.resize_terminal(120, 40)
+        await wait_until(
+            pilot, lambda: rows_of(listing)[0][1] == "2015-03-02 08:00", what="the times"
+        )
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: rows_of(listing)[0][1] == "2015-03-02", what="the days")
+        assert listing.virtual_size.width <= 80
+
+    run(make_app(orebro_store), scenario, size=(80, 24))
+
+
 def test_rounds_screen_without_rounds_says_how_to_open_one(orebro_store: Path) -> None:
     async def scenario(pilot: Any) -> None:
         screen = await open_rounds(pilot)

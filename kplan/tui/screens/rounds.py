@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -26,6 +27,9 @@ from kplan.tui.dialogs.rounds import CloseRoundDialog, OpenRoundDialog
 from kplan.tui.messages import PlanLoaded, RoundsChanged, RoundsRead
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import plain
+
+# From this width on, the list shows when each round opened and closed to the minute.
+WIDE = 110
 
 
 class RoundsScreen(KplanScreen[None]):
@@ -55,29 +59,18 @@ class RoundsScreen(KplanScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        """Head the tables and read the rounds."""
+        """Read the rounds."""
         self.title = t("tui_rounds.title")
-        rounds = self.query_one("#rounds", DataTable)
-        for key, label in (
-            ("name", t("col.name")),
-            ("opened", t("year.col_opened")),
-            ("due", t("year.col_due")),
-            ("closed", t("year.col_closed")),
-            ("reported", t("col.reported")),
-        ):
-            rounds.add_column(label, key=key)
-        owners = self.query_one("#round-owners", DataTable)
-        for key, label in (
-            ("owner", t("col.owner")),
-            ("progress", t("tui_rounds.col_progress")),
-            ("missing", t("tui_rounds.col_missing")),
-        ):
-            owners.add_column(label, key=key)
         self.load()
 
     def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan (its owners may have changed): read the rounds again."""
         self.load()
+
+    def on_resize(self, _event: Resize) -> None:
+        """Days or times in the list follow the width."""
+        if self.listing is not None:
+            self.post_message(RoundsRead(self.listing, self.detail))
 
     def on_rounds_changed(self, _message: RoundsChanged) -> None:
         """A round opened, closed or was reported in, here or elsewhere: read them again."""
@@ -106,9 +99,20 @@ class RoundsScreen(KplanScreen[None]):
         self.detail = message.detail
         self.chosen = None if message.detail is None else message.detail["name"]
         table = self.query_one("#rounds", DataTable)
-        table.clear()
+        # Columns anew each time: a column only grows to fit while it lives.
+        table.clear(columns=True)
+        for key, label in (
+            ("name", t("col.name")),
+            ("opened", t("year.col_opened")),
+            ("due", t("year.col_due")),
+            ("closed", t("year.col_closed")),
+            ("reported", t("col.reported")),
+        ):
+            table.add_column(label, key=key)
         for row in message.listing:
-            cells: list[Any] = [plain(cell) for cell in round_cells(row)]
+            # The list keeps to days on a narrow screen; the line below gives the times.
+            shown = round_cells(row, times=self.size.width >= WIDE)
+            cells: list[Any] = [plain(cell) for cell in shown]
             if row["overdue"]:
                 cells[2] = plain(cells[2].plain, "bold red")
             table.add_row(*cells, key=row["name"])
@@ -120,7 +124,13 @@ class RoundsScreen(KplanScreen[None]):
     def _show_detail(self) -> None:
         note = self.query_one("#round-note", Static)
         owners = self.query_one("#round-owners", DataTable)
-        owners.clear()
+        owners.clear(columns=True)
+        for key, label in (
+            ("owner", t("col.owner")),
+            ("progress", t("tui_rounds.col_progress")),
+            ("missing", t("tui_rounds.col_missing")),
+        ):
+            owners.add_column(label, key=key)
         listing = self.listing or []
         lines: list[Text] = []
         if not any(row["open"] for row in listing):
