@@ -484,6 +484,39 @@ def test_the_palette_speaks_swedish(orebro_store: Path, monkeypatch: pytest.Monk
     run(make_app(orebro_store), scenario)
 
 
+def test_the_round_keys_are_described_in_the_help(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        keys = app.screen.active_bindings
+        assert keys["u"].binding.description == "Rounds"
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: "Rounds" in screen_text(app), what="the help panel")
+        await pilot.press("question_mark")
+        await open_measure(pilot, "7")
+        assert app.screen.active_bindings["u"].binding.description == "Report"
+        screen = await open_rounds_from(pilot)
+        keys = screen.active_bindings
+        assert (keys["o"].binding.description, keys["c"].binding.description) == (
+            "Open round",
+            "Close round",
+        )
+        assert "o Open round" in screen_text(app).splitlines()[-1]
+
+    run(make_app(orebro_store), scenario)
+
+
+async def open_rounds_from(pilot: Any) -> RoundsScreen:
+    """The rounds from the palette, wherever the person is."""
+    app = pilot.app
+    app.open_view("rounds")
+    await wait_until(pilot, lambda: isinstance(app.screen, RoundsScreen), what="the rounds")
+    screen = app.screen
+    assert isinstance(screen, RoundsScreen)
+    await wait_until(pilot, lambda: screen.listing is not None, what="the rounds to be read")
+    await pilot.pause()
+    return screen
+
+
 def test_a_coordinator_opens_a_round(orebro_store: Path) -> None:
     async def scenario(pilot: Any) -> None:
         app = pilot.app
