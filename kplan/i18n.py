@@ -2439,6 +2439,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "tui_rounds.col_progress": ("Reported", "Rapporterat"),
     "tui_rounds.col_missing": ("Not reported", "Inte rapporterade"),
+    "tui_rounds.reports_of": ("Reports of {owner}:", "Rapporter från {owner}:"),
     "tui_rounds.open_title": ("Open a follow-up round", "Öppna en uppföljningsomgång"),
     "tui_rounds.open_help": (
         "Every owner then reports her measures; closing the round takes a snapshot named after it.",

@@ -403,6 +403,28 @@ def test_rounds_screen_lists_every_round_and_each_owners_progress(orebro_store: 
             done = f"{len(entry['reported'])} of {mine}"
             assert [f"{entry['owner']} ({entry['name']})", done] in [row[:2] for row in owners]
 
+        # The owner under the cursor: her reports in the round, with their notes.
+        table = screen.query_one("#round-owners", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("tstrom"))
+        await wait_until(
+            pilot,
+            lambda: "tstrom" in widget_text(screen.query_one("#round-reports")),
+            what="tstrom's reports",
+        )
+        reports = words(widget_text(screen.query_one("#round-reports")))
+        assert reports == (
+            "Reports of tstrom: 4 Fastighetsbranschens framtida kompetensbehov reported by tstrom,"
+            " 2016-02-20 10:00 UTC │ «Klart och utvärderat»"
+        )
+        table.move_cursor(row=table.get_row_index("mholm"))
+        await wait_until(
+            pilot,
+            lambda: "mholm" in widget_text(screen.query_one("#round-reports")),
+            what="mholm's reports",
+        )
+        assert words(widget_text(screen.query_one("#round-reports"))) == "Reports of mholm: none"
+
         # The closed round, chosen in the list, shows who reported in it.
         listing.focus()
         await pilot.press("up")
@@ -804,7 +826,19 @@ def test_rounds_show_hostile_names_spelled_out(tmp_path: Path, monkeypatch: Any)
         text = screen_text(app)
         assert_safe(text)
         assert "Evil\\x1b]0;pwned" in text
-        assert len(rows_of(screen.query_one("#round-owners", DataTable))) >= 1
+        owners = screen.query_one("#round-owners", DataTable)
+        assert owners.row_count >= 1
+        # Whoever reported A1 (a hostile owner id and name): her report's note, spelled out.
+        owners.focus()
+        owners.move_cursor(row=owners.get_row_index(measure.owner))
+        await wait_until(
+            pilot,
+            lambda: "Note Evil" in widget_text(screen.query_one("#round-reports")),
+            what="the note",
+        )
+        text = screen_text(app)
+        assert_safe(text)
+        assert "«Note Evil\\x1b]0;pwned" in text
         await pilot.press("escape")
         app.open_measure("A1")
         await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")

@@ -21,6 +21,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.present.glyphs import MARGIN
 from kplan.present.rounds import deadline, moment, owner_progress, round_cells
 from kplan.safetext import visible
 from kplan.tui.dialogs.rounds import CloseRoundDialog, OpenRoundDialog
@@ -56,6 +57,7 @@ class RoundsScreen(KplanScreen[None]):
         yield DataTable(id="rounds", cursor_type="row", zebra_stripes=True)
         yield Static(t("tui_rounds.loading"), id="round-note", markup=False)
         yield DataTable(id="round-owners", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="round-reports", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -137,6 +139,7 @@ class RoundsScreen(KplanScreen[None]):
             lines.append(Text(t("tui_rounds.none_open" if listing else "tui_rounds.none")))
         detail = self.detail
         owners.display = detail is not None
+        self.query_one("#round-reports").display = detail is not None
         if detail is None:
             note.update(Text("\n").join(lines))
             return
@@ -186,6 +189,33 @@ class RoundsScreen(KplanScreen[None]):
         elif detail["due"]:
             text.append(f" · {t('year.show_due', due=detail['due'])}")
         return text
+
+    @on(DataTable.RowHighlighted, "#round-owners")
+    def _owner_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row == event.data_table.cursor_row and event.row_key.value is not None:
+            self._show_reports(str(event.row_key.value))
+
+    def _show_reports(self, owner: str) -> None:
+        """The owner's reports in the round shown: which measure, by whom, when, the note."""
+        reports = [
+            r for r in (self.detail or {}).get("reports", []) if (r["owner"] or "–") == owner
+        ]
+        text = Text(t("tui_rounds.reports_of", owner=visible(owner)), style="bold")
+        if not reports:
+            text.append(f"\n{t('show.none')}", style="not bold")
+        for report in reports:
+            line = t(
+                "year.show_report",
+                measure=visible(report["measure"]),
+                title=visible(report["title"] or "–"),
+                by=visible(report["by"]),
+                at=moment(report["at"]),
+            )
+            text.append(f"\n{line}", style="not bold")
+            if report["note"]:
+                # A note keeps to one line, its own newlines spelled out.
+                text.append(f"\n{MARGIN}«{visible(report['note'])}»", style="italic not bold")
+        self.query_one("#round-reports", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#rounds")
     def _round_highlighted(self, event: DataTable.RowHighlighted) -> None:
