@@ -233,7 +233,7 @@ def overview_with_round() -> Before:
 
 
 def rounds_screen() -> Before:
-    """The rounds screen (``u``), the open round's owners below the list."""
+    """The rounds screen (``u``), the open round's owners below the list, one owner's reports."""
 
     async def before(pilot: Any) -> None:
         await wait_for_plan(pilot)
@@ -241,6 +241,11 @@ def rounds_screen() -> Before:
         app = pilot.app
         await wait_until(pilot, lambda: type(app.screen).__name__ == "RoundsScreen", what="rounds")
         await wait_until(pilot, lambda: app.screen.detail is not None, what="the open round")
+        # tstrom's report, with its note, below the owners.
+        owners = app.screen.query_one("#round-owners")
+        owners.move_cursor(row=owners.get_row_index("tstrom"))
+        reports = app.screen.query_one("#round-reports")
+        await wait_until(pilot, lambda: "tstrom" in str(reports.render()), what="the reports")
         await settle(pilot)
 
     return before
