@@ -7,12 +7,14 @@ fixed people, so every screen looks the same on every run.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kplan.core import rounds
 from kplan.core.changes import Change, apply_changes
 from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
@@ -187,10 +189,6 @@ def add_rounds(
     path: Path, history: list[tuple[str, str, str, dict[str, object]]] = ROUND_HISTORY
 ) -> Path:
     """Open, report in and close rounds in the store at ``path``, each at its fixed moment."""
-    import datetime as dt
-
-    from kplan.core import rounds
-
     previous = os.environ.get("KPLAN_NOW")
     store = open_store(str(path), create=False)
     try:

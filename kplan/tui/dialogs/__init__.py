@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kplan.i18n import t
+from kplan.tui.dialogs.rounds import ReportDialog
 
 if TYPE_CHECKING:
     from kplan.tui.screens.base import KplanScreen
@@ -72,8 +73,6 @@ def open_add_measure(screen: KplanScreen[None], added: Callable[[str], None]) ->
 
 def open_report_dialog(screen: KplanScreen[None], measure: str) -> None:
     """Open the dialog that reports ``measure`` in the open round, with a note."""
-    from kplan.tui.dialogs.rounds import ReportDialog
-
     plan = screen.kplan.plan
     if plan is None or plan.measure(measure) is None:
         return
