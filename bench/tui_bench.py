@@ -473,9 +473,10 @@ def interactions(bench: Bench, data: Dataset) -> None:
 
 def live_refresh(bench: Bench, data: Dataset) -> None:
     """A change written by another connection, until the overview row shows it."""
+    from kplan.core.actor import today
     from kplan.core.changes import Change, apply_changes
     from kplan.core.workspace import Workspace
-    from kplan.domain import STATUSES
+    from kplan.domain import STATUSES, is_overdue
     from kplan.store.engine import open_store
     from kplan.tui.app import KplanApp
     from kplan.tui.widgets.cells import status_cell
@@ -494,9 +495,11 @@ def live_refresh(bench: Bench, data: Dataset) -> None:
         trigger: Callable[[], None] | None,
     ) -> tuple[float, float]:
         plan = app.plan
-        current = next(m.status for m in plan.measures if m.id == key)
+        measure = next(m for m in plan.measures if m.id == key)
+        current = measure.status
         new = [s for s in STATUSES if s != current][run_index % (len(STATUSES) - 1)]
-        shown = status_cell(new).plain
+        # A measure past its due date shows the overdue mark unless it is finished.
+        shown = status_cell(new, overdue=is_overdue(measure.due, new, today())).plain
         table = _table(app)
         began = time.perf_counter()
         await asyncio.to_thread(

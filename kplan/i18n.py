@@ -2491,6 +2491,68 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Sent by kplan for the plan's coordinators.",
         "Skickat av kplan för planens samordnare.",
     ),
+    # The TUI's rounds: the open round in the summary, reporting, the rounds screen
+    "tui_rounds.palette": ("Rounds", "Omgångar"),
+    "tui_rounds.palette_help": (
+        "Follow-up rounds, open and closed, with each owner's progress",
+        "Uppföljningsomgångar, öppna och stängda, med varje ansvarigs framsteg",
+    ),
+    "tui_rounds.key_rounds": ("Rounds", "Omgångar"),
+    "tui_rounds.key_report": ("Report", "Rapportera"),
+    "tui_rounds.key_open": ("Open round", "Öppna omgång"),
+    "tui_rounds.key_close": ("Close round", "Stäng omgång"),
+    "tui_rounds.summary_round": ("Round '{name}' open", "Omgången '{name}' är öppen"),
+    "tui_rounds.summary_mine": (
+        "{count} of your {total} measures unreported",
+        "{count} av dina {total} åtgärder orapporterade",
+    ),
+    "tui_rounds.summary_all": (
+        "{reported} of {total} measures reported",
+        "{reported} av {total} åtgärder rapporterade",
+    ),
+    "tui_rounds.title": ("Follow-up rounds", "Uppföljningsomgångar"),
+    "tui_rounds.loading": ("Reading the rounds…", "Läser omgångarna…"),
+    "tui_rounds.none": (
+        "No rounds yet. A coordinator opens one with o.",
+        "Inga omgångar ännu. En samordnare öppnar en med o.",
+    ),
+    "tui_rounds.none_open": (
+        "No round is open. A coordinator opens one with o.",
+        "Ingen omgång är öppen. En samordnare öppnar en med o.",
+    ),
+    "tui_rounds.progress_head": (
+        "Each owner's progress in '{name}'",
+        "Varje ansvarigs framsteg i '{name}'",
+    ),
+    "tui_rounds.col_progress": ("Reported", "Rapporterat"),
+    "tui_rounds.col_missing": ("Not reported", "Inte rapporterade"),
+    "tui_rounds.reports_of": ("Reports of {owner}:", "Rapporter från {owner}:"),
+    "tui_rounds.open_title": ("Open a follow-up round", "Öppna en uppföljningsomgång"),
+    "tui_rounds.open_help": (
+        "Every owner then reports her measures; closing the round takes a snapshot named after it.",
+        "Varje ansvarig rapporterar sedan sina åtgärder; när omgången stängs tas en ögonblicksbild med dess namn.",
+    ),
+    "tui_rounds.name": ("Name", "Namn"),
+    "tui_rounds.name_placeholder": ("e.g. Uppföljning 2016", "t.ex. Uppföljning 2016"),
+    "tui_rounds.due": ("Due (YYYY-MM-DD, optional)", "Klar senast (ÅÅÅÅ-MM-DD, valfritt)"),
+    "tui_rounds.open": ("Open", "Öppna"),
+    "tui_rounds.close_title": ("Close round '{name}'", "Stäng omgången '{name}'"),
+    "tui_rounds.close_question": (
+        "{reported} of {total} measures are reported. Closing takes a snapshot named '{name}'.",
+        "{reported} av {total} åtgärder är rapporterade. När omgången stängs tas ögonblicksbilden '{name}'.",
+    ),
+    "tui_rounds.force": (
+        "Close even with measures unreported (--force)",
+        "Stäng trots att åtgärder är orapporterade (--force)",
+    ),
+    "tui_rounds.close": ("Close", "Stäng"),
+    "tui_rounds.report_title": ("Report in round '{name}'", "Rapportera i omgången '{name}'"),
+    "tui_rounds.report_title_none": ("Report in the open round", "Rapportera i den öppna omgången"),
+    "tui_rounds.report": ("Report", "Rapportera"),
+    "tui_rounds.reported_before": (
+        "Reported already by {by}, {at} UTC; reporting again replaces that report.",
+        "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -65,12 +65,13 @@ class ChangesSince:
 
     ``newest`` is the newest event id, ``measures`` the measures touched, and
     ``whole_plan`` says the plan itself changed (an import), which calls for a
-    full reload.
+    full reload; ``rounds`` that a round was opened, reported in or closed.
     """
 
     newest: int
     measures: set[str]
     whole_plan: bool
+    rounds: bool = False
 
 
 def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
@@ -87,7 +88,8 @@ def changes_since(store: Store, plan: str, after: int) -> ChangesSince:
     whole = any(
         row[1] is None or row[2] in structural or row[2].startswith("plan.") for row in relevant
     )
-    return ChangesSince(newest=newest, measures=measures, whole_plan=whole)
+    rounds = any(row[2].startswith("round.") for row in found)
+    return ChangesSince(newest=newest, measures=measures, whole_plan=whole, rounds=rounds)
 
 
 def list_measures(

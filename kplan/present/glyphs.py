@@ -33,6 +33,10 @@ STATUS_SHADES = {
     "cancelled": "·",
 }
 
+# A measure past its due date that is neither done nor cancelled (kplan.domain.is_overdue),
+# where the TUI shows its status: in place of the status's shade, beside the status word.
+OVERDUE_MARK = "!"
+
 # A progress bar in text: filled and empty cells, with the number beside it.
 BAR_FULL = "█"
 BAR_EMPTY = "░"

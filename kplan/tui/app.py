@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from kplan.core.actor import today
 from kplan.core.people import stranger_among, stranger_warning
 from kplan.core.workspace import Refresh, Workspace
 from kplan.errors import KplanError
@@ -19,20 +20,23 @@ from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present import output
 from kplan.safetext import visible, visible_lines
-from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.board import BoardScreen
 from kplan.tui.screens.log import LogScreen
 from kplan.tui.screens.matrix import MatrixScreen
 from kplan.tui.screens.measure import MeasureScreen
 from kplan.tui.screens.overview import OverviewScreen
+from kplan.tui.screens.rounds import RoundsScreen
 
 if TYPE_CHECKING:
     from kplan.core.changes import Change, ChangeResult
     from kplan.core.structure import Edit
 
+Result = TypeVar("Result")
+
 
 class KplanApp(App[None]):
-    """The process owner's workplace: overview, measure, board, matrix and log."""
+    """The process owner's workplace: overview, measure, board, matrix, log and rounds."""
 
     CSS_PATH = "kplan.tcss"
     TITLE = "kplan"
@@ -72,6 +76,9 @@ class KplanApp(App[None]):
     def load_plan(self) -> None:
         """Read the plan off the event loop."""
         try:
+            # The clock (KPLAN_NOW) judges what is overdue on every screen: a
+            # wrong one is said once, here, as the command line says it.
+            today()
             plan = self.workspace.load()
         except KplanError as error:
             self.call_from_thread(self.fail, error.message)
@@ -112,16 +119,20 @@ class KplanApp(App[None]):
 
     def _merge(self, refresh: Refresh) -> None:
         if refresh.plan is not None:
+            # A new plan makes every screen read its rounds again too.
             self._plan_arrived_again(refresh.plan)
             return
         assert self.plan is not None
-        fresh = {measure.id: measure for measure in refresh.measures}
-        self.plan.measures = [
-            fresh.get(measure.id, measure)
-            for measure in self.plan.measures
-            if measure.id not in refresh.removed
-        ]
-        self._broadcast(MeasuresChanged(set(fresh) | refresh.removed))
+        if refresh.measures or refresh.removed:
+            fresh = {measure.id: measure for measure in refresh.measures}
+            self.plan.measures = [
+                fresh.get(measure.id, measure)
+                for measure in self.plan.measures
+                if measure.id not in refresh.removed
+            ]
+            self._broadcast(MeasuresChanged(set(fresh) | refresh.removed))
+        if refresh.rounds:
+            self._broadcast(RoundsChanged())
 
     def _plan_arrived_again(self, plan: Plan) -> None:
         self.plan = plan
@@ -148,6 +159,16 @@ class KplanApp(App[None]):
         Read back at once like ``save``: a new measure is in the table when the dialog closes.
         """
         result = self.workspace.edit(edit)
+        self._read_back()
+        return result
+
+    def save_round(self, action: Callable[[Workspace], Result]) -> Result:
+        """Open, report in or close a round through the core (call from a worker thread).
+
+        Read back at once like ``save``: the summary and the rounds screen show it when
+        the dialog closes.
+        """
+        result = action(self.workspace)
         self._read_back()
         return result
 
@@ -202,6 +223,7 @@ class KplanApp(App[None]):
             ("board", "palette.board"),
             ("matrix", "palette.matrix"),
             ("log", "palette.log"),
+            ("rounds", "tui_rounds.palette"),
         ):
             yield SystemCommand(
                 t(name), t(f"{name}_help"), lambda action=action: self.open_view(action)
@@ -216,13 +238,14 @@ class KplanApp(App[None]):
             self.pop_screen()
 
     def open_view(self, name: str) -> None:
-        """Open the board, the matrix or the log over the current screen."""
+        """Open the board, the matrix, the log or the rounds over the current screen."""
         if self.plan is None:
             return
         screens: dict[str, type[Screen[None]]] = {
             "board": BoardScreen,
             "matrix": MatrixScreen,
             "log": LogScreen,
+            "rounds": RoundsScreen,
         }
         self.push_screen(screens[name]())
 

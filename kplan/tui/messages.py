@@ -3,6 +3,8 @@ worker tells its dialog how a save went."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
 from kplan.core.changes import ChangeResult
@@ -42,3 +44,24 @@ class Refused(Message):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message: str = message
+
+
+class RoundsChanged(Message):
+    """A round was opened, reported in or closed, here or elsewhere: read the rounds again."""
+
+
+class RoundSaved(Message):
+    """A round dialog's worker opened, reported in or closed a round; ``name`` is the round's."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name: str = name
+
+
+class RoundsRead(Message):
+    """A worker read the rounds: every round (``listing``) and one round's detail (or None)."""
+
+    def __init__(self, listing: list[dict[str, Any]], detail: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.listing: list[dict[str, Any]] = listing
+        self.detail: dict[str, Any] | None = detail

@@ -7,12 +7,14 @@ fixed people, so every screen looks the same on every run.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kplan.core import rounds
 from kplan.core.changes import Change, apply_changes
 from kplan.core.importing import import_plan
 from kplan.core.planfile import read_plan_file
@@ -164,3 +166,56 @@ def steady_inputs(app: App[object]) -> None:
             field.cursor_blink = False
         for area in screen.query(TextArea):
             area.cursor_blink = False
+
+
+# A year of rounds: one closed, one open and due in 14 days of the fixtures' clock, with
+# reports made at fixed moments by fixed people.
+ROUND_HISTORY: list[tuple[str, str, str, dict[str, object]]] = [
+    ("2015-03-02T08:00:00Z", "ehedlund", "open", {"name": "Uppföljning 2014"}),
+    ("2015-03-10T09:00:00Z", "sforsberg", "report", {"measure": "7", "note": "Enligt plan"}),
+    ("2015-03-20T16:00:00Z", "ehedlund", "close", {"force": True}),
+    (
+        "2016-02-15T08:00:00Z",
+        "ehedlund",
+        "open",
+        {"name": "Uppföljning 2015", "due": "2016-03-15"},
+    ),
+    ("2016-02-20T10:00:00Z", "tstrom", "report", {"measure": "4", "note": "Klart och utvärderat"}),
+    ("2016-02-22T13:30:00Z", "sforsberg", "report", {"measure": "6", "note": None}),
+]
+
+
+def add_rounds(
+    path: Path, history: list[tuple[str, str, str, dict[str, object]]] = ROUND_HISTORY
+) -> Path:
+    """Open, report in and close rounds in the store at ``path``, each at its fixed moment."""
+    previous = os.environ.get("KPLAN_NOW")
+    store = open_store(str(path), create=False)
+    try:
+        for moment, actor, action, options in history:
+            os.environ["KPLAN_NOW"] = moment
+            if action == "open":
+                due = options.get("due")
+                rounds.open_round(
+                    store,
+                    str(options["name"]),
+                    actor=actor,
+                    due=None if due is None else dt.date.fromisoformat(str(due)),
+                )
+            elif action == "report":
+                note = options.get("note")
+                rounds.report(
+                    store,
+                    str(options["measure"]),
+                    actor=actor,
+                    note=None if note is None else str(note),
+                )
+            else:
+                rounds.close_round(store, actor=actor, force=bool(options.get("force")))
+    finally:
+        store.close()
+        if previous is None:
+            os.environ.pop("KPLAN_NOW", None)
+        else:
+            os.environ["KPLAN_NOW"] = previous
+    return path

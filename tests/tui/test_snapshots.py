@@ -24,7 +24,7 @@ from textual.widgets import Input
 from kplan.tui.dialogs.base import EditDialog
 from kplan.tui.screens.measure import MeasureScreen
 from kplan.tui.widgets.measure_table import MeasureTable
-from tests.tui.fixed_app import make_app, steady_inputs, wait_for_plan, wait_until
+from tests.tui.fixed_app import add_rounds, make_app, steady_inputs, wait_for_plan, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -215,3 +215,73 @@ def test_kronoberg_overview(
     # A person of that plan: anyone else gets a warning over the overview.
     app = make_app(kronoberg_store, "hjonsson")
     assert snap_compare(app, terminal_size=(200, 50), run_before=overview())
+
+
+# Rounds: the store holds a closed round and an open one due in 14 days (fixed_app.ROUND_HISTORY).
+
+
+def overview_with_round() -> Before:
+    """The overview once the open round is in its summary."""
+
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        summary = pilot.app.screen.query_one("#summary")
+        await wait_until(pilot, lambda: summary.current_round is not None, what="the round")
+        await settle(pilot)
+
+    return before
+
+
+def rounds_screen() -> Before:
+    """The rounds screen (``u``), the open round's owners below the list, one owner's reports."""
+
+    async def before(pilot: Any) -> None:
+        await wait_for_plan(pilot)
+        await pilot.press("u")
+        app = pilot.app
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "RoundsScreen", what="rounds")
+        await wait_until(pilot, lambda: app.screen.detail is not None, what="the open round")
+        # tstrom's report, with its note, below the owners.
+        owners = app.screen.query_one("#round-owners")
+        owners.move_cursor(row=owners.get_row_index("tstrom"))
+        reports = app.screen.query_one("#round-reports")
+        await wait_until(pilot, lambda: "tstrom" in str(reports.render()), what="the reports")
+        await settle(pilot)
+
+    return before
+
+
+def report_dialog() -> Before:
+    """Measure 7's screen with the report dialog (``u``) open and a note written."""
+    on_screen = measure("7")
+
+    async def before(pilot: Any) -> None:
+        await on_screen(pilot)
+        await pilot.press("u")
+        app = pilot.app
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ReportDialog", what="dialog")
+        await wait_until(pilot, lambda: app.screen.current is not None, what="the round")
+        field = app.screen.query_one("#note", Input)
+        field.value = "Praktikplatserna är klara"
+        field.cursor_position = len(field.value)
+        await settle(pilot)
+
+    return before
+
+
+ROUND_CASES: dict[str, Before] = {
+    "overview_round": overview_with_round(),
+    "rounds": rounds_screen(),
+    "report_dialog": report_dialog(),
+}
+
+
+@pytest.mark.usefixtures("in_colour")
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("case", list(ROUND_CASES))
+def test_round_screen(
+    snap_compare: SnapCompare, orebro_store: Path, case: str, size: tuple[int, int]
+) -> None:
+    add_rounds(orebro_store)
+    app = make_app(orebro_store)
+    assert snap_compare(app, terminal_size=size, run_before=ROUND_CASES[case])

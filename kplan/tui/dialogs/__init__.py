@@ -1,4 +1,5 @@
-"""Modal dialogs: editing a measure and its collaborations, adding one, a note for a move."""
+"""Modal dialogs: editing a measure and its collaborations, adding one, a note for a move,
+reporting a measure in the open round."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kplan.i18n import t
+from kplan.tui.dialogs.rounds import ReportDialog
 
 if TYPE_CHECKING:
     from kplan.tui.screens.base import KplanScreen
@@ -67,3 +69,11 @@ def open_add_measure(screen: KplanScreen[None], added: Callable[[str], None]) ->
             added(dialog.added)
 
     screen.app.push_screen(dialog, closed)
+
+
+def open_report_dialog(screen: KplanScreen[None], measure: str) -> None:
+    """Open the dialog that reports ``measure`` in the open round, with a note."""
+    plan = screen.kplan.plan
+    if plan is None or plan.measure(measure) is None:
+        return
+    screen.app.push_screen(ReportDialog(measure))

@@ -6,6 +6,7 @@ the app through ``Host``, the few things a screen may ask of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from kplan.core.workspace import Workspace
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from kplan.core.structure import Edit
 
 ResultType = TypeVar("ResultType")
+Result = TypeVar("Result")
 
 
 @runtime_checkable
@@ -46,12 +48,16 @@ class Host(Protocol):
         """Make a structure change through the core and read it back (from a worker thread)."""
         ...
 
+    def save_round(self, action: Callable[[Workspace], Result]) -> Result:
+        """Open, report in or close a round through the core and read back (from a worker)."""
+        ...
+
     def open_measure(self, key: str) -> None:
         """Open one measure's screen."""
         ...
 
     def open_view(self, name: str) -> None:
-        """Open the board, the matrix or the log over the current screen."""
+        """Open the board, the matrix, the log or the rounds over the current screen."""
         ...
 
 

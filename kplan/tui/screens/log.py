@@ -18,7 +18,7 @@ from kplan.address import short_removed
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.safetext import BLOCK_LIMIT, visible
-from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import plain
 
@@ -172,6 +172,10 @@ class LogScreen(KplanScreen[None]):
 
     def on_measures_changed(self, _message: MeasuresChanged) -> None:
         """Measures changed, so there are new events: read the log again."""
+        self.load()
+
+    def on_rounds_changed(self, _message: RoundsChanged) -> None:
+        """Rounds are logged too: read the log again."""
         self.load()
 
     def on_resize(self, _event: Resize) -> None:

@@ -14,14 +14,21 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from kplan.address import short_removed
-from kplan.domain import format_number, period_sort_key, values_trend
+from kplan.core.actor import today
+from kplan.domain import days_overdue, format_number, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
-from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
+from kplan.present.glyphs import (
+    COVERAGE_MARKS,
+    MARGIN,
+    OVERDUE_MARK,
+    STATE_MARKS,
+    TREND_ARROWS,
+)
 from kplan.safetext import BLOCK_LIMIT, visible
-from kplan.tui.dialogs import open_edit_dialog
-from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.dialogs import open_edit_dialog, open_report_dialog
+from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import (
     COVERAGE_COLOURS,
@@ -94,6 +101,7 @@ class MeasureScreen(KplanScreen[None]):
         Binding("v", "edit('perspective')", "key.perspective"),
         Binding("r", "edit('record')", "key.record"),
         Binding("e", "edit('measure')", "tui_edit.key_edit"),
+        Binding("u", "report", "tui_rounds.key_report"),
         # The keys below are in the help panel (?): the footer is full at 80 columns.
         Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
         Binding("a", "edit('collab_add')", "tui_edit.key_collab_add", show=False),
@@ -133,6 +141,10 @@ class MeasureScreen(KplanScreen[None]):
     def on_plan_loaded(self, _message: PlanLoaded) -> None:
         """A fresh plan: draw again."""
         self.redraw()
+        self.load_events()
+
+    def on_rounds_changed(self, _message: RoundsChanged) -> None:
+        """A report is an event of its measure: read the events again."""
         self.load_events()
 
     @work(thread=True, exclusive=True, group="events")
@@ -188,7 +200,8 @@ class MeasureScreen(KplanScreen[None]):
             organisation = organisations.get(owner.organisation, owner.organisation)
             owner_text += f", {visible(organisation)}"
         text.append(f"{t('col.owner')}: {owner_text}   ")
-        text.append_text(status_cell(measure.status))
+        late = days_overdue(measure.due, measure.status, today())
+        text.append_text(status_cell(measure.status, overdue=late is not None))
         text.append("   ")
         text.append_text(progress_cell(measure.progress, 20))
         if measure.area or measure.start or measure.due:
@@ -197,6 +210,11 @@ class MeasureScreen(KplanScreen[None]):
             text.append(f"{t('col.area')}: {visible(measure.area)}   ")
         if measure.start or measure.due:
             text.append(f"{t('col.period')}: {measure.start or ''}–{measure.due or ''}")
+        if late is not None:
+            # As `kplan show` says it, under the mark the overview shows.
+            text.append("\n")
+            text.append(f"{OVERDUE_MARK} ", style="bold red")
+            text.append(t("year.show_overdue", days=late, due=measure.due), style="red")
         return text
 
     def _indicators(self, measure: Measure) -> Group | Text:
@@ -311,6 +329,10 @@ class MeasureScreen(KplanScreen[None]):
         """Open the dialog that edits this measure."""
 
         open_edit_dialog(self, what, self.measure)
+
+    def action_report(self) -> None:
+        """Report this measure in the open round, with a note."""
+        open_report_dialog(self, self.measure)
 
 
 def _block(text: str) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from time import monotonic
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,7 +17,7 @@ from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.tui.dialogs import open_add_measure, open_edit_dialog
-from kplan.tui.messages import MeasuresChanged, PlanLoaded
+from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.measure_table import MeasureTable
 from kplan.tui.widgets.summary import SummaryBar
@@ -42,6 +42,7 @@ class OverviewScreen(KplanScreen[None]):
         Binding("e", "edit('measure')", "tui_edit.key_edit", show=False),
         Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
         Binding("a", "add_measure", "tui_edit.key_add_measure", show=False),
+        Binding("u", "view('rounds')", "tui_rounds.key_rounds", show=False),
         Binding("b", "view('board')", "key.board"),
         Binding("p", "view('matrix')", "key.matrix"),
         Binding("l", "view('log')", "key.log"),
@@ -76,10 +77,29 @@ class OverviewScreen(KplanScreen[None]):
         self.query_one(MeasureTable).focus()
         if self.kplan.plan is not None:
             self.redraw()
+            self.load_round()
 
     def on_plan_loaded(self, _message: PlanLoaded) -> None:
-        """A fresh plan: draw it all."""
+        """A fresh plan: draw it all, and read the open round again."""
         self.redraw()
+        self.load_round()
+
+    def on_rounds_changed(self, _message: RoundsChanged) -> None:
+        """A round opened, closed or was reported in: read the open round again."""
+        self.load_round()
+
+    @work(thread=True, exclusive=True, group="round")
+    def load_round(self) -> None:
+        """Read the open round, if any, off the event loop, for the summary."""
+        try:
+            detail = self.workspace.open_round_detail()
+        except KplanError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        self.app.call_from_thread(self._show_round, detail)
+
+    def _show_round(self, detail: dict[str, Any] | None) -> None:
+        self.query_one(SummaryBar).show_round(detail, self.kplan.actor)
 
     def on_measures_changed(self, message: MeasuresChanged) -> None:
         """Some measures changed: redraw their rows, or re-filter when a filter is on."""

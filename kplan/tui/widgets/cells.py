@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 
 from kplan.model import Measure
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, STATUS_SHADES
+from kplan.present.glyphs import COVERAGE_MARKS, OVERDUE_MARK, STATE_MARKS, STATUS_SHADES
 from kplan.present.labels import status_label
 from kplan.safetext import LINE_LIMIT, visible
 from kplan.tui.widgets.summary import STATUS_COLOURS
@@ -29,9 +29,17 @@ def plain(
     return Text(visible(value, limit=limit), style=style, **options)
 
 
-def status_cell(status: str) -> Text:
-    """The status as glyph and word, coloured."""
-    return Text(f"{STATUS_SHADES[status]} {status_label(status)}", style=STATUS_COLOURS[status])
+def status_cell(status: str, *, overdue: bool = False) -> Text:
+    """The status as glyph and word, coloured; an overdue measure's glyph is the overdue mark.
+
+    The mark takes the shade's place, so the word still fits the column
+    and still says the status.
+    """
+    if not overdue:
+        return Text(f"{STATUS_SHADES[status]} {status_label(status)}", style=STATUS_COLOURS[status])
+    text = Text(OVERDUE_MARK, style="bold red")
+    text.append(f" {status_label(status)}", style=STATUS_COLOURS[status])
+    return text
 
 
 def progress_cell(progress: int, width: int) -> Text:

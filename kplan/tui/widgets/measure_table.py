@@ -12,7 +12,8 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from kplan.domain import FOUR_P_PARTS, STATUSES
+from kplan.core.actor import today
+from kplan.domain import FOUR_P_PARTS, STATUSES, is_overdue
 from kplan.i18n import t
 from kplan.model import Measure, Plan
 from kplan.safetext import visible
@@ -72,6 +73,7 @@ def columns_for(plan: Plan, width: int) -> list[Column]:
     """The columns that fit ``width``: separate Fyra P and perspective cells when wide."""
     wide = width >= WIDE
     owners = {o.id: o.name for o in plan.owners}
+    day = today()
     progress_width = 10 if wide else 0
     fixed = [
         Column("id", t("col.id"), 4, lambda m: plain(m.id, "bold"), _id_key),
@@ -89,7 +91,7 @@ def columns_for(plan: Plan, width: int) -> list[Column]:
             "status",
             t("col.status"),
             13,
-            lambda m: status_cell(m.status),
+            lambda m: status_cell(m.status, overdue=is_overdue(m.due, m.status, day)),
             lambda m: STATUSES.index(m.status),
         ),
         Column(

@@ -1,4 +1,4 @@
-"""The overview's summary line: measures per status, Fyra P use, perspective coverage."""
+"""The overview's summary: measures per status, Fyra P use, perspective coverage, the open round."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from kplan.domain import STATUSES
+from kplan.core.actor import today
+from kplan.domain import STATUSES, is_overdue
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.present.glyphs import STATUS_SHADES
+from kplan.present.glyphs import OVERDUE_MARK, STATUS_SHADES
 from kplan.present.labels import status_label
+from kplan.present.rounds import deadline, unreported_of
 from kplan.present.summary import plan_summary
 from kplan.safetext import visible
 
@@ -42,8 +44,39 @@ def status_bar(figures: dict[str, Any], width: int) -> Text:
     return bar
 
 
-def summary_text(plan: Plan, width: int = 80) -> Text:
-    """The status bar with its legend, then Fyra P use and perspective coverage."""
+def round_line(detail: dict[str, Any], actor: str) -> Text:
+    """The open round (from ``rounds.show``): its name, days left or overdue, what is unreported.
+
+    ``actor``'s own unreported measures when she owns some in the round;
+    otherwise how many of all its measures are reported.
+    """
+    parts = [t("tui_rounds.summary_round", name=visible(detail["name"]))]
+    when = deadline(detail)
+    if when is not None:
+        parts.append(when)
+    unreported, total = unreported_of(detail, actor)
+    if total:
+        parts.append(t("tui_rounds.summary_mine", count=unreported, total=total))
+    else:
+        parts.append(
+            t("tui_rounds.summary_all", reported=detail["reported"], total=detail["total"])
+        )
+    text = Text(parts[0], style="bold")
+    for index, part in enumerate(parts[1:], start=1):
+        text.append(" · ")
+        late = index == 1 and when is not None and detail.get("overdue")
+        text.append(part, style="bold red" if late else "")
+    return text
+
+
+def summary_text(
+    plan: Plan, width: int = 80, current_round: dict[str, Any] | None = None, actor: str = ""
+) -> Text:
+    """The status bar with its legend, then Fyra P use, perspective coverage and how many
+    measures are overdue.
+
+    With a round open (``current_round``, from ``rounds.show``), a line about it comes last.
+    """
     figures = plan_summary(plan)
     legend = Text()
     for status in STATUSES:
@@ -67,21 +100,52 @@ def summary_text(plan: Plan, width: int = 80) -> Text:
     text.append_text(legend)
     text.append("\n")
     total = figures["measures"] or 1
-    text.append(t("tui.summary_four_p", share=round(100 * figures["four_p_done"])))
-    text.append("   ")
-    text.append(t("tui.summary_integrated"))
-    text.append(
+    shares = Text(t("tui.summary_four_p", share=round(100 * figures["four_p_done"])))
+    shares.append("   ")
+    shares.append(t("tui.summary_integrated"))
+    shares.append(
         ", ".join(
             f"{visible(p)} {round(100 * levels['yes'] / total)}%"
             for p, levels in figures["perspectives"].items()
         )
     )
+    text.append_text(shares)
+    day = today()
+    late = sum(is_overdue(m.due, m.status, day) for m in plan.measures)
+    if late:
+        # The mark the table shows in place of an overdue measure's status shade;
+        # on a line of its own when it would not fit whole beside the shares.
+        overdue = Text(OVERDUE_MARK, style="bold red")
+        overdue.append(f" {t('year.count_overdue', count=late)}")
+        fits = shares.cell_len + 3 + overdue.cell_len <= width
+        text.append("   " if fits else "\n")
+        text.append_text(overdue)
+    if current_round is not None:
+        text.append("\n")
+        text.append_text(round_line(current_round, actor))
     return text
 
 
 class SummaryBar(Static):
     """The plan at a glance, above the overview's table."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan: Plan | None = None
+        self.current_round: dict[str, Any] | None = None
+        # Whether the open round was read at least once (None in current_round then means none).
+        self.round_read = False
+        self.actor = ""
+
     def show_plan(self, plan: Plan) -> None:
         """Draw the summary of ``plan``."""
-        self.update(summary_text(plan, self.size.width or 80))
+        self.plan = plan
+        self.update(summary_text(plan, self.size.width or 80, self.current_round, self.actor))
+
+    def show_round(self, detail: dict[str, Any] | None, actor: str) -> None:
+        """Show the open round (``rounds.show``'s detail), or no round line when None."""
+        self.current_round = detail
+        self.round_read = True
+        self.actor = actor
+        if self.plan is not None:
+            self.show_plan(self.plan)
