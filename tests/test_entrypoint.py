@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kplan.present.exports import FORMATS
-from tests.conftest import OREBRO
+from tests.conftest import OREBRO, ROOT
 
 HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2", "icalendar")
 
@@ -262,3 +262,9 @@ def test_reading_commands_do_not_load_the_plan_file_reader(args: list[str], tmp_
     )
     assert result.stdout.strip(), result.stderr
     assert result.stderr.splitlines()[-1] == "WIDE=", result.stderr
+
+
+def test_the_command_line_keeps_its_annotations_evaluated() -> None:
+    """Typer reads every command's annotations at each start; as text each costs an eval."""
+    source = (ROOT / "kplan" / "cli.py").read_text(encoding="utf-8")
+    assert "from __future__ import annotations" not in source
