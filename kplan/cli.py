@@ -1053,6 +1053,12 @@ def _write_digests(
     from kplan.present import reminders as words
     from kplan.store.files import check_target, write_text
 
+    # Something that is there and no folder (a file, a device) is said as such,
+    # not as the system's "File exists".
+    if folder.exists() and not folder.is_dir():
+        raise InvalidValueError(
+            t("year.remind_bad_folder", path=folder, detail=t("year.not_a_folder"))
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

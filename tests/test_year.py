@@ -588,7 +588,11 @@ def test_remind_writes_one_file_per_owner_through_the_guarded_writer(
     assert (folder / "tstrom.md").read_text(encoding="utf-8").startswith("# Handlingsplan")
     # A file in the way of the folder, and a link where a digest goes, are refused.
     (tmp_path / "plain").write_text("x", encoding="utf-8")
-    orebro("remind", "-o", str(tmp_path / "plain"), expect=1)
+    in_the_way = orebro("remind", "-o", str(tmp_path / "plain"), expect=1)
+    assert "it is not a folder" in in_the_way.stderr, in_the_way.stderr
+    device = orebro("remind", "-o", "/dev/null", expect=1)
+    assert "/dev/null: it is not a folder" in device.stderr, device.stderr
+    assert (tmp_path / "plain").read_text(encoding="utf-8") == "x"
     (folder / "tstrom.txt").symlink_to(tmp_path / "elsewhere")
     orebro("remind", "-o", str(folder), "--force", expect=1)
     assert not (tmp_path / "elsewhere").exists()
