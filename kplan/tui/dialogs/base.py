@@ -25,7 +25,46 @@ if TYPE_CHECKING:
 
 # ModalScreen comes first: Textual takes default CSS (the see-through backdrop)
 # from the first DOM base of each class only.
-class EditDialog(ModalScreen[bool], KplanScreen[bool]):
+class FormDialog(ModalScreen[bool], KplanScreen[bool]):
+    """A modal form with an error line, save and cancel: what every dialog shares.
+
+    ``ctrl+s``, the save button and enter in a one-line field save;
+    ``escape`` and the cancel button close with False, having written nothing.
+    Subclasses say what saving does in ``action_save``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.cancel"),
+        Binding("ctrl+s", "save", "key.save"),
+    ]
+
+    def show_error(self, message: str) -> None:
+        """Say what is wrong, in the dialog."""
+        self.query_one("#dialog-error", Static).update(visible_lines(message))
+        self.query_one("#dialog-error").add_class("visible")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        """Close and write nothing."""
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        """Check the form and save it."""
+        raise NotImplementedError
+
+
+class EditDialog(FormDialog):
     """A modal form that turns its fields into changes and saves them through the core.
 
     Subclasses yield their fields in ``fields`` and build the changes in
@@ -33,11 +72,6 @@ class EditDialog(ModalScreen[bool], KplanScreen[bool]):
     dialog closes with True once the core has saved, and with False on
     ``escape``, having written nothing.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel"),
-        Binding("ctrl+s", "save", "key.save"),
-    ]
 
     def __init__(self, measure: str) -> None:
         super().__init__()
@@ -91,27 +125,6 @@ class EditDialog(ModalScreen[bool], KplanScreen[bool]):
     def changes(self, note: str | None) -> list[Change]:
         """The changes the form asks for; ValueError with a message when a field is wrong."""
         raise NotImplementedError
-
-    def show_error(self, message: str) -> None:
-        """Say what is wrong, in the dialog."""
-        self.query_one("#dialog-error", Static).update(visible_lines(message))
-        self.query_one("#dialog-error").add_class("visible")
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        """Close and write nothing."""
-        self.dismiss(False)
 
     def action_save(self) -> None:
         """Check the form, then save through the core off the event loop."""

@@ -13,30 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from kplan.core.workspace import Workspace
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.present.rounds import moment
-from kplan.safetext import visible, visible_lines
+from kplan.safetext import visible
+from kplan.tui.dialogs.base import FormDialog
 from kplan.tui.messages import Refused, RoundSaved, RoundsRead
-from kplan.tui.screens.base import KplanScreen
 
 # What a dialog asks the core to do, run in a worker; it returns the round's name.
 Job = Callable[[Workspace], str]
 
 
-# ModalScreen comes first: Textual takes default CSS (the see-through backdrop)
-# from the first DOM base of each class only.
-class RoundDialog(ModalScreen[bool], KplanScreen[bool]):
+class RoundDialog(FormDialog):
     """A modal form whose save is one round use case, run in a worker.
 
     Subclasses yield their fields in ``fields``, say what saving does in
@@ -44,11 +40,6 @@ class RoundDialog(ModalScreen[bool], KplanScreen[bool]):
     the person once it is done in ``done``. The dialog closes with True once
     the core has done it, and with False on ``escape``, having written nothing.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "key.cancel"),
-        Binding("ctrl+s", "save", "key.save"),
-    ]
 
     def compose(self) -> ComposeResult:
         """Title, a line of help, fields, error line and buttons."""
@@ -89,32 +80,11 @@ class RoundDialog(ModalScreen[bool], KplanScreen[bool]):
         """What to tell the person once the core has done it (the command line's words)."""
         raise NotImplementedError
 
-    def show_error(self, message: str) -> None:
-        """Say what is wrong, in the dialog."""
-        self.query_one("#dialog-error", Static).update(visible_lines(message))
-        self.query_one("#dialog-error").add_class("visible")
-
     def show_help(self, text: str) -> None:
         """Put ``text`` (kplan's words, plan text already made visible) under the title."""
         line = self.query_one("#dialog-help", Label)
         line.update(text)
         line.display = bool(text)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        """Close and write nothing."""
-        self.dismiss(False)
 
     def action_save(self) -> None:
         """Check the form, then ask the core off the event loop."""
