@@ -2778,8 +2778,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--from-file innehåller en källas svar: ange den indikator det gäller",
     ),
     "stats.bad_timeout": (
-        "--timeout must be a positive number of seconds, not {value}",
-        "--timeout måste vara ett positivt antal sekunder, inte {value}",
+        "--timeout must be a number of seconds above 0 and at most 86400, not {value}",
+        "--timeout måste vara ett antal sekunder över 0 och högst 86400, inte {value}",
     ),
     "stats.cmd_fetch": (
         "Read the indicators' sources (SCB's PxWeb, Kolada) and record the values that changed.",

@@ -7,6 +7,7 @@ import hashlib
 import http.server
 import io
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -14,8 +15,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kplan.core.planfile import parse_plan_text, plan_to_toml
+from kplan.core.statistics import Answer, SourceError, observations, time_period
+from kplan.domain import normalise_period
 from tests.conftest import OREBRO, Kplan, dump_store
 
 INDICATOR = "matchning-utbildning"
@@ -475,8 +480,8 @@ def test_fetch_follows_the_permissions_of_record(tmp_path: Path, kplan: Kplan, s
     [
         (("kartlagda-branscher",), 1, "has no source"),
         (("nope",), 1, "unknown indicator 'nope'"),
-        (("--timeout", "0"), 2, "--timeout must be a positive number"),
-        (("--timeout", "nan"), 2, "--timeout must be a positive number"),
+        (("--timeout", "0"), 2, "--timeout must be a number of seconds above 0"),
+        (("--timeout", "nan"), 2, "--timeout must be a number of seconds above 0"),
         (("--from-file", "/nonexistent/x.json"), 1, "cannot read /nonexistent/x.json"),
     ],
 )
@@ -533,3 +538,138 @@ def test_a_bad_source_table_is_refused(
     result = kplan("import", str(path), "--as", "ehedlund", expect=1)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("timeout", ["1e308", "inf", "-1", "86401"])
+def test_a_timeout_out_of_range_is_a_usage_error(sourced: Kplan, timeout: str) -> None:
+    result = sourced("indicator", "fetch", "--timeout", timeout, "--as", OWNER, expect=2)
+    assert "at most 86400" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# The decoders, fuzzed: whatever an answer holds, a SourceError or observations
+# ---------------------------------------------------------------------------
+
+PXWEB_SOURCE = {
+    "kind": "pxweb",
+    "table": "TAB-MATCH",
+    "region": "18",
+    "measure": "000007MX",
+    "split": "Kon",
+    "perspective": "kön",
+    "groups": {"1": "män", "2": "kvinnor"},
+    "total": "1+2",
+}
+KOLADA_SOURCE = {"kind": "kolada", "kpi": "N00914", "region": "1880", "perspective": "kön"}
+KOLADA_ANSWER = DATA / "kolada-v2-data.json"
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _mutations(document: Any) -> st.SearchStrategy[Any]:
+    """A document with one of its values (at any depth) replaced by something else."""
+
+    def paths(node: Any, prefix: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        found = [prefix]
+        if isinstance(node, dict):
+            for key, value in node.items():
+                found += paths(value, (*prefix, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                found += paths(value, (*prefix, index))
+        return found
+
+    def replaced(path: tuple[Any, ...], value: Any) -> Any:
+        copy = json.loads(json.dumps(document))
+        if not path:
+            return value
+        node = copy
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        return copy
+
+    return st.tuples(st.sampled_from(paths(document, ())), json_values).map(
+        lambda pair: replaced(*pair)
+    )
+
+
+def _decodes_or_refuses(source: dict[str, Any], body: bytes) -> None:
+    try:
+        found = observations(source, Answer(body, "http://127.0.0.1/x"))
+    except SourceError as error:
+        assert "\n" not in error.message
+        return
+    for series in [found.values, *found.groups.values()]:
+        assert all(normalise_period(period) == period for period in series)
+        assert all(math.isfinite(value) for value in series.values())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_the_jsonstat_decoder_takes_any_mutation(data: Any) -> None:
+    document = json.loads(PXWEB_ANSWER.read_bytes())
+    body = json.dumps(data.draw(_mutations(document))).encode()
+    _decodes_or_refuses(PXWEB_SOURCE, body)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_the_kolada_decoder_takes_any_mutation(data: Any) -> None:
+    document = json.loads(KOLADA_ANSWER.read_bytes())
+    body = json.dumps(data.draw(_mutations(document))).encode()
+    _decodes_or_refuses(KOLADA_SOURCE, body)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(cut=st.integers(0, 4000), junk=st.binary(max_size=20))
+def test_the_decoders_take_a_cut_or_spliced_answer(cut: int, junk: bytes) -> None:
+    for source, path in [(PXWEB_SOURCE, PXWEB_ANSWER), (KOLADA_SOURCE, KOLADA_ANSWER)]:
+        whole = path.read_bytes()
+        _decodes_or_refuses(source, whole[: cut % (len(whole) + 1)] + junk)
+
+
+@pytest.mark.parametrize(
+    ("code", "period"),
+    [
+        ("2016", "2016"),
+        ("2016M03", "2016-03"),
+        ("2016K1", "2016-Q1"),
+        ("2016T2", "2016-T2"),
+        ("2016H1", "2016-H1"),
+        ("2016M13", None),
+        ("2016K5", None),
+        ("2015/16", None),
+        ("", None),
+    ],
+)
+def test_time_codes_of_the_sources_become_periods(code: str, period: str | None) -> None:
+    assert time_period(code) == period
+
+
+@pytest.mark.parametrize("key", ["²", "١", "-1", "9", "1e3", " 1"])
+def test_a_sparse_value_at_no_position_is_refused(key: str) -> None:
+    document = json.loads(PXWEB_ANSWER.read_bytes())
+    document["value"] = {"0": 1.5, key: 2.5}
+    with pytest.raises(SourceError, match="'value' must hold 9 cells"):
+        observations(PXWEB_SOURCE, Answer(json.dumps(document).encode(), "http://127.0.0.1/x"))
+
+
+def test_a_sparse_dataset_and_an_index_as_a_list_decode() -> None:
+    document = json.loads(PXWEB_ANSWER.read_bytes())
+    document["value"] = {"2": 62.0, "8": 64.2}
+    document["dimension"]["Tid"]["category"]["index"] = ["2014", "2015", "2016"]
+    found = observations(PXWEB_SOURCE, Answer(json.dumps(document).encode(), "http://127.0.0.1/x"))
+    assert found.values == {"2016": 64.2}
+    assert found.groups == {"män": {"2016": 62.0}}
+    assert found.updated == "2025-02-20T07:00:00Z"

@@ -43,6 +43,8 @@ DEFAULT_URLS = {
     ("kolada", 2): "https://api.kolada.se/v2",
 }
 DEFAULT_TIMEOUT = 30.0
+# A day: longer is no timeout at all, and the operating system refuses huge ones.
+MAX_TIMEOUT = 86400.0
 # An answer larger than this is refused rather than read into memory.
 MAX_ANSWER_BYTES = 50 * 1024 * 1024
 # Kolada answers a page at a time; a key figure for one region is one page.
@@ -108,6 +110,7 @@ class FetchResult:
 # SCB's time codes: 2016, 2016M03 (month), 2016K1 (quarter, kvartal), 2016T2
 # (tertial), 2016H1 (half year); kplan's own forms are taken too.
 _TIME_CODE = re.compile(r"^(?P<year>[0-9]{4})(?:(?P<kind>[MKQTH])(?P<part>[0-9]{1,2}))?$")
+_POSITION = re.compile(r"[0-9]{1,18}")
 _TIME_KINDS = {"M": "", "K": "Q", "Q": "Q", "T": "T", "H": "H"}
 
 
@@ -240,7 +243,8 @@ def decode_jsonstat(body: bytes, origin: str = "") -> Dataset:
     elif isinstance(raw, dict):
         pairs = []
         for key, value in raw.items():
-            if not key.isdigit() or not 0 <= int(key) < cells:
+            # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+            if not _POSITION.fullmatch(key) or not 0 <= int(key) < cells:
                 raise _problem(origin, t("stats.bad_values", cells=cells, found=key))
             pairs.append((int(key), value))
         entries = iter(pairs)
@@ -642,7 +646,7 @@ def fetch(
     chosen = sourced(plan, ids)
     if from_file is not None and len(chosen) != 1:
         raise UsageError(t("stats.from_file_one"))
-    if not (timeout > 0 and math.isfinite(timeout)):
+    if not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(t("stats.bad_timeout", value=timeout))
     fetched: list[FetchedIndicator] = []
     changes: list[Change] = []
