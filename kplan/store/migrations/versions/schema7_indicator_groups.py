@@ -33,6 +33,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("indicator_id", "part"),
         sa.ForeignKeyConstraint(["indicator_id"], ["indicator.id"]),
     )
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        # The new table gets its guard, and everyone granted the others gets it too.
+        from kplan.store.postgres_rules import install
+
+        install(bind)
     _set_schema_version(7)
 
 
