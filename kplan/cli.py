@@ -1484,7 +1484,7 @@ def indicator_fetch_command(
     ] = None,
     from_file: Annotated[
         Path | None,
-        typer.Option("--from-file", metavar="FILE", help=t("stats.opt_from_file")),
+        typer.Option("--from-file", metavar="FILE", help=t("stats.opt_from_file"), readable=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help=t("stats.opt_dry_run"))] = False,
     timeout: Annotated[
