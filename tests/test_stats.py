@@ -673,3 +673,52 @@ def test_a_sparse_dataset_and_an_index_as_a_list_decode() -> None:
     assert found.values == {"2016": 64.2}
     assert found.groups == {"män": {"2016": 62.0}}
     assert found.updated == "2025-02-20T07:00:00Z"
+
+
+def test_undo_reverts_a_whole_fetch(sourced: Kplan) -> None:
+    before = _split(sourced)
+    sourced("indicator", "fetch", "--as", OWNER)
+    assert _split(sourced) == [EXPECTED_SPLIT]
+    sourced("undo", "--as", OWNER)
+    assert _split(sourced) == before == []
+    shown = sourced.json("show", "2")
+    values = next(i for i in shown["indicators"] if i["id"] == INDICATOR)["values"]
+    assert values == {"2014": 63, "2015": 63.5}
+
+
+def test_hostile_group_names_are_shown_harmless(orebro: Kplan) -> None:
+    group = "kön=<script>alert(1)</script> | **x**"
+    orebro("record", INDICATOR, "2016", "5", "--group", group, "--as", OWNER)
+    orebro("record", INDICATOR, "2016", "7", "--group", "kön=män", "--as", OWNER)
+    shown = orebro("show", "2").stdout
+    assert "kön=<script>alert(1)</script> | **x**: 2016: 5" in shown
+    report = orebro("export", "--format", "md").stdout
+    assert "<script>" not in report and "\\<script\\>" in report
+    page = orebro("export", "--format", "html").stdout
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_apply_records_group_values_from_json_lines_and_csv(orebro: Kplan, tmp_path: Path) -> None:
+    lines = tmp_path / "values.jsonl"
+    lines.write_text(
+        json.dumps({"indicator": INDICATOR, "period": "2016", "value": 50, "group": "kön=kvinnor"})
+        + "\n"
+        + json.dumps({"indicator": INDICATOR, "period": 2016, "value": "47,5", "group": "kön=män"})
+        + "\n",
+        encoding="utf-8",
+    )
+    orebro("apply", str(lines), "--as", OWNER)
+    assert _split(orebro)[0]["groups"] == {"kvinnor": {"2016": 50}, "män": {"2016": 47.5}}
+    table = tmp_path / "values.csv"
+    table.write_text(
+        f"indicator,period,value,group\n{INDICATOR},2017,51,kön=kvinnor\n", encoding="utf-8"
+    )
+    orebro("apply", str(table), "--as", OWNER)
+    assert _split(orebro)[0]["groups"]["kvinnor"] == {"2016": 50, "2017": 51}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps({"indicator": INDICATOR, "period": "2016", "value": 1, "group": ["kön"]}) + "\n",
+        encoding="utf-8",
+    )
+    result = orebro("apply", str(bad), "--as", OWNER, expect=1)
+    assert "group" in result.stderr and "Traceback" not in result.stderr
