@@ -8,6 +8,7 @@ import http.server
 import io
 import json
 import math
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -722,3 +723,30 @@ def test_apply_records_group_values_from_json_lines_and_csv(orebro: Kplan, tmp_p
     )
     result = orebro("apply", str(bad), "--as", OWNER, expect=1)
     assert "group" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_installed_kplan_fetches_and_fails_cleanly(tmp_path: Path, server: str) -> None:
+    from tests.test_entrypoint import kplan_executable
+
+    store = str(tmp_path / "installed.db")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [kplan_executable(), *args, "--db", store],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    plan = _sourced_plan(tmp_path, f"{server}/api/v2")
+    assert run("import", str(plan), "--as", "ehedlund").returncode == 0
+    done = run("indicator", "fetch", "--as", OWNER, "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["changes"]) == 7
+    slow = _sourced_plan(tmp_path, f"{server}/api/v2", table="TAB-SLOW")
+    assert run("import", str(slow), "--as", "ehedlund", "--force").returncode == 0
+    failed = run("indicator", "fetch", "--timeout", "0.3", "--as", OWNER)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("kplan: error: no answer from 127.0.0.1:")
+    assert len(failed.stderr.strip().splitlines()) == 1
