@@ -750,3 +750,47 @@ def test_the_installed_kplan_fetches_and_fails_cleanly(tmp_path: Path, server: s
     assert failed.returncode == 1
     assert failed.stderr.startswith("kplan: error: no answer from 127.0.0.1:")
     assert len(failed.stderr.strip().splitlines()) == 1
+
+
+def test_kolada_pages_are_followed_and_hashed_together(tmp_path: Path, kplan: Kplan) -> None:
+    pages: dict[str, bytes] = {}
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            body = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        document = json.loads(KOLADA_ANSWER.read_bytes())
+        first = {"values": document["values"][:1], "count": 1, "next_url": f"{base}/page2"}
+        second = {"values": document["values"][1:], "count": 1}
+        pages["/v3/data/kpi/N00914/municipality/1880"] = json.dumps(first).encode()
+        pages["/page2"] = json.dumps(second).encode()
+        text = OREBRO.read_text(encoding="utf-8").replace(
+            'values = { "2014" = 63, "2015" = 63.5 }\n',
+            'values = { "2014" = 63, "2015" = 63.5 }\n'
+            f'source = {{ kind = "kolada", url = "{base}/v3", kpi = "N00914", region = "1880" }}\n',
+            1,
+        )
+        plan = tmp_path / "pages.toml"
+        plan.write_text(text, encoding="utf-8")
+        kplan("import", str(plan), "--as", "ehedlund")
+        done = kplan.json("indicator", "fetch", "--as", OWNER)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    digest = hashlib.sha256(
+        b"".join(pages[p] for p in ["/v3/data/kpi/N00914/municipality/1880", "/page2"])
+    )
+    assert done["sources"][0]["sha256"] == digest.hexdigest()
+    # Without a perspective the genders are not groups: only the totals are values.
+    assert [c["field"] for c in done["changes"]] == ["values.2016"]

@@ -342,7 +342,8 @@ def kolada_items(body: bytes, origin: str) -> tuple[list[dict[str, Any]], str | 
     items = document["values"]
     if not all(isinstance(item, dict) for item in items):
         raise _problem(origin, t("stats.not_kolada"))
-    following = document.get("next_page")
+    # API v2 names the next page next_page; newer versions next_url.
+    following = document.get("next_page") or document.get("next_url")
     return items, following if isinstance(following, str) and following else None
 
 
