@@ -794,3 +794,24 @@ def test_kolada_pages_are_followed_and_hashed_together(tmp_path: Path, kplan: Kp
     assert done["sources"][0]["sha256"] == digest.hexdigest()
     # Without a perspective the genders are not groups: only the totals are values.
     assert [c["field"] for c in done["changes"]] == ["values.2016"]
+
+
+def test_snapshots_keep_the_groups_and_the_source_and_diff_shows_them(sourced: Kplan) -> None:
+    sourced("indicator", "fetch", "--as", OWNER)
+    sourced("snapshot", "take", "före", "--as", "ehedlund")
+    sourced("record", INDICATOR, "2017", "70", "--group", "kön=kvinnor", "--as", OWNER)
+    sourced("snapshot", "take", "efter", "--as", "ehedlund")
+    between = sourced.json("diff", "före", "efter")
+    assert between["measures"][0]["changes"] == [
+        {
+            "field": "groups.2017.kön=kvinnor",
+            "collaboration": None,
+            "indicator": INDICATOR,
+            "old": None,
+            "new": "70",
+        }
+    ]
+    assert between["summary"]["values"] == 1
+    assert sourced.json("diff", "efter")["measures"] == []
+    page = sourced("export", "--format", "html", "--snapshot", "före").stdout
+    assert "kön=kvinnor" in page and "SCB PxWeb TAB-MATCH" in page
