@@ -26,7 +26,7 @@ from kplan.names import visible
 # Kinds that are one column of the thing itself.
 WHOLE = ("status", "progress", "step", "situation")
 # Kinds that hold one value per part, written ``kind.part``.
-PARTED = ("four_p", "perspectives", "values")
+PARTED = ("four_p", "perspectives", "values", "groups")
 KINDS = WHOLE + PARTED
 
 # The thing (measure, collaboration or indicator) a kind of field belongs to.
@@ -38,6 +38,7 @@ TARGET = {
     "perspectives": "measure",
     "step": "collaboration",
     "values": "indicator",
+    "groups": "indicator",
 }
 
 # How the event log's text of a value reads back; kinds not named are text.
@@ -45,10 +46,14 @@ _FROM_TEXT: dict[str, type[int] | type[float]] = {
     "progress": int,
     "step": int,
     "values": float,
+    "groups": float,
 }
 
 # What a message lists as valid.
-VALID = "status, progress, situation, four_p.PART, perspectives.NAME, step, values.PERIOD"
+VALID = (
+    "status, progress, situation, four_p.PART, perspectives.NAME, step, values.PERIOD,"
+    " groups.PERIOD.PERSPECTIVE=GROUP"
+)
 
 
 class AddressError(InvalidValueError):

@@ -673,6 +673,10 @@ def record_command(
     ],
     period: Annotated[str, typer.Argument(metavar="PERIOD", help=t("arg.period"))],
     value: Annotated[str, typer.Argument(metavar="VALUE", help=t("arg.value"))],
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="PERSPECTIVE=GROUP", help=t("stats.opt_group")),
+    ] = None,
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -680,14 +684,15 @@ def record_command(
     as_: AsOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record an indicator's value for a period."""
+    """Record an indicator's value for a period (or for one group of a perspective)."""
     from kplan.core.changes import Change
 
     number = parse_number(value)
     if number is None:
         raise InvalidValueError(t("change.number", value=value))
+    field_name = f"values.{period}" if group is None else f"groups.{period}.{group}"
     _change(
-        [Change("indicator", indicator, f"values.{period}", number, note, expect_version)],
+        [Change("indicator", indicator, field_name, number, note, expect_version)],
         db,
         plan,
         as_,
@@ -1469,6 +1474,55 @@ def indicator_add_command(
         as_=as_,
         json_output=json_output,
     )
+
+
+@indicator_app.command("fetch", help=t("stats.cmd_fetch"))
+@reported
+def indicator_fetch_command(
+    indicators: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[INDICATOR]...",
+            help=t("stats.arg_indicators"),
+            show_default=False,
+            autocompletion=completion.indicators,
+        ),
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from-file", metavar="FILE", help=t("stats.opt_from_file"), readable=False),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=t("stats.opt_dry_run"))] = False,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", metavar="SECONDS", help=t("stats.opt_timeout")),
+    ] = 30.0,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    as_: AsOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Read the indicators' sources (PxWeb, Kolada) and record the values that changed."""
+    from kplan.core.actor import current_actor
+    from kplan.core.queries import load
+    from kplan.core.statistics import fetch
+    from kplan.present import summary, terminal
+    from kplan.store.engine import open_store
+
+    store = open_store(db, create=False)
+    found = fetch(
+        store,
+        load(store, plan),
+        indicators or [],
+        actor=current_actor(as_, db),
+        from_file=from_file,
+        dry_run=dry_run,
+        timeout=timeout,
+    )
+    if json_output:
+        _print_json(summary.fetch_json(found))
+    else:
+        terminal.fetch_result(found)
 
 
 @indicator_app.command("edit", help=t("structure.cmd_indicator_edit"))

@@ -343,3 +343,48 @@ def days_overdue(due: dt.date | None, status: str, today: dt.date) -> int | None
     if due is None or not is_overdue(due, status, today):
         return None
     return (today - due).days
+
+
+# A value split by group is addressed ``PERIOD.PERSPECTIVE=GROUP`` (``2016.kön=kvinnor``):
+# a period holds no dot, so the first dot ends it, and the first ``=`` after it ends the
+# perspective (a perspective whose name holds ``=`` cannot be split by group).
+GROUP_SEPARATOR = "="
+
+
+def group_part(period: str, perspective: str, group: str) -> str:
+    """The part text of a value split by group: ``2016.kön=kvinnor``."""
+    return f"{period}.{perspective}{GROUP_SEPARATOR}{group}"
+
+
+def split_group_part(part: str) -> tuple[str, str, str] | None:
+    """The (period, perspective, group) a part text names, or None when it names none."""
+    period, dot, rest = part.partition(".")
+    perspective, equals, group = rest.partition(GROUP_SEPARATOR)
+    if not (dot and equals and period and perspective and group):
+        return None
+    return period, perspective, group
+
+
+def group_gap(values: dict[str, float]) -> float | None:
+    """The gap between the highest and the lowest group's value, or None with fewer than two."""
+    if len(values) < 2:
+        return None
+    return max(values.values()) - min(values.values())
+
+
+def gap_trend(groups: dict[str, dict[str, float]]) -> tuple[dict[str, float], str]:
+    """The gap between groups per period (where two or more groups have a value) and its trend.
+
+    A narrowing gap is the good direction (``up``), a widening one ``down``;
+    periods are compared like with like, as :func:`values_trend` does.
+    """
+    periods: set[str] = set()
+    for series in groups.values():
+        periods |= set(series)
+    gaps: dict[str, float] = {}
+    for period in sorted(periods, key=period_sort_key):
+        found = {name: s[period] for name, s in groups.items() if period in s}
+        gap = group_gap(found)
+        if gap is not None:
+            gaps[period] = round(gap, 10)
+    return gaps, values_trend(gaps, "decrease")

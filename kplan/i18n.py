@@ -2553,6 +2553,283 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Reported already by {by}, {at} UTC; reporting again replaces that report.",
         "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
     ),
+    # Official statistics: indicator sources, kplan indicator fetch, values split by group
+    "stats.schema_groups": (
+        "Values split by the groups of a perspective: perspective, then group, then values by"
+        " period ({formats}).",
+        "Värden uppdelade på ett perspektivs grupper: perspektiv, sedan grupp, sedan värden per"
+        " period ({formats}).",
+    ),
+    "stats.schema_source": (
+        "Where the indicator's values come from: a table of SCB's statistical database (PxWeb)"
+        " or a Kolada key figure; kplan indicator fetch reads it.",
+        "Var indikatorns värden kommer ifrån: en tabell i SCB:s statistikdatabas (PxWeb) eller"
+        " ett nyckeltal i Kolada; kplan indicator fetch hämtar dem.",
+    ),
+    "stats.schema_source_kind": (
+        "pxweb (SCB's statistical database) or kolada.",
+        "pxweb (SCB:s statistikdatabas) eller kolada.",
+    ),
+    "stats.schema_source_url": (
+        "The API's base address (PxWeb: up to /api/v2, or the v1 address up to the language);"
+        " Kolada's own when left out.",
+        "API:ets basadress (PxWeb: till och med /api/v2, eller v1-adressen till och med"
+        " språket); Koladas egen om den utelämnas.",
+    ),
+    "stats.schema_source_api": (
+        "The PxWeb API version: 2 (the default) or 1.",
+        "PxWeb-API:ets version: 2 (standard) eller 1.",
+    ),
+    "stats.schema_source_table": (
+        "PxWeb: the table's id (API 2) or its path in the database (API 1).",
+        "PxWeb: tabellens id (API 2) eller dess sökväg i databasen (API 1).",
+    ),
+    "stats.schema_source_kpi": (
+        "Kolada: the key figure's id (N00914...).",
+        "Kolada: nyckeltalets id (N00914...).",
+    ),
+    "stats.schema_source_region": (
+        "The region's code: SCB's two digits for a county, four for a municipality (Kolada:"
+        " its municipality or region id).",
+        "Regionens kod: SCB:s två siffror för ett län, fyra för en kommun (Kolada: kommunens"
+        " eller regionens id).",
+    ),
+    "stats.schema_source_region_variable": (
+        "PxWeb: the variable that holds the region (Region when left out).",
+        "PxWeb: variabeln som anger regionen (Region om den utelämnas).",
+    ),
+    "stats.schema_source_time_variable": (
+        "PxWeb: the variable that holds the period (Tid when left out).",
+        "PxWeb: variabeln som anger perioden (Tid om den utelämnas).",
+    ),
+    "stats.schema_source_measure": (
+        "PxWeb: the code of the measure (the ContentsCode value) to read.",
+        "PxWeb: koden för det mått (ContentsCode-värdet) som ska läsas.",
+    ),
+    "stats.schema_source_measure_variable": (
+        "PxWeb: the variable that holds the measure (ContentsCode when left out).",
+        "PxWeb: variabeln som anger måttet (ContentsCode om den utelämnas).",
+    ),
+    "stats.schema_source_selection": (
+        "PxWeb: the value codes of the other variables, by variable.",
+        "PxWeb: värdekoderna för övriga variabler, per variabel.",
+    ),
+    "stats.schema_source_split": (
+        "PxWeb: the variable whose values are the groups (Kon...). Kolada splits by gender.",
+        "PxWeb: variabeln vars värden är grupperna (Kon...). Kolada delar upp på kön.",
+    ),
+    "stats.schema_source_perspective": (
+        "The plan's perspective the groups belong to (kön...).",
+        "Det perspektiv i planen som grupperna hör till (kön...).",
+    ),
+    "stats.schema_source_groups": (
+        "The source's codes of the groups and the group each is (2 = kvinnor; Kolada: K, M).",
+        "Källans koder för grupperna och vilken grupp varje kod är (2 = kvinnor; Kolada: K, M).",
+    ),
+    "stats.schema_source_total": (
+        "The code whose value is the indicator's own value (PxWeb: a code of the split"
+        " variable; Kolada: T).",
+        "Koden vars värde är indikatorns eget värde (PxWeb: en kod i uppdelningsvariabeln;"
+        " Kolada: T).",
+    ),
+    "stats.same_group": (
+        "the group '{group}' is the same name as '{other}'; give each group one name",
+        "gruppen '{group}' är samma namn som '{other}'; ge varje grupp ett namn",
+    ),
+    "stats.perspective_separator": (
+        "the perspective '{perspective}' holds '=', so its values cannot be split by group;"
+        " rename the perspective",
+        "perspektivet '{perspective}' innehåller '=', så dess värden kan inte delas upp på"
+        " grupper; byt namn på perspektivet",
+    ),
+    "stats.source_needs": (
+        "a {kind} source needs '{key}'",
+        "en källa av typen {kind} behöver '{key}'",
+    ),
+    "stats.source_needs_perspective": (
+        "a source that splits by group needs 'perspective': the plan's perspective the groups"
+        " belong to",
+        "en källa som delar upp på grupper behöver 'perspective': det perspektiv i planen som"
+        " grupperna hör till",
+    ),
+    "stats.bad_selection": (
+        "expected an array of value codes (text), at least one",
+        "väntade en lista med värdekoder (text), minst en",
+    ),
+    "stats.bad_group": (
+        "'{group}' names no group: write PERSPECTIVE=GROUP (kön=kvinnor)",
+        "'{group}' anger ingen grupp: skriv PERSPEKTIV=GRUPP (kön=kvinnor)",
+    ),
+    "stats.bad_group_name": (
+        "the group '{group}' cannot be used: {problem}",
+        "gruppen '{group}' kan inte användas: {problem}",
+    ),
+    "stats.opt_group": (
+        "Record the value of one group of a perspective: PERSPECTIVE=GROUP (kön=kvinnor).",
+        "Registrera värdet för en grupp i ett perspektiv: PERSPEKTIV=GRUPP (kön=kvinnor).",
+    ),
+    "stats.gap": (
+        "gap between the groups of {perspective}",
+        "skillnad mellan grupperna inom {perspective}",
+    ),
+    "stats.source_line": ("Source: {source}", "Källa: {source}"),
+    "stats.bad_answer": (
+        "the answer from {origin} cannot be used: {problem}",
+        "svaret från {origin} går inte att använda: {problem}",
+    ),
+    "stats.not_utf8": ("it is not UTF-8 text", "det är inte UTF-8-text"),
+    "stats.empty_answer": ("it is empty", "det är tomt"),
+    "stats.not_json": (
+        "it is not JSON, or it is cut short ({detail})",
+        "det är inte JSON, eller så är det avkortat ({detail})",
+    ),
+    "stats.not_dataset": (
+        "it is not a JSON-stat 2.0 dataset (ask for outputFormat json-stat2)",
+        "det är inte ett JSON-stat 2.0-dataset (be om outputFormat json-stat2)",
+    ),
+    "stats.not_kolada": (
+        "it is not a Kolada answer (an object with a list 'values' of items)",
+        "det är inte ett svar från Kolada (ett objekt med en lista 'values')",
+    ),
+    "stats.no_category": (
+        "the dimension '{dimension}' has no categories",
+        "dimensionen '{dimension}' saknar kategorier",
+    ),
+    "stats.bad_index": (
+        "the categories of '{dimension}' are not a list of codes or a map of code to position",
+        "kategorierna i '{dimension}' är varken en lista med koder eller en tabell från kod"
+        " till position",
+    ),
+    "stats.bad_dimensions": (
+        "'id' and 'size' must be lists of the same length (dimension ids and their sizes)"
+        " and 'dimension' an object",
+        "'id' och 'size' måste vara listor av samma längd (dimensionernas id och storlek)"
+        " och 'dimension' ett objekt",
+    ),
+    "stats.bad_size": (
+        "the dimension '{dimension}' has {found} categories, but 'size' says {size}",
+        "dimensionen '{dimension}' har {found} kategorier, men 'size' anger {size}",
+    ),
+    "stats.bad_values": (
+        "'value' must hold {cells} cells (a list, or an object from position to value);"
+        " found {found}",
+        "'value' måste ha {cells} celler (en lista, eller ett objekt från position till"
+        " värde); fann {found}",
+    ),
+    "stats.bad_number": (
+        "'{value}' is not a finite number",
+        "'{value}' är inte ett ändligt tal",
+    ),
+    "stats.no_dimension": (
+        "it has no variable '{dimension}' (check the source's variables in the plan file)",
+        "det har ingen variabel '{dimension}' (kontrollera källans variabler i planfilen)",
+    ),
+    "stats.bad_time": (
+        "the time code '{code}' is no period kplan knows (YYYY, YYYYMmm, YYYYKn...)",
+        "tidskoden '{code}' är ingen period kplan känner (ÅÅÅÅ, ÅÅÅÅMmm, ÅÅÅÅKn...)",
+    ),
+    "stats.ambiguous": (
+        "it has more than one value for {period}; narrow the source's selection to one",
+        "det har mer än ett värde för {period}; begränsa källans urval till ett",
+    ),
+    "stats.refused": (
+        "{origin} refused the query: {detail}",
+        "{origin} avvisade frågan: {detail}",
+    ),
+    "stats.timeout": (
+        "no answer from {origin} within {seconds} s; try again later or give --timeout",
+        "inget svar från {origin} inom {seconds} s; försök igen senare eller ange --timeout",
+    ),
+    "stats.unreachable": (
+        "cannot reach {origin}: {detail}",
+        "når inte {origin}: {detail}",
+    ),
+    "stats.cut_short": (
+        "the answer from {origin} was cut short: {detail}",
+        "svaret från {origin} avbröts: {detail}",
+    ),
+    "stats.bad_url": (
+        "'{url}' is not an address kplan can fetch (http or https): {detail}",
+        "'{url}' är ingen adress kplan kan hämta från (http eller https): {detail}",
+    ),
+    "stats.too_large": (
+        "the answer from {origin} is larger than {limit} MB; narrow the source's selection",
+        "svaret från {origin} är större än {limit} MB; begränsa källans urval",
+    ),
+    "stats.too_many_pages": (
+        "{origin} answered in more than {pages} pages; narrow the source",
+        "{origin} svarade med fler än {pages} sidor; begränsa källan",
+    ),
+    "stats.unreadable": (
+        "cannot read {path}: {detail}",
+        "kan inte läsa {path}: {detail}",
+    ),
+    "stats.none_sourced": (
+        "no indicator of plan {plan} has a source; give one a 'source' table in the plan file",
+        "ingen indikator i planen {plan} har en källa; ge en indikator en 'source'-tabell i"
+        " planfilen",
+    ),
+    "stats.no_source": (
+        "the indicator {indicator} has no source; give it a 'source' table in the plan file",
+        "indikatorn {indicator} har ingen källa; ge den en 'source'-tabell i planfilen",
+    ),
+    "stats.from_file_one": (
+        "--from-file holds one source's answer: name the one indicator it is for",
+        "--from-file innehåller en källas svar: ange den indikator det gäller",
+    ),
+    "stats.bad_timeout": (
+        "--timeout must be a number of seconds above 0 and at most 86400, not {value}",
+        "--timeout måste vara ett antal sekunder över 0 och högst 86400, inte {value}",
+    ),
+    "stats.cmd_fetch": (
+        "Read the indicators' sources (SCB's PxWeb, Kolada) and record the values that changed.",
+        "Hämta indikatorernas källor (SCB:s PxWeb, Kolada) och registrera de värden som ändrats.",
+    ),
+    "stats.arg_indicators": (
+        "The indicators to fetch (each with a source); every indicator with a source when none.",
+        "Indikatorerna som ska hämtas (var och en med en källa); alla med källa om ingen anges.",
+    ),
+    "stats.opt_from_file": (
+        "Read a saved answer (JSON-stat 2.0 or Kolada JSON) instead of asking the source.",
+        "Läs ett sparat svar (JSON-stat 2.0 eller Koladas JSON) i stället för att fråga källan.",
+    ),
+    "stats.opt_dry_run": (
+        "Show what would be recorded; write nothing.",
+        "Visa vad som skulle registreras; skriv ingenting.",
+    ),
+    "stats.opt_timeout": (
+        "Seconds to wait for a source to answer (default 30).",
+        "Sekunder att vänta på att en källa svarar (standard 30).",
+    ),
+    "stats.fetched": (
+        "{indicator}: {source}, updated {updated}",
+        "{indicator}: {source}, uppdaterad {updated}",
+    ),
+    "stats.nothing_changed": (
+        "Nothing changed: the store holds what the sources say.",
+        "Inget ändrades: lagret har redan det källorna anger.",
+    ),
+    "stats.recorded": ("Recorded {count} values:", "Registrerade {count} värden:"),
+    "stats.would_record": (
+        "Would record {count} values (--dry-run, nothing written):",
+        "Skulle registrera {count} värden (--dry-run, inget skrevs):",
+    ),
+    "stats.fetched_from": (
+        "{source}, updated {updated}, sha256 {sha}…",
+        "{source}, uppdaterad {updated}, sha256 {sha}…",
+    ),
+    "stats.gap_up": ("narrowing", "minskar"),
+    "stats.gap_down": ("widening", "ökar"),
+    "stats.gap_flat": ("unchanged", "oförändrad"),
+    "stats.gap_none": ("–", "–"),
+    "stats.report_heading": ("Values split by group", "Värden uppdelade på grupper"),
+    "stats.report_intro": (
+        "Indicators whose values are split by the groups of a perspective; the gap is the"
+        " highest group's value less the lowest's, and it narrows (↑) or widens (↓).",
+        "Indikatorer vars värden är uppdelade på ett perspektivs grupper; skillnaden är den"
+        " högsta gruppens värde minus den lägstas, och den minskar (↑) eller ökar (↓).",
+    ),
+    "stats.col_group": ("Group", "Grupp"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

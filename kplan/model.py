@@ -8,6 +8,7 @@ export writes one back out. Nothing here touches a database or a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,9 @@ from kplan.domain import (
     DEFAULT_PERSPECTIVES,
     FOUR_P_PARTS,
     format_number,
+    group_part,
     period_sort_key,
+    split_group_part,
 )
 
 FORMAT_VERSION = 1
@@ -67,9 +70,32 @@ class Indicator:
     target: float | None = None
     direction: str = "increase"
     values: dict[str, float] = field(default_factory=dict)
+    # Values split by the groups of a perspective: perspective -> group -> period -> value.
+    groups: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    # Where the values come from (a PxWeb table, a Kolada key figure), as the plan file gives it.
+    source: dict[str, Any] | None = None
     # The store's row version, read with the plan so an edit can say which
     # version it saw; not part of the plan file and not compared.
     version: int = field(default=0, compare=False)
+
+    def group_values(self) -> dict[str, float]:
+        """Every value split by group, keyed by its part text (``2016.kön=kvinnor``)."""
+        return {
+            group_part(period, perspective, group): value
+            for perspective, groups in self.groups.items()
+            for group, series in groups.items()
+            for period, value in series.items()
+        }
+
+    def set_group_values(self, values: dict[str, float]) -> None:
+        """Set the values split by group from their part texts (see :meth:`group_values`)."""
+        self.groups = {}
+        for part, value in values.items():
+            pieces = split_group_part(part)
+            if pieces is None:
+                continue
+            period, perspective, group = pieces
+            self.groups.setdefault(perspective, {}).setdefault(group, {})[period] = value
 
 
 @dataclass
@@ -138,8 +164,29 @@ class Plan:
         return self
 
 
+def source_text(source: dict[str, Any] | None) -> str | None:
+    """An indicator's source table as one line of JSON text (the store and the log keep it so)."""
+    return json.dumps(source, ensure_ascii=False) if source else None
+
+
 def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in table.items() if value is not None}
+
+
+def groups_document(groups: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
+    """Values split by group as a plan file holds them, periods in order, empty groups left out."""
+    return {
+        perspective: {
+            group: {
+                period: format_number(series[period])
+                for period in sorted(series, key=period_sort_key)
+            }
+            for group, series in by_group.items()
+            if series
+        }
+        for perspective, by_group in groups.items()
+        if any(by_group.values())
+    }
 
 
 def plan_to_document(plan: Plan) -> dict[str, Any]:
@@ -221,6 +268,8 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                             period: format_number(ind.values[period])
                             for period in sorted(ind.values, key=period_sort_key)
                         },
+                        "groups": groups_document(ind.groups) or None,
+                        "source": dict(ind.source) if ind.source else None,
                     }
                 )
                 for ind in measure.indicators

@@ -14,7 +14,17 @@ import pytest
 from kplan.present.exports import FORMATS
 from tests.conftest import OREBRO, ROOT
 
-HEAVY = ("sqlalchemy", "sqlmodel", "textual", "alembic", "rich", "pydantic", "jinja2", "icalendar")
+HEAVY = (
+    "sqlalchemy",
+    "sqlmodel",
+    "textual",
+    "alembic",
+    "rich",
+    "pydantic",
+    "jinja2",
+    "icalendar",
+    "httpx",
+)
 
 
 def kplan_executable() -> str:

@@ -28,6 +28,7 @@ HEAVY = (
     "jinja2",
     "psycopg",
     "icalendar",
+    "httpx",
 )
 # Reached only through a seam: `kplan tui` imports the app; the store's schema
 # check imports the tables and the migrations.

@@ -75,6 +75,13 @@ def _schema1_copy(tmp_path: Path) -> Path:
     return copy
 
 
+def _drop_schema7(connection: sqlite3.Connection) -> None:
+    """Take a current store back to what schema 6 had (for the tests of older versions)."""
+    connection.execute("DROP TABLE indicator_group_value")
+    connection.execute("ALTER TABLE indicator DROP COLUMN source")
+    connection.execute("ALTER TABLE event DROP COLUMN source")
+
+
 def _backups(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{path.name}.bak-*"))
 
@@ -143,17 +150,21 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
         f"the store as it was is kept in {backups[0]}"
     )
     after = dump_store(path)
-    for table in SCHEMA1_TABLES - {"store_info", "plan", "event", "measure"}:
+    for table in SCHEMA1_TABLES - {"store_info", "plan", "event", "measure", "indicator"}:
         assert after[table] == before[table], table
     # Version 3 gave every plan an edit policy, open as before.
     assert [row[:-1] for row in after["plan"]] == before["plan"]
     assert {row[-1] for row in after["plan"]} == {"open"}
-    # Version 4 gave every event the role that wrote it: none on SQLite.
-    assert [row[:-1] for row in after["event"]] == before["event"]
-    assert {row[-1] for row in after["event"]} == {None}
+    # Version 4 gave every event the role that wrote it: none on SQLite; version 7 its source.
+    assert [row[:-2] for row in after["event"]] == before["event"]
+    assert {row[-2:] for row in after["event"]} == {(None, None)}
     # Version 5 gave every measure an empty current state (läget).
     assert [row[:-1] for row in after["measure"]] == before["measure"]
     assert {row[-1] for row in after["measure"]} == {None}
+    # Version 7 gave every indicator an empty source, and a table of values split by group.
+    assert [row[:-1] for row in after["indicator"]] == before["indicator"]
+    assert {row[-1] for row in after["indicator"]} == {None}
+    assert after["indicator_group_value"] == []
     assert after["store_info"] == [("schema_version", str(schema.LATEST))]
     assert after["alembic_version"] == [(schema.HEAD,)]
     assert set(after) >= SCHEMA2_TABLES
@@ -199,8 +210,8 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     [
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
-            "DROP TABLE alembic_version; UPDATE store_info SET value = '7'",
-            f"schema version 7, newer than this kplan knows (up to {schema.LATEST})",
+            "DROP TABLE alembic_version; UPDATE store_info SET value = '8'",
+            f"schema version 8, newer than this kplan knows (up to {schema.LATEST})",
         ),
     ],
 )
@@ -308,6 +319,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("ALTER TABLE snapshot DROP COLUMN states")
+    _drop_schema7(connection)
     connection.execute("UPDATE alembic_version SET version_num = '0002'")
     connection.execute("UPDATE store_info SET value = '2' WHERE name = 'schema_version'")
     connection.commit()
@@ -320,7 +332,7 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     after = dump_store(path)
     assert [row[:-1] for row in after["plan"]] == before["plan"]
     assert [row[:-1] for row in after["measure"]] == before["measure"]
-    assert [row[:-1] for row in after["event"]] == before["event"]
+    assert [row[:-2] for row in after["event"]] == before["event"]
     assert len(_backups(path)) == 1
     kplan("status", "7", "delayed")
 
@@ -333,6 +345,7 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("ALTER TABLE snapshot DROP COLUMN states")
+    _drop_schema7(connection)
     connection.execute("UPDATE alembic_version SET version_num = '0003'")
     connection.execute("UPDATE store_info SET value = '3' WHERE name = 'schema_version'")
     connection.commit()
@@ -343,9 +356,9 @@ def test_a_store_of_version_3_gains_the_event_role_empty_on_sqlite(tmp_path: Pat
     assert f"from schema version 3 to {schema.LATEST}" in result.stderr
     after = dump_store(path)
     kept = {row[0] for row in before["event"]}
-    assert [row[:-1] for row in after["event"] if row[0] in kept] == before["event"]
+    assert [row[:-2] for row in after["event"] if row[0] in kept] == before["event"]
     assert len(after["event"]) == len(before["event"]) + 1
-    assert {row[-1] for row in after["event"]} == {None}
+    assert {row[-2:] for row in after["event"]} == {(None, None)}
     event = kplan.json("log", "--limit", "1")[0]
     assert (event["actor"], event["db_role"]) == ("someone", None)
 
@@ -357,6 +370,7 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     connection = sqlite3.connect(path)
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
     connection.execute("ALTER TABLE snapshot DROP COLUMN states")
+    _drop_schema7(connection)
     connection.execute("UPDATE alembic_version SET version_num = '0004'")
     connection.execute("UPDATE store_info SET value = '4' WHERE name = 'schema_version'")
     connection.commit()
@@ -369,7 +383,7 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     after = dump_store(path)
     assert [row[:-1] for row in after["measure"]] == before["measure"]
     assert {row[-1] for row in after["measure"]} == {None}
-    assert after["event"] == before["event"]
+    assert [row[:-1] for row in after["event"]] == before["event"]
     kplan("note", "7", "Uppstart i maj", "--as", "sforsberg")
     assert kplan.json("show", "7")["situation"] == "Uppstart i maj"
 
@@ -390,6 +404,7 @@ def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
     written = dict(connection.execute("SELECT name, states FROM snapshot"))
     connection.execute("UPDATE snapshot SET content = '{' WHERE name = 'trasig'")
     connection.execute("ALTER TABLE snapshot DROP COLUMN states")
+    _drop_schema7(connection)
     connection.execute("UPDATE alembic_version SET version_num = '0005'")
     connection.execute("UPDATE store_info SET value = '5' WHERE name = 'schema_version'")
     connection.commit()
@@ -407,3 +422,37 @@ def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
     assert "snapshot 'trasig'" in kplan("export", "--format", "html", expect=1).stderr
     kplan("snapshot", "delete", "trasig", "--as", "ehedlund")
     assert kplan("export", "--format", "html").stdout == page
+
+
+def test_a_store_of_version_6_gains_indicator_sources_and_values_by_group(tmp_path: Path) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    connection = sqlite3.connect(path)
+    _drop_schema7(connection)
+    connection.execute("UPDATE alembic_version SET version_num = '0006'")
+    connection.execute("UPDATE store_info SET value = '6' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("show", "7", "--json")
+    assert f"from schema version 6 to {schema.LATEST}" in result.stderr
+    after = dump_store(path)
+    assert [row[:-1] for row in after["indicator"]] == before["indicator"]
+    assert {row[-1] for row in after["indicator"]} == {None}
+    assert after["indicator_value"] == before["indicator_value"]
+    assert after["indicator_group_value"] == []
+    assert [row[:-1] for row in after["event"]] == before["event"]
+    assert {row[-1] for row in after["event"]} == {None}
+    kplan(
+        "record",
+        "matchning-utbildning",
+        "2016",
+        "63.5",
+        "--group",
+        "kön=kvinnor",
+        "--as",
+        "sforsberg",
+    )
+    assert dump_store(path)["indicator_group_value"] != []

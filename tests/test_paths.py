@@ -91,6 +91,7 @@ def test_no_path_parameter_lets_click_judge_the_file() -> None:
         "export output_file",
         "export template_file",
         "import file",
+        "indicator fetch from_file",
         "remind output_dir",
         "remind smtp_config",
         "restore file",

@@ -254,6 +254,9 @@ def kplan_as(server: str, role: str) -> Kplan:
         " (SELECT id FROM indicator WHERE key = 'vagledare-utbildade')",
         "INSERT INTO indicator_value (indicator_id, period, value)"
         " SELECT id, '2016', 1 FROM indicator WHERE key = 'vagledare-utbildade'",
+        # Values split by group (schema 7) are guarded as the indicator's values.
+        "INSERT INTO indicator_group_value (indicator_id, part, value)"
+        " SELECT id, '2016.kön=kvinnor', 1 FROM indicator WHERE key = 'vagledare-utbildade'",
         # The plan as a whole is the coordinators'.
         "INSERT INTO measure (plan_id, key, title, goal, owner_id, status, progress, position,"
         " version) SELECT p.id, 'ny', 'Ny', '', o.id, 'ongoing', 0, 99, 1 FROM plan p"
@@ -1024,3 +1027,30 @@ def test_every_table_of_the_store_has_its_rule() -> None:
     known = {*CONTENT_TABLES, LOG_TABLE, *INFO_TABLES}
     assert set(SQLModel.metadata.tables) <= known
     assert set(SQLModel.metadata.tables) >= set(CONTENT_TABLES)
+
+
+def test_a_server_store_of_version_6_guards_the_values_split_by_group_once_upgraded(
+    store: ServerStore,
+) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from kplan.store.schema import alembic_config
+
+    owner = Kplan(store)
+    engine = create_engine(store)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0006")
+    engine.dispose()
+    result = owner("init")
+    assert f"from schema version 6 to {SCHEMA_VERSION}" in result.stderr
+    message = refused(
+        store,
+        "mholm",
+        "INSERT INTO indicator_group_value (indicator_id, part, value)"
+        " SELECT id, '2016.kön=kvinnor', 1 FROM indicator WHERE key = 'vagledare-utbildade'",
+    )
+    assert message.startswith("mholm may not ")
+    # His own indicator's groups are his to record, through kplan and as granted before.
+    kplan_as(store, "mholm")("record", "validerade", "2016", "12", "--group", "kön=kvinnor")
+    assert query(store, "SELECT part FROM indicator_group_value") == [{"part": "2016.kön=kvinnor"}]

@@ -183,8 +183,10 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     open_store(str(path)).close()
     connection = sqlite3.connect(path)
     # A store as kplan made it before it kept an Alembic revision.
-    for table in ("round_report", "round", "snapshot", "alembic_version"):
+    for table in ("round_report", "round", "snapshot", "alembic_version", "indicator_group_value"):
         connection.execute(f'DROP TABLE "{table}"')
+    connection.execute("ALTER TABLE indicator DROP COLUMN source")
+    connection.execute("ALTER TABLE event DROP COLUMN source")
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
@@ -203,6 +205,7 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     assert "situation" in {
         row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(measure)")
     }
+    assert "indicator_group_value" in tables
 
 
 def test_diff_between_two_rounds(orebro: Kplan) -> None:

@@ -488,7 +488,7 @@ def test_the_event_log_lists_every_event_newest_first(plan: Plan, data: st.DataO
         with store.reading() as rows:
             found = rows(
                 "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note,"
-                " db_role FROM event ORDER BY id DESC"
+                " db_role, source FROM event ORDER BY id DESC"
             )
         expected = [
             {
@@ -506,6 +506,8 @@ def test_the_event_log_lists_every_event_newest_first(plan: Plan, data: st.DataO
                 "new": row[8],
                 "note": row[9],
                 "db_role": row[10] if row[10] != row[2] else None,
+                # No change here was fetched from a source.
+                "source": row[11],
             }
             for row in found
         ]

@@ -46,6 +46,7 @@ FIELDS = (
     "step",
     "period",
     "value",
+    "group",
     "note",
     "expect_version",
 )
@@ -227,8 +228,16 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
         else:
             value = _number(record["value"], number, problems)
             period_text = _identifier(period, "period", number, problems)
-            if value is not None and period_text is not None:
-                add(FieldAddress("values", period_text), value)
+            group_text = record.get("group")
+            if group_text not in (None, "") and not isinstance(group_text, str):
+                got = type(group_text).__name__
+                problems.append(_problem(number, "group", t("planfile.expected_string", got=got)))
+            elif value is not None and period_text is not None:
+                if group_text in (None, ""):
+                    add(FieldAddress("values", period_text), value)
+                else:
+                    # As `kplan record --group`: a group of a perspective, PERSPECTIVE=GROUP.
+                    add(FieldAddress("groups", f"{period_text}.{group_text}"), value)
     if not line.changes and not any(problem[0] == number for problem in problems):
         problems.append(_problem(number, target, t("apply.nothing")))
     return line

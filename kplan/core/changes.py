@@ -28,10 +28,12 @@ from kplan.domain import (
     COVERAGE_LEVELS,
     FOUR_P_PARTS,
     FOUR_P_STATES,
+    GROUP_SEPARATOR,
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
     as_utc,
+    group_part,
     normalise_coverage,
     normalise_four_p_part,
     normalise_four_p_state,
@@ -42,7 +44,7 @@ from kplan.domain import (
 )
 from kplan.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.i18n import t
-from kplan.names import check_id, find_name, nfc
+from kplan.names import check_id, find_name, name_problem, nfc, same_as
 from kplan.store import changes as stored
 from kplan.store.events import latest_change
 from kplan.store.plans import select_plan as select_plan_info
@@ -75,6 +77,8 @@ class Change:
     address: FieldAddress | None = dataclasses.field(
         default=None, kw_only=True, compare=False, repr=False
     )
+    # Where a fetched value came from (kplan indicator fetch), as the event log keeps it.
+    source: str | None = dataclasses.field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.address is None:
@@ -350,6 +354,8 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, FieldAdd
             labels = ", ".join(f"{n} {label}" for n, label in enumerate(ladder, 1))
             raise InvalidValueError(t("change.step", value=value, high=steps, labels=labels))
         return change, target, address, value
+    if kind == "groups":
+        return change, target, _group_address(reading, target, address), _number_or_none(change)
     # kind == "values": the only kind left (kplan.address.KINDS).
     period = normalise_period(address.part)
     if period is None:
@@ -362,6 +368,44 @@ def _resolve(reading: _Batch, change: Change) -> tuple[Change, _Target, FieldAdd
     if number is None:
         raise InvalidValueError(t("change.number", value=value))
     return change, target, address.with_part(period), number
+
+
+def _number_or_none(change: Change) -> float | None:
+    """A change's value as a finite number; None removes the value (undoing a first record)."""
+    if change.value is None:
+        return None
+    number = as_finite(change.value)
+    if number is None:
+        raise InvalidValueError(t("change.number", value=change.value))
+    return number
+
+
+def _group_address(reading: _Batch, target: _Target, address: FieldAddress) -> FieldAddress:
+    """The canonical address of a value split by group: ``groups.2016.kön=kvinnor``.
+
+    The perspective must be one of the plan's, named in any case; the group is
+    a free name (the name rules), spelled as the indicator already has it
+    when it names one of its groups in another case.
+    """
+    period_text, _, rest = address.part.partition(".")
+    perspective_text, equals, group_text = rest.partition(GROUP_SEPARATOR)
+    period = normalise_period(period_text)
+    if period is None:
+        raise InvalidValueError(t("change.period", period=period_text, formats=PERIOD_FORMATS))
+    if not equals or not perspective_text.strip() or not group_text.strip():
+        raise InvalidValueError(t("stats.bad_group", group=rest))
+    perspective = find_name(
+        perspective_text.strip(), reading.plan.perspectives, "field.perspective"
+    )
+    if GROUP_SEPARATOR in perspective:
+        raise InvalidValueError(t("stats.perspective_separator", perspective=perspective))
+    group = nfc(group_text.strip())
+    problem = name_problem(group)
+    if problem is not None:
+        raise InvalidValueError(t("stats.bad_group_name", group=group_text, problem=problem))
+    known = stored.group_names(reading.rows, target.row_id, perspective)
+    group = same_as(group, known) or group
+    return address.with_part(group_part(period, perspective, group))
 
 
 _STEP_MOVES = {"up": 1, "down": -1, "upp": 1, "ned": -1}
@@ -428,4 +472,5 @@ def _apply_one(
         at=at,
         change=field_change,
         note=change.note,
+        source=change.source,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kplan.domain import format_number, period_sort_key
-from kplan.model import Plan
+from kplan.model import Plan, source_text
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,14 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
             )
             before |= {f"values.{p}": previous_indicator.values.get(p) for p in periods}
             after |= {f"values.{p}": indicator.values.get(p) for p in periods}
+            old_groups = previous_indicator.group_values()
+            new_groups = indicator.group_values()
+            parts = sorted(set(old_groups) | set(new_groups))
+            before |= {f"groups.{p}": old_groups.get(p) for p in parts}
+            after |= {f"groups.{p}": new_groups.get(p) for p in parts}
+            if previous_indicator.source != indicator.source:
+                before["source"] = source_text(previous_indicator.source)
+                after["source"] = source_text(indicator.source)
             for name, old_value, new_value in _fields(before, after):
                 changes.append(
                     FieldChange(

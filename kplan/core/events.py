@@ -21,8 +21,12 @@ def insert_event(
     at: dt.datetime,
     change: FieldChange,
     note: str | None = None,
+    source: str | None = None,
 ) -> None:
-    """Append one event to the log: ``change`` with its values written as text."""
+    """Append one event to the log: ``change`` with its values written as text.
+
+    ``source`` is where a fetched value came from (JSON text), None otherwise.
+    """
     stored.insert_event(
         rows,
         plan_id=plan_id,
@@ -38,4 +42,5 @@ def insert_event(
             indicator=change.indicator,
         ),
         note=note,
+        source=source,
     )

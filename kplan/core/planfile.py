@@ -24,6 +24,7 @@ from kplan.domain import (
     DEFAULT_LADDER_QUESTIONS,
     DEFAULT_PERSPECTIVES,
     FOUR_P_PARTS,
+    GROUP_SEPARATOR,
     MAX_NAME_LENGTH,
     MAX_NESTING,
     PERIOD_FORMATS,
@@ -892,32 +893,156 @@ def _measure(
             direction=values["direction"],
         )
         series = ind_table.get("values", _MISSING)
-        if (
-            series is not _MISSING
-            and (values_table := check.table(series, f"{where}.values")) is not None
-        ):
-            for period, value in values_table.items():
-                canonical = normalise_period(period)
-                if canonical is None:
-                    shown = visible(period)
-                    check.add(
-                        f"{where}.values.{shown}",
-                        t("planfile.bad_period", period=shown, formats=PERIOD_FORMATS),
-                        on_key=True,
-                    )
-                    continue
-                if canonical in indicator.values:
-                    check.add(
-                        f"{where}.values.{period}",
-                        t("planfile.repeated_period", period=canonical),
-                        on_key=True,
-                    )
-                    continue
-                number = check.number(value, f"{where}.values.{period}")
-                if number is not None:
-                    indicator.values[canonical] = number
+        if series is not _MISSING:
+            indicator.values = _series(check, series, f"{where}.values")
+        groups = ind_table.get("groups", _MISSING)
+        if groups is not _MISSING:
+            indicator.groups = _groups(check, groups, f"{where}.groups", plan)
+        source = ind_table.get("source", _MISSING)
+        if source is not _MISSING:
+            indicator.source = _source(check, source, f"{where}.source", plan)
         measure.indicators.append(indicator)
     return measure
+
+
+def _series(check: _Checker, raw: Any, where: str) -> dict[str, float]:
+    """Values by period: the periods canonical, each once, the values finite numbers."""
+    values: dict[str, float] = {}
+    values_table = check.table(raw, where)
+    if values_table is None:
+        return values
+    for period, value in values_table.items():
+        canonical = normalise_period(period)
+        if canonical is None:
+            shown = visible(period)
+            check.add(
+                f"{where}.{shown}",
+                t("planfile.bad_period", period=shown, formats=PERIOD_FORMATS),
+                on_key=True,
+            )
+            continue
+        if canonical in values:
+            check.add(
+                f"{where}.{period}", t("planfile.repeated_period", period=canonical), on_key=True
+            )
+            continue
+        number = check.number(value, f"{where}.{period}")
+        if number is not None:
+            values[canonical] = number
+    return values
+
+
+def _group_name(check: _Checker, key: str, where: str, seen: dict[str, str]) -> str | None:
+    """A group's name: a valid name, not the same as another group's of its perspective."""
+    name = nfc(key)
+    problem = name_problem(name) if name.strip() else t("planfile.empty")
+    if problem is not None:
+        check.add(where, problem, on_key=True)
+        return None
+    folded = fold(name)
+    if folded in seen:
+        check.add(where, t("stats.same_group", group=visible(key), other=seen[folded]), on_key=True)
+        return None
+    seen[folded] = name
+    return name
+
+
+def _perspective_of(check: _Checker, key: str, where: str, plan: Plan) -> str | None:
+    """The plan's perspective ``key`` names (exactly, in NFC), or None with a problem."""
+    name = nfc(key)
+    if name not in plan.perspectives:
+        check.member(name, where, plan.perspectives, on_key=True)
+        return None
+    if GROUP_SEPARATOR in name:
+        check.add(where, t("stats.perspective_separator", perspective=visible(name)), on_key=True)
+        return None
+    return name
+
+
+def _groups(
+    check: _Checker, raw: Any, where: str, plan: Plan
+) -> dict[str, dict[str, dict[str, float]]]:
+    """An indicator's values split by group: perspective -> group -> period -> value."""
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    table = check.table(raw, where)
+    if table is None:
+        return found
+    for key, by_group in table.items():
+        place = f"{where}.{visible(key)}"
+        perspective = _perspective_of(check, key, place, plan)
+        if perspective is None:
+            continue
+        if perspective in found:
+            check.add(place, t("planfile.repeated_key", key=visible(key)), on_key=True)
+            continue
+        groups_table = check.table(by_group, place)
+        if groups_table is None:
+            continue
+        seen: dict[str, str] = {}
+        groups: dict[str, dict[str, float]] = {}
+        for group_key, series in groups_table.items():
+            name = _group_name(check, group_key, f"{place}.{visible(group_key)}", seen)
+            if name is not None:
+                groups[name] = _series(check, series, f"{place}.{visible(group_key)}")
+        found[perspective] = groups
+    return found
+
+
+def _source(check: _Checker, raw: Any, where: str, plan: Plan) -> dict[str, Any] | None:
+    """An indicator's source table as the file gives it, checked; None when it is wrong."""
+    table = check.table(raw, where)
+    if table is None:
+        return None
+    before = len(check.problems)
+    rules = spec.SOURCE
+    values = check.fields(table, rules, where)
+    source: dict[str, Any] = {
+        name: value for name, value in values.items() if name in table and value is not None
+    }
+    kind = source.get("kind")
+    needed = ("table",) if kind == "pxweb" else ("kpi", "region") if kind == "kolada" else ()
+    for name in needed:
+        if not source.get(name, "").strip():
+            check.add(f"{where}.{name}", t("stats.source_needs", kind=kind, key=name))
+    selection = table.get("selection", _MISSING)
+    if selection is not _MISSING and (codes := check.table(selection, f"{where}.selection")):
+        chosen: dict[str, list[str]] = {}
+        for variable, items in codes.items():
+            place = f"{where}.selection.{visible(variable)}"
+            if (
+                not isinstance(items, list)
+                or not items
+                or not all(isinstance(item, str) and item.strip() for item in items)
+            ):
+                check.add(place, t("stats.bad_selection"))
+                continue
+            chosen[variable] = list(items)
+        source["selection"] = chosen
+    labels = table.get("groups", _MISSING)
+    if labels is not _MISSING and (codes := check.table(labels, f"{where}.groups")) is not None:
+        seen: dict[str, str] = {}
+        named: dict[str, str] = {}
+        for code, group in codes.items():
+            place = f"{where}.groups.{visible(code)}"
+            if not isinstance(group, str):
+                check.add(place, t("planfile.expected_string", got=_type_name(group)))
+                continue
+            group_name = _group_name(check, group, place, seen)
+            if group_name is not None:
+                named[code] = group_name
+        source["groups"] = named
+        perspective = source.get("perspective")
+        if perspective is None:
+            check.add(f"{where}.perspective", t("stats.source_needs_perspective"))
+        else:
+            found = _perspective_of(check, perspective, f"{where}.perspective", plan)
+            if found is not None:
+                source["perspective"] = found
+        if kind == "pxweb" and not source.get("split"):
+            check.add(f"{where}.split", t("stats.source_needs", kind=kind, key="split"))
+    order = {name: index for index, name in enumerate(rules.names())}
+    ordered = dict(sorted(source.items(), key=lambda item: order[item[0]]))
+    return ordered if len(check.problems) == before else None
 
 
 def _toml_value(value: Any) -> str:
@@ -928,6 +1053,9 @@ def _toml_value(value: Any) -> str:
             return "{}"
         inner = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
         return "{ " + inner + " }"
+    if isinstance(value, list):
+        # One line: a short array reads better so, and an inline table needs it.
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return tomli_w.dumps({"v": value}).strip().removeprefix("v = ")
 
 

@@ -60,9 +60,12 @@ TABLE = "table"  # a table with its own keys
 TABLES = "tables"  # an array of tables with their own keys
 LEVELS = "levels"  # a table from names the plan defines to a choice
 SERIES = "series"  # a table from periods to numbers
+GROUPS = "groups"  # perspective -> group -> a table from periods to numbers
+CODES = "codes"  # a table from names to arrays of strings (a PxWeb selection)
+LABELS = "labels"  # a table from codes to names (a source's codes for the groups)
 
 # Kinds the checker walks itself, with what it knows of the rest of the file.
-NESTED = frozenset({TABLE, TABLES, LEVELS, SERIES})
+NESTED = frozenset({TABLE, TABLES, LEVELS, SERIES, GROUPS, CODES, LABELS})
 
 # The period keys of an indicator's values, as kplan.domain.normalise_period
 # reads them (blanks around it and any case), in a syntax JSON Schema
@@ -123,6 +126,9 @@ COVERAGE = _choice(COVERAGE_LEVELS, COVERAGE_ALIASES)
 EDIT_POLICY = _choice(EDIT_POLICIES)
 ORGANISATION_KIND = _choice(ORGANISATION_KINDS, ORGANISATION_KIND_ALIASES)
 DIRECTION = _choice(DIRECTIONS, DIRECTION_ALIASES)
+# Where an indicator's values come from: SCB's statistical database (PxWeb) or Kolada.
+SOURCE_KINDS = ("pxweb", "kolada")
+SOURCE_KIND = _choice(SOURCE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -298,6 +304,28 @@ COLLABORATION = Table(
     ),
 )
 
+SOURCE = Table(
+    "source",
+    _words("stats.schema_source"),
+    (
+        Key("kind", CHOICE, _words("stats.schema_source_kind"), required=True, choice=SOURCE_KIND),
+        Key("url", STRING, _words("stats.schema_source_url"), limit=MAX_TEXT_LENGTH),
+        Key("api", INTEGER, _words("stats.schema_source_api"), low=1, high=2, default=2),
+        Key("table", STRING, _words("stats.schema_source_table")),
+        Key("kpi", STRING, _words("stats.schema_source_kpi")),
+        Key("region", STRING, _words("stats.schema_source_region")),
+        Key("region_variable", STRING, _words("stats.schema_source_region_variable")),
+        Key("time_variable", STRING, _words("stats.schema_source_time_variable")),
+        Key("measure", STRING, _words("stats.schema_source_measure")),
+        Key("measure_variable", STRING, _words("stats.schema_source_measure_variable")),
+        Key("selection", CODES, _words("stats.schema_source_selection")),
+        Key("split", STRING, _words("stats.schema_source_split")),
+        Key("perspective", STRING, _words("stats.schema_source_perspective")),
+        Key("groups", LABELS, _words("stats.schema_source_groups")),
+        Key("total", STRING, _words("stats.schema_source_total")),
+    ),
+)
+
 INDICATOR = Table(
     "indicators",
     _words("check.schema_indicators"),
@@ -312,6 +340,8 @@ INDICATOR = Table(
             SERIES,
             _words("check.schema_values", formats=PERIOD_FORMATS),
         ),
+        Key("groups", GROUPS, _words("stats.schema_groups", formats=PERIOD_FORMATS)),
+        Key("source", TABLE, SOURCE.description, table=SOURCE),
     ),
 )
 
@@ -439,6 +469,38 @@ def _value_schema(key: Key) -> dict[str, Any]:
             "type": "object",
             "propertyNames": {"pattern": PERIOD_SCHEMA_PATTERN},
             "additionalProperties": {"type": "number"},
+        }
+    elif kind == GROUPS:
+        series = {
+            "type": "object",
+            "propertyNames": {"pattern": PERIOD_SCHEMA_PATTERN},
+            "additionalProperties": {"type": "number"},
+        }
+        by_group = {
+            "type": "object",
+            "propertyNames": {"minLength": 1, "maxLength": MAX_NAME_LENGTH},
+            "additionalProperties": series,
+        }
+        schema = {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": by_group,
+        }
+    elif kind == CODES:
+        schema = {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": {
+                "type": "array",
+                "items": _string(key.limit, required=True),
+                "minItems": 1,
+            },
+        }
+    elif kind == LABELS:
+        schema = {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": _string(MAX_NAME_LENGTH, required=True),
         }
     else:  # pragma: no cover - every kind is above
         raise ValueError(kind)

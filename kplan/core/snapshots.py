@@ -454,8 +454,37 @@ def _measure(
                 if type(period) is not str or not _canonical_period(period):
                     raise _Unlike
                 indicator.values[period] = _finite(value)
+        groups = row.get("groups", _ABSENT)
+        if groups is not _ABSENT:
+            indicator.groups = _groups(groups)
+        source = row.get("source", _ABSENT)
+        if source is not _ABSENT:
+            if type(source) is not dict:
+                raise _Unlike
+            indicator.source = source
         measure.indicators.append(indicator)
     return measure
+
+
+def _groups(raw: Any) -> dict[str, dict[str, dict[str, float]]]:
+    """An indicator's values split by group, as freeze writes them (schema 7 and later)."""
+    if type(raw) is not dict:
+        raise _Unlike
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    for perspective, by_group in raw.items():
+        if type(perspective) is not str or type(by_group) is not dict:
+            raise _Unlike
+        found[perspective] = {}
+        for group, series in by_group.items():
+            if type(group) is not str or type(series) is not dict:
+                raise _Unlike
+            values: dict[str, float] = {}
+            for period, value in series.items():
+                if type(period) is not str or not _canonical_period(period):
+                    raise _Unlike
+                values[period] = _finite(value)
+            found[perspective][group] = values
+    return found
 
 
 def check_name(name: str) -> str:
@@ -659,6 +688,8 @@ SUMMARY_KINDS = (
 def _kind(change: FieldChange) -> str:
     if change.field in ("measure", "collaboration", "indicator"):
         return "added" if change.old is None else "removed" if change.new is None else "other"
+    if change.field.startswith("groups."):
+        return "values"  # a group's value is an indicator value, split
     for prefix in ("four_p.", "perspectives.", "values."):
         if change.field.startswith(prefix):
             return prefix.rstrip(".")

@@ -39,6 +39,7 @@ from kplan.domain import (
     as_utc,
     days_overdue,
     format_number,
+    gap_trend,
     is_overdue,
     period_sort_key,
     values_trend,
@@ -47,7 +48,7 @@ from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
-from kplan.present.summary import plan_summary, steps_of
+from kplan.present.summary import plan_summary, source_label, steps_of
 from kplan.present.templating import (
     PageTemplate,
     render_custom_page,
@@ -376,6 +377,21 @@ class _IndicatorRow:
     latest: str
     toward: str
     reached: bool
+    trend: str
+    arrow: str
+    trend_word: str
+    # The values split by group (each group's latest), then the gap between them.
+    groups: list[_GroupRow]
+    source: str
+
+
+@dataclass(slots=True)
+class _GroupRow:
+    """A group's latest value under its indicator, or (``gap``) the gap between the groups."""
+
+    label: str
+    latest: str
+    gap: bool
     trend: str
     arrow: str
     trend_word: str
@@ -912,8 +928,42 @@ class _Page:
                     trend=state.trend,
                     arrow=TREND_ARROWS[state.trend],
                     trend_word=w.t(f"trend.{state.trend}"),
+                    groups=self.groups(indicator),
+                    source=w.t("stats.source_line", source=source_label(indicator.source))
+                    if indicator.source
+                    else "",
                 )
             )
+        return rows
+
+    def groups(self, indicator: Indicator) -> list[_GroupRow]:
+        """An indicator's groups, each with its latest value, and the gap with its trend."""
+        w = self.w
+        rows = []
+        for perspective, groups in indicator.groups.items():
+            for group, series in groups.items():
+                periods = sorted(series, key=period_sort_key)
+                latest = ""
+                if periods:
+                    latest = w.t(
+                        "html.latest_value",
+                        value=w.number(series[periods[-1]]),
+                        period=periods[-1],
+                    )
+                rows.append(_GroupRow(f"{perspective}={group}", latest, False, "", "", ""))
+            gaps, direction = gap_trend(groups)
+            if gaps:
+                last = sorted(gaps, key=period_sort_key)[-1]
+                rows.append(
+                    _GroupRow(
+                        w.t("stats.gap", perspective=perspective),
+                        w.t("html.latest_value", value=w.number(gaps[last]), period=last),
+                        True,
+                        direction,
+                        TREND_ARROWS[direction],
+                        w.t(f"stats.gap_{direction}"),
+                    )
+                )
         return rows
 
     def collaborations(self, measure: Measure) -> list[tuple[str, str, str, str]]:

@@ -20,15 +20,17 @@ from kplan.domain import (
     as_utc,
     days_overdue,
     format_number,
+    gap_trend,
     period_sort_key,
     values_trend,
 )
-from kplan.model import Measure, Owner, Plan
+from kplan.model import Indicator, Measure, Owner, Plan
 
 if TYPE_CHECKING:
     from kplan.core.changes import ChangeResult
     from kplan.core.conflicts import Base, Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
+    from kplan.core.statistics import FetchResult
     from kplan.store.plans import PlanInfo
 
 
@@ -185,11 +187,48 @@ def measure_detail(plan: Plan, measure: Measure, events: list[dict[str, Any]]) -
                 "values": {p: format_number(ind.values[p]) for p in periods},
                 "latest": format_number(series[-1]) if series else None,
                 "trend": values_trend(ind.values, ind.direction),
+                "split": split_json(ind),
+                "source": dict(ind.source) if ind.source else None,
             }
         )
     detail["events"] = events
     detail["version"] = measure.version
     return detail
+
+
+def source_label(source: dict[str, Any]) -> str:
+    """A source in short, for a line of text: ``PxWeb AM0208X (18)``, ``Kolada N00914 (1880)``."""
+    if source.get("kind") == "kolada":
+        return f"Kolada (RKA) {source.get('kpi', '')} ({source.get('region', '')})"
+    return f"SCB PxWeb {source.get('table', '')} ({source.get('region', '')})".replace(" ()", "")
+
+
+def split_json(indicator: Indicator) -> list[dict[str, Any]]:
+    """An indicator's values split by group, one entry per perspective, with the gap.
+
+    ``gap`` is, per period where two or more groups have a value, the highest
+    group's value less the lowest's; ``gap_trend`` is ``up`` when the latest
+    gap is narrower than the one before it (like periods compared), ``down``
+    when wider, ``flat`` or ``none`` as for values.
+    """
+    split = []
+    for perspective, groups in indicator.groups.items():
+        gaps, trend = gap_trend(groups)
+        split.append(
+            {
+                "perspective": perspective,
+                "groups": {
+                    group: {
+                        period: format_number(series[period])
+                        for period in sorted(series, key=period_sort_key)
+                    }
+                    for group, series in groups.items()
+                },
+                "gap": {period: format_number(gap) for period, gap in gaps.items()},
+                "gap_trend": trend,
+            }
+        )
+    return split
 
 
 def _field_changes(changes: Sequence[FieldChange]) -> list[dict[str, Any]]:
@@ -209,6 +248,16 @@ def _field_changes(changes: Sequence[FieldChange]) -> list[dict[str, Any]]:
 def changes_json(result: ChangeResult) -> dict[str, Any]:
     """What a change command changed, for ``--json``."""
     return {"batch": result.batch, "changes": _field_changes(result.changes)}
+
+
+def fetch_json(found: FetchResult) -> dict[str, Any]:
+    """What ``kplan indicator fetch`` read and recorded (or would record), for ``--json``."""
+    return {
+        "batch": None if found.dry_run or not found.result.changes else found.result.batch,
+        "dry_run": found.dry_run,
+        "sources": [{"indicator": item.indicator, **item.provenance} for item in found.fetched],
+        "changes": _field_changes(found.result.changes),
+    }
 
 
 def import_json(result: ImportResult, plan: Plan) -> dict[str, Any]:

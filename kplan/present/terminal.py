@@ -22,7 +22,7 @@ from kplan.model import Plan
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import progress_bar, status_label, steps_text
-from kplan.present.summary import plan_summary
+from kplan.present.summary import plan_summary, source_label
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kplan.core.changes import ChangeResult
     from kplan.core.conflicts import Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
+    from kplan.core.statistics import FetchResult
 
 STATUS_STYLES = {
     "not-started": "dim",
@@ -208,6 +209,18 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
             f"    {t('col.baseline')}: {_number(ind['baseline'], unit)}   "
             f"{t('col.target')}: {_number(ind['target'], unit)}   {values}"
         )
+        for split in ind.get("split", []):
+            for group, series in split["groups"].items():
+                shown = ", ".join(f"{p}: {v}" for p, v in series.items())
+                add(f"    {visible(split['perspective'])}={visible(group)}: {visible(shown)}")
+            if split["gap"]:
+                gaps = ", ".join(f"{p}: {v}" for p, v in split["gap"].items())
+                add(
+                    f"    {TREND_ARROWS[split['gap_trend']]} "
+                    f"{t('stats.gap', perspective=split['perspective'])}: {gaps}"
+                )
+        if ind.get("source"):
+            add(f"    {t('stats.source_line', source=source_label(ind['source']))}")
     add(t("show.events"))
     if not detail["events"]:
         add(f"  {t('show.none')}")
@@ -260,9 +273,25 @@ def _event_line(event: dict[str, Any]) -> str:
     elif event["indicator"]:
         what = f"{visible(event['indicator'])} {what}"
     change = f"{visible(_or_dash(event['old']))} → {visible(_or_dash(event['new']))}"
-    note = f"  «{visible(event['note'])}»" if event["note"] else ""
+    shown = _event_note(event)
+    note = f"  «{visible(shown)}»" if shown else ""
     when = event["at"][:16].replace("T", " ")
     return f"{when}  {_actor(event)}  {what}: {change}{note}"
+
+
+def _event_note(event: dict[str, Any]) -> str:
+    """An event's note, and for a fetched value where it came from."""
+    note = event["note"] or ""
+    source = event.get("source")
+    if not source:
+        return note
+    fetched = t(
+        "stats.fetched_from",
+        source=source_label(source),
+        updated=source.get("updated") or "–",
+        sha=str(source.get("sha256") or "")[:12],
+    )
+    return f"{note}; {fetched}" if note else fetched
 
 
 def _actor(event: dict[str, Any]) -> str:
@@ -301,7 +330,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
                 e["field"],
                 _or_dash(short_removed(e["field"], e["old"])),
                 _or_dash(e["new"]),
-                e["note"] or "",
+                _event_note(e),
             ]
         )
     if is_terminal():
@@ -342,6 +371,28 @@ def changes(result: ChangeResult) -> None:
         output.say(t("change.nothing"))
         return
     output.say("\n".join(_change_line(c) for c in result.changes))
+
+
+def fetch_result(found: FetchResult) -> None:
+    """What a fetch read, and what it recorded (or, with --dry-run, would record)."""
+    lines = []
+    for item in found.fetched:
+        updated = item.provenance.get("updated") or "–"
+        lines.append(
+            t(
+                "stats.fetched",
+                indicator=item.indicator,
+                source=source_label(item.source),
+                updated=updated,
+            )
+        )
+    if not found.result.changes:
+        lines.append(t("stats.nothing_changed"))
+    else:
+        key = "stats.would_record" if found.dry_run else "stats.recorded"
+        lines.append(t(key, count=len(found.result.changes)))
+        lines += [f"  {_change_line(change)}" for change in found.result.changes]
+    output.say("\n".join(lines))
 
 
 def import_result(result: ImportResult, plan: Plan) -> None:

@@ -34,14 +34,21 @@ from kplan.domain import (
     as_utc,
     days_overdue,
     format_number,
+    gap_trend,
     is_overdue,
     period_sort_key,
     values_trend,
 )
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
-from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
-from kplan.present.summary import measure_summary, plan_summary, steps_of
+from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.present.summary import (
+    measure_summary,
+    plan_summary,
+    source_label,
+    split_json,
+    steps_of,
+)
 
 EXPORT_VERSION = 1
 
@@ -142,6 +149,8 @@ def _indicator_json(indicator: Indicator) -> dict[str, Any]:
         "values": {p: format_number(indicator.values[p]) for p in _periods(indicator)},
         "latest": _latest(indicator),
         "trend": _trend(indicator),
+        "split": split_json(indicator),
+        "source": dict(indicator.source) if indicator.source else None,
     }
 
 
@@ -259,7 +268,19 @@ def csv_header(plan: Plan) -> list[str]:
     for measure in plan.measures:
         for indicator in measure.indicators:
             header += [f"indicator_{indicator.id}_latest", f"indicator_{indicator.id}_target"]
+            # The latest gap between the groups of each perspective the values are split by.
+            header += [f"indicator_{indicator.id}_gap_{name}" for name in indicator.groups]
     return header
+
+
+def _latest_gaps(indicator: Indicator) -> list[int | float | None]:
+    """The latest gap between the groups of each of the indicator's perspectives (or None)."""
+    found: list[int | float | None] = []
+    for groups in indicator.groups.values():
+        gaps, _ = gap_trend(groups)
+        last = sorted(gaps, key=period_sort_key)[-1] if gaps else None
+        found.append(format_number(gaps[last]) if last is not None else None)
+    return found
 
 
 def export_csv(plan: Plan, today: dt.date | None = None) -> str:
@@ -273,7 +294,7 @@ def export_csv(plan: Plan, today: dt.date | None = None) -> str:
     day = today or current_day()
     plan = _completed(plan)
     owners = {o.id: o.name for o in plan.owners}
-    indicators = [i.id for m in plan.measures for i in m.indicators]
+    indicators = [i for m in plan.measures for i in m.indicators]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_csv_cell(name) for name in csv_header(plan)])
@@ -295,12 +316,13 @@ def export_csv(plan: Plan, today: dt.date | None = None) -> str:
         row += [measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS]
         row += [measure.perspectives.get(name, "no") for name in plan.perspectives]
         row += [steps["lowest"], steps["highest"], measure.situation]
-        for key in indicators:
-            indicator = own.get(key)
+        for each in indicators:
+            indicator = own.get(each.id)
             if indicator is None:
-                row += [None, None]
+                row += [None, None] + [None] * len(each.groups)
             else:
                 row += [_latest(indicator), format_number(indicator.target)]
+                row += _latest_gaps(indicator)
         writer.writerow([_csv_cell(value) for value in row])
     return "\ufeff" + buffer.getvalue()
 
@@ -526,6 +548,43 @@ def _measures_block(plan: Plan, today: dt.date) -> list[str]:
             f"- **{_measure_name(measure)}:** {md_text(measure.situation)}" for measure in told
         ]
     return lines
+
+
+def _groups_block(plan: Plan) -> list[str]:
+    """The indicators whose values are split by group: each group's values, and the gap.
+
+    Empty (and left out of the report) when no indicator is split.
+    """
+    split = [i for m in plan.measures for i in m.indicators if i.groups]
+    if not split:
+        return []
+    lines = ["## " + t("stats.report_heading"), "", t("stats.report_intro")]
+    for indicator in split:
+        unit = f" ({md_text(indicator.unit)})" if indicator.unit else ""
+        lines += ["", f"### {md_text(indicator.name)}{unit}", ""]
+        for perspective, groups in indicator.groups.items():
+            gaps, direction = gap_trend(groups)
+            periods = sorted({p for series in groups.values() for p in series}, key=period_sort_key)
+            rows = [
+                [md_text(f"{perspective}={group}")] + [_md_number(series.get(p)) for p in periods]
+                for group, series in groups.items()
+            ]
+            gap_label = (
+                f"{t('stats.gap', perspective=md_text(perspective))}"
+                f" ({TREND_ARROWS[direction]} {t(f'stats.gap_{direction}')})"
+            )
+            rows.append([gap_label] + [_md_number(gaps.get(p)) for p in periods])
+            lines += _table(
+                [t("stats.col_group"), *periods], rows, right=set(range(1, len(periods) + 1))
+            )
+            lines.append("")
+        if indicator.source:
+            lines.append(t("stats.source_line", source=md_text(source_label(indicator.source))))
+    return lines
+
+
+def _md_number(value: float | None) -> str:
+    return "–" if value is None else str(format_number(value))
 
 
 def _measure_list(lead: str, measures: list[Measure]) -> list[str]:
@@ -756,7 +815,8 @@ def export_markdown(
         _heading_block(plan, generated_at, snapshot),
         _summary_block(plan),
         _measures_block(plan, day),
+        _groups_block(plan),
         _gaps_block(plan),
         _changes_block(plan, previous),
     ]
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"

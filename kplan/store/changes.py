@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kplan.address import FieldAddress
+from kplan.domain import split_group_part
 from kplan.store.tx import Rows
 
 
@@ -49,6 +50,8 @@ FIELD_COLUMNS: dict[str, FieldColumn] = {
         "perspective_coverage", "measure_id", "perspective", "level", absent="no"
     ),
     "values": FieldColumn("indicator_value", "indicator_id", "period", "value", number=True),
+    # A value split by group: the part is ``PERIOD.PERSPECTIVE=GROUP`` (kplan.domain.group_part).
+    "groups": FieldColumn("indicator_group_value", "indicator_id", "part", "value", number=True),
 }
 
 # The things a change targets; each names its measure (a measure itself).
@@ -198,3 +201,16 @@ def set_version(rows: Rows, kind: str, row_id: int, version: int) -> None:
     if kind not in TARGET_KINDS:
         raise ValueError(kind)
     rows(f"UPDATE {kind} SET version = :version WHERE id = :id", {"version": version, "id": row_id})
+
+
+def group_names(rows: Rows, indicator_id: int, perspective: str) -> list[str]:
+    """The groups of ``perspective`` the indicator with row id ``indicator_id`` has values for."""
+    found = rows(
+        "SELECT part FROM indicator_group_value WHERE indicator_id = :id", {"id": indicator_id}
+    )
+    names: list[str] = []
+    for (part,) in found:
+        pieces = split_group_part(str(part))
+        if pieces is not None and pieces[1] == perspective and pieces[2] not in names:
+            names.append(pieces[2])
+    return names

@@ -29,8 +29,8 @@ class NewEvent:
 
 _INSERT = (
     "INSERT INTO event (at, actor, plan_id, batch, measure, collaboration, indicator,"
-    " field, old, new, note) VALUES (:at, :actor, :plan, :batch, :measure,"
-    " :collaboration, :indicator, :field, :old, :new, :note)"
+    " field, old, new, note, source) VALUES (:at, :actor, :plan, :batch, :measure,"
+    " :collaboration, :indicator, :field, :old, :new, :note, :source)"
 )
 
 
@@ -43,8 +43,12 @@ def insert_event(
     at: dt.datetime,
     event: NewEvent,
     note: str | None = None,
+    source: str | None = None,
 ) -> None:
-    """Append one event to the log (the one place events are written)."""
+    """Append one event to the log (the one place events are written).
+
+    ``source`` is the provenance of a fetched value (JSON text), None otherwise.
+    """
     rows(
         _INSERT,
         {
@@ -61,6 +65,7 @@ def insert_event(
             "old": event.old,
             "new": event.new,
             "note": note,
+            "source": source,
         },
     )
 
@@ -72,7 +77,10 @@ def insert_events(rows: Rows, events: Sequence[Mapping[str, Any]]) -> None:
     ``plan`` (the plan's row id), ``batch``, ``measure``, ``collaboration``,
     ``indicator``, ``field``, ``old``, ``new`` and ``note``.
     """
-    rows.many(_INSERT, [{**event, "at": event["at"].astimezone(dt.UTC)} for event in events])
+    rows.many(
+        _INSERT,
+        [{"source": None, **event, "at": event["at"].astimezone(dt.UTC)} for event in events],
+    )
 
 
 @dataclass(frozen=True)

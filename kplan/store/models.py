@@ -14,8 +14,9 @@ from sqlmodel import Field, SQLModel
 
 # 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
 # 3: the plan's edit policy; 4: the database role that wrote each event (and,
-# on PostgreSQL, the server's rules: kplan/store/postgres_rules.py).
-SCHEMA_VERSION = 6
+# on PostgreSQL, the server's rules: kplan/store/postgres_rules.py); 5: a
+# measure's situation; 6: snapshot states; 7: indicator sources and values split by group.
+SCHEMA_VERSION = 7
 
 
 class StoreInfo(SQLModel, table=True):
@@ -164,6 +165,8 @@ class IndicatorRow(SQLModel, table=True):
     direction: str = "increase"
     position: int = 0
     version: int = 1
+    # The plan file's source table (PxWeb, Kolada) as JSON text; None: values typed by hand.
+    source: str | None = None
 
 
 class IndicatorValueRow(SQLModel, table=True):
@@ -173,6 +176,20 @@ class IndicatorValueRow(SQLModel, table=True):
 
     indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
     period: str = Field(primary_key=True)
+    value: float
+
+
+class IndicatorGroupValueRow(SQLModel, table=True):
+    """An indicator's value for one period and one group of a perspective (schema 7).
+
+    ``part`` is ``PERIOD.PERSPECTIVE=GROUP`` (kplan.domain.group_part), the
+    same text the event log names the field by.
+    """
+
+    __tablename__ = "indicator_group_value"
+
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    part: str = Field(primary_key=True)
     value: float
 
 
@@ -196,6 +213,10 @@ class EventRow(SQLModel, table=True):
     # On PostgreSQL, the role that wrote the event (set by the server, which
     # may differ from the actor: a script acting for someone); None on SQLite.
     db_role: str | None = None
+    # Where a fetched value came from (kplan indicator fetch), as JSON text:
+    # the source, its table or key figure, the response's updated date and
+    # the sha256 of the response; None for every other change.
+    source: str | None = None
 
 
 class RoundRow(SQLModel, table=True):

@@ -28,7 +28,15 @@ from typing import Any
 from kplan.domain import FOUR_P_PARTS, as_utc
 from kplan.errors import NotFoundError, closest, unknown
 from kplan.i18n import t
-from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+from kplan.model import (
+    Collaboration,
+    Indicator,
+    Measure,
+    Organisation,
+    Owner,
+    Plan,
+    source_text,
+)
 from kplan.names import check_id
 from kplan.store.tx import Rows
 
@@ -244,10 +252,10 @@ def load_plan(
         collaborations[collab_id].actors.append(organisation_keys[organisation_id])
 
     indicators: dict[int, Indicator] = {}
-    for ind_id, measure_id, key, name, unit, baseline, target, direction, version in rows(
+    for ind_id, measure_id, key, name, unit, baseline, target, direction, version, source in rows(
         "SELECT i.id, i.measure_id, i.key, i.name, i.unit, i.baseline, i.target, i.direction,"
-        f" i.version FROM indicator i JOIN measure m ON m.id = i.measure_id WHERE {chosen}"
-        " ORDER BY i.position",
+        f" i.version, i.source FROM indicator i JOIN measure m ON m.id = i.measure_id"
+        f" WHERE {chosen} ORDER BY i.position",
         params,
     ):
         indicator = Indicator(
@@ -257,6 +265,7 @@ def load_plan(
             baseline=_float(baseline),
             target=_float(target),
             direction=direction,
+            source=_source(source),
             version=version,
         )
         indicators[ind_id] = indicator
@@ -268,6 +277,16 @@ def load_plan(
         params,
     ):
         indicators[ind_id].values[period] = float(value)
+    by_group: dict[int, dict[str, float]] = {}
+    for ind_id, part, value in rows(
+        "SELECT v.indicator_id, v.part, v.value FROM indicator_group_value v"
+        " JOIN indicator i ON i.id = v.indicator_id"
+        f" JOIN measure m ON m.id = i.measure_id WHERE {chosen}",
+        params,
+    ):
+        by_group.setdefault(ind_id, {})[part] = float(value)
+    for ind_id, parts in by_group.items():
+        indicators[ind_id].set_group_values(parts)
 
     plan.measures = list(measures.values())
     return plan.complete()
@@ -336,6 +355,8 @@ def _event(row: Sequence[Any]) -> dict[str, Any]:
         # The database role that wrote it, where that is not the actor's own
         # name: a script acting for someone on a PostgreSQL store.
         "db_role": row[10] if row[10] is not None and row[10] != row[2] else None,
+        # Where a fetched value came from (kplan indicator fetch); None otherwise.
+        "source": _source(row[11]),
     }
 
 
@@ -366,8 +387,8 @@ def events(
         params["since"] = since.astimezone(dt.UTC)
         where += " AND at >= :since"
     sql = (
-        "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note, db_role"
-        f" FROM event WHERE {where} ORDER BY id DESC"
+        "SELECT id, at, actor, measure, collaboration, indicator, field, old, new, note, db_role,"
+        f" source FROM event WHERE {where} ORDER BY id DESC"
     )
     if limit > 0:
         sql += " LIMIT :limit"
@@ -382,6 +403,17 @@ def events(
 # what is new is inserted and what is gone deleted. It works table by table
 # in bulk, one read of what is there and then batched statements, rather
 # than row by row: a plan of ten thousand measures is saved in about a second.
+
+
+def _source(text: str | None) -> dict[str, Any] | None:
+    """An indicator's source table from its stored text (None when it has none)."""
+    if not text:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _text_list(values: Sequence[str]) -> str:
@@ -773,11 +805,21 @@ class _Saver:
             " JOIN indicator i ON i.id = v.indicator_id WHERE i.plan_id = :plan"
         ):
             values_before.setdefault(indicator_id, {})[period] = float(value)
+        groups_before: dict[int, dict[str, float]] = {}
+        for indicator_id, part, value in self.pairs(
+            "SELECT v.indicator_id, v.part, v.value FROM indicator_group_value v"
+            " JOIN indicator i ON i.id = v.indicator_id WHERE i.plan_id = :plan"
+        ):
+            groups_before.setdefault(indicator_id, {})[part] = float(value)
         values_changed = {
             indicator.id
             for indicator, _ in indicators
             if indicator.id in indicator_ids_before
-            and values_before.get(indicator_ids_before[indicator.id], {}) != indicator.values
+            and (
+                values_before.get(indicator_ids_before[indicator.id], {}) != indicator.values
+                or groups_before.get(indicator_ids_before[indicator.id], {})
+                != indicator.group_values()
+            )
         }
         indicator_ids, old_indicators, _ = self.upsert_keyed(
             "indicator",
@@ -791,6 +833,7 @@ class _Saver:
                         "baseline": indicator.baseline,
                         "target": indicator.target,
                         "direction": indicator.direction,
+                        "source": source_text(indicator.source),
                         "position": position,
                     },
                 )
@@ -804,10 +847,18 @@ class _Saver:
             indicator_id = indicator_ids[indicator.id]
             value_rows.compare(indicator_id, indicator.values, values_before.get(indicator_id, {}))
         value_rows.write(self)
+        group_rows = _Pairs("indicator_group_value", "indicator_id", "part", "value")
+        for indicator, _ in indicators:
+            indicator_id = indicator_ids[indicator.id]
+            group_rows.compare(
+                indicator_id, indicator.group_values(), groups_before.get(indicator_id, {})
+            )
+        group_rows.write(self)
 
         # What the plan no longer has goes last, children before parents.
         gone_indicators = [row[0] for row in old_indicators.values()]
         self.delete("indicator_value", "indicator_id", gone_indicators)
+        self.delete("indicator_group_value", "indicator_id", gone_indicators)
         self.delete("indicator", "id", gone_indicators)
         gone_collabs = [row[0] for row in old_collabs.values()]
         self.delete("collaboration_actor", "collaboration_id", gone_collabs)

@@ -65,6 +65,7 @@ CONTENT_TABLES = (
     "collaboration_actor",
     "indicator",
     "indicator_value",
+    "indicator_group_value",
     "round",
     "round_report",
     "snapshot",
@@ -92,6 +93,7 @@ _GUARDS = {
     "collaboration_actor": "kplan_guard_collaboration_actor",
     "indicator": "kplan_guard_measure_parts",
     "indicator_value": "kplan_guard_indicator_value",
+    "indicator_group_value": "kplan_guard_indicator_value",
     "round": "kplan_guard_round",
     "round_report": "kplan_guard_round_report",
     "snapshot": "kplan_guard_snapshot",
@@ -693,7 +695,12 @@ def install(connection: Connection) -> None:
         "BEFORE TRUNCATE ON {s}.{table} FOR EACH STATEMENT"
         " EXECUTE FUNCTION {s}.kplan_event_append_only()",
     )
+    present = _present_tables(connection, schema)
     for table, function in _GUARDS.items():
+        if table not in present:
+            # An upgrade installs the rules at an older schema version (4) on
+            # its way up; the revision that adds a table installs them again.
+            continue
         _trigger(
             connection,
             schema,
@@ -840,12 +847,22 @@ def _has_column(connection: Connection, schema: str, table: str, column: str) ->
     )
 
 
+def _present_tables(connection: Connection, schema: str) -> set[str]:
+    """The names of the tables the schema holds now."""
+    found = connection.exec_driver_sql(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        f" WHERE n.nspname = {_literal(schema)} AND c.relkind IN ('r', 'p')"
+    ).scalars()
+    return {str(name) for name in found}
+
+
 def _grant_tables(connection: Connection, schema: str, role: str) -> None:
     s, who = _quote(connection, schema), _quote(connection, role)
     database = _quote(connection, str(_scalar(connection, "SELECT current_database()")))
+    present = _present_tables(connection, schema)
 
     def tables(names: tuple[str, ...]) -> str:
-        return ", ".join(f"{s}.{_quote(connection, name)}" for name in names)
+        return ", ".join(f"{s}.{_quote(connection, name)}" for name in names if name in present)
 
     if not _scalar(
         connection, "SELECT has_database_privilege(:r, current_database(), 'CONNECT')", r=role

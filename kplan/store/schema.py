@@ -43,6 +43,7 @@ REVISIONS: dict[int, str] = {
     4: "0004",
     5: "0005",
     6: "0006",
+    7: "0007",
 }
 LATEST = max(REVISIONS)
 HEAD = REVISIONS[LATEST]

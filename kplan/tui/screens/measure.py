@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Static
 
 from kplan.address import short_removed
 from kplan.core.actor import today
-from kplan.domain import days_overdue, format_number, period_sort_key, values_trend
+from kplan.domain import days_overdue, format_number, gap_trend, period_sort_key, values_trend
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
@@ -221,7 +221,17 @@ class MeasureScreen(KplanScreen[None]):
         heading = Text(t("show.indicators"), style="bold underline")
         if not measure.indicators:
             return Group(heading, Text(t("show.none"), style="grey50"))
-        periods = sorted({p for ind in measure.indicators for p in ind.values}, key=period_sort_key)
+        periods = sorted(
+            {p for ind in measure.indicators for p in ind.values}
+            | {
+                p
+                for ind in measure.indicators
+                for groups in ind.groups.values()
+                for series in groups.values()
+                for p in series
+            },
+            key=period_sort_key,
+        )
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
         table.add_column(t("kind.indicator").capitalize())
         table.add_column(t("col.baseline"), justify="right")
@@ -251,6 +261,31 @@ class MeasureScreen(KplanScreen[None]):
                     target_bar(ind, latest),
                 ),
             )
+            # The values split by group, then the gap between the groups and its trend.
+            for perspective, groups in ind.groups.items():
+                for group, series in groups.items():
+                    table.add_row(
+                        plain(f"  {perspective}={group}"),
+                        "",
+                        *[_number(series.get(p)) for p in periods],
+                        "",
+                        "",
+                        "",
+                        style="grey70",
+                    )
+                gaps, gap_direction = gap_trend(groups)
+                if gaps:
+                    table.add_row(
+                        plain(f"  {t('stats.gap', perspective=perspective)}"),
+                        "",
+                        *[_number(gaps.get(p)) for p in periods],
+                        "",
+                        Text(
+                            f"{TREND_ARROWS[gap_direction]} {t(f'stats.gap_{gap_direction}')}",
+                            style=TREND_COLOURS[gap_direction],
+                        ),
+                        "",
+                    )
         return Group(heading, table)
 
     def _collaborations(self, plan: Plan, measure: Measure) -> Group:
