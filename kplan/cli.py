@@ -2023,6 +2023,33 @@ def diff_command(
         terminal.diff_report(result)
 
 
+@app.command("trend", help=t("trend.cmd"))
+@reported
+def trend_command(
+    snapshot: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--snapshot",
+            metavar="NAME",
+            help=t("trend.opt_snapshot"),
+        ),
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The plan across the years: one column per year's last snapshot, or per named snapshot."""
+    from kplan.core import trend
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = trend.trend(open_store(db, create=False), plan, snapshot)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.trend_report(result)
+
+
 def _counts(plans: int, events: int) -> str:
     plans_text = t("backup.plans_one") if plans == 1 else t("backup.plans", count=plans)
     events_text = t("backup.events_one") if events == 1 else t("backup.events", count=events)

@@ -2553,6 +2553,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Reported already by {by}, {at} UTC; reporting again replaces that report.",
         "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
     ),
+    # The plan across the years (kplan trend) and regions side by side (kplan compare)
+    "trend.cmd": (
+        "The plan across the years: statuses, Fyra P, perspectives, ladder and indicators "
+        "for each year's last snapshot (or closed round), or for the named snapshots.",
+        "Planen över åren: status, Fyra P, perspektiv, trappa och indikatorer för varje års "
+        "sista ögonblicksbild (eller stängda omgång), eller för de namngivna.",
+    ),
+    "trend.opt_snapshot": (
+        "A snapshot to show (repeat for more); without it, each year's last snapshot.",
+        "En ögonblicksbild att visa (upprepa för fler); utan den, varje års sista.",
+    ),
+    "trend.no_snapshots": (
+        "The plan has no snapshots or closed rounds yet: take one with "
+        "`kplan snapshot take NAME` or close a round, then run `kplan trend` again.",
+        "Planen har ännu inga ögonblicksbilder eller stängda omgångar: ta en med "
+        "`kplan snapshot take NAMN` eller stäng en omgång och kör sedan `kplan trend` igen.",
+    ),
+    "trend.col_figure": ("Figure", "Mått"),
+    "trend.row_measures": ("Measures", "Åtgärder"),
+    "trend.row_status": ("Status: {status}", "Status: {status}"),
+    "trend.row_four_p": ("Fyra P done", "Fyra P genomfört"),
+    "trend.four_p_cell": ("{share} ({done} of {of})", "{share} ({done} av {of})"),
+    "trend.row_four_p_part": ("  Fyra P: {part}", "  Fyra P: {part}"),
+    "trend.row_perspective": (
+        "Perspective {name}: yes/partly/no",
+        "Perspektivet {name}: ja/delvis/nej",
+    ),
+    "trend.perspective_cell": ("{yes}/{partly}/{no} ({share})", "{yes}/{partly}/{no} ({share})"),
+    "trend.row_step": ("Ladder step {step} {name}", "Trappsteg {step} {name}"),
+    "trend.row_indicator": ("Indicator {name}", "Indikator {name}"),
+    "trend.indicator_cell": ("{value} ({period})", "{value} ({period})"),
+    "trend.by_year": (
+        "Each year's column is the last snapshot or closed round of that year "
+        "(the year a name names, such as 2016, else the year it was taken).",
+        "Varje års kolumn är årets sista ögonblicksbild eller stängda omgång "
+        "(året som namnet anger, till exempel 2016, annars året den togs).",
+    ),
+    "trend.heading": ("Development over the years", "Utvecklingen över åren"),
+    "trend.intro": (
+        "How the plan has developed, one column per year (each year's last snapshot or "
+        "closed round). A perspective's cell counts measures where it is integrated, partly "
+        "integrated and not integrated, with the share integrated.",
+        "Hur planen har utvecklats, en kolumn per år (årets sista ögonblicksbild eller "
+        "stängda omgång). Ett perspektivs cell räknar åtgärder där det är integrerat, delvis "
+        "integrerat och ej integrerat, med andelen integrerat.",
+    ),
+    "trend.chart_four_p": (
+        "Fyra P done, share of measures × parts, per year",
+        "Fyra P genomfört, andel av åtgärder × delar, per år",
+    ),
+    "trend.chart_perspectives": (
+        "Share of measures where each perspective is integrated, per year",
+        "Andel åtgärder där varje perspektiv är integrerat, per år",
+    ),
+    "trend.chart_ladder": (
+        "Collaborations per ladder step, per year",
+        "Samverkan per trappsteg, per år",
+    ),
+    "trend.bar_text": ("{label}: {value}", "{label}: {value}"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

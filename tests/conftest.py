@@ -66,6 +66,7 @@ BOTH_BACKENDS = {
     "test_import_conflicts",
     "test_year",
     "test_settings",
+    "test_trend",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

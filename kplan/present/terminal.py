@@ -22,7 +22,7 @@ from kplan.model import Plan
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import progress_bar, status_label, steps_text
-from kplan.present.summary import plan_summary
+from kplan.present.summary import plan_summary, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -623,3 +623,17 @@ def apply_summary(result: ChangeResult, dry_run: bool) -> None:
         output.say("\n".join(lines))
         return
     output.say(t("apply.done", changes=len(result.changes), targets=len(targets)))
+
+
+def trend_report(result: dict[str, Any]) -> None:
+    """``kplan trend``: a line per figure, a column per year (or named snapshot)."""
+    if not result["rows"]:
+        output.notice(t("trend.no_snapshots"))
+        return
+    headers, body = trend_table(result)
+    if is_terminal():
+        output.table(None, headers, body)
+        if result["by"] == "year":
+            output.notice(t("trend.by_year"))
+    else:
+        _plain(headers, body)
