@@ -2612,6 +2612,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Samverkan per trappsteg, per år",
     ),
     "trend.bar_text": ("{label}: {value}", "{label}: {value}"),
+    "trend.intro_rows": (
+        "How the plan has developed, one row per year (each year's last snapshot or closed "
+        "round): the share of Fyra P done, the share of measures where each perspective is "
+        "integrated, and the collaborations on each step of the ladder.",
+        "Hur planen har utvecklats, en rad per år (årets sista ögonblicksbild eller stängda "
+        "omgång): andelen av Fyra P som är genomförd, andelen åtgärder där varje perspektiv "
+        "är integrerat och samverkan på varje steg i trappan.",
+    ),
+    "trend.col_year": ("Year", "År"),
+    "trend.col_indicator": ("Indicator", "Indikator"),
+    "trend.table_indicators": (
+        "Each indicator's latest value for a period up to the year",
+        "Varje indikators senaste värde för en period till och med året",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

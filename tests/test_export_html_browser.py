@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 
 from kplan.core.planfile import read_plan_file
+from kplan.core.trend import TrendPoint, trend_rows, year_of
 from kplan.model import Plan
 from kplan.present.html import export_html
 from tests.conftest import OREBRO
@@ -147,6 +148,21 @@ def page_plan() -> Plan:
     return plan
 
 
+def page_trend(plan: Plan, history: list[Any]) -> dict[str, Any]:
+    """``kplan trend``'s result over the page's snapshots, one a year."""
+    points = [
+        TrendPoint(
+            str(year_of(snap.name, snap.taken_at)),
+            year_of(snap.name, snap.taken_at),
+            snap.name,
+            snap.taken_at,
+            snap.plan,
+        )
+        for snap in history
+    ]
+    return trend_rows(plan, points)
+
+
 @dataclass(frozen=True)
 class Rendered:
     source: str
@@ -161,8 +177,13 @@ class Rendered:
 def rendered(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     folder = tmp_path_factory.mktemp("browser")
     plan = page_plan()
+    history = orebro_history(plan)
     source = export_html(
-        plan, generated_at=GENERATED_AT, history=orebro_history(plan), language="en"
+        plan,
+        generated_at=GENERATED_AT,
+        history=history,
+        language="en",
+        trend=page_trend(plan, history),
     )
     page = folder / "plan.html"
     page.write_text(source, "utf-8")
@@ -231,6 +252,9 @@ def test_the_rendered_page_says_what_it_should(rendered: Rendered) -> None:
         "Collaborations per step",
         "Measures per perspective and level",
         "Development over time",
+        "Development over the years",
+        "Fyra P done, share of measures × parts, per year",
+        "Collaborations per ladder step, per year",
     ):
         assert heading in text
     labels = set(parsed.labels)
@@ -239,6 +263,10 @@ def test_the_rendered_page_says_what_it_should(rendered: Rendered) -> None:
     )
     assert "Step 4, Samhandling: 6 collaborations" in labels
     assert any(label.startswith("Progress over time: Uppföljning 2014:") for label in labels)
+    # Every chart of the development over the years says its figure in words.
+    assert "2014: 26%" in labels and "2015: 25%" in labels
+    assert "2015, etnicitet: 36%" in labels
+    assert "2015, 4\u00a0Samhandling: 6" in labels
 
 
 def test_the_page_paints(rendered: Rendered) -> None:

@@ -152,3 +152,51 @@ def test_trend_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> Non
     assert lines[0].split("\t")[0] == "Mått"
     assert any(line.startswith("Perspektivet kön: ja/delvis/nej") for line in lines)
     assert os.environ["KPLAN_LANG"] == "sv"
+
+
+def test_the_exports_show_the_development_over_the_years(orebro: Kplan) -> None:
+    three_years(orebro)
+    page = orebro("export", "--format", "html").stdout
+    assert '<h2 id="trend-h">Development over the years</h2>' in page
+    section = page[
+        page.index('id="trend-h"') : page.index("</section>", page.index('id="trend-h"'))
+    ]
+    for year in ("2014", "2015", "2016"):
+        assert f'<th scope="row">{year}</th>' in section
+    # Every chart says its figure in words, and the same figure stands beside it.
+    assert 'aria-label="2016, etnicitet: 45%"' in section
+    assert '<span class="num">45%</span>' in section
+    assert "<script" not in page.lower()
+    report = orebro("export", "--format", "md").stdout
+    trend_part = report[report.index("## Development over the years") :]
+    assert "| Figure | 2014 | 2015 | 2016 |" in trend_part
+    assert (
+        "| Perspective etnicitet: yes/partly/no | 8/6/8 (36%) | 9/5/8 (41%) | 10/4/8 (45%) |"
+        in (trend_part)
+    )
+
+
+def test_an_export_of_a_snapshot_looks_back_from_it(orebro: Kplan) -> None:
+    three_years(orebro)
+    report = orebro("export", "--format", "md", "--snapshot", "2015").stdout
+    assert "| Figure | 2014 | 2015 |" in report
+    page = orebro("export", "--format", "html", "--snapshot", "2014").stdout
+    section = page[page.index('id="trend-h"') :]
+    assert '<th scope="row">2015</th>' not in section
+
+
+def test_without_snapshots_the_exports_have_no_development_section(orebro: Kplan) -> None:
+    assert "trend-h" not in orebro("export", "--format", "html").stdout
+    assert "Development over the years" not in orebro("export", "--format", "md").stdout
+
+
+def test_hostile_names_in_the_development_section_stay_text(orebro: Kplan) -> None:
+    hostile = "<img src=x onerror=alert(1)>|*x*"
+    orebro("indicator", "edit", "kartlagda-branscher", "--name", hostile, "--as", "ehedlund")
+    orebro("snapshot", "take", "2014", "--as", "ehedlund")
+    page = orebro("export", "--format", "html").stdout
+    section = page[page.index('id="trend-h"') :]
+    assert "<img src=x" not in section
+    assert "&lt;img src=x onerror=alert(1)&gt;|*x*" in section
+    report = orebro("export", "--format", "md").stdout
+    assert "| Indicator \\<img src=x onerror=alert(1)\\>\\|\\*x\\* | 7 st (2014) |" in report

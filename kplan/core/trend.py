@@ -201,12 +201,18 @@ def trend_rows(plan: Plan, points: list[TrendPoint], by: str = "year") -> dict[s
 
 
 def points(
-    store: Store, plan: str | None = None, names: list[str] | None = None
+    store: Store,
+    plan: str | None = None,
+    names: list[str] | None = None,
+    *,
+    until: str | None = None,
 ) -> tuple[Plan, list[TrendPoint]]:
     """The plan as it is now and the snapshots that stand for the trend's rows.
 
     Without ``names``, the last snapshot of each year; with them, each named
-    snapshot (in any Unicode spelling, each once), oldest first.
+    snapshot (in any Unicode spelling, each once), oldest first. ``until``
+    names a snapshot the trend looks back from (an export of that snapshot):
+    only it and the snapshots taken before it count.
     """
     with store.reading() as rows:
         info = stored_plans.select_plan(rows, plan)
@@ -228,6 +234,8 @@ def points(
             moments = [
                 (kept.name, kept.taken_at) for kept in stored.snapshot_states(rows, info.row_id)
             ]
+            cut = [name for name, _ in moments].index(until) + 1 if until in dict(moments) else None
+            moments = moments[:cut]
             for year, name, taken_at in per_year(moments):
                 whole = stored.snapshot_named(rows, info.row_id, name)
                 content = whole.content if whole is not None else ""
@@ -235,7 +243,16 @@ def points(
     return current, found
 
 
-def trend(store: Store, plan: str | None = None, names: list[str] | None = None) -> dict[str, Any]:
-    """``kplan trend``: the plan's statuses, Fyra P, perspectives, ladder and indicators by year."""
-    current, found = points(store, plan, [nfc(name) for name in names or []])
+def trend(
+    store: Store,
+    plan: str | None = None,
+    names: list[str] | None = None,
+    *,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """``kplan trend``: the plan's statuses, Fyra P, perspectives, ladder and indicators by year.
+
+    ``until``: as for :func:`points`.
+    """
+    current, found = points(store, plan, [nfc(name) for name in names or []], until=until)
     return trend_rows(current, found, "snapshot" if names else "year")

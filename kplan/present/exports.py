@@ -83,6 +83,7 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
             snapshot=source.snapshot,
             previous=previous,
             today=day,
+            trend=source.trend,
         )
     return export_html(
         state,
@@ -91,4 +92,5 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
         snapshot=source.snapshot,
         template=template,
         today=day,
+        trend=source.trend,
     )

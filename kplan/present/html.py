@@ -430,8 +430,10 @@ class _Page:
         history: Sequence[Snapshot],
         snapshot: str | None,
         today: dt.date,
+        trend: dict[str, Any] | None = None,
     ) -> None:
         self.plan = plan
+        self.trend = trend
         self.today = today
         self.w = words
         self.generated_at = generated_at
@@ -495,6 +497,7 @@ class _Page:
             "status": self.status_section(),
             "method": self.method_section(),
             "history": self.history_section(),
+            "trend": self.trend_section(),
             "glance": self.glance_section(),
             "measures": self.measures_section(),
             "footer": self.footer(),
@@ -765,6 +768,95 @@ class _Page:
         heads = [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES]
         return {"heads": heads, "rows": rows}
 
+    def trend_section(self) -> Values:
+        """The development over the years: a row per year, a bar and its number in each cell."""
+        result = self.trend
+        if not result or not result["rows"]:
+            return {}
+        w = self.w
+        rows = result["rows"]
+
+        def share_cell(share: float | None, fill: str, label: str) -> tuple[_ShareBar, str]:
+            shown = "–" if share is None else w.percent(share)
+            text = w.t("trend.bar_text", label=label, value=shown)
+            return _share_bar(share or 0.0, fill, text), shown
+
+        four_p = [
+            (
+                row["label"],
+                share_cell(row["four_p"]["share"], LEVEL_FILLS["done"], row["label"]),
+                [
+                    "–"
+                    if row["four_p"]["parts"][part]["share"] is None
+                    else w.percent(row["four_p"]["parts"][part]["share"])
+                    for part in FOUR_P_PARTS
+                ],
+            )
+            for row in rows
+        ]
+        perspectives = [
+            (
+                row["label"],
+                [
+                    share_cell(
+                        row["perspectives"][name]["share_yes"],
+                        LEVEL_FILLS["yes"],
+                        f"{row['label']}, {name}",
+                    )
+                    if name in row["perspectives"]
+                    else None
+                    for name in result["perspectives"]
+                ],
+            )
+            for row in rows
+        ]
+        steps = max(len(row["ladder"]) for row in rows)
+        most = max((step["collaborations"] for row in rows for step in row["ladder"]), default=0)
+        step_names = [
+            next(r["ladder"][i]["name"] for r in reversed(rows) if len(r["ladder"]) > i)
+            for i in range(steps)
+        ]
+        ladder = []
+        for row in rows:
+            cells: list[tuple[_ShareBar, str] | None] = []
+            for index in range(steps):
+                if index >= len(row["ladder"]):
+                    cells.append(None)
+                    continue
+                count = row["ladder"][index]["collaborations"]
+                label = w.t(
+                    "trend.bar_text",
+                    label=f"{row['label']}, {index + 1}\u00a0{step_names[index]}",
+                    value=count,
+                )
+                cells.append(
+                    (_share_bar(count / most if most else 0.0, LADDER_FILL, label), str(count))
+                )
+            ladder.append((row["label"], cells))
+        indicators = []
+        for indicator in result["indicators"]:
+            cells_text = []
+            for row in rows:
+                found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
+                if found is None or found["value"] is None:
+                    cells_text.append("–")
+                    continue
+                value = w.number(found["value"])
+                if found["unit"]:
+                    value = f"{value}\u00a0{found['unit']}"
+                cells_text.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+            indicators.append((indicator["name"], cells_text))
+        return {
+            "years": [row["label"] for row in rows],
+            "parts": [w.t(f"four_p.{part}") for part in FOUR_P_PARTS],
+            "four_p": four_p,
+            "perspective_names": list(result["perspectives"]),
+            "perspectives": perspectives,
+            "steps": [f"{index + 1}\u00a0{name}" for index, name in enumerate(step_names)],
+            "ladder": ladder,
+            "indicators": indicators,
+        }
+
     def owner_parts(self, measure: Measure) -> tuple[str, str]:
         """The owner's name and organisation (empty when unknown)."""
         owner = self.owners.get(measure.owner)
@@ -1002,6 +1094,7 @@ def export_html(
     language: str | None = None,
     template: PageTemplate | None = None,
     today: dt.date | None = None,
+    trend: dict[str, Any] | None = None,
 ) -> str:
     """The plan as one self-contained HTML5 page.
 
@@ -1011,11 +1104,12 @@ def export_html(
     ``language`` is ``en`` or ``sv``; None means kplan's current language.
     ``template`` is a region's own page template (kplan.present.templating).
     ``today`` is the day measures are judged overdue on (that of
-    ``generated_at`` in UTC when None).
+    ``generated_at`` in UTC when None). ``trend`` is ``kplan trend``'s result:
+    with a row, the page has a section on the development over the years.
     """
     words = _Words(language if language is not None else current_language())
     day = today or as_utc(generated_at).date()
-    page = _Page(plan, words, generated_at, history, snapshot, day)
+    page = _Page(plan, words, generated_at, history, snapshot, day, trend)
     # The page is built from tens of thousands of small values that form no cycles;
     # the cyclic collector, run again and again over the plans it walks, took a
     # quarter of the time of a page of 500 measures.
