@@ -2626,6 +2626,98 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Each indicator's latest value for a period up to the year",
         "Varje indikators senaste värde för en period till och med året",
     ),
+    "compare.cmd": (
+        "Put several plans side by side: plans in the store and plans other regions "
+        "exported (kplan export --format json).",
+        "Ställ flera planer sida vid sida: planer i lagret och planer som andra regioner "
+        "exporterat (kplan export --format json).",
+    ),
+    "compare.arg_plans": ("The ids of plans in the store.", "Id för planer i lagret."),
+    "compare.opt_file": (
+        "A plan exported with `kplan export --format json` (repeat for more).",
+        "En plan exporterad med `kplan export --format json` (upprepa för fler).",
+    ),
+    "compare.opt_format": (
+        "The output: text, json, md or html.",
+        "Utdata: text, json, md eller html.",
+    ),
+    "compare.unknown_format": (
+        "'{value}' is not a comparison format; valid: {valid}",
+        "'{value}' är inget format för jämförelsen; giltiga: {valid}",
+    ),
+    "compare.json_and_format": (
+        "--json prints JSON; it cannot go with --format {format}",
+        "--json skriver JSON; det går inte ihop med --format {format}",
+    ),
+    "compare.too_few": (
+        "Give at least two plans to compare: ids of plans in the store and/or --file FILE "
+        "(a JSON export)",
+        "Ange minst två planer att jämföra: id för planer i lagret och/eller --file FIL "
+        "(en JSON-export)",
+    ),
+    "compare.not_json": (
+        "{path} is not JSON: {detail}; give a file written by `kplan export --format json`",
+        "{path} är inte JSON: {detail}; ange en fil skriven av `kplan export --format json`",
+    ),
+    "compare.not_export": (
+        "{path} is not a kplan JSON export: {where} is not as `kplan export --format json` "
+        "writes it",
+        "{path} är ingen JSON-export från kplan: {where} är inte som `kplan export --format "
+        "json` skriver den",
+    ),
+    "compare.bad_export": (
+        "{path} is not a usable kplan JSON export: {where}: {detail}{more}",
+        "{path} är ingen användbar JSON-export från kplan: {where}: {detail}{more}",
+    ),
+    "compare.more_problems": (" (and {count} more problems)", " (och {count} problem till)"),
+    "compare.written": ("Wrote the comparison to {path}.", "Skrev jämförelsen till {path}."),
+    "compare.row_title": ("Title", "Titel"),
+    "compare.row_organisation": ("Organisation", "Organisation"),
+    "compare.row_source": ("Read from", "Läst från"),
+    "compare.source_store": ("the store", "lagret"),
+    "compare.count_share": ("{count} ({share})", "{count} ({share})"),
+    "compare.row_perspective": (
+        "Perspective {name}: integrated (yes/partly/no)",
+        "Perspektivet {name}: integrerat (ja/delvis/nej)",
+    ),
+    "compare.perspective_cell": ("{share} ({yes}/{partly}/{no})", "{share} ({yes}/{partly}/{no})"),
+    "compare.row_steps": ("Ladder steps", "Trappsteg"),
+    "compare.row_collaborations": ("Collaborations", "Samverkan"),
+    "compare.row_position": (
+        "Mean ladder position (step ÷ steps)",
+        "Genomsnittlig plats i trappan (steg ÷ antal steg)",
+    ),
+    "compare.row_top": ("Collaborations on the top step", "Samverkan på översta steget"),
+    "compare.row_indicator": ("Indicator {name}", "Indikator {name}"),
+    "compare.heading": ("Plans side by side", "Planer sida vid sida"),
+    "compare.page_title": ("Plans side by side: {plans}", "Planer sida vid sida: {plans}"),
+    "compare.generated": ("Generated {moment} UTC", "Skapad {moment} UTC"),
+    "compare.intro": (
+        "Each plan's own figures: its perspectives are matched by name where plans share "
+        "them, and a collaboration's place on the ladder is its step as a share of the "
+        "plan's own ladder, since ladders differ in length. Indicators are matched by id, "
+        "else by name.",
+        "Varje plans egna siffror: perspektiven matchas på namn där planerna delar dem, och "
+        "en samverkans plats i trappan är dess steg som andel av planens egen trappa, "
+        "eftersom trapporna är olika långa. Indikatorer matchas på id, annars på namn.",
+    ),
+    "compare.section_status": ("Statuses", "Status"),
+    "compare.section_four_p": ("Fyra P done", "Fyra P genomfört"),
+    "compare.section_perspectives": (
+        "Share of measures where the perspective is integrated",
+        "Andel åtgärder där perspektivet är integrerat",
+    ),
+    "compare.section_ladder": (
+        "Collaborations on the ladder, as a share of each plan's own ladder",
+        "Samverkan i trappan, som andel av varje plans egen trappa",
+    ),
+    "compare.section_indicators": ("Shared indicators", "Gemensamma indikatorer"),
+    "compare.section_figures": ("All figures", "Alla siffror"),
+    "compare.col_plan": ("Plan", "Plan"),
+    "compare.no_shared_indicators": (
+        "The plans share no indicator by id or name.",
+        "Planerna har ingen indikator gemensam till id eller namn.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -151,14 +151,12 @@ def _indicators(plan: Plan, year: int | None) -> list[dict[str, Any]]:
     return found
 
 
-def row_of(point: TrendPoint) -> dict[str, Any]:
-    """One row of the trend: the plan as ``point``'s snapshot holds it, counted."""
-    plan = point.plan
+def figures(plan: Plan, year: int | None = None) -> dict[str, Any]:
+    """The plan's counts: statuses, Fyra P, perspectives, ladder steps and indicators.
+
+    ``year``: each indicator's latest value of the periods up to it (None: the latest).
+    """
     return {
-        "label": point.label,
-        "year": point.year,
-        "snapshot": point.snapshot,
-        "taken_at": point.taken_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "measures": len(plan.measures),
         "statuses": {
             status: sum(1 for m in plan.measures if m.status == status) for status in STATUSES
@@ -166,7 +164,19 @@ def row_of(point: TrendPoint) -> dict[str, Any]:
         "four_p": _four_p(plan),
         "perspectives": _perspectives(plan),
         "ladder": _ladder(plan),
-        "indicators": _indicators(plan, point.year if point.label == str(point.year) else None),
+        "indicators": _indicators(plan, year),
+    }
+
+
+def row_of(point: TrendPoint) -> dict[str, Any]:
+    """One row of the trend: the plan as ``point``'s snapshot holds it, counted."""
+    by_year = point.label == str(point.year)
+    return {
+        "label": point.label,
+        "year": point.year,
+        "snapshot": point.snapshot,
+        "taken_at": point.taken_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        **figures(point.plan, point.year if by_year else None),
     }
 
 

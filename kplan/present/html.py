@@ -47,7 +47,7 @@ from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
-from kplan.present.summary import plan_summary, steps_of
+from kplan.present.summary import compare_table, plan_summary, steps_of
 from kplan.present.templating import (
     PageTemplate,
     render_custom_page,
@@ -56,7 +56,7 @@ from kplan.present.templating import (
 )
 from kplan.present.text import Snapshot
 
-__all__ = ["export_html"]
+__all__ = ["compare_html", "export_html"]
 
 SECTIONS = "sections.html.j2"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -1115,3 +1115,132 @@ def export_html(
     # quarter of the time of a page of 500 measures.
     with collector.paused():
         return page.render() if template is None else page.render_with(template)
+
+
+def _compare_parts(result: dict[str, Any], words: _Words) -> Values:
+    """The values of the comparison's section (the ``compare`` macro)."""
+    w = words
+    plans = result["plans"]
+
+    def percent(share: float | None) -> str:
+        return "–" if share is None else w.percent(share)
+
+    def bar(share: float | None, fill: str, label: str) -> _ShareBar:
+        return _share_bar(
+            share or 0.0, fill, w.t("trend.bar_text", label=label, value=percent(share))
+        )
+
+    statuses = []
+    for plan in plans:
+        counts = plan["statuses"]
+        label = w.t(
+            "trend.bar_text",
+            label=plan["label"],
+            value=", ".join(f"{w.status(s)} {counts.get(s, 0)}" for s in SHOWN_STATUSES),
+        )
+        statuses.append(
+            (
+                plan["label"],
+                _stacked_bar([(counts.get(s, 0), STATUS_FILLS[s]) for s in SHOWN_STATUSES], label),
+                [counts.get(s, 0) for s in SHOWN_STATUSES],
+            )
+        )
+    four_p = [
+        (
+            plan["label"],
+            bar(plan["four_p"]["share"], LEVEL_FILLS["done"], plan["label"]),
+            percent(plan["four_p"]["share"]),
+            [percent(plan["four_p"]["parts"][part]["share"]) for part in FOUR_P_PARTS],
+        )
+        for plan in plans
+    ]
+    perspectives = []
+    for perspective in result["perspectives"]:
+        cells: list[tuple[_ShareBar, str] | None] = []
+        for plan in plans:
+            found = perspective["plans"].get(plan["label"])
+            if found is None:
+                cells.append(None)
+                continue
+            label = f"{plan['label']}, {found['name']}"
+            cells.append(
+                (
+                    bar(found["share_yes"], LEVEL_FILLS["yes"], label),
+                    w.t(
+                        "compare.perspective_cell",
+                        share=percent(found["share_yes"]),
+                        yes=found["yes"],
+                        partly=found["partly"],
+                        no=found["no"],
+                    ),
+                )
+            )
+        perspectives.append((perspective["name"], cells))
+    ladder = [
+        (
+            plan["label"],
+            bar(plan["ladder"]["mean_position"], LADDER_FILL, plan["label"]),
+            percent(plan["ladder"]["mean_position"]),
+            percent(plan["ladder"]["top_share"]),
+            plan["ladder"]["collaborations"],
+            plan["ladder"]["steps"],
+        )
+        for plan in plans
+    ]
+    indicators = []
+    for indicator in result["indicators"]:
+        texts: list[str] = []
+        for plan in plans:
+            found = indicator["plans"].get(plan["label"])
+            if found is None or found["value"] is None:
+                texts.append("–")
+                continue
+            value = w.number(found["value"])
+            if found["unit"]:
+                value = f"{value}\u00a0{found['unit']}"
+            texts.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+        indicators.append((indicator["name"], texts))
+    return {
+        "labels": [plan["label"] for plan in plans],
+        "status_heads": [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES],
+        "statuses": statuses,
+        "parts": [w.t(f"four_p.{part}") for part in FOUR_P_PARTS],
+        "four_p": four_p,
+        "perspectives": perspectives,
+        "ladder": ladder,
+        "indicators": indicators,
+        # Every figure again as text: the table ``kplan compare`` prints.
+        "figures": compare_table(result),
+    }
+
+
+def compare_html(result: dict[str, Any], *, generated_at: dt.datetime) -> str:
+    """``kplan compare``'s result as one self-contained page, with the plan export's standards.
+
+    No script, the same Content-Security-Policy and stylesheet, every chart
+    labelled in words with its number beside it, every text escaped. The
+    page is in kplan's current language (``KPLAN_LANG``).
+    """
+    words = _Words(current_language())
+    labels = ", ".join(plan["label"] for plan in result["plans"])
+    parts: dict[str, Values] = {
+        "masthead": {
+            "organisation": "",
+            "title": words.t("compare.heading"),
+            "description": words.t("compare.intro"),
+            "meta": [
+                ", ".join(f"{plan['label']}: {plan['title']}" for plan in result["plans"]),
+                words.t("compare.generated", moment=_when(generated_at)),
+            ],
+        },
+        "compare": _compare_parts(result, words),
+    }
+    with collector.paused():
+        sections = {"patterns": PATTERNS, **render_sections(SECTIONS, parts, t=words.t)}
+        head = {
+            "language": words.language,
+            "title": words.t("compare.page_title", plans=labels),
+            "csp": CSP,
+            "style": STYLE,
+        }
+        return render_page("compare.html.j2", context={}, sections=sections, head=head)

@@ -16,6 +16,7 @@ from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, as_text
 from kplan.domain import (
     COVERAGE_LEVELS,
+    FOUR_P_PARTS,
     STATUSES,
     as_utc,
     days_overdue,
@@ -349,12 +350,89 @@ def trend_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         cells = []
         for row in rows:
             found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
-            if found is None or found["value"] is None:
-                cells.append("–")
-                continue
-            value = f"{format_number(found['value'])}"
-            if found["unit"]:
-                value = f"{value} {found['unit']}"
-            cells.append(t("trend.indicator_cell", value=value, period=found["period"]))
+            cells.append(_indicator_text(found))
         line(t("trend.row_indicator", name=indicator["name"]), cells)
+    return headers, body
+
+
+def _indicator_text(found: dict[str, Any] | None) -> str:
+    if found is None or found["value"] is None:
+        return "–"
+    value = f"{format_number(found['value'])}"
+    if found["unit"]:
+        value = f"{value} {found['unit']}"
+    return t("trend.indicator_cell", value=value, period=found["period"])
+
+
+def compare_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """``kplan compare``'s result as a table: a line per figure, a column per plan.
+
+    Plain text, as :func:`trend_table`'s.
+    """
+    plans = result["plans"]
+    headers = [t("trend.col_figure")] + [plan["label"] for plan in plans]
+    body: list[list[str]] = []
+
+    def line(label: str, cells: list[str]) -> None:
+        body.append([label, *cells])
+
+    line(t("compare.row_title"), [plan["title"] for plan in plans])
+    line(t("compare.row_organisation"), [plan["organisation"] for plan in plans])
+    line(
+        t("compare.row_source"),
+        [plan["file"] if plan["file"] is not None else t("compare.source_store") for plan in plans],
+    )
+    line(t("trend.row_measures"), [str(plan["measures"]) for plan in plans])
+    for status in STATUSES:
+        cells = []
+        for plan in plans:
+            count = plan["statuses"].get(status, 0)
+            share = count / plan["measures"] if plan["measures"] else None
+            cells.append(t("compare.count_share", count=count, share=share_text(share)))
+        line(t("trend.row_status", status=t(f"status.{status}")), cells)
+    line(
+        t("trend.row_four_p"),
+        [
+            t(
+                "trend.four_p_cell",
+                share=share_text(plan["four_p"]["share"]),
+                done=plan["four_p"]["done"],
+                of=plan["four_p"]["of"],
+            )
+            for plan in plans
+        ],
+    )
+    for part in FOUR_P_PARTS:
+        line(
+            t("trend.row_four_p_part", part=t(f"four_p.{part}")),
+            [share_text(plan["four_p"]["parts"][part]["share"]) for plan in plans],
+        )
+    for perspective in result["perspectives"]:
+        cells = []
+        for plan in plans:
+            found = perspective["plans"].get(plan["label"])
+            cells.append(
+                "–"
+                if found is None
+                else t(
+                    "compare.perspective_cell",
+                    share=share_text(found["share_yes"]),
+                    yes=found["yes"],
+                    partly=found["partly"],
+                    no=found["no"],
+                )
+            )
+        line(t("compare.row_perspective", name=perspective["name"]), cells)
+    line(t("compare.row_steps"), [str(plan["ladder"]["steps"]) for plan in plans])
+    line(t("compare.row_collaborations"), [str(plan["ladder"]["collaborations"]) for plan in plans])
+    line(
+        t("compare.row_position"),
+        [share_text(plan["ladder"]["mean_position"]) for plan in plans],
+    )
+    line(t("compare.row_top"), [share_text(plan["ladder"]["top_share"]) for plan in plans])
+    for indicator in result["indicators"]:
+        line(
+            t("compare.row_indicator", name=indicator["name"]),
+            [_indicator_text(indicator["plans"].get(plan["label"])) for plan in plans],
+        )
     return headers, body

@@ -41,7 +41,13 @@ from kplan.domain import (
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
-from kplan.present.summary import measure_summary, plan_summary, steps_of, trend_table
+from kplan.present.summary import (
+    compare_table,
+    measure_summary,
+    plan_summary,
+    steps_of,
+    trend_table,
+)
 
 EXPORT_VERSION = 1
 
@@ -775,3 +781,27 @@ def export_markdown(
     if trend is not None and trend["rows"]:
         blocks.append(_trend_block(trend))
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def compare_markdown(result: dict[str, Any], *, generated_at: dt.datetime) -> str:
+    """``kplan compare``'s result as a Markdown report: the figures, a column per plan.
+
+    Every text from the plans is escaped, as in the plan's report.
+    """
+    headers, body = compare_table(result)
+    lines = [
+        "# " + t("compare.heading"),
+        "",
+        t("compare.generated", moment=_utc(generated_at).strftime("%Y-%m-%d %H:%M")),
+        "",
+        t("compare.intro"),
+        "",
+    ]
+    lines += _table(
+        [md_text(header) for header in headers],
+        [[md_text(cell) for cell in row] for row in body],
+        right=set(),
+    )
+    if not result["indicators"]:
+        lines += ["", t("compare.no_shared_indicators")]
+    return "\n".join(lines) + "\n"
