@@ -2614,12 +2614,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "trend.bar_text": ("{label}: {value}", "{label}: {value}"),
     "trend.intro_rows": (
         "How the plan has developed, one row per year (each year's last snapshot or closed "
-        "round): the share of Fyra P done, the share of measures where each perspective is "
-        "integrated, and the collaborations on each step of the ladder.",
+        "round): the measures per status, the share of Fyra P done, the share of measures "
+        "where each perspective is integrated, and the collaborations on each step of the "
+        "ladder.",
         "Hur planen har utvecklats, en rad per år (årets sista ögonblicksbild eller stängda "
-        "omgång): andelen av Fyra P som är genomförd, andelen åtgärder där varje perspektiv "
-        "är integrerat och samverkan på varje steg i trappan.",
+        "omgång): åtgärderna per status, andelen av Fyra P som är genomförd, andelen åtgärder "
+        "där varje perspektiv är integrerat och samverkan på varje steg i trappan.",
     ),
+    "trend.chart_status": ("Measures per status, per year", "Åtgärder per status, per år"),
     "trend.col_year": ("Year", "År"),
     "trend.col_indicator": ("Indicator", "Indikator"),
     "trend.table_indicators": (

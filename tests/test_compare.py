@@ -382,3 +382,27 @@ def test_fuzz_options(tmp_path: Path, fmt: str, json_flag: bool, output: str | N
 def test_read_export_refuses_a_plan_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidValueError, match="is not JSON"):
         read_export(OREBRO)
+
+
+@pytest.mark.sqlite_only
+def test_the_installed_entry_point_compares_a_file(tmp_path: Path) -> None:
+    from tests.test_entrypoint import heavy_modules_of, run
+
+    db = tmp_path / "k.db"
+    for plan in (OREBRO, KRONOBERG):
+        assert run("import", str(plan), "--db", str(db), "--as", "demo").returncode == 0
+    path = tmp_path / "kronoberg.json"
+    made = run("export", "--plan", KRONOBERG_ID, "-f", "json", "-o", str(path), "--db", str(db))
+    assert made.returncode == 0, made.stderr
+    result = run("compare", OREBRO_ID, "--file", str(path), "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert [p["source"] for p in json.loads(result.stdout)["plans"]] == ["store", "file"]
+    # The table and JSON need no template library; the page does.
+    result, heavy = heavy_modules_of("compare", OREBRO_ID, KRONOBERG_ID, "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "jinja2" not in heavy and "sqlalchemy" not in heavy
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"kplan_export": 1, "plan": []}', "utf-8")
+    result = run("compare", OREBRO_ID, "--file", str(bad), "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -160,7 +160,7 @@ def page_trend(plan: Plan, history: list[Any]) -> dict[str, Any]:
         )
         for snap in history
     ]
-    return trend_rows(plan, points)
+    return trend_rows((plan.id, plan.title), points)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ Runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,6 +168,7 @@ def test_the_exports_show_the_development_over_the_years(orebro: Kplan) -> None:
     # Every chart says its figure in words, and the same figure stands beside it.
     assert 'aria-label="2016, etnicitet: 45%"' in section
     assert '<span class="num">45%</span>' in section
+    assert 'aria-label="2016: done 5, ongoing 11, delayed 3, not started 2, cancelled 1"' in section
     assert "<script" not in page.lower()
     report = orebro("export", "--format", "md").stdout
     trend_part = report[report.index("## Development over the years") :]
@@ -200,3 +203,20 @@ def test_hostile_names_in_the_development_section_stay_text(orebro: Kplan) -> No
     assert "&lt;img src=x onerror=alert(1)&gt;|*x*" in section
     report = orebro("export", "--format", "md").stdout
     assert "| Indicator \\<img src=x onerror=alert(1)\\>\\|\\*x\\* | 7 st (2014) |" in report
+
+
+@pytest.mark.sqlite_only
+def test_the_installed_entry_point_shows_the_trend(tmp_path: Path) -> None:
+    from tests.conftest import OREBRO
+    from tests.test_entrypoint import heavy_modules_of, run
+
+    db = tmp_path / "k.db"
+    assert run("import", str(OREBRO), "--db", str(db), "--as", "demo").returncode == 0
+    for name in ("2014", "2015"):
+        assert run("snapshot", "take", name, "--db", str(db), "--as", "ehedlund").returncode == 0
+    result = run("trend", "--json", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert [row["year"] for row in json.loads(result.stdout)["rows"]] == [2014, 2015]
+    result, heavy = heavy_modules_of("trend", db=db)
+    assert result.returncode == 0 and "2014\t2015" in result.stdout
+    assert [m for m in heavy if m != "pydantic"] == []

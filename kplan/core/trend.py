@@ -180,8 +180,8 @@ def row_of(point: TrendPoint) -> dict[str, Any]:
     }
 
 
-def trend_rows(plan: Plan, points: list[TrendPoint], by: str = "year") -> dict[str, Any]:
-    """The trend of ``plan`` over ``points`` (oldest first), as JSON-ready data.
+def trend_rows(plan: tuple[str, str], points: list[TrendPoint], by: str = "year") -> dict[str, Any]:
+    """The trend of ``plan`` (its id and title) over ``points`` (oldest first), as JSON-ready data.
 
     ``by`` says what a row stands for: a year, or a snapshot named by hand.
 
@@ -199,8 +199,8 @@ def trend_rows(plan: Plan, points: list[TrendPoint], by: str = "year") -> dict[s
                 indicator["id"], {"id": indicator["id"], "name": indicator["name"]}
             )
     return {
-        "plan": plan.id,
-        "title": plan.title,
+        "plan": plan[0],
+        "title": plan[1],
         "by": by,
         "perspectives": list(perspectives),
         "four_p_parts": list(FOUR_P_PARTS),
@@ -216,8 +216,8 @@ def points(
     names: list[str] | None = None,
     *,
     until: str | None = None,
-) -> tuple[Plan, list[TrendPoint]]:
-    """The plan as it is now and the snapshots that stand for the trend's rows.
+) -> tuple[tuple[str, str], list[TrendPoint]]:
+    """The plan's id and title, and the snapshots that stand for the trend's rows.
 
     Without ``names``, the last snapshot of each year; with them, each named
     snapshot (in any Unicode spelling, each once), oldest first. ``until``
@@ -226,7 +226,7 @@ def points(
     """
     with store.reading() as rows:
         info = stored_plans.select_plan(rows, plan)
-        current = stored_plans.load_plan(rows, info)
+        current = (info.key, info.title)
         found: list[TrendPoint] = []
         if names:
             picked = {}

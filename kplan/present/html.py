@@ -781,6 +781,19 @@ class _Page:
             text = w.t("trend.bar_text", label=label, value=shown)
             return _share_bar(share or 0.0, fill, text), shown
 
+        statuses = []
+        for row in rows:
+            counts = row["statuses"]
+            label = w.t(
+                "html.history_bar_label", name=row["label"], parts=self.status_label(counts)
+            )
+            statuses.append(
+                (
+                    row["label"],
+                    _stacked_bar(self.status_parts(counts), label),
+                    [counts[s] for s in SHOWN_STATUSES],
+                )
+            )
         four_p = [
             (
                 row["label"],
@@ -848,6 +861,8 @@ class _Page:
             indicators.append((indicator["name"], cells_text))
         return {
             "years": [row["label"] for row in rows],
+            "status_heads": [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES],
+            "statuses": statuses,
             "parts": [w.t(f"four_p.{part}") for part in FOUR_P_PARTS],
             "four_p": four_p,
             "perspective_names": list(result["perspectives"]),
