@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kplan.core.trend import per_year, year_of
 from tests.conftest import Kplan
@@ -220,3 +222,20 @@ def test_the_installed_entry_point_shows_the_trend(tmp_path: Path) -> None:
     result, heavy = heavy_modules_of("trend", db=db)
     assert result.returncode == 0 and "2014\t2015" in result.stdout
     assert [m for m in heavy if m != "pydantic"] == []
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=3))
+def test_fuzz_snapshot_names(orebro: Kplan, names: list[str]) -> None:
+    if not orebro.json("trend")["rows"]:
+        orebro("snapshot", "take", "2014", "--as", "ehedlund")
+    arguments = [part for name in names for part in ("--snapshot", name)]
+    result = orebro("trend", *arguments, "--json", expect=None)
+    assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr, result.exception)
+    if result.exit_code == 0:
+        assert [row["snapshot"] for row in json.loads(result.stdout)["rows"]] == ["2014"]
+    else:
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
