@@ -2671,7 +2671,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} is not a usable kplan JSON export: {where}: {detail}{more}",
         "{path} är ingen användbar JSON-export från kplan: {where}: {detail}{more}",
     ),
-    "compare.more_problems": (" (and {count} more problems)", " (och {count} problem till)"),
+    "compare.more_problems": (
+        " (and {count} more found)",
+        " (och {count} fel till)",
+    ),
     "compare.written": ("Wrote the comparison to {path}.", "Skrev jämförelsen till {path}."),
     "compare.row_title": ("Title", "Titel"),
     "compare.row_organisation": ("Organisation", "Organisation"),

@@ -210,6 +210,13 @@ def test_hostile_text_in_a_file_stays_text(both: Kplan, tmp_path: Path) -> None:
             "measures",
         ),
         (b"\xff\xfe", "UTF-8"),
+        (
+            b'{"kplan_export": 1, "plan": {"id": "x", "title": "t"}, "owners": [{"id": "o",'
+            b' "name": "O"}], "measures": [{"id": "1", "title": "m", "owner": "o",'
+            b' "progress": true, "indicators": [{"id": "i", "name": "n",'
+            b' "values": {"2016": NaN}}]}]}',
+            "and 1 more found",
+        ),
         (b"[" * 100_000, "JSON"),
         (b'{"kplan_export": 1, "plan": {"id": "x", "title": "t"}}\n' + b"x", "JSON"),
     ],
