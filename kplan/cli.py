@@ -2083,6 +2083,99 @@ def diff_command(
         terminal.diff_report(result)
 
 
+@app.command("trend", help=t("trend.cmd"))
+@reported
+def trend_command(
+    snapshot: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--snapshot",
+            metavar="NAME",
+            help=t("trend.opt_snapshot"),
+        ),
+    ] = None,
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """The plan across the years: one column per year's last snapshot, or per named snapshot."""
+    from kplan.core import trend
+    from kplan.present import terminal
+    from kplan.store.engine import open_store
+
+    result = trend.trend(open_store(db, create=False), plan, snapshot)
+    if json_output:
+        _print_json(result)
+    else:
+        terminal.trend_report(result)
+
+
+@app.command("compare", help=t("compare.cmd"))
+@reported
+def compare_command(
+    plans: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="PLAN...", help=t("compare.arg_plans"), show_default=False),
+    ] = None,
+    files: Annotated[
+        list[Path] | None,
+        # kplan reads the files itself: a missing one is one line and exit 1.
+        typer.Option("--file", metavar="FILE", readable=False, help=t("compare.opt_file")),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help=t("compare.opt_format")),
+    ] = "text",
+    output_file: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=t("opt.output"), readable=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Several plans side by side: from the store and from other regions' JSON exports."""
+    from kplan.core import compare
+    from kplan.core.actor import now
+    from kplan.present import exports, terminal
+    from kplan.store.engine import open_store
+    from kplan.store.files import check_target, is_stdout, write_text
+
+    fmt = exports.check_compare_format(fmt)
+    if json_output:
+        if fmt not in ("text", "json"):
+            raise UsageError(t("compare.json_and_format", format=fmt))
+        fmt = "json"
+    plan_ids = list(plans or [])
+    paths = list(files or [])
+    if len(plan_ids) + len(paths) < 2:
+        raise UsageError(t("compare.too_few"))
+    target = None
+    if output_file is not None and not is_stdout(output_file):
+        target = check_target(
+            output_file,
+            location=db,
+            force=force,
+            confirm=_confirm_overwrite,
+            example=f"compare.{'txt' if fmt == 'text' else fmt}",
+            spare_stores=True,
+        )
+    store = open_store(db, create=False) if plan_ids else None
+    result = compare.compare(store, plan_ids, paths)
+    if fmt == "text" and target is None:
+        terminal.compare_report(result)
+        return
+    if fmt == "text":
+        text = terminal.compare_plain(result)
+    else:
+        text = exports.compare_text(result, fmt, generated_at=now())
+    if target is None:
+        output.document(text)
+        return
+    write_text(target, text)
+    output.notice(t("compare.written", path=target.path))
+
+
 def _counts(plans: int, events: int) -> str:
     plans_text = t("backup.plans_one") if plans == 1 else t("backup.plans", count=plans)
     events_text = t("backup.events_one") if events == 1 else t("backup.events", count=events)

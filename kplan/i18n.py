@@ -2830,6 +2830,176 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " högsta gruppens värde minus den lägstas, och den minskar (↑) eller ökar (↓).",
     ),
     "stats.col_group": ("Group", "Grupp"),
+    # The plan across the years (kplan trend) and regions side by side (kplan compare)
+    "trend.cmd": (
+        "The plan across the years: statuses, Fyra P, perspectives, ladder and indicators "
+        "for each year's last snapshot (or closed round), or for the named snapshots.",
+        "Planen över åren: status, Fyra P, perspektiv, trappa och indikatorer för varje års "
+        "sista ögonblicksbild (eller stängda omgång), eller för de namngivna.",
+    ),
+    "trend.opt_snapshot": (
+        "A snapshot to show (repeat for more); without it, each year's last snapshot.",
+        "En ögonblicksbild att visa (upprepa för fler); utan den, varje års sista.",
+    ),
+    "trend.no_snapshots": (
+        "The plan has no snapshots or closed rounds yet: take one with "
+        "`kplan snapshot take NAME` or close a round, then run `kplan trend` again.",
+        "Planen har ännu inga ögonblicksbilder eller stängda omgångar: ta en med "
+        "`kplan snapshot take NAMN` eller stäng en omgång och kör sedan `kplan trend` igen.",
+    ),
+    "trend.col_figure": ("Figure", "Mått"),
+    "trend.row_measures": ("Measures", "Åtgärder"),
+    "trend.row_status": ("Status: {status}", "Status: {status}"),
+    "trend.row_four_p": ("Fyra P done", "Fyra P genomfört"),
+    "trend.four_p_cell": ("{share} ({done} of {of})", "{share} ({done} av {of})"),
+    "trend.row_four_p_part": ("  Fyra P: {part}", "  Fyra P: {part}"),
+    "trend.row_perspective": (
+        "Perspective {name}: yes/partly/no",
+        "Perspektivet {name}: ja/delvis/nej",
+    ),
+    "trend.perspective_cell": ("{yes}/{partly}/{no} ({share})", "{yes}/{partly}/{no} ({share})"),
+    "trend.row_step": ("Ladder step {step} {name}", "Trappsteg {step} {name}"),
+    "trend.row_indicator": ("Indicator {name}", "Indikator {name}"),
+    "trend.indicator_cell": ("{value} ({period})", "{value} ({period})"),
+    "trend.by_year": (
+        "Each year's column is the last snapshot or closed round of that year "
+        "(the year a name names, such as 2016, else the year it was taken).",
+        "Varje års kolumn är årets sista ögonblicksbild eller stängda omgång "
+        "(året som namnet anger, till exempel 2016, annars året den togs).",
+    ),
+    "trend.heading": ("Development over the years", "Utvecklingen över åren"),
+    "trend.intro": (
+        "How the plan has developed, one column per year (each year's last snapshot or "
+        "closed round). A perspective's cell counts measures where it is integrated, partly "
+        "integrated and not integrated, with the share integrated.",
+        "Hur planen har utvecklats, en kolumn per år (årets sista ögonblicksbild eller "
+        "stängda omgång). Ett perspektivs cell räknar åtgärder där det är integrerat, delvis "
+        "integrerat och ej integrerat, med andelen integrerat.",
+    ),
+    "trend.chart_four_p": (
+        "Fyra P done, share of measures × parts, per year",
+        "Fyra P genomfört, andel av åtgärder × delar, per år",
+    ),
+    "trend.chart_perspectives": (
+        "Share of measures where each perspective is integrated, per year",
+        "Andel åtgärder där varje perspektiv är integrerat, per år",
+    ),
+    "trend.chart_ladder": (
+        "Collaborations per ladder step, per year",
+        "Samverkan per trappsteg, per år",
+    ),
+    "trend.bar_text": ("{label}: {value}", "{label}: {value}"),
+    "trend.intro_rows": (
+        "How the plan has developed, one row per year (each year's last snapshot or closed "
+        "round): the measures per status, the share of Fyra P done, the share of measures "
+        "where each perspective is integrated, and the collaborations on each step of the "
+        "ladder.",
+        "Hur planen har utvecklats, en rad per år (årets sista ögonblicksbild eller stängda "
+        "omgång): åtgärderna per status, andelen av Fyra P som är genomförd, andelen åtgärder "
+        "där varje perspektiv är integrerat och samverkan på varje steg i trappan.",
+    ),
+    "trend.chart_status": ("Measures per status, per year", "Åtgärder per status, per år"),
+    "trend.col_year": ("Year", "År"),
+    "trend.col_indicator": ("Indicator", "Indikator"),
+    "trend.table_indicators": (
+        "Each indicator's latest value for a period up to the year",
+        "Varje indikators senaste värde för en period till och med året",
+    ),
+    "compare.cmd": (
+        "Put several plans side by side: plans in the store and plans other regions "
+        "exported (kplan export --format json).",
+        "Ställ flera planer sida vid sida: planer i lagret och planer som andra regioner "
+        "exporterat (kplan export --format json).",
+    ),
+    "compare.arg_plans": ("The ids of plans in the store.", "Id för planer i lagret."),
+    "compare.opt_file": (
+        "A plan exported with `kplan export --format json` (repeat for more).",
+        "En plan exporterad med `kplan export --format json` (upprepa för fler).",
+    ),
+    "compare.opt_format": (
+        "The output: text, json, md or html.",
+        "Utdata: text, json, md eller html.",
+    ),
+    "compare.unknown_format": (
+        "'{value}' is not a comparison format; valid: {valid}",
+        "'{value}' är inget format för jämförelsen; giltiga: {valid}",
+    ),
+    "compare.json_and_format": (
+        "--json prints JSON; it cannot go with --format {format}",
+        "--json skriver JSON; det går inte ihop med --format {format}",
+    ),
+    "compare.too_few": (
+        "Give at least two plans to compare: ids of plans in the store and/or --file FILE "
+        "(a JSON export)",
+        "Ange minst två planer att jämföra: id för planer i lagret och/eller --file FIL "
+        "(en JSON-export)",
+    ),
+    "compare.not_json": (
+        "{path} is not JSON: {detail}; give a file written by `kplan export --format json`",
+        "{path} är inte JSON: {detail}; ange en fil skriven av `kplan export --format json`",
+    ),
+    "compare.not_export": (
+        "{path} is not a kplan JSON export: {where} is not as `kplan export --format json` "
+        "writes it",
+        "{path} är ingen JSON-export från kplan: {where} är inte som `kplan export --format "
+        "json` skriver den",
+    ),
+    "compare.bad_export": (
+        "{path} is not a usable kplan JSON export: {where}: {detail}{more}",
+        "{path} är ingen användbar JSON-export från kplan: {where}: {detail}{more}",
+    ),
+    "compare.more_problems": (
+        " (and {count} more found)",
+        " (och {count} fel till)",
+    ),
+    "compare.written": ("Wrote the comparison to {path}.", "Skrev jämförelsen till {path}."),
+    "compare.row_title": ("Title", "Titel"),
+    "compare.row_organisation": ("Organisation", "Organisation"),
+    "compare.row_source": ("Read from", "Läst från"),
+    "compare.source_store": ("the store", "lagret"),
+    "compare.count_share": ("{count} ({share})", "{count} ({share})"),
+    "compare.row_perspective": (
+        "Perspective {name}: integrated (yes/partly/no)",
+        "Perspektivet {name}: integrerat (ja/delvis/nej)",
+    ),
+    "compare.perspective_cell": ("{share} ({yes}/{partly}/{no})", "{share} ({yes}/{partly}/{no})"),
+    "compare.row_steps": ("Ladder steps", "Trappsteg"),
+    "compare.row_collaborations": ("Collaborations", "Samverkan"),
+    "compare.row_position": (
+        "Mean ladder position (step ÷ steps)",
+        "Genomsnittlig plats i trappan (steg ÷ antal steg)",
+    ),
+    "compare.row_top": ("Collaborations on the top step", "Samverkan på översta steget"),
+    "compare.row_indicator": ("Indicator {name}", "Indikator {name}"),
+    "compare.heading": ("Plans side by side", "Planer sida vid sida"),
+    "compare.page_title": ("Plans side by side: {plans}", "Planer sida vid sida: {plans}"),
+    "compare.generated": ("Generated {moment} UTC", "Skapad {moment} UTC"),
+    "compare.intro": (
+        "Each plan's own figures: its perspectives are matched by name where plans share "
+        "them, and a collaboration's place on the ladder is its step as a share of the "
+        "plan's own ladder, since ladders differ in length. Indicators are matched by id, "
+        "else by name.",
+        "Varje plans egna siffror: perspektiven matchas på namn där planerna delar dem, och "
+        "en samverkans plats i trappan är dess steg som andel av planens egen trappa, "
+        "eftersom trapporna är olika långa. Indikatorer matchas på id, annars på namn.",
+    ),
+    "compare.section_status": ("Statuses", "Status"),
+    "compare.section_four_p": ("Fyra P done", "Fyra P genomfört"),
+    "compare.section_perspectives": (
+        "Share of measures where the perspective is integrated",
+        "Andel åtgärder där perspektivet är integrerat",
+    ),
+    "compare.section_ladder": (
+        "Collaborations on the ladder, as a share of each plan's own ladder",
+        "Samverkan i trappan, som andel av varje plans egen trappa",
+    ),
+    "compare.section_indicators": ("Shared indicators", "Gemensamma indikatorer"),
+    "compare.section_figures": ("All figures", "Alla siffror"),
+    "compare.col_plan": ("Plan", "Plan"),
+    "compare.no_shared_indicators": (
+        "The plans share no indicator by id or name.",
+        "Planerna har ingen indikator gemensam till id eller namn.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

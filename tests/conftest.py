@@ -67,6 +67,8 @@ BOTH_BACKENDS = {
     "test_year",
     "test_settings",
     "test_stats",
+    "test_trend",
+    "test_compare",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 
 from kplan.core.planfile import read_plan_file
+from kplan.core.trend import TrendPoint, trend_rows, year_of
 from kplan.model import Plan
 from kplan.present.html import export_html
 from tests.conftest import OREBRO
@@ -147,6 +148,21 @@ def page_plan() -> Plan:
     return plan
 
 
+def page_trend(plan: Plan, history: list[Any]) -> dict[str, Any]:
+    """``kplan trend``'s result over the page's snapshots, one a year."""
+    points = [
+        TrendPoint(
+            str(year_of(snap.name, snap.taken_at)),
+            year_of(snap.name, snap.taken_at),
+            snap.name,
+            snap.taken_at,
+            snap.plan,
+        )
+        for snap in history
+    ]
+    return trend_rows((plan.id, plan.title), points)
+
+
 @dataclass(frozen=True)
 class Rendered:
     source: str
@@ -161,8 +177,13 @@ class Rendered:
 def rendered(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     folder = tmp_path_factory.mktemp("browser")
     plan = page_plan()
+    history = orebro_history(plan)
     source = export_html(
-        plan, generated_at=GENERATED_AT, history=orebro_history(plan), language="en"
+        plan,
+        generated_at=GENERATED_AT,
+        history=history,
+        language="en",
+        trend=page_trend(plan, history),
     )
     page = folder / "plan.html"
     page.write_text(source, "utf-8")
@@ -231,6 +252,9 @@ def test_the_rendered_page_says_what_it_should(rendered: Rendered) -> None:
         "Collaborations per step",
         "Measures per perspective and level",
         "Development over time",
+        "Development over the years",
+        "Fyra P done, share of measures × parts, per year",
+        "Collaborations per ladder step, per year",
     ):
         assert heading in text
     labels = set(parsed.labels)
@@ -239,6 +263,10 @@ def test_the_rendered_page_says_what_it_should(rendered: Rendered) -> None:
     )
     assert "Step 4, Samhandling: 6 collaborations" in labels
     assert any(label.startswith("Progress over time: Uppföljning 2014:") for label in labels)
+    # Every chart of the development over the years says its figure in words.
+    assert "2014: 26%" in labels and "2015: 25%" in labels
+    assert "2015, etnicitet: 36%" in labels
+    assert "2015, 4\u00a0Samhandling: 6" in labels
 
 
 def test_the_page_paints(rendered: Rendered) -> None:
@@ -248,3 +276,85 @@ def test_the_page_paints(rendered: Rendered) -> None:
     assert (width, height) == (1280, 2400)
     # A blank or broken page compresses to a few kilobytes; this one has charts and text.
     assert len(data) > 100_000
+
+
+# The page of ``kplan compare``: the same standards, the same checks.
+
+
+@dataclass(frozen=True)
+class ComparePage:
+    source: str
+    dom: str
+    dom_log: Path
+    screenshot: Path
+
+
+@pytest.fixture(scope="module")
+def compare_page(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> ComparePage:
+    from kplan.core.compare import Side, compare_plans
+    from kplan.present.html import compare_html
+    from tests.conftest import KRONOBERG
+
+    folder = tmp_path_factory.mktemp("compare")
+    result = compare_plans([Side(page_plan()), Side(read_plan_file(KRONOBERG), "kronoberg.json")])
+    old = os.environ.get("KPLAN_LANG")
+    os.environ["KPLAN_LANG"] = "en"
+    try:
+        source = compare_html(result, generated_at=GENERATED_AT)
+    finally:
+        if old is None:
+            del os.environ["KPLAN_LANG"]
+        else:
+            os.environ["KPLAN_LANG"] = old
+    page = folder / "compare.html"
+    page.write_text(source, "utf-8")
+    dom, dom_log = run_chromium(chromium, folder, "compare-dom", "--dump-dom", page.as_uri())
+    screenshot = folder / "compare.png"
+    run_chromium(
+        chromium,
+        folder,
+        "compare-shot",
+        f"--screenshot={screenshot}",
+        "--window-size=1280,2400",
+        page.as_uri(),
+    )
+    return ComparePage(source, dom, dom_log, screenshot)
+
+
+def test_the_compare_page_requests_nothing_and_runs_nothing(compare_page: ComparePage) -> None:
+    for url in page_requests(compare_page.dom_log):
+        assert url.startswith(("file:", "data:")), f"the page requested {url}"
+    dom = compare_page.dom
+    assert "<script" not in dom.lower()
+    assert "default-src 'none'" in compare_page.source
+    assert elements(dom).tags == elements(compare_page.source).tags
+    # The hostile measure title is not on this page, but the plans' titles are text.
+    assert "Handlingsplan för kompetensförsörjning" in " ".join(elements(dom).text)
+
+
+def test_the_compare_page_says_its_figures_in_words(compare_page: ComparePage) -> None:
+    parsed = elements(compare_page.dom)
+    text = " ".join(" ".join(parsed.text).split())
+    for heading in (
+        "Plans side by side",
+        "Statuses",
+        "Fyra P done",
+        "Share of measures where the perspective is integrated",
+        "Collaborations on the ladder, as a share of each plan's own ladder",
+        "All figures",
+    ):
+        assert heading in text
+    labels = set(parsed.labels)
+    assert "orebro-kompetens: 25%" in labels
+    assert "kronoberg-kompetens, jämställdhet: 43%" in labels
+    assert any(label.startswith("orebro-kompetens: done 5, ongoing 11") for label in labels)
+    # Every chart has its text: each bar's number also stands in a cell.
+    assert "55% (12/5/5)" in text and "43% (3/1/3)" in text
+
+
+def test_the_compare_page_paints(compare_page: ComparePage) -> None:
+    data = compare_page.screenshot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 2400)
+    assert len(data) > 30_000

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kplan.core import collector, snapshots
+from kplan.core import trend as plan_trend
 from kplan.core.actor import now
 from kplan.core.queries import load, log
 from kplan.model import Plan
@@ -36,6 +37,9 @@ class ExportSource:
     taken_at: dt.datetime | None = None
     history: tuple[tuple[str, dt.datetime, Plan], ...] = ()
     events: list[dict[str, Any]] | None = None
+    # ``kplan trend``'s result (a row per year) for the reports' development
+    # section; None when it was not asked for.
+    trend: dict[str, Any] | None = None
 
 
 def gather(
@@ -53,7 +57,9 @@ def gather(
     A snapshot's export looks back from where the snapshot stood: its history
     is the snapshots taken before it, and its log ends where it was taken.
     With ``states_only`` the history holds only the states of the measures
-    (``kplan.core.snapshots.history``).
+    (``kplan.core.snapshots.history``). With ``history`` the export also gets
+    the plan's trend over the years (``kplan.core.trend``), looking back from
+    the snapshot when it is one.
     """
     with collector.paused():
         return _gather(store, plan, snapshot, history, states_only, events, generated_at)
@@ -84,6 +90,7 @@ def _gather(
     if logged is not None and taken_at is not None:
         stamp = taken_at.isoformat().replace("+00:00", "Z")
         logged = [event for event in logged if str(event["at"]) <= stamp]
+    by_year = plan_trend.trend(store, state.id, until=snapshot) if history else None
     return ExportSource(
         plan=state,
         moment=moment,
@@ -91,4 +98,5 @@ def _gather(
         taken_at=taken_at,
         history=tuple(earlier),
         events=logged,
+        trend=by_year,
     )

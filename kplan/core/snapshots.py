@@ -530,6 +530,11 @@ def _find(rows: Rows, info: PlanInfo, name: str) -> StoredSnapshot:
     return found
 
 
+def find_snapshot(rows: Rows, info: PlanInfo, name: str) -> StoredSnapshot:
+    """The plan's snapshot named ``name``, or an error naming the valid ones."""
+    return _find(rows, info, name)
+
+
 def _check_coordinator(actor: str, info: PlanInfo, action: str) -> None:
     permissions.check_coordinator(
         actor,

@@ -7,14 +7,21 @@ module says which formats there are, what each needs read, and writes it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
 from kplan.core.conflicts import base_comment
 from kplan.core.planfile import plan_to_toml
-from kplan.errors import InvalidValueError, closest
+from kplan.errors import InvalidValueError, UsageError, closest
 from kplan.i18n import t
-from kplan.present.html import export_html
-from kplan.present.text import Snapshot, export_csv, export_json, export_markdown
+from kplan.present.html import compare_html, export_html
+from kplan.present.text import (
+    Snapshot,
+    compare_markdown,
+    export_csv,
+    export_json,
+    export_markdown,
+)
 
 if TYPE_CHECKING:
     from kplan.core.exports import ExportSource
@@ -83,6 +90,7 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
             snapshot=source.snapshot,
             previous=previous,
             today=day,
+            trend=source.trend,
         )
     return export_html(
         state,
@@ -91,4 +99,30 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
         snapshot=source.snapshot,
         template=template,
         today=day,
+        trend=source.trend,
     )
+
+
+COMPARE_FORMATS = ("text", "json", "md", "html")
+
+
+def check_compare_format(value: str) -> str:
+    """The format of ``kplan compare``'s output, or an error naming the valid ones (exit 2)."""
+    token = value.strip().lower()
+    token = {"markdown": "md", "htm": "html", "txt": "text"}.get(token, token)
+    if token not in COMPARE_FORMATS:
+        suggestion = closest(value, COMPARE_FORMATS)
+        hint = t("common.did_you_mean", suggestion=suggestion) if suggestion else ""
+        raise UsageError(
+            t("compare.unknown_format", value=value, valid=", ".join(COMPARE_FORMATS)) + hint
+        )
+    return token
+
+
+def compare_text(result: dict[str, Any], fmt: str, *, generated_at: dt.datetime) -> str:
+    """``kplan compare``'s result as a document in ``fmt`` (json, md or html)."""
+    if fmt == "json":
+        return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return compare_markdown(result, generated_at=generated_at)
+    return compare_html(result, generated_at=generated_at)

@@ -48,7 +48,7 @@ from kplan.i18n import CATALOGUE
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
-from kplan.present.summary import plan_summary, source_label, steps_of
+from kplan.present.summary import compare_table, plan_summary, source_label, steps_of
 from kplan.present.templating import (
     PageTemplate,
     render_custom_page,
@@ -57,7 +57,7 @@ from kplan.present.templating import (
 )
 from kplan.present.text import Snapshot
 
-__all__ = ["export_html"]
+__all__ = ["compare_html", "export_html"]
 
 SECTIONS = "sections.html.j2"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -446,8 +446,10 @@ class _Page:
         history: Sequence[Snapshot],
         snapshot: str | None,
         today: dt.date,
+        trend: dict[str, Any] | None = None,
     ) -> None:
         self.plan = plan
+        self.trend = trend
         self.today = today
         self.w = words
         self.generated_at = generated_at
@@ -511,6 +513,7 @@ class _Page:
             "status": self.status_section(),
             "method": self.method_section(),
             "history": self.history_section(),
+            "trend": self.trend_section(),
             "glance": self.glance_section(),
             "measures": self.measures_section(),
             "footer": self.footer(),
@@ -780,6 +783,110 @@ class _Page:
             )
         heads = [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES]
         return {"heads": heads, "rows": rows}
+
+    def trend_section(self) -> Values:
+        """The development over the years: a row per year, a bar and its number in each cell."""
+        result = self.trend
+        if not result or not result["rows"]:
+            return {}
+        w = self.w
+        rows = result["rows"]
+
+        def share_cell(share: float | None, fill: str, label: str) -> tuple[_ShareBar, str]:
+            shown = "–" if share is None else w.percent(share)
+            text = w.t("trend.bar_text", label=label, value=shown)
+            return _share_bar(share or 0.0, fill, text), shown
+
+        statuses = []
+        for row in rows:
+            counts = row["statuses"]
+            label = w.t(
+                "html.history_bar_label", name=row["label"], parts=self.status_label(counts)
+            )
+            statuses.append(
+                (
+                    row["label"],
+                    _stacked_bar(self.status_parts(counts), label),
+                    [counts[s] for s in SHOWN_STATUSES],
+                )
+            )
+        four_p = [
+            (
+                row["label"],
+                share_cell(row["four_p"]["share"], LEVEL_FILLS["done"], row["label"]),
+                [
+                    "–"
+                    if row["four_p"]["parts"][part]["share"] is None
+                    else w.percent(row["four_p"]["parts"][part]["share"])
+                    for part in FOUR_P_PARTS
+                ],
+            )
+            for row in rows
+        ]
+        perspectives = [
+            (
+                row["label"],
+                [
+                    share_cell(
+                        row["perspectives"][name]["share_yes"],
+                        LEVEL_FILLS["yes"],
+                        f"{row['label']}, {name}",
+                    )
+                    if name in row["perspectives"]
+                    else None
+                    for name in result["perspectives"]
+                ],
+            )
+            for row in rows
+        ]
+        steps = max(len(row["ladder"]) for row in rows)
+        most = max((step["collaborations"] for row in rows for step in row["ladder"]), default=0)
+        step_names = [
+            next(r["ladder"][i]["name"] for r in reversed(rows) if len(r["ladder"]) > i)
+            for i in range(steps)
+        ]
+        ladder = []
+        for row in rows:
+            cells: list[tuple[_ShareBar, str] | None] = []
+            for index in range(steps):
+                if index >= len(row["ladder"]):
+                    cells.append(None)
+                    continue
+                count = row["ladder"][index]["collaborations"]
+                label = w.t(
+                    "trend.bar_text",
+                    label=f"{row['label']}, {index + 1}\u00a0{step_names[index]}",
+                    value=count,
+                )
+                cells.append(
+                    (_share_bar(count / most if most else 0.0, LADDER_FILL, label), str(count))
+                )
+            ladder.append((row["label"], cells))
+        indicators = []
+        for indicator in result["indicators"]:
+            cells_text = []
+            for row in rows:
+                found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
+                if found is None or found["value"] is None:
+                    cells_text.append("–")
+                    continue
+                value = w.number(found["value"])
+                if found["unit"]:
+                    value = f"{value}\u00a0{found['unit']}"
+                cells_text.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+            indicators.append((indicator["name"], cells_text))
+        return {
+            "years": [row["label"] for row in rows],
+            "status_heads": [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES],
+            "statuses": statuses,
+            "parts": [w.t(f"four_p.{part}") for part in FOUR_P_PARTS],
+            "four_p": four_p,
+            "perspective_names": list(result["perspectives"]),
+            "perspectives": perspectives,
+            "steps": [f"{index + 1}\u00a0{name}" for index, name in enumerate(step_names)],
+            "ladder": ladder,
+            "indicators": indicators,
+        }
 
     def owner_parts(self, measure: Measure) -> tuple[str, str]:
         """The owner's name and organisation (empty when unknown)."""
@@ -1052,6 +1159,7 @@ def export_html(
     language: str | None = None,
     template: PageTemplate | None = None,
     today: dt.date | None = None,
+    trend: dict[str, Any] | None = None,
 ) -> str:
     """The plan as one self-contained HTML5 page.
 
@@ -1061,13 +1169,143 @@ def export_html(
     ``language`` is ``en`` or ``sv``; None means kplan's current language.
     ``template`` is a region's own page template (kplan.present.templating).
     ``today`` is the day measures are judged overdue on (that of
-    ``generated_at`` in UTC when None).
+    ``generated_at`` in UTC when None). ``trend`` is ``kplan trend``'s result:
+    with a row, the page has a section on the development over the years.
     """
     words = _Words(language if language is not None else current_language())
     day = today or as_utc(generated_at).date()
-    page = _Page(plan, words, generated_at, history, snapshot, day)
+    page = _Page(plan, words, generated_at, history, snapshot, day, trend)
     # The page is built from tens of thousands of small values that form no cycles;
     # the cyclic collector, run again and again over the plans it walks, took a
     # quarter of the time of a page of 500 measures.
     with collector.paused():
         return page.render() if template is None else page.render_with(template)
+
+
+def _compare_parts(result: dict[str, Any], words: _Words) -> Values:
+    """The values of the comparison's section (the ``compare`` macro)."""
+    w = words
+    plans = result["plans"]
+
+    def percent(share: float | None) -> str:
+        return "–" if share is None else w.percent(share)
+
+    def bar(share: float | None, fill: str, label: str) -> _ShareBar:
+        return _share_bar(
+            share or 0.0, fill, w.t("trend.bar_text", label=label, value=percent(share))
+        )
+
+    statuses = []
+    for plan in plans:
+        counts = plan["statuses"]
+        label = w.t(
+            "trend.bar_text",
+            label=plan["label"],
+            value=", ".join(f"{w.status(s)} {counts.get(s, 0)}" for s in SHOWN_STATUSES),
+        )
+        statuses.append(
+            (
+                plan["label"],
+                _stacked_bar([(counts.get(s, 0), STATUS_FILLS[s]) for s in SHOWN_STATUSES], label),
+                [counts.get(s, 0) for s in SHOWN_STATUSES],
+            )
+        )
+    four_p = [
+        (
+            plan["label"],
+            bar(plan["four_p"]["share"], LEVEL_FILLS["done"], plan["label"]),
+            percent(plan["four_p"]["share"]),
+            [percent(plan["four_p"]["parts"][part]["share"]) for part in FOUR_P_PARTS],
+        )
+        for plan in plans
+    ]
+    perspectives = []
+    for perspective in result["perspectives"]:
+        cells: list[tuple[_ShareBar, str] | None] = []
+        for plan in plans:
+            found = perspective["plans"].get(plan["label"])
+            if found is None:
+                cells.append(None)
+                continue
+            label = f"{plan['label']}, {found['name']}"
+            cells.append(
+                (
+                    bar(found["share_yes"], LEVEL_FILLS["yes"], label),
+                    w.t(
+                        "compare.perspective_cell",
+                        share=percent(found["share_yes"]),
+                        yes=found["yes"],
+                        partly=found["partly"],
+                        no=found["no"],
+                    ),
+                )
+            )
+        perspectives.append((perspective["name"], cells))
+    ladder = [
+        (
+            plan["label"],
+            bar(plan["ladder"]["mean_position"], LADDER_FILL, plan["label"]),
+            percent(plan["ladder"]["mean_position"]),
+            percent(plan["ladder"]["top_share"]),
+            plan["ladder"]["collaborations"],
+            plan["ladder"]["steps"],
+        )
+        for plan in plans
+    ]
+    indicators = []
+    for indicator in result["indicators"]:
+        texts: list[str] = []
+        for plan in plans:
+            found = indicator["plans"].get(plan["label"])
+            if found is None or found["value"] is None:
+                texts.append("–")
+                continue
+            value = w.number(found["value"])
+            if found["unit"]:
+                value = f"{value}\u00a0{found['unit']}"
+            texts.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+        indicators.append((indicator["name"], texts))
+    return {
+        "labels": [plan["label"] for plan in plans],
+        "status_heads": [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES],
+        "statuses": statuses,
+        "parts": [w.t(f"four_p.{part}") for part in FOUR_P_PARTS],
+        "four_p": four_p,
+        "perspectives": perspectives,
+        "ladder": ladder,
+        "indicators": indicators,
+        # Every figure again as text: the table ``kplan compare`` prints.
+        "figures": compare_table(result),
+    }
+
+
+def compare_html(result: dict[str, Any], *, generated_at: dt.datetime) -> str:
+    """``kplan compare``'s result as one self-contained page, with the plan export's standards.
+
+    No script, the same Content-Security-Policy and stylesheet, every chart
+    labelled in words with its number beside it, every text escaped. The
+    page is in kplan's current language (``KPLAN_LANG``).
+    """
+    words = _Words(current_language())
+    labels = ", ".join(plan["label"] for plan in result["plans"])
+    parts: dict[str, Values] = {
+        "masthead": {
+            "organisation": "",
+            "title": words.t("compare.heading"),
+            "description": words.t("compare.intro"),
+            "meta": [
+                ", ".join(f"{plan['label']}: {plan['title']}" for plan in result["plans"]),
+                words.t("compare.generated", moment=_when(generated_at)),
+            ],
+        },
+        "compare": _compare_parts(result, words),
+    }
+    with collector.paused():
+        sections = {"patterns": PATTERNS, **render_sections(SECTIONS, parts, t=words.t)}
+        head = {
+            "language": words.language,
+            "title": words.t("compare.page_title", plans=labels),
+            "csp": CSP,
+            "style": STYLE,
+        }
+        return render_page("compare.html.j2", context={}, sections=sections, head=head)

@@ -16,6 +16,7 @@ from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, as_text
 from kplan.domain import (
     COVERAGE_LEVELS,
+    FOUR_P_PARTS,
     STATUSES,
     as_utc,
     days_overdue,
@@ -24,6 +25,7 @@ from kplan.domain import (
     period_sort_key,
     values_trend,
 )
+from kplan.i18n import t
 from kplan.model import Indicator, Measure, Owner, Plan
 
 if TYPE_CHECKING:
@@ -318,3 +320,168 @@ def refused_import_json(error: ImportConflictError, plan: Plan, dry_run: bool) -
         "base": base_json(error.base),
         "conflicts": conflicts_json(error.conflicts, "refuse"),
     }
+
+
+def share_text(share: float | None) -> str:
+    """A share of 0 to 1 as a whole percent, or a dash when there was nothing to share."""
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+def trend_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """``kplan trend``'s result as a table: a line per figure, a column per year.
+
+    The cells are plain text (the plan's own names unescaped): a terminal
+    shows them through ``visible`` and the Markdown report through its own
+    escaping.
+    """
+    rows = result["rows"]
+    headers = [t("trend.col_figure")] + [row["label"] for row in rows]
+    body: list[list[str]] = []
+
+    def line(label: str, cells: list[str]) -> None:
+        body.append([label, *cells])
+
+    line(t("trend.row_measures"), [str(row["measures"]) for row in rows])
+    for status in result["statuses"]:
+        line(
+            t("trend.row_status", status=t(f"status.{status}")),
+            [str(row["statuses"].get(status, 0)) for row in rows],
+        )
+    line(
+        t("trend.row_four_p"),
+        [
+            t(
+                "trend.four_p_cell",
+                share=share_text(row["four_p"]["share"]),
+                done=row["four_p"]["done"],
+                of=row["four_p"]["of"],
+            )
+            for row in rows
+        ],
+    )
+    for part in result["four_p_parts"]:
+        line(
+            t("trend.row_four_p_part", part=t(f"four_p.{part}")),
+            [share_text(row["four_p"]["parts"][part]["share"]) for row in rows],
+        )
+    for name in result["perspectives"]:
+        cells = []
+        for row in rows:
+            found = row["perspectives"].get(name)
+            cells.append(
+                "–"
+                if found is None
+                else t(
+                    "trend.perspective_cell",
+                    yes=found["yes"],
+                    partly=found["partly"],
+                    no=found["no"],
+                    share=share_text(found["share_yes"]),
+                )
+            )
+        line(t("trend.row_perspective", name=name), cells)
+    steps = max((len(row["ladder"]) for row in rows), default=0)
+    for number in range(1, steps + 1):
+        # The step's name as the latest row that has the step calls it.
+        name = next(
+            r["ladder"][number - 1]["name"] for r in reversed(rows) if len(r["ladder"]) >= number
+        )
+        line(
+            t("trend.row_step", step=number, name=name),
+            [
+                str(row["ladder"][number - 1]["collaborations"])
+                if len(row["ladder"]) >= number
+                else "–"
+                for row in rows
+            ],
+        )
+    for indicator in result["indicators"]:
+        cells = []
+        for row in rows:
+            found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
+            cells.append(_indicator_text(found))
+        line(t("trend.row_indicator", name=indicator["name"]), cells)
+    return headers, body
+
+
+def _indicator_text(found: dict[str, Any] | None) -> str:
+    if found is None or found["value"] is None:
+        return "–"
+    value = f"{format_number(found['value'])}"
+    if found["unit"]:
+        value = f"{value} {found['unit']}"
+    return t("trend.indicator_cell", value=value, period=found["period"])
+
+
+def compare_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """``kplan compare``'s result as a table: a line per figure, a column per plan.
+
+    Plain text, as :func:`trend_table`'s.
+    """
+    plans = result["plans"]
+    headers = [t("trend.col_figure")] + [plan["label"] for plan in plans]
+    body: list[list[str]] = []
+
+    def line(label: str, cells: list[str]) -> None:
+        body.append([label, *cells])
+
+    line(t("compare.row_title"), [plan["title"] for plan in plans])
+    line(t("compare.row_organisation"), [plan["organisation"] for plan in plans])
+    line(
+        t("compare.row_source"),
+        [plan["file"] if plan["file"] is not None else t("compare.source_store") for plan in plans],
+    )
+    line(t("trend.row_measures"), [str(plan["measures"]) for plan in plans])
+    for status in STATUSES:
+        cells = []
+        for plan in plans:
+            count = plan["statuses"].get(status, 0)
+            share = count / plan["measures"] if plan["measures"] else None
+            cells.append(t("compare.count_share", count=count, share=share_text(share)))
+        line(t("trend.row_status", status=t(f"status.{status}")), cells)
+    line(
+        t("trend.row_four_p"),
+        [
+            t(
+                "trend.four_p_cell",
+                share=share_text(plan["four_p"]["share"]),
+                done=plan["four_p"]["done"],
+                of=plan["four_p"]["of"],
+            )
+            for plan in plans
+        ],
+    )
+    for part in FOUR_P_PARTS:
+        line(
+            t("trend.row_four_p_part", part=t(f"four_p.{part}")),
+            [share_text(plan["four_p"]["parts"][part]["share"]) for plan in plans],
+        )
+    for perspective in result["perspectives"]:
+        cells = []
+        for plan in plans:
+            found = perspective["plans"].get(plan["label"])
+            cells.append(
+                "–"
+                if found is None
+                else t(
+                    "compare.perspective_cell",
+                    share=share_text(found["share_yes"]),
+                    yes=found["yes"],
+                    partly=found["partly"],
+                    no=found["no"],
+                )
+            )
+        line(t("compare.row_perspective", name=perspective["name"]), cells)
+    line(t("compare.row_steps"), [str(plan["ladder"]["steps"]) for plan in plans])
+    line(t("compare.row_collaborations"), [str(plan["ladder"]["collaborations"]) for plan in plans])
+    line(
+        t("compare.row_position"),
+        [share_text(plan["ladder"]["mean_position"]) for plan in plans],
+    )
+    line(t("compare.row_top"), [share_text(plan["ladder"]["top_share"]) for plan in plans])
+    for indicator in result["indicators"]:
+        line(
+            t("compare.row_indicator", name=indicator["name"]),
+            [_indicator_text(indicator["plans"].get(plan["label"])) for plan in plans],
+        )
+    return headers, body

@@ -22,7 +22,7 @@ from kplan.model import Plan
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import progress_bar, status_label, steps_text
-from kplan.present.summary import plan_summary, source_label
+from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
@@ -47,13 +47,18 @@ def is_terminal() -> bool:
     return output.is_terminal()
 
 
-def _plain(headers: list[str], rows: list[list[str]]) -> None:
+def plain_text(headers: list[str], rows: list[list[str]]) -> str:
+    """A table as tab-separated lines with a header line, every value made safe to show."""
     # A tab or newline in a value is spelled out, so every row stays one
     # line of exactly as many fields as the header.
     lines = ["\t".join(visible(header) for header in headers)] + [
         "\t".join(visible(cell) for cell in row) for row in rows
     ]
-    output.say("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _plain(headers: list[str], rows: list[list[str]]) -> None:
+    output.say(plain_text(headers, rows))
 
 
 def plans_table(rows: list[dict[str, Any]]) -> None:
@@ -674,3 +679,31 @@ def apply_summary(result: ChangeResult, dry_run: bool) -> None:
         output.say("\n".join(lines))
         return
     output.say(t("apply.done", changes=len(result.changes), targets=len(targets)))
+
+
+def trend_report(result: dict[str, Any]) -> None:
+    """``kplan trend``: a line per figure, a column per year (or named snapshot)."""
+    if not result["rows"]:
+        output.notice(t("trend.no_snapshots"))
+        return
+    headers, body = trend_table(result)
+    if is_terminal():
+        output.table(None, headers, body)
+        if result["by"] == "year":
+            output.notice(t("trend.by_year"))
+    else:
+        _plain(headers, body)
+
+
+def compare_plain(result: dict[str, Any]) -> str:
+    """``kplan compare``'s table as tab-separated text, for a file."""
+    return plain_text(*compare_table(result)) + "\n"
+
+
+def compare_report(result: dict[str, Any]) -> None:
+    """``kplan compare``: a line per figure, a column per plan."""
+    headers, body = compare_table(result)
+    if is_terminal():
+        output.table(None, headers, body)
+    else:
+        _plain(headers, body)

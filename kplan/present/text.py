@@ -43,11 +43,13 @@ from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.present.summary import (
+    compare_table,
     measure_summary,
     plan_summary,
     source_label,
     split_json,
     steps_of,
+    trend_table,
 )
 
 EXPORT_VERSION = 1
@@ -793,6 +795,17 @@ def _changes_block(plan: Plan, previous: Snapshot | None) -> list[str]:
     return lines
 
 
+def _trend_block(trend: dict[str, Any]) -> list[str]:
+    headers, body = trend_table(trend)
+    lines = ["## " + t("trend.heading"), "", t("trend.intro"), ""]
+    lines += _table(
+        [md_text(header) for header in headers],
+        [[md_text(cell) for cell in row] for row in body],
+        right=set(range(1, len(headers))),
+    )
+    return lines
+
+
 def export_markdown(
     plan: Plan,
     *,
@@ -800,11 +813,13 @@ def export_markdown(
     snapshot: str | None = None,
     previous: Snapshot | None = None,
     today: dt.date | None = None,
+    trend: dict[str, Any] | None = None,
 ) -> str:
     """A report on the plan for a steering group, in the user's language.
 
-    Summary figures, a table of the measures, the gaps, and what changed
-    since ``previous`` (docs/export.md#markdown). Every text that comes from
+    Summary figures, a table of the measures, the gaps, what changed since
+    ``previous`` and, with ``trend`` (``kplan trend``'s result) holding a
+    row, the development over the years (docs/export.md#markdown). Every text that comes from
     the plan is escaped, so it reads as written whatever characters it holds.
     ``today`` is the day measures are judged overdue on (that of
     ``generated_at`` when None).
@@ -819,4 +834,30 @@ def export_markdown(
         _gaps_block(plan),
         _changes_block(plan, previous),
     ]
+    if trend is not None and trend["rows"]:
+        blocks.append(_trend_block(trend))
     return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+
+
+def compare_markdown(result: dict[str, Any], *, generated_at: dt.datetime) -> str:
+    """``kplan compare``'s result as a Markdown report: the figures, a column per plan.
+
+    Every text from the plans is escaped, as in the plan's report.
+    """
+    headers, body = compare_table(result)
+    lines = [
+        "# " + t("compare.heading"),
+        "",
+        t("compare.generated", moment=_utc(generated_at).strftime("%Y-%m-%d %H:%M")),
+        "",
+        t("compare.intro"),
+        "",
+    ]
+    lines += _table(
+        [md_text(header) for header in headers],
+        [[md_text(cell) for cell in row] for row in body],
+        right=set(),
+    )
+    if not result["indicators"]:
+        lines += ["", t("compare.no_shared_indicators")]
+    return "\n".join(lines) + "\n"
