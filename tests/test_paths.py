@@ -88,6 +88,7 @@ def test_no_path_parameter_lets_click_judge_the_file() -> None:
         "backup file",
         "calendar output_file",
         "check files",
+        "compare output_file",
         "export output_file",
         "export template_file",
         "import file",
