@@ -912,6 +912,10 @@ def calendar_command(
             autocompletion=completion.owners,
         ),
     ] = None,
+    public: Annotated[
+        bool | None,
+        typer.Option("--public/--no-public", help=t("public.opt_calendar"), show_default=False),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
@@ -933,7 +937,7 @@ def calendar_command(
             example="plan.ics",
             spare_stores=True,
         )
-    text = to_ics(calendar_entries(store, plan=plan, owner=owner))
+    text = to_ics(calendar_entries(store, plan=plan, owner=owner, public=public))
     if target is None:
         output.document(text)
         return

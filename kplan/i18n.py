@@ -3018,6 +3018,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "En offentlig export: inga namn, e-postadresser, anteckningar eller logg; ägare"
         " anges med organisation (standard: planens inställning).",
     ),
+    "public.opt_calendar": (
+        "A public calendar: each measure's owner by organisation or role, no names"
+        " (default: the plan's setting).",
+        "En offentlig kalender: varje åtgärds ägare anges med organisation eller roll, inga"
+        " namn (standard: planens inställning).",
+    ),
     "public.no_log": (
         "A public export leaves out the log: drop --with-log, or add --no-public"
         " for the whole export",

@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
-from kplan.core import exports as core_exports
 from kplan.core.publishing import ROLE_ID, public_plan
 from kplan.model import Measure, Organisation, Owner, Plan
 from kplan.present.exports import PUBLISHABLE
+from kplan.store import plans as stored_plans
 from tests.conftest import KRONOBERG, OREBRO, Kplan
 
 # A person whose name parts are words of no language, so finding one is a leak.
@@ -245,6 +245,26 @@ def test_a_public_json_export_reads_back_in_compare(
     assert [p["measures"] for p in plans] == [22, 7]
 
 
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_a_public_calendar_names_nobody(
+    peopled: dict[str, Path], kplan: Kplan, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    monkeypatch.setenv("KPLAN_LANG", language)
+    role = "Processägare" if language == "sv" else "Process owner"
+    for plan, path in peopled.items():
+        patterns = forbidden(path)
+        public = kplan("calendar", "--plan", plan, "--public").stdout
+        assert not leaks(public.encode(), patterns), plan
+        # The extra person owns the first measure and has no organisation: shown by role.
+        assert role in public
+        full = kplan("calendar", "--plan", plan).stdout
+        assert PERSON[1] in leaks(full.encode(), patterns)
+        assert leaks(kplan("calendar", "--plan", plan, "--no-public").stdout.encode(), patterns)
+        # One owner's measures, still without the owner's name.
+        mine = kplan("calendar", "--plan", plan, "--public", "--owner", PERSON[0]).stdout
+        assert role in mine and not leaks(mine.encode(), patterns)
+
+
 def test_compare_and_trend_show_nobody(peopled: dict[str, Path], kplan: Kplan) -> None:
     patterns = {k: v for path in peopled.values() for k, v in forbidden(path).items()}
     for plan in peopled:
@@ -280,14 +300,14 @@ def test_a_public_plan_exports_publicly_unless_told_not_to(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The plan setting is stored with the plan's other settings; here it is set as the plan loads.
-    loaded = core_exports.load
+    loaded = stored_plans.load_plan
 
     def public_load(*args: Any, **kwargs: Any) -> Plan:
         plan = loaded(*args, **kwargs)
         plan.public = True
         return plan
 
-    monkeypatch.setattr(core_exports, "load", public_load)
+    monkeypatch.setattr(stored_plans, "load_plan", public_load)
     path = peopled["orebro-kompetens"]
     patterns = forbidden(path)
     for fmt in sorted(PUBLISHABLE):
@@ -296,6 +316,10 @@ def test_a_public_plan_exports_publicly_unless_told_not_to(
         assert not leaks(earlier, patterns), fmt
         full = _export(kplan, tmp_path, "orebro-kompetens", fmt, "--no-public")
         assert PERSON[1] in leaks(full, patterns), fmt
+    calendar = kplan("calendar", "--plan", "orebro-kompetens").stdout.encode()
+    assert not leaks(calendar, patterns)
+    full = kplan("calendar", "--plan", "orebro-kompetens", "--no-public").stdout.encode()
+    assert PERSON[1] in leaks(full, patterns)
     # The log needs the full export, asked for by name; the plan file is the whole plan.
     kplan("export", "-f", "json", "--with-log", "--plan", "orebro-kompetens", expect=2)
     kplan("export", "-f", "json", "--with-log", "--no-public", "--plan", "orebro-kompetens")
