@@ -11,6 +11,7 @@ full export holds them, so the search is shown able to find them.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
@@ -108,10 +109,8 @@ def readable(data: bytes) -> list[str]:
             data = b"\n".join(archive.read(name) for name in archive.namelist())
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
     views = [text, html.unescape(text), text.replace("\\", ""), html.unescape(html.unescape(text))]
-    try:
+    with contextlib.suppress(ValueError):
         views.append(json.dumps(json.loads(text), ensure_ascii=False))
-    except ValueError:
-        pass
     return [_fold(view) for view in views]
 
 
@@ -367,3 +366,32 @@ def test_public_plan_shows_owners_by_organisation_or_role() -> None:
     ]
     assert [m.situation for m in public.measures] == [None, "open text", None, None, None]
     assert public.coordinators == []
+
+
+def test_the_installed_entry_point_writes_a_public_page_in_swedish(tmp_path: Path) -> None:
+    from tests.test_entrypoint import run
+
+    db = tmp_path / "k.db"
+    path = _with_people(OREBRO, tmp_path / "plan.toml")
+    assert run("import", str(path), "--db", str(db), "--as", PERSON[0]).returncode == 0
+    page = tmp_path / "plan.html"
+    made = run(
+        "export",
+        "--format",
+        "html",
+        "--public",
+        "-o",
+        str(page),
+        "--db",
+        str(db),
+        env={"KPLAN_LANG": "sv"},
+    )
+    assert made.returncode == 0, made.stderr
+    data = page.read_bytes()
+    assert not leaks(data, forbidden(path))
+    assert '<html lang="sv"' in data.decode() and "Processägare" in data.decode()
+    refused = run(
+        "export", "-f", "json", "--public", "--with-log", "--db", str(db), env={"KPLAN_LANG": "sv"}
+    )
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "--no-public" in refused.stderr
