@@ -33,6 +33,8 @@ from tests.conftest import KRONOBERG, OREBRO, Kplan
 
 # A person whose name parts are words of no language, so finding one is a leak.
 PERSON = ("zquell", "Zygmunt Quellbrand", "zq@example.org")
+# A person whose name is full of characters with a meaning in HTML, Markdown, CSV and JSON.
+HOSTILE = ("awirs", 'Åsa "Ödegård" <Wirsénius> & Co|*_`', "a.w+x@example.org")
 # A coordinator who owns nothing, with an organisation.
 COORDINATOR = ("ovranckx", "Ottilie Vranckx", "ottilie.vranckx@example.net")
 # Texts people wrote: a change note, läget (not marked public), a round report's note.
@@ -57,11 +59,16 @@ def _with_people(source: Path, target: Path) -> Path:
     assert old_line in text
     text = text.replace(old_line, new_line, 1)
     text = text.replace(f'owner = "{first_owner}"', f'owner = "{PERSON[0]}"', 1)
+    second_owner = document["measures"][1]["owner"]
+    assert second_owner != first_owner
+    text = text.replace(f'owner = "{second_owner}"', f'owner = "{HOSTILE[0]}"', 1)
     organisation = document["organisations"][0]["id"]
     text += (
         f'\n[[owners]]\nid = "{PERSON[0]}"\nname = "{PERSON[1]}"\nemail = "{PERSON[2]}"\n'
         f'\n[[owners]]\nid = "{COORDINATOR[0]}"\nname = "{COORDINATOR[1]}"\n'
         f'organisation = "{organisation}"\nemail = "{COORDINATOR[2]}"\n'
+        f'\n[[owners]]\nid = "{HOSTILE[0]}"\nname = {json.dumps(HOSTILE[1], ensure_ascii=False)}\n'
+        f'email = "{HOSTILE[2]}"\n'
     )
     target.write_text(text, "utf-8")
     return target
@@ -82,7 +89,7 @@ def forbidden(path: Path) -> dict[str, re.Pattern[str]]:
         for text in (name, key, email):
             if text:
                 found[text] = re.compile(re.escape(_fold(text)))
-        for part in re.split(r"[\s\-]+", name):
+        for part in re.findall(r"\w+", name):
             if len(part) >= 3 and part.casefold() not in COMMON_WORDS:
                 found[part] = re.compile(r"(?<!\w)" + re.escape(_fold(part)) + r"(?!\w)")
     for text in (
@@ -167,7 +174,7 @@ def test_a_public_export_names_nobody(
         assert not leaks(public, patterns), (plan, fmt)
         # The same search finds the people in the full export: it can fail.
         full = _export(kplan, tmp_path, plan, fmt, "--no-public")
-        assert {PERSON[1], "Quellbrand"} <= leaks(full, patterns), (plan, fmt)
+        assert {PERSON[1], "Quellbrand", "Wirsénius"} <= leaks(full, patterns), (plan, fmt)
         assert leaks(_export(kplan, tmp_path, plan, fmt), patterns) == leaks(full, patterns)
         # A snapshot's export, and the reports looking back on it, hold nobody either.
         earlier = _export(kplan, tmp_path, plan, fmt, "--public", "--snapshot", "Vår 2016")
