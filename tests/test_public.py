@@ -41,6 +41,8 @@ COORDINATOR = ("ovranckx", "Ottilie Vranckx", "ottilie.vranckx@example.net")
 CHANGE_NOTE = "Wombatfjäder: ring Zygmunt om budgeten"
 SITUATION = "Pelikanbrygga enligt Quellbrand"
 ROUND_NOTE = "Tranbärsmos från zq@example.org"
+# The person's address after a change that the Markdown report's changes would name.
+NEW_EMAIL = "zygmunt.q@example.com"
 # Name parts that are ordinary words (Swedish "per", English "said"): not searched alone.
 COMMON_WORDS = frozenset({"per", "said"})
 PLANS = {"orebro-kompetens": OREBRO, "kronoberg-kompetens": KRONOBERG}
@@ -99,6 +101,7 @@ def forbidden(path: Path) -> dict[str, re.Pattern[str]]:
         "Wombatfjäder",
         "Pelikanbrygga",
         "Tranbärsmos",
+        NEW_EMAIL,
     ):
         found[text] = re.compile(re.escape(_fold(text)))
     return found
@@ -141,6 +144,7 @@ def peopled(kplan: Kplan, tmp_path: Path) -> dict[str, Path]:
         kplan("snapshot", "take", "Vår 2016", "--plan", key, "--as", PERSON[0])
         kplan("status", first, status, "--note", CHANGE_NOTE, "--plan", key, "--as", PERSON[0])
         kplan("note", first, SITUATION, "--plan", key, "--as", PERSON[0])
+        kplan("person", "edit", PERSON[0], "--email", NEW_EMAIL, "--plan", key, "--as", PERSON[0])
         kplan("round", "open", "Uppföljning 2016", "--plan", key, "--as", PERSON[0])
         kplan("round", "report", first, "--note", ROUND_NOTE, "--plan", key, "--as", PERSON[0])
     return files
@@ -175,6 +179,9 @@ def test_a_public_export_names_nobody(
         # The same search finds the people in the full export: it can fail.
         full = _export(kplan, tmp_path, plan, fmt, "--no-public")
         assert {PERSON[1], "Quellbrand", "Wirsénius"} <= leaks(full, patterns), (plan, fmt)
+        if fmt in ("json", "md"):
+            # The address as it is now; the report names its change since the snapshot.
+            assert NEW_EMAIL in leaks(full, patterns), (plan, fmt)
         assert leaks(_export(kplan, tmp_path, plan, fmt), patterns) == leaks(full, patterns)
         # A snapshot's export, and the reports looking back on it, hold nobody either.
         earlier = _export(kplan, tmp_path, plan, fmt, "--public", "--snapshot", "Vår 2016")
