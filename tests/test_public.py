@@ -49,7 +49,8 @@ PLANS = {"orebro-kompetens": OREBRO, "kronoberg-kompetens": KRONOBERG}
 
 
 def _with_people(source: Path, target: Path) -> Path:
-    """The example plan with the extra person as its first measure's owner and a coordinator."""
+    """The example plan with the extra people: the first measure's owner (also a coordinator),
+    a coordinator with an organisation, and the second measure's owner, with a hostile name."""
     text = source.read_text("utf-8")
     document = tomllib.loads(text)
     first_owner = document["measures"][0]["owner"]
