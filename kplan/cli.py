@@ -839,6 +839,9 @@ def export_command(
         str | None, typer.Option("--snapshot", metavar="NAME", help=t("opt.snapshot"))
     ] = None,
     with_log: Annotated[bool, typer.Option("--with-log", help=t("opt.with_log"))] = False,
+    public: Annotated[
+        bool | None, typer.Option("--public/--no-public", help=t("public.opt"), show_default=False)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     template_file: Annotated[
         Path | None,
@@ -881,6 +884,7 @@ def export_command(
             history=fmt in exports.LOOKS_BACK,
             states_only=fmt in exports.STATES_ONLY,
             events=with_log and fmt in exports.CARRIES_LOG,
+            public=exports.public_choice(fmt, public),
         )
         text = exports.export(source, fmt, template=template)
     if target is None:
@@ -908,6 +912,10 @@ def calendar_command(
             autocompletion=completion.owners,
         ),
     ] = None,
+    public: Annotated[
+        bool | None,
+        typer.Option("--public/--no-public", help=t("public.opt_calendar"), show_default=False),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     db: DbOption = None,
     plan: PlanOption = None,
@@ -929,7 +937,7 @@ def calendar_command(
             example="plan.ics",
             spare_stores=True,
         )
-    text = to_ics(calendar_entries(store, plan=plan, owner=owner))
+    text = to_ics(calendar_entries(store, plan=plan, owner=owner, public=public))
     if target is None:
         output.document(text)
         return

@@ -3010,6 +3010,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The plans share no indicator by id or name.",
         "Planerna har ingen indikator gemensam till id eller namn.",
     ),
+    # Personal data only when chosen (kplan export --public, kplan calendar --public)
+    "public.process_owner": ("Process owner", "Processägare"),
+    "public.opt": (
+        "A public export: no names, e-mail addresses, notes or log; owners by organisation"
+        " (default: the plan's setting).",
+        "En offentlig export: inga namn, e-postadresser, anteckningar eller logg; ägare"
+        " anges med organisation (standard: planens inställning).",
+    ),
+    "public.opt_calendar": (
+        "A public calendar: each measure's owner by organisation or role, no names"
+        " (default: the plan's setting).",
+        "En offentlig kalender: varje åtgärds ägare anges med organisation eller roll, inga"
+        " namn (standard: planens inställning).",
+    ),
+    "public.no_log": (
+        "A public export leaves out the log: drop --with-log, or add --no-public"
+        " for the whole export",
+        "En offentlig export utelämnar loggen: ta bort --with-log, eller lägg till"
+        " --no-public för hela exporten",
+    ),
+    "public.plan_file": (
+        "A plan file (toml) holds the whole plan and cannot be public; a public export"
+        " is one of: {valid}",
+        "En planfil (toml) innehåller hela planen och kan inte vara offentlig; en offentlig"
+        " export är en av: {valid}",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

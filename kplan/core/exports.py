@@ -4,6 +4,11 @@ This module reads; :mod:`kplan.present.exports` chooses the format and writes
 the text. An export needs the plan (as it is, or as a snapshot froze it), the
 moment it is made, and for the reports the snapshots before it and for JSON
 perhaps the event log: :func:`gather` reads just the parts asked for.
+
+A public export is made from what a public page may hold and nothing else:
+:func:`gather` takes the people out of the plan and of every snapshot it looks
+back on (:func:`kplan.core.publishing.public_plan`) and never reads the log
+for one, so no format written from it can show a person.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from typing import TYPE_CHECKING, Any
 from kplan.core import collector, snapshots
 from kplan.core import trend as plan_trend
 from kplan.core.actor import now
+from kplan.core.publishing import public_plan
 from kplan.core.queries import load, log
+from kplan.errors import UsageError
+from kplan.i18n import t
 from kplan.model import Plan
 
 if TYPE_CHECKING:
@@ -40,6 +48,8 @@ class ExportSource:
     # ``kplan trend``'s result (a row per year) for the reports' development
     # section; None when it was not asked for.
     trend: dict[str, Any] | None = None
+    # Whether the export is public: people, läget not marked public and the log left out.
+    public: bool = False
 
 
 def gather(
@@ -51,6 +61,7 @@ def gather(
     states_only: bool = False,
     events: bool = False,
     generated_at: dt.datetime | None = None,
+    public: bool | None = None,
 ) -> ExportSource:
     """The plan (or one of its snapshots), with its history and log if asked for.
 
@@ -60,9 +71,28 @@ def gather(
     (``kplan.core.snapshots.history``). With ``history`` the export also gets
     the plan's trend over the years (``kplan.core.trend``), looking back from
     the snapshot when it is one.
+
+    ``public`` makes a public export (docs/export.md#what-a-public-export-holds);
+    None takes the plan's own setting (``Plan.public``, as the plan is now, also
+    for a snapshot). A public export has no log: asking for both is a usage
+    error (exit 2).
     """
     with collector.paused():
-        return _gather(store, plan, snapshot, history, states_only, events, generated_at)
+        return _gather(store, plan, snapshot, history, states_only, events, generated_at, public)
+
+
+def _published(source: ExportSource) -> ExportSource:
+    """``source`` with the people taken out of the plan and of every snapshot it looks back on."""
+    return ExportSource(
+        plan=public_plan(source.plan),
+        moment=source.moment,
+        snapshot=source.snapshot,
+        taken_at=source.taken_at,
+        history=tuple((name, at, public_plan(old)) for name, at, old in source.history),
+        events=None,
+        trend=source.trend,
+        public=True,
+    )
 
 
 def _gather(
@@ -73,13 +103,19 @@ def _gather(
     states_only: bool,
     events: bool,
     generated_at: dt.datetime | None,
+    public: bool | None,
 ) -> ExportSource:
     moment = generated_at or now()
     taken_at: dt.datetime | None = None
     if snapshot is not None:
         state, taken_at = snapshots.load(store, snapshot, plan)
+        # A snapshot keeps the plan as it was; whether to publish is the plan's choice now.
+        chosen = load(store, plan).public if public is None else public
     else:
         state = load(store, plan)
+        chosen = state.public if public is None else public
+    if chosen and events:
+        raise UsageError(t("public.no_log"))
     earlier: list[tuple[str, dt.datetime, Plan]] = []
     if history:
         earlier = snapshots.history(store, plan, states_only=states_only)
@@ -91,7 +127,7 @@ def _gather(
         stamp = taken_at.isoformat().replace("+00:00", "Z")
         logged = [event for event in logged if str(event["at"]) <= stamp]
     by_year = plan_trend.trend(store, state.id, until=snapshot) if history else None
-    return ExportSource(
+    source = ExportSource(
         plan=state,
         moment=moment,
         snapshot=snapshot,
@@ -100,3 +136,4 @@ def _gather(
         events=logged,
         trend=by_year,
     )
+    return _published(source) if chosen else source

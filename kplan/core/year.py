@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kplan.core.actor import now
+from kplan.core.publishing import public_plan
 from kplan.domain import FINISHED_STATUSES, days_overdue
 from kplan.errors import InvalidValueError, unknown
 from kplan.i18n import t
@@ -70,12 +71,15 @@ def calendar_entries(
     *,
     plan: str | None = None,
     owner: str | None = None,
+    public: bool | None = None,
 ) -> YearCalendar:
     """The plan's dates as calendar entries, in the user's language.
 
     The plan period (one event from start to end, or a day for whichever
     of them is set), each measure's due date (with ``owner``, only that
     owner's measures) and each round's due date, open or closed.
+    A public calendar (``public``; None takes the plan's setting) names each
+    measure's owner by organisation or role, as a public export does.
     """
     made_at = now()
     today = made_at.date()
@@ -108,6 +112,15 @@ def calendar_entries(
             )
         )
     names = {o.id: o.name for o in loaded.owners}
+    shown_plan = loaded
+    if loaded.public if public is None else public:
+        shown_plan = public_plan(loaded)
+        shown = {o.id: o.name for o in shown_plan.owners}
+        # Each person's id to the organisation or role that stands for them.
+        names = {
+            measure.owner: shown.get(copy.owner, copy.owner)
+            for measure, copy in zip(loaded.measures, shown_plan.measures, strict=True)
+        }
     for measure in loaded.measures:
         if measure.due is None or (owner is not None and measure.owner != owner):
             continue
@@ -141,7 +154,7 @@ def calendar_entries(
                 description=t("year.cal_round_text", name=found.name, plan=loaded.title),
             )
         )
-    return YearCalendar(loaded, entries, made_at)
+    return YearCalendar(shown_plan, entries, made_at)
 
 
 # ``kplan remind``'s defaults: a delayed measure with no note for a month, a

@@ -37,6 +37,22 @@ LOOKS_BACK = frozenset({"md", "html"})
 STATES_ONLY = frozenset({"html"})
 # Only JSON can carry the event log (``--with-log``).
 CARRIES_LOG = frozenset({"json"})
+# The plan file is the whole plan, for editing and import: every other format
+# is written for readers and can be made public (``--public``).
+PUBLISHABLE = frozenset(FORMATS) - {"toml"}
+
+
+def public_choice(fmt: str, public: bool | None) -> bool | None:
+    """Whether an export in ``fmt`` is public: ``public`` as given, None for the plan's setting.
+
+    A plan file is never public (it would import as a plan without its people):
+    asking for one is a usage error, and a public plan's default does not apply.
+    """
+    if fmt in PUBLISHABLE:
+        return public
+    if public:
+        raise UsageError(t("public.plan_file", valid=", ".join(sorted(PUBLISHABLE))))
+    return False
 
 
 def check_format(value: str) -> str:
@@ -59,6 +75,9 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
     ``template`` is a region's own page template, for ``html`` only.
     """
     fmt = check_format(fmt)
+    if source.public:
+        # Never a public plan file, whoever gathered the source.
+        public_choice(fmt, True)
     state = source.plan
     # Overdue as of the moment the export shows: a snapshot's when it was taken.
     day = (source.taken_at or source.moment).astimezone(dt.UTC).date()
@@ -78,6 +97,7 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
             snapshot=source.snapshot,
             events=source.events,
             today=day,
+            public=source.public,
         )
     if fmt == "csv":
         return export_csv(state, today=day)

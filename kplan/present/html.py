@@ -899,6 +899,9 @@ class _Page:
         if owner is None:
             return measure.owner, ""
         organisation = self.organisations.get(owner.organisation or "", owner.organisation)
+        # A public export shows an owner by organisation: named once, not twice.
+        if organisation == owner.name:
+            return owner.name, ""
         return owner.name, organisation or ""
 
     def owner_text(self, measure: Measure) -> str:

@@ -186,8 +186,12 @@ def export_json(
     snapshot: str | None = None,
     events: list[dict[str, Any]] | None = None,
     today: dt.date | None = None,
+    public: bool = False,
 ) -> str:
     """The plan's whole state as a JSON document (docs/export.md#json).
+
+    ``public`` marks a public export (``"public": true``); the plan given is
+    then already the public copy (:func:`kplan.core.publishing.public_plan`).
 
     ``events`` (the shape of ``kplan log --json``) are included, in the order
     given, only when they are given; an empty list gives ``"events": []``.
@@ -201,6 +205,8 @@ def export_json(
         "kplan_export": EXPORT_VERSION,
         "generated_at": _timestamp(generated_at),
         "snapshot": snapshot,
+        # Only a public export says so; a full export's keys stay as they were.
+        **({"public": True} if public else {}),
         "plan": {
             "id": plan.id,
             "title": plan.title,
