@@ -1116,12 +1116,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dagen då rapporterna ska vara klara (ÅÅÅÅ-MM-DD).",
     ),
     "opt.force": ("Close even with unreported measures.", "Stäng även med orapporterade åtgärder."),
-    "opt.format": ("toml, json, csv, md or html.", "toml, json, csv, md eller html."),
+    "opt.format": (
+        "toml, json, csv, md, html or xlsx.",
+        "toml, json, csv, md, html eller xlsx.",
+    ),
     "opt.snapshot": (
         "Export this snapshot instead of the current state.",
         "Exportera denna ögonblicksbild i stället för nuvarande läge.",
     ),
-    "opt.with_log": ("With the event log (json only).", "Med händelseloggen (endast json)."),
+    "opt.with_log": (
+        "With the event log (json only; xlsx always has it).",
+        "Med händelseloggen (endast json; xlsx har den alltid).",
+    ),
     "opt.bad_date": (
         "'{value}' is not a date; write YYYY-MM-DD",
         "'{value}' är inget datum; skriv ÅÅÅÅ-MM-DD",
@@ -2999,6 +3005,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compare.no_shared_indicators": (
         "The plans share no indicator by id or name.",
         "Planerna har ingen indikator gemensam till id eller namn.",
+    ),
+    # Spreadsheets: CSV for Excel, apply's CSV dialects, the xlsx workbook
+    "sheets.opt_excel": (
+        "With --format csv: semicolons and decimal commas, as Excel with Swedish settings reads them (--no-excel: commas and decimal points) [default: --excel when kplan speaks Swedish].",
+        "Med --format csv: semikolon och decimalkomma, som Excel med svenska inställningar läser dem (--no-excel: kommatecken och decimalpunkt) [standard: --excel när kplan talar svenska].",
+    ),
+    "sheets.excel_only_csv": (
+        "--excel and --no-excel choose a CSV dialect; they go with --format csv, not {format}",
+        "--excel och --no-excel väljer en CSV-dialekt; de hör till --format csv, inte {format}",
+    ),
+    "sheets.binary_terminal": (
+        "{format} is a binary file and standard output is a terminal; write it with -o plan.{format}, or redirect it (> plan.{format})",
+        "{format} är en binär fil och standard ut är en terminal; skriv den med -o plan.{format} eller styr om den (> plan.{format})",
+    ),
+    "sheets.no_openpyxl": (
+        "--format xlsx needs the Python package openpyxl, which is not installed; install it with: pip install openpyxl",
+        "--format xlsx behöver Python-paketet openpyxl, som inte är installerat; installera det med: pip install openpyxl",
     ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
