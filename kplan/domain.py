@@ -200,6 +200,11 @@ _DECIMAL = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# A spreadsheet reads a cell starting with one of these as a formula (or strips
+# the character and then does): the OWASP list for CSV injection. The CSV
+# export writes such a text with an apostrophe in front; apply takes it off.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
 
 def parse_integer(value: object) -> int | None:
     """A whole number as a person or a file gives it, or None.

@@ -963,8 +963,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "raden är {length} tecken lång; högst {limit} läses",
     ),
     "apply.csv_cells": (
-        "{cells} cells, but the header names {names}; put a text that holds a comma in double quotes",
-        "{cells} celler, men rubrikraden namnger {names}; sätt en text med kommatecken inom citattecken",
+        "{cells} cells, but the header names {names}; put a text that holds a {separator} in double quotes",
+        "{cells} celler, men rubrikraden namnger {names}; sätt en text med {separator} inom citattecken",
     ),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
@@ -3022,6 +3022,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sheets.no_openpyxl": (
         "--format xlsx needs the Python package openpyxl, which is not installed; install it with: pip install openpyxl",
         "--format xlsx behöver Python-paketet openpyxl, som inte är installerat; installera det med: pip install openpyxl",
+    ),
+    "sheets.comma": ("comma", "kommatecken"),
+    "sheets.semicolon": ("semicolon", "semikolon"),
+    "sheets.unknown_header": (
+        "the header names no column kplan apply knows (read with a {separator} between cells; a comma or a semicolon may separate them). Columns: {valid}, or those of kplan export --format csv",
+        "rubrikraden namnger ingen kolumn som kplan apply känner till (läst med {separator} mellan cellerna; kommatecken eller semikolon kan skilja dem). Kolumner: {valid} eller de i kplan export --format csv",
+    ),
+    "sheets.unnamed_cell": (
+        "'{value}' is in a column the header gives no name",
+        "'{value}' står i en kolumn som rubrikraden inte namnger",
+    ),
+    "sheets.not_applied": (
+        "kplan apply does not change {column}, and this one differs from the plan; change it with {command}, or put back the exported text",
+        "kplan apply ändrar inte {column}, och den här skiljer sig från planen; ändra den med {command} eller sätt tillbaka den exporterade texten",
+    ),
+    "sheets.read_with": (
+        "(The header was read with a {separator} between cells.)",
+        "(Rubrikraden lästes med {separator} mellan cellerna.)",
     ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (

@@ -15,7 +15,6 @@ from kplan.core.planfile import plan_to_toml
 from kplan.errors import InvalidValueError, UsageError, closest
 from kplan.i18n import t
 from kplan.present.html import compare_html, export_html
-from kplan.present.workbook import export_xlsx
 from kplan.present.text import (
     Snapshot,
     compare_markdown,
@@ -23,6 +22,7 @@ from kplan.present.text import (
     export_json,
     export_markdown,
 )
+from kplan.present.workbook import export_xlsx
 
 if TYPE_CHECKING:
     from kplan.core.exports import ExportSource

@@ -28,6 +28,7 @@ from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.domain import (
     COVERAGE_LEVELS,
+    FORMULA_PREFIXES,
     FOUR_P_PARTS,
     FOUR_P_STATES,
     STATUSES,
@@ -54,9 +55,6 @@ from kplan.present.summary import (
 
 EXPORT_VERSION = 1
 
-# A spreadsheet reads a cell starting with one of these as a formula (or strips
-# the character and then does): the OWASP list for CSV injection.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 # Excel where the decimal mark is a comma (Swedish settings) separates a
 # CSV file's cells with the list separator, a semicolon.
 EXCEL_DELIMITER = ";"
