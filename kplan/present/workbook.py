@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ SHEETS = ("measures", "collaborations", "indicators", "log")
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # The log keeps a changed number as its text ("55", "12.5"); those are written as numbers.
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", re.ASCII)
+# The workbook's "last modified" in its properties (docProps/core.xml).
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # Excel's limit on a cell's text; kplan's texts are shorter, a joined list may not be.
@@ -210,4 +213,26 @@ def export_xlsx(
         book.properties.created = book.properties.modified = moment
     buffer = io.BytesIO()
     book.save(buffer)
+    return _dated(buffer.getvalue(), generated_at)
+
+
+def _dated(content: bytes, moment: dt.datetime | None) -> bytes:
+    """The workbook with every part dated ``moment``: the same plan at the same
+    moment gives the same bytes (a zip archive otherwise dates its parts by the clock)."""
+    if moment is None:
+        return content
+    stamp = max(moment.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = stamp.timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the saving moment in; the export's moment it is.
+                shown = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                data = _MODIFIED.sub(rb"\g<1>" + shown + rb"\g<2>", data)
+            archive.writestr(part, data)
     return buffer.getvalue()
