@@ -306,6 +306,8 @@ def test_parsing_any_csv_never_raises(text: str) -> None:
     lines, problems = parse(text, "csv")
     for number, _, message in problems:
         assert number >= 1 and "\n" not in message
+    # Every row that asks for something is numbered within the text.
+    assert all(1 <= line.number <= text.count("\n") + text.count("\r") + 1 for line in lines)
 
 
 @pytest.mark.sqlite_only
