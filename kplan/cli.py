@@ -752,8 +752,8 @@ def apply_command(
     from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
-    text = read_input(file, sys.stdin.buffer if stdin else None)
     chosen = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
+    text = read_input(file, sys.stdin.buffer if stdin else None, spreadsheet=chosen == "csv")
     store = open_store(db, create=False)
     result = apply_text(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run

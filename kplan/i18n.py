@@ -3041,6 +3041,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(The header was read with a {separator} between cells.)",
         "(Rubrikraden lästes med {separator} mellan cellerna.)",
     ),
+    "sheets.not_utf8": (
+        'byte 0x{byte} is not UTF-8 text; save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")',
+        'byten 0x{byte} är inte UTF-8-text; spara filen som UTF-8 (i Excel: Spara som, "CSV UTF-8")',
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

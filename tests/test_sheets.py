@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kplan.core.batch import csv_delimiter, parse
+from kplan.domain import FORMULA_PREFIXES, formula_unguarded
+from kplan.present.text import spreadsheet_safe
 from tests.conftest import OREBRO, Kplan, dump_store
 from tests.test_entrypoint import kplan_executable
 
@@ -440,3 +442,26 @@ def test_installed_kplan_writes_a_workbook_into_a_pipe(tmp_path: Path) -> None:
     )
     text = csv_done.stdout.decode("utf-8")
     assert column(rows_of(text, ";"), "indicator_matchning-utbildning_latest", "2") == "63,5"
+
+
+@settings(FUZZ, max_examples=300)
+@given(text=st.text(alphabet=st.sampled_from(list("'=+-@\t\rax ")), max_size=8))
+def test_the_formula_guard_is_undone_exactly(text: str) -> None:
+    """What the export guards, apply reads back as written: also a text that starts with '=."""
+    guarded = spreadsheet_safe(text)
+    assert not guarded.startswith(FORMULA_PREFIXES)
+    assert formula_unguarded(guarded) == text
+
+
+def test_a_csv_not_in_utf8_says_how_excel_saves_utf8(orebro: Kplan, tmp_path: Path) -> None:
+    """Excel's plain "CSV" is Windows-1252: å is the byte 0xe5."""
+    path = tmp_path / "from-excel.csv"
+    path.write_bytes("measure;status;note\n7;done;åtgärd klar\n".encode("cp1252"))
+    before = dump_store(orebro.db)
+    result = orebro("apply", str(path), expect=1)
+    assert result.stderr.splitlines() == [
+        "kplan: error: line 2: -: byte 0xe5 is not UTF-8 text; save the file as UTF-8"
+        ' (in Excel: Save As, "CSV UTF-8")',
+        "1 problem; nothing was applied.",
+    ]
+    assert dump_store(orebro.db) == before

@@ -20,12 +20,12 @@ from kplan.address import FieldAddress
 from kplan.core.changes import BatchError, Change, ChangeResult, apply_changes
 from kplan.core.queries import load
 from kplan.domain import (
-    FORMULA_PREFIXES,
     MAX_FILE_MB_VARIABLE,
     MAX_INTEGER_DIGITS,
     MAX_NESTING,
     MAX_TEXT_LENGTH,
     as_finite,
+    formula_unguarded,
     max_file_bytes,
     parse_integer,
     parse_number,
@@ -290,12 +290,16 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
     return line
 
 
-def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
+def read_input(
+    source: str | Path, stream: BinaryIO | None = None, *, spreadsheet: bool = False
+) -> str:
     """The text of an apply input: the file ``source``, or ``stream`` (standard input).
 
     At most ``KPLAN_MAX_FILE_MB`` is read, so ``/dev/zero`` or an endless
     pipe is refused instead of filling memory. Text must be UTF-8 (a byte
     order mark is dropped); every line holding other bytes is reported.
+    With ``spreadsheet`` (a CSV input) the message says how Excel saves
+    UTF-8: its plain "CSV" is Windows-1252, where å is the byte 0xe5.
     """
     limit = max_file_bytes()
     try:
@@ -328,7 +332,8 @@ def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
             raw.decode("utf-8")
         except UnicodeDecodeError as error:
             byte = f"{raw[error.start]:02x}"
-            problems.append(_problem(number, "-", t("apply.not_utf8", byte=byte)))
+            key = "sheets.not_utf8" if spreadsheet else "apply.not_utf8"
+            problems.append(_problem(number, "-", t(key, byte=byte)))
     raise ApplyError(_summary(problems))
 
 
@@ -459,13 +464,6 @@ def _separator_name(delimiter: str) -> str:
     return t("sheets.semicolon") if delimiter == ";" else t("sheets.comma")
 
 
-def _unguarded(cell: str) -> str:
-    """A cell as written before the spreadsheet guard put an apostrophe in front of it."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES:
-        return cell[1:]
-    return cell
-
-
 def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
     """The lines of a CSV input; a row is numbered by the line it starts on.
 
@@ -541,7 +539,7 @@ def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
         record: dict[str, str] = {}
         compared: dict[str, str] = {}
         for name, found, cell in zip(header, fields, row, strict=False):
-            value = _unguarded(cell.strip())
+            value = formula_unguarded(cell.strip())
             if found:
                 record[found] = value
             elif found == _LEFT and name in EXPORT_COMPARED:

@@ -28,7 +28,6 @@ from kplan.core.actor import today as current_day
 from kplan.core.diff import FieldChange, diff_plans
 from kplan.domain import (
     COVERAGE_LEVELS,
-    FORMULA_PREFIXES,
     FOUR_P_PARTS,
     FOUR_P_STATES,
     STATUSES,
@@ -37,6 +36,7 @@ from kplan.domain import (
     format_number,
     gap_trend,
     is_overdue,
+    needs_formula_guard,
     period_sort_key,
     values_trend,
 )
@@ -234,7 +234,7 @@ def export_json(
 
 def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet shows as text: a leading ``'`` before a formula character."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if needs_formula_guard(text) else text
 
 
 def _csv_cell(value: Any, excel: bool = False) -> str | int | float:
