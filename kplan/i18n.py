@@ -3045,6 +3045,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'byte 0x{byte} is not UTF-8 text; save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")',
         'byten 0x{byte} är inte UTF-8-text; spara filen som UTF-8 (i Excel: Spara som, "CSV UTF-8")',
     ),
+    "sheets.too_big": (
+        "the workbook's sheet {sheet} would have {columns} columns and {rows} rows; Excel opens at most {max_columns} columns and {max_rows} rows. Export csv or json instead",
+        "arbetsbokens blad {sheet} skulle få {columns} kolumner och {rows} rader; Excel öppnar högst {max_columns} kolumner och {max_rows} rader. Exportera csv eller json i stället",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -113,6 +113,8 @@ def test_the_formula_guard_holds_in_both_dialects(orebro: Kplan, excel: str) -> 
     ("text", "delimiter"),
     [
         ("measure;status;progress\r\n", ";"),
+        ("measure;status\r7;done\r", ";"),
+        (";;\r\n,,\nmeasure;status\n", ";"),
         ("\ufeffmeasure,status,progress\n", ","),
         ('"measure";"status"\n', ";"),
         ("\n\nindicator;period;value\n", ";"),
@@ -465,3 +467,37 @@ def test_a_csv_not_in_utf8_says_how_excel_saves_utf8(orebro: Kplan, tmp_path: Pa
         "1 problem; nothing was applied.",
     ]
     assert dump_store(orebro.db) == before
+
+
+def test_xlsx_goes_through_the_guarded_writer(orebro: Kplan, tmp_path: Path) -> None:
+    """The store, a FIFO and a symbolic link are refused for a workbook as for text."""
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    real = tmp_path / "real.xlsx"
+    real.write_bytes(b"keep me")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    before = dump_store(orebro.db)
+    for target, said in (
+        (orebro.db, "is the store itself"),
+        (fifo, "is a named pipe (FIFO), not a regular file"),
+        (link, "symbolic link"),
+    ):
+        result = orebro("export", "-f", "xlsx", "-o", str(target), "--force", expect=1)
+        assert said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert real.read_bytes() == b"keep me" and link.is_symlink()
+    assert dump_store(orebro.db) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_a_sheet_beyond_excels_limits_is_refused_in_one_line(
+    orebro: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kplan.present import workbook
+
+    monkeypatch.setattr(workbook, "MAX_COLUMNS", 12)
+    path = tmp_path / "plan.xlsx"
+    result = orebro("export", "-f", "xlsx", "-o", str(path), expect=1)
+    assert result.stderr.count("\n") == 1
+    assert "sheet measures would have" in result.stderr and "at most 12 columns" in result.stderr
+    assert not path.exists()

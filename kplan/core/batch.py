@@ -429,11 +429,17 @@ def _column(name: str) -> str | None:
     return None
 
 
-def _header_line(text: str) -> tuple[int, str] | None:
-    """The first line that holds anything (the header), with its number."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip(" \t\r,;"):
-            return number, line.removesuffix("\r")
+def _header_line(text: str) -> str | None:
+    """The first line that holds anything (the header), found without splitting the whole text."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        # A lone carriage return ends a line too (the csv module reads it so).
+        for line in text[start:end].split("\r"):
+            if line.strip(" \t,;"):
+                return line
+        start = end + 1
     return None
 
 
@@ -444,10 +450,9 @@ def csv_delimiter(text: str) -> str:
     apply knows; when both name as many (none, say), the one the line holds
     more of; a comma when it holds neither.
     """
-    found = _header_line(text)
-    if found is None:
+    line = _header_line(text)
+    if line is None:
         return ","
-    line = found[1]
 
     def score(delimiter: str) -> tuple[int, int]:
         try:

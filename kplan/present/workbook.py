@@ -16,11 +16,11 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kplan.domain import format_number, period_sort_key
-from kplan.errors import UsageError
+from kplan.errors import KplanError, UsageError
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present.text import csv_header, measure_rows
@@ -42,6 +42,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # Excel's limit on a cell's text; kplan's texts are shorter, a joined list may not be.
 _CELL_LIMIT = 32767
+# Excel's limits on a worksheet.
+MAX_COLUMNS = 16384
+MAX_ROWS = 1_048_576
 
 
 def _spelled(match: re.Match[str]) -> str:
@@ -76,10 +79,23 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> None:
 
 
 def _sheet(
-    sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[Any]], widths: int = 14
+    sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: int = 14
 ) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    # Excel's limits: a bigger sheet would be cut or refused when opened.
+    if len(header) > MAX_COLUMNS or len(rows) + 1 > MAX_ROWS:
+        raise KplanError(
+            t(
+                "sheets.too_big",
+                sheet=sheet.title,
+                columns=len(header),
+                rows=len(rows) + 1,
+                max_columns=MAX_COLUMNS,
+                max_rows=MAX_ROWS,
+            )
+        )
 
     bold = Font(bold=True)
     for column, name in enumerate(header, start=1):
