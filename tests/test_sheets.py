@@ -501,3 +501,46 @@ def test_a_sheet_beyond_excels_limits_is_refused_in_one_line(
     assert result.stderr.count("\n") == 1
     assert "sheet measures would have" in result.stderr and "at most 12 columns" in result.stderr
     assert not path.exists()
+
+
+TEXTS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(";,\"'\r\n\t=+-@ 0123456789,.åÄ\u202e")), st.characters(codec="utf-8")
+    ),
+    max_size=12,
+)
+NUMBERS = st.one_of(
+    st.integers(-(10**6), 10**6), st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False)
+)
+
+
+@settings(FUZZ, max_examples=200)
+@given(
+    title=TEXTS,
+    situation=st.one_of(st.none(), TEXTS),
+    area=st.one_of(st.none(), TEXTS),
+    value=NUMBERS,
+    excel=st.booleans(),
+)
+def test_any_text_and_number_survive_either_dialect(
+    title: str, situation: str | None, area: str | None, value: float, excel: bool
+) -> None:
+    """Every row has the header's cells; texts come back exactly; numbers read as numbers."""
+    from kplan.model import Indicator, Measure, Owner, Plan
+    from kplan.present.text import export_csv
+
+    indicator = Indicator(id="i", name="I", values={"2016": value}, target=value)
+    measure = Measure(
+        id="1", title=title, owner="o", area=area, situation=situation, indicators=[indicator]
+    )
+    plan = Plan(id="p", title="P", owners=[Owner("o", "O")], measures=[measure])
+    text = export_csv(plan, dt.date(2026, 1, 1), excel=excel)
+    rows = rows_of(text, ";" if excel else ",")
+    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    header, row = rows
+    assert formula_unguarded(row[header.index("title")]) == title
+    assert formula_unguarded(row[header.index("situation")]) == (situation or "")
+    for name in ("indicator_i_latest", "indicator_i_target"):
+        cell = row[header.index(name)]
+        assert ("," in cell) is (excel and not float(value).is_integer()) or "e" in cell
+        assert float(cell.replace(",", ".")) == pytest.approx(value)
