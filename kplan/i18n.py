@@ -71,8 +71,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cmd.log": ("Show the event log, newest first.", "Visa händelseloggen, nyaste först."),
     "cmd.export": (
-        "Write the plan, or a snapshot, as TOML, JSON, CSV, Markdown or HTML (to standard output by default).",
-        "Skriv planen, eller en ögonblicksbild, som TOML, JSON, CSV, Markdown eller HTML (till standard ut om inget annat anges).",
+        "Write the plan, or a snapshot, as TOML, JSON, CSV, Markdown, HTML or an Excel workbook (to standard output by default).",
+        "Skriv planen, eller en ögonblicksbild, som TOML, JSON, CSV, Markdown, HTML eller en Excel-arbetsbok (till standard ut om inget annat anges).",
     ),
     "opt.db": (
         "The store: an SQLite file or a database URL [default: kplan.db in the user data folder].",
