@@ -3049,6 +3049,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the workbook's sheet {sheet} would have {columns} columns and {rows} rows; Excel opens at most {max_columns} columns and {max_rows} rows. Export csv or json instead",
         "arbetsbokens blad {sheet} skulle få {columns} kolumner och {rows} rader; Excel öppnar högst {max_columns} kolumner och {max_rows} rader. Exportera csv eller json i stället",
     ),
+    "sheets.workbook_input": (
+        '{path} is a workbook, not text: kplan apply reads JSON Lines or CSV; in Excel, Save As "CSV UTF-8" and apply that file',
+        '{path} är en arbetsbok, inte text: kplan apply läser JSON Lines eller CSV; i Excel, Spara som "CSV UTF-8" och använd den filen',
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

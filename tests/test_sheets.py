@@ -544,3 +544,16 @@ def test_any_text_and_number_survive_either_dialect(
         cell = row[header.index(name)]
         assert ("," in cell) is (excel and not float(value).is_integer()) or "e" in cell
         assert float(cell.replace(",", ".")) == pytest.approx(value)
+
+
+def test_applying_a_workbook_is_one_line_not_a_line_per_byte(orebro: Kplan, tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    orebro("export", "-f", "xlsx", "-o", str(path))
+    for name in ("plan.xlsx", "plan.csv"):
+        renamed = path.rename(tmp_path / name)
+        result = orebro("apply", str(renamed), expect=1)
+        assert result.stderr == (
+            f"kplan: error: {renamed} is a workbook, not text: kplan apply reads JSON Lines"
+            ' or CSV; in Excel, Save As "CSV UTF-8" and apply that file\n'
+        )
+        path = renamed

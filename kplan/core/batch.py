@@ -77,6 +77,9 @@ EXPORT_COMMANDS = {
     "area": "kplan measure edit",
     "situation": "kplan note",
 }
+# How a workbook file starts: a zip archive (.xlsx, .ods) or an old .xls. Not
+# text, so not read line by line into a problem per line.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 # A header column the reader knows but applies nothing from.
 _LEFT = ""
 
@@ -321,6 +324,9 @@ def read_input(
                 variable=MAX_FILE_MB_VARIABLE,
             )
         )
+    if data.startswith(WORKBOOK_MAGIC):
+        shown = t("apply.stdin") if stream is not None else source
+        raise ApplyError(t("sheets.workbook_input", path=shown))
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
