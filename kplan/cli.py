@@ -752,8 +752,8 @@ def apply_command(
     from kplan.store.engine import open_store
 
     stdin = str(file) == "-"
-    text = read_input(file, sys.stdin.buffer if stdin else None)
     chosen = (fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")).lower()
+    text = read_input(file, sys.stdin.buffer if stdin else None, spreadsheet=chosen == "csv")
     store = open_store(db, create=False)
     result = apply_text(
         store, text, fmt=chosen, actor=current_actor(as_, db), plan=plan, dry_run=dry_run
@@ -842,6 +842,10 @@ def export_command(
     public: Annotated[
         bool | None, typer.Option("--public/--no-public", help=t("public.opt"), show_default=False)
     ] = None,
+    excel: Annotated[
+        bool | None,
+        typer.Option("--excel/--no-excel", help=t("sheets.opt_excel"), show_default=False),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("opt.force_output"))] = False,
     template_file: Annotated[
         Path | None,
@@ -853,10 +857,11 @@ def export_command(
 ) -> None:
     """Write the plan's current state, or a snapshot, in an export format."""
     from kplan.core.exports import gather
+    from kplan.i18n import language
     from kplan.present import exports
     from kplan.present.templating import read_template
     from kplan.store.engine import open_store
-    from kplan.store.files import check_target, is_stdout, write_text
+    from kplan.store.files import check_target, is_stdout, write_bytes, write_text
 
     fmt = exports.check_format(fmt)
     template = None
@@ -864,9 +869,15 @@ def export_command(
         if fmt != "html":
             raise UsageError(t("template.only_html", format=fmt))
         template = read_template(template_file)
+    if excel is not None and fmt != "csv":
+        raise UsageError(t("sheets.excel_only_csv", format=fmt))
+    to_stdout = output_file is None or is_stdout(output_file)
+    if fmt in exports.BINARY and to_stdout and output.is_terminal():
+        raise UsageError(t("sheets.binary_terminal", format=fmt))
     store = open_store(db, create=False)
     target = None
-    if output_file is not None and not is_stdout(output_file):
+    if not to_stdout:
+        assert output_file is not None
         # Checked (and asked) before the export is built, and again as it is written.
         target = check_target(
             output_file,
@@ -884,13 +895,27 @@ def export_command(
             history=fmt in exports.LOOKS_BACK,
             states_only=fmt in exports.STATES_ONLY,
             events=with_log and fmt in exports.CARRIES_LOG,
+            # A workbook has a log sheet unless the export is public.
+            log_unless_public=fmt in exports.ALWAYS_LOG,
             public=exports.public_choice(fmt, public),
         )
-        text = exports.export(source, fmt, template=template)
-    if target is None:
+        if fmt in exports.BINARY:
+            content = exports.workbook(source)
+        else:
+            # Asked once the plan is read: a Swedish reader's Excel wants semicolons
+            # and decimal commas (docs/export.md#csv).
+            dialect = (language() == "sv") if excel is None else excel
+            text = exports.export(source, fmt, template=template, excel=dialect)
+    if fmt in exports.BINARY:
+        if target is None:
+            output.binary(content)
+            return
+        write_bytes(target, content)
+    elif target is None:
         output.document(text)
         return
-    write_text(target, text)
+    else:
+        write_text(target, text)
     output.notice(t("export.written", path=target.path))
 
 

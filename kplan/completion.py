@@ -137,4 +137,4 @@ def rounds(ctx: typer.Context, incomplete: str) -> Completions:
 
 def formats(incomplete: str) -> Completions:
     """The export formats."""
-    return _matching(((f, "") for f in ("toml", "json", "csv", "md", "html")), incomplete)
+    return _matching(((f, "") for f in ("toml", "json", "csv", "md", "html", "xlsx")), incomplete)

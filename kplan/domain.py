@@ -200,6 +200,26 @@ _DECIMAL = re.compile(
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# A spreadsheet reads a cell starting with one of these as a formula (or strips
+# the character and then does): the OWASP list for CSV injection. The CSV
+# export writes such a text with an apostrophe in front; apply takes it off.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_formula_guard(text: str) -> bool:
+    """Whether the CSV export writes ``text`` with an apostrophe in front.
+
+    A text a spreadsheet would run as a formula, and a text that already
+    starts with apostrophes before one (``'=1``): guarded too, so taking one
+    apostrophe off (``formula_unguarded``) gives back exactly what was written.
+    """
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
+def formula_unguarded(cell: str) -> str:
+    """A CSV cell as it was before the export's formula guard (see needs_formula_guard)."""
+    return cell[1:] if cell.startswith("'") and needs_formula_guard(cell[1:]) else cell
+
 
 def parse_integer(value: object) -> int | None:
     """A whole number as a person or a file gives it, or None.

@@ -71,8 +71,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cmd.log": ("Show the event log, newest first.", "Visa händelseloggen, nyaste först."),
     "cmd.export": (
-        "Write the plan, or a snapshot, as TOML, JSON, CSV, Markdown or HTML (to standard output by default).",
-        "Skriv planen, eller en ögonblicksbild, som TOML, JSON, CSV, Markdown eller HTML (till standard ut om inget annat anges).",
+        "Write the plan, or a snapshot, as TOML, JSON, CSV, Markdown, HTML or an Excel workbook (to standard output by default).",
+        "Skriv planen, eller en ögonblicksbild, som TOML, JSON, CSV, Markdown, HTML eller en Excel-arbetsbok (till standard ut om inget annat anges).",
     ),
     "opt.db": (
         "The store: an SQLite file or a database URL [default: kplan.db in the user data folder].",
@@ -963,8 +963,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "raden är {length} tecken lång; högst {limit} läses",
     ),
     "apply.csv_cells": (
-        "{cells} cells, but the header names {names}; put a text that holds a comma in double quotes",
-        "{cells} celler, men rubrikraden namnger {names}; sätt en text med kommatecken inom citattecken",
+        "{cells} cells, but the header names {names}; put a text that holds a {separator} in double quotes",
+        "{cells} celler, men rubrikraden namnger {names}; sätt en text med {separator} inom citattecken",
     ),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
@@ -1116,12 +1116,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dagen då rapporterna ska vara klara (ÅÅÅÅ-MM-DD).",
     ),
     "opt.force": ("Close even with unreported measures.", "Stäng även med orapporterade åtgärder."),
-    "opt.format": ("toml, json, csv, md or html.", "toml, json, csv, md eller html."),
+    "opt.format": (
+        "toml, json, csv, md, html or xlsx.",
+        "toml, json, csv, md, html eller xlsx.",
+    ),
     "opt.snapshot": (
         "Export this snapshot instead of the current state.",
         "Exportera denna ögonblicksbild i stället för nuvarande läge.",
     ),
-    "opt.with_log": ("With the event log (json only).", "Med händelseloggen (endast json)."),
+    "opt.with_log": (
+        "With the event log (json only; xlsx always has it).",
+        "Med händelseloggen (endast json; xlsx har den alltid).",
+    ),
     "opt.bad_date": (
         "'{value}' is not a date; write YYYY-MM-DD",
         "'{value}' är inget datum; skriv ÅÅÅÅ-MM-DD",
@@ -3035,6 +3041,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " is one of: {valid}",
         "En planfil (toml) innehåller hela planen och kan inte vara offentlig; en offentlig"
         " export är en av: {valid}",
+    ),
+    # Spreadsheets: CSV for Excel, apply's CSV dialects, the xlsx workbook
+    "sheets.opt_excel": (
+        "With --format csv: semicolons and decimal commas, as Excel with Swedish settings reads them (--no-excel: commas and decimal points) [default: --excel when kplan speaks Swedish].",
+        "Med --format csv: semikolon och decimalkomma, som Excel med svenska inställningar läser dem (--no-excel: kommatecken och decimalpunkt) [standard: --excel när kplan talar svenska].",
+    ),
+    "sheets.excel_only_csv": (
+        "--excel and --no-excel choose a CSV dialect; they go with --format csv, not {format}",
+        "--excel och --no-excel väljer en CSV-dialekt; de hör till --format csv, inte {format}",
+    ),
+    "sheets.binary_terminal": (
+        "{format} is a binary file and standard output is a terminal; write it with -o plan.{format}, or redirect it (> plan.{format})",
+        "{format} är en binär fil och standard ut är en terminal; skriv den med -o plan.{format} eller styr om den (> plan.{format})",
+    ),
+    "sheets.no_openpyxl": (
+        "--format xlsx needs the Python package openpyxl, which is not installed; install it with: pip install openpyxl",
+        "--format xlsx behöver Python-paketet openpyxl, som inte är installerat; installera det med: pip install openpyxl",
+    ),
+    "sheets.comma": ("comma", "kommatecken"),
+    "sheets.semicolon": ("semicolon", "semikolon"),
+    "sheets.unknown_header": (
+        "the header names no column kplan apply knows (read with a {separator} between cells; a comma or a semicolon may separate them). Columns: {valid}, or those of kplan export --format csv",
+        "rubrikraden namnger ingen kolumn som kplan apply känner till (läst med {separator} mellan cellerna; kommatecken eller semikolon kan skilja dem). Kolumner: {valid} eller de i kplan export --format csv",
+    ),
+    "sheets.unnamed_cell": (
+        "'{value}' is in a column the header gives no name",
+        "'{value}' står i en kolumn som rubrikraden inte namnger",
+    ),
+    "sheets.not_applied": (
+        "kplan apply does not change {column}, and this one differs from the plan; change it with {command}, or put back the exported text",
+        "kplan apply ändrar inte {column}, och den här skiljer sig från planen; ändra den med {command} eller sätt tillbaka den exporterade texten",
+    ),
+    "sheets.read_with": (
+        "(The header was read with a {separator} between cells.)",
+        "(Rubrikraden lästes med {separator} mellan cellerna.)",
+    ),
+    "sheets.not_utf8": (
+        'byte 0x{byte} is not UTF-8 text; save the file as UTF-8 (in Excel: Save As, "CSV UTF-8")',
+        'byten 0x{byte} är inte UTF-8-text; spara filen som UTF-8 (i Excel: Spara som, "CSV UTF-8")',
+    ),
+    "sheets.too_big": (
+        "the workbook's sheet {sheet} would have {columns} columns and {rows} rows; Excel opens at most {max_columns} columns and {max_rows} rows. Export csv or json instead",
+        "arbetsbokens blad {sheet} skulle få {columns} kolumner och {rows} rader; Excel öppnar högst {max_columns} kolumner och {max_rows} rader. Exportera csv eller json i stället",
+    ),
+    "sheets.workbook_input": (
+        '{path} is a workbook, not text: kplan apply reads JSON Lines or CSV; in Excel, Save As "CSV UTF-8" and apply that file',
+        '{path} är en arbetsbok, inte text: kplan apply läser JSON Lines eller CSV; i Excel, Spara som "CSV UTF-8" och använd den filen',
     ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (

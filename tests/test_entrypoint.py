@@ -24,6 +24,7 @@ HEAVY = (
     "jinja2",
     "icalendar",
     "httpx",
+    "openpyxl",
 )
 
 
@@ -153,8 +154,14 @@ def heavy_modules_of(*args: str, db: Path) -> tuple[subprocess.CompletedProcess[
         f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
         "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
     )
+    # errors="replace": an export may be binary (xlsx); only its being there is checked.
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=600,
+        check=False,
     )
     marker = [line for line in result.stderr.splitlines() if line.startswith("HEAVY=")]
     assert marker, result.stderr

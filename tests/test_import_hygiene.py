@@ -29,6 +29,7 @@ HEAVY = (
     "psycopg",
     "icalendar",
     "httpx",
+    "openpyxl",
 )
 # Reached only through a seam: `kplan tui` imports the app; the store's schema
 # check imports the tables and the migrations.

@@ -11,18 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kplan.address import FieldAddress
 from kplan.core.changes import BatchError, Change, ChangeResult, apply_changes
+from kplan.core.queries import load
 from kplan.domain import (
     MAX_FILE_MB_VARIABLE,
     MAX_INTEGER_DIGITS,
     MAX_NESTING,
     MAX_TEXT_LENGTH,
     as_finite,
+    formula_unguarded,
     max_file_bytes,
     parse_integer,
     parse_number,
@@ -51,6 +54,34 @@ FIELDS = (
     "expect_version",
 )
 
+# The cell separators a CSV input may use: commas, or semicolons as Excel
+# writes CSV where the decimal mark is a comma (Swedish settings). Which one a
+# file uses is read from its header line, never guessed from its data.
+CSV_DELIMITERS = (",", ";")
+# `kplan export --format csv`'s columns (docs/export.md#csv), so an export,
+# edited, applies as it is: these name what apply changes.
+EXPORT_TARGETS = {"id": "measure"}
+EXPORT_PARTS = {"four_p_": "four_p", "perspective_": "perspectives"}
+# The export's other columns: what a measure is (title, owner, area,
+# situation: changed with kplan measure edit and kplan note) and what the
+# export worked out (dates, overdue, steps, indicator figures). Apply leaves
+# them; a changed text in the first kind is refused rather than ignored.
+EXPORT_COMPARED = ("title", "owner", "owner_name", "area", "situation")
+EXPORT_LEFT = ("start", "due", "overdue", "steps_lowest", "steps_highest")
+EXPORT_INDICATOR = "indicator_"
+# What a column of the first kind is changed with instead.
+EXPORT_COMMANDS = {
+    "title": "kplan measure edit",
+    "owner": "kplan measure edit",
+    "owner_name": "kplan person",
+    "area": "kplan measure edit",
+    "situation": "kplan note",
+}
+# How a workbook file starts: a zip archive (.xlsx, .ods) or an old .xls. Not
+# text, so not read line by line into a problem per line.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+# A header column the reader knows but applies nothing from.
+_LEFT = ""
 
 # A line holds a few texts of at most MAX_TEXT_LENGTH characters each, written
 # with JSON escapes (up to six characters for one); anything longer is refused
@@ -64,10 +95,16 @@ class ApplyError(KplanError):
 
 @dataclass
 class Line:
-    """One input line and the changes it asks for."""
+    """One input line and the changes it asks for.
+
+    ``measure`` is the measure it names (if it names one); ``compared`` the
+    text columns of an export it carries, which must match the store.
+    """
 
     number: int
     changes: list[Change] = field(default_factory=list)
+    measure: str | None = None
+    compared: dict[str, str] = field(default_factory=dict)
 
 
 Problem = tuple[int, str, str]
@@ -91,9 +128,20 @@ def _part_column(name: str) -> FieldAddress | None:
 
 def _integer(value: Any) -> Any:
     """A whole number from text (as CSV has it) or JSON; anything else is left
-    for the core to refuse with its own message."""
+    for the core to refuse with its own message.
+
+    A spreadsheet may write a whole number with decimals (``30,0``, ``30.0``):
+    that is the number 30. ``30,5`` stays text, which the core refuses.
+    """
     number = parse_integer(value)
+    if number is None and isinstance(value, str) and _DECIMALS.fullmatch(value.strip()):
+        whole, _, _ = value.strip().replace(",", ".").partition(".")
+        number = parse_integer(whole)
     return value if number is None else number
+
+
+# A whole number written with a decimal mark and only zeros after it.
+_DECIMALS = re.compile(r"[+-]?[0-9]{1,18}[.,]0+", re.ASCII)
 
 
 def _number(value: Any, number: int, problems: list[Problem]) -> float | None:
@@ -178,6 +226,8 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
     if identifier is None:
         return line
     key = identifier
+    if target == "measure":
+        line.measure = key
     note = record.get("note") or None
     if note is not None and not isinstance(note, str):
         got = type(note).__name__
@@ -243,12 +293,16 @@ def _line_changes(record: dict[str, Any], number: int, problems: list[Problem]) 
     return line
 
 
-def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
+def read_input(
+    source: str | Path, stream: BinaryIO | None = None, *, spreadsheet: bool = False
+) -> str:
     """The text of an apply input: the file ``source``, or ``stream`` (standard input).
 
     At most ``KPLAN_MAX_FILE_MB`` is read, so ``/dev/zero`` or an endless
     pipe is refused instead of filling memory. Text must be UTF-8 (a byte
     order mark is dropped); every line holding other bytes is reported.
+    With ``spreadsheet`` (a CSV input) the message says how Excel saves
+    UTF-8: its plain "CSV" is Windows-1252, where å is the byte 0xe5.
     """
     limit = max_file_bytes()
     try:
@@ -270,6 +324,9 @@ def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
                 variable=MAX_FILE_MB_VARIABLE,
             )
         )
+    if data.startswith(WORKBOOK_MAGIC):
+        shown = t("apply.stdin") if stream is not None else source
+        raise ApplyError(t("sheets.workbook_input", path=shown))
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
@@ -281,7 +338,8 @@ def read_input(source: str | Path, stream: BinaryIO | None = None) -> str:
             raw.decode("utf-8")
         except UnicodeDecodeError as error:
             byte = f"{raw[error.start]:02x}"
-            problems.append(_problem(number, "-", t("apply.not_utf8", byte=byte)))
+            key = "sheets.not_utf8" if spreadsheet else "apply.not_utf8"
+            problems.append(_problem(number, "-", t(key, byte=byte)))
     raise ApplyError(_summary(problems))
 
 
@@ -362,15 +420,77 @@ def _json_record(raw: str, number: int, problems: list[Problem]) -> Any:
     return None
 
 
+def _column(name: str) -> str | None:
+    """The apply field a CSV header names, ``_LEFT`` for an export column apply
+    leaves as it is, or None when the name is unknown."""
+    if name in FIELDS or _part_column(name) is not None:
+        return name
+    if name in EXPORT_TARGETS:
+        return EXPORT_TARGETS[name]
+    for prefix, kind in EXPORT_PARTS.items():
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return f"{kind}.{name[len(prefix) :]}"
+    if name in EXPORT_COMPARED or name in EXPORT_LEFT or name.startswith(EXPORT_INDICATOR):
+        return _LEFT
+    return None
+
+
+def _header_line(text: str) -> str | None:
+    """The first line that holds anything (the header), found without splitting the whole text."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        # A lone carriage return ends a line too (the csv module reads it so).
+        for line in text[start:end].split("\r"):
+            if line.strip(" \t,;"):
+                return line
+        start = end + 1
+    return None
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a CSV input's cells, read from its header line.
+
+    The one of ``,`` and ``;`` by which the header names the most columns
+    apply knows; when both name as many (none, say), the one the line holds
+    more of; a comma when it holds neither.
+    """
+    line = _header_line(text)
+    if line is None:
+        return ","
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            names = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:
+            names = []
+        known = sum(1 for name in names if name.strip() and _column(name.strip()) is not None)
+        return known, line.count(delimiter)
+
+    return max(CSV_DELIMITERS, key=score)
+
+
+def _separator_name(delimiter: str) -> str:
+    return t("sheets.semicolon") if delimiter == ";" else t("sheets.comma")
+
+
 def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
-    """The lines of a CSV input; a row is numbered by the line it starts on."""
+    """The lines of a CSV input; a row is numbered by the line it starts on.
+
+    Commas or semicolons separate the cells, whichever the header line uses
+    (:func:`csv_delimiter`). The header names apply's fields, or the columns
+    of ``kplan export --format csv``.
+    """
     lines: list[Line] = []
+    delimiter = csv_delimiter(text)
+    separator = _separator_name(delimiter)
     # newline="": the csv module itself ends rows at \n, \r\n and a lone \r.
     # strict: a quote left open would otherwise swallow every line after it
     # into one cell, and those lines would silently never be applied.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
-    unknown: set[str] = set()
+    fields: list[str | None] = []
     ended = 0
     while True:
         start = ended + 1
@@ -395,27 +515,94 @@ def _csv_lines(text: str, problems: list[Problem]) -> list[Line]:
             header = [cell.strip() for cell in row]
             if not _texts_fit(dict.fromkeys(header, ""), start, problems):
                 break
-            unknown = {name for name in header if name not in FIELDS and _part_column(name) is None}
-            for name in header:
-                if name in unknown:
-                    problems.append(_unknown_field(start, name))
-            for name in sorted({name for name in header if header.count(name) > 1}):
+            fields = [_column(name) if name else _LEFT for name in header]
+            if not any(fields):
+                problems.append(
+                    _problem(
+                        start,
+                        "-",
+                        t(
+                            "sheets.unknown_header",
+                            separator=separator,
+                            valid=", ".join((*FIELDS, "four_p.PART", "perspectives.NAME")),
+                        ),
+                    )
+                )
+                break
+            for name, found in zip(header, fields, strict=True):
+                if found is None:
+                    number, where, message = _unknown_field(start, name)
+                    read = t("sheets.read_with", separator=separator)
+                    problems.append(_problem(number, where, f"{message} {read}"))
+            named = [found for found in fields if found]
+            for name in sorted({found for found in named if named.count(found) > 1}):
                 problems.append(_problem(start, name, t("apply.repeated_field")))
             continue
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
             problems.append(
-                _problem(start, "-", t("apply.csv_cells", cells=len(row), names=len(header)))
+                _problem(
+                    start,
+                    "-",
+                    t("apply.csv_cells", cells=len(row), names=len(header), separator=separator),
+                )
             )
             continue
-        record = {
-            name: cell.strip()
-            for name, cell in zip(header, row, strict=False)
-            if name not in unknown
-        }
+        record: dict[str, str] = {}
+        compared: dict[str, str] = {}
+        for name, found, cell in zip(header, fields, row, strict=False):
+            value = formula_unguarded(cell.strip())
+            if found:
+                record[found] = value
+            elif found == _LEFT and name in EXPORT_COMPARED:
+                compared[name] = value
+            elif found == _LEFT and not name and value:
+                problems.append(_problem(start, "-", t("sheets.unnamed_cell", value=value)))
         if not any(record.values()):
             continue
-        lines.append(_line_changes(record, start, problems))
+        line = _line_changes(record, start, problems)
+        if compared and line.measure is not None:
+            line.compared = compared
+        lines.append(line)
     return lines
+
+
+def _check_compared(store: Store, plan: str | None, lines: list[Line]) -> list[Problem]:
+    """Refuse an export's text column (title, owner...) that was changed: apply cannot change it.
+
+    Compared with the plan as stored; a measure apply does not know is left
+    for the change's own check to name.
+    """
+    if not any(line.compared for line in lines):
+        return []
+    state = load(store, plan)
+    names = {owner.id: owner.name for owner in state.owners}
+    problems: list[Problem] = []
+    for line in lines:
+        measure = state.measure(line.measure) if line.measure is not None else None
+        if measure is None:
+            continue
+        stored = {
+            "title": measure.title,
+            "owner": measure.owner,
+            "owner_name": names.get(measure.owner),
+            "area": measure.area,
+            "situation": measure.situation,
+        }
+        for column, cell in line.compared.items():
+            if _same_text(cell) != _same_text(stored[column] or ""):
+                problems.append(
+                    _problem(
+                        line.number,
+                        column,
+                        t("sheets.not_applied", column=column, command=EXPORT_COMMANDS[column]),
+                    )
+                )
+    return problems
+
+
+def _same_text(text: str) -> str:
+    # A spreadsheet may end a cell's lines in CRLF and trim it.
+    return text.replace("\r\n", "\n").strip()
 
 
 def parse(text: str, fmt: str = "jsonl") -> tuple[list[Line], list[Problem]]:
@@ -454,6 +641,7 @@ def apply_text(
     if fmt not in FORMATS:
         raise ApplyError(t("apply.bad_format", value=fmt, valid=", ".join(FORMATS)))
     lines, problems = parse(text, fmt)
+    problems += _check_compared(store, plan, lines)
     changes: list[Change] = []
     owners: list[int] = []
     for line in lines:

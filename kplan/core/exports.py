@@ -62,6 +62,7 @@ def gather(
     events: bool = False,
     generated_at: dt.datetime | None = None,
     public: bool | None = None,
+    log_unless_public: bool = False,
 ) -> ExportSource:
     """The plan (or one of its snapshots), with its history and log if asked for.
 
@@ -75,10 +76,21 @@ def gather(
     ``public`` makes a public export (docs/export.md#what-a-public-export-holds);
     None takes the plan's own setting (``Plan.public``, as the plan is now, also
     for a snapshot). A public export has no log: asking for both is a usage
-    error (exit 2).
+    error (exit 2). ``log_unless_public`` reads the log when the export is
+    not public (a workbook's log sheet) and leaves it out when it is.
     """
     with collector.paused():
-        return _gather(store, plan, snapshot, history, states_only, events, generated_at, public)
+        return _gather(
+            store,
+            plan,
+            snapshot,
+            history,
+            states_only,
+            events,
+            generated_at,
+            public,
+            log_unless_public,
+        )
 
 
 def _published(source: ExportSource) -> ExportSource:
@@ -104,6 +116,7 @@ def _gather(
     events: bool,
     generated_at: dt.datetime | None,
     public: bool | None,
+    log_unless_public: bool = False,
 ) -> ExportSource:
     moment = generated_at or now()
     taken_at: dt.datetime | None = None
@@ -116,6 +129,7 @@ def _gather(
         chosen = state.public if public is None else public
     if chosen and events:
         raise UsageError(t("public.no_log"))
+    events = events or (log_unless_public and not chosen)
     earlier: list[tuple[str, dt.datetime, Plan]] = []
     if history:
         earlier = snapshots.history(store, plan, states_only=states_only)

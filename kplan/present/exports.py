@@ -22,12 +22,15 @@ from kplan.present.text import (
     export_json,
     export_markdown,
 )
+from kplan.present.workbook import export_xlsx
 
 if TYPE_CHECKING:
     from kplan.core.exports import ExportSource
     from kplan.present.templating import PageTemplate
 
-FORMATS = ("toml", "json", "csv", "md", "html")
+FORMATS = ("toml", "json", "csv", "md", "html", "xlsx")
+# Formats whose file is bytes, not text: kplan.present.workbook writes them.
+BINARY = frozenset({"xlsx"})
 
 # The reports compare the plan with the snapshots before it; the others do not
 # need them read.
@@ -55,10 +58,14 @@ def public_choice(fmt: str, public: bool | None) -> bool | None:
     return False
 
 
+# The workbook has its log sheet (unless the export is public).
+ALWAYS_LOG = frozenset({"xlsx"})
+
+
 def check_format(value: str) -> str:
     """The export format, or an error naming the valid ones."""
     token = value.strip().lower()
-    aliases = {"markdown": "md", "htm": "html"}
+    aliases = {"markdown": "md", "htm": "html", "excel": "xlsx"}
     token = aliases.get(token, token)
     if token not in FORMATS:
         suggestion = closest(value, FORMATS)
@@ -69,18 +76,40 @@ def check_format(value: str) -> str:
     return token
 
 
-def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = None) -> str:
+def _day(source: ExportSource) -> dt.date:
+    # Overdue as of the moment the export shows: a snapshot's when it was taken.
+    return (source.taken_at or source.moment).astimezone(dt.UTC).date()
+
+
+def workbook(source: ExportSource) -> bytes:
+    """The plan (or one of its snapshots) gathered in ``source`` as an .xlsx workbook."""
+    return export_xlsx(
+        source.plan, events=source.events, today=_day(source), generated_at=source.moment
+    )
+
+
+def export(
+    source: ExportSource,
+    fmt: str,
+    *,
+    template: PageTemplate | None = None,
+    excel: bool = False,
+) -> str:
     """The plan (or one of its snapshots) gathered in ``source``, as text in ``fmt``.
 
-    ``template`` is a region's own page template, for ``html`` only.
+    ``template`` is a region's own page template, for ``html`` only;
+    ``excel`` picks the CSV dialect of a Swedish Excel (semicolons, decimal
+    commas). A binary format (``xlsx``) is :func:`workbook`'s.
     """
     fmt = check_format(fmt)
     if source.public:
         # Never a public plan file, whoever gathered the source.
         public_choice(fmt, True)
+    if fmt in BINARY:
+        # A programming error, not a person's: the command line asks workbook() for these.
+        raise ValueError(f"{fmt} is a binary format; use workbook()")
     state = source.plan
-    # Overdue as of the moment the export shows: a snapshot's when it was taken.
-    day = (source.taken_at or source.moment).astimezone(dt.UTC).date()
+    day = _day(source)
     if fmt == "toml":
         # The moment the file shows the plan at: an import of it takes it as
         # its base, so it cannot undo follow-up work done after it unasked.
@@ -100,7 +129,7 @@ def export(source: ExportSource, fmt: str, *, template: PageTemplate | None = No
             public=source.public,
         )
     if fmt == "csv":
-        return export_csv(state, today=day)
+        return export_csv(state, today=day, excel=excel)
     history = [Snapshot(name, taken, old) for name, taken, old in source.history]
     if fmt == "md":
         previous = history[-1] if history else None

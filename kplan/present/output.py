@@ -190,6 +190,16 @@ def data(text: str) -> None:
     _write(sys.stdout, text)
 
 
+def binary(content: bytes) -> None:
+    """A binary file (a workbook) on standard output, which the caller made sure is no terminal."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        standard_output_failed(exc)
+
+
 def json(value: Any) -> None:
     """``value`` as JSON on standard output (see :func:`json_text`)."""
     data(json_text(value) + "\n")

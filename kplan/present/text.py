@@ -36,6 +36,7 @@ from kplan.domain import (
     format_number,
     gap_trend,
     is_overdue,
+    needs_formula_guard,
     period_sort_key,
     values_trend,
 )
@@ -54,9 +55,9 @@ from kplan.present.summary import (
 
 EXPORT_VERSION = 1
 
-# A spreadsheet reads a cell starting with one of these as a formula (or strips
-# the character and then does): the OWASP list for CSV injection.
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Excel where the decimal mark is a comma (Swedish settings) separates a
+# CSV file's cells with the list separator, a semicolon.
+EXCEL_DELIMITER = ";"
 
 
 @dataclass(frozen=True)
@@ -239,18 +240,25 @@ def export_json(
 
 def spreadsheet_safe(text: str) -> str:
     """Text a spreadsheet shows as text: a leading ``'`` before a formula character."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if needs_formula_guard(text) else text
 
 
-def _csv_cell(value: Any) -> str | int | float:
-    """A cell: numbers stay numbers, everything else is guarded text."""
+def _csv_cell(value: Any, excel: bool = False) -> str | int | float:
+    """A cell: numbers stay numbers, everything else is guarded text.
+
+    With ``excel`` a number that has decimals is written with a decimal
+    comma (``63,5``), as a spreadsheet set up for Swedish reads it.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         number = format_number(value)
-        return "" if number is None else number
+        if number is None:
+            return ""
+        # Never guarded: a number is not text, and "-2,5" must stay a number.
+        return str(number).replace(".", ",") if excel else number
     if isinstance(value, dt.date):
         return value.isoformat()
     return spreadsheet_safe(str(value))
@@ -291,21 +299,17 @@ def _latest_gaps(indicator: Indicator) -> list[int | float | None]:
     return found
 
 
-def export_csv(plan: Plan, today: dt.date | None = None) -> str:
-    """One row per measure, for a spreadsheet (docs/export.md#csv).
+def measure_rows(plan: Plan, today: dt.date | None = None) -> list[list[Any]]:
+    """The CSV export's rows of values, one per measure, in :func:`csv_header`'s order.
 
-    The text starts with a byte order mark (U+FEFF) so that Excel reads it
-    as UTF-8, and its lines end in CRLF: write it out unchanged, encoded as
-    UTF-8 and without newline translation. ``today`` is the day measures
-    are judged overdue on (kplan's clock's day when None).
+    Values as they are (numbers, dates, booleans, text, None): the CSV
+    writes them as text, the workbook (kplan.present.workbook) as typed cells.
     """
     day = today or current_day()
     plan = _completed(plan)
     owners = {o.id: o.name for o in plan.owners}
     indicators = [i for m in plan.measures for i in m.indicators]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_csv_cell(name) for name in csv_header(plan)])
+    rows: list[list[Any]] = []
     for measure in plan.measures:
         steps = steps_of(measure)
         own = {i.id: i for i in measure.indicators}
@@ -331,7 +335,26 @@ def export_csv(plan: Plan, today: dt.date | None = None) -> str:
             else:
                 row += [_latest(indicator), format_number(indicator.target)]
                 row += _latest_gaps(indicator)
-        writer.writerow([_csv_cell(value) for value in row])
+        rows.append(row)
+    return rows
+
+
+def export_csv(plan: Plan, today: dt.date | None = None, *, excel: bool = False) -> str:
+    """One row per measure, for a spreadsheet (docs/export.md#csv).
+
+    The text starts with a byte order mark (U+FEFF) so that Excel reads it
+    as UTF-8, and its lines end in CRLF: write it out unchanged, encoded as
+    UTF-8 and without newline translation. ``today`` is the day measures
+    are judged overdue on (kplan's clock's day when None). With ``excel``
+    the cells are separated by semicolons and numbers have a decimal comma,
+    the dialect Excel reads as columns where the decimal mark is a comma
+    (Swedish settings); without it, commas and decimal points.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=EXCEL_DELIMITER if excel else ",")
+    writer.writerow([_csv_cell(name) for name in csv_header(plan)])
+    for row in measure_rows(plan, today):
+        writer.writerow([_csv_cell(value, excel) for value in row])
     return "\ufeff" + buffer.getvalue()
 
 

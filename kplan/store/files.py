@@ -97,7 +97,11 @@ def check_target(
 
 def write_text(target: Target, text: str) -> None:
     """Write ``text`` (UTF-8, newlines as ``\\n``) to the checked target, atomically."""
-    data = text.encode("utf-8")
+    write_bytes(target, text.encode("utf-8"))
+
+
+def write_bytes(target: Target, data: bytes) -> None:
+    """Write ``data`` (a workbook, encoded text) to the checked target, atomically."""
 
     def fill(_temporary: Path, descriptor: int) -> None:
         view = memoryview(data)
