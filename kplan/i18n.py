@@ -3000,6 +3000,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The plans share no indicator by id or name.",
         "Planerna har ingen indikator gemensam till id eller namn.",
     ),
+    # Accessibility of the published pages (skip link, table of contents, landmarks)
+    "a11y.skip_link": ("Skip to the main content", "Hoppa till huvudinnehållet"),
+    "a11y.contents": ("On this page", "På den här sidan"),
+    "a11y.compare_footer": (
+        "Published with kplan. The figures show the plans as of {moment} UTC.",
+        "Publicerad med kplan. Siffrorna visar planerna som de såg ut {moment} UTC.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -114,6 +114,7 @@ class Measure:
     description: str | None = None
     # Läget: the current state of the measure in its owner's words.
     situation: str | None = None
+    situation_public: bool = False
     four_p: dict[str, str] = field(default_factory=dict)
     perspectives: dict[str, str] = field(default_factory=dict)
     collaborations: list[Collaboration] = field(default_factory=list)
@@ -138,6 +139,9 @@ class Plan:
     ladder_questions: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER_QUESTIONS))
     coordinators: list[str] = field(default_factory=list)
     edit: str = "open"
+    language: str | None = None
+    timezone: str | None = None
+    public: bool = False
     organisations: list[Organisation] = field(default_factory=list)
     owners: list[Owner] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
