@@ -261,7 +261,9 @@ def check_page(browser: Chromium, page: Path, *, colour_scheme: str, script: str
         raw = browser.evaluate(session, _RUN % json.dumps(list(WCAG_TAGS)))
     result = json.loads(raw)
     violations = [
-        Violation(rule["id"], rule["impact"], rule["help"], node["target"], node["html"], node["summary"])
+        Violation(
+            rule["id"], rule["impact"], rule["help"], node["target"], node["html"], node["summary"]
+        )
         for rule in result["violations"]
         for node in rule["nodes"]
     ]

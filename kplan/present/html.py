@@ -296,7 +296,7 @@ rect[stroke="#fff"] { stroke: var(--paper); }
 }
 @media print {
   @page { margin: 14mm; }
-  :root { color-scheme: light; }
+  html { color-scheme: light; }
   body { background: #fff; font-size: 10.5pt; }
   .masthead { background: none; border-bottom: 2px solid #000; padding-top: 0; }
   .card, .panel, .measure { border-color: #999; }
