@@ -15,6 +15,7 @@ break a page on purpose and see the check fail (tests/test_a11y.py).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -52,7 +53,8 @@ class Violation:
     summary: str
 
     def __str__(self) -> str:
-        return f"{self.rule} ({self.impact}): {self.help}\n  at {self.target}: {self.html}\n  {self.summary}"
+        where = f"  at {self.target}: {self.html}"
+        return f"{self.rule} ({self.impact}): {self.help}\n{where}\n  {self.summary}"
 
 
 def axe_source() -> str:
@@ -110,7 +112,7 @@ class Chromium:
             stderr=subprocess.DEVNULL,
             # The pipes are made not inheritable; only the two dup2 copies reach the browser.
             close_fds=False,
-            preexec_fn=wire,  # noqa: PLW1509 - only dup2 runs between fork and exec
+            preexec_fn=wire,  # only dup2 runs between fork and exec
         )
         os.close(commands_read)
         os.close(answers_write)
@@ -120,10 +122,8 @@ class Chromium:
 
     def close(self) -> None:
         """Ask the browser to quit; end it if it does not."""
-        try:
+        with contextlib.suppress(BrowserError, OSError):
             self.send("Browser.close")
-        except (BrowserError, OSError):
-            pass
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -22,6 +22,7 @@ KPLAN_REQUIRE_BROWSER=1 or KPLAN_REQUIRE_AXE=1 (as .ci/run sets), when they fail
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import re
 import shutil
@@ -49,7 +50,10 @@ KRONOBERG_ID = "kronoberg-kompetens"
 # Hostile and very long text: markup, bidi and control characters, 500-character
 # titles, words with no place to break.
 MARKUP = "<script>alert(1)</script><b onmouseover=x>bold</b> & <!-- c --> \"q\" 'a'"
-BIDI = "\u202eexe.txt\u202c \u200f\u05e2\u05d1\u05e8\u05d9\u05ea\u200f \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u2066iso\u2069"
+BIDI = (
+    "\u202eexe.txt\u202c \u200f\u05e2\u05d1\u05e8\u05d9\u05ea\u200f "
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 \u2066iso\u2069"
+)
 CONTROL = "tab\there, bell\x07, escape\x1b[31m, zero\u200bwidth"
 LONG_WORD = "Kompetensförsörjningsutvecklingsplattformssamordningsansvar" * 6
 LONG_TITLE = (f"{MARKUP} {BIDI} {LONG_WORD} " * 4)[:500]
@@ -378,7 +382,7 @@ def test_one_h1_and_no_heading_skips_a_level(pages: Pages, name: str) -> None:
     root = tree(pages.paths[name].read_text("utf-8"))
     levels = [int(node.tag[1]) for node in root.walk() if re.fullmatch(r"h[1-6]", node.tag)]
     assert levels[0] == 1 and levels.count(1) == 1, levels
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         assert after <= before + 1, f"h{before} followed by h{after}"
 
 

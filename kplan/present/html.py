@@ -174,12 +174,14 @@ body {
 }
 .defs { position: absolute; width: 0; height: 0; overflow: hidden; }
 .wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
-.masthead { background: var(--masthead); border-bottom: 1px solid var(--line); padding: 2rem 0 1.5rem; }
+.masthead { background: var(--masthead); border-bottom: 1px solid var(--line);
+  padding: 2rem 0 1.5rem; }
 .eyebrow {
   margin: 0 0 .25rem; color: var(--muted); font-size: .8rem; font-weight: 600;
   letter-spacing: .06em; text-transform: uppercase;
 }
-h1 { margin: 0 0 .5rem; font-size: clamp(1.6rem, 3vw, 2.2rem); line-height: 1.2; color: var(--heading); }
+h1 { margin: 0 0 .5rem; font-size: clamp(1.6rem, 3vw, 2.2rem); line-height: 1.2;
+  color: var(--heading); }
 h2 { margin: 2.5rem 0 .75rem; font-size: 1.35rem; line-height: 1.3; color: var(--heading); }
 h3 { margin: 0 0 .5rem; font-size: 1.1rem; line-height: 1.35; }
 h4 { margin: 1rem 0 .4rem; font-size: .8rem; color: var(--muted); text-transform: uppercase;
