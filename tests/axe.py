@@ -173,8 +173,11 @@ class Chromium:
             self._events.append(self._read_message(deadline))
 
     @contextmanager
-    def tab(self, url: str, *, colour_scheme: str = "light") -> Iterator[str]:
-        """A new tab showing ``url`` in the colour scheme; yields its session for commands."""
+    def tab(self, url: str, *, colour_scheme: str = "light", width: int = 1280) -> Iterator[str]:
+        """A new tab ``width`` CSS pixels wide showing ``url`` in the colour scheme.
+
+        Yields the tab's session for commands.
+        """
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         try:
@@ -184,6 +187,14 @@ class Chromium:
                 session,
                 media="",
                 features=[{"name": "prefers-color-scheme", "value": colour_scheme}],
+            )
+            self.send(
+                "Emulation.setDeviceMetricsOverride",
+                session,
+                width=width,
+                height=900,
+                deviceScaleFactor=1,
+                mobile=width < 600,
             )
             self.send("Page.navigate", session, url=url)
             self.wait_for("Page.loadEventFired", session)
@@ -238,19 +249,25 @@ class Report:
 
     page: str
     colour_scheme: str
+    width: int
     version: str
     rules_passed: int
     violations: list[Violation]
 
     def describe(self) -> str:
         """Every violation, one rule and element per entry, for a failing test's message."""
-        head = f"{self.page} ({self.colour_scheme}): {len(self.violations)} violation(s)"
+        head = (
+            f"{self.page} ({self.colour_scheme}, {self.width} px wide): "
+            f"{len(self.violations)} violation(s)"
+        )
         return "\n".join([head, *(str(v) for v in self.violations)])
 
 
-def check_page(browser: Chromium, page: Path, *, colour_scheme: str, script: str) -> Report:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page in one colour scheme."""
-    with browser.tab(page.as_uri(), colour_scheme=colour_scheme) as session:
+def check_page(
+    browser: Chromium, page: Path, *, colour_scheme: str, script: str, width: int = 1280
+) -> Report:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page in one colour scheme and width."""
+    with browser.tab(page.as_uri(), colour_scheme=colour_scheme, width=width) as session:
         # The test's own script, not the page's: the page itself runs none.
         browser.evaluate(session, script + "\n;true")
         scheme = browser.evaluate(
@@ -267,7 +284,7 @@ def check_page(browser: Chromium, page: Path, *, colour_scheme: str, script: str
         for rule in result["violations"]
         for node in rule["nodes"]
     ]
-    return Report(page.name, colour_scheme, result["version"], result["passes"], violations)
+    return Report(page.name, colour_scheme, width, result["version"], result["passes"], violations)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import os
 import re
 import shutil
@@ -213,18 +214,42 @@ def page_path(pages: Pages, name: str) -> Path:
 # axe-core in Chromium ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", axe.COLOUR_SCHEMES)
+# Each page in both colour schemes on a wide screen, and light on a phone's 320 CSS
+# pixels (WCAG's reflow width), where tables scroll and the layout is another.
+VIEWS = (("light", 1280), ("dark", 1280), ("light", 320))
+
+
+@pytest.mark.parametrize(("scheme", "width"), VIEWS, ids=[f"{s}-{w}" for s, w in VIEWS])
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_axe_finds_no_violation(
-    browser: axe.Chromium, pages: Pages, name: str, scheme: str
+    browser: axe.Chromium, pages: Pages, name: str, scheme: str, width: int
 ) -> None:
     report = axe.check_page(
-        browser, page_path(pages, name), colour_scheme=scheme, script=axe.axe_source()
+        browser,
+        page_path(pages, name),
+        colour_scheme=scheme,
+        script=axe.axe_source(),
+        width=width,
     )
     assert report.version == axe.axe_version()
     # The rules ran: a page this size passes dozens of them.
     assert report.rules_passed >= 20, report
     assert not report.violations, report.describe()
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_the_page_reflows_to_320_css_pixels(browser: axe.Chromium, pages: Pages, name: str) -> None:
+    """WCAG 1.4.10: on a 320 px screen nothing but a data table scrolls sideways."""
+    with browser.tab(page_path(pages, name).as_uri(), width=320) as session:
+        wide = browser.evaluate(
+            session,
+            "[...document.querySelectorAll('body *')]"
+            ".filter(e => !e.closest('.scroll, .skip-link, .defs'))"
+            ".filter(e => e.getBoundingClientRect().right > 321)"
+            ".map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 60))",
+        )
+        assert wide == [], wide
+        assert browser.evaluate(session, "document.documentElement.scrollWidth") == 320
 
 
 def broken(pages: Pages, name: str, source: str) -> Path:
@@ -628,3 +653,26 @@ def test_pages_parse_as_trees(pages: Pages) -> None:
     """The markup checks above read the pages as kplan wrote them: every tag closed."""
     for name in MARKUP_PAGES:
         assert find(tree(pages.paths[name].read_text("utf-8")), "main")
+
+
+@pytest.mark.parametrize("variable", ["KPLAN_REQUIRE_BROWSER", "KPLAN_REQUIRE_AXE"])
+def test_a_missing_browser_or_axe_core_fails_when_required(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    monkeypatch.delenv("KPLAN_REQUIRE_BROWSER", raising=False)
+    monkeypatch.delenv("KPLAN_REQUIRE_AXE", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        _missing("axe-core is not installed")
+    monkeypatch.setenv(variable, "1")
+    with pytest.raises(pytest.fail.Exception, match="axe-core is not installed"):
+        _missing("axe-core is not installed")
+
+
+def test_axe_core_is_pinned_and_installed_as_pinned() -> None:
+    package = json.loads((axe.A11Y / "package.json").read_text("utf-8"))
+    lock = json.loads((axe.A11Y / "package-lock.json").read_text("utf-8"))
+    pinned = package["devDependencies"]["axe-core"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), "an exact version, not a range"
+    assert lock["packages"]["node_modules/axe-core"]["version"] == pinned
+    if axe.AXE.exists():
+        assert axe.axe_version() == pinned

@@ -295,6 +295,7 @@ rect[stroke="#fff"] { stroke: var(--paper); }
   .measure-body { grid-template-columns: minmax(0, 1fr); }
   td.bar-cell { width: 25%; min-width: 4.5rem; }
   th, td { padding: .35rem .35rem; }
+  .marks li { white-space: normal; }
 }
 @media print {
   @page { margin: 14mm; }
