@@ -1497,6 +1497,10 @@ def indicator_fetch_command(
         float,
         typer.Option("--timeout", metavar="SECONDS", help=t("stats.opt_timeout")),
     ] = 30.0,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", metavar="URL", help=t("stats.opt_url"), show_default=False),
+    ] = None,
     db: DbOption = None,
     plan: PlanOption = None,
     as_: AsOption = None,
@@ -1518,6 +1522,7 @@ def indicator_fetch_command(
         from_file=from_file,
         dry_run=dry_run,
         timeout=timeout,
+        url=url,
     )
     if json_output:
         _print_json(summary.fetch_json(found))

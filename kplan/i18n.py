@@ -2781,6 +2781,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--timeout must be a number of seconds above 0 and at most 86400, not {value}",
         "--timeout måste vara ett antal sekunder över 0 och högst 86400, inte {value}",
     ),
+    "stats.bad_url_option": (
+        "--url must be an http or https address with a host, such as"
+        " http://127.0.0.1:8080/api/v2, not '{url}'",
+        "--url måste vara en http- eller https-adress med en värd, till exempel"
+        " http://127.0.0.1:8080/api/v2, inte '{url}'",
+    ),
+    "stats.opt_url": (
+        "Ask this base address instead of each source's own (a mirror or a test server).",
+        "Fråga den här basadressen i stället för källans egen (en spegel eller en testserver).",
+    ),
     "stats.cmd_fetch": (
         "Read the indicators' sources (SCB's PxWeb, Kolada) and record the values that changed.",
         "Hämta indikatorernas källor (SCB:s PxWeb, Kolada) och registrera de värden som ändrats.",

@@ -33,8 +33,9 @@ from typing import Any
 
 import pytest
 
+from kplan.core.counts import figures, year_of
 from kplan.core.planfile import read_plan_file
-from kplan.core.trend import TrendPoint, trend_rows, year_of
+from kplan.core.trend import TrendPoint, trend_rows
 from kplan.model import Plan
 from kplan.present.html import export_html
 from tests.conftest import OREBRO
@@ -156,7 +157,7 @@ def page_trend(plan: Plan, history: list[Any]) -> dict[str, Any]:
             year_of(snap.name, snap.taken_at),
             snap.name,
             snap.taken_at,
-            snap.plan,
+            figures(snap.plan, year_of(snap.name, snap.taken_at)),
         )
         for snap in history
     ]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from kplan.core.planfile import parse_plan_text, plan_to_toml
 from kplan.core.statistics import Answer, SourceError, observations, time_period
 from kplan.domain import normalise_period
-from tests.conftest import OREBRO, Kplan, dump_store
+from tests.conftest import KRONOBERG, OREBRO, ROOT, Kplan, dump_store
 
 INDICATOR = "matchning-utbildning"
 OWNER = "jlindqvist"  # owns measure 2, which the indicator belongs to
@@ -166,7 +166,7 @@ def test_group_values_in_the_plan_file_import_export_and_reimport(
 def test_a_plan_file_with_bad_groups_is_refused(
     kplan: Kplan, tmp_path: Path, groups: str, message: str
 ) -> None:
-    text = OREBRO.read_text(encoding="utf-8").replace(
+    text = unsourced().replace(
         'values = { "2014" = 63, "2015" = 63.5 }\n',
         f'values = {{ "2014" = 63, "2015" = 63.5 }}\ngroups = {groups}\n',
         1,
@@ -218,6 +218,14 @@ def test_group_values_in_the_markdown_and_html_exports(orebro: Kplan) -> None:
 
 DATA = Path(__file__).resolve().parent / "data" / "statistics"
 PXWEB_ANSWER = DATA / "pxweb-v2-matchning.json"
+
+
+def unsourced() -> str:
+    """The example plan's text without its indicator's source, for a test to give its own."""
+    lines = OREBRO.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith("source = "))
+
+
 SOURCE_LINE = (
     'source = {{ kind = "pxweb", url = "{url}", api = {api}, table = "{table}", region = "18",'
     ' measure = "000007MX", split = "Kon", perspective = "kön",'
@@ -283,7 +291,7 @@ def server() -> Iterator[str]:
 
 def _sourced_plan(tmp_path: Path, url: str, table: str = "TAB-MATCH", api: int = 2) -> Path:
     """The example plan with its indicator matchning-utbildning sourced from a PxWeb table."""
-    text = OREBRO.read_text(encoding="utf-8").replace(
+    text = unsourced().replace(
         'values = { "2014" = 63, "2015" = 63.5 }\n',
         'values = { "2014" = 63, "2015" = 63.5 }\n'
         + SOURCE_LINE.format(url=url, api=api, table=table),
@@ -416,7 +424,7 @@ def test_fetch_through_pxweb_api_version_1(kplan: Kplan, tmp_path: Path, server:
 def test_fetch_a_kolada_key_figure_split_by_gender(
     kplan: Kplan, tmp_path: Path, server: str
 ) -> None:
-    text = OREBRO.read_text(encoding="utf-8").replace(
+    text = unsourced().replace(
         'values = { "2014" = 63, "2015" = 63.5 }\n',
         'values = { "2014" = 63, "2015" = 63.5 }\n'
         f'source = {{ kind = "kolada", url = "{server}/kolada/v2", kpi = "N00914",'
@@ -494,9 +502,70 @@ def test_bad_fetch_options_are_one_line(
     assert "Traceback" not in result.stderr
 
 
-def test_a_plan_without_sources_has_nothing_to_fetch(orebro: Kplan) -> None:
-    result = orebro("indicator", "fetch", "--as", OWNER, expect=1)
-    assert "no indicator of plan orebro-kompetens has a source" in result.stderr
+def test_a_plan_without_sources_has_nothing_to_fetch(kplan: Kplan) -> None:
+    kplan("import", str(KRONOBERG), "--as", "ehedlund")
+    result = kplan("indicator", "fetch", "--as", "ehedlund", expect=1)
+    assert "no indicator of plan kronoberg-kompetens has a source" in result.stderr
+
+
+EXAMPLE_ANSWER = ROOT / "examples" / "statistics" / "matchning-utbildning.json"
+
+
+def test_the_example_plan_fetches_its_saved_answer(orebro: Kplan) -> None:
+    """The example's sourced indicator, read from the answer kept beside the example."""
+    before = dump_store(orebro.db)
+    dry = orebro.json("indicator", "fetch", "--from-file", str(EXAMPLE_ANSWER), "--dry-run")
+    assert dry["dry_run"] is True and dry["batch"] is None
+    assert dump_store(orebro.db) == before
+    result = orebro("indicator", "fetch", "--from-file", str(EXAMPLE_ANSWER), "--as", OWNER)
+    assert "Recorded 7 values:" in result.stdout
+    shown = orebro.json("show", "2")
+    indicator = next(i for i in shown["indicators"] if i["id"] == INDICATOR)
+    assert indicator["values"] == {"2014": 63, "2015": 63.5, "2016": 64.2}
+    assert indicator["split"] == [EXPECTED_SPLIT]
+    event = orebro.json("log", "--limit", "1")[0]
+    assert event["source"]["table"] == "AM/AM9906/AM9906A/RegionIndE3N"
+    assert event["source"]["updated"] == "2025-02-20T07:00:00Z"
+    assert event["source"]["from"] == "file"
+    again = orebro("indicator", "fetch", "--from-file", str(EXAMPLE_ANSWER), "--as", OWNER)
+    assert "Nothing changed" in again.stdout
+
+
+def test_url_asks_another_server_for_the_example_plans_source(orebro: Kplan, server: str) -> None:
+    """--url: the example's own source (PxWeb API 1, SCB's address) asked at a local server."""
+    orebro("indicator", "fetch", "--url", f"{server}/api/v1/sv/ssd", "--as", OWNER)
+    method, path, body = _Handler.requests[-1]
+    assert (method, path) == ("POST", "/api/v1/sv/ssd/AM/AM9906/AM9906A/RegionIndE3N")
+    query = json.loads(body)
+    assert {"code": "Region", "selection": {"filter": "item", "values": ["18"]}} in query["query"]
+    assert query["response"] == {"format": "json-stat2"}
+    event = orebro.json("log", "--limit", "1")[0]
+    assert event["source"]["from"] == "http"
+    # The plan's own address is kept: --url is for this fetch only.
+    exported = orebro("export", "--format", "toml").stdout
+    assert "127.0.0.1" not in exported
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://127.0.0.1/api",
+        "http://",
+        "127.0.0.1:8080/api/v2",
+        "http://exa mple.org",
+        "http://[::1",
+        "",
+        "http://example.org/\x1b[31m",
+        "https://" + "a" * 3000 + ".org",
+    ],
+)
+def test_a_bad_url_is_one_line_and_exit_2(orebro: Kplan, url: str) -> None:
+    before = dump_store(orebro.db)
+    result = orebro("indicator", "fetch", "--url", url, "--as", OWNER, expect=2)
+    assert result.stderr.startswith("kplan: error: --url must be an http or https address")
+    assert len(result.stderr.splitlines()) == 1
+    assert "\x1b" not in result.stderr
+    assert dump_store(orebro.db) == before
 
 
 def test_a_source_round_trips_through_the_store_and_the_plan_file(
@@ -529,7 +598,7 @@ def test_a_source_round_trips_through_the_store_and_the_plan_file(
 def test_a_bad_source_table_is_refused(
     kplan: Kplan, tmp_path: Path, source: str, message: str
 ) -> None:
-    text = OREBRO.read_text(encoding="utf-8").replace(
+    text = unsourced().replace(
         'values = { "2014" = 63, "2015" = 63.5 }\n',
         f'values = {{ "2014" = 63, "2015" = 63.5 }}\nsource = {source}\n',
         1,
@@ -775,7 +844,7 @@ def test_kolada_pages_are_followed_and_hashed_together(tmp_path: Path, kplan: Kp
         second = {"values": document["values"][1:], "count": 1}
         pages["/v3/data/kpi/N00914/municipality/1880"] = json.dumps(first).encode()
         pages["/page2"] = json.dumps(second).encode()
-        text = OREBRO.read_text(encoding="utf-8").replace(
+        text = unsourced().replace(
             'values = { "2014" = 63, "2015" = 63.5 }\n',
             'values = { "2014" = 63, "2015" = 63.5 }\n'
             f'source = {{ kind = "kolada", url = "{base}/v3", kpi = "N00914", region = "1880" }}\n',

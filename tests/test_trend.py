@@ -15,8 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kplan.core.trend import per_year, year_of
-from tests.conftest import Kplan
+from kplan.core.counts import figures, kept_figures, year_of
+from kplan.core.snapshots import thaw
+from kplan.core.trend import per_year
+from tests.conftest import Kplan, execute, query
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +71,71 @@ def test_trend_has_a_row_per_year_with_fyra_p_and_perspectives(orebro: Kplan) ->
 
     # Each year's row shows the latest value of a period up to that year.
     assert [indicator(row) for row in rows] == [("2014", 7), ("2015", 10), ("2016", 12)]
+
+
+def _kept_counts(orebro: Kplan) -> dict[str, Any]:
+    rows = query(orebro.db, "SELECT name, states FROM snapshot")
+    return {row["name"]: json.loads(row["states"]).get("figures") for row in rows}
+
+
+def test_a_snapshot_keeps_the_counts_its_thawed_plan_gives(orebro: Kplan) -> None:
+    three_years(orebro)
+    orebro("round", "open", "Uppföljning 2017", "--as", "ehedlund")
+    orebro("status", "4", "done", "--as", "ehedlund")
+    orebro("round", "close", "--force", "--as", "ehedlund")
+    kept = _kept_counts(orebro)
+    assert set(kept) == {"2014", "2015", "2016", "Uppföljning 2017"}
+    for row in query(orebro.db, "SELECT name, taken_at, content FROM snapshot"):
+        taken_at = row["taken_at"]
+        if isinstance(taken_at, str):  # SQLite keeps the moment as text
+            taken_at = dt.datetime.fromisoformat(taken_at)
+        if taken_at.tzinfo is None:
+            taken_at = taken_at.replace(tzinfo=dt.UTC)
+        year = year_of(row["name"], taken_at)
+        counted = figures(thaw(row["content"], row["name"]), year)
+        # As the store gives them back: JSON, the shape the reader checks.
+        assert json.loads(json.dumps(counted)) == kept[row["name"]], row["name"]
+        assert kept_figures(kept[row["name"]]) is not None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        None,
+        {"measures": "22"},
+        "figures",
+        {
+            "measures": 22,
+            "statuses": {},
+            "four_p": {},
+            "perspectives": {},
+            "ladder": [],
+            "indicators": 1,
+        },
+    ],
+    ids=["none", "a wrong type", "a text", "wrong inner shapes"],
+)
+def test_a_snapshot_without_kept_counts_is_counted_from_its_plan(
+    orebro: Kplan, damage: Any
+) -> None:
+    """Snapshots taken before kplan kept the counts, or whose counts are not as it writes them."""
+    three_years(orebro)
+    before = orebro.json("trend")
+    page = orebro("export", "--format", "html").stdout
+    for row in query(orebro.db, "SELECT name, states FROM snapshot"):
+        states = json.loads(row["states"])
+        if damage is None:
+            del states["figures"]
+        else:
+            states["figures"] = damage
+        execute(
+            orebro.db,
+            "UPDATE snapshot SET states = :s WHERE name = :n",
+            s=json.dumps(states),
+            n=row["name"],
+        )
+    assert orebro.json("trend") == before
+    assert orebro("export", "--format", "html").stdout == page
 
 
 def test_trend_table_on_a_pipe_is_tab_separated(orebro: Kplan) -> None:

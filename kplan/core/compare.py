@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.counts import figures as plan_figures
 from kplan.core.planfile import parse_plan_document, read_plan_text
-from kplan.core.trend import figures as plan_figures
 from kplan.errors import InvalidValueError, PlanFileError, UsageError
 from kplan.i18n import t
 from kplan.model import Plan

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.core import permissions
 from kplan.core.actor import now
+from kplan.core.counts import figures, year_of
 from kplan.core.diff import FieldChange, as_text, diff_plans
 from kplan.core.events import insert_event
 from kplan.core.permissions import SNAPSHOT_DELETE, SNAPSHOT_TAKE
@@ -573,6 +574,10 @@ def take_in(rows: Rows, info: PlanInfo, name: str, actor: str, at: dt.datetime) 
     plan = stored_plans.load_plan(rows, info)
     content = freeze(plan)
     states = stored.states_of(json.loads(content))
+    if states is not None:
+        # The year's counts for kplan trend and the reports' development
+        # section, so they need not thaw the whole plan again (kplan.core.counts).
+        states["figures"] = figures(plan, year_of(name, at))
     stored.insert_snapshot(
         rows,
         info.row_id,
@@ -674,6 +679,9 @@ def _states(text: str | None) -> Plan | None:
         document = json.loads(text)
     except (ValueError, RecursionError):
         return None
+    if type(document) is dict:
+        # The counts kept beside the states are kplan trend's (kplan.core.trend).
+        document.pop("figures", None)
     return _states_as_written(document)
 
 

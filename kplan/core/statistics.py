@@ -33,6 +33,7 @@ from kplan.domain import as_finite, group_part, normalise_period
 from kplan.errors import InvalidValueError, UsageError, unknown
 from kplan.i18n import t
 from kplan.model import Indicator, Plan
+from kplan.safetext import visible
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
@@ -49,6 +50,8 @@ MAX_TIMEOUT = 86400.0
 MAX_ANSWER_BYTES = 50 * 1024 * 1024
 # Kolada answers a page at a time; a key figure for one region is one page.
 MAX_PAGES = 20
+# A base address given with --url: long enough for any service's path.
+MAX_URL_LENGTH = 2000
 # Kolada's codes for the sexes: T total, K women (kvinnor), M men (män).
 KOLADA_TOTAL = "T"
 KOLADA_GROUPS = {"K": "kvinnor", "M": "män"}
@@ -451,6 +454,28 @@ def request_for(source: Mapping[str, Any]) -> Request:
     )
 
 
+def check_base_url(url: str) -> str:
+    """``url`` as a base address to ask (``--url``): http(s) with a host, else a UsageError."""
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not host
+        or len(text) > MAX_URL_LENGTH
+        or any(char.isspace() or not char.isprintable() for char in text)
+    ):
+        raise UsageError(t("stats.bad_url_option", url=visible(url[:MAX_URL_LENGTH])))
+    return text
+
+
 def _segment(value: Any) -> str:
     from urllib.parse import quote
 
@@ -636,8 +661,13 @@ def fetch(
     from_file: Path | None = None,
     dry_run: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    url: str | None = None,
 ) -> FetchResult:
     """Fetch the sources of the indicators ``ids`` (every sourced one when empty) and record them.
+
+    ``url``: a base address asked instead of each source's own (a mirror of
+    the statistics service, or a test server); the sources' tables, key
+    figures and selections stay as the plan gives them.
 
     Every source is read and decoded before anything is written: one that
     fails stops the fetch with a SourceError and nothing is recorded. The
@@ -649,10 +679,14 @@ def fetch(
         raise UsageError(t("stats.from_file_one"))
     if not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(t("stats.bad_timeout", value=timeout))
+    if url is not None:
+        url = check_base_url(url)
     fetched: list[FetchedIndicator] = []
     changes: list[Change] = []
     for indicator in chosen:
         source = dict(indicator.source or {})
+        if url is not None:
+            source["url"] = url
         answer = _answer(source, from_file, timeout)
         found = observations(source, answer)
         kept = provenance(source, answer, found.updated)

@@ -11,23 +11,24 @@ the year: it holds the plan as that year's follow-up left it.
 
 Named snapshots (``--snapshot``) give one row each instead, oldest first.
 
-The rows are computed by :func:`trend_rows` from thawed plans, with no store
-at hand; :func:`trend` reads them. Statuses and Fyra P could come from the
-snapshots' kept states, but perspectives, collaborations and indicators are
-only in the whole content, so the chosen snapshots (one a year) are thawed
-whole.
+The rows are built by :func:`trend_rows` from each snapshot's counts
+(kplan.core.counts), with no store at hand; :func:`points` reads them. A
+snapshot keeps its year's counts beside its measures' states when it is
+taken, so a year costs a few numbers; a snapshot kept without them (taken
+before kplan kept them, or named by hand for a row of its own that is not
+its year) is thawed whole and counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.counts import figures, kept_figures, year_of
 from kplan.core.snapshots import find_snapshot, thaw
-from kplan.domain import COVERAGE_LEVELS, FOUR_P_PARTS, STATUSES, period_sort_key
-from kplan.model import Plan
+from kplan.domain import FOUR_P_PARTS, STATUSES
 from kplan.names import nfc
 from kplan.store import plans as stored_plans
 from kplan.store import snapshots as stored
@@ -35,27 +36,17 @@ from kplan.store import snapshots as stored
 if TYPE_CHECKING:
     from kplan.store.engine import Store
 
-# A year a name names: four digits from 1900 to 2199, not part of a longer number.
-_YEAR = re.compile(r"(?<![0-9])(19[0-9]{2}|2[01][0-9]{2})(?![0-9])")
-
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """One snapshot standing for a row: its label, year, name, moment and plan."""
+    """One snapshot standing for a row: its label, year, name, moment and counts."""
 
     label: str
     year: int
     snapshot: str
     taken_at: dt.datetime
-    plan: Plan
-
-
-def year_of(name: str, taken_at: dt.datetime) -> int:
-    """The year a snapshot stands for: the one its name names, else the year it was taken."""
-    found = _YEAR.search(name)
-    if found is not None:
-        return int(found.group(1))
-    return taken_at.astimezone(dt.UTC).year
+    # kplan.core.counts.figures of the snapshot's plan.
+    figures: dict[str, Any]
 
 
 def per_year(snapshots: list[tuple[str, dt.datetime]]) -> list[tuple[int, str, dt.datetime]]:
@@ -67,116 +58,14 @@ def per_year(snapshots: list[tuple[str, dt.datetime]]) -> list[tuple[int, str, d
     return [(year, *chosen[year]) for year in sorted(chosen)]
 
 
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _four_p(plan: Plan) -> dict[str, Any]:
-    count = len(plan.measures)
-    parts: dict[str, Any] = {}
-    done_total = 0
-    for part in FOUR_P_PARTS:
-        states = [measure.four_p.get(part, "not-started") for measure in plan.measures]
-        done = states.count("done")
-        done_total += done
-        parts[part] = {
-            "done": done,
-            "ongoing": states.count("ongoing"),
-            "not_started": states.count("not-started"),
-            "share": _share(done, count),
-        }
-    whole = count * len(FOUR_P_PARTS)
-    return {"done": done_total, "of": whole, "share": _share(done_total, whole), "parts": parts}
-
-
-def _perspectives(plan: Plan) -> dict[str, Any]:
-    count = len(plan.measures)
-    result: dict[str, Any] = {}
-    for perspective in plan.perspectives:
-        levels = [measure.perspectives.get(perspective, "no") for measure in plan.measures]
-        counts = {level: levels.count(level) for level in COVERAGE_LEVELS}
-        result[perspective] = {
-            **counts,
-            "share_yes": _share(counts["yes"], count),
-            "share_partly": _share(counts["partly"], count),
-        }
-    return result
-
-
-def _ladder(plan: Plan) -> list[dict[str, Any]]:
-    steps = [0] * len(plan.ladder)
-    for measure in plan.measures:
-        for collaboration in measure.collaborations:
-            if 1 <= collaboration.step <= len(steps):
-                steps[collaboration.step - 1] += 1
-    return [
-        {"step": number, "name": name, "collaborations": steps[number - 1]}
-        for number, name in enumerate(plan.ladder, start=1)
-    ]
-
-
-def _period_year(period: str) -> int | None:
-    found = _YEAR.match(period)
-    return int(found.group(1)) if found is not None else None
-
-
-def _indicators(plan: Plan, year: int | None) -> list[dict[str, Any]]:
-    """Each indicator's latest value: of the periods up to ``year`` when it is given.
-
-    A snapshot taken in the spring for the year before may already hold the
-    new year's first figures; the year's row shows the year's own.
-    """
-    found = []
-    for measure in plan.measures:
-        for indicator in measure.indicators:
-            periods = sorted(
-                (
-                    period
-                    for period in indicator.values
-                    if year is None or (_period_year(period) or year) <= year
-                ),
-                key=period_sort_key,
-            )
-            latest = periods[-1] if periods else None
-            found.append(
-                {
-                    "id": indicator.id,
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "measure": measure.id,
-                    "period": latest,
-                    "value": indicator.values[latest] if latest is not None else None,
-                }
-            )
-    return found
-
-
-def figures(plan: Plan, year: int | None = None) -> dict[str, Any]:
-    """The plan's counts: statuses, Fyra P, perspectives, ladder steps and indicators.
-
-    ``year``: each indicator's latest value of the periods up to it (None: the latest).
-    """
-    return {
-        "measures": len(plan.measures),
-        "statuses": {
-            status: sum(1 for m in plan.measures if m.status == status) for status in STATUSES
-        },
-        "four_p": _four_p(plan),
-        "perspectives": _perspectives(plan),
-        "ladder": _ladder(plan),
-        "indicators": _indicators(plan, year),
-    }
-
-
 def row_of(point: TrendPoint) -> dict[str, Any]:
     """One row of the trend: the plan as ``point``'s snapshot holds it, counted."""
-    by_year = point.label == str(point.year)
     return {
         "label": point.label,
         "year": point.year,
         "snapshot": point.snapshot,
         "taken_at": point.taken_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-        **figures(point.plan, point.year if by_year else None),
+        **point.figures,
     }
 
 
@@ -237,20 +126,34 @@ def points(
             for name in sorted(picked, key=order.index):
                 snap = picked[name]
                 year = year_of(snap.name, snap.taken_at)
-                found.append(
-                    TrendPoint(snap.name, year, snap.name, snap.taken_at, thaw(snap.content, name))
-                )
+                # A row named by hand counts indicators up to its year only
+                # when its name is that year, as a year's row does.
+                counted = figures(thaw(snap.content, name), year if name == str(year) else None)
+                found.append(TrendPoint(snap.name, year, snap.name, snap.taken_at, counted))
         else:
-            moments = [
-                (kept.name, kept.taken_at) for kept in stored.snapshot_states(rows, info.row_id)
-            ]
-            cut = [name for name, _ in moments].index(until) + 1 if until in dict(moments) else None
-            moments = moments[:cut]
-            for year, name, taken_at in per_year(moments):
-                whole = stored.snapshot_named(rows, info.row_id, name)
-                content = whole.content if whole is not None else ""
-                found.append(TrendPoint(str(year), year, name, taken_at, thaw(content, name)))
+            kept = stored.snapshot_states(rows, info.row_id)
+            states = {snap.name: snap.states for snap in kept}
+            moments = [(snap.name, snap.taken_at) for snap in kept]
+            cut = [name for name, _ in moments].index(until) + 1 if until in states else None
+            for year, name, taken_at in per_year(moments[:cut]):
+                kept_counts = _kept(states[name])
+                if kept_counts is None:
+                    whole = stored.snapshot_named(rows, info.row_id, name)
+                    content = whole.content if whole is not None else ""
+                    kept_counts = figures(thaw(content, name), year)
+                found.append(TrendPoint(str(year), year, name, taken_at, kept_counts))
     return current, found
+
+
+def _kept(states: str | None) -> dict[str, Any] | None:
+    """The counts a snapshot keeps in its states (None: none, or not as kplan writes them)."""
+    if states is None:
+        return None
+    try:
+        document = json.loads(states)
+    except (ValueError, RecursionError):
+        return None
+    return kept_figures(document.get("figures")) if type(document) is dict else None
 
 
 def trend(

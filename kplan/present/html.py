@@ -989,10 +989,12 @@ class _Page:
                 )
             ladder.append((row["label"], cells))
         indicators = []
+        # Each row's indicators by id: a plan of 500 measures has 1,000 of them.
+        by_id = [{i["id"]: i for i in reversed(row["indicators"])} for row in rows]
         for indicator in result["indicators"]:
             cells_text = []
-            for row in rows:
-                found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
+            for row_indicators in by_id:
+                found = row_indicators.get(indicator["id"])
                 if found is None or found["value"] is None:
                     cells_text.append("–")
                     continue

@@ -395,11 +395,10 @@ def trend_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                 for row in rows
             ],
         )
+    # Each row's indicators by id (the first of an id, as the plan lists them).
+    by_id = [{i["id"]: i for i in reversed(row["indicators"])} for row in rows]
     for indicator in result["indicators"]:
-        cells = []
-        for row in rows:
-            found = next((i for i in row["indicators"] if i["id"] == indicator["id"]), None)
-            cells.append(_indicator_text(found))
+        cells = [_indicator_text(row_indicators.get(indicator["id"])) for row_indicators in by_id]
         line(t("trend.row_indicator", name=indicator["name"]), cells)
     return headers, body
 
