@@ -40,7 +40,17 @@ from typer.testing import CliRunner
 
 from kplan.cli import app
 from kplan.core.planfile import read_plan_file
-from kplan.present.html import DARK_THEME, LIGHT_THEME, STYLE, export_html, other_language
+from kplan.present.html import (
+    DARK_THEME,
+    LADDER_FILL,
+    LEVEL_FILLS,
+    LIGHT_THEME,
+    PATTERNS,
+    STATUS_FILLS,
+    STYLE,
+    export_html,
+    other_language,
+)
 from tests import axe
 from tests.conftest import KRONOBERG, OREBRO
 from tests.test_export_html import GENERATED_AT
@@ -585,6 +595,22 @@ def test_every_colour_pair_has_enough_contrast_in_both_themes() -> None:
         assert contrast(theme["line"], theme["paper"]) >= 1.2
 
 
+def test_every_chart_fill_stands_out_from_the_track_in_both_themes() -> None:
+    """WCAG 1.4.11: a bar's fill against its empty track, 3:1 (a pattern: one of its colours)."""
+    patterns = {
+        name: re.findall(r'fill="(#[0-9a-f]{6})"', body)
+        for name, body in re.findall(r'<pattern id="([\w-]+)"(.*?)</pattern>', PATTERNS)
+    }
+    assert set(patterns) == {"kp-hatch-amber", "kp-hatch-teal", "kp-dots", "kp-cross"}
+    fills = {*STATUS_FILLS.values(), *LEVEL_FILLS.values(), LADDER_FILL}
+    for name, theme in (("light", LIGHT_THEME), ("dark", DARK_THEME)):
+        for fill in fills:
+            reference = re.fullmatch(r"url\(#([\w-]+)\)", fill)
+            colours = patterns[reference.group(1)] if reference else [fill]
+            best = max(contrast(colour, theme["track"]) for colour in colours)
+            assert best >= 3, f"{name}: {fill} on the track {theme['track']} is {best:.2f}:1"
+
+
 def test_contrast_is_computed_as_wcag_says() -> None:
     assert contrast("#000", "#fff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
@@ -633,6 +659,11 @@ def test_the_page_is_printed_light_even_on_a_dark_screen(
     script = "getComputedStyle(document.body).backgroundColor"
     with browser.tab(page.as_uri(), colour_scheme="dark") as session:
         assert browser.evaluate(session, script) == "rgb(15, 20, 25)"
+        # The charts' empty track takes the dark theme's colour too.
+        track = browser.evaluate(
+            session, "getComputedStyle(document.querySelector('svg.bar > rect')).fill"
+        )
+        assert track == "rgb(11, 15, 20)"
         browser.send(
             "Emulation.setEmulatedMedia",
             session,

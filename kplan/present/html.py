@@ -83,7 +83,9 @@ LEVEL_FILLS = {
 }
 # The order statuses are shown in: from finished to not begun, cancelled last.
 SHOWN_STATUSES = ("done", "ongoing", "delayed", "not-started", "cancelled")
-LADDER_FILL = "#3f5f8f"
+# Each solid fill, or a colour of each pattern, stands out by 3:1 from the bars' track
+# in both themes (WCAG 1.4.11; tests/test_a11y.py computes it).
+LADDER_FILL = "#4a6fa5"
 
 PATTERNS = (
     '<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>'
@@ -138,7 +140,7 @@ DARK_THEME = {
     "paper": "#182028",
     "heading": "#dce8f5",
     "masthead": "#16202b",
-    "track": "#3a444f",
+    "track": "#0b0f14",
     "up": "#86d6a2",
     "down": "#ff9d9d",
     "done": "#8fd6a8",
@@ -286,8 +288,9 @@ main:focus { outline: none; }
 .contents ul { list-style: none; margin: 0; padding: .6rem 0; display: flex; flex-wrap: wrap;
   gap: .3rem 1.25rem; }
 .contents a { color: var(--accent); }
-h1, h3, .lede, .description, th, td, dd, li, caption, .meta, footer p { overflow-wrap: anywhere; }
-.bar > rect:first-child, .chart > rect:first-child { fill: var(--track); }
+h1, h3, .lede, .description, dd, li, .meta, footer p { overflow-wrap: anywhere; }
+th, td, caption { overflow-wrap: break-word; }
+.bar > rect:first-of-type, .chart > rect:first-of-type { fill: var(--track); }
 rect[stroke="#fff"] { stroke: var(--paper); }
 .spark line { stroke: var(--line); }
 .spark polyline, .spark circle { stroke: var(--accent); }
