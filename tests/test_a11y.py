@@ -2,11 +2,11 @@
 
 Each page is made the way a person makes it (``kplan import``, ``kplan snapshot
 take``, ``kplan export --format html``, ``kplan compare --format html``, run
-through Typer's CliRunner), loaded in Debian's headless Chromium, and checked by
+through Typer's CliRunner; the Kronoberg pages by the installed ``kplan``), loaded in Debian's headless Chromium, and checked by
 axe-core (the npm package pinned in tests/a11y, installed there by ``npm ci``;
 ``make test`` and ``.ci/run`` do it) for the WCAG 2.0 and 2.1 A and AA rules,
 with ``prefers-color-scheme`` emulated as light and as dark over the DevTools
-protocol (tests/axe.py). Any violation fails the test, naming the rule and the
+protocol (tests/axe.py), 1280 CSS pixels wide, and light on a 320-pixel phone. Any violation fails the test, naming the rule and the
 element. Two pages broken on purpose show that the check can fail.
 
 The rules axe-core cannot see are checked here on the page's markup: a skip
@@ -27,6 +27,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,6 +57,7 @@ from tests import axe
 from tests.conftest import KRONOBERG, OREBRO
 from tests.test_export_html import GENERATED_AT
 
+KPLAN = Path(sys.executable).with_name("kplan")
 OREBRO_ID = "orebro-kompetens"
 KRONOBERG_ID = "kronoberg-kompetens"
 
@@ -194,8 +197,20 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Pages:
 
     for language in ("en", "sv"):
         export(f"orebro-{language}", OREBRO_ID, language)
-        export(f"kronoberg-{language}", KRONOBERG_ID, language)
         export(f"hostile-{language}", "hostile", language)
+        # The Kronoberg pages come from the installed command, as a person runs it.
+        path = folder / f"kronoberg-{language}.html"
+        command = ["export", "--format", "html", "-o", str(path), "--plan", KRONOBERG_ID]
+        installed = subprocess.run(
+            [str(KPLAN), *command, "--db", str(kplan.db)],
+            env={**os.environ, **kplan.env, "KPLAN_LANG": language},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert installed.returncode == 0, installed.stderr
+        found.paths[f"kronoberg-{language}"] = path
         path = folder / f"compare-{language}.html"
         kplan(
             "compare",
