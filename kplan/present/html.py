@@ -490,6 +490,16 @@ class _IndicatorRow:
     source: str
 
 
+def _indicator_cell(w: _Words, found: dict[str, Any] | None) -> str:
+    """An indicator's latest value with its unit and period, in a trend or comparison table."""
+    if found is None or found["value"] is None:
+        return "–"
+    value = w.number(found["value"])
+    if found["unit"]:
+        value = f"{value}\u00a0{found['unit']}"
+    return w.t("trend.indicator_cell", value=value, period=found["period"])
+
+
 @dataclass(slots=True)
 class _GroupRow:
     """A group's latest value under its indicator, or (``gap``) the gap between the groups."""
@@ -997,14 +1007,7 @@ class _Page:
         for indicator in result["indicators"]:
             cells_text = []
             for row_indicators in by_id:
-                found = row_indicators.get(indicator["id"])
-                if found is None or found["value"] is None:
-                    cells_text.append("–")
-                    continue
-                value = w.number(found["value"])
-                if found["unit"]:
-                    value = f"{value}\u00a0{found['unit']}"
-                cells_text.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+                cells_text.append(_indicator_cell(w, row_indicators.get(indicator["id"])))
             indicators.append((indicator["name"], cells_text))
         return {
             "years": [row["label"] for row in rows],
@@ -1388,14 +1391,7 @@ def _compare_parts(result: dict[str, Any], words: _Words) -> Values:
     for indicator in result["indicators"]:
         texts: list[str] = []
         for plan in plans:
-            found = indicator["plans"].get(plan["label"])
-            if found is None or found["value"] is None:
-                texts.append("–")
-                continue
-            value = w.number(found["value"])
-            if found["unit"]:
-                value = f"{value}\u00a0{found['unit']}"
-            texts.append(w.t("trend.indicator_cell", value=value, period=found["period"]))
+            texts.append(_indicator_cell(w, indicator["plans"].get(plan["label"])))
         indicators.append((indicator["name"], texts))
     return {
         "labels": [plan["label"] for plan in plans],

@@ -349,15 +349,7 @@ def trend_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         )
     line(
         t("trend.row_four_p"),
-        [
-            t(
-                "trend.four_p_cell",
-                share=share_text(row["four_p"]["share"]),
-                done=row["four_p"]["done"],
-                of=row["four_p"]["of"],
-            )
-            for row in rows
-        ],
+        [four_p_cell(row["four_p"]) for row in rows],
     )
     for part in result["four_p_parts"]:
         line(
@@ -403,6 +395,16 @@ def trend_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return headers, body
 
 
+def four_p_cell(four_p: dict[str, Any]) -> str:
+    """A plan's Fyra P use in a cell of the trend or the comparison: ``25% (22 of 88)``."""
+    return t(
+        "trend.four_p_cell",
+        share=share_text(four_p["share"]),
+        done=four_p["done"],
+        of=four_p["of"],
+    )
+
+
 def _indicator_text(found: dict[str, Any] | None) -> str:
     if found is None or found["value"] is None:
         return "–"
@@ -440,15 +442,7 @@ def compare_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         line(t("trend.row_status", status=t(f"status.{status}")), cells)
     line(
         t("trend.row_four_p"),
-        [
-            t(
-                "trend.four_p_cell",
-                share=share_text(plan["four_p"]["share"]),
-                done=plan["four_p"]["done"],
-                of=plan["four_p"]["of"],
-            )
-            for plan in plans
-        ],
+        [four_p_cell(plan["four_p"]) for plan in plans],
     )
     for part in FOUR_P_PARTS:
         line(
