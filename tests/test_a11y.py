@@ -2,12 +2,14 @@
 
 Each page is made the way a person makes it (``kplan import``, ``kplan snapshot
 take``, ``kplan export --format html``, ``kplan compare --format html``, run
-through Typer's CliRunner; the Kronoberg pages by the installed ``kplan``), loaded in Debian's headless Chromium, and checked by
-axe-core (the npm package pinned in tests/a11y, installed there by ``npm ci``;
-``make test`` and ``.ci/run`` do it) for the WCAG 2.0 and 2.1 A and AA rules,
-with ``prefers-color-scheme`` emulated as light and as dark over the DevTools
-protocol (tests/axe.py), 1280 CSS pixels wide, and light on a 320-pixel phone. Any violation fails the test, naming the rule and the
-element. Two pages broken on purpose show that the check can fail.
+through Typer's CliRunner; the Kronoberg pages by the installed ``kplan``),
+loaded in Debian's headless Chromium, and checked by axe-core (the npm package
+pinned in tests/a11y, installed there by ``npm ci``; ``make test`` and
+``.ci/run`` do it) for the WCAG 2.0 and 2.1 A and AA rules, with
+``prefers-color-scheme`` emulated as light and as dark over the DevTools
+protocol (tests/axe.py), 1280 CSS pixels wide, and light on a 320-pixel phone.
+Any violation fails the test, naming the rule and the element. Two pages
+broken on purpose show that the check can fail.
 
 The rules axe-core cannot see are checked here on the page's markup: a skip
 link, the landmarks, one h1 and headings in order, a table or text with the
