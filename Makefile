@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := .demo/kplan.db
 EXAMPLE := examples/orebro_plan.toml
 
-.PHONY: demo test check lint format typecheck bench clean constraints
+.PHONY: demo test check lint format typecheck bench clean constraints a11y
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kplan needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
@@ -43,9 +43,25 @@ demo: $(VENV)/.installed
 		KPLAN_DB=$(DEMO_DB) $(BIN)/kplan list; \
 	fi
 
-## test: run the whole test suite
-test: $(VENV)/.installed-test
+## test: run the whole test suite (with axe-core from npm for the accessibility test)
+test: $(VENV)/.installed-test a11y
 	$(BIN)/python -m pytest
+
+# The accessibility test (tests/test_a11y.py) runs axe-core, the npm package pinned in
+# tests/a11y/package-lock.json, in Chromium. npm ci installs exactly that version;
+# without npm the test is skipped, unless KPLAN_REQUIRE_AXE=1 (as .ci/run sets).
+A11Y := tests/a11y
+$(A11Y)/node_modules/.installed: $(A11Y)/package.json $(A11Y)/package-lock.json
+	cd $(A11Y) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+## a11y: install axe-core for the accessibility test (npm ci in tests/a11y)
+a11y:
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(A11Y)/node_modules/.installed; \
+	else \
+		echo "note: npm is not installed; the accessibility test (axe-core) will be skipped"; \
+	fi
 
 ## check: lint, format check, type check and the layer contracts (pyproject.toml)
 check: $(VENV)/.installed-dev
@@ -78,4 +94,4 @@ constraints:
 	rm -rf .venv-constraints
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis $(A11Y)/node_modules

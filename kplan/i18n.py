@@ -3089,6 +3089,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '{path} is a workbook, not text: kplan apply reads JSON Lines or CSV; in Excel, Save As "CSV UTF-8" and apply that file',
         '{path} är en arbetsbok, inte text: kplan apply läser JSON Lines eller CSV; i Excel, Spara som "CSV UTF-8" och använd den filen',
     ),
+    # Accessibility of the published pages (skip link, table of contents, landmarks)
+    "a11y.skip_link": ("Skip to the main content", "Hoppa till huvudinnehållet"),
+    "a11y.contents": ("On this page", "På den här sidan"),
+    "a11y.compare_footer": (
+        "Published with kplan. The figures show the plans as of {moment} UTC.",
+        "Publicerad med kplan. Siffrorna visar planerna som de såg ut {moment} UTC.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

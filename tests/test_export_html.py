@@ -231,7 +231,7 @@ def outline(page: str) -> _Outline:
 # Every element and attribute the page uses; a plan's text adds none.
 # fmt: off
 PAGE_TAGS = frozenset({
-    "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "section",
+    "html", "head", "meta", "title", "style", "body", "header", "nav", "main", "footer", "section",
     "article", "div", "p", "span", "h1", "h2", "h3", "h4", "ul", "li", "dl", "dt", "dd",
     "strong", "br", "a", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "svg", "defs", "pattern", "rect", "circle", "line", "polyline",
@@ -239,6 +239,7 @@ PAGE_TAGS = frozenset({
 PAGE_ATTRIBUTES = frozenset({
     "lang", "charset", "http-equiv", "content", "name", "id", "class", "href",
     "aria-labelledby", "aria-label", "aria-hidden", "role", "focusable", "scope", "colspan",
+    "tabindex",
     "width", "height", "viewbox", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx",
     "fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "points",
     "patternunits", "patterntransform",

@@ -26,6 +26,7 @@ bytes: no random ids, and no clock but ``generated_at``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,7 +83,9 @@ LEVEL_FILLS = {
 }
 # The order statuses are shown in: from finished to not begun, cancelled last.
 SHOWN_STATUSES = ("done", "ongoing", "delayed", "not-started", "cancelled")
-LADDER_FILL = "#3f5f8f"
+# Each solid fill, or a colour of each pattern, stands out by 3:1 from the bars' track
+# in both themes (WCAG 1.4.11; tests/test_a11y.py computes it).
+LADDER_FILL = "#4a6fa5"
 
 PATTERNS = (
     '<svg class="defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>'
@@ -101,15 +104,69 @@ PATTERNS = (
     "</pattern></defs></svg>"
 )
 
-STYLE = """
-:root {
-  --ink: #1b2430; --muted: #505b68; --line: #d5dbe1; --soft: #f3f5f7;
-  --accent: #1f4e79; --paper: #ffffff;
-  --done: #1d5a37; --done-bg: #e3f1e8; --ongoing: #1f4f80; --ongoing-bg: #e4eef8;
-  --delayed: #8a4306; --delayed-bg: #fcefdc; --not-started: #444c55; --not-started-bg: #eceff2;
-  --cancelled: #3d444c; --cancelled-bg: #e6e8eb;
+# The page's colours, as CSS custom properties: the light theme, and the dark one a
+# reader's system asks for (prefers-color-scheme). Every text colour is one of these,
+# on one of these backgrounds; tests/test_a11y.py computes each pair's contrast in both
+# themes. Print always takes the light one.
+LIGHT_THEME = {
+    "ink": "#1b2430",
+    "muted": "#505b68",
+    "line": "#d5dbe1",
+    "soft": "#f3f5f7",
+    "accent": "#1f4e79",
+    "paper": "#ffffff",
+    "heading": "#102a43",
+    "masthead": "#e8eef4",
+    "track": "#e4e8ec",
+    "up": "#1d5a37",
+    "down": "#9b1c1c",
+    "done": "#1d5a37",
+    "done-bg": "#e3f1e8",
+    "ongoing": "#1f4f80",
+    "ongoing-bg": "#e4eef8",
+    "delayed": "#8a4306",
+    "delayed-bg": "#fcefdc",
+    "not-started": "#444c55",
+    "not-started-bg": "#eceff2",
+    "cancelled": "#3d444c",
+    "cancelled-bg": "#e6e8eb",
 }
-* { box-sizing: border-box; }
+DARK_THEME = {
+    "ink": "#e3e8ee",
+    "muted": "#a9b4c0",
+    "line": "#3b4550",
+    "soft": "#0f1419",
+    "accent": "#9cc4ee",
+    "paper": "#182028",
+    "heading": "#dce8f5",
+    "masthead": "#16202b",
+    "track": "#0b0f14",
+    "up": "#86d6a2",
+    "down": "#ff9d9d",
+    "done": "#8fd6a8",
+    "done-bg": "#15301f",
+    "ongoing": "#9cc4ee",
+    "ongoing-bg": "#16283b",
+    "delayed": "#f3b36b",
+    "delayed-bg": "#33220f",
+    "not-started": "#c5ccd3",
+    "not-started-bg": "#262d35",
+    "cancelled": "#b9c0c8",
+    "cancelled-bg": "#22282f",
+}
+
+
+def _properties(theme: dict[str, str]) -> str:
+    return "".join(f"  --{name}: {value};\n" for name, value in theme.items())
+
+
+STYLE = (
+    "\n:root {\n  color-scheme: light dark;\n"
+    + _properties(LIGHT_THEME)
+    + "}\n@media (prefers-color-scheme: dark) {\n:root {\n"
+    + _properties(DARK_THEME)
+    + "}\n}\n"
+    + """* { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body {
   margin: 0; background: var(--soft); color: var(--ink);
@@ -119,13 +176,15 @@ body {
 }
 .defs { position: absolute; width: 0; height: 0; overflow: hidden; }
 .wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
-.masthead { background: #e8eef4; border-bottom: 1px solid var(--line); padding: 2rem 0 1.5rem; }
+.masthead { background: var(--masthead); border-bottom: 1px solid var(--line);
+  padding: 2rem 0 1.5rem; }
 .eyebrow {
   margin: 0 0 .25rem; color: var(--muted); font-size: .8rem; font-weight: 600;
   letter-spacing: .06em; text-transform: uppercase;
 }
-h1 { margin: 0 0 .5rem; font-size: clamp(1.6rem, 3vw, 2.2rem); line-height: 1.2; color: #102a43; }
-h2 { margin: 2.5rem 0 .75rem; font-size: 1.35rem; line-height: 1.3; color: #102a43; }
+h1 { margin: 0 0 .5rem; font-size: clamp(1.6rem, 3vw, 2.2rem); line-height: 1.2;
+  color: var(--heading); }
+h2 { margin: 2.5rem 0 .75rem; font-size: 1.35rem; line-height: 1.3; color: var(--heading); }
 h3 { margin: 0 0 .5rem; font-size: 1.1rem; line-height: 1.35; }
 h4 { margin: 1rem 0 .4rem; font-size: .8rem; color: var(--muted); text-transform: uppercase;
   letter-spacing: .05em; }
@@ -179,7 +238,7 @@ td.bar-cell { width: 35%; min-width: 7rem; vertical-align: middle; }
 .status-not-started { color: var(--not-started); background: var(--not-started-bg); }
 .status-cancelled { color: var(--cancelled); background: var(--cancelled-bg); }
 .trend { white-space: nowrap; font-weight: 600; }
-.trend-up { color: #1d5a37; } .trend-down { color: #9b1c1c; }
+.trend-up { color: var(--up); } .trend-down { color: var(--down); }
 .trend-flat, .trend-none { color: var(--muted); }
 .glance td:first-child, .glance th:first-child { width: 2.5rem; }
 .glance td, .glance tbody th { vertical-align: middle; }
@@ -217,21 +276,51 @@ table.compact { width: auto; min-width: min(100%, 30rem); }
 .reached { color: var(--done); font-weight: 600; }
 footer { margin: 3rem 0 0; padding: 1.25rem 0 2rem; border-top: 1px solid var(--line);
   color: var(--muted); font-size: .85rem; }
+.skip-link {
+  position: absolute; left: .75rem; top: -4rem; z-index: 10; padding: .5rem .9rem;
+  background: var(--paper); color: var(--accent); border: 2px solid var(--accent);
+  border-radius: .3rem; font-weight: 600;
+}
+.skip-link:focus { top: .75rem; }
+a:focus-visible, .scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+main:focus { outline: none; }
+.contents { border-bottom: 1px solid var(--line); background: var(--paper); font-size: .92rem; }
+.contents ul { list-style: none; margin: 0; padding: .6rem 0; display: flex; flex-wrap: wrap;
+  gap: .3rem 1.25rem; }
+.contents a { color: var(--accent); }
+h1, h3, .lede, .description, dd, li, .meta, footer p { overflow-wrap: anywhere; }
+th, td, caption { overflow-wrap: break-word; }
+.bar > rect:first-of-type, .chart > rect:first-of-type { fill: var(--track); }
+rect[stroke="#fff"] { stroke: var(--paper); }
+.spark line { stroke: var(--line); }
+.spark polyline, .spark circle { stroke: var(--accent); }
 @media (max-width: 50rem) {
   .measure-body { grid-template-columns: minmax(0, 1fr); }
   td.bar-cell { width: 25%; min-width: 4.5rem; }
   th, td { padding: .35rem .35rem; }
+  .marks li { white-space: normal; }
 }
 @media print {
   @page { margin: 14mm; }
+  html { color-scheme: light; }
   body { background: #fff; font-size: 10.5pt; }
   .masthead { background: none; border-bottom: 2px solid #000; padding-top: 0; }
   .card, .panel, .measure { border-color: #999; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .scroll { overflow: visible; }
+  .skip-link, .contents { display: none; }
+  .visually-hidden { position: static; width: auto; height: auto; overflow: visible; clip: auto;
+    white-space: normal; }
   .glance a { color: inherit; text-decoration: none; }
+  a[href^="http"]::after, a[href^="mailto:"]::after { content: " <" attr(href) ">";
+    overflow-wrap: anywhere; }
 }
 """
+    # Paper is light whatever the screen's theme: the light colours, last, win in print.
+    + "@media print {\n:root {\n"
+    + _properties(LIGHT_THEME)
+    + "}\n}\n"
+)
 
 
 class _Words:
@@ -276,6 +365,22 @@ class _Words:
         if word is None:
             word = self._statuses[status] = self.t(f"status.{status}")
         return word
+
+
+# A language tag as BCP 47 writes the common ones: sv, en, sv-SE, se-Latn-NO.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def other_language(plan_language: str | None, page_language: str) -> str:
+    """The plan's language when its text is in another language than the page's, else "".
+
+    A plan that names no language, or names it in a form that is no language tag,
+    gets no lang attribute on its text: it is then read in the page's language.
+    """
+    if not plan_language or _LANGUAGE_TAG.fullmatch(plan_language) is None:
+        return ""
+    primary = plan_language.split("-", 1)[0].lower()
+    return "" if primary == page_language.lower() else plan_language
 
 
 def _f(value: float) -> str:
@@ -431,9 +536,11 @@ class _MeasureCard:
 
     anchor: str
     eyebrow: str
+    area: str
     title: str
     badge: tuple[str, str, str]
-    facts: list[tuple[str, str]]
+    # (name, value, whether the value is the plan's own text rather than kplan's words)
+    facts: list[tuple[str, str, bool]]
     progress: str
     bar: _ShareBar
     description: str
@@ -470,6 +577,7 @@ class _Page:
         self.figures = plan_summary(plan)
         self.owners = {owner.id: owner for owner in plan.owners}
         self.organisations = {org.id: org.name for org in plan.organisations}
+        self.plan_language = other_language(plan.language, words.language)
 
     # The figures -------------------------------------------------------------
 
@@ -518,7 +626,9 @@ class _Page:
         An empty dict stands for a part that has nothing to show.
         """
         return {
+            "skip": {"target": "#main"},
             "masthead": self.masthead(),
+            "contents": self.contents(),
             "cards": self.cards(),
             "status": self.status_section(),
             "method": self.method_section(),
@@ -618,7 +728,23 @@ class _Page:
             "title": plan.title,
             "description": plan.description or "",
             "meta": meta,
+            "pl": self.plan_language,
         }
+
+    def contents(self) -> Values:
+        """The page's table of contents: a link to each of its sections that has something."""
+        w = self.w
+        links = [
+            ("#status-h", w.t("html.status_heading")),
+            ("#method-h", w.t("html.method_heading")),
+        ]
+        if self.history:
+            links.append(("#history-h", w.t("html.history_heading")))
+        if self.trend and self.trend["rows"]:
+            links.append(("#trend-h", w.t("trend.heading")))
+        links.append(("#glance-h", w.t("html.glance_heading")))
+        links.append(("#measures-h", w.t("html.measures_heading")))
+        return {"links": links}
 
     def cards(self) -> Values:
         w, plan = self.w, self.plan
@@ -690,6 +816,7 @@ class _Page:
             "four_p": self.four_p_panel(),
             "ladder": self.ladder_panel(),
             "perspectives": self.perspectives_panel(),
+            "pl": self.plan_language,
         }
 
     def four_p_panel(self) -> Values:
@@ -770,14 +897,15 @@ class _Page:
         if not self.history:
             return {}
         w = self.w
-        states: list[tuple[str, str, Plan]] = [
-            (s.name, _when(s.taken_at), s.plan) for s in self.history
+        # (name, moment, plan, whether the name is the plan's own text: a snapshot's name)
+        states: list[tuple[str, str, Plan, bool]] = [
+            (s.name, _when(s.taken_at), s.plan, True) for s in self.history
         ]
         # A snapshot's own moment is not known here; the current state's is now.
         now = _when(self.generated_at) if self.snapshot is None else "–"
-        states.append((self.now_name(), now, self.plan))
+        states.append((self.now_name(), now, self.plan, self.snapshot is not None))
         rows = []
-        for name, when, plan in states:
+        for name, when, plan, named in states:
             counts = self.status_counts(plan)
             label = w.t("html.history_bar_label", name=name, parts=self.status_label(counts))
             average, _ = self.average_progress(plan)
@@ -789,10 +917,11 @@ class _Page:
                     [counts[s] for s in SHOWN_STATUSES],
                     w.percent(average),
                     w.percent(self.four_p_share(plan)),
+                    named,
                 )
             )
         heads = [(STATUS_GLYPHS.get(s, "?"), w.status(s)) for s in SHOWN_STATUSES]
-        return {"heads": heads, "rows": rows}
+        return {"heads": heads, "rows": rows, "pl": self.plan_language}
 
     def trend_section(self) -> Values:
         """The development over the years: a row per year, a bar and its number in each cell."""
@@ -891,6 +1020,7 @@ class _Page:
             "steps": [f"{index + 1}\u00a0{name}" for index, name in enumerate(step_names)],
             "ladder": ladder,
             "indicators": indicators,
+            "pl": self.plan_language,
         }
 
     def owner_parts(self, measure: Measure) -> tuple[str, str]:
@@ -939,27 +1069,25 @@ class _Page:
                     self.highest_step(measure),
                 )
             )
-        return {"rows": rows}
+        return {"rows": rows, "pl": self.plan_language}
 
     def measures_section(self) -> Values:
         return {
             "measures": [
                 self.measure_card(index, measure)
                 for index, measure in enumerate(self.plan.measures, 1)
-            ]
+            ],
+            "pl": self.plan_language,
         }
 
     def measure_card(self, index: int, measure: Measure) -> _MeasureCard:
         w = self.w
-        eyebrow = w.t("html.measure_number", id=measure.id)
-        if measure.area:
-            eyebrow += f" · {measure.area}"
         facts = []
         if measure.goal:
-            facts.append((w.t("col.goal"), measure.goal))
-        facts.append((w.t("col.owner"), self.owner_text(measure)))
+            facts.append((w.t("col.goal"), measure.goal, True))
+        facts.append((w.t("col.owner"), self.owner_text(measure), True))
         if measure.situation:
-            facts.append((w.t("structure.col_situation"), measure.situation))
+            facts.append((w.t("structure.col_situation"), measure.situation, True))
         if measure.start or measure.due:
             facts.append(
                 (
@@ -969,15 +1097,17 @@ class _Page:
                         start=measure.start.isoformat() if measure.start else "…",
                         due=measure.due.isoformat() if measure.due else "…",
                     ),
+                    False,
                 )
             )
         late = days_overdue(measure.due, measure.status, self.today)
         if late is not None:
-            facts.append((w.t("year.col_overdue"), w.t("year.overdue_days", days=late)))
+            facts.append((w.t("year.col_overdue"), w.t("year.overdue_days", days=late), False))
         progress = w.percent(measure.progress / 100)
         return _MeasureCard(
             anchor=f"m{index}",
-            eyebrow=eyebrow,
+            eyebrow=w.t("html.measure_number", id=measure.id),
+            area=measure.area or "",
             title=measure.title,
             badge=_badge(w, measure.status),
             facts=facts,
@@ -1299,10 +1429,27 @@ def compare_html(result: dict[str, Any], *, generated_at: dt.datetime) -> str:
                 words.t("compare.generated", moment=_when(generated_at)),
             ],
         },
+        "contents": {
+            "links": [
+                (f"#compare-{name}-h", words.t(f"compare.section_{section}"))
+                for name, section in (
+                    ("status", "status"),
+                    ("four-p", "four_p"),
+                    ("perspectives", "perspectives"),
+                    ("ladder", "ladder"),
+                    ("indicators", "indicators"),
+                    ("figures", "figures"),
+                )
+            ]
+        },
         "compare": _compare_parts(result, words),
+        "footer": {"footer": words.t("a11y.compare_footer", moment=_when(generated_at))},
     }
     with collector.paused():
-        sections = {"patterns": PATTERNS, **render_sections(SECTIONS, parts, t=words.t)}
+        sections = {
+            "patterns": PATTERNS,
+            **render_sections(SECTIONS, {"skip": {"target": "#main"}, **parts}, t=words.t),
+        }
         head = {
             "language": words.language,
             "title": words.t("compare.page_title", plans=labels),
