@@ -804,18 +804,18 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan.core.queries import log, parse_since
+    from kplan.core.queries import log, log_with_plan, parse_since
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
-    events = log(
-        open_store(db, create=False), plan=plan, measure=measure, since=moment, limit=limit
-    )
+    store = open_store(db, create=False)
     if json_output:
-        _print_json(events)
-    else:
-        terminal.events_table(events)
+        _print_json(log(store, plan=plan, measure=measure, since=moment, limit=limit))
+        return
+    events, loaded = log_with_plan(store, plan=plan, measure=measure, since=moment, limit=limit)
+    terminal.events_table(events, PlanNames.of(loaded))
 
 
 @app.command("export", help=t("cmd.export"))

@@ -21,7 +21,14 @@ from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
-from kplan.present.labels import progress_bar, status_label, steps_text
+from kplan.present.labels import (
+    PlanNames,
+    change_words,
+    level_word,
+    progress_bar,
+    status_label,
+    steps_text,
+)
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
 
@@ -229,8 +236,9 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     add(t("show.events"))
     if not detail["events"]:
         add(f"  {t('show.none')}")
+    names = PlanNames.of(plan)
     for event in detail["events"]:
-        add(f"  {_event_line(event)}")
+        add(f"  {_event_line(event, names)}")
     output.say("\n".join(lines))
 
 
@@ -269,19 +277,27 @@ def _number(value: Any, unit: str) -> str:
     return "–" if value is None else f"{value}{unit}"
 
 
-def _event_line(event: dict[str, Any]) -> str:
+def event_words(event: dict[str, Any], names: PlanNames | None = None) -> str:
+    """An event's change in words (``Fyra P Perspektiv: not started → ongoing``), one line."""
+    return visible(
+        change_words(
+            event["field"],
+            event["old"],
+            event["new"],
+            collaboration=event["collaboration"],
+            indicator=event["indicator"],
+            names=names,
+        )
+    )
+
+
+def _event_line(event: dict[str, Any], names: PlanNames | None = None) -> str:
     # One line per event: a newline in the note shows as \n, so a note can
     # never print a line that looks like another event.
-    what = visible(event["field"])
-    if event["collaboration"]:
-        what = f"{visible(event['collaboration'])} {what}"
-    elif event["indicator"]:
-        what = f"{visible(event['indicator'])} {what}"
-    change = f"{visible(_or_dash(event['old']))} → {visible(_or_dash(event['new']))}"
     shown = _event_note(event)
     note = f"  «{visible(shown)}»" if shown else ""
     when = event["at"][:16].replace("T", " ")
-    return f"{when}  {_actor(event)}  {what}: {change}{note}"
+    return f"{when}  {_actor(event)}  {event_words(event, names)}{note}"
 
 
 def _event_note(event: dict[str, Any]) -> str:
@@ -306,8 +322,8 @@ def _actor(event: dict[str, Any]) -> str:
     return visible(event["actor"])
 
 
-def events_table(events: list[dict[str, Any]]) -> None:
-    """Events, newest first."""
+def events_table(events: list[dict[str, Any]], names: PlanNames | None = None) -> None:
+    """Events, newest first, each change in words (``names``: the plan's own names)."""
     if not events:
         output.notice(t("log.none"))
         return
@@ -315,26 +331,17 @@ def events_table(events: list[dict[str, Any]]) -> None:
         t("col.when"),
         t("col.actor"),
         t("col.measure"),
-        t("col.field"),
-        t("col.old"),
-        t("col.new"),
+        t("words.col_change"),
         t("col.note"),
     ]
     body = []
     for e in events:
-        target = e["measure"] or ""
-        if e["collaboration"]:
-            target += f" / {e['collaboration']}"
-        if e["indicator"]:
-            target += f" / {e['indicator']}"
         body.append(
             [
                 e["at"][:16].replace("T", " "),
                 _actor(e),
-                target,
-                e["field"],
-                _or_dash(short_removed(e["field"], e["old"])),
-                _or_dash(e["new"]),
+                e["measure"] or "",
+                event_words(e, names),
                 _event_note(e),
             ]
         )
@@ -344,30 +351,19 @@ def events_table(events: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def _change_line(change: Any) -> str:
-    where = visible(change.measure or "")
-    if change.collaboration:
-        where = f"{t('kind.collaboration')} {visible(change.collaboration)}"
-    elif change.indicator:
-        where = f"{t('kind.indicator')} {visible(change.indicator)}"
-    elif change.measure:
-        where = f"{t('kind.measure')} {visible(change.measure)}"
-    old = short_removed(change.field, as_text(change.old))
-    new = as_text(change.new)
-    kinds = {
-        "measure": "kind.measure",
-        "collaboration": "kind.collaboration",
-        "indicator": "kind.indicator",
-        "organisations": "kind.organisation",
-        "owners": "kind.owner",
-    }
-    if change.field in kinds:
-        if old is None:
-            return t("change.added", kind=t(kinds[change.field]), key=new)
-        if new is None:
-            return t("change.removed", kind=t(kinds[change.field]), key=old)
-    prefix = f"{where} " if where else ""
-    return f"{prefix}{visible(change.field)}: {visible(_or_dash(old))} → {visible(_or_dash(new))}"
+def _change_line(change: Any, names: PlanNames | None = None) -> str:
+    """A change a command made, in words, with the measure it belongs to."""
+    words = change_words(
+        change.field,
+        change.old,
+        change.new,
+        collaboration=change.collaboration,
+        indicator=change.indicator,
+        names=names,
+    )
+    if change.measure and change.field not in ("measure", "collaboration", "indicator"):
+        return visible(t("words.on_measure", key=change.measure, what=words))
+    return visible(words)
 
 
 def changes(result: ChangeResult) -> None:
@@ -589,9 +585,7 @@ def round_detail(result: dict[str, Any]) -> None:
         for measure in result["changes"]["measures"]:
             add(f"  {visible(measure['id'])}  {visible(measure['title'])}")
             for change in measure["changes"]:
-                where = change.get("collaboration") or change.get("indicator")
-                prefix = f"{visible(where)} " if where else ""
-                add(f"    {prefix}{_diff_line(change)}")
+                add(f"    {_diff_line(change)}")
     output.say("\n".join(lines))
 
 
@@ -625,8 +619,12 @@ def grantees_table(rows: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def diff_report(result: dict[str, Any]) -> None:
-    """What changed between two states, per measure, then the counts."""
+def diff_report(result: dict[str, Any], names: PlanNames | None = None) -> None:
+    """What changed between two states, per measure, then the counts.
+
+    Each change is told in words (``names``: the plans' own names), with the
+    notes of the events that made it where ``result``'s entries hold them.
+    """
     lines: list[str] = []
     out = lines.append
     second = result["to"] if result["to"] is not None else t("diff.now")
@@ -638,13 +636,11 @@ def diff_report(result: dict[str, Any]) -> None:
     if result["plan"]:
         out(f"\n{t('diff.plan')}")
         for change in result["plan"]:
-            out(f"  {_diff_line(change)}")
+            out(f"  {_diff_line(change, names)}")
     for measure in result["measures"]:
         out(f"\n{visible(measure['id'])}  {visible(measure['title'])}")
         for change in measure["changes"]:
-            where = change.get("collaboration") or change.get("indicator")
-            prefix = f"{visible(where)} " if where else ""
-            out(f"  {prefix}{_diff_line(change)}")
+            out(f"  {_diff_line(change, names)}")
     summary = result["summary"]
     out(
         "\n"
@@ -665,9 +661,18 @@ def diff_report(result: dict[str, Any]) -> None:
     output.say("\n".join(lines))
 
 
-def _diff_line(change: dict[str, Any]) -> str:
-    old, new = visible(_or_dash(change["old"])), visible(_or_dash(change["new"]))
-    return f"{visible(change['field'])}: {old} → {new}"
+def _diff_line(change: dict[str, Any], names: PlanNames | None = None) -> str:
+    """A change between two states in words, with the notes of the events that made it."""
+    words = change_words(
+        change["field"],
+        change["old"],
+        change["new"],
+        collaboration=change.get("collaboration"),
+        indicator=change.get("indicator"),
+        names=names,
+    )
+    notes = "; ".join(change.get("notes") or [])
+    return visible(words) + (f"  «{visible(notes)}»" if notes else "")
 
 
 def apply_summary(result: ChangeResult, dry_run: bool) -> None:
