@@ -2074,13 +2074,15 @@ def diff_command(
     """What changed between two snapshots, or since one."""
     from kplan.core import snapshots
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
-    result = snapshots.diff(open_store(db, create=False), first, second, plan)
+    store = open_store(db, create=False)
     if json_output:
-        _print_json(result)
-    else:
-        terminal.diff_report(result)
+        _print_json(snapshots.diff(store, first, second, plan))
+        return
+    explained = snapshots.explained_diff(store, first, second, plan)
+    terminal.diff_report(explained.result, PlanNames.of(explained.old, explained.new))
 
 
 @app.command("trend", help=t("trend.cmd"))

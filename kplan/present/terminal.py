@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kplan.address import short_removed
-from kplan.core.diff import as_text
 from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
@@ -24,7 +22,6 @@ from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARRO
 from kplan.present.labels import (
     PlanNames,
     change_words,
-    level_word,
     progress_bar,
     status_label,
     steps_text,
