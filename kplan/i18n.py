@@ -3076,6 +3076,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "words.on_measure": ("measure {key}, {what}", "åtgärd {key}, {what}"),
     "words.on_plan": ("{what}", "{what}"),
     "words.col_change": ("Change", "Ändring"),
+    "words.col_overdue": ("Days overdue", "Dagar försenad"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

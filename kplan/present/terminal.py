@@ -94,7 +94,16 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
 
 
 def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
-    """The plan's measures, one line each."""
+    """The plan's measures, one line each.
+
+    On a terminal, words in the reader's language and marks; in a pipe, the
+    words the change commands accept (``not-started``, ``partly``), the same
+    in every language, with the days overdue in a column of their own, so
+    that a script can feed what it reads back to ``kplan status`` and the rest.
+    """
+    if not is_terminal():
+        _plain(*_measures_plain(plan, rows))
+        return
     four_p = "".join(
         part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process")
     )
@@ -116,19 +125,46 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
                 r["title"],
                 r["owner"],
                 _status_cell(r),
-                progress_bar(r["progress"]) if is_terminal() else f"{r['progress']}%",
+                progress_bar(r["progress"]),
                 steps_text(r["steps"]),
                 "".join(STATE_MARKS[state] for state in r["four_p"].values()),
                 *[COVERAGE_MARKS[r["perspectives"].get(p, "no")] for p in plan.perspectives],
             ]
         )
-    if is_terminal():
-        title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
-        output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
-        output.show(summary_line(plan))
-        output.show(t("list.legend"), style="dim")
-    else:
-        _plain(headers, body)
+    title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
+    output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+    output.show(summary_line(plan))
+    output.show(t("list.legend"), style="dim")
+
+
+def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """``list``'s table for a pipe: the input words, the same in every language."""
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("words.col_overdue"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *plan.perspectives,
+    ]
+    body = [
+        [
+            r["id"],
+            r["title"],
+            r["owner"],
+            r["status"],
+            str(r["days_overdue"]) if r.get("overdue") else "",
+            f"{r['progress']}%",
+            steps_text(r["steps"]),
+            "/".join(r["four_p"].values()),
+            *[r["perspectives"].get(p, "no") for p in plan.perspectives],
+        ]
+        for r in rows
+    ]
+    return headers, body
 
 
 def _status_cell(row: dict[str, Any]) -> str:
