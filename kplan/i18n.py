@@ -2465,16 +2465,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ingen anteckning ännu ({days} {days:|dag|dagar} i kplan)",
     ),
     "year.remind_last_note": (
-        "last note {at} ({days} days ago)",
+        "last note {at} ({days} {days:|day|days} ago)",
         "senaste anteckning {at} (för {days} {days:|dag|dagar} sedan)",
     ),
     "year.remind_step_never": (
-        "on step {step} since it came into kplan ({days} days)",
-        "på steg {step} sedan den kom in i kplan ({days} dagar)",
+        "on step {step} since it came into kplan ({days} {days:|day|days})",
+        "på steg {step} sedan den kom in i kplan ({days} {days:|dag|dagar})",
     ),
     "year.remind_step_since": (
-        "on step {step} since {at} ({days} days)",
-        "på steg {step} sedan {at} ({days} dagar)",
+        "on step {step} since {at} ({days} {days:|day|days})",
+        "på steg {step} sedan {at} ({days} {days:|dag|dagar})",
     ),
     "year.remind_collab": (
         "{id} {name} (measure {measure}): {detail}",
@@ -3366,3 +3366,8 @@ class _Plurals(string.Formatter):
 
 
 _FORMATTER = _Plurals()
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """A catalogue string with ``values`` filled in as they are, plurals chosen by count."""
+    return _FORMATTER.vformat(text, (), values)
