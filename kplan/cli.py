@@ -1761,14 +1761,17 @@ def round_show_command(
 ) -> None:
     """One round, open or closed: its reports with their notes and what changed."""
     from kplan.core import rounds
+    from kplan.core.queries import load
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
-    result = rounds.show(open_store(db, create=False), name, plan)
+    store = open_store(db, create=False)
+    result = rounds.show(store, name, plan)
     if json_output:
         _print_json(result)
     else:
-        terminal.round_detail(result)
+        terminal.round_detail(result, PlanNames.of(load(store, plan)))
 
 
 @round_app.command("close", help=t("cmd.round_close"))

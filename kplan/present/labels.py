@@ -366,3 +366,27 @@ def change_words(
     """
     change = _Change(field_name, as_text(old), as_text(new), collaboration, indicator)
     return _Words(names or PlanNames(), escape).line(change)
+
+
+def field_words(
+    field_name: str,
+    *,
+    collaboration: str | None = None,
+    indicator: str | None = None,
+    names: PlanNames | None = None,
+) -> str:
+    """What a change sets, in words (``Fyra P Perspektiv``, ``kön``), without its values."""
+    change = _Change(field_name, None, None, collaboration, indicator)
+    # Without its indicator a value's words are just its period.
+    return (
+        _Words(names or PlanNames(), _same)
+        .what(FieldAddress.find(field_name), field_name, change)
+        .strip()
+    )
+
+
+def value_words(field_name: str, value: Any, *, indicator: str | None = None) -> str:
+    """One value of a field in words (``ej påbörjad``, ``delvis``, ``40%``, ``63,5``)."""
+    words = _Words(PlanNames(), _same)
+    shown = words.value(FieldAddress.find(field_name), field_name, as_text(value))
+    return shown + (words.unit(indicator) if shown != "–" else "")

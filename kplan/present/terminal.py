@@ -22,9 +22,11 @@ from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARRO
 from kplan.present.labels import (
     PlanNames,
     change_words,
+    field_words,
     progress_bar,
     status_label,
     steps_text,
+    value_words,
 )
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
@@ -444,7 +446,8 @@ def import_result(result: ImportResult, plan: Plan) -> None:
         if len(result.changes) == 1:
             key += "_one"
         lines = [t(key, plan=plan.id, count=len(result.changes))]
-        lines += [f"  {_change_line(change)}" for change in result.changes]
+        names = PlanNames.of(plan)
+        lines += [f"  {_change_line(change, names)}" for change in result.changes]
     else:
         lines = [t("importconflict.nothing_else", plan=plan.id)]
     if result.conflicts:
@@ -467,9 +470,10 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
             t(
                 "importconflict.line",
                 what=f"{t('kind.' + conflict.target)} {conflict.key}",
-                field=conflict.change.field,
-                file=_or_dash(conflict.file_value),
-                store=_or_dash(conflict.store_value),
+                # The line names the thing first; the field's words follow it.
+                field=field_words(conflict.change.field),
+                file=value_words(conflict.change.field, conflict.file_value),
+                store=value_words(conflict.change.field, conflict.store_value),
                 actor=conflict.actor,
                 at=as_utc(conflict.at).strftime("%Y-%m-%d %H:%M"),
             )
@@ -552,8 +556,11 @@ def rounds_table(rows: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def round_detail(result: dict[str, Any]) -> None:
-    """One round: when it ran, who reported what with which note, and what changed."""
+def round_detail(result: dict[str, Any], names: PlanNames | None = None) -> None:
+    """One round: when it ran, who reported what with which note, and what changed.
+
+    The changes are told in words, with the plan's own names (``names``).
+    """
     lines: list[str] = []
     add = lines.append
     reported = t("year.reported_of", reported=result["reported"], total=result["total"])
@@ -614,11 +621,11 @@ def round_detail(result: dict[str, Any]) -> None:
     else:
         add(t("year.show_changes", previous=result["previous"]))
         for change in result["changes"]["plan"]:
-            add(f"  {_diff_line(change)}")
+            add(f"  {_diff_line(change, names)}")
         for measure in result["changes"]["measures"]:
             add(f"  {visible(measure['id'])}  {visible(measure['title'])}")
             for change in measure["changes"]:
-                add(f"    {_diff_line(change)}")
+                add(f"    {_diff_line(change, names)}")
     output.say("\n".join(lines))
 
 
