@@ -2530,7 +2530,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui_rounds.summary_round": ("Round '{name}' open", "Omgången '{name}' är öppen"),
     "tui_rounds.summary_mine": (
         "{count} of your {total} {total:|measure|measures} unreported",
-        "{count} av {total:|din|dina} {total} {total:|åtgärd|åtgärder} {count:|orapporterad|orapporterade}",
+        "{count} av {total:|din|dina} {total} {total:|åtgärd|åtgärder} orapporterade",
     ),
     "tui_rounds.summary_all": (
         "{reported} of {total} {total:|measure|measures} reported",
