@@ -240,7 +240,8 @@ def test_plain_output_in_a_pipe_is_tab_separated(orebro: Kplan) -> None:
     lines = orebro("list").stdout.splitlines()
     header = lines[0].split("\t")
     assert header[:5] == ["ID", "Title", "Owner", "Status", "Progress"]
-    assert header[-3:] == ["kön", "ålder", "etnicitet"]
+    # The days overdue come last, after the perspectives (issue 15: input words in a pipe).
+    assert header[-4:] == ["kön", "ålder", "etnicitet", "Days overdue"]
     assert len(lines) == 23
     assert "\x1b[" not in orebro("show", "7").stdout
 

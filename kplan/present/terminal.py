@@ -146,11 +146,12 @@ def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], 
         t("col.title"),
         t("col.owner"),
         t("col.status"),
-        t("words.col_overdue"),
         t("col.progress"),
         t("col.steps"),
         t("col.four_p"),
         *plan.perspectives,
+        # Last, so that the columns before keep the places they always had.
+        t("words.col_overdue"),
     ]
     body = [
         [
@@ -158,11 +159,11 @@ def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], 
             r["title"],
             r["owner"],
             r["status"],
-            str(r["days_overdue"]) if r.get("overdue") else "",
             f"{r['progress']}%",
             steps_text(r["steps"]),
             "/".join(r["four_p"].values()),
             *[r["perspectives"].get(p, "no") for p in plan.perspectives],
+            str(r["days_overdue"]) if r.get("overdue") else "",
         ]
         for r in rows
     ]
