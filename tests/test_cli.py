@@ -338,11 +338,13 @@ def test_another_regions_plan_uses_its_own_perspectives_and_ladder(kplan: Kplan)
     assert len(measures) == 7
     perspectives = {"jämställdhet", "funktionsnedsättning", "landsbygd", "unga"}
     assert all(set(m["perspectives"]) == perspectives for m in measures)
-    assert kplan("list").stdout.splitlines()[0].split("\t")[-4:] == [
+    # The perspectives' columns, then the days overdue (the last column).
+    assert kplan("list").stdout.splitlines()[0].split("\t")[-5:] == [
         "jämställdhet",
         "funktionsnedsättning",
         "landsbygd",
         "unga",
+        "Days overdue",
     ]
 
     first = measures[0]["id"]
