@@ -3074,7 +3074,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "words.plan_created": ("created the plan {name}", "skapade planen {name}"),
     "words.plan_removed": ("removed the plan {name}", "tog bort planen {name}"),
     "words.on_measure": ("measure {key}, {what}", "åtgärd {key}, {what}"),
-    "words.on_plan": ("{what}", "{what}"),
     "words.col_change": ("Change", "Ändring"),
     "words.col_overdue": ("Days overdue", "Dagar försenad"),
     # Plan files checked like code (kplan check, kplan schema)
