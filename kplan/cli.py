@@ -804,18 +804,18 @@ def log_command(
     json_output: JsonOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan.core.queries import log, parse_since
+    from kplan.core.queries import log, log_with_plan, parse_since
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
     moment = parse_since(since) if since else None
-    events = log(
-        open_store(db, create=False), plan=plan, measure=measure, since=moment, limit=limit
-    )
+    store = open_store(db, create=False)
     if json_output:
-        _print_json(events)
-    else:
-        terminal.events_table(events)
+        _print_json(log(store, plan=plan, measure=measure, since=moment, limit=limit))
+        return
+    events, loaded = log_with_plan(store, plan=plan, measure=measure, since=moment, limit=limit)
+    terminal.events_table(events, PlanNames.of(loaded))
 
 
 @app.command("export", help=t("cmd.export"))
@@ -1799,14 +1799,17 @@ def round_show_command(
 ) -> None:
     """One round, open or closed: its reports with their notes and what changed."""
     from kplan.core import rounds
+    from kplan.core.queries import load
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
-    result = rounds.show(open_store(db, create=False), name, plan)
+    store = open_store(db, create=False)
+    result = rounds.show(store, name, plan)
     if json_output:
         _print_json(result)
     else:
-        terminal.round_detail(result)
+        terminal.round_detail(result, PlanNames.of(load(store, plan)))
 
 
 @round_app.command("close", help=t("cmd.round_close"))
@@ -2112,13 +2115,15 @@ def diff_command(
     """What changed between two snapshots, or since one."""
     from kplan.core import snapshots
     from kplan.present import terminal
+    from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
-    result = snapshots.diff(open_store(db, create=False), first, second, plan)
+    store = open_store(db, create=False)
     if json_output:
-        _print_json(result)
-    else:
-        terminal.diff_report(result)
+        _print_json(snapshots.diff(store, first, second, plan))
+        return
+    explained = snapshots.explained_diff(store, first, second, plan)
+    terminal.diff_report(explained.result, PlanNames.of(explained.old, explained.new))
 
 
 @app.command("trend", help=t("trend.cmd"))

@@ -9,6 +9,8 @@ labels) come from the plan, not from here.
 from __future__ import annotations
 
 import os
+import string
+from typing import Any
 
 from kplan.safetext import visible
 
@@ -154,16 +156,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # Results
     "init.done": ("Store ready at {path}", "Lagret finns på {path}"),
     "import.created": (
-        "Imported plan {plan}: {measures} measures, {owners} owners.",
-        "Planen {plan} inläst: {measures} åtgärder, {owners} ansvariga.",
+        "Imported plan {plan}: {measures} {measures:|measure|measures}, {owners} {owners:|owner|owners}.",
+        "Planen {plan} inläst: {measures} {measures:|åtgärd|åtgärder}, {owners} ansvariga.",
     ),
     "import.would_create": (
-        "Would import new plan {plan}: {measures} measures, {owners} owners. Nothing written (dry run).",
-        "Skulle läsa in den nya planen {plan}: {measures} åtgärder, {owners} ansvariga. Inget skrevs (provkörning).",
+        "Would import new plan {plan}: {measures} {measures:|measure|measures}, {owners} {owners:|owner|owners}. Nothing written (dry run).",
+        "Skulle läsa in den nya planen {plan}: {measures} {measures:|åtgärd|åtgärder}, {owners} ansvariga. Inget skrevs (provkörning).",
     ),
     "import.changed": (
-        "Updated plan {plan}: {count} changes.",
-        "Planen {plan} uppdaterad: {count} ändringar.",
+        "Updated plan {plan}: {count} {count:|change|changes}.",
+        "Planen {plan} uppdaterad: {count} {count:|ändring|ändringar}.",
     ),
     "import.changed_one": (
         "Updated plan {plan}: 1 change.",
@@ -174,8 +176,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skulle uppdatera planen {plan} med 1 ändring. Inget skrevs (provkörning):",
     ),
     "import.would_change": (
-        "Would update plan {plan} with {count} changes. Nothing written (dry run):",
-        "Skulle uppdatera planen {plan} med {count} ändringar. Inget skrevs (provkörning):",
+        "Would update plan {plan} with {count} {count:|change|changes}. Nothing written (dry run):",
+        "Skulle uppdatera planen {plan} med {count} {count:|ändring|ändringar}. Inget skrevs (provkörning):",
     ),
     "import.unchanged": (
         "Plan {plan} is already up to date; nothing changed.",
@@ -194,7 +196,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Inga planer i lagret ännu. Läs in en med: kplan import FILE",
     ),
     "log.none": ("No events.", "Inga händelser."),
-    "list.title": ("{plan}: {shown} of {total} measures", "{plan}: {shown} av {total} åtgärder"),
+    "list.title": (
+        "{plan}: {shown} of {total} {total:|measure|measures}",
+        "{plan}: {shown} av {total} {total:|åtgärd|åtgärder}",
+    ),
     "list.summary": (
         "Whole plan: {statuses}   Fyra P done: {four_p}%   Integrated: {coverage}",
         "Hela planen: {statuses}   Fyra P klart: {four_p}%   Integrerat: {coverage}",
@@ -403,9 +408,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Do not ask for confirmation (needed outside a terminal).",
         "Fråga inte om bekräftelse (krävs utanför en terminal).",
     ),
-    "backup.plans": ("{count} plans", "{count} planer"),
+    "backup.plans": ("{count} {count:|plan|plans}", "{count} {count:|plan|planer}"),
     "backup.plans_one": ("1 plan", "1 plan"),
-    "backup.events": ("{count} events", "{count} händelser"),
+    "backup.events": ("{count} {count:|event|events}", "{count} {count:|händelse|händelser}"),
     "backup.events_one": ("1 event", "1 händelse"),
     "backup.not_sqlite": (
         "kplan {command} works on SQLite stores; {url} is a database server: use its own tools, such as pg_dump and pg_restore for PostgreSQL",
@@ -636,7 +641,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # Plan-file validation
     "planfile.problem_count": (
-        "{count} problems in {source}; nothing was written.",
+        "{count} {count:|problem|problems} in {source}; nothing was written.",
         "{count} fel i {source}; inget skrevs.",
     ),
     "planfile.syntax": ("TOML syntax error: {detail}", "syntaxfel i TOML: {detail}"),
@@ -736,8 +741,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "en trappa har {low} till {high} steg, denna har {count}",
     ),
     "planfile.questions_length": (
-        "has {count} questions for a ladder of {steps} steps; give one per step",
-        "har {count} frågor för en trappa med {steps} steg; ange en per steg",
+        "has {count} {count:|question|questions} for a ladder of {steps} {steps:|step|steps}; give one per step",
+        "har {count} {count:|fråga|frågor} för en trappa med {steps} steg; ange en per steg",
     ),
     "planfile.no_actors": (
         "a collaboration needs at least one actor",
@@ -790,7 +795,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "'{value}' börjar eller slutar med mellanslag; ta bort det",
     ),
     "names.too_long": (
-        "too long: {length} characters, at most {limit} are allowed",
+        "too long: {length} {length:|character|characters}, at most {limit} are allowed",
         "för lång: {length} tecken, högst {limit} är tillåtna",
     ),
     "names.same_name": (
@@ -816,7 +821,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "names.kind_round": ("round", "omgången"),
     "names.kind_snapshot": ("snapshot", "ögonblicksbilden"),
     "names.note_too_long": (
-        "the note is too long: {length} characters, at most {limit} are allowed",
+        "the note is too long: {length} {length:|character|characters}, at most {limit} are allowed",
         "kommentaren är för lång: {length} tecken, högst {limit} är tillåtna",
     ),
     "planfile.repeated_key": (
@@ -849,7 +854,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Kontrollera allt och visa vad som skulle ändras; skriv inget.",
     ),
     "apply.problem": ("line {line}: {field}: {message}", "rad {line}: {field}: {message}"),
-    "apply.count": ("{count} problems; nothing was applied.", "{count} fel; inget genomfördes."),
+    "apply.count": (
+        "{count} {count:|problem|problems}; nothing was applied.",
+        "{count} fel; inget genomfördes.",
+    ),
     "apply.count_one": ("1 problem; nothing was applied.", "1 fel; inget genomfördes."),
     "apply.unknown_field": (
         "unknown field.{hint} Fields: {valid}",
@@ -876,12 +884,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "apply.empty": ("the input holds no changes", "indata innehåller inga ändringar"),
     "apply.done": (
-        "Applied {changes} changes to {targets} measures, collaborations and indicators in one batch.",
-        "Genomförde {changes} ändringar av {targets} åtgärder, samverkan och indikatorer i en omgång.",
+        "Applied {changes} {changes:|change|changes} to {targets} {targets:|measure, collaboration or indicator|measures, collaborations and indicators} in one batch.",
+        "Genomförde {changes} {changes:|ändring|ändringar} av {targets} {targets:|åtgärd, samverkan eller indikator|åtgärder, samverkan och indikatorer} i en omgång.",
     ),
     "apply.dry": (
-        "Would apply {changes} changes. Nothing written (dry run):",
-        "Skulle genomföra {changes} ändringar. Inget skrevs (provkörning):",
+        "Would apply {changes} {changes:|change|changes}. Nothing written (dry run):",
+        "Skulle genomföra {changes} {changes:|ändring|ändringar}. Inget skrevs (provkörning):",
     ),
     "apply.unreadable": ("cannot read {path}: {detail}", "kan inte läsa {path}: {detail}"),
     "cmd.undo": (
@@ -907,7 +915,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "undo.note": ("undo of {batch}", "ångrar {batch}"),
     "undo.done": ("Undone:", "Ångrat:"),
     "text.too_long": (
-        "is {length} characters long; at most {limit} are allowed",
+        "is {length} {length:|character|characters} long; at most {limit} are allowed",
         "är {length} tecken lång; högst {limit} tillåts",
     ),
     "text.nul": (
@@ -959,12 +967,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "apply.bad_text": ("the text {problem}", "texten {problem}"),
     "apply.stdin": ("standard input", "standard in"),
     "apply.line_too_long": (
-        "the line is {length} characters long; at most {limit} are read",
+        "the line is {length} {length:|character|characters} long; at most {limit} are read",
         "raden är {length} tecken lång; högst {limit} läses",
     ),
     "apply.csv_cells": (
-        "{cells} cells, but the header names {names}; put a text that holds a {separator} in double quotes",
-        "{cells} celler, men rubrikraden namnger {names}; sätt en text med {separator} inom citattecken",
+        "{cells} {cells:|cell|cells}, but the header names {names}; put a text that holds a {separator} in double quotes",
+        "{cells} {cells:|cell|celler}, men rubrikraden namnger {names}; sätt en text med {separator} inom citattecken",
     ),
     # Rounds, snapshots, diff and exports
     "snapshot.bad_name": (
@@ -1022,8 +1030,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{actor} får inte rapportera åtgärd {measure}: bara dess ansvariga ({owner}) eller en samordnare ({coordinators}) får",
     ),
     "round.unreported": (
-        "round '{name}' has {count} unreported measures ({listed}); report them, or close anyway with --force",
-        "omgången '{name}' har {count} orapporterade åtgärder ({listed}); rapportera dem, eller stäng ändå med --force",
+        "round '{name}' has {count} unreported {count:|measure|measures} ({listed}); report them, or close anyway with --force",
+        "omgången '{name}' har {count} {count:|orapporterad åtgärd|orapporterade åtgärder} ({listed}); rapportera dem, eller stäng ändå med --force",
     ),
     "round.opened": ("Opened round '{name}'.", "Omgången '{name}' är öppnad."),
     "round.opened_due": (
@@ -1040,12 +1048,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "round.status_head": (
         "Round '{name}': {reported} reported, {not_reported} not reported",
-        "Omgången '{name}': {reported} rapporterade, {not_reported} inte rapporterade",
+        "Omgången '{name}': {reported} {reported:|rapporterad|rapporterade}, {not_reported} inte {not_reported:|rapporterad|rapporterade}",
     ),
-    "round.days_left": ("{days} days left (due {due})", "{days} dagar kvar (klar senast {due})"),
+    "round.days_left": (
+        "{days} {days:|day|days} left (due {due})",
+        "{days} {days:|dag|dagar} kvar (klar senast {due})",
+    ),
     "round.overdue": (
-        "{days} days overdue (due {due})",
-        "{days} dagar försenad (skulle vara klar {due})",
+        "{days} {days:|day|days} overdue (due {due})",
+        "{days} {days:|dag|dagar} försenad (skulle vara klar {due})",
     ),
     "round.no_previous": (
         "no earlier snapshot to compare with",
@@ -1061,8 +1072,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "diff.now": ("now", "nu"),
     "diff.none": ("No changes.", "Inga ändringar."),
     "diff.summary": (
-        "{measures} measures changed: {status} status, {progress} progress, {step} ladder steps, {four_p} Fyra P, {perspectives} perspectives, {values} indicator values, {added} added, {removed} removed, {other} other",
-        "{measures} åtgärder ändrade: {status} status, {progress} framsteg, {step} steg i trappan, {four_p} Fyra P, {perspectives} perspektiv, {values} indikatorvärden, {added} tillagda, {removed} borttagna, {other} övrigt",
+        "{measures} {measures:|measure|measures} changed: {status} status, {progress} progress, {step} ladder {step:|step|steps}, {four_p} Fyra P, {perspectives} {perspectives:|perspective|perspectives}, {values} indicator {values:|value|values}, {added} added, {removed} removed, {other} other",
+        "{measures} {measures:|åtgärd|åtgärder} {measures:|ändrad|ändrade}: {status} status, {progress} framsteg, {step} steg i trappan, {four_p} Fyra P, {perspectives} perspektiv, {values} {values:|indikatorvärde|indikatorvärden}, {added} {added:|tillagd|tillagda}, {removed} {removed:|borttagen|borttagna}, {other} övrigt",
     ),
     "diff.plan": ("The plan itself", "Själva planen"),
     "export.unknown_format": (
@@ -1307,7 +1318,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "matrix.totals_four_p": (
         "{name}: {done} done, {ongoing} ongoing, {not_started} not started",
-        "{name}: {done} klara, {ongoing} pågår, {not_started} ej påbörjade",
+        "{name}: {done} {done:|klar|klara}, {ongoing} pågår, {not_started} ej {not_started:|påbörjad|påbörjade}",
     ),
     "log_view.placeholder": (
         "Filter: measure:7 actor:ID or any words (Enter: to the log, Esc: back)",
@@ -1315,12 +1326,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "log_view.loading": ("Reading the event log…", "Läser händelseloggen…"),
     "log_view.shown": (
-        "{shown} of {total} events, newest first",
-        "{shown} av {total} händelser, nyaste först",
+        "{shown} of {total} {total:|event|events}, newest first",
+        "{shown} av {total} {total:|händelse|händelser}, nyaste först",
     ),
     "log_view.shown_newest": (
-        "{shown} of the {total} newest events, newest first",
-        "{shown} av de {total} senaste händelserna, nyaste först",
+        "{shown} of the {total} newest {total:|event|events}, newest first",
+        "{shown} av {total:|den|de} {total} senaste {total:|händelsen|händelserna}, nyaste först",
     ),
     "log_view.no_measure": (
         "This event is about the plan, not a measure.",
@@ -1383,7 +1394,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Filter: words, owner:ID status:delayed step:2 gap:kön perspective:kön=no (Enter: done, Esc: clear)",
         "Filter: ord, ansvarig:ID status:försenad steg:2 lucka:kön perspektiv:kön=no (Enter: klar, Esc: rensa)",
     ),
-    "tui.shown": ("{shown} of {total} measures", "{shown} av {total} åtgärder"),
+    "tui.shown": (
+        "{shown} of {total} {total:|measure|measures}",
+        "{shown} av {total} {total:|åtgärd|åtgärder}",
+    ),
     "tui.mine_on": ("mine ({actor})", "mina ({actor})"),
     "tui.filter_on": ("filter: {expression}", "filter: {expression}"),
     "tui.sorted_by": ("sorted by {column} {arrow}", "sorterat på {column} {arrow}"),
@@ -1498,8 +1512,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "html.status_heading": ("Where the measures stand", "Läget för åtgärderna"),
     "html.status_intro": (
-        "The plan's {count} measures by status.",
-        "Planens {count} åtgärder efter status.",
+        "The plan's {count} {count:|measure|measures} by status.",
+        "Planens {count} {count:|åtgärd|åtgärder} efter status.",
     ),
     "html.status_chart_label": ("Measures per status: {parts}", "Åtgärder per status: {parts}"),
     "html.status_table": ("Measures per status", "Åtgärder per status"),
@@ -1516,8 +1530,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Hur långt åtgärderna har kommit med varje del av Fyra P-metoden.",
     ),
     "html.four_p_headline": (
-        "Fyra P usage rate: {share} ({done} of {cells} parts done)",
-        "Användning av Fyra P: {share} ({done} av {cells} delar klara)",
+        "Fyra P usage rate: {share} ({done} of {cells} {cells:|part|parts} done)",
+        "Användning av Fyra P: {share} ({done} av {cells} {cells:|del|delar} klara)",
     ),
     "html.four_p_bar_label": ("{part}: {states}", "{part}: {states}"),
     "html.four_p_table": ("Fyra P parts by state", "Fyra P-delar efter läge"),
@@ -1530,7 +1544,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Samverkan per steg i planens trappa, från första steget till det översta.",
     ),
     "html.ladder_bar_label": (
-        "Step {step}, {label}: {count} collaborations",
+        "Step {step}, {label}: {count} {count:|collaboration|collaborations}",
         "Steg {step}, {label}: {count} st. samverkan",
     ),
     "html.ladder_table": ("Collaborations per step", "Samverkan per steg"),
@@ -1557,12 +1571,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "html.card_measures": ("Measures", "Åtgärder"),
     "html.card_measures_note": (
         "{done} done · {delayed} delayed",
-        "{done} genomförda · {delayed} försenade",
+        "{done} {done:|genomförd|genomförda} · {delayed} {delayed:|försenad|försenade}",
     ),
     "html.card_progress": ("Average progress", "Genomsnittligt framsteg"),
     "html.card_progress_note": (
-        "across the {count} measures not cancelled",
-        "för de {count} åtgärder som inte är avförda",
+        "across the {count} {count:|measure|measures} not cancelled",
+        "för {count:|den|de} {count} {count:|åtgärd|åtgärder} som inte är {count:|avförd|avförda}",
     ),
     "html.card_four_p": ("Fyra P usage rate", "Användning av Fyra P"),
     "html.card_four_p_note": (
@@ -1587,15 +1601,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.meta_snapshot": ("Snapshot", "Ögonblicksbild"),
     "report.summary": ("Summary", "Sammanfattning"),
     "report.measure_total": ("The plan has {count}.", "Planen har {count}."),
-    "report.count_measures": ("{count} measures", "{count} åtgärder"),
+    "report.count_measures": (
+        "{count} {count:|measure|measures}",
+        "{count} {count:|åtgärd|åtgärder}",
+    ),
     "report.count_measures_one": ("1 measure", "1 åtgärd"),
     "report.count_measures_none": ("none", "inga"),
     "report.status_heading": ("Measures per status", "Åtgärder per status"),
     "report.col_share": ("Share", "Andel"),
     "report.four_p_heading": ("Fyra P", "Fyra P"),
     "report.four_p_rate": (
-        "{percent} of the Fyra P work is done: {done} of {total} parts ({measures} measures × {parts} parts).",
-        "{percent} av arbetet med Fyra P är klart: {done} av {total} delar ({measures} åtgärder × {parts} delar).",
+        "{percent} of the Fyra P work is done: {done} of {total} {total:|part|parts} ({measures} {measures:|measure|measures} × {parts} {parts:|part|parts}).",
+        "{percent} av arbetet med Fyra P är klart: {done} av {total} {total:|del|delar} ({measures} {measures:|åtgärd|åtgärder} × {parts} {parts:|del|delar}).",
     ),
     "report.col_part": ("Part", "Del"),
     "report.perspectives_heading": ("Cross-cutting perspectives", "Genomsyrande perspektiv"),
@@ -2023,8 +2040,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{what} {field}: filen säger {file}, lagret säger {store} (ändrat av {actor} {at})",
     ),
     "importconflict.kept": (
-        "Kept the store's values of {count} follow-up values changed after the file's base:",
-        "Behöll lagrets värden för {count} uppföljningsvärden som ändrats efter filens"
+        "Kept the store's values of {count} follow-up {count:|value|values} changed after the file's base:",
+        "Behöll lagrets värden för {count} {count:|uppföljningsvärde|uppföljningsvärden} som ändrats efter filens"
         " utgångsläge:",
     ),
     "importconflict.kept_one": (
@@ -2032,17 +2049,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Behöll lagrets värde för 1 uppföljningsvärde som ändrats efter filens utgångsläge:",
     ),
     "importconflict.forced": (
-        "The file's values replaced {count} follow-up values changed after the file's base:",
-        "Filens värden ersatte {count} uppföljningsvärden som ändrats efter filens utgångsläge:",
+        "The file's values replaced {count} follow-up {count:|value|values} changed after the file's base:",
+        "Filens värden ersatte {count} {count:|uppföljningsvärde|uppföljningsvärden} som ändrats efter filens utgångsläge:",
     ),
     "importconflict.would_force": (
-        "The file's values would replace {count} follow-up values changed after the file's base:",
-        "Filens värden skulle ersätta {count} uppföljningsvärden som ändrats efter filens"
+        "The file's values would replace {count} follow-up {count:|value|values} changed after the file's base:",
+        "Filens värden skulle ersätta {count} {count:|uppföljningsvärde|uppföljningsvärden} som ändrats efter filens"
         " utgångsläge:",
     ),
     "importconflict.would_keep": (
-        "Would keep the store's values of {count} follow-up values changed after the file's base:",
-        "Skulle behålla lagrets värden för {count} uppföljningsvärden som ändrats efter filens"
+        "Would keep the store's values of {count} follow-up {count:|value|values} changed after the file's base:",
+        "Skulle behålla lagrets värden för {count} {count:|uppföljningsvärde|uppföljningsvärden} som ändrats efter filens"
         " utgångsläge:",
     ),
     "importconflict.bad_base": (
@@ -2198,8 +2215,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # The follow-up year: rounds' history, overdue measures, reminders, the calendar
     "year.none_open_last": (
-        "no follow-up round is open; the last one, '{name}', closed on {closed} with {reported} of {total} measures reported. See it with: kplan round show NAME; open a new one with: kplan round open NAME",
-        "ingen uppföljningsomgång är öppen; den senaste, '{name}', stängdes {closed} med {reported} av {total} åtgärder rapporterade. Visa den med: kplan round show NAME; öppna en ny med: kplan round open NAME",
+        "no follow-up round is open; the last one, '{name}', closed on {closed} with {reported} of {total} {total:|measure|measures} reported. See it with: kplan round show NAME; open a new one with: kplan round open NAME",
+        "ingen uppföljningsomgång är öppen; den senaste, '{name}', stängdes {closed} med {reported} av {total} {total:|åtgärd|åtgärder} rapporterade. Visa den med: kplan round show NAME; öppna en ny med: kplan round open NAME",
     ),
     "year.no_rounds": (
         "no round named '{name}': the plan has had no rounds yet. Open one with: kplan round open NAME",
@@ -2225,16 +2242,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "year.col_opened": ("Opened (UTC)", "Öppnad (UTC)"),
     "year.col_due": ("Due", "Klar senast"),
     "year.col_closed": ("Closed (UTC)", "Stängd (UTC)"),
-    "year.due_overdue": ("{due} ({days} days overdue)", "{due} ({days} dagar försenad)"),
+    "year.due_overdue": (
+        "{due} ({days} {days:|day|days} overdue)",
+        "{due} ({days} {days:|dag|dagar} försenad)",
+    ),
     "year.still_open": ("open", "öppen"),
     "year.reported_of": ("{reported} of {total}", "{reported} av {total}"),
     "year.show_head_open": (
         "Round '{name}' (open): {reported} reported",
-        "Omgången '{name}' (öppen): {reported} rapporterade",
+        "Omgången '{name}' (öppen): {reported} {reported:|rapporterad|rapporterade}",
     ),
     "year.show_head_closed": (
         "Round '{name}' (closed {closed} UTC by {by}): {reported} reported",
-        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} rapporterade",
+        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} {reported:|rapporterad|rapporterade}",
     ),
     "year.show_opened": ("Opened {at} UTC by {by}", "Öppnad {at} UTC av {by}"),
     "year.show_due": ("Due {due}", "Klar senast {due}"),
@@ -2259,17 +2279,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Bara åtgärder vars slutdatum har passerat och som varken är klara eller avbrutna.",
     ),
     "year.status_overdue": (
-        "{status}, {days} days overdue",
-        "{status}, {days} dagar efter slutdatum",
+        "{status}, {days} {days:|day|days} overdue",
+        "{status}, {days} {days:|dag|dagar} efter slutdatum",
     ),
     "year.col_overdue": ("Overdue", "Förfallen"),
     "year.overdue_days": (
-        "{days} days past the due date",
-        "{days} dagar efter slutdatum",
+        "{days} {days:|day|days} past the due date",
+        "{days} {days:|dag|dagar} efter slutdatum",
     ),
     "year.show_overdue": (
-        "Overdue: {days} days past the due date ({due}), neither done nor cancelled",
-        "Förfallen: {days} dagar efter slutdatum ({due}), varken klar eller avbruten",
+        "Overdue: {days} {days:|day|days} past the due date ({due}), neither done nor cancelled",
+        "Förfallen: {days} {days:|dag|dagar} efter slutdatum ({due}), varken klar eller avbruten",
     ),
     "year.cmd_calendar": (
         "Write the plan period, every measure's due date and the rounds' deadlines as an iCalendar file.",
@@ -2360,10 +2380,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kan inte skriva sammanställningarna i {path}: {detail}",
     ),
     "year.not_a_folder": ("it is not a folder", "det är ingen mapp"),
-    "year.count_unreported": ("{count} unreported", "{count} orapporterade"),
-    "year.count_overdue": ("{count} overdue", "{count} förfallna"),
+    "year.count_unreported": ("{count} unreported", "{count} {count:|orapporterad|orapporterade}"),
+    "year.count_overdue": ("{count} overdue", "{count} {count:|förfallen|förfallna}"),
     "year.count_quiet": ("{count} without a recent note", "{count} utan ny anteckning"),
-    "year.count_stuck": ("{count} stuck collaborations", "{count} samverkan som står still"),
+    "year.count_stuck": (
+        "{count} stuck {count:|collaboration|collaborations}",
+        "{count} samverkan som står still",
+    ),
     "year.remind_sent": ("Sent to {to}: {what}", "Skickat till {to}: {what}"),
     "year.remind_not_sent": (
         "not sent to {to}: the server said: {reason}",
@@ -2426,35 +2449,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kan inte skicka via SMTP-servern {where}: {reason}; ingenting skickades",
     ),
     "year.mail_subject": (
-        "{plan}: {count} things to follow up",
-        "{plan}: {count} saker att följa upp",
+        "{plan}: {count} {count:|thing|things} to follow up",
+        "{plan}: {count} {count:|sak|saker} att följa upp",
     ),
     "year.remind_no_due": ("no due date", "inget slutdatum"),
     "year.remind_round_late": (
-        "{days} days past the round's due date ({due})",
-        "{days} dagar efter omgångens sista dag ({due})",
+        "{days} {days:|day|days} past the round's due date ({due})",
+        "{days} {days:|dag|dagar} efter omgångens sista dag ({due})",
     ),
-    "year.remind_days_left": ("{days} days left (due {due})", "{days} dagar kvar (senast {due})"),
+    "year.remind_days_left": (
+        "{days} {days:|day|days} left (due {due})",
+        "{days} {days:|dag|dagar} kvar (senast {due})",
+    ),
     "year.remind_item": ("{id} {title}: {detail}", "{id} {title}: {detail}"),
     "year.remind_overdue_detail": (
-        "due {due}, {days} days overdue",
-        "slutdatum {due}, {days} dagar sedan",
+        "due {due}, {days} {days:|day|days} overdue",
+        "slutdatum {due}, {days} {days:|dag|dagar} sedan",
     ),
     "year.remind_never_noted": (
-        "no note yet ({days} days in kplan)",
-        "ingen anteckning ännu ({days} dagar i kplan)",
+        "no note yet ({days} {days:|day|days} in kplan)",
+        "ingen anteckning ännu ({days} {days:|dag|dagar} i kplan)",
     ),
     "year.remind_last_note": (
-        "last note {at} ({days} days ago)",
-        "senaste anteckning {at} (för {days} dagar sedan)",
+        "last note {at} ({days} {days:|day|days} ago)",
+        "senaste anteckning {at} (för {days} {days:|dag|dagar} sedan)",
     ),
     "year.remind_step_never": (
-        "on step {step} since it came into kplan ({days} days)",
-        "på steg {step} sedan den kom in i kplan ({days} dagar)",
+        "on step {step} since it came into kplan ({days} {days:|day|days})",
+        "på steg {step} sedan den kom in i kplan ({days} {days:|dag|dagar})",
     ),
     "year.remind_step_since": (
-        "on step {step} since {at} ({days} days)",
-        "på steg {step} sedan {at} ({days} dagar)",
+        "on step {step} since {at} ({days} {days:|day|days})",
+        "på steg {step} sedan {at} ({days} {days:|dag|dagar})",
     ),
     "year.remind_collab": (
         "{id} {name} (measure {measure}): {detail}",
@@ -2469,12 +2495,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Förfallna (slutdatum passerat, varken klara eller avbrutna):",
     ),
     "year.remind_head_quiet": (
-        "Delayed, with no note for more than {days} days:",
-        "Försenade, utan anteckning på mer än {days} dagar:",
+        "Delayed, with no note for more than {days} {days:|day|days}:",
+        "Försenade, utan anteckning på mer än {days} {days:|dag|dagar}:",
     ),
     "year.remind_head_stuck": (
-        "Collaborations that have not moved a step in more than {days} days:",
-        "Samverkan som inte har flyttats ett steg på mer än {days} dagar:",
+        "Collaborations that have not moved a step in more than {days} {days:|day|days}:",
+        "Samverkan som inte har flyttats ett steg på mer än {days} {days:|dag|dagar}:",
     ),
     "year.remind_hint_unreported": (
         "Report with: kplan round report MEASURE --note TEXT",
@@ -2509,12 +2535,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui_rounds.key_close": ("Close round", "Stäng omgång"),
     "tui_rounds.summary_round": ("Round '{name}' open", "Omgången '{name}' är öppen"),
     "tui_rounds.summary_mine": (
-        "{count} of your {total} measures unreported",
-        "{count} av dina {total} åtgärder orapporterade",
+        "{count} of your {total} {total:|measure|measures} unreported",
+        "{count} av {total:|din|dina} {total} {total:|åtgärd|åtgärder} orapporterade",
     ),
     "tui_rounds.summary_all": (
-        "{reported} of {total} measures reported",
-        "{reported} av {total} åtgärder rapporterade",
+        "{reported} of {total} {total:|measure|measures} reported",
+        "{reported} av {total} {total:|åtgärd|åtgärder} rapporterade",
     ),
     "tui_rounds.title": ("Follow-up rounds", "Uppföljningsomgångar"),
     "tui_rounds.loading": ("Reading the rounds…", "Läser omgångarna…"),
@@ -2544,8 +2570,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui_rounds.open": ("Open", "Öppna"),
     "tui_rounds.close_title": ("Close round '{name}'", "Stäng omgången '{name}'"),
     "tui_rounds.close_question": (
-        "{reported} of {total} measures are reported. Closing takes a snapshot named '{name}'.",
-        "{reported} av {total} åtgärder är rapporterade. När omgången stängs tas ögonblicksbilden '{name}'.",
+        "{reported} of {total} {total:|measure|measures} {reported:|is|are} reported. Closing takes a snapshot named '{name}'.",
+        "{reported} av {total} {total:|åtgärd|åtgärder} är {reported:|rapporterad|rapporterade}. När omgången stängs tas ögonblicksbilden '{name}'.",
     ),
     "tui_rounds.force": (
         "Close even with measures unreported (--force)",
@@ -2713,13 +2739,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " och 'dimension' ett objekt",
     ),
     "stats.bad_size": (
-        "the dimension '{dimension}' has {found} categories, but 'size' says {size}",
-        "dimensionen '{dimension}' har {found} kategorier, men 'size' anger {size}",
+        "the dimension '{dimension}' has {found} {found:|category|categories}, but 'size' says {size}",
+        "dimensionen '{dimension}' har {found} {found:|kategori|kategorier}, men 'size' anger {size}",
     ),
     "stats.bad_values": (
-        "'value' must hold {cells} cells (a list, or an object from position to value);"
+        "'value' must hold {cells} {cells:|cell|cells} (a list, or an object from position to value);"
         " found {found}",
-        "'value' måste ha {cells} celler (en lista, eller ett objekt från position till"
+        "'value' måste ha {cells} {cells:|cell|celler} (en lista, eller ett objekt från position till"
         " värde); fann {found}",
     ),
     "stats.bad_number": (
@@ -2763,8 +2789,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "svaret från {origin} är större än {limit} MB; begränsa källans urval",
     ),
     "stats.too_many_pages": (
-        "{origin} answered in more than {pages} pages; narrow the source",
-        "{origin} svarade med fler än {pages} sidor; begränsa källan",
+        "{origin} answered in more than {pages} {pages:|page|pages}; narrow the source",
+        "{origin} svarade med fler än {pages} {pages:|sida|sidor}; begränsa källan",
     ),
     "stats.unreadable": (
         "cannot read {path}: {detail}",
@@ -2825,10 +2851,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing changed: the store holds what the sources say.",
         "Inget ändrades: lagret har redan det källorna anger.",
     ),
-    "stats.recorded": ("Recorded {count} values:", "Registrerade {count} värden:"),
+    "stats.recorded": (
+        "Recorded {count} {count:|value|values}:",
+        "Registrerade {count} {count:|värde|värden}:",
+    ),
     "stats.would_record": (
-        "Would record {count} values (--dry-run, nothing written):",
-        "Skulle registrera {count} värden (--dry-run, inget skrevs):",
+        "Would record {count} {count:|value|values} (--dry-run, nothing written):",
+        "Skulle registrera {count} {count:|värde|värden} (--dry-run, inget skrevs):",
     ),
     "stats.fetched_from": (
         "{source}, updated {updated}, sha256 {sha}…",
@@ -3096,6 +3125,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Published with kplan. The figures show the plans as of {moment} UTC.",
         "Publicerad med kplan. Siffrorna visar planerna som de såg ut {moment} UTC.",
     ),
+    # Words, not field names: a change told in words (log, diff, show, exports, TUI)
+    "words.level_no": ("no", "nej"),
+    "words.level_partly": ("partly", "delvis"),
+    "words.level_yes": ("yes", "ja"),
+    "words.yes": ("yes", "ja"),
+    "words.no": ("no", "nej"),
+    "words.step": ("step {step}", "steg {step}"),
+    "words.step_label": ("step {step} {label}", "steg {step} {label}"),
+    "words.perspective": ("{name}", "{name}"),
+    "words.value": ("{indicator} {period}", "{indicator} {period}"),
+    "words.group_value": (
+        "{indicator} {period}, {perspective} {group}",
+        "{indicator} {period}, {perspective} {group}",
+    ),
+    "words.plan_field": ("the plan's {what}", "planens {what}"),
+    "words.of_thing": ("{thing}: {what}", "{thing}: {what}"),
+    "words.field_situation": ("current state", "läget"),
+    "words.field_edit": ("edit policy", "ändringsregel"),
+    "words.field_language": ("language", "språk"),
+    "words.field_timezone": ("time zone", "tidszon"),
+    "words.field_public": ("public by default", "publik som standard"),
+    "words.field_situation_public": ("current state public", "läget publikt"),
+    "words.field_source": ("source", "källa"),
+    "words.moved": (
+        "{thing} moved from measure {old} to measure {new}",
+        "{thing} flyttad från åtgärd {old} till åtgärd {new}",
+    ),
+    "words.round_report": ("reported in {name}", "rapporterad i {name}"),
+    "words.round_report_undone": (
+        "report in {name} withdrawn",
+        "rapporten i {name} återtagen",
+    ),
+    "words.round_open": ("opened the round {name}", "öppnade omgången {name}"),
+    "words.round_open_undone": ("the round {name} withdrawn", "omgången {name} återtagen"),
+    "words.round_close": ("closed the round {name}", "stängde omgången {name}"),
+    "words.round_close_undone": ("opened the round {name} again", "öppnade omgången {name} igen"),
+    "words.snapshot_take": ("took the snapshot {name}", "tog ögonblicksbilden {name}"),
+    "words.snapshot_take_undone": (
+        "the snapshot {name} withdrawn",
+        "ögonblicksbilden {name} återtagen",
+    ),
+    "words.snapshot_delete": ("deleted the snapshot {name}", "raderade ögonblicksbilden {name}"),
+    "words.plan_created": ("created the plan {name}", "skapade planen {name}"),
+    "words.plan_removed": ("removed the plan {name}", "tog bort planen {name}"),
+    "words.on_measure": ("measure {key}, {what}", "åtgärd {key}, {what}"),
+    "words.col_change": ("Change", "Ändring"),
+    "words.col_overdue": ("Days overdue", "Dagar försenad"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
@@ -3123,11 +3199,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--json ber om JSON och --format om {format}; ange bara ett av dem",
     ),
     "check.valid": (
-        "{file}: a valid plan file ({measures} measures, {owners} owners)",
-        "{file}: en giltig planfil ({measures} åtgärder, {owners} ansvariga)",
+        "{file}: a valid plan file ({measures} {measures:|measure|measures}, {owners} {owners:|owner|owners})",
+        "{file}: en giltig planfil ({measures} {measures:|åtgärd|åtgärder}, {owners} ansvariga)",
     ),
     "check.one_problem": ("{file}: 1 problem", "{file}: 1 fel"),
-    "check.problems": ("{file}: {count} problems", "{file}: {count} fel"),
+    "check.problems": ("{file}: {count} {count:|problem|problems}", "{file}: {count} fel"),
     # The JSON Schema's descriptions (kplan schema): English, then Swedish, in one file
     "check.schema_document": (
         "A kplan plan file: one regional action plan.",
@@ -3345,7 +3421,7 @@ def t(key: str, /, **values: object) -> str:
     text = swedish if language() == "sv" else english
     if not values:
         return text
-    return text.format(**{name: _shown(value) for name, value in values.items()})
+    return _FORMATTER.vformat(text, (), {name: _shown(value) for name, value in values.items()})
 
 
 def _shown(value: object) -> object:
@@ -3356,3 +3432,37 @@ def _shown(value: object) -> object:
             os.fspath(value) if isinstance(value, os.PathLike) else str(value), limit=None
         )
     return value
+
+
+def plural(count: int, one: str, other: str) -> str:
+    """``one`` for a count of exactly one, ``other`` for every other count (0, 2, 1.5...).
+
+    English and Swedish both put the singular with one alone: "1 measure",
+    "0 measures", "1 åtgärd", "2 åtgärder".
+    """
+    return one if count == 1 else other
+
+
+class _Plurals(string.Formatter):
+    """Formats a catalogue string, with plurals: ``{count:|measure|measures}``.
+
+    A field whose format spec starts with ``|`` gives the word for its
+    count, singular first, so a message counts in both languages: the
+    catalogue writes ``"{count} {count:|change|changes}"`` and
+    ``"{count} {count:|ändring|ändringar}"``.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        """The word for ``value``'s count when ``format_spec`` names one, else as usual."""
+        if format_spec.startswith("|"):
+            one, _, other = format_spec[1:].partition("|")
+            return plural(value, one, other) if isinstance(value, int) else other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Plurals()
+
+
+def fill(text: str, values: dict[str, Any]) -> str:
+    """A catalogue string with ``values`` filled in as they are, plurals chosen by count."""
+    return _FORMATTER.vformat(text, (), values)

@@ -132,7 +132,7 @@ def test_dry_run_writes_nothing(orebro: Kplan, tmp_path: Path) -> None:
     before = dump_store(orebro.db)
     out = orebro("apply", str(write_jsonl(tmp_path / "c.jsonl", GOOD)), "--dry-run").stdout
     assert "Would apply 6 changes" in out
-    assert "measure 7 status: ongoing → delayed" in out
+    assert "measure 7, status: ongoing → delayed" in out
     assert dump_store(orebro.db) == before
 
 

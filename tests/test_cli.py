@@ -240,7 +240,8 @@ def test_plain_output_in_a_pipe_is_tab_separated(orebro: Kplan) -> None:
     lines = orebro("list").stdout.splitlines()
     header = lines[0].split("\t")
     assert header[:5] == ["ID", "Title", "Owner", "Status", "Progress"]
-    assert header[-3:] == ["kön", "ålder", "etnicitet"]
+    # The days overdue come last, after the perspectives (issue 15: input words in a pipe).
+    assert header[-4:] == ["kön", "ålder", "etnicitet", "Days overdue"]
     assert len(lines) == 23
     assert "\x1b[" not in orebro("show", "7").stdout
 
@@ -337,11 +338,13 @@ def test_another_regions_plan_uses_its_own_perspectives_and_ladder(kplan: Kplan)
     assert len(measures) == 7
     perspectives = {"jämställdhet", "funktionsnedsättning", "landsbygd", "unga"}
     assert all(set(m["perspectives"]) == perspectives for m in measures)
-    assert kplan("list").stdout.splitlines()[0].split("\t")[-4:] == [
+    # The perspectives' columns, then the days overdue (the last column).
+    assert kplan("list").stdout.splitlines()[0].split("\t")[-5:] == [
         "jämställdhet",
         "funktionsnedsättning",
         "landsbygd",
         "unga",
+        "Days overdue",
     ]
 
     first = measures[0]["id"]

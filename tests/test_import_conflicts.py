@@ -76,7 +76,7 @@ def test_a_changed_status_and_progress_refuse_the_same_file_again(
     found = {m["field"]: m.groupdict() for m in LINE.finditer(refused.stderr)}
     assert found == {
         "status": {"field": "status", "file": "ongoing", "store": "done", "actor": "sforsberg"},
-        "progress": {"field": "progress", "file": "40", "store": "80", "actor": "sforsberg"},
+        "progress": {"field": "progress", "file": "40%", "store": "80%", "actor": "sforsberg"},
     }
     assert "refused: 2 follow-up values" in refused.stderr
     assert "the plan's last import" in refused.stderr
@@ -194,7 +194,7 @@ def test_a_value_nobody_touched_since_the_base_imports_without_a_word(
     in_measure(changed, "8", 'status = "ongoing"', 'status = "done"')
     done = orebro("import", str(changed), "--as", "ehedlund")
     assert done.stdout.startswith("Updated plan orebro-kompetens: 1 change.")
-    assert "measure 7 progress: 40 → 60" in done.stdout
+    assert "measure 7, progress: 40% → 60%" in done.stdout
     assert "Kept" not in done.stdout and "replaced" not in done.stdout
     assert measure(orebro, "7")["progress"] == 60
     assert measure(orebro, "8")["status"] == "done"
@@ -407,7 +407,11 @@ def test_conflicts_are_told_in_swedish(orebro: Kplan, monkeypatch: pytest.Monkey
     monkeypatch.setenv("KPLAN_LANG", "sv")
     refused = orebro("import", str(OREBRO), expect=3)
     assert "avbröts: 1 uppföljningsvärde" in refused.stderr
-    assert "filen säger ongoing, lagret säger done (ändrat av sforsberg" in refused.stderr
+    # The values in words of the reader's language (issue 15: words, not field names).
+    assert (
+        "status: filen säger påbörjad, lagret säger genomförd (ändrat av sforsberg"
+        in refused.stderr
+    )
     kept = orebro("import", str(OREBRO), "--keep-store")
     assert "Behöll lagrets värde för 1 uppföljningsvärde" in kept.stdout
 

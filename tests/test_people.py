@@ -228,7 +228,7 @@ def test_person_add_edit_and_undo(orebro: Kplan) -> None:
     ]
     assert people(orebro)["owners"]["anilsson"] == ("Anna Nilsson", None, "anna@example.se")
     text = orebro("log").stdout
-    assert "owners.anilsson.email" in text
+    assert "owner anilsson, email: – → anna@example.se" in text
 
     undone = orebro.json("undo", "--as", "ehedlund")
     assert [(c["field"], c["old"], c["new"]) for c in undone["changes"]] == [
@@ -276,8 +276,8 @@ def test_person_and_org_in_the_log_text(orebro: Kplan) -> None:
     orebro("org", "add", "nytt", "--name", "Nytt bolag", "--kind", "privat")
     orebro("person", "add", "np", "--name", "Ny Person", "--organisation", "nytt")
     text = orebro("log").stdout
-    assert "owners.np.organisation" in text
-    assert "organisations.nytt.kind" in text
+    assert "owner np, organisation: – → nytt" in text
+    assert "organisation nytt, kind: – → privat" in text
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,7 @@ def test_edit_changes_the_settings_logs_each_and_undo_reverts_them_all(orebro: K
         ("plan.description", "ehedlund", "Ny period"),
     }
     undone = orebro("undo", "--as", "ehedlund")
-    assert "plan.title: Ny titel → Handlingsplan för kompetensförsörjning" in undone.stdout
+    assert "the plan's title: Ny titel → Handlingsplan för kompetensförsörjning" in undone.stdout
     assert orebro.json("plan", "show") == before
     # The plan file written from the store says the same.
     exported = orebro("export", "--format", "toml").stdout

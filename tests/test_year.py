@@ -174,8 +174,10 @@ def test_list_overdue_is_exactly_the_measures_past_due_and_not_finished(orebro: 
 
 def test_list_and_show_mark_an_overdue_measure(orebro: Kplan) -> None:
     listed = orebro("list").stdout
-    assert "tstrom\tdelayed, 32 days overdue\t30%" in listed
-    assert "jlindqvist\tdelayed\t35%" in listed  # measure 21: due 2016-06-30
+    # In a pipe the status is the word `kplan status` takes, the days in a column of their own.
+    rows = {line.split("\t")[0]: line.split("\t") for line in listed.splitlines()}
+    assert rows["5"][2:5] == ["tstrom", "delayed", "30%"] and rows["5"][-1] == "32"
+    assert rows["21"][3] == "delayed" and rows["21"][-1] == ""  # measure 21: due 2016-06-30
     shown = orebro("show", "5").stdout
     assert "Overdue: 32 days past the due date (2015-12-31), neither done nor cancelled" in shown
     assert orebro.json("show", "5")["overdue"] is True
@@ -185,7 +187,8 @@ def test_list_and_show_mark_an_overdue_measure(orebro: Kplan) -> None:
 
 def test_overdue_in_swedish(orebro: Kplan, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPLAN_LANG", "sv")
-    assert "försenad, 32 dagar efter slutdatum" in orebro("list", "--overdue").stdout
+    assert "mholm\tdelayed\t25%" in orebro("list", "--overdue").stdout
+    assert "| försenad, 32 dagar efter slutdatum |" in orebro("export", "--format", "md").stdout
     assert "Förfallen: 32 dagar efter slutdatum" in orebro("show", "13").stdout
 
 

@@ -163,3 +163,24 @@ def log(
     with store.reading() as rows:
         info = stored.select_plan(rows, plan)
         return stored.events(rows, info, measure=measure, since=since, limit=limit)
+
+
+def log_with_plan(
+    store: Store,
+    *,
+    plan: str | None = None,
+    measure: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 20,
+) -> tuple[list[dict[str, Any]], Plan]:
+    """``log``'s events and the plan they belong to, read together.
+
+    The plan gives the names a change is told in (its ladder steps, its
+    collaborations and indicators); both come from one state of the store.
+    """
+    if measure is not None:
+        measure = check_id(measure)
+    with store.reading() as rows:
+        info = stored.select_plan(rows, plan)
+        found = stored.events(rows, info, measure=measure, since=since, limit=limit)
+        return found, stored.load_plan(rows, info)

@@ -49,6 +49,7 @@ from kplan.domain import (
     ORGANISATION_KINDS,
     STATUSES,
     as_finite,
+    as_utc,
     normalise_period,
 )
 from kplan.errors import InvalidValueError, NotFoundError, PlanFileError, Problem, closest
@@ -745,15 +746,60 @@ def diff(
     store: Store, first: str, second: str | None = None, plan: str | None = None
 ) -> dict[str, Any]:
     """Compare snapshot ``first`` with snapshot ``second`` or, without it, the current state."""
-    # One transaction: both sides are read from the same state of the store.
+    return explained_diff(store, first, second, plan, notes=False).result
+
+
+@dataclass(frozen=True)
+class ExplainedDiff:
+    """A diff (``result``, as ``diff`` gives it) with both states and why things changed.
+
+    Each change entry of ``result`` holds ``notes``: the notes of the events
+    between the two states that set that field (oldest first, each once).
+    ``old`` and ``new`` are the two states, whose names the change is told in.
+    """
+
+    result: dict[str, Any]
+    old: Plan
+    new: Plan
+
+
+def explained_diff(
+    store: Store,
+    first: str,
+    second: str | None = None,
+    plan: str | None = None,
+    *,
+    notes: bool = True,
+) -> ExplainedDiff:
+    """``diff``, with the two states and (``notes``) each change's notes from the event log."""
+    # One transaction: both sides and the log are read from the same state of the store.
     with store.reading() as rows:
         info = stored_plans.select_plan(rows, plan)
         older = _find(rows, info, first)
         old = thaw(older.content, older.name)
+        until: dt.datetime | None = None
         if second is None:
             new = stored_plans.load_plan(rows, info)
         else:
             newer = _find(rows, info, second)
             new = thaw(newer.content, newer.name)
-    result = compare(old, new)
-    return {"from": first, "to": second, **result}
+            until = newer.taken_at
+        logged = stored_plans.events(rows, info, since=older.taken_at, limit=0) if notes else []
+    result = {"from": first, "to": second, **compare(old, new)}
+    if not notes:
+        return ExplainedDiff(result, old, new)
+    found: dict[tuple[Any, ...], list[str]] = {}
+    for event in reversed(logged):  # oldest first
+        at = dt.datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
+        if not event["note"] or (until is not None and at > as_utc(until)):
+            continue
+        key = (event["measure"], event["collaboration"], event["indicator"], event["field"])
+        kept = found.setdefault(key, [])
+        if event["note"] not in kept:
+            kept.append(event["note"])
+    entries = [(None, c) for c in result["plan"]]
+    entries += [(m["id"], c) for m in result["measures"] for c in m["changes"]]
+    for measure, entry in entries:
+        key = (measure, entry["collaboration"], entry["indicator"], entry["field"])
+        entry["notes"] = found.get(key, [])
+    return ExplainedDiff(result, old, new)

@@ -46,6 +46,7 @@ from kplan.domain import (
     values_trend,
 )
 from kplan.i18n import CATALOGUE
+from kplan.i18n import fill as fill_in
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
@@ -339,7 +340,7 @@ class _Words:
 
     def t(self, key: str, /, **values: object) -> str:
         text = CATALOGUE[key][self._index]
-        return text.format(**values) if values else text
+        return fill_in(text, values) if values else text
 
     def number(self, value: float | None) -> str:
         """A number the way the language writes it (21 000 and 63,5 in Swedish)."""

@@ -14,14 +14,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kplan.address import short_removed
-from kplan.core.diff import as_text
 from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
-from kplan.present.labels import progress_bar, status_label, steps_text
+from kplan.present.labels import (
+    PlanNames,
+    change_words,
+    field_words,
+    progress_bar,
+    status_label,
+    steps_text,
+    value_words,
+)
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
 
@@ -90,7 +96,16 @@ def plans_table(rows: list[dict[str, Any]]) -> None:
 
 
 def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
-    """The plan's measures, one line each."""
+    """The plan's measures, one line each.
+
+    On a terminal, words in the reader's language and marks; in a pipe, the
+    words the change commands accept (``not-started``, ``partly``), the same
+    in every language, with the days overdue in a column of their own, so
+    that a script can feed what it reads back to ``kplan status`` and the rest.
+    """
+    if not is_terminal():
+        _plain(*_measures_plain(plan, rows))
+        return
     four_p = "".join(
         part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process")
     )
@@ -112,19 +127,47 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
                 r["title"],
                 r["owner"],
                 _status_cell(r),
-                progress_bar(r["progress"]) if is_terminal() else f"{r['progress']}%",
+                progress_bar(r["progress"]),
                 steps_text(r["steps"]),
                 "".join(STATE_MARKS[state] for state in r["four_p"].values()),
                 *[COVERAGE_MARKS[r["perspectives"].get(p, "no")] for p in plan.perspectives],
             ]
         )
-    if is_terminal():
-        title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
-        output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
-        output.show(summary_line(plan))
-        output.show(t("list.legend"), style="dim")
-    else:
-        _plain(headers, body)
+    title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
+    output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+    output.show(summary_line(plan))
+    output.show(t("list.legend"), style="dim")
+
+
+def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """``list``'s table for a pipe: the input words, the same in every language."""
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *plan.perspectives,
+        # Last, so that the columns before keep the places they always had.
+        t("words.col_overdue"),
+    ]
+    body = [
+        [
+            r["id"],
+            r["title"],
+            r["owner"],
+            r["status"],
+            f"{r['progress']}%",
+            steps_text(r["steps"]),
+            "/".join(r["four_p"].values()),
+            *[r["perspectives"].get(p, "no") for p in plan.perspectives],
+            str(r["days_overdue"]) if r.get("overdue") else "",
+        ]
+        for r in rows
+    ]
+    return headers, body
 
 
 def _status_cell(row: dict[str, Any]) -> str:
@@ -229,8 +272,9 @@ def measure_detail(plan: Plan, detail: dict[str, Any]) -> None:
     add(t("show.events"))
     if not detail["events"]:
         add(f"  {t('show.none')}")
+    names = PlanNames.of(plan)
     for event in detail["events"]:
-        add(f"  {_event_line(event)}")
+        add(f"  {_event_line(event, names)}")
     output.say("\n".join(lines))
 
 
@@ -269,19 +313,27 @@ def _number(value: Any, unit: str) -> str:
     return "–" if value is None else f"{value}{unit}"
 
 
-def _event_line(event: dict[str, Any]) -> str:
+def event_words(event: dict[str, Any], names: PlanNames | None = None) -> str:
+    """An event's change in words (``Fyra P Perspektiv: not started → ongoing``), one line."""
+    return visible(
+        change_words(
+            event["field"],
+            event["old"],
+            event["new"],
+            collaboration=event["collaboration"],
+            indicator=event["indicator"],
+            names=names,
+        )
+    )
+
+
+def _event_line(event: dict[str, Any], names: PlanNames | None = None) -> str:
     # One line per event: a newline in the note shows as \n, so a note can
     # never print a line that looks like another event.
-    what = visible(event["field"])
-    if event["collaboration"]:
-        what = f"{visible(event['collaboration'])} {what}"
-    elif event["indicator"]:
-        what = f"{visible(event['indicator'])} {what}"
-    change = f"{visible(_or_dash(event['old']))} → {visible(_or_dash(event['new']))}"
     shown = _event_note(event)
     note = f"  «{visible(shown)}»" if shown else ""
     when = event["at"][:16].replace("T", " ")
-    return f"{when}  {_actor(event)}  {what}: {change}{note}"
+    return f"{when}  {_actor(event)}  {event_words(event, names)}{note}"
 
 
 def _event_note(event: dict[str, Any]) -> str:
@@ -306,8 +358,8 @@ def _actor(event: dict[str, Any]) -> str:
     return visible(event["actor"])
 
 
-def events_table(events: list[dict[str, Any]]) -> None:
-    """Events, newest first."""
+def events_table(events: list[dict[str, Any]], names: PlanNames | None = None) -> None:
+    """Events, newest first, each change in words (``names``: the plan's own names)."""
     if not events:
         output.notice(t("log.none"))
         return
@@ -315,26 +367,17 @@ def events_table(events: list[dict[str, Any]]) -> None:
         t("col.when"),
         t("col.actor"),
         t("col.measure"),
-        t("col.field"),
-        t("col.old"),
-        t("col.new"),
+        t("words.col_change"),
         t("col.note"),
     ]
     body = []
     for e in events:
-        target = e["measure"] or ""
-        if e["collaboration"]:
-            target += f" / {e['collaboration']}"
-        if e["indicator"]:
-            target += f" / {e['indicator']}"
         body.append(
             [
                 e["at"][:16].replace("T", " "),
                 _actor(e),
-                target,
-                e["field"],
-                _or_dash(short_removed(e["field"], e["old"])),
-                _or_dash(e["new"]),
+                e["measure"] or "",
+                event_words(e, names),
                 _event_note(e),
             ]
         )
@@ -344,30 +387,19 @@ def events_table(events: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def _change_line(change: Any) -> str:
-    where = visible(change.measure or "")
-    if change.collaboration:
-        where = f"{t('kind.collaboration')} {visible(change.collaboration)}"
-    elif change.indicator:
-        where = f"{t('kind.indicator')} {visible(change.indicator)}"
-    elif change.measure:
-        where = f"{t('kind.measure')} {visible(change.measure)}"
-    old = short_removed(change.field, as_text(change.old))
-    new = as_text(change.new)
-    kinds = {
-        "measure": "kind.measure",
-        "collaboration": "kind.collaboration",
-        "indicator": "kind.indicator",
-        "organisations": "kind.organisation",
-        "owners": "kind.owner",
-    }
-    if change.field in kinds:
-        if old is None:
-            return t("change.added", kind=t(kinds[change.field]), key=new)
-        if new is None:
-            return t("change.removed", kind=t(kinds[change.field]), key=old)
-    prefix = f"{where} " if where else ""
-    return f"{prefix}{visible(change.field)}: {visible(_or_dash(old))} → {visible(_or_dash(new))}"
+def _change_line(change: Any, names: PlanNames | None = None) -> str:
+    """A change a command made, in words, with the measure it belongs to."""
+    words = change_words(
+        change.field,
+        change.old,
+        change.new,
+        collaboration=change.collaboration,
+        indicator=change.indicator,
+        names=names,
+    )
+    if change.measure and change.field not in ("measure", "collaboration", "indicator"):
+        return visible(t("words.on_measure", key=change.measure, what=words))
+    return visible(words)
 
 
 def changes(result: ChangeResult) -> None:
@@ -415,7 +447,8 @@ def import_result(result: ImportResult, plan: Plan) -> None:
         if len(result.changes) == 1:
             key += "_one"
         lines = [t(key, plan=plan.id, count=len(result.changes))]
-        lines += [f"  {_change_line(change)}" for change in result.changes]
+        names = PlanNames.of(plan)
+        lines += [f"  {_change_line(change, names)}" for change in result.changes]
     else:
         lines = [t("importconflict.nothing_else", plan=plan.id)]
     if result.conflicts:
@@ -438,9 +471,10 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
             t(
                 "importconflict.line",
                 what=f"{t('kind.' + conflict.target)} {conflict.key}",
-                field=conflict.change.field,
-                file=_or_dash(conflict.file_value),
-                store=_or_dash(conflict.store_value),
+                # The line names the thing first; the field's words follow it.
+                field=field_words(conflict.change.field),
+                file=value_words(conflict.change.field, conflict.file_value),
+                store=value_words(conflict.change.field, conflict.store_value),
                 actor=conflict.actor,
                 at=as_utc(conflict.at).strftime("%Y-%m-%d %H:%M"),
             )
@@ -523,8 +557,11 @@ def rounds_table(rows: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def round_detail(result: dict[str, Any]) -> None:
-    """One round: when it ran, who reported what with which note, and what changed."""
+def round_detail(result: dict[str, Any], names: PlanNames | None = None) -> None:
+    """One round: when it ran, who reported what with which note, and what changed.
+
+    The changes are told in words, with the plan's own names (``names``).
+    """
     lines: list[str] = []
     add = lines.append
     reported = t("year.reported_of", reported=result["reported"], total=result["total"])
@@ -585,13 +622,11 @@ def round_detail(result: dict[str, Any]) -> None:
     else:
         add(t("year.show_changes", previous=result["previous"]))
         for change in result["changes"]["plan"]:
-            add(f"  {_diff_line(change)}")
+            add(f"  {_diff_line(change, names)}")
         for measure in result["changes"]["measures"]:
             add(f"  {visible(measure['id'])}  {visible(measure['title'])}")
             for change in measure["changes"]:
-                where = change.get("collaboration") or change.get("indicator")
-                prefix = f"{visible(where)} " if where else ""
-                add(f"    {prefix}{_diff_line(change)}")
+                add(f"    {_diff_line(change, names)}")
     output.say("\n".join(lines))
 
 
@@ -625,8 +660,12 @@ def grantees_table(rows: list[dict[str, Any]]) -> None:
         _plain(headers, body)
 
 
-def diff_report(result: dict[str, Any]) -> None:
-    """What changed between two states, per measure, then the counts."""
+def diff_report(result: dict[str, Any], names: PlanNames | None = None) -> None:
+    """What changed between two states, per measure, then the counts.
+
+    Each change is told in words (``names``: the plans' own names), with the
+    notes of the events that made it where ``result``'s entries hold them.
+    """
     lines: list[str] = []
     out = lines.append
     second = result["to"] if result["to"] is not None else t("diff.now")
@@ -638,13 +677,11 @@ def diff_report(result: dict[str, Any]) -> None:
     if result["plan"]:
         out(f"\n{t('diff.plan')}")
         for change in result["plan"]:
-            out(f"  {_diff_line(change)}")
+            out(f"  {_diff_line(change, names)}")
     for measure in result["measures"]:
         out(f"\n{visible(measure['id'])}  {visible(measure['title'])}")
         for change in measure["changes"]:
-            where = change.get("collaboration") or change.get("indicator")
-            prefix = f"{visible(where)} " if where else ""
-            out(f"  {prefix}{_diff_line(change)}")
+            out(f"  {_diff_line(change, names)}")
     summary = result["summary"]
     out(
         "\n"
@@ -665,9 +702,18 @@ def diff_report(result: dict[str, Any]) -> None:
     output.say("\n".join(lines))
 
 
-def _diff_line(change: dict[str, Any]) -> str:
-    old, new = visible(_or_dash(change["old"])), visible(_or_dash(change["new"]))
-    return f"{visible(change['field'])}: {old} → {new}"
+def _diff_line(change: dict[str, Any], names: PlanNames | None = None) -> str:
+    """A change between two states in words, with the notes of the events that made it."""
+    words = change_words(
+        change["field"],
+        change["old"],
+        change["new"],
+        collaboration=change.get("collaboration"),
+        indicator=change.get("indicator"),
+        names=names,
+    )
+    notes = "; ".join(change.get("notes") or [])
+    return visible(words) + (f"  «{visible(notes)}»" if notes else "")
 
 
 def apply_summary(result: ChangeResult, dry_run: bool) -> None:

@@ -43,6 +43,7 @@ from kplan.domain import (
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
+from kplan.present.labels import PlanNames, change_words
 from kplan.present.summary import (
     compare_table,
     measure_summary,
@@ -388,6 +389,10 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _percent(part: int, whole: int) -> str:
     share = math.floor(100 * part / whole + 0.5) if whole else 0
     return f"{share}%"
@@ -657,135 +662,40 @@ def _gaps_block(plan: Plan) -> list[str]:
     return lines
 
 
-def _field_names() -> dict[str, str]:
-    """Readable names of the fields diff_plans reports, in the user's language."""
-    return {
-        "title": t("report.field_title"),
-        "goal": t("report.field_goal"),
-        "area": t("report.field_area"),
-        "owner": t("report.field_owner"),
-        "status": t("report.field_status"),
-        "progress": t("report.field_progress"),
-        "start": t("report.field_start"),
-        "due": t("report.field_due"),
-        "end": t("report.field_end"),
-        "description": t("report.field_description"),
-        "situation": t("structure.col_situation"),
-        "organisation": t("report.field_organisation"),
-        "perspectives": t("report.field_perspectives"),
-        "ladder": t("report.field_ladder"),
-        "ladder_questions": t("report.field_ladder_questions"),
-        "coordinators": t("report.field_coordinators"),
-        "measure_order": t("report.field_measure_order"),
-        "organisation_order": t("report.field_organisation_order"),
-        "owner_order": t("report.field_owner_order"),
-        "collaboration_order": t("report.field_collaboration_order"),
-        "indicator_order": t("report.field_indicator_order"),
-        "name": t("report.field_name"),
-        "kind": t("report.field_kind"),
-        "email": t("report.field_email"),
-        "actors": t("report.field_actors"),
-        "step": t("report.field_step"),
-        "note": t("report.field_note"),
-        "measure": t("report.field_measure"),
-        "unit": t("report.field_unit"),
-        "baseline": t("report.field_baseline"),
-        "target": t("report.field_target"),
-        "direction": t("report.field_direction"),
-    }
-
-
 class _ChangeWriter:
-    """Readable lines for the changes between an earlier and the current plan."""
+    """Readable lines for the changes between an earlier and the current plan.
+
+    Each change in the words ``change_words`` gives every human-readable
+    line, the plan's own names (of either state) in it, escaped for Markdown.
+    """
 
     def __init__(self, old: Plan, new: Plan) -> None:
-        self.old = old
-        self.new = new
-        self.names = _field_names()
-
-    def _field(self, name: str) -> str:
-        address = FieldAddress.find(name)
-        if address is not None and address.kind == "four_p":
-            part = address.part
-            shown = t(f"four_p.{part}") if part in FOUR_P_PARTS else md_text(part)
-            return t("report.field_four_p", part=shown)
-        if address is not None and address.kind == "perspectives":
-            return t("report.field_perspective", name=md_text(address.part))
-        if address is not None and address.kind == "values":
-            return t("report.field_value", period=md_text(address.part))
-        return self.names.get(name, md_text(name))
-
-    def _value(self, field: str, value: Any, plan: Plan) -> str:
-        if value is None:
-            return "–"
-        if field == "status":
-            return md_text(_status_word(str(value)))
-        kind = address.kind if (address := FieldAddress.find(field)) is not None else None
-        if kind == "four_p":
-            return md_text(_state_word(str(value)))
-        if kind == "perspectives":
-            return md_text(_coverage_word(str(value)))
-        if field == "step" and isinstance(value, int):
-            label = _step_label(plan, value)
-            return f"{value} {md_text(label)}" if label else str(value)
-        if field == "direction" and value in ("increase", "decrease"):
-            return t(f"report.direction_{value}")
-        if field == "owner":
-            owners = {o.id: o.name for o in plan.owners}
-            return md_text(owners.get(str(value), str(value)))
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int | float):
-            return md_text(format_number(value))
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, list | tuple):
-            return md_text(", ".join(str(item) for item in value))
-        return md_text(value)
+        self.names = PlanNames.of(old, new)
 
     def line(self, change: FieldChange) -> str:
-        field = change.field
-        # Something added or removed as a whole.
-        kinds = {
-            "measure": t("kind.measure"),
-            "collaboration": t("kind.collaboration"),
-            "indicator": t("kind.indicator"),
-            "organisations": t("kind.organisation"),
-            "owners": t("kind.owner"),
-        }
-        whole = field in kinds and not (
-            field == "measure" and (change.collaboration or change.indicator)
-        )
-        if whole and (change.old is None or change.new is None):
-            if change.old is None:
-                return _cap(t("change.added", kind=kinds[field], key=md_text(change.new)))
-            return _cap(t("change.removed", kind=kinds[field], key=md_text(change.old)))
+        """The change as one Markdown line (without the list mark).
 
-        if field.startswith("plan."):
-            field = field.removeprefix("plan.")
-            what = self._field(field)
-        elif field.startswith(("organisations.", "owners.")):
-            collection, rest = field.split(".", 1)
-            key, field = rest.rsplit(".", 1)
-            template = (
-                "report.in_organisation" if collection == "organisations" else "report.in_owner"
+        A line that starts with the plan's own name (a perspective, an
+        indicator, a collaboration) keeps it as written; others start upper case.
+        """
+        address = FieldAddress.find(change.field)
+        whole = change.field in ("measure", "collaboration", "indicator") and (
+            change.old is None or change.new is None
+        )
+        named = (address is not None and address.kind in ("perspectives", "values", "groups")) or (
+            bool(change.collaboration or change.indicator) and not whole
+        )
+        shown = _same if named else _cap
+        return shown(
+            change_words(
+                change.field,
+                change.old,
+                change.new,
+                collaboration=change.collaboration,
+                indicator=change.indicator,
+                names=self.names,
+                escape=md_text,
             )
-            what = t(template, key=md_text(key), what=self._field(field))
-        elif change.collaboration:
-            what = t(
-                "report.in_collaboration",
-                key=md_text(change.collaboration),
-                what=self._field(field),
-            )
-        elif change.indicator:
-            what = t("report.in_indicator", key=md_text(change.indicator), what=self._field(field))
-        else:
-            what = self._field(field)
-        return t(
-            "report.change_line",
-            what=_cap(what),
-            old=self._value(field, change.old, self.old),
-            new=self._value(field, change.new, self.new),
         )
 
 

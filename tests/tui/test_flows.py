@@ -231,7 +231,7 @@ def test_open_measure_shows_it_and_escape_goes_back(orebro_store: Path) -> None:
         events = "\n".join(line.rstrip() for line in shown)
         assert events.startswith("Recent events\n")
         assert (
-            "2016-01-18 09:31  sforsberg  progress: 40 → 35  «Praktikplatserna dröjer»\n"
+            "2016-01-18 09:31  sforsberg  progress: 40% → 35%  «Praktikplatserna dröjer»\n"
             "2016-01-18 09:30  sforsberg  status: ongoing → delayed  «Praktikplatserna dröjer»"
         ) in events
         assert "Arbetslivskunskap i vägledningen" in screen_text(app)

@@ -154,7 +154,9 @@ def test_edit_owner_and_due_of_measure_7(orebro_store: Path) -> None:
         assert "2014-09-01–2017-06-30" in widget_text(head)
         events = app.screen.query_one("#measure-events")
         await wait_until(
-            pilot, lambda: "sforsberg  owner: sforsberg → mholm" in widget_text(events), what="log"
+            pilot,
+            lambda: "sforsberg  owner: Sara Forsberg → Mikael Holm" in widget_text(events),
+            what="log",
         )
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, OverviewScreen), what="overview")

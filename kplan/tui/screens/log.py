@@ -14,9 +14,10 @@ from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from kplan.address import short_removed
 from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.model import Plan
+from kplan.present.labels import PlanNames, change_words
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
@@ -40,13 +41,21 @@ def event_target(event: dict[str, Any]) -> str:
     return " / ".join(parts)
 
 
-def event_change(event: dict[str, Any]) -> str:
-    """The change as ``old → new``, with a dash for nothing."""
-    # A removal keeps the whole item in ``old`` (for undo); shown in short, as `kplan log` does.
-    shortened = short_removed(str(event.get("field", "")), event.get("old"))
-    old = "–" if shortened is None else str(shortened)
-    new = "–" if event.get("new") is None else str(event["new"])
-    return f"{old} → {new}"
+def event_change(event: dict[str, Any], names: PlanNames | None = None) -> str:
+    """The change in words, as ``kplan log`` tells it: ``kön: no → partly``."""
+    return change_words(
+        str(event.get("field", "")),
+        event.get("old"),
+        event.get("new"),
+        collaboration=event.get("collaboration"),
+        indicator=event.get("indicator"),
+        names=names,
+    )
+
+
+def plan_names(plan: Plan | None) -> PlanNames:
+    """The names of the plan shown (none before it is loaded)."""
+    return PlanNames.of(plan)
 
 
 @dataclass
@@ -57,8 +66,12 @@ class LogFilter:
     actors: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
 
-    def matches(self, event: dict[str, Any]) -> bool:
-        """Whether the event passes: any named measure, any named actor, every word."""
+    def matches(self, event: dict[str, Any], names: PlanNames | None = None) -> bool:
+        """Whether the event passes: any named measure, any named actor, every word.
+
+        A word is looked for in the change as shown (in words) and in its
+        field's name as the log keeps it, so ``four_p`` finds Fyra P changes too.
+        """
         if self.measures and str(event.get("measure") or "").casefold() not in self.measures:
             return False
         actor = str(event.get("actor") or "").casefold()
@@ -71,7 +84,7 @@ class LogFilter:
                     actor,
                     event_target(event),
                     str(event.get("field") or ""),
-                    event_change(event),
+                    event_change(event, names),
                     str(event.get("note") or ""),
                 ]
             ).casefold()
@@ -109,8 +122,7 @@ def log_columns(width: int) -> list[LogColumn]:
         LogColumn("when", t("col.when"), 16),
         LogColumn("actor", t("col.actor"), 12 if wide else 9),
         LogColumn("target", t("col.measure"), 16 if wide else 11),
-        LogColumn("field", t("col.field"), 18 if wide else 13),
-        LogColumn("change", f"{t('col.old')} → {t('col.new')}", 24 if wide else 14),
+        LogColumn("change", t("words.col_change"), 44 if wide else 29),
     ]
     if wide:
         columns.append(LogColumn("note", t("col.note"), None))
@@ -212,14 +224,14 @@ class LogScreen(KplanScreen[None]):
         else:
             table.clear()
         wanted = parse_log_filter(self.expression)
-        self.shown = [event for event in self.events if wanted.matches(event)]
+        names = plan_names(self.kplan.plan)
+        self.shown = [event for event in self.events if wanted.matches(event, names)]
         for event in self.shown:
             values = {
                 "when": event_when(event),
                 "actor": str(event["actor"]),
                 "target": event_target(event),
-                "field": str(event["field"]),
-                "change": event_change(event),
+                "change": event_change(event, names),
                 "note": str(event.get("note") or ""),
             }
             table.add_row(
@@ -264,9 +276,8 @@ class LogScreen(KplanScreen[None]):
             text.append(t("log_view.when", when=event_when(event)) + "  ", style="dim")
             text.append(f"{visible(event['actor'])}  ", style="bold")
             target = visible(event_target(event))
-            field = visible(event["field"])
-            text.append(f"{target} · {field}: " if target else f"{field}: ")
-            text.append(visible(event_change(event)))
+            text.append(f"{target} · " if target else "")
+            text.append(visible(event_change(event, plan_names(self.kplan.plan))))
             if event.get("note"):
                 text.append(f"\n{t('col.note')}: ", style="bold")
                 # The note's own lines, indented under it.

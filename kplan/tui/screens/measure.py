@@ -13,7 +13,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from kplan.address import short_removed
 from kplan.core.actor import today
 from kplan.domain import days_overdue, format_number, gap_trend, period_sort_key, values_trend
 from kplan.errors import KplanError
@@ -26,6 +25,7 @@ from kplan.present.glyphs import (
     STATE_MARKS,
     TREND_ARROWS,
 )
+from kplan.present.labels import PlanNames, change_words
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.dialogs import open_edit_dialog, open_report_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
@@ -339,17 +339,18 @@ class MeasureScreen(KplanScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(no_wrap=True, style="grey62")
         table.add_column()
+        names = PlanNames.of(self.kplan.plan)
         for event in events:
-            what = visible(event["field"])
-            if event["collaboration"]:
-                what = f"{visible(event['collaboration'])} {what}"
-            elif event["indicator"]:
-                what = f"{visible(event['indicator'])} {what}"
-            shortened = short_removed(event["field"], event["old"])
-            old = "–" if shortened is None else visible(shortened)
-            new = "–" if event["new"] is None else visible(event["new"])
+            words = change_words(
+                event["field"],
+                event["old"],
+                event["new"],
+                collaboration=event["collaboration"],
+                indicator=event["indicator"],
+                names=names,
+            )
             text = Text(f"{visible(event['actor'])}", style="bold")
-            text.append(f"  {what}: {old} → {new}", style="not bold")
+            text.append(f"  {visible(words)}", style="not bold")
             if event["note"]:
                 text.append(f"  «{visible(event['note'])}»", style="italic not bold")
             table.add_row(event["at"][:16].replace("T", " "), text)
