@@ -416,8 +416,13 @@ def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
     after = dump_store(path)
     assert [row[:-1] for row in after["snapshot"]] == before["snapshot"]
     states = {row[2]: row[-1] for row in after["snapshot"]}
-    # Filled from the content each snapshot keeps: what kplan writes when it takes one.
-    assert states["före"] == written["före"] and states["efter"] == written["efter"]
+    # Filled from the content each snapshot keeps: what kplan writes when it takes one,
+    # less the year's counts (kplan trend thaws a snapshot kept without them).
+    for name in ("före", "efter"):
+        taken = json.loads(written[name])
+        assert "figures" in taken
+        del taken["figures"]
+        assert json.loads(states[name]) == taken
     assert states["trasig"] is None
     assert "snapshot 'trasig'" in kplan("export", "--format", "html", expect=1).stderr
     kplan("snapshot", "delete", "trasig", "--as", "ehedlund")
