@@ -394,7 +394,11 @@ def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
     monkeypatch.setenv("KPLAN_NOW", "2026-03-01T12:00:00")
     path = tmp_path / "kplan.db"
     kplan = Kplan(path)
-    kplan("import", str(OREBRO))
+    # Schema 5 knew no indicator sources: the example without its one.
+    lines = OREBRO.read_text(encoding="utf-8").splitlines(keepends=True)
+    unsourced = tmp_path / "unsourced.toml"
+    unsourced.write_text("".join(x for x in lines if not x.startswith("source = ")), "utf-8")
+    kplan("import", str(unsourced))
     kplan("snapshot", "take", "före", "--as", "ehedlund")
     kplan("status", "7", "delayed", "--progress", "35", "--as", "sforsberg")
     kplan("snapshot", "take", "efter", "--as", "ehedlund")
@@ -416,8 +420,13 @@ def test_a_store_of_version_5_gains_the_states_of_its_snapshots(
     after = dump_store(path)
     assert [row[:-1] for row in after["snapshot"]] == before["snapshot"]
     states = {row[2]: row[-1] for row in after["snapshot"]}
-    # Filled from the content each snapshot keeps: what kplan writes when it takes one.
-    assert states["före"] == written["före"] and states["efter"] == written["efter"]
+    # Filled from the content each snapshot keeps: what kplan writes when it takes one,
+    # less the year's counts (kplan trend thaws a snapshot kept without them).
+    for name in ("före", "efter"):
+        taken = json.loads(written[name])
+        assert "figures" in taken
+        del taken["figures"]
+        assert json.loads(states[name]) == taken
     assert states["trasig"] is None
     assert "snapshot 'trasig'" in kplan("export", "--format", "html", expect=1).stderr
     kplan("snapshot", "delete", "trasig", "--as", "ehedlund")
