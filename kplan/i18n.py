@@ -3000,6 +3000,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The plans share no indicator by id or name.",
         "Planerna har ingen indikator gemensam till id eller namn.",
     ),
+    # Language and time: --lang, a plan's language, time zone and public settings (langtime)
+    "langtime.opt_lang": (
+        "The language to speak, sv or en [default: KPLAN_LANG, else (exports) the plan's language, else the locale].",
+        "Språket kplan talar, sv eller en [standard: KPLAN_LANG, annars (exporter) planens språk, annars systemets språk].",
+    ),
+    "langtime.bad_lang": (
+        "--lang: '{value}' is no language kplan speaks; use sv (Swedish) or en (English).",
+        "--lang: '{value}' är inget språk kplan talar; ange sv (svenska) eller en (engelska).",
+    ),
+    "langtime.schema_language": (
+        "The plan's language, sv or en: its exports and reports speak it unless --lang or KPLAN_LANG says otherwise. Unset, a plan is Swedish.",
+        "Planens språk, sv eller en: dess exporter och rapporter talar det om inte --lang eller KPLAN_LANG säger annat. Utan språk är en plan svensk.",
+    ),
+    "langtime.schema_timezone": (
+        "The time zone the plan's moments are shown in, as an IANA name (Europe/Stockholm, the default for a Swedish plan; UTC for an English one). JSON keeps UTC.",
+        "Tidszonen som planens tidpunkter visas i, som ett IANA-namn (Europe/Stockholm, standard för en svensk plan; UTC för en engelsk). JSON behåller UTC.",
+    ),
+    "langtime.schema_public": (
+        "Whether the plan's exports are public by default (true or false; default false).",
+        "Om planens exporter är offentliga som standard (true eller false; standard false).",
+    ),
+    "langtime.schema_situation_public": (
+        "Whether the measure's läget (situation) may be published in a public export (true or false; default false).",
+        "Om åtgärdens läge får publiceras i en offentlig export (true eller false; standard false).",
+    ),
+    "langtime.expected_boolean": (
+        "expected true or false, got {got}",
+        "förväntade true eller false, fick {got}",
+    ),
+    "langtime.bad_zone": (
+        "'{value}' is no time zone kplan knows; give an IANA name such as Europe/Stockholm or UTC.{hint}",
+        "'{value}' är ingen tidszon som kplan känner till; ange ett IANA-namn som Europe/Stockholm eller UTC.{hint}",
+    ),
+    "langtime.opt_language": (
+        "The plan's language, sv or en (its exports speak it); an empty text unsets it (Swedish).",
+        "Planens språk, sv eller en (dess exporter talar det); en tom text tar bort det (svenska).",
+    ),
+    "langtime.opt_timezone": (
+        "The time zone the plan's moments are shown in (an IANA name: Europe/Stockholm); an empty text unsets it.",
+        "Tidszonen som planens tidpunkter visas i (ett IANA-namn: Europe/Stockholm); en tom text tar bort den.",
+    ),
+    "langtime.opt_public": (
+        "Whether the plan's exports are public by default.",
+        "Om planens exporter är offentliga som standard.",
+    ),
+    "langtime.opt_situation_public": (
+        "Whether the measure's läget may be published in a public export.",
+        "Om åtgärdens läge får publiceras i en offentlig export.",
+    ),
+    "langtime.col_language": ("Language", "Språk"),
+    "langtime.col_timezone": ("Time zone", "Tidszon"),
+    "langtime.col_public": ("Exports", "Exporter"),
+    "langtime.language_sv": ("Swedish (sv)", "svenska (sv)"),
+    "langtime.language_en": ("English (en)", "engelska (en)"),
+    "langtime.language_unset": ("Swedish (not set)", "svenska (ej angivet)"),
+    "langtime.zone_default": ("{zone} (default)", "{zone} (standard)"),
+    "langtime.public_yes": ("public by default", "offentliga som standard"),
+    "langtime.public_no": ("not public unless asked", "inte offentliga om det inte begärs"),
+    "langtime.situation_public": ("Läget may be published", "Läget får publiceras"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -114,6 +114,7 @@ class Measure:
     description: str | None = None
     # Läget: the current state of the measure in its owner's words.
     situation: str | None = None
+    situation_public: bool = False
     four_p: dict[str, str] = field(default_factory=dict)
     perspectives: dict[str, str] = field(default_factory=dict)
     collaborations: list[Collaboration] = field(default_factory=list)
@@ -138,6 +139,9 @@ class Plan:
     ladder_questions: list[str] = field(default_factory=lambda: list(DEFAULT_LADDER_QUESTIONS))
     coordinators: list[str] = field(default_factory=list)
     edit: str = "open"
+    language: str | None = None
+    timezone: str | None = None
+    public: bool = False
     organisations: list[Organisation] = field(default_factory=list)
     owners: list[Owner] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
@@ -206,6 +210,10 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "coordinators": list(plan.coordinators),
             # The default policy is left out, so plans that never chose one read as before.
             "edit": plan.edit if plan.edit != "open" else None,
+            "language": plan.language,
+            "timezone": plan.timezone,
+            # Like the edit policy, the default (not public) is left out.
+            "public": True if plan.public else None,
         }
     )
     document["organisations"] = [
@@ -237,6 +245,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                 "due": measure.due,
                 "description": measure.description,
                 "situation": measure.situation,
+                "situation_public": True if measure.situation_public else None,
             }
         )
         table["four_p"] = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}

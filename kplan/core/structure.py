@@ -53,7 +53,16 @@ ACTIONS = ("add", "edit", "remove")
 
 # The plan-file keys each kind's command sets (the command's options).
 FIELDS = {
-    "measure": ("title", "owner", "area", "goal", "start", "due", "description"),
+    "measure": (
+        "title",
+        "owner",
+        "area",
+        "goal",
+        "start",
+        "due",
+        "description",
+        "situation_public",
+    ),
     "collaboration": ("name", "measure", "actors", "step", "note"),
     "indicator": ("name", "unit", "measure", "baseline", "target", "direction"),
 }
@@ -61,7 +70,18 @@ FIELDS = {
 # plan-file keys of ``[plan]``; their events are named ``plan.KEY``. The
 # ladder's step names and the perspectives are not among them: stored steps
 # and levels are kept by them.
-PLAN_SETTINGS = ("title", "start", "end", "description", "coordinators", "edit", "ladder_questions")
+PLAN_SETTINGS = (
+    "title",
+    "start",
+    "end",
+    "description",
+    "coordinators",
+    "edit",
+    "ladder_questions",
+    "language",
+    "timezone",
+    "public",
+)
 # Keys a table must keep: an empty value is refused, not removed.
 _REQUIRED = {"title", "owner", "name", "measure", "actors"}
 # The plan-file list holding each kind inside a measure's table.
@@ -261,6 +281,8 @@ def _as_file_value(name: str, text: str) -> Any:
     if name in ("baseline", "target"):
         value = parse_number(text.strip())
         return text if value is None else value
+    if name in _BOOLEANS:
+        return {"true": True, "false": False}.get(text, text)
     return text
 
 
@@ -510,6 +532,8 @@ def _check_revert_permission(
 
 _NUMBERS = {"baseline", "target"}
 _INTEGERS = {"progress", "step"}
+# Values an event (and a command) keeps as the text true or false.
+_BOOLEANS = {"public", "situation_public"}
 # Values an event keeps as JSON lists.
 _LISTS = {"actors", "coordinators", "ladder_questions"}
 
@@ -524,6 +548,8 @@ def _from_text(name: str, text: str | None) -> Any:
         return float(text)
     if name in _LISTS:
         return json.loads(text)
+    if name in _BOOLEANS:
+        return text == "true"
     return text
 
 
