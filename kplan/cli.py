@@ -1289,6 +1289,12 @@ def measure_edit_command(
     start: StartOption = None,
     due: DueOption = None,
     description: DescriptionOption = None,
+    situation_public: Annotated[
+        bool | None,
+        typer.Option(
+            "--situation-public/--no-situation-public", help=t("langtime.opt_situation_public")
+        ),
+    ] = None,
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -1306,6 +1312,8 @@ def measure_edit_command(
         due=due,
         description=description,
     )
+    if situation_public is not None:
+        values["situation_public"] = "true" if situation_public else "false"
     _structure(
         "measure",
         "edit",
@@ -1635,6 +1643,15 @@ def plan_edit_command(
         list[str] | None,
         _text_option("--ladder-question", "settings.opt_ladder_question", "N=TEXT"),
     ] = None,
+    language: Annotated[
+        str | None, _text_option("--language", "langtime.opt_language", "sv|en")
+    ] = None,
+    timezone: Annotated[
+        str | None, _text_option("--timezone", "langtime.opt_timezone", "ZONE")
+    ] = None,
+    public: Annotated[
+        bool | None, typer.Option("--public/--no-public", help=t("langtime.opt_public"))
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("settings.opt_force"))] = False,
     note: NoteOption = None,
     db: DbOption = None,
@@ -1654,6 +1671,9 @@ def plan_edit_command(
         "description": description,
         "coordinators": coordinators,
         "edit": edit,
+        "language": language,
+        "timezone": timezone,
+        "public": None if public is None else ("true" if public else "false"),
     }
     wanted = SettingsEdit(
         {name: value for name, value in given.items() if value is not None},

@@ -218,6 +218,8 @@ class _Checker:
 
     def zone(self, table: dict[str, Any], key: str, path: str, *, limit: int) -> str | None:
         """An IANA time zone's name that this machine knows, or None (with a problem)."""
+        if key not in table:
+            return None
         value = self.string(table, key, path, required=True, limit=limit)
         if value is None:
             return None
