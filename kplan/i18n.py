@@ -1,14 +1,23 @@
 """Every string kplan shows a person, in English and Swedish.
 
-The language is Swedish when ``KPLAN_LANG`` is ``sv``, or when it is unset
-and ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``sv``; English
-otherwise. Domain words that belong to a plan (its perspectives, its ladder
-labels) come from the plan, not from here.
+The language is chosen, first to last, by:
+
+1. ``--lang sv|en`` on the command line (:func:`choose`);
+2. ``KPLAN_LANG`` (``sv...`` is Swedish, anything else English);
+3. the plan's own ``language``, for what is written for the plan's readers
+   (exports and reports: :func:`for_plan`);
+4. the locale: ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starting with ``sv``;
+5. English.
+
+Domain words that belong to a plan (its perspectives, its ladder labels)
+come from the plan, not from here.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from kplan.safetext import visible
 
@@ -3283,11 +3292,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Set by --lang (the command line), and by an export for its plan's readers.
+_chosen: str | None = None
+_plan_language: str | None = None
+
+
+def parse_language(text: str) -> str | None:
+    """``sv`` or ``en`` for a language as people write it (``sv``, ``SV``, ``sv_SE``, ``en-GB``).
+
+    None when ``text`` names neither.
+    """
+    word = text.strip().lower()
+    for code in LANGUAGES:
+        if word == code or word.startswith((code + "_", code + "-")):
+            return code
+    return {"svenska": "sv", "swedish": "sv", "english": "en", "engelska": "en"}.get(word)
+
+
+def choose(code: str | None) -> None:
+    """Speak ``code`` (``sv`` or ``en``, as --lang gives it) from now on; None forgets it."""
+    global _chosen
+    if code is not None and code not in LANGUAGES:
+        raise ValueError(code)
+    _chosen = code
+
+
+@contextmanager
+def for_plan(code: str | None) -> Iterator[None]:
+    """Within the block, speak the plan's language unless --lang or KPLAN_LANG chose one.
+
+    What is written for a plan's readers (an export, a report) is in the
+    plan's language; what kplan says to the person at the terminal is not.
+    """
+    global _plan_language
+    kept = _plan_language
+    _plan_language = code if code in LANGUAGES else None
+    try:
+        yield
+    finally:
+        _plan_language = kept
+
+
 def language() -> str:
-    """The language to speak: ``sv`` or ``en``."""
+    """The language to speak: ``sv`` or ``en`` (the order is in this module's docstring)."""
+    if _chosen is not None:
+        return _chosen
     chosen = os.environ.get("KPLAN_LANG", "").strip().lower()
     if chosen:
         return "sv" if chosen.startswith("sv") else "en"
+    if _plan_language is not None:
+        return _plan_language
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
@@ -3309,6 +3363,24 @@ def t(key: str, /, **values: object) -> str:
     if not values:
         return text
     return text.format(**{name: _shown(value) for name, value in values.items()})
+
+
+_BY_TEXT: dict[str, str] = {}
+
+
+def in_language(text: str) -> str:
+    """A catalogue text in the current language, whichever language it was taken in.
+
+    The command line's help is made when kplan starts, before ``--lang`` is
+    read; this puts each help text into the language chosen. A text that is
+    no catalogue entry as it stands (one with values filled in) is kept.
+    """
+    if not _BY_TEXT:
+        for key, (english, swedish) in CATALOGUE.items():
+            _BY_TEXT.setdefault(english, key)
+            _BY_TEXT.setdefault(swedish, key)
+    key = _BY_TEXT.get(text)
+    return text if key is None else t(key)
 
 
 def _shown(value: object) -> object:

@@ -247,7 +247,7 @@ def plan_settings(settings: dict[str, Any]) -> None:
     add(f"{t('settings.col_edit')}: {policy}")
     coordinators = ", ".join(visible(c) for c in settings["coordinators"])
     add(f"{t('settings.col_coordinators')}: {coordinators or '–'}")
-    language = t("langtime.language_" + (settings["language"] or "unset"))
+    language = t(_LANGUAGE_WORDS.get(settings["language"], "langtime.language_unset"))
     add(f"{t('langtime.col_language')}: {language}")
     zone = settings["timezone"] or t("langtime.zone_default", zone=settings["zone"])
     add(f"{t('langtime.col_timezone')}: {visible(zone)}")
@@ -260,6 +260,9 @@ def plan_settings(settings: dict[str, Any]) -> None:
         question = f": {visible(step['question'])}" if step["question"] else ""
         add(f"  {step['step']} {visible(step['name'])}{question}")
     output.say("\n".join(lines))
+
+
+_LANGUAGE_WORDS = {"sv": "langtime.language_sv", "en": "langtime.language_en"}
 
 
 def _block(text: str) -> str:
