@@ -127,7 +127,7 @@ class _Command(TyperCommand):
 
 
 class _Group(TyperGroup):
-    """A group of kplan commands (``kplan``, ``kplan round``...): takes ``--lang`` before its command."""
+    """A group of commands (``kplan``, ``kplan round``...): takes ``--lang`` before its command."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -994,7 +994,9 @@ def export_command(
             states_only=fmt in exports.STATES_ONLY,
             events=with_log and fmt in exports.CARRIES_LOG,
         )
-        text = exports.export(source, fmt, template=template)
+        # Written for the plan's readers: in the plan's language unless one was chosen.
+        with i18n.for_plan(source.plan.language):
+            text = exports.export(source, fmt, template=template)
     if target is None:
         output.document(text)
         return

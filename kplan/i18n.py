@@ -260,8 +260,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " Stäng dialogen för att se det nya läget och ändra sedan igen.",
     ),
     "change.changed_by": (
-        ": last changed by {actor} ({field}: {old} → {new}, {at} UTC)",
-        ": senast ändrad av {actor} ({field}: {old} → {new}, {at} UTC)",
+        ": last changed by {actor} ({field}: {old} → {new}, {at})",
+        ": senast ändrad av {actor} ({field}: {old} → {new}, {at})",
     ),
     "change.step_relative": (
         "cannot move {key} from step {current} by {delta}: the ladder has steps 1 to {high}",
@@ -380,8 +380,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "planen har en ögonblicksbild som heter '{name}', och när omgången stängs tas en ögonblicksbild med omgångens namn; välj ett annat namn på omgången",
     ),
     "round.snapshot_in_the_way": (
-        "cannot close round '{name}': closing takes a snapshot named '{name}', and the plan has one by that name already (taken by {by} at {at} UTC). Keep it if you need it (kplan export --snapshot '{name}' -o FILE), delete it (kplan snapshot delete '{name}') and close again; nothing was written",
-        "kan inte stänga omgången '{name}': när den stängs tas en ögonblicksbild som heter '{name}', och planen har redan en med det namnet (tagen av {by} {at} UTC). Spara den om du behöver den (kplan export --snapshot '{name}' -o FIL), ta bort den (kplan snapshot delete '{name}') och stäng igen; inget skrevs",
+        "cannot close round '{name}': closing takes a snapshot named '{name}', and the plan has one by that name already (taken by {by} at {at}). Keep it if you need it (kplan export --snapshot '{name}' -o FILE), delete it (kplan snapshot delete '{name}') and close again; nothing was written",
+        "kan inte stänga omgången '{name}': när den stängs tas en ögonblicksbild som heter '{name}', och planen har redan en med det namnet (tagen av {by} {at}). Spara den om du behöver den (kplan export --snapshot '{name}' -o FIL), ta bort den (kplan snapshot delete '{name}') och stäng igen; inget skrevs",
     ),
     "snapshot.name_is_round": (
         "'{name}' is the name of a round of this plan, whose snapshot is taken under that name when the round closes; choose another name",
@@ -906,8 +906,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{actor}s senaste kommando var en inläsning, som inte kan ångras; läs in den tidigare filen i stället",
     ),
     "undo.clash": (
-        "{actor} changed {what} {field} at {at} UTC",
-        "{actor} ändrade {what} {field} {at} UTC",
+        "{actor} changed {what} {field} at {at}",
+        "{actor} ändrade {what} {field} {at}",
     ),
     "undo.refused": (
         "cannot undo: later changes touched the same fields ({details}); nothing was written",
@@ -1063,7 +1063,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.reported": ("Reported", "Rapporterade"),
     "col.not_reported": ("Not reported", "Inte rapporterade"),
     "col.changed": ("Changed since {previous}", "Ändrade sedan {previous}"),
-    "col.taken": ("Taken (UTC)", "Tagen (UTC)"),
+    "col.taken": ("Taken", "Tagen"),
     "col.by": ("By", "Av"),
     "col.name": ("Name", "Namn"),
     "diff.head": ("Changes from {first} to {second}", "Ändringar från {first} till {second}"),
@@ -1329,7 +1329,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This event is about the plan, not a measure.",
         "Händelsen gäller planen, inte en åtgärd.",
     ),
-    "log_view.when": ("{when} UTC", "{when} UTC"),
+    "log_view.when": ("{when}", "{when}"),
     "cmd.tui": (
         "Open the terminal workplace (TUI) on the plan.",
         "Öppna arbetsplatsen i terminalen (TUI) för planen.",
@@ -1447,10 +1447,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Hitta och stötta aktörer och målgrupper som kan påverka; lär av varandra; dela på resurser.",
     ),
     # Names of things
-    "html.generated": ("Page made {when} UTC", "Sidan skapad {when} UTC"),
+    "html.generated": ("Page made {when}", "Sidan skapad {when}"),
     "html.footer_snapshot": (
-        "Published with kplan {when} UTC. The figures show the plan as recorded in snapshot {name}.",
-        "Publicerad med kplan {when} UTC. Siffrorna visar planen enligt ögonblicksbilden {name}.",
+        "Published with kplan {when}. The figures show the plan as recorded in snapshot {name}.",
+        "Publicerad med kplan {when}. Siffrorna visar planen enligt ögonblicksbilden {name}.",
     ),
     "html.history_heading": ("Development over time", "Utveckling över tid"),
     "html.history_intro": (
@@ -1463,7 +1463,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Åtgärder per status vid varje ögonblicksbild",
     ),
     "html.col_snapshot": ("Snapshot", "Ögonblicksbild"),
-    "html.col_taken": ("Taken (UTC)", "Tagen (UTC)"),
+    "html.col_taken": ("Taken", "Tagen"),
     "html.now": ("Now", "Nu"),
     "html.glance_heading": ("All measures at a glance", "Alla åtgärder i korthet"),
     "html.glance_table": (
@@ -1492,8 +1492,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "html.sparkline_label": ("Progress over time: {points}", "Framsteg över tid: {points}"),
     "html.not_in_plan": ("not in the plan", "fanns inte med"),
     "html.footer": (
-        "Published with kplan. The figures show the plan as of {when} UTC.",
-        "Publicerad med kplan. Siffrorna visar planen som den såg ut {when} UTC.",
+        "Published with kplan. The figures show the plan as of {when}.",
+        "Publicerad med kplan. Siffrorna visar planen som den såg ut {when}.",
     ),
     "html.legend": (
         "Status: ✓ done, ◐ ongoing, ⚠ delayed, ○ not started, ✕ cancelled. Fyra P and perspectives: ● done or integrated, ◐ ongoing or partly, ○ not started or not integrated. Trend: ↑ positive, → unchanged, ↓ negative, – no data.",
@@ -1555,7 +1555,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "html.page_title": ("{plan} – follow-up", "{plan} – uppföljning"),
     "html.plan_period": ("Plan period {start} – {end}", "Planperiod {start} – {end}"),
     "html.snapshot_shown": ("As recorded in snapshot {name}", "Enligt ögonblicksbilden {name}"),
-    "html.figures_as_of": ("Figures as of {when} UTC", "Uppgifter per {when} UTC"),
+    "html.figures_as_of": ("Figures as of {when}", "Uppgifter per {when}"),
     "html.summary": ("Summary", "Sammanfattning"),
     "html.card_measures": ("Measures", "Åtgärder"),
     "html.card_measures_note": (
@@ -1644,8 +1644,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "report.changes_since": ("Changes since {name}", "Ändringar sedan {name}"),
     "report.changes_intro": (
-        "Compared with the snapshot {name}, taken {moment} UTC.",
-        "Jämfört med ögonblicksbilden {name}, tagen {moment} UTC.",
+        "Compared with the snapshot {name}, taken {moment}.",
+        "Jämfört med ögonblicksbilden {name}, tagen {moment}.",
     ),
     "report.no_changes": ("Nothing has changed since then.", "Inget har ändrats sedan dess."),
     "report.plan_changes": ("The plan", "Planen"),
@@ -1741,7 +1741,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.actors": ("Actors", "Aktörer"),
     "col.baseline": ("Baseline", "Utgångsläge"),
     "col.target": ("Target", "Målvärde"),
-    "col.when": ("When (UTC)", "När (UTC)"),
+    "col.when": ("When", "När"),
     "col.actor": ("Who", "Vem"),
     "col.measure": ("Measure", "Åtgärd"),
     "col.field": ("Field", "Fält"),
@@ -2225,9 +2225,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No rounds yet. Open one with: kplan round open NAME",
         "Inga omgångar ännu. Öppna en med: kplan round open NAME",
     ),
-    "year.col_opened": ("Opened (UTC)", "Öppnad (UTC)"),
+    "year.col_opened": ("Opened", "Öppnad"),
     "year.col_due": ("Due", "Klar senast"),
-    "year.col_closed": ("Closed (UTC)", "Stängd (UTC)"),
+    "year.col_closed": ("Closed", "Stängd"),
     "year.due_overdue": ("{due} ({days} days overdue)", "{due} ({days} dagar försenad)"),
     "year.still_open": ("open", "öppen"),
     "year.reported_of": ("{reported} of {total}", "{reported} av {total}"),
@@ -2236,15 +2236,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Omgången '{name}' (öppen): {reported} rapporterade",
     ),
     "year.show_head_closed": (
-        "Round '{name}' (closed {closed} UTC by {by}): {reported} reported",
-        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} rapporterade",
+        "Round '{name}' (closed {closed} by {by}): {reported} reported",
+        "Omgången '{name}' (stängd {closed} av {by}): {reported} rapporterade",
     ),
-    "year.show_opened": ("Opened {at} UTC by {by}", "Öppnad {at} UTC av {by}"),
+    "year.show_opened": ("Opened {at} by {by}", "Öppnad {at} av {by}"),
     "year.show_due": ("Due {due}", "Klar senast {due}"),
     "year.show_reports": ("Reports ({count}):", "Rapporter ({count}):"),
     "year.show_report": (
-        "{measure}  {title}  reported by {by}, {at} UTC",
-        "{measure}  {title}  rapporterad av {by}, {at} UTC",
+        "{measure}  {title}  reported by {by}, {at}",
+        "{measure}  {title}  rapporterad av {by}, {at}",
     ),
     "year.show_unreported": ("Not reported ({count}):", "Inte rapporterade ({count}):"),
     "year.show_owners": ("Reported per owner:", "Rapporterat per ansvarig:"),
@@ -2559,8 +2559,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui_rounds.report_title_none": ("Report in the open round", "Rapportera i den öppna omgången"),
     "tui_rounds.report": ("Report", "Rapportera"),
     "tui_rounds.reported_before": (
-        "Reported already by {by}, {at} UTC; reporting again replaces that report.",
-        "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
+        "Reported already by {by}, {at}; reporting again replaces that report.",
+        "Redan rapporterad av {by}, {at}; en ny rapport ersätter den.",
     ),
     # Official statistics: indicator sources, kplan indicator fetch, values split by group
     "stats.schema_groups": (
@@ -2982,7 +2982,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compare.row_indicator": ("Indicator {name}", "Indikator {name}"),
     "compare.heading": ("Plans side by side", "Planer sida vid sida"),
     "compare.page_title": ("Plans side by side: {plans}", "Planer sida vid sida: {plans}"),
-    "compare.generated": ("Generated {moment} UTC", "Skapad {moment} UTC"),
+    "compare.generated": ("Generated {moment}", "Skapad {moment}"),
     "compare.intro": (
         "Each plan's own figures: its perspectives are matched by name where plans share "
         "them, and a collaboration's place on the ladder is its step as a share of the "

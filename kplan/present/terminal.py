@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from kplan.address import short_removed
 from kplan.core.diff import as_text
-from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
+from kplan.moments import local_text
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import progress_bar, status_label, steps_text
@@ -289,7 +289,7 @@ def _event_line(event: dict[str, Any]) -> str:
     change = f"{visible(_or_dash(event['old']))} → {visible(_or_dash(event['new']))}"
     shown = _event_note(event)
     note = f"  «{visible(shown)}»" if shown else ""
-    when = event["at"][:16].replace("T", " ")
+    when = local_text(event["at"])
     return f"{when}  {_actor(event)}  {what}: {change}{note}"
 
 
@@ -338,7 +338,7 @@ def events_table(events: list[dict[str, Any]]) -> None:
             target += f" / {e['indicator']}"
         body.append(
             [
-                e["at"][:16].replace("T", " "),
+                local_text(e["at"]),
                 _actor(e),
                 target,
                 e["field"],
@@ -451,7 +451,7 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
                 file=_or_dash(conflict.file_value),
                 store=_or_dash(conflict.store_value),
                 actor=conflict.actor,
-                at=as_utc(conflict.at).strftime("%Y-%m-%d %H:%M"),
+                at=local_text(conflict.at),
             )
         )
     return lines
@@ -461,7 +461,7 @@ def import_refused(error: ImportConflictError) -> str:
     """Why an import was refused: the message, the base, each conflict, what to do."""
     base = error.base
     key = "importconflict.base_exported" if base.exported else "importconflict.base_import"
-    lines = [error.message, t(key, at=as_utc(base.at).strftime("%Y-%m-%d %H:%M:%S UTC"))]
+    lines = [error.message, t(key, at=local_text(base.at, seconds=True))]
     lines += [f"  {line}" for line in conflict_lines(error.conflicts)]
     return "\n".join(lines) + "\n" + error.cli_hint.strip()
 
@@ -503,7 +503,7 @@ def round_status(result: dict[str, Any]) -> None:
 
 
 def _day(moment: str | None) -> str:
-    return "–" if moment is None else moment[:16].replace("T", " ")
+    return local_text(moment)
 
 
 def rounds_table(rows: list[dict[str, Any]]) -> None:
@@ -611,7 +611,7 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         return
     headers = [t("col.name"), t("col.taken"), t("col.by"), t("col.measures")]
     body = [
-        [r["name"], r["taken_at"][:16].replace("T", " "), r["taken_by"], str(r["measures"])]
+        [r["name"], local_text(r["taken_at"]), r["taken_by"], str(r["measures"])]
         for r in rows
     ]
     if is_terminal():

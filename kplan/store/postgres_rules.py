@@ -385,8 +385,9 @@ END
 $f$;
 
 -- A measure: its owner may change its texts (title, goal, description,
--- situation, and whether the situation may be published) and follow it up (status, progress); its owner, area, dates
--- and place in the plan are a coordinator's, as kplan's own rule has it;
+-- situation, and whether the situation may be published) and follow it up
+-- (status, progress); its owner, area, dates and place in the plan are a
+-- coordinator's, as kplan's own rule has it;
 -- adding or removing one is the plan's.
 CREATE OR REPLACE FUNCTION {s}.kplan_guard_measure() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$

@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from kplan.address import short_removed
 from kplan.errors import KplanError
 from kplan.i18n import t
+from kplan.moments import local_text
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
@@ -30,8 +31,8 @@ WIDE = 110
 
 
 def event_when(event: dict[str, Any]) -> str:
-    """The event's time as ``YYYY-MM-DD HH:MM`` (the log stores UTC)."""
-    return str(event["at"])[:16].replace("T", " ")
+    """The event's time in the plan's zone, the zone named (the log stores UTC)."""
+    return local_text(str(event["at"]))
 
 
 def event_target(event: dict[str, Any]) -> str:
