@@ -75,6 +75,7 @@ BOTH_BACKENDS = {
     "test_stats",
     "test_trend",
     "test_compare",
+    "test_langtime",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

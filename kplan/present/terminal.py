@@ -610,10 +610,7 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         output.notice(t("snapshot.list_none"))
         return
     headers = [t("col.name"), t("col.taken"), t("col.by"), t("col.measures")]
-    body = [
-        [r["name"], local_text(r["taken_at"]), r["taken_by"], str(r["measures"])]
-        for r in rows
-    ]
+    body = [[r["name"], local_text(r["taken_at"]), r["taken_by"], str(r["measures"])] for r in rows]
     if is_terminal():
         output.table(None, headers, body)
     else:
