@@ -151,10 +151,11 @@ class _Typer(typer.Typer):
         kwargs.setdefault("cls", _Group)
         super().__init__(**kwargs)
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         """Typer's ``command``, making a kplan command."""
         kwargs.setdefault("cls", _Command)
-        return super().command(*args, **kwargs)
+        made: Callable[[F], F] = super().command(*args, **kwargs)
+        return made
 
 
 app = _Typer(

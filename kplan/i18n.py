@@ -3376,11 +3376,11 @@ def in_language(text: str) -> str:
     no catalogue entry as it stands (one with values filled in) is kept.
     """
     if not _BY_TEXT:
-        for key, (english, swedish) in CATALOGUE.items():
-            _BY_TEXT.setdefault(english, key)
-            _BY_TEXT.setdefault(swedish, key)
-    key = _BY_TEXT.get(text)
-    return text if key is None else t(key)
+        for name, (english, swedish) in CATALOGUE.items():
+            _BY_TEXT.setdefault(english, name)
+            _BY_TEXT.setdefault(swedish, name)
+    found = _BY_TEXT.get(text)
+    return text if found is None else t(found)
 
 
 def _shown(value: object) -> object:

@@ -169,7 +169,7 @@ def test_a_bad_key_in_a_plan_file_is_an_error_naming_it(
 
 
 def test_the_json_schema_takes_the_same_zone_names_as_kplan() -> None:
-    assert planspec.ZONE_SCHEMA_PATTERN == "^" + moments._ZONE_NAME.pattern + "$"
+    assert "^" + moments._ZONE_NAME.pattern + "$" == planspec.ZONE_SCHEMA_PATTERN
     for name in ("Europe/Stockholm", "UTC", "America/Argentina/Buenos_Aires", "Etc/GMT+1"):
         assert moments.is_zone(name)
         assert re.fullmatch(planspec.ZONE_SCHEMA_PATTERN.strip("^$"), name)
