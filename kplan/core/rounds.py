@@ -29,7 +29,7 @@ from kplan.core.snapshots import (
 from kplan.errors import InvalidValueError, KplanError, NotFoundError, closest, unknown
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.moments import local_text
+from kplan.moments import local_day, local_text
 from kplan.names import check_id, nfc
 from kplan.safetext import visible
 from kplan.store import plans as stored_plans
@@ -65,7 +65,7 @@ def _require_open(rows: Rows, info: PlanInfo) -> OpenRound:
                 t(
                     "year.none_open_last",
                     name=last.name,
-                    closed=local_text(last.closed_at or last.opened_at),
+                    closed=local_day(last.closed_at or last.opened_at),
                     reported=reported,
                     total=total,
                 )
