@@ -232,7 +232,7 @@ def test_an_exported_file_takes_its_export_as_the_base(
     # In the plan's zone, named: 09:05 UTC is 10:05 in Stockholm.
     assert "exported at 2030-03-02 10:05:00 CET" in refused.stderr
     assert [m.group("field") for m in LINE.finditer(refused.stderr)] == ["status", "progress"]
-    assert "09:10" in refused.stderr
+    assert "10:10 CET" in refused.stderr
     orebro("import", str(exported), "--keep-store", "--as", "ehedlund")
     assert measure(orebro, "9")["status"] == "ongoing"
     seven_now = measure(orebro, "7")
