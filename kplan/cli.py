@@ -92,6 +92,8 @@ def _take_language(command: click.Command, context: click.Context, args: list[st
     if isinstance(value, list | tuple):  # given twice: the last one counts, as for any option
         value = value[-1]
     code = i18n.parse_language(str(value))
+    if code is None and context.resilient_parsing:
+        return  # Shell completion: no message, no exit, whatever is half typed.
     if code is None:
         output.error(t("langtime.bad_lang", value=str(value)))
         raise typer.Exit(2)
