@@ -53,19 +53,13 @@ ACTIONS = ("add", "edit", "remove")
 
 # The plan-file keys each kind's command sets (the command's options).
 FIELDS = {
-    "measure": (
-        "title",
-        "owner",
-        "area",
-        "goal",
-        "start",
-        "due",
-        "description",
-        "situation_public",
-    ),
+    "measure": ("title", "owner", "area", "goal", "start", "due", "description"),
     "collaboration": ("name", "measure", "actors", "step", "note"),
     "indicator": ("name", "unit", "measure", "baseline", "target", "direction"),
 }
+# The plan-file keys a command sets with a flag (``--situation-public``), as
+# ``true`` or ``false``: not a text field of the kind's form.
+FLAGS = {"measure": ("situation_public",), "collaboration": (), "indicator": ()}
 # The plan's settings ``kplan plan edit`` changes (kplan.core.settings), as
 # plan-file keys of ``[plan]``; their events are named ``plan.KEY``. The
 # ladder's step names and the perspectives are not among them: stored steps
@@ -121,7 +115,7 @@ def edit_plan(store: Store, edit: Edit, *, actor: str, plan: str | None = None) 
     if edit.kind not in KINDS or edit.action not in ACTIONS:
         raise ValueError(f"{edit.kind} {edit.action}")
     check_note(edit.note)
-    unknown_keys = set(edit.values) - set(FIELDS[edit.kind])
+    unknown_keys = set(edit.values) - set(FIELDS[edit.kind]) - set(FLAGS[edit.kind])
     if unknown_keys:
         raise ValueError(", ".join(sorted(unknown_keys)))
     with store.writing() as rows:

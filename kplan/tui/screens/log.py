@@ -107,9 +107,10 @@ def log_columns(width: int) -> list[LogColumn]:
     """The columns that fit: on a narrow screen the note is left to the line below."""
     wide = width >= WIDE
     columns = [
-        LogColumn("when", t("col.when"), 16),
+        # "2016-03-01 13:00 CEST": the time and its zone's name (kplan.moments).
+        LogColumn("when", t("col.when"), 21),
         LogColumn("actor", t("col.actor"), 12 if wide else 9),
-        LogColumn("target", t("col.measure"), 16 if wide else 11),
+        LogColumn("target", t("col.measure"), 16 if wide else 10),
         LogColumn("field", t("col.field"), 18 if wide else 13),
         LogColumn("change", f"{t('col.old')} → {t('col.new')}", 24 if wide else 14),
     ]
