@@ -383,3 +383,16 @@ def test_the_installed_kplan_takes_lang_everywhere(tmp_path: Path) -> None:
     assert refused.stderr.strip().splitlines() == [
         "kplan: error: --lang: 'fr' is no language kplan speaks; use sv (Swedish) or en (English)."
     ]
+
+
+def test_diff_between_snapshots_names_the_settings_that_changed(orebro: Kplan) -> None:
+    orebro("snapshot", "take", "a")
+    orebro("plan", "edit", "--timezone", "Europe/Helsinki", "--public")
+    orebro("measure", "edit", "19", "--situation-public")
+    orebro("snapshot", "take", "b")
+    text = orebro("diff", "a", "b").stdout
+    assert "plan.timezone: – → Europe/Helsinki" in text
+    assert "plan.public: false → true" in text
+    assert "situation_public: false → true" in text
+    found = orebro.json("diff", "a", "b")
+    assert {change["field"] for change in found["plan"]} == {"plan.timezone", "plan.public"}
