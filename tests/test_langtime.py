@@ -324,6 +324,10 @@ def test_human_output_shows_moments_in_the_zone_and_json_keeps_utc(
     assert "2016-03-01 13:00 CET" in orebro("snapshot", "list").stdout
     assert orebro.json("log", "--limit", "1")[0]["at"] == "2016-03-01T12:00:00Z"
     assert "UTC" not in orebro("log").stdout
+    # The plan's own zone, wherever the moment is shown to a person.
+    orebro("plan", "edit", "--timezone", "Europe/Helsinki")
+    for args in (["log", "--limit", "1"], ["show", "7"], ["round", "list"], ["snapshot", "list"]):
+        assert "2016-03-01 14:00 EET" in orebro(*args).stdout, args
 
 
 def test_local_text_names_the_zone_and_keeps_what_is_no_moment() -> None:
