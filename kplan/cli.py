@@ -14,6 +14,7 @@ and annotations kept as text cost an ``eval`` each, about 20 ms for
 kplan's sixty commands (tests/test_entrypoint.py keeps it so).
 """
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -30,8 +31,10 @@ try:
     # Loading Typer takes a tenth of a second: Ctrl-C meanwhile ends the
     # command with the usual line, not a traceback (nothing was done yet).
     import typer
+    from typer import _click as click  # Typer's own Click, which its commands are made of
+    from typer.core import TyperCommand, TyperGroup
 
-    from kplan import __version__, completion
+    from kplan import __version__, completion, i18n, moments
     from kplan.domain import parse_number
     from kplan.errors import InvalidValueError, KplanError, UsageError, did_you_mean
     from kplan.i18n import t
@@ -45,7 +48,119 @@ except KeyboardInterrupt:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(
+
+_LANGUAGE_OPTION: list[Any] = []
+
+
+def _language_option() -> Any:
+    """The ``--lang`` option every kplan command and group takes, made once by Typer itself."""
+    if not _LANGUAGE_OPTION:
+        # Read first by _take_language (so a usage error or the help is in the
+        # language asked for, wherever on the line it stands); a parameter too,
+        # so every command's help lists it and the parser accepts it.
+        maker = typer.Typer()
+
+        @maker.command()
+        def _lang(
+            lang: Annotated[
+                str | None,
+                typer.Option(
+                    "--lang", metavar="sv|en", expose_value=False, help=t("langtime.opt_lang")
+                ),
+            ] = None,
+        ) -> None:
+            """Nothing: only its option is used."""
+
+        _LANGUAGE_OPTION.append(typer.main.get_command(maker).params[0])
+    # A copy for each command: _relabel changes its help in place.
+    return copy.copy(_LANGUAGE_OPTION[0])
+
+
+def _take_language(command: click.Command, context: click.Context, args: list[str]) -> None:
+    """Speak the language ``--lang`` names among ``args`` (this command's own), or exit 2.
+
+    The arguments are read by the command's own parser, so a ``--lang``
+    that is the value of another option (``--note --lang``) is that value.
+    """
+    try:
+        found, _, _ = command.make_parser(context).parse_args(args=list(args))
+    except click.ClickException:
+        return  # Click says what is wrong when it reads the line itself.
+    value = found.get("lang")
+    if value is None:
+        return
+    if isinstance(value, list | tuple):  # given twice: the last one counts, as for any option
+        value = value[-1]
+    code = i18n.parse_language(str(value))
+    if code is None and context.resilient_parsing:
+        return  # Shell completion: no message, no exit, whatever is half typed.
+    if code is None:
+        output.error(t("langtime.bad_lang", value=str(value)))
+        raise typer.Exit(2)
+    i18n.choose(code)
+    _relabel(command)
+
+
+def _relabel(command: click.Command) -> None:
+    """Put the help of ``command`` (and of the commands under it) in the language chosen."""
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if isinstance(text, str):
+            setattr(command, attribute, i18n.in_language(text))
+    for parameter in command.params:
+        text = getattr(parameter, "help", None)
+        if isinstance(text, str):
+            parameter.help = i18n.in_language(text)  # type: ignore[attr-defined]
+    for child in getattr(command, "commands", {}).values():
+        _relabel(child)
+
+
+class _Command(TyperCommand):
+    """A kplan command: takes ``--lang`` wherever it stands."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_language_option())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Read ``--lang`` first, then the rest of the line as Click does."""
+        _take_language(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+class _Group(TyperGroup):
+    """A group of commands (``kplan``, ``kplan round``...): takes ``--lang`` before its command."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_language_option())
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Read ``--lang`` first, then the rest of the line as Click does."""
+        if ctx.parent is None:
+            # A new command line (a test runs many in one process): nothing
+            # chosen by an earlier one holds.
+            i18n.choose(None)
+            moments.read_in(None)
+        _take_language(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+
+class _Typer(typer.Typer):
+    """Typer whose commands and groups are kplan's (each takes ``--lang``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", _Group)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        """Typer's ``command``, making a kplan command."""
+        kwargs.setdefault("cls", _Command)
+        made: Callable[[F], F] = super().command(*args, **kwargs)
+        return made
+
+
+app = _Typer(
     name="kplan",
     help=t("cli.help"),
     invoke_without_command=True,
@@ -899,13 +1014,15 @@ def export_command(
             log_unless_public=fmt in exports.ALWAYS_LOG,
             public=exports.public_choice(fmt, public),
         )
-        if fmt in exports.BINARY:
-            content = exports.workbook(source)
-        else:
-            # Asked once the plan is read: a Swedish reader's Excel wants semicolons
-            # and decimal commas (docs/export.md#csv).
-            dialect = (language() == "sv") if excel is None else excel
-            text = exports.export(source, fmt, template=template, excel=dialect)
+        # Written for the plan's readers: in the plan's language unless one was chosen.
+        with i18n.for_plan(source.plan.language):
+            if fmt in exports.BINARY:
+                content = exports.workbook(source)
+            else:
+                # Asked once the plan is read: a Swedish reader's Excel wants semicolons
+                # and decimal commas (docs/export.md#csv).
+                dialect = (language() == "sv") if excel is None else excel
+                text = exports.export(source, fmt, template=template, excel=dialect)
     if fmt in exports.BINARY:
         if target is None:
             output.binary(content)
@@ -1163,23 +1280,23 @@ def _send_digests(
     return failed
 
 
-round_app = typer.Typer(help=t("cmd.round"), no_args_is_help=True)
-snapshot_app = typer.Typer(help=t("cmd.snapshot"), no_args_is_help=True)
-postgres_app = typer.Typer(help=t("cmd.postgres"), no_args_is_help=True)
+round_app = _Typer(help=t("cmd.round"), no_args_is_help=True)
+snapshot_app = _Typer(help=t("cmd.snapshot"), no_args_is_help=True)
+postgres_app = _Typer(help=t("cmd.postgres"), no_args_is_help=True)
 app.add_typer(round_app, name="round")
 app.add_typer(snapshot_app, name="snapshot")
 app.add_typer(postgres_app, name="postgres")
-person_app = typer.Typer(help=t("people.cmd_person"), no_args_is_help=True)
-org_app = typer.Typer(help=t("people.cmd_org"), no_args_is_help=True)
+person_app = _Typer(help=t("people.cmd_person"), no_args_is_help=True)
+org_app = _Typer(help=t("people.cmd_org"), no_args_is_help=True)
 app.add_typer(person_app, name="person")
 app.add_typer(org_app, name="org")
-measure_app = typer.Typer(help=t("structure.cmd_measure"), no_args_is_help=True)
-collab_app = typer.Typer(help=t("structure.cmd_collab"), no_args_is_help=True)
-indicator_app = typer.Typer(help=t("structure.cmd_indicator"), no_args_is_help=True)
+measure_app = _Typer(help=t("structure.cmd_measure"), no_args_is_help=True)
+collab_app = _Typer(help=t("structure.cmd_collab"), no_args_is_help=True)
+indicator_app = _Typer(help=t("structure.cmd_indicator"), no_args_is_help=True)
 app.add_typer(measure_app, name="measure")
 app.add_typer(collab_app, name="collab")
 app.add_typer(indicator_app, name="indicator")
-plan_app = typer.Typer(help=t("settings.cmd_plan"), no_args_is_help=True)
+plan_app = _Typer(help=t("settings.cmd_plan"), no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 
 
@@ -1322,6 +1439,12 @@ def measure_edit_command(
     start: StartOption = None,
     due: DueOption = None,
     description: DescriptionOption = None,
+    situation_public: Annotated[
+        bool | None,
+        typer.Option(
+            "--situation-public/--no-situation-public", help=t("langtime.opt_situation_public")
+        ),
+    ] = None,
     note: NoteOption = None,
     expect_version: ExpectOption = None,
     db: DbOption = None,
@@ -1339,6 +1462,8 @@ def measure_edit_command(
         due=due,
         description=description,
     )
+    if situation_public is not None:
+        values["situation_public"] = "true" if situation_public else "false"
     _structure(
         "measure",
         "edit",
@@ -1673,6 +1798,15 @@ def plan_edit_command(
         list[str] | None,
         _text_option("--ladder-question", "settings.opt_ladder_question", "N=TEXT"),
     ] = None,
+    language: Annotated[
+        str | None, _text_option("--language", "langtime.opt_language", "sv|en")
+    ] = None,
+    timezone: Annotated[
+        str | None, _text_option("--timezone", "langtime.opt_timezone", "ZONE")
+    ] = None,
+    public: Annotated[
+        bool | None, typer.Option("--public/--no-public", help=t("langtime.opt_public"))
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=t("settings.opt_force"))] = False,
     note: NoteOption = None,
     db: DbOption = None,
@@ -1692,6 +1826,9 @@ def plan_edit_command(
         "description": description,
         "coordinators": coordinators,
         "edit": edit,
+        "language": language,
+        "timezone": timezone,
+        "public": None if public is None else ("true" if public else "false"),
     }
     wanted = SettingsEdit(
         {name: value for name, value in given.items() if value is not None},

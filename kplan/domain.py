@@ -32,6 +32,16 @@ ORGANISATION_KINDS: tuple[str, ...] = (
     "other",
 )
 DIRECTIONS: tuple[str, ...] = ("increase", "decrease")
+# The languages a plan may be written in (its exports and reports speak it).
+PLAN_LANGUAGES: tuple[str, ...] = ("sv", "en")
+LANGUAGE_ALIASES: dict[str, str] = {
+    "svenska": "sv",
+    "swedish": "sv",
+    "english": "en",
+    "engelska": "en",
+}
+# The zone a Swedish plan's moments are shown in when it names none.
+DEFAULT_TIMEZONE = "Europe/Stockholm"
 
 DEFAULT_PERSPECTIVES: tuple[str, ...] = ("kön", "ålder", "etnicitet")
 DEFAULT_LADDER: tuple[str, ...] = ("Samtal", "Samsyn", "Samverkan", "Samhandling")

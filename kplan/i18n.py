@@ -1,15 +1,24 @@
 """Every string kplan shows a person, in English and Swedish.
 
-The language is Swedish when ``KPLAN_LANG`` is ``sv``, or when it is unset
-and ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``sv``; English
-otherwise. Domain words that belong to a plan (its perspectives, its ladder
-labels) come from the plan, not from here.
+The language is chosen, first to last, by:
+
+1. ``--lang sv|en`` on the command line (:func:`choose`);
+2. ``KPLAN_LANG`` (``sv...`` is Swedish, anything else English);
+3. the plan's own ``language``, for what is written for the plan's readers
+   (exports and reports: :func:`for_plan`);
+4. the locale: ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starting with ``sv``;
+5. English.
+
+Domain words that belong to a plan (its perspectives, its ladder labels)
+come from the plan, not from here.
 """
 
 from __future__ import annotations
 
 import os
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kplan.safetext import visible
@@ -256,8 +265,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         " Stäng dialogen för att se det nya läget och ändra sedan igen.",
     ),
     "change.changed_by": (
-        ": last changed by {actor} ({field}: {old} → {new}, {at} UTC)",
-        ": senast ändrad av {actor} ({field}: {old} → {new}, {at} UTC)",
+        ": last changed by {actor} ({field}: {old} → {new}, {at})",
+        ": senast ändrad av {actor} ({field}: {old} → {new}, {at})",
     ),
     "change.step_relative": (
         "cannot move {key} from step {current} by {delta}: the ladder has steps 1 to {high}",
@@ -376,8 +385,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "planen har en ögonblicksbild som heter '{name}', och när omgången stängs tas en ögonblicksbild med omgångens namn; välj ett annat namn på omgången",
     ),
     "round.snapshot_in_the_way": (
-        "cannot close round '{name}': closing takes a snapshot named '{name}', and the plan has one by that name already (taken by {by} at {at} UTC). Keep it if you need it (kplan export --snapshot '{name}' -o FILE), delete it (kplan snapshot delete '{name}') and close again; nothing was written",
-        "kan inte stänga omgången '{name}': när den stängs tas en ögonblicksbild som heter '{name}', och planen har redan en med det namnet (tagen av {by} {at} UTC). Spara den om du behöver den (kplan export --snapshot '{name}' -o FIL), ta bort den (kplan snapshot delete '{name}') och stäng igen; inget skrevs",
+        "cannot close round '{name}': closing takes a snapshot named '{name}', and the plan has one by that name already (taken by {by} at {at}). Keep it if you need it (kplan export --snapshot '{name}' -o FILE), delete it (kplan snapshot delete '{name}') and close again; nothing was written",
+        "kan inte stänga omgången '{name}': när den stängs tas en ögonblicksbild som heter '{name}', och planen har redan en med det namnet (tagen av {by} {at}). Spara den om du behöver den (kplan export --snapshot '{name}' -o FIL), ta bort den (kplan snapshot delete '{name}') och stäng igen; inget skrevs",
     ),
     "snapshot.name_is_round": (
         "'{name}' is the name of a round of this plan, whose snapshot is taken under that name when the round closes; choose another name",
@@ -905,8 +914,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{actor}s senaste kommando var en inläsning, som inte kan ångras; läs in den tidigare filen i stället",
     ),
     "undo.clash": (
-        "{actor} changed {what} {field} at {at} UTC",
-        "{actor} ändrade {what} {field} {at} UTC",
+        "{actor} changed {what} {field} at {at}",
+        "{actor} ändrade {what} {field} {at}",
     ),
     "undo.refused": (
         "cannot undo: later changes touched the same fields ({details}); nothing was written",
@@ -1065,7 +1074,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.reported": ("Reported", "Rapporterade"),
     "col.not_reported": ("Not reported", "Inte rapporterade"),
     "col.changed": ("Changed since {previous}", "Ändrade sedan {previous}"),
-    "col.taken": ("Taken (UTC)", "Tagen (UTC)"),
+    "col.taken": ("Taken", "Tagen"),
     "col.by": ("By", "Av"),
     "col.name": ("Name", "Namn"),
     "diff.head": ("Changes from {first} to {second}", "Ändringar från {first} till {second}"),
@@ -1337,7 +1346,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This event is about the plan, not a measure.",
         "Händelsen gäller planen, inte en åtgärd.",
     ),
-    "log_view.when": ("{when} UTC", "{when} UTC"),
+    "log_view.when": ("{when}", "{when}"),
     "cmd.tui": (
         "Open the terminal workplace (TUI) on the plan.",
         "Öppna arbetsplatsen i terminalen (TUI) för planen.",
@@ -1458,10 +1467,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Hitta och stötta aktörer och målgrupper som kan påverka; lär av varandra; dela på resurser.",
     ),
     # Names of things
-    "html.generated": ("Page made {when} UTC", "Sidan skapad {when} UTC"),
+    "html.generated": ("Page made {when}", "Sidan skapad {when}"),
     "html.footer_snapshot": (
-        "Published with kplan {when} UTC. The figures show the plan as recorded in snapshot {name}.",
-        "Publicerad med kplan {when} UTC. Siffrorna visar planen enligt ögonblicksbilden {name}.",
+        "Published with kplan {when}. The figures show the plan as recorded in snapshot {name}.",
+        "Publicerad med kplan {when}. Siffrorna visar planen enligt ögonblicksbilden {name}.",
     ),
     "html.history_heading": ("Development over time", "Utveckling över tid"),
     "html.history_intro": (
@@ -1474,7 +1483,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Åtgärder per status vid varje ögonblicksbild",
     ),
     "html.col_snapshot": ("Snapshot", "Ögonblicksbild"),
-    "html.col_taken": ("Taken (UTC)", "Tagen (UTC)"),
+    "html.col_taken": ("Taken", "Tagen"),
     "html.now": ("Now", "Nu"),
     "html.glance_heading": ("All measures at a glance", "Alla åtgärder i korthet"),
     "html.glance_table": (
@@ -1503,8 +1512,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "html.sparkline_label": ("Progress over time: {points}", "Framsteg över tid: {points}"),
     "html.not_in_plan": ("not in the plan", "fanns inte med"),
     "html.footer": (
-        "Published with kplan. The figures show the plan as of {when} UTC.",
-        "Publicerad med kplan. Siffrorna visar planen som den såg ut {when} UTC.",
+        "Published with kplan. The figures show the plan as of {when}.",
+        "Publicerad med kplan. Siffrorna visar planen som den såg ut {when}.",
     ),
     "html.legend": (
         "Status: ✓ done, ◐ ongoing, ⚠ delayed, ○ not started, ✕ cancelled. Fyra P and perspectives: ● done or integrated, ◐ ongoing or partly, ○ not started or not integrated. Trend: ↑ positive, → unchanged, ↓ negative, – no data.",
@@ -1566,7 +1575,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "html.page_title": ("{plan} – follow-up", "{plan} – uppföljning"),
     "html.plan_period": ("Plan period {start} – {end}", "Planperiod {start} – {end}"),
     "html.snapshot_shown": ("As recorded in snapshot {name}", "Enligt ögonblicksbilden {name}"),
-    "html.figures_as_of": ("Figures as of {when} UTC", "Uppgifter per {when} UTC"),
+    "html.figures_as_of": ("Figures as of {when}", "Uppgifter per {when}"),
     "html.summary": ("Summary", "Sammanfattning"),
     "html.card_measures": ("Measures", "Åtgärder"),
     "html.card_measures_note": (
@@ -1658,8 +1667,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "report.changes_since": ("Changes since {name}", "Ändringar sedan {name}"),
     "report.changes_intro": (
-        "Compared with the snapshot {name}, taken {moment} UTC.",
-        "Jämfört med ögonblicksbilden {name}, tagen {moment} UTC.",
+        "Compared with the snapshot {name}, taken {moment}.",
+        "Jämfört med ögonblicksbilden {name}, tagen {moment}.",
     ),
     "report.no_changes": ("Nothing has changed since then.", "Inget har ändrats sedan dess."),
     "report.plan_changes": ("The plan", "Planen"),
@@ -1755,7 +1764,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.actors": ("Actors", "Aktörer"),
     "col.baseline": ("Baseline", "Utgångsläge"),
     "col.target": ("Target", "Målvärde"),
-    "col.when": ("When (UTC)", "När (UTC)"),
+    "col.when": ("When", "När"),
     "col.actor": ("Who", "Vem"),
     "col.measure": ("Measure", "Åtgärd"),
     "col.field": ("Field", "Fält"),
@@ -2239,9 +2248,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No rounds yet. Open one with: kplan round open NAME",
         "Inga omgångar ännu. Öppna en med: kplan round open NAME",
     ),
-    "year.col_opened": ("Opened (UTC)", "Öppnad (UTC)"),
+    "year.col_opened": ("Opened", "Öppnad"),
     "year.col_due": ("Due", "Klar senast"),
-    "year.col_closed": ("Closed (UTC)", "Stängd (UTC)"),
+    "year.col_closed": ("Closed", "Stängd"),
     "year.due_overdue": (
         "{due} ({days} {days:|day|days} overdue)",
         "{due} ({days} {days:|dag|dagar} försenad)",
@@ -2253,15 +2262,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Omgången '{name}' (öppen): {reported} {reported:|rapporterad|rapporterade}",
     ),
     "year.show_head_closed": (
-        "Round '{name}' (closed {closed} UTC by {by}): {reported} reported",
-        "Omgången '{name}' (stängd {closed} UTC av {by}): {reported} {reported:|rapporterad|rapporterade}",
+        "Round '{name}' (closed {closed} by {by}): {reported} reported",
+        "Omgången '{name}' (stängd {closed} av {by}): {reported} {reported:|rapporterad|rapporterade}",
     ),
-    "year.show_opened": ("Opened {at} UTC by {by}", "Öppnad {at} UTC av {by}"),
+    "year.show_opened": ("Opened {at} by {by}", "Öppnad {at} av {by}"),
     "year.show_due": ("Due {due}", "Klar senast {due}"),
     "year.show_reports": ("Reports ({count}):", "Rapporter ({count}):"),
     "year.show_report": (
-        "{measure}  {title}  reported by {by}, {at} UTC",
-        "{measure}  {title}  rapporterad av {by}, {at} UTC",
+        "{measure}  {title}  reported by {by}, {at}",
+        "{measure}  {title}  rapporterad av {by}, {at}",
     ),
     "year.show_unreported": ("Not reported ({count}):", "Inte rapporterade ({count}):"),
     "year.show_owners": ("Reported per owner:", "Rapporterat per ansvarig:"),
@@ -2582,8 +2591,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "tui_rounds.report_title_none": ("Report in the open round", "Rapportera i den öppna omgången"),
     "tui_rounds.report": ("Report", "Rapportera"),
     "tui_rounds.reported_before": (
-        "Reported already by {by}, {at} UTC; reporting again replaces that report.",
-        "Redan rapporterad av {by}, {at} UTC; en ny rapport ersätter den.",
+        "Reported already by {by}, {at}; reporting again replaces that report.",
+        "Redan rapporterad av {by}, {at}; en ny rapport ersätter den.",
     ),
     # Official statistics: indicator sources, kplan indicator fetch, values split by group
     "stats.schema_groups": (
@@ -3018,7 +3027,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "compare.row_indicator": ("Indicator {name}", "Indikator {name}"),
     "compare.heading": ("Plans side by side", "Planer sida vid sida"),
     "compare.page_title": ("Plans side by side: {plans}", "Planer sida vid sida: {plans}"),
-    "compare.generated": ("Generated {moment} UTC", "Skapad {moment} UTC"),
+    "compare.generated": ("Generated {moment}", "Skapad {moment}"),
     "compare.intro": (
         "Each plan's own figures: its perspectives are matched by name where plans share "
         "them, and a collaboration's place on the ladder is its step as a share of the "
@@ -3122,8 +3131,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "a11y.skip_link": ("Skip to the main content", "Hoppa till huvudinnehållet"),
     "a11y.contents": ("On this page", "På den här sidan"),
     "a11y.compare_footer": (
-        "Published with kplan. The figures show the plans as of {moment} UTC.",
-        "Publicerad med kplan. Siffrorna visar planerna som de såg ut {moment} UTC.",
+        "Published with kplan. The figures show the plans as of {moment}.",
+        "Publicerad med kplan. Siffrorna visar planerna som de såg ut {moment}.",
     ),
     # Words, not field names: a change told in words (log, diff, show, exports, TUI)
     "words.level_no": ("no", "nej"),
@@ -3172,6 +3181,65 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "words.on_measure": ("measure {key}, {what}", "åtgärd {key}, {what}"),
     "words.col_change": ("Change", "Ändring"),
     "words.col_overdue": ("Days overdue", "Dagar försenad"),
+    # Language and time: --lang, a plan's language, time zone and public settings (langtime)
+    "langtime.opt_lang": (
+        "The language to speak, sv or en [default: KPLAN_LANG, else (exports) the plan's language, else the locale].",
+        "Språket kplan talar, sv eller en [standard: KPLAN_LANG, annars (exporter) planens språk, annars systemets språk].",
+    ),
+    "langtime.bad_lang": (
+        "--lang: '{value}' is no language kplan speaks; use sv (Swedish) or en (English).",
+        "--lang: '{value}' är inget språk kplan talar; ange sv (svenska) eller en (engelska).",
+    ),
+    "langtime.schema_language": (
+        "The plan's language, sv or en: its exports and reports speak it unless --lang or KPLAN_LANG says otherwise. Unset, a plan is Swedish.",
+        "Planens språk, sv eller en: dess exporter och rapporter talar det om inte --lang eller KPLAN_LANG säger annat. Utan språk är en plan svensk.",
+    ),
+    "langtime.schema_timezone": (
+        "The time zone the plan's moments are shown in, as an IANA name (Europe/Stockholm, the default for a Swedish plan; UTC for an English one). JSON keeps UTC.",
+        "Tidszonen som planens tidpunkter visas i, som ett IANA-namn (Europe/Stockholm, standard för en svensk plan; UTC för en engelsk). JSON behåller UTC.",
+    ),
+    "langtime.schema_public": (
+        "Whether the plan's exports are public by default (true or false; default false).",
+        "Om planens exporter är offentliga som standard (true eller false; standard false).",
+    ),
+    "langtime.schema_situation_public": (
+        "Whether the measure's läget (situation) may be published in a public export (true or false; default false).",
+        "Om åtgärdens läge får publiceras i en offentlig export (true eller false; standard false).",
+    ),
+    "langtime.expected_boolean": (
+        "expected true or false, got {got}",
+        "förväntade true eller false, fick {got}",
+    ),
+    "langtime.bad_zone": (
+        "'{value}' is no time zone kplan knows; give an IANA name such as Europe/Stockholm or UTC.{hint}",
+        "'{value}' är ingen tidszon som kplan känner till; ange ett IANA-namn som Europe/Stockholm eller UTC.{hint}",
+    ),
+    "langtime.opt_language": (
+        "The plan's language, sv or en (its exports speak it); an empty text unsets it (Swedish).",
+        "Planens språk, sv eller en (dess exporter talar det); en tom text tar bort det (svenska).",
+    ),
+    "langtime.opt_timezone": (
+        "The time zone the plan's moments are shown in (an IANA name: Europe/Stockholm); an empty text unsets it.",
+        "Tidszonen som planens tidpunkter visas i (ett IANA-namn: Europe/Stockholm); en tom text tar bort den.",
+    ),
+    "langtime.opt_public": (
+        "Whether the plan's exports are public by default.",
+        "Om planens exporter är offentliga som standard.",
+    ),
+    "langtime.opt_situation_public": (
+        "Whether the measure's läget may be published in a public export.",
+        "Om åtgärdens läge får publiceras i en offentlig export.",
+    ),
+    "langtime.col_language": ("Language", "Språk"),
+    "langtime.col_timezone": ("Time zone", "Tidszon"),
+    "langtime.col_public": ("Exports", "Exporter"),
+    "langtime.language_sv": ("Swedish (sv)", "svenska (sv)"),
+    "langtime.language_en": ("English (en)", "engelska (en)"),
+    "langtime.language_unset": ("Swedish (not set)", "svenska (ej angivet)"),
+    "langtime.zone_default": ("{zone} (default)", "{zone} (standard)"),
+    "langtime.public_yes": ("public by default", "offentliga som standard"),
+    "langtime.public_no": ("not public unless asked", "inte offentliga om det inte begärs"),
+    "langtime.situation_public": ("Läget may be published", "Läget får publiceras"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
@@ -3396,11 +3464,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# Set by --lang (the command line), and by an export for its plan's readers.
+_chosen: str | None = None
+_plan_language: str | None = None
+
+
+def parse_language(text: str) -> str | None:
+    """``sv`` or ``en`` for a language as people write it (``sv``, ``SV``, ``sv_SE``, ``en-GB``).
+
+    None when ``text`` names neither.
+    """
+    word = text.strip().lower()
+    for code in LANGUAGES:
+        if word == code or word.startswith((code + "_", code + "-")):
+            return code
+    return {"svenska": "sv", "swedish": "sv", "english": "en", "engelska": "en"}.get(word)
+
+
+def choose(code: str | None) -> None:
+    """Speak ``code`` (``sv`` or ``en``, as --lang gives it) from now on; None forgets it."""
+    global _chosen
+    if code is not None and code not in LANGUAGES:
+        raise ValueError(code)
+    _chosen = code
+
+
+@contextmanager
+def for_plan(code: str | None) -> Iterator[None]:
+    """Within the block, speak the plan's language unless --lang or KPLAN_LANG chose one.
+
+    What is written for a plan's readers (an export, a report) is in the
+    plan's language; what kplan says to the person at the terminal is not.
+    """
+    global _plan_language
+    kept = _plan_language
+    _plan_language = code if code in LANGUAGES else None
+    try:
+        yield
+    finally:
+        _plan_language = kept
+
+
 def language() -> str:
-    """The language to speak: ``sv`` or ``en``."""
+    """The language to speak: ``sv`` or ``en`` (the order is in this module's docstring)."""
+    if _chosen is not None:
+        return _chosen
     chosen = os.environ.get("KPLAN_LANG", "").strip().lower()
     if chosen:
         return "sv" if chosen.startswith("sv") else "en"
+    if _plan_language is not None:
+        return _plan_language
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
@@ -3422,6 +3535,24 @@ def t(key: str, /, **values: object) -> str:
     if not values:
         return text
     return _FORMATTER.vformat(text, (), {name: _shown(value) for name, value in values.items()})
+
+
+_BY_TEXT: dict[str, str] = {}
+
+
+def in_language(text: str) -> str:
+    """A catalogue text in the current language, whichever language it was taken in.
+
+    The command line's help is made when kplan starts, before ``--lang`` is
+    read; this puts each help text into the language chosen. A text that is
+    no catalogue entry as it stands (one with values filled in) is kept.
+    """
+    if not _BY_TEXT:
+        for name, (english, swedish) in CATALOGUE.items():
+            _BY_TEXT.setdefault(english, name)
+            _BY_TEXT.setdefault(swedish, name)
+    found = _BY_TEXT.get(text)
+    return text if found is None else t(found)
 
 
 def _shown(value: object) -> object:

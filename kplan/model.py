@@ -210,6 +210,10 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             "coordinators": list(plan.coordinators),
             # The default policy is left out, so plans that never chose one read as before.
             "edit": plan.edit if plan.edit != "open" else None,
+            "language": plan.language,
+            "timezone": plan.timezone,
+            # Like the edit policy, the default (not public) is left out.
+            "public": True if plan.public else None,
         }
     )
     document["organisations"] = [
@@ -241,6 +245,7 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
                 "due": measure.due,
                 "description": measure.description,
                 "situation": measure.situation,
+                "situation_public": True if measure.situation_public else None,
             }
         )
         table["four_p"] = {part: measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS}

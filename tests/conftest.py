@@ -26,6 +26,8 @@ from typing import Any, NoReturn
 import pytest
 from typer.testing import CliRunner
 
+from kplan import i18n, moments
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 OREBRO = EXAMPLES / "orebro_plan.toml"
@@ -49,6 +51,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("KPLAN_USER", "tester")
     monkeypatch.setenv("NO_COLOR", "1")
+    # What --lang chose and the zone of the plan last read are the process's:
+    # each test starts without them, as each run of kplan does.
+    i18n.choose(None)
+    moments.read_in(None)
     return home
 
 
@@ -69,6 +75,7 @@ BOTH_BACKENDS = {
     "test_stats",
     "test_trend",
     "test_compare",
+    "test_langtime",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

@@ -299,7 +299,7 @@ def test_the_page_shows_where_each_measure_stands() -> None:
     )
     assert first < second < now
     assert "not in the plan" in text
-    assert "Figures as of 2016-03-01 12:00 UTC" in text
+    assert "Figures as of 2016-03-01 13:00 CET" in text
 
 
 def test_every_colour_comes_with_a_word_or_glyph() -> None:
@@ -382,7 +382,7 @@ def test_a_snapshot_page_names_the_snapshot() -> None:
         language="en",
     )
     assert "As recorded in snapshot Uppföljning 2015" in page
-    assert "Page made 2016-03-01 12:00 UTC" in page
+    assert "Page made 2016-03-01 13:00 CET" in page
     assert "Figures as of" not in page
     assert ">Now<" not in page
     over_time = page.index("Development over time")

@@ -484,7 +484,7 @@ def test_md_changes_since_the_previous_snapshot() -> None:
     text = export_markdown(plan, generated_at=GENERATED_AT, previous=previous)
     changes = section(text, "Changes since Uppföljning 2015")
     assert changes.strip().splitlines() == [
-        "Compared with the snapshot Uppföljning 2015, taken 2015-12-15 09:30 UTC.",
+        "Compared with the snapshot Uppföljning 2015, taken 2015-12-15 10:30 CET.",
         "",
         "### The plan",
         "",

@@ -680,7 +680,9 @@ def app_commands() -> list[Command]:
                 flag=bool(param.param_type_name == "option" and param.is_flag),
                 decls=tuple(param.opts),
                 required=bool(param.required),
-                kind=_base_type(hints[param.name]),
+                # --lang is added to every command by kplan's Typer, not by a
+                # parameter of the command's function: a text, as typed.
+                kind=_base_type(hints.get(param.name, str)),
             )
             for param in command.params
         )

@@ -147,7 +147,10 @@ def test_show_cannot_print_a_forged_event_line(hostile: Kplan) -> None:
     assert FORGED_EVENT not in lines
     assert not any(line.startswith("2016-01-01 00:00") for line in lines)
     events = lines[lines.index("Recent events") + 1 :]
-    assert events and all(re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d  ", line) for line in events)
+    # Each event line starts with its moment in the plan's zone, the zone named.
+    assert events and all(
+        re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+  ", line) for line in events
+    )
     # The description keeps its own lines, each in the margin under it.
     assert "  │ " + FORGED_LOG.replace("\t", "\\t") in lines
 

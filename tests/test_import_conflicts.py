@@ -32,7 +32,7 @@ from tests.conftest import OREBRO, Kplan, dump_store
 # A conflict line names the thing, the field, both values, who and when.
 LINE = re.compile(
     r"measure 7 (?P<field>\S+): the file says (?P<file>\S+), the store says (?P<store>\S+)"
-    r" \(changed by (?P<actor>\S+) at \d{4}-\d\d-\d\d \d\d:\d\d\)"
+    r" \(changed by (?P<actor>\S+) at \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+\)"
 )
 
 
@@ -229,9 +229,10 @@ def test_an_exported_file_takes_its_export_as_the_base(
     in_measure(exported, "7", 'status = "ongoing"', 'status = "delayed"')
     monkeypatch.setenv("KPLAN_NOW", "2030-03-02T09:15:00Z")
     refused = orebro("import", str(exported), "--as", "ehedlund", expect=3)
-    assert "exported at 2030-03-02 09:05:00 UTC" in refused.stderr
+    # In the plan's zone, named: 09:05 UTC is 10:05 in Stockholm.
+    assert "exported at 2030-03-02 10:05:00 CET" in refused.stderr
     assert [m.group("field") for m in LINE.finditer(refused.stderr)] == ["status", "progress"]
-    assert "09:10" in refused.stderr
+    assert "10:10 CET" in refused.stderr
     orebro("import", str(exported), "--keep-store", "--as", "ehedlund")
     assert measure(orebro, "9")["status"] == "ongoing"
     seven_now = measure(orebro, "7")
@@ -398,7 +399,7 @@ def test_a_snapshot_export_takes_the_snapshot_as_its_base(
     )
     # The snapshot holds measure 7 before the change: importing it would undo it.
     refused = orebro("import", str(exported), expect=3)
-    assert "exported at 2030-03-02 09:00:00 UTC" in refused.stderr
+    assert "exported at 2030-03-02 10:00:00 CET" in refused.stderr
     assert "measure 7 status" in refused.stderr
 
 

@@ -75,8 +75,17 @@ def _schema1_copy(tmp_path: Path) -> Path:
     return copy
 
 
+def _drop_schema8(connection: sqlite3.Connection) -> None:
+    """Take a current store back to what schema 7 had (for the tests of older versions)."""
+    connection.execute("ALTER TABLE plan DROP COLUMN language")
+    connection.execute("ALTER TABLE plan DROP COLUMN timezone")
+    connection.execute("ALTER TABLE plan DROP COLUMN public")
+    connection.execute("ALTER TABLE measure DROP COLUMN situation_public")
+
+
 def _drop_schema7(connection: sqlite3.Connection) -> None:
     """Take a current store back to what schema 6 had (for the tests of older versions)."""
+    _drop_schema8(connection)
     connection.execute("DROP TABLE indicator_group_value")
     connection.execute("ALTER TABLE indicator DROP COLUMN source")
     connection.execute("ALTER TABLE event DROP COLUMN source")
@@ -152,15 +161,16 @@ def test_a_store_of_the_first_schema_keeps_every_row(tmp_path: Path) -> None:
     after = dump_store(path)
     for table in SCHEMA1_TABLES - {"store_info", "plan", "event", "measure", "indicator"}:
         assert after[table] == before[table], table
-    # Version 3 gave every plan an edit policy, open as before.
-    assert [row[:-1] for row in after["plan"]] == before["plan"]
-    assert {row[-1] for row in after["plan"]} == {"open"}
+    # Version 3 gave every plan an edit policy, open as before; version 8 no
+    # language or zone of its own, and exports that are not public.
+    assert [row[:-4] for row in after["plan"]] == before["plan"]
+    assert {row[-4:] for row in after["plan"]} == {("open", None, None, 0)}
     # Version 4 gave every event the role that wrote it: none on SQLite; version 7 its source.
     assert [row[:-2] for row in after["event"]] == before["event"]
     assert {row[-2:] for row in after["event"]} == {(None, None)}
-    # Version 5 gave every measure an empty current state (läget).
-    assert [row[:-1] for row in after["measure"]] == before["measure"]
-    assert {row[-1] for row in after["measure"]} == {None}
+    # Version 5 gave every measure an empty current state (läget); version 8 not public.
+    assert [row[:-2] for row in after["measure"]] == before["measure"]
+    assert {row[-2:] for row in after["measure"]} == {(None, 0)}
     # Version 7 gave every indicator an empty source, and a table of values split by group.
     assert [row[:-1] for row in after["indicator"]] == before["indicator"]
     assert {row[-1] for row in after["indicator"]} == {None}
@@ -210,8 +220,8 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     [
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
-            "DROP TABLE alembic_version; UPDATE store_info SET value = '8'",
-            f"schema version 8, newer than this kplan knows (up to {schema.LATEST})",
+            "DROP TABLE alembic_version; UPDATE store_info SET value = '9'",
+            f"schema version 9, newer than this kplan knows (up to {schema.LATEST})",
         ),
     ],
 )
@@ -330,8 +340,10 @@ def test_a_store_of_version_2_gains_the_edit_policy(tmp_path: Path) -> None:
     assert f"from schema version 2 to {schema.LATEST}" in result.stderr
     assert json.loads(result.stdout)[0]["edit"] == "open"
     after = dump_store(path)
-    assert [row[:-1] for row in after["plan"]] == before["plan"]
-    assert [row[:-1] for row in after["measure"]] == before["measure"]
+    # The edit policy (version 3), then language, zone and public (version 8).
+    assert [row[:-4] for row in after["plan"]] == before["plan"]
+    # The läget (version 5), then whether it is public (version 8).
+    assert [row[:-2] for row in after["measure"]] == before["measure"]
     assert [row[:-2] for row in after["event"]] == before["event"]
     assert len(_backups(path)) == 1
     kplan("status", "7", "delayed")
@@ -381,8 +393,9 @@ def test_a_store_of_version_4_gains_an_empty_situation_for_every_measure(tmp_pat
     assert f"from schema version 4 to {schema.LATEST}" in result.stderr
     assert json.loads(result.stdout)["situation"] is None
     after = dump_store(path)
-    assert [row[:-1] for row in after["measure"]] == before["measure"]
-    assert {row[-1] for row in after["measure"]} == {None}
+    # The läget (version 5), then whether it is public (version 8).
+    assert [row[:-2] for row in after["measure"]] == before["measure"]
+    assert {row[-2:] for row in after["measure"]} == {(None, 0)}
     assert [row[:-1] for row in after["event"]] == before["event"]
     kplan("note", "7", "Uppstart i maj", "--as", "sforsberg")
     assert kplan.json("show", "7")["situation"] == "Uppstart i maj"
@@ -465,3 +478,36 @@ def test_a_store_of_version_6_gains_indicator_sources_and_values_by_group(tmp_pa
         "sforsberg",
     )
     assert dump_store(path)["indicator_group_value"] != []
+
+
+def test_a_store_of_version_7_gains_language_time_zone_and_public_settings(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    connection = sqlite3.connect(path)
+    _drop_schema8(connection)
+    connection.execute("UPDATE alembic_version SET version_num = '0007'")
+    connection.execute("UPDATE store_info SET value = '7' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    before = dump_store(path)
+
+    result = kplan("plan", "show", "--json")
+    assert f"from schema version 7 to {schema.LATEST}" in result.stderr
+    settings = json.loads(result.stdout)
+    # Every plan keeps what it had: no language or zone of its own, not public.
+    assert (settings["language"], settings["timezone"], settings["public"]) == (None, None, False)
+    assert settings["zone"] == "Europe/Stockholm"
+    after = dump_store(path)
+    assert [row[:-3] for row in after["plan"]] == before["plan"]
+    assert {row[-3:] for row in after["plan"]} == {(None, None, 0)}
+    assert [row[:-1] for row in after["measure"]] == before["measure"]
+    assert {row[-1] for row in after["measure"]} == {0}
+    assert after["event"] == before["event"]
+    kplan("plan", "edit", "--language", "en", "--timezone", "UTC", "--public", "--as", "ehedlund")
+    kplan("measure", "edit", "19", "--situation-public", "--as", "ehedlund")
+    exported = kplan("export").stdout
+    assert 'language = "en"' in exported and 'timezone = "UTC"' in exported
+    assert "public = true" in exported and "situation_public = true" in exported

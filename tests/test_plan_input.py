@@ -187,7 +187,8 @@ def test_nesting_within_the_limit_is_judged_as_usual() -> None:
     assert verdict(text) == [
         f"plan.toml:{line}:1: plan.x: unknown key 'x'. Valid keys: id, title, organisation,"
         " start, end,"
-        " description, perspectives, ladder, ladder_questions, coordinators, edit"
+        " description, perspectives, ladder, ladder_questions, coordinators, edit,"
+        " language, timezone, public"
     ]
 
 

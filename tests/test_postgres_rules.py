@@ -711,7 +711,8 @@ def test_the_refusal_of_an_owners_structure_change_names_the_columns_and_who_may
     assert message == (
         "mholm may not change area, due of measure 10 in plan orebro-kompetens: its edit policy"
         ' is "owners", so a measure\'s owner may change only the title, goal, description,'
-        " situation, status and progress of her own measure; the rest only a coordinator"
+        " situation (and whether it is public), status and progress of her own measure;"
+        " the rest only a coordinator"
         " (ehedlund, pnyberg) may"
     )
 
@@ -1054,3 +1055,22 @@ def test_a_server_store_of_version_6_guards_the_values_split_by_group_once_upgra
     # His own indicator's groups are his to record, through kplan and as granted before.
     kplan_as(store, "mholm")("record", "validerade", "2016", "12", "--group", "kön=kvinnor")
     assert query(store, "SELECT part FROM indicator_group_value") == [{"part": "2016.kön=kvinnor"}]
+
+
+def test_an_owner_may_mark_her_own_laget_public_through_psql_and_kplan(
+    store: ServerStore,
+) -> None:
+    run_sql(
+        store, "mholm", f"UPDATE measure SET situation_public = true WHERE id = {MHOLM_MEASURE}"
+    )
+    mholm = kplan_as(store, "mholm")
+    assert "situation_public = true" in mholm("export").stdout
+    mholm("measure", "edit", "10", "--no-situation-public")
+    assert "situation_public" not in mholm("export").stdout
+    # Another owner's measure stays hers, this column too.
+    message = refused(
+        store,
+        "mholm",
+        f"UPDATE measure SET situation_public = true WHERE id = {SFORSBERG_MEASURE}",
+    )
+    assert "mholm may not" in message

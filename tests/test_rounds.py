@@ -190,6 +190,13 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE plan DROP COLUMN edit")
     connection.execute("ALTER TABLE event DROP COLUMN db_role")
     connection.execute("ALTER TABLE measure DROP COLUMN situation")
+    for table, column in (
+        ("plan", "language"),
+        ("plan", "timezone"),
+        ("plan", "public"),
+        ("measure", "situation_public"),
+    ):
+        connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     connection.execute("UPDATE store_info SET value = '1' WHERE name = 'schema_version'")
     connection.commit()
     connection.close()

@@ -67,7 +67,8 @@ def test_a_closed_round_is_listed_and_shown_with_its_reports(orebro: Kplan) -> N
         "previous": None,
     }
     text = orebro("round", "list").stdout
-    assert f"{ROUND}\t2016-02-01 09:00\t2016-02-15\t2016-02-01 09:00\t2 of 22" in text
+    # The moments in the plan's zone (Stockholm: 09:00 UTC is 10:00 CET), the zone named.
+    assert f"{ROUND}\t2016-02-01 10:00 CET\t2016-02-15\t2016-02-01 10:00 CET\t2 of 22" in text
 
     shown = orebro.json("round", "show", ROUND)
     assert [(r["measure"], r["by"], r["note"]) for r in shown["reports"]] == [

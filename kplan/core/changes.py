@@ -32,7 +32,6 @@ from kplan.domain import (
     PERIOD_FORMATS,
     STATUSES,
     as_finite,
-    as_utc,
     group_part,
     normalise_coverage,
     normalise_four_p_part,
@@ -44,6 +43,7 @@ from kplan.domain import (
 )
 from kplan.errors import InvalidValueError, KplanError, invalid, unknown
 from kplan.i18n import t
+from kplan.moments import local_text
 from kplan.names import check_id, find_name, name_problem, nfc, same_as
 from kplan.store import changes as stored
 from kplan.store.events import latest_change
@@ -288,7 +288,7 @@ def _check_version(reading: _Batch, change: Change, target: _Target) -> None:
             field=latest.field,
             old=as_text(latest.old) or "–",
             new=as_text(latest.new) or "–",
-            at=as_utc(latest.at).strftime("%Y-%m-%d %H:%M"),
+            at=local_text(latest.at),
         )
     raise ConflictError(
         t(

@@ -70,6 +70,9 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
         "ladder_questions",
         "coordinators",
         "edit",
+        "language",
+        "timezone",
+        "public",
     )
     for name, before, after in _fields(
         {f: getattr(old, f) for f in plan_fields}, {f: getattr(new, f) for f in plan_fields}
@@ -107,6 +110,7 @@ def diff_plans(old: Plan | None, new: Plan) -> list[FieldChange]:
         "due",
         "description",
         "situation",
+        "situation_public",
     )
     old_measures = {m.id: m for m in old.measures}
     new_measures = {m.id: m for m in new.measures}

@@ -26,10 +26,11 @@ from kplan.core.changes import ChangeResult, ConflictError
 from kplan.core.diff import FieldChange
 from kplan.core.events import insert_event
 from kplan.core.planspec import ORGANISATION_KIND
-from kplan.domain import MAX_NAME_LENGTH, as_utc
+from kplan.domain import MAX_NAME_LENGTH
 from kplan.errors import InvalidValueError, KplanError, UsageError, closest, did_you_mean, unknown
 from kplan.i18n import t
 from kplan.model import Organisation, Owner, Plan
+from kplan.moments import local_text
 from kplan.names import id_problem, matching, name_problem, nfc, same_as, visible
 from kplan.store import people as stored
 from kplan.store.events import LoggedEvent
@@ -504,7 +505,7 @@ def _refuse_later(
                         actor=event.actor,
                         what=info.key,
                         field=event.field,
-                        at=as_utc(event.at).strftime("%Y-%m-%d %H:%M"),
+                        at=local_text(event.at),
                     ),
                 )
             )

@@ -151,7 +151,8 @@ def check_restore(actor: str, guarded: Sequence[tuple[str, Sequence[str]]]) -> N
 
 
 # The fields of her own measure an owner may edit under the "owners" policy.
-OWNER_TEXTS = frozenset({"title", "goal", "description", "situation"})
+# Whether her läget may be published is hers to say too, as the läget is.
+OWNER_TEXTS = frozenset({"title", "goal", "description", "situation", "situation_public"})
 
 
 def check_structure(

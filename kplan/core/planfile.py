@@ -44,6 +44,7 @@ from kplan.model import (
     Plan,
     plan_to_document,
 )
+from kplan.moments import is_zone, zone_names
 from kplan.names import fold, id_problem, name_problem, nfc, visible
 
 # The keys of each table, in the order a file lists them (kplan.core.planspec).
@@ -154,6 +155,10 @@ class _Checker:
             return [nfc(item) for item in items] if kind == spec.REFERENCES else items
         if kind == spec.NAMES:
             return self.names(table, name, path, default or [])
+        if kind == spec.BOOLEAN:
+            return self.boolean(table, name, path, bool(default))
+        if kind == spec.ZONE:
+            return self.zone(table, name, path, limit=key.limit)
         raise ValueError(kind)  # pragma: no cover - nested kinds are walked by the caller
 
     def table(self, value: Any, path: str) -> dict[str, Any] | None:
@@ -198,6 +203,30 @@ class _Checker:
             return None
         if required and not value.strip():
             self.add(where, t("planfile.empty"))
+            return None
+        return value
+
+    def boolean(self, table: dict[str, Any], key: str, path: str, default: bool) -> bool:
+        """A true or false (TOML's booleans; text such as "yes" is refused with the valid ones)."""
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool):
+            return value
+        self.add(f"{path}.{key}", t("langtime.expected_boolean", got=_describe(value)))
+        return default
+
+    def zone(self, table: dict[str, Any], key: str, path: str, *, limit: int) -> str | None:
+        """An IANA time zone's name that this machine knows, or None (with a problem)."""
+        if key not in table:
+            return None
+        value = self.string(table, key, path, required=True, limit=limit)
+        if value is None:
+            return None
+        if not is_zone(value):
+            suggestion = closest(value, zone_names())
+            hint = t("planfile.did_you_mean", suggestion=suggestion) if suggestion else ""
+            self.add(f"{path}.{key}", t("langtime.bad_zone", value=visible(value), hint=hint))
             return None
         return value
 
@@ -703,6 +732,9 @@ def _plan(check: _Checker, document: dict[str, Any]) -> Plan:
         )
     plan.coordinators = check.value(plan_table, settings["coordinators"], "plan")
     plan.edit = check.value(plan_table, settings["edit"], "plan")
+    plan.language = check.value(plan_table, settings["language"], "plan")
+    plan.timezone = check.value(plan_table, settings["timezone"], "plan")
+    plan.public = check.value(plan_table, settings["public"], "plan")
     if plan.edit == "owners" and not plan.coordinators:
         # Someone has to be able to change what no single owner owns.
         check.add("plan.edit", t("planfile.edit_needs_coordinator"))
@@ -798,6 +830,7 @@ def _measure(
         due=values["due"],
         description=values["description"],
         situation=values["situation"],
+        situation_public=values["situation_public"],
     )
     if measure.owner:
         check.refers(measure.owner, f"{path}.owner", "kind.owner", owner_ids)

@@ -29,6 +29,7 @@ from kplan.domain import (
     FOUR_P_PARTS,
     FOUR_P_STATE_ALIASES,
     FOUR_P_STATES,
+    LANGUAGE_ALIASES,
     MAX_ID_LENGTH,
     MAX_LADDER_STEPS,
     MAX_NAME_LENGTH,
@@ -37,11 +38,13 @@ from kplan.domain import (
     ORGANISATION_KIND_ALIASES,
     ORGANISATION_KINDS,
     PERIOD_FORMATS,
+    PLAN_LANGUAGES,
     STATUS_ALIASES,
     STATUSES,
 )
 from kplan.i18n import CATALOGUE
 from kplan.model import FORMAT_VERSION
+from kplan.moments import MAX_ZONE_NAME
 
 # The kinds of value a key holds.
 VERSION = "version"  # the format version, an integer that must be FORMAT_VERSION
@@ -63,6 +66,8 @@ SERIES = "series"  # a table from periods to numbers
 GROUPS = "groups"  # perspective -> group -> a table from periods to numbers
 CODES = "codes"  # a table from names to arrays of strings (a PxWeb selection)
 LABELS = "labels"  # a table from codes to names (a source's codes for the groups)
+BOOLEAN = "boolean"  # true or false
+ZONE = "zone"  # an IANA time zone name (Europe/Stockholm), checked with zoneinfo
 
 # Kinds the checker walks itself, with what it knows of the rest of the file.
 NESTED = frozenset({TABLE, TABLES, LEVELS, SERIES, GROUPS, CODES, LABELS})
@@ -79,6 +84,8 @@ DATE_SCHEMA_PATTERN = (
 )
 # No spaces and no control characters (kplan.names.id_problem says the rest).
 ID_SCHEMA_PATTERN = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"
+# An IANA zone's name, as kplan.moments reads it (whether the zone exists is kplan's check).
+ZONE_SCHEMA_PATTERN = "^[A-Za-z][A-Za-z0-9_+\\-]*(/[A-Za-z0-9_+\\-]+){0,3}$"
 # Something other than blanks.
 NOT_BLANK_PATTERN = "\\S"
 
@@ -126,6 +133,7 @@ COVERAGE = _choice(COVERAGE_LEVELS, COVERAGE_ALIASES)
 EDIT_POLICY = _choice(EDIT_POLICIES)
 ORGANISATION_KIND = _choice(ORGANISATION_KINDS, ORGANISATION_KIND_ALIASES)
 DIRECTION = _choice(DIRECTIONS, DIRECTION_ALIASES)
+LANGUAGE = _choice(PLAN_LANGUAGES, LANGUAGE_ALIASES)
 # Where an indicator's values come from: SCB's statistical database (PxWeb) or Kolada.
 SOURCE_KINDS = ("pxweb", "kolada")
 SOURCE_KIND = _choice(SOURCE_KINDS)
@@ -265,6 +273,9 @@ PLAN = Table(
             limit=MAX_NAME_LENGTH,
         ),
         _choice_key("edit", _words("check.schema_edit"), EDIT_POLICY, "open"),
+        Key("language", CHOICE, _words("langtime.schema_language"), choice=LANGUAGE),
+        Key("timezone", ZONE, _words("langtime.schema_timezone"), limit=MAX_ZONE_NAME),
+        Key("public", BOOLEAN, _words("langtime.schema_public"), default=False),
     ),
 )
 
@@ -362,6 +373,12 @@ MEASURE = Table(
         Key("due", DATE, _words("check.schema_measure_due")),
         _text("description", "check.schema_measure_description"),
         _text("situation", "structure.schema_situation"),
+        Key(
+            "situation_public",
+            BOOLEAN,
+            _words("langtime.schema_situation_public"),
+            default=False,
+        ),
         Key("four_p", TABLE, FOUR_P.description, table=FOUR_P),
         Key(
             "perspectives",
@@ -437,6 +454,10 @@ def _value_schema(key: Key) -> dict[str, Any]:
         schema = {"type": "integer", "minimum": key.low, "maximum": key.high}
     elif kind == NUMBER:
         schema = {"type": "number"}
+    elif kind == BOOLEAN:
+        schema = {"type": "boolean"}
+    elif kind == ZONE:
+        schema = {"type": "string", "maxLength": key.limit, "pattern": ZONE_SCHEMA_PATTERN}
     elif kind == CHOICE:
         assert key.choice is not None
         schema = _choice_schema(key.choice)

@@ -29,6 +29,7 @@ from kplan.core.snapshots import (
 from kplan.errors import InvalidValueError, KplanError, NotFoundError, closest, unknown
 from kplan.i18n import t
 from kplan.model import Plan
+from kplan.moments import local_day, local_text
 from kplan.names import check_id, nfc
 from kplan.safetext import visible
 from kplan.store import plans as stored_plans
@@ -64,7 +65,7 @@ def _require_open(rows: Rows, info: PlanInfo) -> OpenRound:
                 t(
                     "year.none_open_last",
                     name=last.name,
-                    closed=(last.closed_at or last.opened_at).strftime("%Y-%m-%d"),
+                    closed=local_day(last.closed_at or last.opened_at),
                     reported=reported,
                     total=total,
                 )
@@ -192,7 +193,7 @@ def close_round(store: Store, *, actor: str, force: bool = False, plan: str | No
                     "round.snapshot_in_the_way",
                     name=current.name,
                     by=clash.taken_by,
-                    at=clash.taken_at.strftime("%Y-%m-%d %H:%M"),
+                    at=local_text(clash.taken_at),
                 )
             )
         reported = stored.reported(rows, current.row_id)

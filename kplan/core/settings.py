@@ -1,8 +1,9 @@
 """The plan's settings: ``kplan plan show`` and ``kplan plan edit``.
 
 The settings that can change safely are the plan's title, period (start and
-end), description, coordinators, edit policy and the questions of its
-ladder's steps. The ladder's step names and the list of perspectives are
+end), description, coordinators, edit policy, the questions of its
+ladder's steps, its language, its time zone and whether its exports are
+public by default. The ladder's step names and the list of perspectives are
 not among them: a collaboration's step and a measure's perspective levels
 are stored by them, so changing them is a plan file's matter (export, edit,
 import), where the plan file's rules check everything that depends on them.
@@ -54,6 +55,9 @@ OPTIONS = {
     "coordinators": "--coordinators",
     "edit": "--edit",
     "ladder_questions": "--ladder-question",
+    "language": "--language",
+    "timezone": "--timezone",
+    "public": "--public",
 }
 # Settings a plan must keep: an empty value is refused, not removed.
 _REQUIRED = {"title", "edit"}
@@ -130,6 +134,11 @@ def _change_table(
     for name, text in wanted.values.items():
         if name == "coordinators":
             table[name] = [part.strip() for part in text.split(",") if part.strip()]
+        elif name == "public":
+            table[name] = text == "true"
+        elif name == "language" and text.strip():
+            # Typed as people type it: "SV" and " en " are sv and en.
+            table[name] = text.strip().lower()
         elif text == "" and name not in _REQUIRED:
             table.pop(name, None)
         else:

@@ -47,6 +47,7 @@ from kplan.domain import (
     MAX_TEXT_LENGTH,
     MIN_LADDER_STEPS,
     ORGANISATION_KINDS,
+    PLAN_LANGUAGES,
     STATUSES,
     as_finite,
     as_utc,
@@ -64,6 +65,7 @@ from kplan.model import (
     Plan,
     plan_to_document,
 )
+from kplan.moments import is_zone
 from kplan.names import name_problem, nfc, same_as, visible
 from kplan.store import plans as stored_plans
 from kplan.store import rounds as stored_rounds
@@ -184,6 +186,29 @@ def _choice(table: dict[str, Any], key: str, valid: frozenset[str], default: str
     if value is _ABSENT:
         return default
     if type(value) is not str or value not in valid:
+        raise _Unlike
+    return value
+
+
+def _boolean(table: dict[str, Any], key: str) -> bool:
+    value = table.get(key, _ABSENT)
+    if value is _ABSENT:
+        return False
+    if type(value) is not bool:
+        raise _Unlike
+    return value
+
+
+def _language(table: dict[str, Any]) -> str | None:
+    value = _text(table, "language")
+    if value is not None and value not in PLAN_LANGUAGES:
+        raise _Unlike
+    return value
+
+
+def _zone(table: dict[str, Any]) -> str | None:
+    value = _text(table, "timezone")
+    if value is not None and not is_zone(value):
         raise _Unlike
     return value
 
@@ -317,6 +342,9 @@ def _read_back(document: Any) -> Plan:
         ladder=_names(table, "ladder", list(DEFAULT_LADDER)),
         coordinators=_names(table, "coordinators", []),
         edit=_choice(table, "edit", _EDIT_POLICIES, "open"),
+        language=_language(table),
+        timezone=_zone(table),
+        public=_boolean(table, "public"),
     )
     default_questions = (
         list(DEFAULT_LADDER_QUESTIONS)
@@ -401,6 +429,7 @@ def _measure(
         due=_date(table, "due"),
         description=_text(table, "description", MAX_TEXT_LENGTH),
         situation=_text(table, "situation", MAX_TEXT_LENGTH),
+        situation_public=_boolean(table, "situation_public"),
     )
     if measure.owner not in owners or (
         measure.start and measure.due and measure.due < measure.start

@@ -57,11 +57,25 @@ FIELDS = {
     "collaboration": ("name", "measure", "actors", "step", "note"),
     "indicator": ("name", "unit", "measure", "baseline", "target", "direction"),
 }
+# The plan-file keys a command sets with a flag (``--situation-public``), as
+# ``true`` or ``false``: not a text field of the kind's form.
+FLAGS = {"measure": ("situation_public",), "collaboration": (), "indicator": ()}
 # The plan's settings ``kplan plan edit`` changes (kplan.core.settings), as
 # plan-file keys of ``[plan]``; their events are named ``plan.KEY``. The
 # ladder's step names and the perspectives are not among them: stored steps
 # and levels are kept by them.
-PLAN_SETTINGS = ("title", "start", "end", "description", "coordinators", "edit", "ladder_questions")
+PLAN_SETTINGS = (
+    "title",
+    "start",
+    "end",
+    "description",
+    "coordinators",
+    "edit",
+    "ladder_questions",
+    "language",
+    "timezone",
+    "public",
+)
 # Keys a table must keep: an empty value is refused, not removed.
 _REQUIRED = {"title", "owner", "name", "measure", "actors"}
 # The plan-file list holding each kind inside a measure's table.
@@ -101,7 +115,7 @@ def edit_plan(store: Store, edit: Edit, *, actor: str, plan: str | None = None) 
     if edit.kind not in KINDS or edit.action not in ACTIONS:
         raise ValueError(f"{edit.kind} {edit.action}")
     check_note(edit.note)
-    unknown_keys = set(edit.values) - set(FIELDS[edit.kind])
+    unknown_keys = set(edit.values) - set(FIELDS[edit.kind]) - set(FLAGS[edit.kind])
     if unknown_keys:
         raise ValueError(", ".join(sorted(unknown_keys)))
     with store.writing() as rows:
@@ -261,6 +275,8 @@ def _as_file_value(name: str, text: str) -> Any:
     if name in ("baseline", "target"):
         value = parse_number(text.strip())
         return text if value is None else value
+    if name in _BOOLEANS:
+        return {"true": True, "false": False}.get(text, text)
     return text
 
 
@@ -510,6 +526,8 @@ def _check_revert_permission(
 
 _NUMBERS = {"baseline", "target"}
 _INTEGERS = {"progress", "step"}
+# Values an event (and a command) keeps as the text true or false.
+_BOOLEANS = {"public", "situation_public"}
 # Values an event keeps as JSON lists.
 _LISTS = {"actors", "coordinators", "ladder_questions"}
 
@@ -524,6 +542,8 @@ def _from_text(name: str, text: str | None) -> Any:
         return float(text)
     if name in _LISTS:
         return json.loads(text)
+    if name in _BOOLEANS:
+        return text == "true"
     return text
 
 

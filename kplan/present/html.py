@@ -49,6 +49,7 @@ from kplan.i18n import CATALOGUE
 from kplan.i18n import fill as fill_in
 from kplan.i18n import language as current_language
 from kplan.model import Indicator, Measure, Plan
+from kplan.moments import local_text, plan_zone
 from kplan.present.glyphs import LEVEL_GLYPHS, STATUS_GLYPHS, TREND_ARROWS
 from kplan.present.summary import compare_table, plan_summary, source_label, steps_of
 from kplan.present.templating import (
@@ -390,8 +391,9 @@ def _f(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _when(moment: dt.datetime) -> str:
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M")
+def _when(moment: dt.datetime, zone: str | None = None) -> str:
+    """A moment in ``zone`` (the reader's when None), the zone named: ``2025-02-20 09:00 CET``."""
+    return local_text(moment, zone)
 
 
 # The values the templates draw: plain strings, numbers, tuples, lists and dicts.
@@ -571,6 +573,8 @@ class _Page:
         self.today = today
         self.w = words
         self.generated_at = generated_at
+        # The page shows moments in the plan's own zone, whoever writes it where.
+        self.zone = plan_zone(plan.language, plan.timezone)
         self.history = list(history)
         # Each measure looks itself up in every snapshot: once by id, not by search.
         self.history_measures = [{m.id: m for m in snap.plan.measures} for snap in self.history]
@@ -721,9 +725,9 @@ class _Page:
             )
         if self.snapshot is not None:
             meta.append(w.t("html.snapshot_shown", name=self.snapshot))
-            meta.append(w.t("html.generated", when=_when(self.generated_at)))
+            meta.append(w.t("html.generated", when=_when(self.generated_at, self.zone)))
         else:
-            meta.append(w.t("html.figures_as_of", when=_when(self.generated_at)))
+            meta.append(w.t("html.figures_as_of", when=_when(self.generated_at, self.zone)))
         return {
             "organisation": plan.organisation or "",
             "title": plan.title,
@@ -900,10 +904,10 @@ class _Page:
         w = self.w
         # (name, moment, plan, whether the name is the plan's own text: a snapshot's name)
         states: list[tuple[str, str, Plan, bool]] = [
-            (s.name, _when(s.taken_at), s.plan, True) for s in self.history
+            (s.name, _when(s.taken_at, self.zone), s.plan, True) for s in self.history
         ]
         # A snapshot's own moment is not known here; the current state's is now.
-        now = _when(self.generated_at) if self.snapshot is None else "–"
+        now = _when(self.generated_at, self.zone) if self.snapshot is None else "–"
         states.append((self.now_name(), now, self.plan, self.snapshot is not None))
         rows = []
         for name, when, plan, named in states:
@@ -1257,7 +1261,7 @@ class _Page:
 
     def footer(self) -> Values:
         w = self.w
-        when = _when(self.generated_at)
+        when = _when(self.generated_at, self.zone)
         footer = (
             w.t("html.footer", when=when)
             if self.snapshot is None

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kplan.i18n import t
+from kplan.moments import local_day, local_text
 from kplan.safetext import visible
 
 
 def moment(value: str | None) -> str:
-    """An ISO moment from a round (UTC) as ``YYYY-MM-DD HH:MM``; a dash for none."""
-    return "–" if value is None else value[:16].replace("T", " ")
+    """An ISO moment from a round (UTC) in the reader's zone, the zone named; a dash for none."""
+    return local_text(value)
 
 
 def deadline(row: dict[str, Any]) -> str | None:
@@ -34,8 +35,8 @@ def deadline(row: dict[str, Any]) -> str | None:
 
 
 def day(value: str | None) -> str:
-    """An ISO moment from a round (UTC) as its day, ``YYYY-MM-DD``; a dash for none."""
-    return "–" if value is None else value[:10]
+    """An ISO moment from a round (UTC) as its day in the reader's zone; a dash for none."""
+    return local_day(value)
 
 
 def round_cells(row: dict[str, Any], *, times: bool = True) -> list[str]:

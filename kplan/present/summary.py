@@ -67,6 +67,10 @@ def plan_settings(info: PlanInfo) -> dict[str, Any]:
         "description": info.description,
         "coordinators": list(info.coordinators),
         "edit": info.edit,
+        "language": info.language,
+        "timezone": info.timezone,
+        "zone": info.zone,
+        "public": info.public,
         "perspectives": list(info.perspectives),
         "ladder": [
             {"step": number, "name": name, "question": question}

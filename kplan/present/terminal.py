@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kplan.domain import as_utc
 from kplan.i18n import t
 from kplan.model import Plan
+from kplan.moments import local_text
 from kplan.present import output
 from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import (
@@ -291,6 +291,12 @@ def plan_settings(settings: dict[str, Any]) -> None:
     add(f"{t('settings.col_edit')}: {policy}")
     coordinators = ", ".join(visible(c) for c in settings["coordinators"])
     add(f"{t('settings.col_coordinators')}: {coordinators or '–'}")
+    language = t(_LANGUAGE_WORDS.get(settings["language"], "langtime.language_unset"))
+    add(f"{t('langtime.col_language')}: {language}")
+    zone = settings["timezone"] or t("langtime.zone_default", zone=settings["zone"])
+    add(f"{t('langtime.col_timezone')}: {visible(zone)}")
+    public = t("langtime.public_yes" if settings["public"] else "langtime.public_no")
+    add(f"{t('langtime.col_public')}: {public}")
     perspectives = ", ".join(visible(p) for p in settings["perspectives"])
     add(f"{t('settings.col_perspectives')}: {perspectives or '–'}")
     add(t("settings.col_ladder"))
@@ -298,6 +304,9 @@ def plan_settings(settings: dict[str, Any]) -> None:
         question = f": {visible(step['question'])}" if step["question"] else ""
         add(f"  {step['step']} {visible(step['name'])}{question}")
     output.say("\n".join(lines))
+
+
+_LANGUAGE_WORDS = {"sv": "langtime.language_sv", "en": "langtime.language_en"}
 
 
 def _block(text: str) -> str:
@@ -332,7 +341,7 @@ def _event_line(event: dict[str, Any], names: PlanNames | None = None) -> str:
     # never print a line that looks like another event.
     shown = _event_note(event)
     note = f"  «{visible(shown)}»" if shown else ""
-    when = event["at"][:16].replace("T", " ")
+    when = local_text(event["at"])
     return f"{when}  {_actor(event)}  {event_words(event, names)}{note}"
 
 
@@ -374,7 +383,7 @@ def events_table(events: list[dict[str, Any]], names: PlanNames | None = None) -
     for e in events:
         body.append(
             [
-                e["at"][:16].replace("T", " "),
+                local_text(e["at"]),
                 _actor(e),
                 e["measure"] or "",
                 event_words(e, names),
@@ -476,7 +485,7 @@ def conflict_lines(conflicts: Sequence[Conflict]) -> list[str]:
                 file=value_words(conflict.change.field, conflict.file_value),
                 store=value_words(conflict.change.field, conflict.store_value),
                 actor=conflict.actor,
-                at=as_utc(conflict.at).strftime("%Y-%m-%d %H:%M"),
+                at=local_text(conflict.at),
             )
         )
     return lines
@@ -486,7 +495,7 @@ def import_refused(error: ImportConflictError) -> str:
     """Why an import was refused: the message, the base, each conflict, what to do."""
     base = error.base
     key = "importconflict.base_exported" if base.exported else "importconflict.base_import"
-    lines = [error.message, t(key, at=as_utc(base.at).strftime("%Y-%m-%d %H:%M:%S UTC"))]
+    lines = [error.message, t(key, at=local_text(base.at, seconds=True))]
     lines += [f"  {line}" for line in conflict_lines(error.conflicts)]
     return "\n".join(lines) + "\n" + error.cli_hint.strip()
 
@@ -528,7 +537,7 @@ def round_status(result: dict[str, Any]) -> None:
 
 
 def _day(moment: str | None) -> str:
-    return "–" if moment is None else moment[:16].replace("T", " ")
+    return local_text(moment)
 
 
 def rounds_table(rows: list[dict[str, Any]]) -> None:
@@ -636,10 +645,7 @@ def snapshots_table(rows: list[dict[str, Any]]) -> None:
         output.notice(t("snapshot.list_none"))
         return
     headers = [t("col.name"), t("col.taken"), t("col.by"), t("col.measures")]
-    body = [
-        [r["name"], r["taken_at"][:16].replace("T", " "), r["taken_by"], str(r["measures"])]
-        for r in rows
-    ]
+    body = [[r["name"], local_text(r["taken_at"]), r["taken_by"], str(r["measures"])] for r in rows]
     if is_terminal():
         output.table(None, headers, body)
     else:

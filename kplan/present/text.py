@@ -42,6 +42,7 @@ from kplan.domain import (
 )
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
+from kplan.moments import local_day, local_text, plan_zone
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS, TREND_ARROWS
 from kplan.present.labels import PlanNames, change_words
 from kplan.present.summary import (
@@ -438,9 +439,10 @@ def _coverage_word(level: str) -> str:
 
 
 def _heading_block(plan: Plan, generated_at: dt.datetime, snapshot: str | None) -> list[str]:
-    moment = _utc(generated_at)
+    # The report shows moments in the plan's own zone, the zone named.
+    zone = plan_zone(plan.language, plan.timezone)
     lines = [
-        "# " + t("report.title", plan=md_text(plan.title), date=moment.date().isoformat()),
+        "# " + t("report.title", plan=md_text(plan.title), date=local_day(generated_at, zone)),
         "",
     ]
     if plan.organisation:
@@ -449,7 +451,7 @@ def _heading_block(plan: Plan, generated_at: dt.datetime, snapshot: str | None) 
     if plan.start or plan.end:
         period = f"{_date(plan.start) or '…'} – {_date(plan.end) or '…'}"
         lines.append(f"- **{t('report.meta_period')}:** {period}")
-    lines.append(f"- **{t('report.meta_generated')}:** {moment.strftime('%Y-%m-%d %H:%M')} UTC")
+    lines.append(f"- **{t('report.meta_generated')}:** {local_text(generated_at, zone)}")
     if snapshot is not None:
         lines.append(f"- **{t('report.meta_snapshot')}:** {md_text(snapshot)}")
     return lines
@@ -703,7 +705,7 @@ def _changes_block(plan: Plan, previous: Snapshot | None) -> list[str]:
     if previous is None:
         return ["## " + t("report.changes"), "", t("report.no_previous")]
     old = _completed(previous.plan)
-    taken = _utc(previous.taken_at).strftime("%Y-%m-%d %H:%M")
+    taken = local_text(previous.taken_at, plan_zone(plan.language, plan.timezone))
     lines = [
         "## " + t("report.changes_since", name=md_text(previous.name)),
         "",
@@ -787,7 +789,7 @@ def compare_markdown(result: dict[str, Any], *, generated_at: dt.datetime) -> st
     lines = [
         "# " + t("compare.heading"),
         "",
-        t("compare.generated", moment=_utc(generated_at).strftime("%Y-%m-%d %H:%M")),
+        t("compare.generated", moment=local_text(generated_at)),
         "",
         t("compare.intro"),
         "",

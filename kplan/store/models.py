@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 # 1: plans, measures and the event log; 2: follow-up rounds and snapshots;
 # 3: the plan's edit policy; 4: the database role that wrote each event (and,
 # on PostgreSQL, the server's rules: kplan/store/postgres_rules.py); 5: a
-# measure's situation; 6: snapshot states; 7: indicator sources and values split by group.
-SCHEMA_VERSION = 7
+# measure's situation; 6: snapshot states; 7: indicator sources and values split by group;
+# 8: a plan's language, time zone and public exports, and whether a measure's läget is public.
+SCHEMA_VERSION = 8
 
 
 class StoreInfo(SQLModel, table=True):
@@ -47,6 +48,9 @@ class PlanRow(SQLModel, table=True):
     )
     coordinators: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     edit: str = Field(default="open", sa_column_kwargs={"server_default": "open"})
+    language: str | None = None
+    timezone: str | None = None
+    public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class OrganisationRow(SQLModel, table=True):
@@ -97,6 +101,7 @@ class MeasureRow(SQLModel, table=True):
     due: dt.date | None = None
     description: str | None = None
     situation: str | None = None
+    situation_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     position: int = 0
     version: int = 1
 

@@ -37,6 +37,7 @@ from kplan.model import (
     Plan,
     source_text,
 )
+from kplan.moments import plan_zone, read_in
 from kplan.names import check_id
 from kplan.store.tx import Rows
 
@@ -73,11 +74,19 @@ class PlanInfo:
     ladder_questions: list[str] = field(default_factory=list)
     coordinators: list[str] = field(default_factory=list)
     edit: str = "open"
+    language: str | None = None
+    timezone: str | None = None
+    public: bool = False
+
+    @property
+    def zone(self) -> str:
+        """The zone the plan's moments are shown in (its own, or its language's default)."""
+        return plan_zone(self.language, self.timezone)
 
 
 _PLAN_COLUMNS = (
     'id, key, title, organisation, start, "end", description, perspectives, ladder,'
-    " ladder_questions, coordinators, edit"
+    " ladder_questions, coordinators, edit, language, timezone, public"
 )
 
 
@@ -95,6 +104,9 @@ def _plan_info(row: Sequence[Any]) -> PlanInfo:
         ladder_questions=_list(row[9]),
         coordinators=_list(row[10]),
         edit=row[11],
+        language=row[12],
+        timezone=row[13],
+        public=bool(row[14]),
     )
 
 
@@ -116,7 +128,17 @@ def find_plan(rows: Rows, key: str) -> PlanInfo | None:
 
 
 def select_plan(rows: Rows, key: str | None = None) -> PlanInfo:
-    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan."""
+    """The plan named by ``key`` or ``KPLAN_PLAN``, or the store's only plan.
+
+    The plan picked is the plan at hand: from now on what people read shows
+    moments in its time zone (kplan.moments), whichever command reads it.
+    """
+    info = _select_plan(rows, key)
+    read_in(info.zone)
+    return info
+
+
+def _select_plan(rows: Rows, key: str | None) -> PlanInfo:
     wanted = key or os.environ.get("KPLAN_PLAN")
     if wanted:
         wanted = check_id(wanted)
@@ -164,6 +186,9 @@ def load_plan(
         ladder_questions=list(info.ladder_questions),
         coordinators=list(info.coordinators),
         edit=info.edit,
+        language=info.language,
+        timezone=info.timezone,
+        public=info.public,
     )
     params: dict[str, Any] = {"plan": info.row_id}
     organisation_keys: dict[int, str] = {}
@@ -194,7 +219,7 @@ def load_plan(
     measures: dict[int, Measure] = {}
     for row in rows(
         "SELECT m.id, m.key, m.title, m.owner_id, m.goal, m.area, m.status, m.progress,"
-        " m.start, m.due, m.description, m.version, m.situation"
+        " m.start, m.due, m.description, m.version, m.situation, m.situation_public"
         f" FROM measure m WHERE {chosen} ORDER BY m.position",
         params,
     ):
@@ -211,6 +236,7 @@ def load_plan(
             description=row[10],
             version=row[11],
             situation=row[12],
+            situation_public=bool(row[13]),
         )
     if not measures:
         return plan.complete()
@@ -450,6 +476,9 @@ def save_plan(rows: Rows, plan: Plan) -> int:
         "ladder_questions": list(plan.ladder_questions),
         "coordinators": list(plan.coordinators),
         "edit": plan.edit,
+        "language": plan.language,
+        "timezone": plan.timezone,
+        "public": plan.public,
     }
     written = {
         name: _text_list(value) if isinstance(value, list) else value
@@ -459,9 +488,10 @@ def save_plan(rows: Rows, plan: Plan) -> int:
     if info is None:
         rows(
             'INSERT INTO plan (key, title, organisation, start, "end", description,'
-            " perspectives, ladder, ladder_questions, coordinators, edit) VALUES (:key, :title,"
-            " :organisation, :start, :end, :description, :perspectives, :ladder,"
-            " :ladder_questions, :coordinators, :edit)",
+            " perspectives, ladder, ladder_questions, coordinators, edit, language, timezone,"
+            " public) VALUES (:key, :title, :organisation, :start, :end, :description,"
+            " :perspectives, :ladder, :ladder_questions, :coordinators, :edit, :language,"
+            " :timezone, :public)",
             {"key": plan.id, **written},
         )
         created = find_plan(rows, plan.id)
@@ -474,7 +504,8 @@ def save_plan(rows: Rows, plan: Plan) -> int:
                 "UPDATE plan SET title = :title, organisation = :organisation, start = :start,"
                 ' "end" = :end, description = :description, perspectives = :perspectives,'
                 " ladder = :ladder, ladder_questions = :ladder_questions,"
-                " coordinators = :coordinators, edit = :edit WHERE id = :id",
+                " coordinators = :coordinators, edit = :edit, language = :language,"
+                " timezone = :timezone, public = :public WHERE id = :id",
                 {"id": plan_id, **written},
             )
     _Saver(rows, plan_id).save(plan)
@@ -715,6 +746,7 @@ class _Saver:
                         "due": measure.due,
                         "description": measure.description,
                         "situation": measure.situation,
+                        "situation_public": measure.situation_public,
                         "position": position,
                     },
                 )

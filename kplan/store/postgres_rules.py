@@ -385,8 +385,9 @@ END
 $f$;
 
 -- A measure: its owner may change its texts (title, goal, description,
--- situation) and follow it up (status, progress); its owner, area, dates
--- and place in the plan are a coordinator's, as kplan's own rule has it;
+-- situation, and whether the situation may be published) and follow it up
+-- (status, progress); its owner, area, dates and place in the plan are a
+-- coordinator's, as kplan's own rule has it;
 -- adding or removing one is the plan's.
 CREATE OR REPLACE FUNCTION {s}.kplan_guard_measure() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
@@ -406,11 +407,12 @@ BEGIN
         END IF;
         IF NOT {s}.kplan_may_edit_plan(OLD.plan_id) THEN
             changed := {s}.kplan_changed_columns(to_jsonb(OLD), to_jsonb(NEW),
-                ARRAY['title', 'goal', 'description', 'situation', 'status', 'progress',
-                      'version']);
+                ARRAY['title', 'goal', 'description', 'situation', 'situation_public',
+                      'status', 'progress', 'version']);
             IF changed IS NOT NULL THEN
                 PERFORM {s}.kplan_refuse_columns(OLD.plan_id, 'measure ' || OLD.key, changed,
-                    'the title, goal, description, situation, status and progress');
+                    'the title, goal, description, situation (and whether it is public),'
+                    || ' status and progress');
             END IF;
         END IF;
         RETURN NEW;

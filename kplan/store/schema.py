@@ -44,6 +44,7 @@ REVISIONS: dict[int, str] = {
     5: "0005",
     6: "0006",
     7: "0007",
+    8: "0008",
 }
 LATEST = max(REVISIONS)
 HEAD = REVISIONS[LATEST]

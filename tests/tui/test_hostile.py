@@ -83,7 +83,8 @@ def test_every_screen_shows_hostile_text_spelled_out(tmp_path: Path, monkeypatch
         assert f"Note {ESCAPED}" in measure
         events = measure[measure.index("Recent events") :].splitlines()[1:]
         # Each event's time stands in the first column; a note wraps beside it.
-        assert re.match(r" \d{4}-\d\d-\d\d \d\d:\d\d  Evil", events[0])
+        # The moment in the plan's zone, the zone named, then who.
+        assert re.match(r" \d{4}-\d\d-\d\d \d\d:\d\d [A-Z]+  Evil", events[0])
         assert not any(re.match(r" *2016-01-01 00:00", line) for line in events)
         joined = " ".join(line.strip() for line in events)
         assert f"«Said {ESCAPED}" in joined and "\\n2016-01-01 00:00\\tboss" in joined

@@ -273,7 +273,7 @@ def test_report_from_the_measure_screen_with_a_note(orebro_store: Path) -> None:
         cli, ["round", "show", "Uppföljning 2015", "--db", str(orebro_store)]
     )
     assert result.exit_code == 0, result.output
-    assert "reported by sforsberg, 2016-03-01 12:00 UTC" in result.output
+    assert "reported by sforsberg, 2016-03-01 13:00 CET" in result.output
     assert note in result.output
 
 
@@ -290,7 +290,7 @@ def test_report_without_a_note_and_again_replaces_the_first(orebro_store: Path) 
             lambda: "Reported already" in widget_text(dialog.query_one("#dialog-help")),
             what="the earlier report",
         )
-        assert "by sforsberg, 2016-02-22 13:30 UTC" in widget_text(dialog.query_one("#dialog-help"))
+        assert "by sforsberg, 2016-02-22 14:30 CET" in widget_text(dialog.query_one("#dialog-help"))
         await pilot.press("enter")
         await closed(pilot)
         assert isinstance(app.screen, MeasureScreen)
@@ -378,13 +378,13 @@ def test_rounds_screen_lists_every_round_and_each_owners_progress(orebro_store: 
         screen = await open_rounds(pilot)
         listing = screen.query_one("#rounds", DataTable)
         assert rows_of(listing) == [
-            ["Uppföljning 2014", "2015-03-02 08:00", "–", "2015-03-20 16:00", "1 of 22"],
-            ["Uppföljning 2015", "2016-02-15 08:00", "2016-03-15", "open", "2 of 22"],
+            ["Uppföljning 2014", "2015-03-02 09:00 CET", "–", "2015-03-20 17:00 CET", "1 of 22"],
+            ["Uppföljning 2015", "2016-02-15 09:00 CET", "2016-03-15", "open", "2 of 22"],
         ]
         # The open round is the one shown below, owner by owner in the plan's order.
         note = words(widget_text(screen.query_one("#round-note")))
         assert "Round 'Uppföljning 2015' (open): 2 of 22 reported" in note
-        assert "Opened 2016-02-15 08:00 UTC by ehedlund" in note
+        assert "Opened 2016-02-15 09:00 CET by ehedlund" in note
         assert "14 days left (due 2016-03-15)" in note
         owners = rows_of(screen.query_one("#round-owners", DataTable))
         with store_at(orebro_store) as store:
@@ -415,7 +415,7 @@ def test_rounds_screen_lists_every_round_and_each_owners_progress(orebro_store: 
         reports = words(widget_text(screen.query_one("#round-reports")))
         assert reports == (
             "Reports of tstrom: 4 Fastighetsbranschens framtida kompetensbehov reported by tstrom,"
-            " 2016-02-20 10:00 UTC │ «Klart och utvärderat»"
+            " 2016-02-20 11:00 CET │ «Klart och utvärderat»"
         )
         table.move_cursor(row=table.get_row_index("mholm"))
         await wait_until(
@@ -436,7 +436,7 @@ def test_rounds_screen_lists_every_round_and_each_owners_progress(orebro_store: 
         await pilot.pause()
         note = words(widget_text(screen.query_one("#round-note")))
         assert "No round is open" not in note
-        assert "Round 'Uppföljning 2014' (closed 2015-03-20 16:00 UTC by ehedlund)" in note
+        assert "Round 'Uppföljning 2014' (closed 2015-03-20 17:00 CET by ehedlund)" in note
         owners = rows_of(screen.query_one("#round-owners", DataTable))
         assert ["sforsberg (Sara Forsberg)", "1 of 2", "6"] in owners
         assert ["tstrom (Tomas Ström)", "0 of 2", "4, 5"] in owners
@@ -456,10 +456,10 @@ def test_a_narrow_rounds_list_keeps_to_days(orebro_store: Path) -> None:
         assert rows_of(listing)[0][:4] == ["Uppföljning 2014", "2015-03-02", "–", "2015-03-20"]
         # The whole list fits 80 columns; the line below the list gives the times.
         assert listing.virtual_size.width <= 80
-        assert "Opened 2016-02-15 08:00 UTC" in screen_text(app)
+        assert "Opened 2016-02-15 09:00 CET" in screen_text(app)
         await pilot.resize_terminal(120, 40)
         await wait_until(
-            pilot, lambda: rows_of(listing)[0][1] == "2015-03-02 08:00", what="the times"
+            pilot, lambda: rows_of(listing)[0][1] == "2015-03-02 09:00 CET", what="the times"
         )
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: rows_of(listing)[0][1] == "2015-03-02", what="the days")
@@ -551,7 +551,7 @@ def test_a_coordinator_opens_a_round(orebro_store: Path) -> None:
         assert app.screen is screen
         await wait_until(pilot, lambda: screen.detail is not None, what="the new round")
         assert rows_of(screen.query_one("#rounds", DataTable)) == [
-            ["Uppföljning 2015", "2016-03-01 12:00", "2016-03-15", "open", "0 of 22"]
+            ["Uppföljning 2015", "2016-03-01 13:00 CET", "2016-03-15", "open", "0 of 22"]
         ]
         # The overview's summary has it too.
         await wait_until(
@@ -642,7 +642,7 @@ def test_closing_with_measures_unreported_is_refused_then_forced(orebro_store: P
         await pilot.pause()
         row = rows_of(screen.query_one("#rounds", DataTable))[-1]
         assert row[0] == "Uppföljning 2015"
-        assert row[3] == "2016-03-01 12:00"
+        assert row[3] == "2016-03-01 13:00 CET"
         assert "No round is open" in widget_text(screen.query_one("#round-note"))
         # The summary's round line is gone.
         await wait_until(pilot, lambda: "Round" not in summary(app), what="the summary")

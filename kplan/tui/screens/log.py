@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Plan
+from kplan.moments import local_text
 from kplan.present.labels import PlanNames, change_words
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
@@ -31,8 +32,8 @@ WIDE = 110
 
 
 def event_when(event: dict[str, Any]) -> str:
-    """The event's time as ``YYYY-MM-DD HH:MM`` (the log stores UTC)."""
-    return str(event["at"])[:16].replace("T", " ")
+    """The event's time in the plan's zone, the zone named (the log stores UTC)."""
+    return local_text(str(event["at"]))
 
 
 def event_target(event: dict[str, Any]) -> str:
@@ -119,10 +120,11 @@ def log_columns(width: int) -> list[LogColumn]:
     """The columns that fit: on a narrow screen the note is left to the line below."""
     wide = width >= WIDE
     columns = [
-        LogColumn("when", t("col.when"), 16),
+        # "2016-03-01 13:00 CEST": the time and its zone's name (kplan.moments).
+        LogColumn("when", t("col.when"), 21),
         LogColumn("actor", t("col.actor"), 12 if wide else 9),
-        LogColumn("target", t("col.measure"), 16 if wide else 11),
-        LogColumn("change", t("words.col_change"), 44 if wide else 29),
+        LogColumn("target", t("col.measure"), 16 if wide else 10),
+        LogColumn("change", t("words.col_change"), 44 if wide else 27),
     ]
     if wide:
         columns.append(LogColumn("note", t("col.note"), None))

@@ -18,6 +18,7 @@ from kplan.domain import days_overdue, format_number, gap_trend, period_sort_key
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Collaboration, Indicator, Measure, Plan
+from kplan.moments import local_text
 from kplan.present.glyphs import (
     COVERAGE_MARKS,
     MARGIN,
@@ -353,7 +354,7 @@ class MeasureScreen(KplanScreen[None]):
             text.append(f"  {visible(words)}", style="not bold")
             if event["note"]:
                 text.append(f"  «{visible(event['note'])}»", style="italic not bold")
-            table.add_row(event["at"][:16].replace("T", " "), text)
+            table.add_row(local_text(event["at"]), text)
         # The blank line below keeps the section as tall as it always was.
         self.query_one("#measure-events", Static).update(Group(heading, table, Text("")))
 
