@@ -39,7 +39,6 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-import typer.main
 from typer.testing import CliRunner
 
 from kplan.cli import app
@@ -126,13 +125,6 @@ class Cli:
         return str(result.stdout)
 
 
-def has_option(command: str, option: str) -> bool:
-    """Whether ``kplan COMMAND`` has the option (a part of kplan still being built may not)."""
-    group = typer.main.get_command(app)
-    found = group.commands.get(command)  # type: ignore[attr-defined]
-    return found is not None and any(option in param.opts for param in found.params)
-
-
 def hostile_plan_file(folder: Path) -> Path:
     """The Örebro example with hostile and very long text in every kind of free text."""
     plan = tomllib.loads(OREBRO.read_text(encoding="utf-8"))
@@ -158,10 +150,9 @@ def hostile_plan_file(folder: Path) -> Path:
 
 @dataclass
 class Pages:
-    """The pages checked, by name; ``missing`` says why a page could not be made yet."""
+    """The pages checked, by name."""
 
     paths: dict[str, Path] = field(default_factory=dict)
-    missing: dict[str, str] = field(default_factory=dict)
 
 
 PAGE_NAMES = (
@@ -225,16 +216,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Pages:
             language=language,
         )
         found.paths[f"compare-{language}"] = path
-    if has_option("export", "--public"):
-        export("public-sv", OREBRO_ID, "sv", "--public")
-    else:
-        found.missing["public-sv"] = "kplan export has no --public option yet (issue 15, item 2)"
+    export("public-sv", OREBRO_ID, "sv", "--public")
     return found
 
 
 def page_path(pages: Pages, name: str) -> Path:
-    if name in pages.missing:
-        pytest.skip(pages.missing[name])
     return pages.paths[name]
 
 
