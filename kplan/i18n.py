@@ -3154,8 +3154,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "words.field_edit": ("edit policy", "ändringsregel"),
     "words.field_language": ("language", "språk"),
     "words.field_timezone": ("time zone", "tidszon"),
-    "words.field_public": ("public by default", "publik som standard"),
-    "words.field_situation_public": ("current state public", "läget publikt"),
+    "words.field_public": ("exports public by default", "offentliga exporter som standard"),
+    "words.field_situation_public": (
+        "current state may be published",
+        "läget får publiceras",
+    ),
     "words.field_source": ("source", "källa"),
     "words.moved": (
         "{thing} moved from measure {old} to measure {new}",

@@ -50,9 +50,9 @@ def test_plan_settings_are_stored_shown_logged_and_undone(orebro: Kplan) -> None
     changed = orebro(
         "plan", "edit", "--language", "EN", "--timezone", "Europe/Helsinki", "--public"
     ).stdout
-    assert "plan.language: – → en" in changed
-    assert "plan.timezone: – → Europe/Helsinki" in changed
-    assert "plan.public: false → true" in changed
+    assert "the plan's language: – → en" in changed
+    assert "the plan's time zone: – → Europe/Helsinki" in changed
+    assert "the plan's exports public by default: no → yes" in changed
     shown = orebro.json("plan", "show")
     assert (shown["language"], shown["timezone"], shown["public"]) == (
         "en",
@@ -179,7 +179,7 @@ def test_the_json_schema_takes_the_same_zone_names_as_kplan() -> None:
 
 def test_a_measures_laget_is_marked_public_and_kept_in_snapshots(orebro: Kplan) -> None:
     result = orebro("measure", "edit", "19", "--situation-public").stdout
-    assert "situation_public: false → true" in result
+    assert "measure 19, current state may be published: no → yes" in result
     assert "situation_public = true" in orebro("export").stdout
     orebro("snapshot", "take", "mars")
     orebro("measure", "edit", "19", "--no-situation-public")
@@ -395,8 +395,8 @@ def test_diff_between_snapshots_names_the_settings_that_changed(orebro: Kplan) -
     orebro("measure", "edit", "19", "--situation-public")
     orebro("snapshot", "take", "b")
     text = orebro("diff", "a", "b").stdout
-    assert "plan.timezone: – → Europe/Helsinki" in text
-    assert "plan.public: false → true" in text
-    assert "situation_public: false → true" in text
+    assert "the plan's time zone: – → Europe/Helsinki" in text
+    assert "the plan's exports public by default: no → yes" in text
+    assert "current state may be published: no → yes" in text
     found = orebro.json("diff", "a", "b")
     assert {change["field"] for change in found["plan"]} == {"plan.timezone", "plan.public"}

@@ -1161,9 +1161,15 @@ def test_dry_run_of_a_changed_file_writes_nothing(
     assert (
         lines[0] == "Would update plan orebro-kompetens with 3 changes. Nothing written (dry run):"
     )
-    assert "  measure 5 status: delayed → done" in lines
-    assert "  collaboration syv-praktik step: 1 → 2" in lines
-    assert "  indicator restid values.2015: – → 17" in lines
+    assert "  measure 5, status: delayed → done" in lines
+    assert any(
+        line.startswith("  measure ") and line.endswith("step 1 Samtal → step 2 Samsyn")
+        for line in lines
+    )
+    assert (
+        "  measure 21, Orter med högst en timmes restid till Örebro med kollektivtrafik"
+        " 2015: – → 17 st"
+    ) in lines
     assert len(lines) == 4
     # The same file without --dry-run does write, and the next dry run has nothing to do.
     orebro("import", str(file))

@@ -168,10 +168,10 @@ def test_snapshot_errors_and_delete(orebro: Kplan) -> None:
     assert orebro.json("log", "--limit", "1")[0]["field"] == "snapshot.delete"
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+@pytest.mark.parametrize("fmt", ["pdf", "ods"])
 def test_unknown_export_format(orebro: Kplan, fmt: str) -> None:
     result = orebro("export", "--format", fmt, expect=1)
-    assert "toml, json, csv, md, html" in result.stderr
+    assert "toml, json, csv, md, html, xlsx" in result.stderr
 
 
 def test_a_store_of_the_first_schema_is_upgraded(tmp_path: Path) -> None:
