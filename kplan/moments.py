@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kplan.domain import DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:
+    import zoneinfo
 
 # An IANA zone name as the database spells them: "Europe/Stockholm",
 # "America/Argentina/Buenos_Aires", "Etc/GMT+1", "UTC". Checked before the
@@ -34,6 +37,9 @@ _reader_zone: str | None = None
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
     if len(name) > MAX_ZONE_NAME or not _ZONE_NAME.fullmatch(name):
         return None
+    # Imported when a moment is first shown: every command starts without it.
+    import zoneinfo
+
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
@@ -48,6 +54,8 @@ def is_zone(name: str) -> bool:
 
 def zone_names() -> list[str]:
     """Every IANA zone name this machine knows, sorted (for suggestions; slow, call rarely)."""
+    import zoneinfo
+
     return sorted(zoneinfo.available_timezones())
 
 
