@@ -324,8 +324,13 @@ def test_the_question_in_swedish(store: Kplan, out: Path, monkeypatch: pytest.Mo
     assert f"{path} finns redan. Skriva över den? [j/N] " in result.stderr
 
 
-def test_dash_writes_to_standard_output(store: Kplan, out: Path) -> None:
+def test_dash_writes_to_standard_output(
+    store: Kplan, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The plan file names the moment it was written: both exports at one moment.
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
     assert store("export", "-o", "-").stdout == store("export").stdout
+    monkeypatch.delenv("KPLAN_NOW")
     result = store("backup", "-")
     assert result.stdout_bytes.startswith(b"SQLite format 3\x00")
     assert result.stderr.startswith(f"Backed up the store {store.db} to standard output")
