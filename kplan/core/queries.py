@@ -21,7 +21,7 @@ from kplan.store import plans as stored
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
-    from kplan.store.plans import PlanInfo
+    from kplan.store.plans import MeasureLine, PlanInfo
 
 
 def plans(store: Store) -> list[tuple[PlanInfo, int]]:
@@ -103,6 +103,19 @@ def list_measures(
     with store.reading() as rows:
         loaded = stored.load_plan(rows, stored.select_plan(rows, plan), outline=True)
     return loaded, filter_measures(loaded, wanted or MeasureFilter())
+
+
+def measure_lines(store: Store, plan: str | None = None) -> tuple[PlanInfo, list[MeasureLine]]:
+    """The plan's settings and every one of its measures as a list shows it, in order.
+
+    The fast way to list a whole plan: the measures come as rows of the
+    columns a list shows, never as a Plan (see ``store.plans.measure_lines``).
+    A filtered list goes through :func:`list_measures`, whose filters work
+    on measures.
+    """
+    with store.reading() as rows:
+        info = stored.select_plan(rows, plan)
+        return info, stored.measure_lines(rows, info)
 
 
 def show(

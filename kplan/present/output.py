@@ -22,7 +22,7 @@ import errno
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -203,6 +203,37 @@ def binary(content: bytes) -> None:
 def json(value: Any) -> None:
     """``value`` as JSON on standard output (see :func:`json_text`)."""
     data(json_text(value) + "\n")
+
+
+def json_line(value: Any) -> str:
+    """``value`` as one line of compact JSON, its strings spelled as :func:`json_text` does."""
+    import json
+
+    return _JSON_RISKY.sub(
+        _json_escape, json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    )
+
+
+def json_lines(values: Iterable[Any]) -> None:
+    """``values`` as JSON Lines on standard output: one compact object a line, in chunks."""
+    chunk: list[str] = []
+    for value in values:
+        chunk.append(json_line(value))
+        if len(chunk) >= 500:
+            data("\n".join(chunk) + "\n")
+            chunk = []
+    if chunk:
+        data("\n".join(chunk) + "\n")
+
+
+def json_pieces(pieces: Iterable[tuple[str, str]]) -> None:
+    """JSON written piece by piece: each piece's text and the plan texts it holds.
+
+    The risky characters :func:`json_text` escapes can only come from the
+    texts, so only they are searched; a piece is escaped when one holds one.
+    """
+    for text, texts in pieces:
+        data(_JSON_RISKY.sub(_json_escape, text) if _JSON_RISKY.search(texts) else text)
 
 
 def is_terminal() -> bool:

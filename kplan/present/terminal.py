@@ -12,8 +12,11 @@ loaded) by :mod:`kplan.present.output`, which writes everything.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from kplan.core.actor import today as current_day
+from kplan.domain import days_overdue
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.moments import local_text
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from kplan.core.conflicts import Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
     from kplan.core.statistics import FetchResult
+    from kplan.store.plans import MeasureLine
 
 STATUS_STYLES = {
     "not-started": "dim",
@@ -168,6 +172,50 @@ def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], 
         for r in rows
     ]
     return headers, body
+
+
+def measure_lines_plain(
+    perspectives: Sequence[str], lines: Sequence[MeasureLine], today: dt.date | None = None
+) -> None:
+    """``list`` of a whole plan into a pipe, straight from its lines, written in chunks.
+
+    The same bytes as :func:`measures_table` writes there for the plan's
+    summaries (tests/test_list_stream.py): the same cells, each made
+    visible, and every chunk of whole lines goes through ``output.say``,
+    which treats each line on its own.
+    """
+    day = today or current_day()
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *perspectives,
+        t("words.col_overdue"),
+    ]
+    chunk = ["\t".join(visible(header) for header in headers)]
+    for line in lines:
+        late = days_overdue(line.due, line.status, day)
+        cells = [
+            line.key,
+            line.title,
+            line.owner,
+            line.status,
+            f"{line.progress}%",
+            steps_text({"lowest": line.lowest, "highest": line.highest}),
+            "/".join(line.four_p),
+            *line.perspectives,
+            "" if late is None else str(late),
+        ]
+        chunk.append("\t".join(visible(cell) for cell in cells))
+        if len(chunk) >= 500:
+            output.say("\n".join(chunk))
+            chunk = []
+    if chunk:
+        output.say("\n".join(chunk))
 
 
 def _status_cell(row: dict[str, Any]) -> str:
