@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import KRONOBERG, OREBRO, Kplan, execute
 from tests.test_hostile_text import hostile_plan
@@ -146,3 +148,22 @@ def test_log_and_plans_jsonl_match_json(orebro: Kplan) -> None:
         items = orebro.json(*command)
         lines = orebro(*command, "--jsonl").stdout.splitlines()
         assert items and [json.loads(line) for line in lines] == items
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.sampled_from("ab\t\n\r\x1b\x7f\x9b\u202e\u200bå"), max_size=30),
+            st.just("x" * 4100),
+        ),
+        max_size=6,
+    )
+)
+def test_safe_lines_fast_path_changes_nothing(parts: list[str]) -> None:
+    """output.say's one-scan check gives what the line-by-line escaping gives."""
+    from kplan.present.output import _middle_clipped, _safe_lines
+    from kplan.safetext import visible_lines
+
+    text = "".join(parts)
+    slow = "\n".join(_middle_clipped(line) for line in visible_lines(text, limit=None).split("\n"))
+    assert _safe_lines(text) == slow

@@ -32,6 +32,7 @@ from kplan.safetext import (
     ELLIPSIS,
     HIDDEN_RANGES,
     LINE_LIMIT,
+    keeps_lines,
     visible,
     visible_document,
     visible_lines,
@@ -156,6 +157,12 @@ def _write(stream: IO[str], text: str) -> None:
 
 
 def _safe_lines(text: str) -> str:
+    # A long plain table (list of 10,000 measures) is usually safe already:
+    # checked in one scan, and returned as it is when no line needs clipping.
+    if keeps_lines(text) and (
+        len(text) <= MESSAGE_LIMIT or max(map(len, text.split("\n"))) <= MESSAGE_LIMIT
+    ):
+        return text
     # A message's end says what is wrong ("...: the path is too long"), so an
     # over-long line loses its middle, never its end.
     return "\n".join(_middle_clipped(line) for line in visible_lines(text, limit=None).split("\n"))

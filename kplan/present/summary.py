@@ -182,14 +182,23 @@ def measure_lines_json(
     day = today or current_day()
     template = _summary_template(perspectives, compact)
     encode = _ENCODE_STRING
-    spelled: dict[Any, str] = {}
+    # Owners, areas, statuses and the Fyra P and perspective columns repeat
+    # from measure to measure: each is spelled once.
+    spelled: dict[Any, Any] = {}
+    words: list[str] = list(perspectives)
 
-    def word(value: Any) -> str:
-        # Owners, areas, statuses, states and levels repeat: each is spelled once.
-        found = spelled.get(value)
-        if found is None:
-            found = spelled[value] = _json_scalar(value)
+    def spell(value: Any) -> Any:
+        if type(value) is tuple:
+            found: Any = tuple(_json_scalar(item) for item in value)
+            words.extend(str(item) for item in value)
+        else:
+            found = _json_scalar(value)
+            words.append(str(value))
+        spelled[value] = found
         return found
+
+    def number(value: Any) -> str:
+        return str(value) if type(value) is int else _json_scalar(value)
 
     if not compact and not lines:
         yield "[]\n", ""
@@ -200,25 +209,25 @@ def measure_lines_json(
         texts = []
         for line in lines[start : start + CHUNK]:
             late = days_overdue(line.due, line.status, day)
-            progress = line.progress
+            begins, due = line.start, line.due
+            owner = (line.owner, line.owner_name)
             items.append(
                 template
                 % (
                     encode(line.key),
                     encode(line.title),
-                    word(line.owner),
-                    word(line.owner_name),
-                    word(line.area),
-                    word(line.status),
-                    str(progress) if type(progress) is int else _json_scalar(progress),
-                    word(line.start.isoformat() if line.start else None),
-                    word(line.due.isoformat() if line.due else None),
+                    *(spelled.get(owner) or spell(owner)),
+                    spelled.get(line.area) or spell(line.area),
+                    spelled.get(line.status) or spell(line.status),
+                    number(line.progress),
+                    f'"{begins.isoformat()}"' if begins else "null",
+                    f'"{due.isoformat()}"' if due else "null",
                     "false" if late is None else "true",
                     "null" if late is None else str(late),
-                    *[word(state) for state in line.four_p],
-                    *[word(level) for level in line.perspectives],
-                    "null" if line.lowest is None else _json_scalar(line.lowest),
-                    "null" if line.highest is None else _json_scalar(line.highest),
+                    *(spelled.get(line.four_p) or spell(line.four_p)),
+                    *(spelled.get(line.perspectives) or spell(line.perspectives)),
+                    "null" if line.lowest is None else number(line.lowest),
+                    "null" if line.highest is None else number(line.highest),
                 )
             )
             texts.append(line.key)
@@ -230,8 +239,7 @@ def measure_lines_json(
             if start + CHUNK >= len(lines):
                 text += "\n]\n"
         first = False
-        # The words spelled so far (names, areas) are checked with the titles.
-        yield text, "".join(texts) + "".join(str(key) for key in spelled) + "".join(perspectives)
+        yield text, "".join(texts) + "".join(words)
 
 
 # The C encoder's spelling of a string (json.dumps with ensure_ascii=False uses it).

@@ -32,7 +32,7 @@ from kplan.present.labels import (
     value_words,
 )
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
-from kplan.safetext import BLOCK_LIMIT, visible
+from kplan.safetext import BLOCK_LIMIT, LINE_LIMIT, has_hidden, visible
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -196,26 +196,36 @@ def measure_lines_plain(
         *perspectives,
         t("words.col_overdue"),
     ]
-    chunk = ["\t".join(visible(header) for header in headers)]
+    chunk = [[visible(header) for header in headers]]
     for line in lines:
         late = days_overdue(line.due, line.status, day)
-        cells = [
-            line.key,
-            line.title,
-            line.owner,
-            line.status,
-            f"{line.progress}%",
-            steps_text({"lowest": line.lowest, "highest": line.highest}),
-            "/".join(line.four_p),
-            *line.perspectives,
-            "" if late is None else str(late),
-        ]
-        chunk.append("\t".join(visible(cell) for cell in cells))
+        chunk.append(
+            [
+                line.key,
+                line.title,
+                line.owner,
+                line.status,
+                f"{line.progress}%",
+                steps_text({"lowest": line.lowest, "highest": line.highest}),
+                "/".join(line.four_p),
+                *line.perspectives,
+                "" if late is None else str(late),
+            ]
+        )
         if len(chunk) >= 500:
-            output.say("\n".join(chunk))
+            _say_cells(chunk)
             chunk = []
     if chunk:
-        output.say("\n".join(chunk))
+        _say_cells(chunk)
+
+
+def _say_cells(rows: list[list[str]]) -> None:
+    """Tab-separated lines of cells, each made visible: checked at once, as most need nothing."""
+    cells = [cell for row in rows for cell in row]
+    if has_hidden("".join(cells)) or max(map(len, cells)) > LINE_LIMIT:
+        output.say("\n".join("\t".join(visible(cell) for cell in row) for row in rows))
+    else:
+        output.say("\n".join("\t".join(row) for row in rows))
 
 
 def _status_cell(row: dict[str, Any]) -> str:

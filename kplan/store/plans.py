@@ -370,31 +370,36 @@ def measure_lines(rows: Rows, info: PlanInfo) -> list[MeasureLine]:
         )
     parts = len(FOUR_P_PARTS)
     found = []
+    make = tuple.__new__
+    iso = dt.date.fromisoformat
     for row in rows(
-        "SELECT m.key, m.title, o.key, o.name, m.area, m.status, m.progress, m.start, m.due,"
+        "SELECT m.key, m.title, o.key, o.name, m.area, m.status, m.progress,"
         " (SELECT MIN(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
-        " (SELECT MAX(s.step) FROM collaboration s WHERE s.measure_id = m.id), "
+        " (SELECT MAX(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
+        " m.start, m.due, "
         + ", ".join(columns)
         + " FROM measure m JOIN owner o ON o.id = m.owner_id"
         + "".join(joins)
         + " WHERE m.plan_id = :plan ORDER BY m.position",
         params,
     ):
+        begins, due = row[9], row[10]
+        # SQLite gives dates as ISO text; the usual form is parsed without a detour.
+        begins = iso(begins) if type(begins) is str and len(begins) == 10 else _date(begins)
+        due = iso(due) if type(due) is str and len(due) == 10 else _date(due)
+        # tuple.__new__ skips the named tuple's Python-level constructor: 10,000 calls.
         found.append(
-            MeasureLine(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                _date(row[7]),
-                _date(row[8]),
-                tuple(row[11 : 11 + parts]),
-                tuple(row[11 + parts :]),
-                row[9],
-                row[10],
+            make(
+                MeasureLine,
+                (
+                    *row[:7],
+                    begins,
+                    due,
+                    tuple(row[11 : 11 + parts]),
+                    tuple(row[11 + parts :]),
+                    row[7],
+                    row[8],
+                ),
             )
         )
     return found
