@@ -947,7 +947,7 @@ def log_command(
     jsonl_output: JsonlOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan.core.queries import log, log_with_plan, parse_since
+    from kplan.core.queries import log, log_with_names, parse_since
     from kplan.present import terminal
     from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
@@ -961,8 +961,11 @@ def log_command(
     if jsonl_output:
         output.json_lines(log(store, plan=plan, measure=measure, since=moment, limit=limit))
         return
-    events, loaded = log_with_plan(store, plan=plan, measure=measure, since=moment, limit=limit)
-    terminal.events_table(events, PlanNames.of(loaded))
+    events, info, (collaborations, indicators, owners) = log_with_names(
+        store, plan=plan, measure=measure, since=moment, limit=limit
+    )
+    names = PlanNames(tuple(info.ladder), collaborations, indicators, owners)
+    terminal.events_table(events, names)
 
 
 @app.command("export", help=t("cmd.export"))

@@ -18,6 +18,7 @@ import random
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
@@ -167,3 +168,29 @@ def test_safe_lines_fast_path_changes_nothing(parts: list[str]) -> None:
     text = "".join(parts)
     slow = "\n".join(_middle_clipped(line) for line in visible_lines(text, limit=None).split("\n"))
     assert _safe_lines(text) == slow
+
+
+def old_log(db: Path, capsys: pytest.CaptureFixture[str], *args: Any) -> str:
+    """What ``log`` wrote when it loaded the whole plan for its names."""
+    from kplan.core.queries import load, log
+    from kplan.present import terminal
+    from kplan.present.labels import PlanNames
+    from kplan.store.engine import open_store
+
+    store = open_store(str(db), create=False)
+    capsys.readouterr()
+    terminal.events_table(log(store, **dict(args)), PlanNames.of(load(store)))
+    return capsys.readouterr().out
+
+
+def test_log_tells_changes_in_the_plans_names_as_before(
+    kplan: Kplan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kplan("import", str(hostile_plan(tmp_path)))
+    kplan("step", "yrkesvux", "3", "--as", "tester")
+    kplan("record", "yrkesvux-platser", "2016", "12", "--as", "tester")
+    kplan("status", "A1", "delayed", "--note", "late", "--as", "tester")
+    result = kplan("log", "--limit", "0")
+    assert "Collab" in result.stdout
+    assert result.stdout == old_log(kplan.db, capsys, ("limit", 0))
+    assert kplan("log", "A1").stdout == old_log(kplan.db, capsys, ("measure", "A1"))

@@ -405,6 +405,37 @@ def measure_lines(rows: Rows, info: PlanInfo) -> list[MeasureLine]:
     return found
 
 
+def plan_names(
+    rows: Rows, info: PlanInfo
+) -> tuple[dict[str, str], dict[str, tuple[str, str]], dict[str, str]]:
+    """The names the log tells changes in: collaborations, indicators (with units), owners.
+
+    By id, which is unique in the plan; three narrow queries instead of
+    loading the plan, which at 10,000 measures costs far more than the log.
+    """
+    params = {"plan": info.row_id}
+    collaborations = {
+        key: name
+        for key, name in rows(
+            "SELECT key, name FROM collaboration WHERE plan_id = :plan ORDER BY position", params
+        )
+    }
+    indicators = {
+        key: (name, unit or "")
+        for key, name, unit in rows(
+            "SELECT key, name, unit FROM indicator WHERE plan_id = :plan ORDER BY position",
+            params,
+        )
+    }
+    owners = {
+        key: name
+        for key, name in rows(
+            "SELECT key, name FROM owner WHERE plan_id = :plan ORDER BY position", params
+        )
+    }
+    return collaborations, indicators, owners
+
+
 def measure_version(rows: Rows, info: PlanInfo, key: str) -> int | None:
     """A measure's version, or None when the plan has no such measure."""
     found = rows(
