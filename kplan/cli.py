@@ -1944,16 +1944,22 @@ def round_status_command(
 @round_app.command("list", help=t("year.cmd_round_list"))
 @reported
 def round_list_command(
-    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """Every round of the plan, open or closed."""
     from kplan.core import rounds
     from kplan.present import terminal
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     result = rounds.listing(open_store(db, create=False), plan)
     if json_output:
         _print_json(result)
+    elif jsonl_output:
+        output.json_lines(result)
     else:
         terminal.rounds_table(result)
 
@@ -2025,13 +2031,17 @@ def snapshot_take_command(
 @snapshot_app.command("list", help=t("cmd.snapshot_list"))
 @reported
 def snapshot_list_command(
-    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """The plan's snapshots, oldest first."""
     from kplan.core import snapshots
     from kplan.present import terminal
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     found = snapshots.listing(open_store(db, create=False), plan)
     rows = [
         {
@@ -2044,6 +2054,8 @@ def snapshot_list_command(
     ]
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
         terminal.snapshots_table(rows)
 
@@ -2256,12 +2268,15 @@ def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
 
 @postgres_app.command("list", help=t("cmd.postgres_list"))
 @reported
-def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+def postgres_list_command(
+    db: DbOption = None, json_output: JsonOption = False, jsonl_output: JsonlOption = False
+) -> None:
     """The roles that may use the store."""
     from kplan.present import terminal
     from kplan.store.engine import open_store
     from kplan.store.postgres_rules import grantees, require_server
 
+    _one_json_form(json_output, jsonl_output)
     require_server(db)
     rows = [
         {"role": g.role, "person": g.person, "delegate": g.delegate}
@@ -2269,6 +2284,8 @@ def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) 
     ]
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
         terminal.grantees_table(rows)
 

@@ -136,16 +136,22 @@ def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:
     assert items and [json.loads(line) for line in lines] == items
 
 
-@pytest.mark.parametrize("command", [["list"], ["log"], ["plans"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["log"], ["plans"], ["snapshot", "list"], ["round", "list"]],
+    ids=" ".join,
+)
 def test_json_and_jsonl_together_are_refused(orebro: Kplan, command: list[str]) -> None:
     result = orebro(*command, "--json", "--jsonl", expect=2)
     assert result.stdout == ""
     assert "--jsonl" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_log_and_plans_jsonl_match_json(orebro: Kplan) -> None:
+def test_other_lists_jsonl_match_json(orebro: Kplan) -> None:
     orebro("status", "7", "delayed", "--note", "x", "--as", "tester")
-    for command in (["log", "--limit", "0"], ["plans"]):
+    orebro("snapshot", "take", "först", "--as", "tester")
+    orebro("round", "open", "Uppföljning 2015", "--as", "tester")
+    for command in (["log", "--limit", "0"], ["plans"], ["snapshot", "list"], ["round", "list"]):
         items = orebro.json(*command)
         lines = orebro(*command, "--jsonl").stdout.splitlines()
         assert items and [json.loads(line) for line in lines] == items
