@@ -197,9 +197,6 @@ def measure_lines_json(
         spelled[value] = found
         return found
 
-    def number(value: Any) -> str:
-        return str(value) if type(value) is int else _json_scalar(value)
-
     if not compact and not lines:
         yield "[]\n", ""
         return
@@ -211,6 +208,7 @@ def measure_lines_json(
             late = days_overdue(line.due, line.status, day)
             begins, due = line.start, line.due
             owner = (line.owner, line.owner_name)
+            progress, lowest, highest = line.progress, line.lowest, line.highest
             items.append(
                 template
                 % (
@@ -219,15 +217,15 @@ def measure_lines_json(
                     *(spelled.get(owner) or spell(owner)),
                     spelled.get(line.area) or spell(line.area),
                     spelled.get(line.status) or spell(line.status),
-                    number(line.progress),
+                    str(progress) if type(progress) is int else _json_scalar(progress),
                     f'"{begins.isoformat()}"' if begins else "null",
                     f'"{due.isoformat()}"' if due else "null",
                     "false" if late is None else "true",
                     "null" if late is None else str(late),
                     *(spelled.get(line.four_p) or spell(line.four_p)),
                     *(spelled.get(line.perspectives) or spell(line.perspectives)),
-                    "null" if line.lowest is None else number(line.lowest),
-                    "null" if line.highest is None else number(line.highest),
+                    str(lowest) if type(lowest) is int else _json_scalar(lowest),
+                    str(highest) if type(highest) is int else _json_scalar(highest),
                 )
             )
             texts.append(line.key)
