@@ -200,3 +200,26 @@ def test_log_tells_changes_in_the_plans_names_as_before(
     assert "Collab" in result.stdout
     assert result.stdout == old_log(kplan.db, capsys, ("limit", 0))
     assert kplan("log", "A1").stdout == old_log(kplan.db, capsys, ("measure", "A1"))
+
+
+TRICKY = st.text(alphabet=st.sampled_from('ab{}[],:" \\\n\t\x00\x7f\u202eå'), max_size=12)
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TRICKY, st.just("},\n    {")
+)
+
+
+@given(
+    st.one_of(
+        st.lists(st.dictionaries(TRICKY, SCALARS, max_size=5), max_size=5),
+        st.lists(
+            st.dictionaries(TRICKY, st.one_of(SCALARS, st.lists(SCALARS, max_size=2))), max_size=3
+        ),
+        SCALARS,
+    )
+)
+def test_json_text_writes_what_json_dumps_writes(data: Any) -> None:
+    """output.json_text's fast way for arrays of flat records gives json.dumps's exact bytes."""
+    from kplan.present.output import _JSON_RISKY, _json_escape, json_text
+
+    expected = _JSON_RISKY.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2))
+    assert json_text(data) == expected

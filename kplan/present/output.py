@@ -70,11 +70,54 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def json_text(data: Any) -> str:
-    """``data`` as indented JSON whose strings read back exactly, safe to print anywhere."""
+    """``data`` as indented JSON whose strings read back exactly, safe to print anywhere.
+
+    The bytes of ``json.dumps(data, ensure_ascii=False, indent=2)``; an array
+    of flat records (the log, most lists) is written by :func:`_records`.
+    """
+    text = _records(data)
+    if text is None:
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_RISKY.sub(_json_escape, text)
+
+
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_KEY_TYPES = frozenset({str})
+
+
+def _records(data: Any) -> str | None:
+    """A list of dicts of plain values as ``json.dumps(..., indent=2)`` writes it, or None.
+
+    The standard library indents with its pure-Python encoder, a generator
+    step per token: 40,000 events of ``log --json`` took a quarter of a
+    second. Without ``indent`` it uses the C encoder, which puts only its
+    item separator between items: with the newline and indentation of a
+    record's keys as that separator, the whole list comes out of one call
+    of the C encoder as the indenting encoder writes it, but for the
+    brackets. A separator between ``}`` and ``{`` can only stand between two
+    records (a string ends in ``"``, a value holds no dict), so those are
+    given the records' own line breaks. Anything else (nested values, other
+    types, keys that are not strings, empty records) is None: the caller
+    uses ``json.dumps`` as it is.
+    """
+    if type(data) is not list or not data:
+        return None
+    plain = _SCALAR_TYPES.issuperset
+    for item in data:
+        if (
+            type(item) is not dict
+            or not item
+            or not plain(map(type, item.values()))
+            or not _KEY_TYPES.issuperset(map(type, item))
+        ):
+            return None
     import json
 
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_RISKY.sub(_json_escape, text)
+    text = json.dumps(data, ensure_ascii=False, separators=(",\n    ", ": "))
+    inner = text[2:-2].replace("},\n    {", "\n  },\n  {\n    ")
+    return "[\n  {\n    " + inner + "\n  }\n]"
 
 
 def _is_closed_pipe(exc: BaseException) -> bool:
