@@ -7,7 +7,7 @@ and dialogs use these, so a status, and a change, reads the same words in each.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -366,6 +366,18 @@ def change_words(
     """
     change = _Change(field_name, as_text(old), as_text(new), collaboration, indicator)
     return _Words(names or PlanNames(), escape).line(change)
+
+
+def event_change(event: Mapping[str, Any], names: PlanNames | None = None) -> str:
+    """A logged event's change in words: :func:`change_words` of its field, values and item."""
+    return change_words(
+        str(event.get("field") or ""),
+        event.get("old"),
+        event.get("new"),
+        collaboration=event.get("collaboration"),
+        indicator=event.get("indicator"),
+        names=names,
+    )
 
 
 def field_words(

@@ -25,6 +25,7 @@ from kplan.present.glyphs import COVERAGE_MARKS, MARGIN, STATE_MARKS, TREND_ARRO
 from kplan.present.labels import (
     PlanNames,
     change_words,
+    event_change,
     field_words,
     progress_bar,
     status_label,
@@ -382,16 +383,7 @@ def _number(value: Any, unit: str) -> str:
 
 def event_words(event: dict[str, Any], names: PlanNames | None = None) -> str:
     """An event's change in words (``Fyra P Perspektiv: not started → ongoing``), one line."""
-    return visible(
-        change_words(
-            event["field"],
-            event["old"],
-            event["new"],
-            collaboration=event["collaboration"],
-            indicator=event["indicator"],
-            names=names,
-        )
-    )
+    return visible(event_change(event, names))
 
 
 def _event_line(event: dict[str, Any], names: PlanNames | None = None) -> str:
@@ -768,14 +760,7 @@ def diff_report(result: dict[str, Any], names: PlanNames | None = None) -> None:
 
 def _diff_line(change: dict[str, Any], names: PlanNames | None = None) -> str:
     """A change between two states in words, with the notes of the events that made it."""
-    words = change_words(
-        change["field"],
-        change["old"],
-        change["new"],
-        collaboration=change.get("collaboration"),
-        indicator=change.get("indicator"),
-        names=names,
-    )
+    words = event_change(change, names)
     notes = "; ".join(change.get("notes") or [])
     return visible(words) + (f"  «{visible(notes)}»" if notes else "")
 

@@ -18,7 +18,7 @@ from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.moments import local_text
-from kplan.present.labels import PlanNames, change_words
+from kplan.present.labels import PlanNames, event_change
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
@@ -40,18 +40,6 @@ def event_target(event: dict[str, Any]) -> str:
     """What the event is about: measure, and collaboration or indicator."""
     parts = [str(event[k]) for k in ("measure", "collaboration", "indicator") if event.get(k)]
     return " / ".join(parts)
-
-
-def event_change(event: dict[str, Any], names: PlanNames | None = None) -> str:
-    """The change in words, as ``kplan log`` tells it: ``kön: no → partly``."""
-    return change_words(
-        str(event.get("field", "")),
-        event.get("old"),
-        event.get("new"),
-        collaboration=event.get("collaboration"),
-        indicator=event.get("indicator"),
-        names=names,
-    )
 
 
 def plan_names(plan: Plan | None) -> PlanNames:

@@ -26,7 +26,7 @@ from kplan.present.glyphs import (
     STATE_MARKS,
     TREND_ARROWS,
 )
-from kplan.present.labels import PlanNames, change_words
+from kplan.present.labels import PlanNames, event_change
 from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.dialogs import open_edit_dialog, open_report_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
@@ -342,14 +342,7 @@ class MeasureScreen(KplanScreen[None]):
         table.add_column()
         names = PlanNames.of(self.kplan.plan)
         for event in events:
-            words = change_words(
-                event["field"],
-                event["old"],
-                event["new"],
-                collaboration=event["collaboration"],
-                indicator=event["indicator"],
-                names=names,
-            )
+            words = event_change(event, names)
             text = Text(f"{visible(event['actor'])}", style="bold")
             text.append(f"  {visible(words)}", style="not bold")
             if event["note"]:
