@@ -577,7 +577,7 @@ def list_command(
     from kplan.core.actor import current_actor
     from kplan.core.filters import MeasureFilter
     from kplan.core.queries import list_measures, measure_lines
-    from kplan.present import summary, terminal
+    from kplan.present import summary
     from kplan.store.engine import open_store
 
     _one_json_form(json_output, jsonl_output)
@@ -595,6 +595,9 @@ def list_command(
                 summary.measure_lines_json(lines, info.perspectives, compact=jsonl_output)
             )
         else:
+            # Tables only: JSON does without the terminal module's imports.
+            from kplan.present import terminal
+
             terminal.measure_lines_plain(info.perspectives, lines)
         return
     loaded, chosen = list_measures(store, plan, wanted)
@@ -604,6 +607,8 @@ def list_command(
     elif jsonl_output:
         output.json_lines(rows)
     else:
+        from kplan.present import terminal
+
         terminal.measures_table(loaded, rows)
 
 
