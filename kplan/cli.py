@@ -182,6 +182,7 @@ AsOption = Annotated[
     typer.Option("--as", metavar="ID", help=t("opt.as"), autocompletion=completion.owners),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+JsonlOption = Annotated[bool, typer.Option("--jsonl", help=t("reads.opt_jsonl"))]
 ExpectOption = Annotated[
     int | None,
     typer.Option("--expect-version", metavar="N", min=0, help=t("opt.expect_version")),
@@ -373,6 +374,12 @@ def _print_json(data: Any) -> None:
     output.json(data)
 
 
+def _one_json_form(json_output: bool, jsonl_output: bool) -> None:
+    """Refuse --json and --jsonl together."""
+    if json_output and jsonl_output:
+        raise UsageError(t("reads.both"))
+
+
 def _print_changes(result: Any, json_output: bool) -> None:
     """What a change command changed: as JSON, or one line a change."""
     from kplan.present import summary, terminal
@@ -512,15 +519,20 @@ def schema_command() -> None:
 
 @app.command("plans", help=t("cmd.plans"))
 @reported
-def plans_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+def plans_command(
+    db: DbOption = None, json_output: JsonOption = False, jsonl_output: JsonlOption = False
+) -> None:
     """List the plans in the store."""
     from kplan.core import queries
     from kplan.present import summary, terminal
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     rows = summary.plan_rows(queries.plans(open_store(db, create=False)))
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
         terminal.plans_table(rows)
 
@@ -559,24 +571,44 @@ def list_command(
         typer.Option("--as", metavar="ID", help=t("opt.as_mine"), autocompletion=completion.owners),
     ] = None,
     json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """List the plan's measures."""
     from kplan.core.actor import current_actor
     from kplan.core.filters import MeasureFilter
-    from kplan.core.queries import list_measures
-    from kplan.present import summary, terminal
+    from kplan.core.queries import list_measures, measure_lines
+    from kplan.present import summary
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     if mine:
         owner = current_actor(as_, db, acting=False)
     wanted = MeasureFilter(
         owner=owner, status=status, step=step, perspective=perspective, overdue=overdue
     )
-    loaded, chosen = list_measures(open_store(db, create=False), plan, wanted)
+    store = open_store(db, create=False)
+    if wanted.is_empty() and (json_output or jsonl_output or not output.is_terminal()):
+        # The whole plan into a pipe: rows straight from the store to the output.
+        info, lines = measure_lines(store, plan)
+        if json_output or jsonl_output:
+            output.json_pieces(
+                summary.measure_lines_json(lines, info.perspectives, compact=jsonl_output)
+            )
+        else:
+            # Tables only: JSON does without the terminal module's imports.
+            from kplan.present import terminal
+
+            terminal.measure_lines_plain(info.perspectives, lines)
+        return
+    loaded, chosen = list_measures(store, plan, wanted)
     rows = summary.measure_summaries(loaded, chosen)
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
+        from kplan.present import terminal
+
         terminal.measures_table(loaded, rows)
 
 
@@ -917,20 +949,28 @@ def log_command(
     db: DbOption = None,
     plan: PlanOption = None,
     json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """The event log, newest first."""
-    from kplan.core.queries import log, log_with_plan, parse_since
+    from kplan.core.queries import log, log_with_names, parse_since
     from kplan.present import terminal
     from kplan.present.labels import PlanNames
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     moment = parse_since(since) if since else None
     store = open_store(db, create=False)
     if json_output:
         _print_json(log(store, plan=plan, measure=measure, since=moment, limit=limit))
         return
-    events, loaded = log_with_plan(store, plan=plan, measure=measure, since=moment, limit=limit)
-    terminal.events_table(events, PlanNames.of(loaded))
+    if jsonl_output:
+        output.json_lines(log(store, plan=plan, measure=measure, since=moment, limit=limit))
+        return
+    events, info, (collaborations, indicators, owners) = log_with_names(
+        store, plan=plan, measure=measure, since=moment, limit=limit
+    )
+    names = PlanNames(tuple(info.ladder), collaborations, indicators, owners)
+    terminal.events_table(events, names)
 
 
 @app.command("export", help=t("cmd.export"))
@@ -1909,16 +1949,22 @@ def round_status_command(
 @round_app.command("list", help=t("year.cmd_round_list"))
 @reported
 def round_list_command(
-    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """Every round of the plan, open or closed."""
     from kplan.core import rounds
     from kplan.present import terminal
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     result = rounds.listing(open_store(db, create=False), plan)
     if json_output:
         _print_json(result)
+    elif jsonl_output:
+        output.json_lines(result)
     else:
         terminal.rounds_table(result)
 
@@ -1990,13 +2036,17 @@ def snapshot_take_command(
 @snapshot_app.command("list", help=t("cmd.snapshot_list"))
 @reported
 def snapshot_list_command(
-    db: DbOption = None, plan: PlanOption = None, json_output: JsonOption = False
+    db: DbOption = None,
+    plan: PlanOption = None,
+    json_output: JsonOption = False,
+    jsonl_output: JsonlOption = False,
 ) -> None:
     """The plan's snapshots, oldest first."""
     from kplan.core import snapshots
     from kplan.present import terminal
     from kplan.store.engine import open_store
 
+    _one_json_form(json_output, jsonl_output)
     found = snapshots.listing(open_store(db, create=False), plan)
     rows = [
         {
@@ -2009,6 +2059,8 @@ def snapshot_list_command(
     ]
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
         terminal.snapshots_table(rows)
 
@@ -2221,12 +2273,15 @@ def postgres_revoke_command(role: RoleArgument, db: DbOption = None) -> None:
 
 @postgres_app.command("list", help=t("cmd.postgres_list"))
 @reported
-def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+def postgres_list_command(
+    db: DbOption = None, json_output: JsonOption = False, jsonl_output: JsonlOption = False
+) -> None:
     """The roles that may use the store."""
     from kplan.present import terminal
     from kplan.store.engine import open_store
     from kplan.store.postgres_rules import grantees, require_server
 
+    _one_json_form(json_output, jsonl_output)
     require_server(db)
     rows = [
         {"role": g.role, "person": g.person, "delegate": g.delegate}
@@ -2234,6 +2289,8 @@ def postgres_list_command(db: DbOption = None, json_output: JsonOption = False) 
     ]
     if json_output:
         _print_json(rows)
+    elif jsonl_output:
+        output.json_lines(rows)
     else:
         terminal.grantees_table(rows)
 

@@ -3243,6 +3243,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "langtime.public_yes": ("public by default", "offentliga som standard"),
     "langtime.public_no": ("not public unless asked", "inte offentliga om det inte begärs"),
     "langtime.situation_public": ("Läget may be published", "Läget får publiceras"),
+    # Reads that stream: --jsonl on list, log and the other lists
+    "reads.opt_jsonl": (
+        "Print JSON Lines: one compact JSON object a line, as --json's items.",
+        "Skriv JSON Lines: ett kompakt JSON-objekt per rad, som posterna i --json.",
+    ),
+    "reads.both": (
+        "--json and --jsonl cannot be used together: choose one.",
+        "--json och --jsonl kan inte användas samtidigt: välj en av dem.",
+    ),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -157,6 +157,21 @@ def _clip(shown: str, limit: int | None) -> str:
     return _cut(shown, limit) + ELLIPSIS
 
 
+# Hidden but for kplan's own line breaks and tabs: what visible_lines spells out.
+_HIDDEN_IN_LINES = re.compile(
+    "[" + "".join(HIDDEN_RANGES).replace("\x00-\x1f", "\x00-\x08\x0b-\x1f") + "]"
+)
+
+
+def keeps_lines(text: str) -> bool:
+    """Whether ``visible_lines(text, limit=None)`` is ``text`` itself: nothing to spell out.
+
+    One scan of the whole text, where ``visible_lines`` takes a line at a
+    time: a long table checks at the speed of the regular expression engine.
+    """
+    return _HIDDEN_IN_LINES.search(text) is None
+
+
 def has_hidden(text: str) -> bool:
     """Whether ``text`` holds a character :func:`visible` would spell out (newlines count)."""
     return _HIDDEN.search(text) is not None

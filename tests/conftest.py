@@ -76,6 +76,7 @@ BOTH_BACKENDS = {
     "test_trend",
     "test_compare",
     "test_langtime",
+    "test_list_stream",
 }
 POSTGRES_HOW = (
     "set KPLAN_TEST_POSTGRES_URL to a PostgreSQL role that may create databases and roles, e.g. "

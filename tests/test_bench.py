@@ -64,3 +64,28 @@ def test_every_row_has_a_key() -> None:
     keys = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
     for key in ("help", "list-example", "apply", "import-10k", "list-json-10k", "tui-large"):
         assert key in keys
+    # The rows of one plan of 10,000 measures against Taskwarrior (issue 16).
+    for key in ("list-10k", "list-jsonl-10k", "show-10k", "status-10k", "log-10k"):
+        assert key in keys
+
+
+def test_own_work_is_the_median_above_the_floor() -> None:
+    sys.path.insert(0, str(RUN.parent))
+    try:
+        from run import Op, Sample, own_work
+    finally:
+        sys.path.remove(str(RUN.parent))
+
+    def timed(key: str, *walls: float) -> Op:
+        op = Op(key, "kplan", key)
+        op.samples = [Sample(wall, 1000) for wall in walls]
+        return op
+
+    floor = timed("floor", 0.14, 0.15, 0.16)
+    target = own_work(1, "`task export`", lambda: floor)
+    met, text = target.check(timed("kplan", 0.25, 0.24, 0.26), timed("task", 0.11, 0.1, 0.12))
+    assert met is True and "own work 100 ms" in text
+    met, text = target.check(timed("kplan", 0.3, 0.3, 0.3), timed("task", 0.1, 0.1, 0.1))
+    assert met is False and "over by 50 ms" in text
+    met, _ = own_work(1.5, "`task modify`", lambda: None).check(floor, floor)
+    assert met is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -880,6 +881,9 @@ def test_everyone_granted_may_list_who_acts_as_whom(shared: ServerStore) -> None
     listed = kplan_as(shared, "mholm").json("postgres", "list")
     assert {"role": COORDINATOR_ROLE, "person": "pnyberg", "delegate": False} in listed
     assert {"role": SCRIPT_ROLE, "person": SCRIPT_ROLE, "delegate": True} in listed
+    # --jsonl: the same objects, one compact object a line.
+    lines = kplan_as(shared, "mholm")("postgres", "list", "--jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == listed
 
 
 def test_a_role_without_a_grant_is_refused_with_exit_4(shared: ServerStore) -> None:
