@@ -3240,6 +3240,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "langtime.public_yes": ("public by default", "offentliga som standard"),
     "langtime.public_no": ("not public unless asked", "inte offentliga om det inte begärs"),
     "langtime.situation_public": ("Läget may be published", "Läget får publiceras"),
+    # A screen that uses its width (kplan list fitted to the terminal, the TUI's footer and matrix)
+    "width.status_overdue_short": ("{status} !{days}d", "{status} !{days}d"),
+    "width.overdue_legend": (
+        "!12d: 12 days past the due date",
+        "!12d: 12 dagar efter slutdatum",
+    ),
+    "width.perspective_legend": ("Perspectives: {pairs}", "Perspektiv: {pairs}"),
+    "width.overdue": ("overdue", "efter slutdatum"),
+    "width.four_p_legend": ("Fyra P: {pairs}", "Fyra P: {pairs}"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
