@@ -1,0 +1,109 @@
+"""The TUI uses its width: the footer's keys at 80 columns, in both languages.
+
+At 80×24, with Swedish's longer words too, every screen's footer shows whole
+keys, always the way back (or out) and ``?``; ``?`` lists every key of the
+screen, those the footer had no room for too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import HelpPanel
+
+from kplan.i18n import t
+from kplan.present.fit import text_width
+from tests.tui.fixed_app import make_app, screen_text, wait_until
+from tests.tui.test_flows import run
+
+# The screens opened from the overview: (key, screen class, a key the footer must show).
+SCREENS = [
+    ("b", "BoardScreen", "key.back"),
+    ("p", "MatrixScreen", "key.back"),
+    ("l", "LogScreen", "key.back"),
+    ("u", "RoundsScreen", "key.back"),
+]
+
+
+def _footer(app: Any) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def _check_footer(app: Any, width: int) -> None:
+    footer = _footer(app)
+    assert text_width(footer.rstrip()) <= width
+    assert f"? {t('key.help')}" in footer
+    assert "key." not in footer
+    # Every key the footer shows, it shows whole: the description is there in full.
+    for item in app.screen.active_bindings.values():
+        binding = item.binding
+        if binding.show and binding.action != "command_palette":
+            assert f" {binding.description}" in footer, (binding.description, footer)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=str)
+def test_every_footer_shows_whole_keys_and_the_help_key(
+    orebro_store: Path, monkeypatch: pytest.MonkeyPatch, language: str, size: tuple[int, int]
+) -> None:
+    monkeypatch.setenv("KPLAN_LANG", language)
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        _check_footer(app, size[0])
+        assert f"q {t('key.quit')}" in _footer(app)
+        for press, name, needed in SCREENS:
+            await pilot.press(press)
+            await wait_until(pilot, lambda name=name: type(app.screen).__name__ == name)
+            await pilot.pause()
+            _check_footer(app, size[0])
+            assert f"esc {t(needed)}" in _footer(app)
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "OverviewScreen")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "MeasureScreen")
+        await pilot.pause()
+        _check_footer(app, size[0])
+        assert f"esc {t('key.back')}" in _footer(app)
+
+    run(make_app(orebro_store), scenario, size=size)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_help_lists_the_keys_the_footer_had_no_room_for(
+    orebro_store: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    monkeypatch.setenv("KPLAN_LANG", language)
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        footer = _footer(app)
+        # At 80 columns the views do not fit the overview's footer...
+        assert t("key.log") not in footer
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: app.screen.query(HelpPanel))
+        await pilot.pause()
+        text = screen_text(app)
+        # ...and the help panel lists them, with the rest.
+        for key in ("key.board", "key.matrix", "key.log", "key.record", "key.quit"):
+            assert t(key) in text
+        # The footer, narrowed by the panel, still shows whole keys and ``?``.
+        await wait_until(pilot, lambda: f"? {t('key.help')}" in _footer(app), what="the footer")
+        footer = _footer(app).split("▏")[0]
+        assert f"/ {t('key.filter')}" in footer
+
+    # Tall enough that the help panel shows every key without scrolling.
+    run(make_app(orebro_store), scenario, size=(80, 60))
+
+
+def test_the_footer_follows_a_resize(orebro_store: Path) -> None:
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        assert t("key.log") not in _footer(app)
+        await pilot.resize_terminal(160, 30)
+        await wait_until(pilot, lambda: t("key.log") in _footer(app), what="a wider footer")
+        _check_footer(app, 160)
+
+    run(make_app(orebro_store), scenario, size=(80, 24))
