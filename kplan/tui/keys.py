@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TypeVar
 
+from textual import on
 from textual.binding import ActiveBinding, Binding
 from textual.events import Resize
 from textual.screen import Screen
@@ -116,6 +117,7 @@ class LocalisedBindings(Screen[ResultType]):
             app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None,
         )
 
-    def on_resize(self, _event: Resize) -> None:
+    @on(Resize)
+    def refit_footer(self, _event: Resize) -> None:
         """Another width holds other keys: the footer asks again which to show."""
         self.refresh_bindings()
