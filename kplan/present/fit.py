@@ -110,6 +110,30 @@ def abbreviate(names: Sequence[str], width: int) -> Headings:
     return Headings(tuple(labels), tuple(shortened))
 
 
+LEGEND_JOINER = " · "
+
+
 def legend_text(shortened: Sequence[tuple[str, str]]) -> str:
     """The short headings explained, ``ålde = ålder · etni = etnicitet``."""
-    return " · ".join(f"{short} = {full}" for short, full in shortened)
+    return LEGEND_JOINER.join(f"{short} = {full}" for short, full in shortened)
+
+
+def legend_lines(shortened: Sequence[tuple[str, str]], width: int, lead: str = "") -> list[str]:
+    """:func:`legend_text` in lines of at most ``width`` cells, never breaking a pair.
+
+    ``lead`` starts the first line (``Perspectives: ``); a pair longer than a
+    whole line has a line of its own, and the screen folds it.
+    """
+    lines: list[str] = []
+    line = lead
+    for short, full in shortened:
+        pair = f"{short} = {full}"
+        joined = f"{line}{LEGEND_JOINER}{pair}" if line and line != lead else line + pair
+        if line and line != lead and text_width(joined) > width:
+            lines.append(line)
+            line = pair
+        else:
+            line = joined
+    if line and line != lead:
+        lines.append(line)
+    return lines

@@ -19,7 +19,7 @@ from typing import Any
 
 from kplan.i18n import t
 from kplan.model import Plan
-from kplan.present.fit import abbreviate, clip, legend_text, text_width
+from kplan.present.fit import abbreviate, clip, legend_lines, text_width
 from kplan.present.glyphs import COVERAGE_MARKS, OVERDUE_MARK, STATE_MARKS, STATUS_SHADES
 from kplan.present.labels import progress_bar, status_label, steps_text
 from kplan.safetext import visible
@@ -137,7 +137,8 @@ def fit_measures(plan: Plan, rows: Sequence[dict[str, Any]], width: int) -> Fitt
         cells[1] = clip(cells[1], title_width)
     legend: list[str] = []
     if shortened:
-        legend.append(t("width.perspective_legend", pairs=legend_text(shortened)))
+        lead = t("width.perspective_legend", pairs="")
+        legend.extend(legend_lines(shortened, width, lead))
     if step.status_shade:
         legend.append(
             "  ".join(f"{STATUS_SHADES[s]} {status_label(s)}" for s in STATUS_SHADES)

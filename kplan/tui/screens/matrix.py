@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, Row
 from kplan.domain import FOUR_P_PARTS
 from kplan.i18n import t
 from kplan.model import Measure, Plan
+from kplan.present.fit import abbreviate, clip, legend_lines, text_width
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.safetext import visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
@@ -34,7 +35,9 @@ TOTAL = "__total__"
 ID_WIDTH = 4
 MIN_TITLE = 20
 MAX_TITLE = 70
-HEADING_CAPS = (None, 12, 9, 6, 5, 4)
+# How wide a heading may be, tried in turn until the title keeps MIN_TITLE; a
+# total like "100%" needs four cells anyway.
+HEADING_CAPS = (None, 12, 9, 6, 4)
 
 
 @dataclass(frozen=True)
@@ -116,25 +119,25 @@ class Layout:
     labels: tuple[str, ...]
     widths: tuple[int, ...]
     title_width: int
-
-
-def shorten(label: str, cap: int | None) -> str:
-    """A heading cut to ``cap`` cells: with an ellipsis when there is room for one."""
-    if cap is None or len(label) <= cap:
-        return label
-    return label[: cap - 1] + "…" if cap >= 6 else label[:cap]
+    # (short, full) for every heading shown short, named in full in the legend.
+    shortened: tuple[tuple[str, str], ...] = ()
 
 
 def layout_for(columns: list[MarkColumn], width: int) -> Layout:
-    """The longest headings that leave a readable title; the detail line names them in full."""
+    """The longest headings that leave a readable title; the legend names short ones in full.
+
+    A heading too long for its cap is shortened to a name of its own (``Kom``,
+    ``funk``, :func:`kplan.present.fit.abbreviate`), never chopped.
+    """
 
     def build(cap: int | None) -> Layout:
-        labels = tuple(shorten(c.label, cap) for c in columns)
+        full = [c.label for c in columns]
+        headings = abbreviate(full, cap if cap is not None else max(map(text_width, full)))
         # Four cells at least, so a total like "100%" fits under a short heading.
-        widths = tuple(max(4, len(label)) for label in labels)
+        widths = tuple(max(4, text_width(label)) for label in headings.labels)
         # Each column has one cell of padding either side; 2 more for the scrollbar.
         taken = ID_WIDTH + sum(widths) + 2 * (len(columns) + 2) + 2
-        return Layout(labels, widths, min(MAX_TITLE, width - taken))
+        return Layout(headings.labels, widths, min(MAX_TITLE, width - taken), headings.shortened)
 
     for cap in HEADING_CAPS:
         fit = build(cap)
@@ -226,12 +229,23 @@ class MatrixScreen(KplanScreen[None]):
         perspectives.rstrip()
         four_p.rstrip()
         joiner = "   " if perspectives.cell_len + four_p.cell_len + 5 <= width else "\n"
-        return Text(joiner).join([perspectives, four_p])
+        legend = Text(joiner).join([perspectives, four_p])
+        if self.fit is not None and self.fit.shortened:
+            # Two cells of the legend's padding.
+            for line in legend_lines(self.fit.shortened, width - 2):
+                legend.append("\n")
+                legend.append(line, style="italic")
+        return legend
 
     def _cells(self, measure: Measure, title_width: int) -> dict[str, Any]:
         cells: dict[str, Any] = {
             "id": plain(measure.id, "bold"),
-            "title": plain(measure.title, limit=title_width * 2, no_wrap=True, overflow="ellipsis"),
+            # Cut at a word where it can be; the detail line and the measure screen show it whole.
+            "title": plain(
+                clip(visible(measure.title, limit=title_width * 2), title_width),
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
         }
         for column in self.columns:
             cells[column.key] = column.cell(measure)
