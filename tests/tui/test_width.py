@@ -107,3 +107,96 @@ def test_the_footer_follows_a_resize(orebro_store: Path) -> None:
         _check_footer(app, 160)
 
     run(make_app(orebro_store), scenario, size=(80, 24))
+
+
+# The matrix: headings that fit, and a grid that draws only the rows on screen ----------------
+
+BIG = 10_000
+
+
+def _grow(app: Any, count: int) -> None:
+    """Make the app's plan hold ``count`` measures (copies of the example's), as loaded."""
+    import dataclasses
+
+    from kplan.tui.messages import PlanLoaded
+
+    plan = app.plan
+    examples = plan.measures
+    plan.measures = [
+        dataclasses.replace(examples[i % len(examples)], id=f"m{i}") for i in range(count)
+    ]
+    for screen in app.screen_stack:
+        screen.post_message(PlanLoaded(plan))
+
+
+def test_the_matrix_draws_only_the_rows_on_screen_at_10000_measures(orebro_store: Path) -> None:
+    from kplan.tui.screens.matrix import MatrixScreen
+    from kplan.tui.widgets.matrix_view import MatrixView
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        _grow(app, BIG)
+        await pilot.pause()
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), what="matrix")
+        screen = app.screen
+        grid = screen.query_one("#matrix", MatrixView)
+        await wait_until(pilot, lambda: grid.row_count == BIG + 1, what="the rows")
+        drawn: list[str] = []
+        cell = screen._cell
+
+        def counted(row: str, column: str) -> Any:
+            drawn.append(row)
+            return cell(row, column)
+
+        grid.show(grid.columns, grid.rows, counted)
+        await pilot.pause()
+        # The rows on screen, not the plan's 10,000.
+        assert 0 < len(set(drawn)) <= 40
+        await pilot.press("end")
+        await wait_until(pilot, lambda: grid.cursor_keys()[0] == "__total__", what="the end")
+        await pilot.press("up")
+        await pilot.pause()
+        assert grid.cursor_keys()[0] == f"m{BIG - 1}"
+        assert f"m{BIG - 1}" in screen_text(app)
+        assert len(set(drawn)) <= 80
+        await pilot.press("pageup")
+        await pilot.pause()
+        row = grid.cursor_keys()[0]
+        assert row is not None and row in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "MeasureScreen")
+        assert app.screen.measure == row
+
+    run(make_app(orebro_store), scenario, size=(100, 30))
+
+
+def test_the_matrix_shortens_long_headings_and_names_them_in_the_legend(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kplan.tui.screens.matrix import MatrixScreen
+    from kplan.tui.widgets.matrix_view import MatrixView
+    from tests.tui.fixed_app import build_store
+    from tests.width_plan import long_plan
+
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
+    store = build_store(tmp_path / "long.db", long_plan(tmp_path))
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), what="matrix")
+        await pilot.pause()
+        grid = app.screen.query_one("#matrix", MatrixView)
+        assert grid.headings[2:] == ["Komp", "funk", "etni", "Pers", "Poli", "Plat", "Proc"]
+        text = screen_text(app)
+        for pair in ("Komp = Kompetensbehov", "funk = funktionsnedsättning", "Plat = Plattform"):
+            assert pair in text
+        # Every line of the legend holds whole pairs.
+        for line in text.splitlines():
+            assert not line.rstrip().endswith("=")
+        await pilot.resize_terminal(220, 40)
+        await wait_until(pilot, lambda: "funktionsnedsättning" in grid.headings, what="wide")
+        assert "Komp = Kompetensbehov" not in screen_text(app)
+
+    run(make_app(store, "sforsberg"), scenario, size=(80, 24))

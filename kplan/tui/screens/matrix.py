@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
+from textual.widgets import Footer, Header, Static
 
 from kplan.domain import FOUR_P_PARTS
 from kplan.i18n import t
@@ -29,6 +28,7 @@ from kplan.tui.widgets.cells import (
     four_p_cell,
     plain,
 )
+from kplan.tui.widgets.matrix_view import GridColumn, MatrixView
 
 # The totals row's key: measure ids are short codes, never this.
 TOTAL = "__total__"
@@ -146,14 +146,6 @@ def layout_for(columns: list[MarkColumn], width: int) -> Layout:
     return Layout(fit.labels, fit.widths, max(12, fit.title_width))
 
 
-class MatrixTable(DataTable[Any]):
-    """The matrix itself: a cell cursor, ``enter`` opens the row's measure."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "key.open_measure"),
-    ]
-
-
 class MatrixScreen(KplanScreen[None]):
     """Where each measure stands on every perspective and Fyra P part: the gaps at a glance."""
 
@@ -168,12 +160,13 @@ class MatrixScreen(KplanScreen[None]):
         self.columns: list[MarkColumn] = []
         self.fit: Layout | None = None
         self.rows: list[str] = []
+        self._measures: dict[str, Measure] = {}
 
     def compose(self) -> ComposeResult:
         """Header, legend, the matrix, a line about the cell under the cursor, footer."""
         yield Header(icon="▤")
         yield Static(id="matrix-legend", markup=False)
-        yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield MatrixView(id="matrix")
         yield Static("", id="matrix-detail", markup=False)
         yield Footer(compact=True)
 
@@ -186,23 +179,17 @@ class MatrixScreen(KplanScreen[None]):
         """A fresh plan (perhaps other perspectives): build the table again."""
         self.rebuild()
 
-    def on_measures_changed(self, message: MeasuresChanged) -> None:
-        """Redraw the changed measures' rows and the totals in place."""
+    def on_measures_changed(self, _message: MeasuresChanged) -> None:
+        """Redraw with the changed measures: the grid asks for the cells it shows."""
         plan = self.kplan.plan
         if plan is None:
             return
-        keys = message.keys
         same_rows = [m.id for m in plan.measures] == self.rows
         if not same_rows or mark_columns(plan) != self.columns:
             self.rebuild()
             return
-        table = self.query_one(MatrixTable)
-        for measure in plan.measures:
-            if measure.id in keys:
-                for key, value in self._cells(measure, self._title_width()).items():
-                    table.update_cell(measure.id, key, value)
-        for column in self.columns:
-            table.update_cell(TOTAL, column.key, column.total_cell(plan))
+        self._measures = {m.id: m for m in plan.measures}
+        self.query_one(MatrixView).refresh()
         self._show_detail()
 
     def on_resize(self, _event: Resize) -> None:
@@ -237,65 +224,63 @@ class MatrixScreen(KplanScreen[None]):
                 legend.append(line, style="italic")
         return legend
 
-    def _cells(self, measure: Measure, title_width: int) -> dict[str, Any]:
-        cells: dict[str, Any] = {
-            "id": plain(measure.id, "bold"),
+    def _cell(self, row: str, column: str) -> Text:
+        """One cell, drawn when its row is on screen."""
+        plan = self.kplan.plan
+        if plan is None:
+            return Text("")
+        if row == TOTAL:
+            if column == "id":
+                return Text("Σ", style="bold")
+            if column == "title":
+                return Text(t("matrix.total_row"), style="bold")
+            return next(c for c in self.columns if c.key == column).total_cell(plan)
+        measure = self._measures.get(row)
+        if measure is None:
+            return Text("")
+        if column == "id":
+            return plain(measure.id, "bold")
+        if column == "title":
             # Cut at a word where it can be; the detail line and the measure screen show it whole.
-            "title": plain(
-                clip(visible(measure.title, limit=title_width * 2), title_width),
-                no_wrap=True,
-                overflow="ellipsis",
-            ),
-        }
-        for column in self.columns:
-            cells[column.key] = column.cell(measure)
-        return cells
+            width = self._title_width()
+            return plain(clip(visible(measure.title, limit=width * 2), width))
+        return next(c for c in self.columns if c.key == column).cell(measure)
 
     def rebuild(self) -> None:
-        """Build the whole table, keeping the cursor on the same measure and column."""
+        """Lay the grid out again, keeping the cursor on the same measure and column."""
         plan = self.kplan.plan
         if plan is None:
             return
-        table = self.query_one(MatrixTable)
-        row_key, column_key = self._cursor_keys()
+        grid = self.query_one(MatrixView)
+        row_key, column_key = grid.cursor_keys()
         self.columns = mark_columns(plan)
         self.fit = layout_for(self.columns, self.size.width or 80)
         self.query_one("#matrix-legend", Static).update(self._legend(self.size.width or 80))
-        table.clear(columns=True)
-        table.add_column(t("col.id"), width=ID_WIDTH, key="id")
-        table.add_column(t("col.title"), width=self.fit.title_width, key="title")
-        for column, label, width in zip(
-            self.columns, self.fit.labels, self.fit.widths, strict=True
-        ):
-            table.add_column(Text(label, justify="center"), width=width, key=column.key)
-        for measure in plan.measures:
-            table.add_row(*self._cells(measure, self.fit.title_width).values(), key=measure.id)
-        table.add_row(
-            Text("Σ", style="bold"),
-            Text(t("matrix.total_row"), style="bold", no_wrap=True, overflow="ellipsis"),
-            *[column.total_cell(plan) for column in self.columns],
-            key=TOTAL,
-        )
+        self._measures = {m.id: m for m in plan.measures}
         self.rows = [m.id for m in plan.measures]
-        with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist, KeyError):
-            if row_key is not None and column_key is not None:
-                table.move_cursor(
-                    row=table.get_row_index(row_key), column=table.get_column_index(column_key)
+        columns = [
+            GridColumn("id", Text(t("col.id")), ID_WIDTH),
+            GridColumn("title", Text(t("col.title")), self.fit.title_width),
+            *[
+                GridColumn(column.key, Text(label, justify="center"), width)
+                for column, label, width in zip(
+                    self.columns, self.fit.labels, self.fit.widths, strict=True
+                )
+            ],
+        ]
+        grid.show(columns, [*self.rows, TOTAL], self._cell)
+        if row_key is not None and column_key is not None:
+            with contextlib.suppress(KeyError, StopIteration):
+                grid.move_cursor(
+                    row=grid.get_row_index(row_key), column=grid.get_column_index(column_key)
                 )
         self._show_detail()
 
     def _cursor_keys(self) -> tuple[str | None, str | None]:
-        table = self.query_one(MatrixTable)
-        if not table.row_count:
-            return None, None
-        try:
-            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
-        except CellDoesNotExist:
-            return None, None
-        return cell.row_key.value, cell.column_key.value
+        return self.query_one(MatrixView).cursor_keys()
 
-    @on(DataTable.CellHighlighted, "#matrix")
-    def _cell_highlighted(self, _event: DataTable.CellHighlighted) -> None:
+    @on(MatrixView.CellHighlighted, "#matrix")
+    def _cell_highlighted(self, _event: MatrixView.CellHighlighted) -> None:
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -323,11 +308,10 @@ class MatrixScreen(KplanScreen[None]):
             text.append(column.totals(plan))
         detail.update(text)
 
-    @on(DataTable.CellSelected, "#matrix")
-    def _open(self, event: DataTable.CellSelected) -> None:
-        key = event.cell_key.row_key.value
-        if key is not None and key != TOTAL:
-            self.kplan.open_measure(key)
+    @on(MatrixView.CellSelected, "#matrix")
+    def _open(self, event: MatrixView.CellSelected) -> None:
+        if event.row_key != TOTAL:
+            self.kplan.open_measure(event.row_key)
 
     def action_back(self) -> None:
         """Back to where the matrix was opened from."""

@@ -200,7 +200,9 @@ class MeasureScreen(KplanScreen[None]):
         if owner and owner.organisation:
             organisation = organisations.get(owner.organisation, owner.organisation)
             owner_text += f", {visible(organisation)}"
-        text.append(f"{t('col.owner')}: {owner_text}   ")
+        text.append(f"{t('col.owner')}: {owner_text}\n")
+        # The status and its bar on a line of their own: beside a long owner's
+        # name the bar would wrap, leaving its percentage on the next line.
         late = days_overdue(measure.due, measure.status, today())
         text.append_text(status_cell(measure.status, overdue=late is not None))
         text.append("   ")
