@@ -177,3 +177,39 @@ def test_abbreviate_keeps_names_that_fit_and_shortens_the_rest_uniquely() -> Non
         "funktionsvariation",
     ]
     assert "funk = funktionsnedsättning" in legend_text(headings.shortened)
+
+
+@pytest.mark.usefixtures("on_terminal")
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_hostile_title_is_spelled_out_and_cut_outside_its_escapes(
+    kplan: Kplan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    from tests.test_hostile_text import assert_safe, hostile_plan
+
+    kplan("import", str(hostile_plan(tmp_path)))
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = kplan("list")
+    assert_safe(result.stdout)
+    (line,) = [row for row in result.stdout.splitlines() if "Title Evil" in row]
+    assert text_width(line.rstrip()) <= width
+    shown = line[line.index("Title Evil") :]
+    shown = shown[: shown.index("…") + 1]
+    # Spelled out, cut with an ellipsis, never inside an escape such as \x1b.
+    assert shown.startswith("Title Evil\\x1b]0;pwned")
+    assert not shown[:-1].endswith(("\\", "\\x", "\\x1", "\\u", "\\u20", "\\u202"))
+
+
+def test_list_rows_match_the_pipe_s_titles_at_any_width(
+    orebro: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fitting changes only how a title is shown: every shown start is the stored title's."""
+    titles = _titles(orebro)
+    monkeypatch.setattr("kplan.present.output.is_terminal", lambda: True)
+    for width in range(60, 201, 7):
+        monkeypatch.setenv("COLUMNS", str(width))
+        text = orebro("list").stdout
+        rows = _table_lines(text, set(titles))
+        for key, title in titles.items():
+            assert len(rows[key]) == 1, (width, key)
+            shown = _shown_title(rows[key][0], title)
+            assert title.startswith(shown.removesuffix("…"))

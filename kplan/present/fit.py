@@ -24,6 +24,9 @@ WORD_CUT_SHARE = 0.6
 # Where a cut would leave the start of an escape that visible() wrote.
 _PARTIAL_ESCAPE = re.compile(r"\\(x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?$")
 _WIDE = frozenset("WF")
+# Latin letters, with their accents precomposed (å, ä, ö, é): one cell each. Most
+# text of a plan is only these, and is measured without a look at each character.
+_NARROW = re.compile("[\x20-\u02ff]*")
 
 
 def char_width(char: str) -> int:
@@ -35,14 +38,14 @@ def char_width(char: str) -> int:
 
 def text_width(text: str) -> int:
     """How many terminal cells ``text`` takes on one line."""
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
     return sum(char_width(char) for char in text)
 
 
 def _prefix(text: str, width: int) -> str:
     """The longest start of ``text`` that takes at most ``width`` cells."""
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return text[:width]
     used = 0
     for index, char in enumerate(text):

@@ -123,18 +123,34 @@ def _headers(plan: Plan, step: Step) -> tuple[list[str], tuple[tuple[str, str], 
 def fit_measures(plan: Plan, rows: Sequence[dict[str, Any]], width: int) -> FittedList:
     """``list``'s table in ``width`` cells, by the first step that leaves the titles room.
 
-    See the module's docstring for the steps and the choice between them.
+    See the module's docstring for the steps and the choice between them. Each
+    step is judged by its columns' widths alone; only the chosen one's cells
+    are made, so a plan of 10,000 measures is fitted in one pass over its rows.
     """
-    longest = max((text_width(visible(r["title"])) for r in rows), default=0)
-    tried = [_try(plan, rows, step, width) for step in STEPS]
-    chosen = next((fit for fit in tried if fit[4] >= longest), None)
-    if chosen is None:
-        chosen = next((fit for fit in tried if fit[4] >= min(ENOUGH, longest)), tried[-1])
-    step, headers, body, widths, room, shortened = chosen
+    titles = [visible(r["title"]) for r in rows]
+    longest = max(map(text_width, titles), default=0)
+    widest = _Widest.of(rows)
+    chosen: tuple[Step, int] | None = None
+    fallback: tuple[Step, int] | None = None
+    for step in STEPS:
+        room = width - step.frame(len(plan.perspectives) + 7) - widest.others(plan, step)
+        if room >= longest:
+            chosen = (step, room)
+            break
+        if fallback is None and room >= min(ENOUGH, longest):
+            fallback = (step, room)
+    # Neither: the last step, whose room the loop measured last.
+    step, room = chosen or fallback or (STEPS[-1], room)
+    headers, shortened = _headers(plan, step)
+    body = [_cells(plan, row, step) for row in rows]
+    widths = [
+        max([text_width(h), *(text_width(cells[i]) for cells in body)]) if i != 1 else 0
+        for i, h in enumerate(headers)
+    ]
     title_width = max(MIN_TITLE, text_width(headers[1]), min(room, longest))
     widths[1] = title_width
-    for cells in body:
-        cells[1] = clip(cells[1], title_width)
+    for cells, title in zip(body, titles, strict=True):
+        cells[1] = clip(title, title_width)
     legend: list[str] = []
     if shortened:
         lead = t("width.perspective_legend", pairs="")
@@ -149,16 +165,50 @@ def fit_measures(plan: Plan, rows: Sequence[dict[str, Any]], width: int) -> Fitt
     return FittedList(headers, body, widths, legend, step.light)
 
 
-_Tried = tuple[Step, list[str], list[list[str]], list[int], int, tuple[tuple[str, str], ...]]
+@dataclass(frozen=True)
+class _Widest:
+    """What the columns beside the title need, read off the rows once."""
 
+    ids: int
+    owners: int
+    steps: int
+    # Each status with the most days overdue it has (None: none of it is overdue).
+    statuses: dict[str, int | None]
 
-def _try(plan: Plan, rows: Sequence[dict[str, Any]], step: Step, width: int) -> _Tried:
-    """The table drawn by ``step``, and the room it leaves the titles."""
-    headers, shortened = _headers(plan, step)
-    body = [_cells(plan, row, step) for row in rows]
-    widths = [
-        max([text_width(h), *(text_width(cells[i]) for cells in body)])
-        for i, h in enumerate(headers)
-    ]
-    room = width - step.frame(len(headers)) - (sum(widths) - widths[1])
-    return step, headers, body, widths, room, shortened
+    @classmethod
+    def of(cls, rows: Sequence[dict[str, Any]]) -> _Widest:
+        """The widest id, owner and steps, and every status's most days overdue."""
+        statuses: dict[str, int | None] = {}
+        for row in rows:
+            if row.get("overdue"):
+                statuses[row["status"]] = max(statuses.get(row["status"]) or 0, row["days_overdue"])
+            else:
+                statuses.setdefault(row["status"], None)
+        return cls(
+            ids=max((text_width(visible(r["id"])) for r in rows), default=0),
+            owners=max((text_width(visible(r["owner"])) for r in rows), default=0),
+            steps=max((len(steps_text(r["steps"])) for r in rows), default=0),
+            statuses=statuses,
+        )
+
+    def others(self, plan: Plan, step: Step) -> int:
+        """The cells every column but the title takes (headings included), frame not counted."""
+        headers, _shortened = _headers(plan, step)
+        owner = min(self.owners, step.owner_cap) if step.owner_cap else self.owners
+        status = 0
+        for name, days in self.statuses.items():
+            # The most days overdue is the widest number: the status's widest cell.
+            row = {"status": name, "overdue": days is not None, "days_overdue": days}
+            status = max(status, text_width(_status(row, step.short_overdue, step.status_shade)))
+            status = max(status, text_width(_status({"status": name}, False, step.status_shade)))
+        contents = [
+            self.ids,
+            owner,
+            status,
+            len(_progress(100, step.bar)),
+            self.steps,
+            4,
+            *[1] * len(plan.perspectives),
+        ]
+        others = [h for i, h in enumerate(headers) if i != 1]
+        return sum(max(text_width(h), c) for h, c in zip(others, contents, strict=True))
