@@ -151,14 +151,6 @@ def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], 
     return headers, body
 
 
-def _status_cell(row: dict[str, Any]) -> str:
-    """The status in words, and how many days overdue the measure is if it is."""
-    label = status_label(row["status"])
-    if not row.get("overdue"):
-        return label
-    return t("year.status_overdue", status=label, days=row["days_overdue"])
-
-
 def summary_line(plan: Plan) -> str:
     """The plan at a glance: measures per status, Fyra P done, perspectives integrated."""
     figures = plan_summary(plan)
