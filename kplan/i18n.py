@@ -3248,7 +3248,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "width.perspective_legend": ("Perspectives: {pairs}", "Perspektiv: {pairs}"),
     "width.overdue": ("overdue", "efter slutdatum"),
-    "width.four_p_legend": ("Fyra P: {pairs}", "Fyra P: {pairs}"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
