@@ -195,6 +195,11 @@ def test_the_matrix_shortens_long_headings_and_names_them_in_the_legend(
         # Every line of the legend holds whole pairs.
         for line in text.splitlines():
             assert not line.rstrip().endswith("=")
+        # The mouse on a row: its whole title in the tooltip.
+        await pilot.hover("#matrix", offset=(10, 1))
+        await wait_until(pilot, lambda: grid.tooltip is not None, what="the tooltip")
+        assert str(grid.tooltip).startswith("1 Regional analys av kompetensbehov med uppföljning")
+        assert str(grid.tooltip).endswith("i hela länet")
         await pilot.resize_terminal(220, 40)
         await wait_until(pilot, lambda: "funktionsnedsättning" in grid.headings, what="wide")
         assert "Komp = Kompetensbehov" not in screen_text(app)

@@ -246,6 +246,11 @@ class MatrixScreen(KplanScreen[None]):
             return plain(clip(visible(measure.title, limit=width * 2), width))
         return next(c for c in self.columns if c.key == column).cell(measure)
 
+    def _tip(self, row: str) -> str | None:
+        """A measure's id and whole title, for the tooltip of its row."""
+        measure = self._measures.get(row)
+        return None if measure is None else f"{visible(measure.id)} {visible(measure.title)}"
+
     def rebuild(self) -> None:
         """Lay the grid out again, keeping the cursor on the same measure and column."""
         plan = self.kplan.plan
@@ -268,7 +273,7 @@ class MatrixScreen(KplanScreen[None]):
                 )
             ],
         ]
-        grid.show(columns, [*self.rows, TOTAL], self._cell)
+        grid.show(columns, [*self.rows, TOTAL], self._cell, self._tip)
         if row_key is not None and column_key is not None:
             with contextlib.suppress(KeyError, StopIteration):
                 grid.move_cursor(

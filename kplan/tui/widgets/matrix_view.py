@@ -38,6 +38,8 @@ class GridColumn:
 
 
 CellSource = Callable[[str, str], Text]
+# What a row says in full when the mouse rests on it (a measure's whole title).
+TipSource = Callable[[str], str | None]
 
 
 class MatrixView(ScrollView, can_focus=True):
@@ -121,13 +123,25 @@ class MatrixView(ScrollView, can_focus=True):
         self.rows: list[str] = []
         self._row_index: dict[str, int] = {}
         self._cell: CellSource = lambda _row, _column: Text("")
+        self._tip: TipSource = lambda _row: None
         self.cursor_row = 0
         self.cursor_column = 0
 
     # What the screen asks of the grid ---------------------------------------------------
 
-    def show(self, columns: Sequence[GridColumn], rows: Sequence[str], cell: CellSource) -> None:
-        """Show these columns and rows; ``cell(row, column)`` draws a cell when it is on screen."""
+    def show(
+        self,
+        columns: Sequence[GridColumn],
+        rows: Sequence[str],
+        cell: CellSource,
+        tip: TipSource | None = None,
+    ) -> None:
+        """Show these columns and rows; ``cell(row, column)`` draws a cell when it is on screen.
+
+        ``tip(row)``, when given, is the tooltip of the row under the mouse.
+        """
+        if tip is not None:
+            self._tip = tip
         self.columns = list(columns)
         self.rows = list(rows)
         self._row_index = {key: index for index, key in enumerate(self.rows)}
@@ -212,6 +226,15 @@ class MatrixView(ScrollView, can_focus=True):
             self.action_select_cursor()
         else:
             self.move_cursor(row=row, column=column)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """The row under the mouse says in full what its cells cut (its tooltip)."""
+        row = int(self.scroll_offset.y) + event.y - HEADER_LINES
+        tip = (
+            self._tip(self.rows[row]) if event.y >= HEADER_LINES and row < len(self.rows) else None
+        )
+        if tip != self.tooltip:
+            self.tooltip = tip
 
     def _column_at(self, x: int) -> int | None:
         start = 0
