@@ -205,3 +205,32 @@ def test_the_matrix_shortens_long_headings_and_names_them_in_the_legend(
         assert "Komp = Kompetensbehov" not in screen_text(app)
 
     run(make_app(store, "sforsberg"), scenario, size=(80, 24))
+
+
+def test_the_matrix_scrolls_sideways_to_the_cursor_when_perspectives_are_many(
+    orebro_store: Path,
+) -> None:
+    from kplan.tui.screens.matrix import MatrixScreen
+    from kplan.tui.widgets.matrix_view import MatrixView
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        app.plan.perspectives = [f"perspektiv nummer {n}" for n in range(1, 13)]
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), what="matrix")
+        await pilot.pause()
+        grid = app.screen.query_one("#matrix", MatrixView)
+        assert grid.virtual_size.width > grid.scrollable_content_region.width
+        for _ in grid.columns:
+            await pilot.press("right")
+        await pilot.pause()
+        assert grid.cursor_keys()[1] == "four_p:process"
+        assert grid.scroll_offset.x > 0
+        assert "Proc" in screen_text(app)
+        await pilot.press("home")
+        for _ in grid.columns:
+            await pilot.press("left")
+        await pilot.pause()
+        assert grid.scroll_offset.x == 0
+
+    run(make_app(orebro_store), scenario, size=(80, 24))

@@ -254,6 +254,14 @@ class MatrixView(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row, animate=False)
         elif self.cursor_row >= top + height:
             self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+        # Sideways too, when a plan's many perspectives make the grid wider than the screen.
+        left = sum(c.width + 2 * CELL_PADDING for c in self.columns[: self.cursor_column])
+        right = left + self.columns[self.cursor_column].width + 2 * CELL_PADDING
+        start, width = int(self.scroll_offset.x), self.scrollable_content_region.width
+        if left < start:
+            self.scroll_to(x=left, animate=False)
+        elif right > start + width:
+            self.scroll_to(x=right - width, animate=False)
 
     # Drawing ----------------------------------------------------------------------------
 
