@@ -3252,6 +3252,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "--json and --jsonl cannot be used together: choose one.",
         "--json och --jsonl kan inte användas samtidigt: välj en av dem.",
     ),
+    # A screen that uses its width (kplan list fitted to the terminal, the TUI's footer and matrix)
+    "width.status_overdue_short": ("{status} !{days}d", "{status} !{days}d"),
+    "width.overdue_legend": (
+        "!12d: 12 days past the due date",
+        "!12d: 12 dagar efter slutdatum",
+    ),
+    "width.perspective_legend": ("Perspectives: {pairs}", "Perspektiv: {pairs}"),
+    "width.overdue": ("overdue", "efter slutdatum"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -303,6 +303,11 @@ def console() -> Console:
     return made
 
 
+def width() -> int:
+    """How many cells wide the terminal that standard output goes to is (80 when unknown)."""
+    return console().width
+
+
 def show(renderable: RenderableType | str, style: str | None = None) -> None:
     """A rich renderable on standard output; a string is plain text, never markup."""
     from rich.text import Text
@@ -346,27 +351,43 @@ def table(
     headers: list[str],
     rows: list[list[Any]],
     styles: list[str | None] | None = None,
+    widths: list[int] | None = None,
+    light: bool = False,
 ) -> None:
     """A table on standard output, for a person at a terminal.
 
     Every title, heading and cell is text, never markup, and passes
     :func:`kplan.safetext.visible`; ``styles`` gives each row's style.
+    With ``widths`` (cells fitted to them beforehand, see
+    :mod:`kplan.present.listfit`), every column has that width and every row
+    stays on one line. A ``light`` table has a rule under its headings and
+    a blank between columns, no box: a narrow terminal's cells go to the text.
     """
-    from rich.table import Table
-    from rich.text import Text
-
     # Plan data is text, never markup: a title like "[/]" must print as it is.
     # The heavy rule under the headings sets them apart, so they need no
     # bold: a table of plain data (log, plans, snapshots) writes no escape
     # sequence at all, and `... | cat -v` shows only what was stored.
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         title=Text(visible(title)) if title else None,
         header_style="",
         title_justify="left",
         expand=False,
     )
-    for header in headers:
-        table.add_column(Text(visible(header)), overflow="fold")
+    if light:
+        table.box = box.SIMPLE_HEAD
+        table.show_edge = False
+        table.padding = (0, 0)
+    for index, header in enumerate(headers):
+        if widths is None:
+            table.add_column(Text(visible(header)), overflow="fold")
+        else:
+            table.add_column(
+                Text(visible(header)), width=widths[index], no_wrap=True, overflow="ellipsis"
+            )
     for index, row in enumerate(rows):
         table.add_row(
             *[Text(visible(cell)) for cell in row], style=styles[index] if styles else None

@@ -111,37 +111,18 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
     if not is_terminal():
         _plain(*_measures_plain(plan, rows))
         return
-    four_p = "".join(
-        part[:2].capitalize() for part in ("perspektiv", "policy", "plattform", "process")
-    )
-    headers = [
-        t("col.id"),
-        t("col.title"),
-        t("col.owner"),
-        t("col.status"),
-        t("col.progress"),
-        t("col.steps"),
-        t("col.four_p", parts=four_p),
-        *plan.perspectives,
-    ]
-    body = []
-    for r in rows:
-        body.append(
-            [
-                r["id"],
-                r["title"],
-                r["owner"],
-                _status_cell(r),
-                progress_bar(r["progress"]),
-                steps_text(r["steps"]),
-                "".join(STATE_MARKS[state] for state in r["four_p"].values()),
-                *[COVERAGE_MARKS[r["perspectives"].get(p, "no")] for p in plan.perspectives],
-            ]
-        )
+    from kplan.present.listfit import fit_measures
+
+    fitted = fit_measures(plan, rows, output.width())
     title = t("list.title", plan=plan.title, shown=len(rows), total=len(plan.measures))
-    output.table(title, headers, body, [STATUS_STYLES.get(r["status"]) for r in rows])
+    styles = [STATUS_STYLES.get(r["status"]) for r in rows]
+    output.table(
+        title, fitted.headers, fitted.body, styles, widths=fitted.widths, light=fitted.light
+    )
     output.show(summary_line(plan))
     output.show(t("list.legend"), style="dim")
+    for line in fitted.legend:
+        output.show(line, style="dim")
 
 
 def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
@@ -227,14 +208,6 @@ def _say_cells(rows: list[list[str]]) -> None:
         output.say("\n".join("\t".join(visible(cell) for cell in row) for row in rows))
     else:
         output.say("\n".join("\t".join(row) for row in rows))
-
-
-def _status_cell(row: dict[str, Any]) -> str:
-    """The status in words, and how many days overdue the measure is if it is."""
-    label = status_label(row["status"])
-    if not row.get("overdue"):
-        return label
-    return t("year.status_overdue", status=label, days=row["days_overdue"])
 
 
 def summary_line(plan: Plan) -> str:

@@ -210,6 +210,9 @@ class KplanApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+        # The panel narrows the footer, and closing it widens the footer again:
+        # once laid out, the footer chooses its keys for its new width.
+        self.call_after_refresh(self.screen.refresh_bindings)
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.widgets.data_table import CellDoesNotExist, ColumnDoesNotExist, RowDoesNotExist
+from textual.widgets import Footer, Header, Static
 
 from kplan.domain import FOUR_P_PARTS
 from kplan.i18n import t
 from kplan.model import Measure, Plan
+from kplan.present.fit import abbreviate, clip, legend_lines, text_width
 from kplan.present.glyphs import COVERAGE_MARKS, STATE_MARKS
 from kplan.safetext import visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
@@ -28,13 +28,16 @@ from kplan.tui.widgets.cells import (
     four_p_cell,
     plain,
 )
+from kplan.tui.widgets.matrix_view import GridColumn, MatrixView
 
 # The totals row's key: measure ids are short codes, never this.
 TOTAL = "__total__"
 ID_WIDTH = 4
 MIN_TITLE = 20
 MAX_TITLE = 70
-HEADING_CAPS = (None, 12, 9, 6, 5, 4)
+# How wide a heading may be, tried in turn until the title keeps MIN_TITLE; a
+# total like "100%" needs four cells anyway.
+HEADING_CAPS = (None, 12, 9, 6, 4)
 
 
 @dataclass(frozen=True)
@@ -116,39 +119,31 @@ class Layout:
     labels: tuple[str, ...]
     widths: tuple[int, ...]
     title_width: int
-
-
-def shorten(label: str, cap: int | None) -> str:
-    """A heading cut to ``cap`` cells: with an ellipsis when there is room for one."""
-    if cap is None or len(label) <= cap:
-        return label
-    return label[: cap - 1] + "…" if cap >= 6 else label[:cap]
+    # (short, full) for every heading shown short, named in full in the legend.
+    shortened: tuple[tuple[str, str], ...] = ()
 
 
 def layout_for(columns: list[MarkColumn], width: int) -> Layout:
-    """The longest headings that leave a readable title; the detail line names them in full."""
+    """The longest headings that leave a readable title; the legend names short ones in full.
+
+    A heading too long for its cap is shortened to a name of its own (``Kom``,
+    ``funk``, :func:`kplan.present.fit.abbreviate`), never chopped.
+    """
 
     def build(cap: int | None) -> Layout:
-        labels = tuple(shorten(c.label, cap) for c in columns)
+        full = [c.label for c in columns]
+        headings = abbreviate(full, cap if cap is not None else max(map(text_width, full)))
         # Four cells at least, so a total like "100%" fits under a short heading.
-        widths = tuple(max(4, len(label)) for label in labels)
+        widths = tuple(max(4, text_width(label)) for label in headings.labels)
         # Each column has one cell of padding either side; 2 more for the scrollbar.
         taken = ID_WIDTH + sum(widths) + 2 * (len(columns) + 2) + 2
-        return Layout(labels, widths, min(MAX_TITLE, width - taken))
+        return Layout(headings.labels, widths, min(MAX_TITLE, width - taken), headings.shortened)
 
     for cap in HEADING_CAPS:
         fit = build(cap)
         if fit.title_width >= MIN_TITLE:
             return fit
     return Layout(fit.labels, fit.widths, max(12, fit.title_width))
-
-
-class MatrixTable(DataTable[Any]):
-    """The matrix itself: a cell cursor, ``enter`` opens the row's measure."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "key.open_measure"),
-    ]
 
 
 class MatrixScreen(KplanScreen[None]):
@@ -165,12 +160,13 @@ class MatrixScreen(KplanScreen[None]):
         self.columns: list[MarkColumn] = []
         self.fit: Layout | None = None
         self.rows: list[str] = []
+        self._measures: dict[str, Measure] = {}
 
     def compose(self) -> ComposeResult:
         """Header, legend, the matrix, a line about the cell under the cursor, footer."""
         yield Header(icon="▤")
         yield Static(id="matrix-legend", markup=False)
-        yield MatrixTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield MatrixView(id="matrix")
         yield Static("", id="matrix-detail", markup=False)
         yield Footer(compact=True)
 
@@ -183,23 +179,17 @@ class MatrixScreen(KplanScreen[None]):
         """A fresh plan (perhaps other perspectives): build the table again."""
         self.rebuild()
 
-    def on_measures_changed(self, message: MeasuresChanged) -> None:
-        """Redraw the changed measures' rows and the totals in place."""
+    def on_measures_changed(self, _message: MeasuresChanged) -> None:
+        """Redraw with the changed measures: the grid asks for the cells it shows."""
         plan = self.kplan.plan
         if plan is None:
             return
-        keys = message.keys
         same_rows = [m.id for m in plan.measures] == self.rows
         if not same_rows or mark_columns(plan) != self.columns:
             self.rebuild()
             return
-        table = self.query_one(MatrixTable)
-        for measure in plan.measures:
-            if measure.id in keys:
-                for key, value in self._cells(measure, self._title_width()).items():
-                    table.update_cell(measure.id, key, value)
-        for column in self.columns:
-            table.update_cell(TOTAL, column.key, column.total_cell(plan))
+        self._measures = {m.id: m for m in plan.measures}
+        self.query_one(MatrixView).refresh()
         self._show_detail()
 
     def on_resize(self, _event: Resize) -> None:
@@ -226,62 +216,76 @@ class MatrixScreen(KplanScreen[None]):
         perspectives.rstrip()
         four_p.rstrip()
         joiner = "   " if perspectives.cell_len + four_p.cell_len + 5 <= width else "\n"
-        return Text(joiner).join([perspectives, four_p])
+        legend = Text(joiner).join([perspectives, four_p])
+        if self.fit is not None and self.fit.shortened:
+            # Two cells of the legend's padding.
+            for line in legend_lines(self.fit.shortened, width - 2):
+                legend.append("\n")
+                legend.append(line, style="italic")
+        return legend
 
-    def _cells(self, measure: Measure, title_width: int) -> dict[str, Any]:
-        cells: dict[str, Any] = {
-            "id": plain(measure.id, "bold"),
-            "title": plain(measure.title, limit=title_width * 2, no_wrap=True, overflow="ellipsis"),
-        }
-        for column in self.columns:
-            cells[column.key] = column.cell(measure)
-        return cells
+    def _cell(self, row: str, column: str) -> Text:
+        """One cell, drawn when its row is on screen."""
+        plan = self.kplan.plan
+        if plan is None:
+            return Text("")
+        if row == TOTAL:
+            if column == "id":
+                return Text("Σ", style="bold")
+            if column == "title":
+                return Text(t("matrix.total_row"), style="bold")
+            return next(c for c in self.columns if c.key == column).total_cell(plan)
+        measure = self._measures.get(row)
+        if measure is None:
+            return Text("")
+        if column == "id":
+            return plain(measure.id, "bold")
+        if column == "title":
+            # Cut at a word where it can be; the detail line and the measure screen show it whole.
+            width = self._title_width()
+            return plain(clip(visible(measure.title, limit=width * 2), width))
+        return next(c for c in self.columns if c.key == column).cell(measure)
+
+    def _tip(self, row: str) -> str | None:
+        """A measure's id and whole title, for the tooltip of its row."""
+        measure = self._measures.get(row)
+        return None if measure is None else f"{visible(measure.id)} {visible(measure.title)}"
 
     def rebuild(self) -> None:
-        """Build the whole table, keeping the cursor on the same measure and column."""
+        """Lay the grid out again, keeping the cursor on the same measure and column."""
         plan = self.kplan.plan
         if plan is None:
             return
-        table = self.query_one(MatrixTable)
-        row_key, column_key = self._cursor_keys()
+        grid = self.query_one(MatrixView)
+        row_key, column_key = grid.cursor_keys()
         self.columns = mark_columns(plan)
         self.fit = layout_for(self.columns, self.size.width or 80)
         self.query_one("#matrix-legend", Static).update(self._legend(self.size.width or 80))
-        table.clear(columns=True)
-        table.add_column(t("col.id"), width=ID_WIDTH, key="id")
-        table.add_column(t("col.title"), width=self.fit.title_width, key="title")
-        for column, label, width in zip(
-            self.columns, self.fit.labels, self.fit.widths, strict=True
-        ):
-            table.add_column(Text(label, justify="center"), width=width, key=column.key)
-        for measure in plan.measures:
-            table.add_row(*self._cells(measure, self.fit.title_width).values(), key=measure.id)
-        table.add_row(
-            Text("Σ", style="bold"),
-            Text(t("matrix.total_row"), style="bold", no_wrap=True, overflow="ellipsis"),
-            *[column.total_cell(plan) for column in self.columns],
-            key=TOTAL,
-        )
+        self._measures = {m.id: m for m in plan.measures}
         self.rows = [m.id for m in plan.measures]
-        with contextlib.suppress(RowDoesNotExist, ColumnDoesNotExist, KeyError):
-            if row_key is not None and column_key is not None:
-                table.move_cursor(
-                    row=table.get_row_index(row_key), column=table.get_column_index(column_key)
+        columns = [
+            GridColumn("id", Text(t("col.id")), ID_WIDTH),
+            GridColumn("title", Text(t("col.title")), self.fit.title_width),
+            *[
+                GridColumn(column.key, Text(label, justify="center"), width)
+                for column, label, width in zip(
+                    self.columns, self.fit.labels, self.fit.widths, strict=True
+                )
+            ],
+        ]
+        grid.show(columns, [*self.rows, TOTAL], self._cell, self._tip)
+        if row_key is not None and column_key is not None:
+            with contextlib.suppress(KeyError, StopIteration):
+                grid.move_cursor(
+                    row=grid.get_row_index(row_key), column=grid.get_column_index(column_key)
                 )
         self._show_detail()
 
     def _cursor_keys(self) -> tuple[str | None, str | None]:
-        table = self.query_one(MatrixTable)
-        if not table.row_count:
-            return None, None
-        try:
-            cell = table.coordinate_to_cell_key(table.cursor_coordinate)
-        except CellDoesNotExist:
-            return None, None
-        return cell.row_key.value, cell.column_key.value
+        return self.query_one(MatrixView).cursor_keys()
 
-    @on(DataTable.CellHighlighted, "#matrix")
-    def _cell_highlighted(self, _event: DataTable.CellHighlighted) -> None:
+    @on(MatrixView.CellHighlighted, "#matrix")
+    def _cell_highlighted(self, _event: MatrixView.CellHighlighted) -> None:
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -309,11 +313,10 @@ class MatrixScreen(KplanScreen[None]):
             text.append(column.totals(plan))
         detail.update(text)
 
-    @on(DataTable.CellSelected, "#matrix")
-    def _open(self, event: DataTable.CellSelected) -> None:
-        key = event.cell_key.row_key.value
-        if key is not None and key != TOTAL:
-            self.kplan.open_measure(key)
+    @on(MatrixView.CellSelected, "#matrix")
+    def _open(self, event: MatrixView.CellSelected) -> None:
+        if event.row_key != TOTAL:
+            self.kplan.open_measure(event.row_key)
 
     def action_back(self) -> None:
         """Back to where the matrix was opened from."""

@@ -103,11 +103,12 @@ class MeasureScreen(KplanScreen[None]):
         Binding("r", "edit('record')", "key.record"),
         Binding("e", "edit('measure')", "tui_edit.key_edit"),
         Binding("u", "report", "tui_rounds.key_report"),
-        # The keys below are in the help panel (?): the footer is full at 80 columns.
-        Binding("n", "edit('situation')", "tui_edit.key_situation", show=False),
-        Binding("a", "edit('collab_add')", "tui_edit.key_collab_add", show=False),
-        Binding("c", "edit('collab_edit')", "tui_edit.key_collab_edit", show=False),
-        Binding("t", "edit('step')", "tui_edit.key_step", show=False),
+        # The footer shows as many of the keys as its width holds, in this order;
+        # the help panel (?) lists them all.
+        Binding("n", "edit('situation')", "tui_edit.key_situation"),
+        Binding("a", "edit('collab_add')", "tui_edit.key_collab_add"),
+        Binding("c", "edit('collab_edit')", "tui_edit.key_collab_edit"),
+        Binding("t", "edit('step')", "tui_edit.key_step"),
     ]
 
     def __init__(self, measure: str) -> None:
@@ -200,7 +201,9 @@ class MeasureScreen(KplanScreen[None]):
         if owner and owner.organisation:
             organisation = organisations.get(owner.organisation, owner.organisation)
             owner_text += f", {visible(organisation)}"
-        text.append(f"{t('col.owner')}: {owner_text}   ")
+        text.append(f"{t('col.owner')}: {owner_text}\n")
+        # The status and its bar on a line of their own: beside a long owner's
+        # name the bar would wrap, leaving its percentage on the next line.
         late = days_overdue(measure.due, measure.status, today())
         text.append_text(status_cell(measure.status, overdue=late is not None))
         text.append("   ")
