@@ -3240,6 +3240,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "langtime.public_yes": ("public by default", "offentliga som standard"),
     "langtime.public_no": ("not public unless asked", "inte offentliga om det inte begärs"),
     "langtime.situation_public": ("Läget may be published", "Läget får publiceras"),
+    # The TUI that draws only what shows: the overview's and the log's tables (tuifast)
+    "tuifast.col_progress_short": ("%", "%"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",
