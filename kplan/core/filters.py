@@ -50,15 +50,56 @@ class MeasureFilter:
         )
 
 
+class SearchTexts:
+    """The words of each measure a free-text filter looks in, kept between filters.
+
+    A screen that filters the same plan again and again (the TUI's filter bar,
+    one keystroke after another) passes one of these to :func:`filter_measures`,
+    so each measure's text is put together and case-folded once, not once per
+    keystroke. A measure is known by its object: a changed measure arrives as
+    a new object, and its text is made again.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[Measure, str, str]] = {}
+
+    def text(self, measure: Measure, owner_name: str) -> str:
+        """The case-folded id, title, goal, area, owner id and owner name of ``measure``."""
+        known = self._texts.get(measure.id)
+        if known is not None and known[0] is measure and known[1] == owner_name:
+            return known[2]
+        text = search_text(measure, owner_name)
+        self._texts[measure.id] = (measure, owner_name, text)
+        return text
+
+
+def search_text(measure: Measure, owner_name: str) -> str:
+    """What a free-text filter looks in: id, title, goal, area, owner id and name, case-folded."""
+    return " ".join(
+        [
+            measure.id,
+            measure.title,
+            measure.goal,
+            measure.area or "",
+            measure.owner,
+            owner_name,
+        ]
+    ).casefold()
+
+
 def _perspective(plan: Plan, name: str) -> str:
     return find_name(name, plan.perspectives, "field.perspective")
 
 
-def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
+def filter_measures(
+    plan: Plan, wanted: MeasureFilter, texts: SearchTexts | None = None
+) -> list[Measure]:
     """The plan's measures that pass ``wanted``, in plan order.
 
-    Raises a KplanError naming the bad value when the filter names an unknown
-    owner, status, step or perspective.
+    ``texts`` keeps the measures' search texts between calls (see
+    :class:`SearchTexts`); without it they are made afresh. Raises a
+    KplanError naming the bad value when the filter names an unknown owner,
+    status, step or perspective.
     """
     owner = None if wanted.owner is None else check_id(wanted.owner)
     if owner is not None and owner not in {o.id for o in plan.owners}:
@@ -120,16 +161,12 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
         if day is not None and not is_overdue(measure.due, measure.status, day):
             continue
         if words:
-            haystack = " ".join(
-                [
-                    measure.id,
-                    measure.title,
-                    measure.goal,
-                    measure.area or "",
-                    measure.owner,
-                    owner_names.get(measure.owner, ""),
-                ]
-            ).casefold()
+            owner_name = owner_names.get(measure.owner, "")
+            haystack = (
+                texts.text(measure, owner_name)
+                if texts is not None
+                else search_text(measure, owner_name)
+            )
             if not all(word in haystack for word in words):
                 continue
         chosen.append(measure)

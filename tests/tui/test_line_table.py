@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from kplan.core.filters import filter_measures, parse_expression
+from kplan.core.filters import SearchTexts, filter_measures, parse_expression
 from kplan.core.queries import load
 from kplan.safetext import visible
 from kplan.store.engine import open_store
@@ -288,3 +288,23 @@ def test_the_log_draws_its_rows_and_opens_a_measure(orebro_store: Path) -> None:
         assert app.screen.measure == event["measure"]
 
     run(make_app(orebro_store), scenario)
+
+
+def test_search_texts_kept_between_filters_find_what_a_fresh_filter_finds(
+    large_store: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    plans = [plan_of(large_store), plan_of(hostile_store(tmp_path))]
+    expressions = ["utbildning", "KOMPETENS", "1", "status:delayed unga", "Evil", "\\x1b", "zz"]
+    for plan in plans:
+        texts = SearchTexts()
+        for expression in expressions * 2:
+            wanted = parse_expression(expression)
+            fresh = [m.id for m in filter_measures(plan, wanted)]
+            assert [m.id for m in filter_measures(plan, wanted, texts)] == fresh
+        # A changed measure is a new object: its new title is searched, not the old one.
+        changed = dataclasses.replace(plan.measures[0], title="Ett helt nytt namn")
+        plan.measures = [changed, *plan.measures[1:]]
+        found = filter_measures(plan, parse_expression("helt nytt"), texts)
+        assert [m.id for m in found] == [changed.id]

@@ -14,7 +14,7 @@ from textual.events import Resize
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
+from kplan.core.filters import MeasureFilter, SearchTexts, filter_measures, parse_expression
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.tui.dialogs import open_add_measure, open_edit_dialog
@@ -61,6 +61,7 @@ class OverviewScreen(KplanScreen[None]):
         self._last_filter = 0.0
         self.expression = ""
         self.mine = False
+        self._texts = SearchTexts()
 
     def compose(self) -> ComposeResult:
         """Header, summary, filter bar, table and footer."""
@@ -151,7 +152,7 @@ class OverviewScreen(KplanScreen[None]):
             return
         error = self.query_one("#filter-error", Static)
         try:
-            measures = filter_measures(plan, self._filter())
+            measures = filter_measures(plan, self._filter(), self._texts)
             error.update("")
         except KplanError as problem:
             error.update(problem.message)

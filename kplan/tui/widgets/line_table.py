@@ -65,12 +65,17 @@ class LineTable(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "key.open", show=False),
-        Binding("up", "cursor_up", show=False),
-        Binding("down", "cursor_down", show=False),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
-        Binding("ctrl+home,home", "cursor_top", show=False),
-        Binding("ctrl+end,end", "cursor_bottom", show=False),
+        Binding("up", "cursor_up", "tuifast.key_up", show=False),
+        Binding("down", "cursor_down", "tuifast.key_down", show=False),
+        Binding("pageup", "page_up", "tuifast.key_page_up", show=False),
+        Binding("pagedown", "page_down", "tuifast.key_page_down", show=False),
+        Binding("ctrl+home,home", "cursor_top", "tuifast.key_first", show=False),
+        Binding("ctrl+end,end", "cursor_bottom", "tuifast.key_last", show=False),
+        # The scrolling keys a ScrollView has, described in kplan's language.
+        Binding("left", "scroll_left", "tuifast.key_left", show=False),
+        Binding("right", "scroll_right", "tuifast.key_right", show=False),
+        Binding("ctrl+pageup", "page_left", "tuifast.key_page_left", show=False),
+        Binding("ctrl+pagedown", "page_right", "tuifast.key_page_right", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -218,9 +223,14 @@ class LineTable(ScrollView, can_focus=True):
         return self._index[key]
 
     def get_cell(self, key: str, column: str) -> Text:
-        """The cell of row ``key`` in ``column``, as given (not cut to the column)."""
-        position = next(i for i, c in enumerate(self._columns) if c.key == column)
-        return self._cells(key)[position]
+        """The cell of row ``key`` in ``column``, as given (not cut to the column).
+
+        KeyError when the table has no such column.
+        """
+        for position, known in enumerate(self._columns):
+            if known.key == column:
+                return self._cells(key)[position]
+        raise KeyError(column)
 
     def set_columns(self, columns: Sequence[LineColumn]) -> None:
         """Use these columns; every row is drawn afresh."""
