@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from kplan.core.actor import today
@@ -62,6 +63,25 @@ class SearchTexts:
 
     def __init__(self) -> None:
         self._texts: dict[str, tuple[Measure, str, str]] = {}
+        self._measures: list[Measure] = []
+        self._owners: dict[str, str] = {}
+        self._column: list[str] = []
+
+    def of_plan(self, plan: Plan, owner_names: dict[str, str]) -> list[str]:
+        """The search text of each of the plan's measures, in plan order."""
+        measures = plan.measures
+        # The same measure objects in the same order (compared at C speed) and
+        # the same owner names: the texts of the last call still hold.
+        if (
+            len(measures) == len(self._measures)
+            and owner_names == self._owners
+            and all(map(operator.is_, measures, self._measures))
+        ):
+            return self._column
+        self._column = [self.text(m, owner_names.get(m.owner, "")) for m in measures]
+        self._measures = list(measures)
+        self._owners = dict(owner_names)
+        return self._column
 
     def text(self, measure: Measure, owner_name: str) -> str:
         """The case-folded id, title, goal, area, owner id and owner name of ``measure``."""
@@ -146,13 +166,15 @@ def filter_measures(
     owner_names = {o.id: o.name for o in plan.owners}
     day = today() if wanted.overdue else None
 
+    texts_in_order = texts.of_plan(plan, owner_names) if words and texts is not None else None
+    step = wanted.step
     chosen = []
-    for measure in plan.measures:
+    for index, measure in enumerate(plan.measures):
         if owner is not None and measure.owner != owner:
             continue
         if status is not None and measure.status != status:
             continue
-        if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
+        if step is not None and all(c.step != step for c in measure.collaborations):
             continue
         if covered is not None and measure.perspectives.get(covered[0], "no") not in covered[1]:
             continue
@@ -161,11 +183,10 @@ def filter_measures(
         if day is not None and not is_overdue(measure.due, measure.status, day):
             continue
         if words:
-            owner_name = owner_names.get(measure.owner, "")
             haystack = (
-                texts.text(measure, owner_name)
-                if texts is not None
-                else search_text(measure, owner_name)
+                texts_in_order[index]
+                if texts_in_order is not None
+                else search_text(measure, owner_names.get(measure.owner, ""))
             )
             if not all(word in haystack for word in words):
                 continue

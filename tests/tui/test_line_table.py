@@ -308,3 +308,7 @@ def test_search_texts_kept_between_filters_find_what_a_fresh_filter_finds(
         plan.measures = [changed, *plan.measures[1:]]
         found = filter_measures(plan, parse_expression("helt nytt"), texts)
         assert [m.id for m in found] == [changed.id]
+        # Even when the list itself is changed in place.
+        plan.measures[1] = dataclasses.replace(plan.measures[1], title="Ännu ett namn")
+        found = filter_measures(plan, parse_expression("ännu ett"), texts)
+        assert [m.id for m in found] == [plan.measures[1].id]
