@@ -62,6 +62,7 @@ class OverviewScreen(KplanScreen[None]):
         self.expression = ""
         self.mine = False
         self._texts = SearchTexts()
+        self._legend: str | None = None
 
     def compose(self) -> ComposeResult:
         """Header, summary, filter bar, table and footer."""
@@ -153,7 +154,9 @@ class OverviewScreen(KplanScreen[None]):
         error = self.query_one("#filter-error", Static)
         try:
             measures = filter_measures(plan, self._filter(), self._texts)
-            error.update("")
+            # The error line's height follows its text: lay out again only when it goes.
+            if error.content:
+                error.update("")
         except KplanError as problem:
             error.update(problem.message)
             measures = []
@@ -166,9 +169,11 @@ class OverviewScreen(KplanScreen[None]):
         plan = self.kplan.plan
         if plan is None:
             return
-        table = self.query_one(MeasureTable)
-        text = Text(legend(table.columns_now, plan), no_wrap=True, overflow="ellipsis", end="")
-        self.query_one("#legend", Static).update(text, layout=False)
+        words = legend(self.query_one(MeasureTable).columns_now, plan)
+        if words != self._legend:
+            self._legend = words
+            text = Text(words, no_wrap=True, overflow="ellipsis", end="")
+            self.query_one("#legend", Static).update(text, layout=False)
 
     def _show_notes(self) -> None:
         plan = self.kplan.plan
