@@ -191,7 +191,7 @@ def test_overview_shows_every_measure(orebro_store: Path) -> None:
         assert headings(table)[-7:] == ["Pe", "Po", "Pl", "Pr", "kön", "åld", "etn"]
         legend = widget_text(app.screen.query_one("#legend")).strip()
         assert legend == (
-            "Pe Perspektiv · Po Policy · Pl Plattform · Pr Process · åld ålder · etn etnicitet"
+            "Pe Perspektiv  Po Policy  Pl Plattform  Pr Process · åld ålder  etn etnicitet"
         )
         assert cell(app, "7", "title") == "Arbetslivskunskap i vägledningen"
         assert cell(app, "7", "status") == "▒ delayed"

@@ -312,3 +312,16 @@ def test_search_texts_kept_between_filters_find_what_a_fresh_filter_finds(
         plan.measures[1] = dataclasses.replace(plan.measures[1], title="Ännu ett namn")
         found = filter_measures(plan, parse_expression("ännu ett"), texts)
         assert [m.id for m in found] == [plan.measures[1].id]
+
+
+def test_a_legend_too_long_for_the_screen_is_cut_and_whole_in_its_tooltip(
+    kronoberg_store: Path,
+) -> None:
+    async def scenario(pilot: Any) -> None:
+        line = pilot.app.screen.query_one("#legend")
+        shown = widget_text(line).strip()
+        assert shown.endswith("…") and len(shown) <= 118
+        assert line.tooltip is not None and str(line.tooltip).endswith("ung unga")
+        assert str(line.tooltip).startswith(shown[:-1])
+
+    run(make_app(kronoberg_store), scenario)

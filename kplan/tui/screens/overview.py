@@ -62,7 +62,7 @@ class OverviewScreen(KplanScreen[None]):
         self.expression = ""
         self.mine = False
         self._texts = SearchTexts()
-        self._legend: str | None = None
+        self._legend: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         """Header, summary, filter bar, table and footer."""
@@ -170,10 +170,16 @@ class OverviewScreen(KplanScreen[None]):
         if plan is None:
             return
         words = legend(self.query_one(MeasureTable).columns_now, plan)
-        if words != self._legend:
-            self._legend = words
-            text = Text(words, no_wrap=True, overflow="ellipsis", end="")
-            self.query_one("#legend", Static).update(text, layout=False)
+        line = self.query_one("#legend", Static)
+        # One line, cut with an ellipsis when the screen is too narrow for it;
+        # the tooltip holds it whole.
+        width = max(1, (self.size.width or 80) - 2)
+        if (words, width) != self._legend:
+            self._legend = (words, width)
+            text = Text(words, end="")
+            text.truncate(width, overflow="ellipsis")
+            line.update(text, layout=False)
+            line.tooltip = words if text.plain != words else None
 
     def _show_notes(self) -> None:
         plan = self.kplan.plan

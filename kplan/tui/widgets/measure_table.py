@@ -222,18 +222,24 @@ def columns_for(plan: Plan, width: int, extent: Extent | None = None) -> list[Co
 
 
 def legend(columns: Sequence[Column], plan: Plan) -> str:
-    """What the short headings stand for, in the order of the columns."""
-    parts = []
+    """What the short headings stand for, in the order of the columns.
+
+    The Fyra P parts and the perspectives are two groups set apart with ``·``;
+    within a group two spaces part one heading and its name from the next,
+    which keeps the line short.
+    """
+    groups: dict[str, list[str]] = {}
     for column in columns:
+        group = column.key.partition(".")[0]
         if column.key == "four_p":
             names = " ".join(t(f"four_p.{part}") for part in FOUR_P_PARTS)
-            parts.append(f"{column.label} {names}")
+            groups[group] = [f"{column.label} {names}"]
         elif column.key == "perspectives":
             names = " ".join(visible(p) for p in plan.perspectives)
-            parts.append(f"{column.label} {names}")
-        elif column.key.startswith(("four_p.", "perspective.")) and column.label != column.name:
-            parts.append(f"{column.label} {column.name}")
-    return " · ".join(parts)
+            groups[group] = [f"{column.label} {names}"]
+        elif group in ("four_p", "perspective") and column.label != column.name:
+            groups.setdefault(group, []).append(f"{column.label} {column.name}")
+    return " · ".join("  ".join(items) for items in groups.values())
 
 
 class MeasureTable(LineTable):
