@@ -3260,6 +3260,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "width.perspective_legend": ("Perspectives: {pairs}", "Perspektiv: {pairs}"),
     "width.overdue": ("overdue", "efter slutdatum"),
+    # The TUI that draws only what shows: the overview's and the log's tables (tuifast)
+    "tuifast.col_progress_short": ("%", "%"),
+    "tuifast.key_up": ("Up", "Upp"),
+    "tuifast.key_down": ("Down", "Ned"),
+    "tuifast.key_page_up": ("Page up", "Sida upp"),
+    "tuifast.key_page_down": ("Page down", "Sida ned"),
+    "tuifast.key_first": ("First row", "Första raden"),
+    "tuifast.key_last": ("Last row", "Sista raden"),
+    "tuifast.key_left": ("Scroll left", "Rulla åt vänster"),
+    "tuifast.key_right": ("Scroll right", "Rulla åt höger"),
+    "tuifast.key_page_left": ("Page left", "Sida åt vänster"),
+    "tuifast.key_page_right": ("Page right", "Sida åt höger"),
     # Plan files checked like code (kplan check, kplan schema)
     "check.same_part": (
         "'{key}' names the part {part} a second time",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 from kplan.core.actor import today
@@ -50,15 +51,75 @@ class MeasureFilter:
         )
 
 
+class SearchTexts:
+    """The words of each measure a free-text filter looks in, kept between filters.
+
+    A screen that filters the same plan again and again (the TUI's filter bar,
+    one keystroke after another) passes one of these to :func:`filter_measures`,
+    so each measure's text is put together and case-folded once, not once per
+    keystroke. A measure is known by its object: a changed measure arrives as
+    a new object, and its text is made again.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[Measure, str, str]] = {}
+        self._measures: list[Measure] = []
+        self._owners: dict[str, str] = {}
+        self._column: list[str] = []
+
+    def of_plan(self, plan: Plan, owner_names: dict[str, str]) -> list[str]:
+        """The search text of each of the plan's measures, in plan order."""
+        measures = plan.measures
+        # The same measure objects in the same order (compared at C speed) and
+        # the same owner names: the texts of the last call still hold.
+        if (
+            len(measures) == len(self._measures)
+            and owner_names == self._owners
+            and all(map(operator.is_, measures, self._measures))
+        ):
+            return self._column
+        self._column = [self.text(m, owner_names.get(m.owner, "")) for m in measures]
+        self._measures = list(measures)
+        self._owners = dict(owner_names)
+        return self._column
+
+    def text(self, measure: Measure, owner_name: str) -> str:
+        """The case-folded id, title, goal, area, owner id and owner name of ``measure``."""
+        known = self._texts.get(measure.id)
+        if known is not None and known[0] is measure and known[1] == owner_name:
+            return known[2]
+        text = search_text(measure, owner_name)
+        self._texts[measure.id] = (measure, owner_name, text)
+        return text
+
+
+def search_text(measure: Measure, owner_name: str) -> str:
+    """What a free-text filter looks in: id, title, goal, area, owner id and name, case-folded."""
+    return " ".join(
+        [
+            measure.id,
+            measure.title,
+            measure.goal,
+            measure.area or "",
+            measure.owner,
+            owner_name,
+        ]
+    ).casefold()
+
+
 def _perspective(plan: Plan, name: str) -> str:
     return find_name(name, plan.perspectives, "field.perspective")
 
 
-def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
+def filter_measures(
+    plan: Plan, wanted: MeasureFilter, texts: SearchTexts | None = None
+) -> list[Measure]:
     """The plan's measures that pass ``wanted``, in plan order.
 
-    Raises a KplanError naming the bad value when the filter names an unknown
-    owner, status, step or perspective.
+    ``texts`` keeps the measures' search texts between calls (see
+    :class:`SearchTexts`); without it they are made afresh. Raises a
+    KplanError naming the bad value when the filter names an unknown owner,
+    status, step or perspective.
     """
     owner = None if wanted.owner is None else check_id(wanted.owner)
     if owner is not None and owner not in {o.id for o in plan.owners}:
@@ -105,13 +166,15 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
     owner_names = {o.id: o.name for o in plan.owners}
     day = today() if wanted.overdue else None
 
+    texts_in_order = texts.of_plan(plan, owner_names) if words and texts is not None else None
+    step = wanted.step
     chosen = []
-    for measure in plan.measures:
+    for index, measure in enumerate(plan.measures):
         if owner is not None and measure.owner != owner:
             continue
         if status is not None and measure.status != status:
             continue
-        if wanted.step is not None and all(c.step != wanted.step for c in measure.collaborations):
+        if step is not None and all(c.step != step for c in measure.collaborations):
             continue
         if covered is not None and measure.perspectives.get(covered[0], "no") not in covered[1]:
             continue
@@ -120,16 +183,11 @@ def filter_measures(plan: Plan, wanted: MeasureFilter) -> list[Measure]:
         if day is not None and not is_overdue(measure.due, measure.status, day):
             continue
         if words:
-            haystack = " ".join(
-                [
-                    measure.id,
-                    measure.title,
-                    measure.goal,
-                    measure.area or "",
-                    measure.owner,
-                    owner_names.get(measure.owner, ""),
-                ]
-            ).casefold()
+            haystack = (
+                texts_in_order[index]
+                if texts_in_order is not None
+                else search_text(measure, owner_names.get(measure.owner, ""))
+            )
             if not all(word in haystack for word in words):
                 continue
         chosen.append(measure)

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from textual.widget import Widget
     from textual.widgets import DataTable
 
+    from kplan.tui.widgets.line_table import LineTable
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 OREBRO = ROOT / "examples" / "orebro_plan.toml"
 KRONOBERG = ROOT / "examples" / "kronoberg_plan.toml"
@@ -127,8 +129,12 @@ async def wait_for_plan(pilot: Pilot[None], timeout: float = WAIT) -> None:
     await pilot.pause()
 
 
-def row_keys(table: DataTable[object]) -> list[str]:
-    """The row keys of a DataTable, in the order the user sees them."""
+def row_keys(table: DataTable[object] | LineTable) -> list[str]:
+    """The row keys of a table, in the order the user sees them."""
+    from kplan.tui.widgets.line_table import LineTable
+
+    if isinstance(table, LineTable):
+        return table.keys
     return [str(row.key.value) for row in table.ordered_rows]
 
 

@@ -30,6 +30,7 @@ from kplan.store.engine import Store, open_store
 from kplan.tui.app import KplanApp
 from kplan.tui.dialogs.base import EditDialog
 from kplan.tui.dialogs.edits import FourPDialog, PerspectiveDialog, RecordDialog, StatusDialog
+from kplan.tui.screens.log import LogTable
 from kplan.tui.screens.measure import MeasureScreen
 from kplan.tui.screens.overview import OverviewScreen
 from kplan.tui.widgets.measure_table import MeasureTable
@@ -183,8 +184,15 @@ def test_overview_shows_every_measure(orebro_store: Path) -> None:
         table = table_of(app)
         assert row_keys(table) == [m.id for m in plan.measures] == ALL
         assert shown_line(app) == "22 of 22 measures"
-        assert headings(table)[:6] == ["ID", "Title", "Owner", "Status", "Progress", "Steps"]
-        assert headings(table)[-3:] == ["kön", "ålder", "etnicitet"]
+        # At 120 columns the titles take the room a progress bar would: the
+        # number stays, under a short heading.
+        assert headings(table)[:6] == ["ID", "Title", "Owner", "Status", "%", "Steps"]
+        # Glyph columns under short headings, spelled out in the legend below the table.
+        assert headings(table)[-7:] == ["Pe", "Po", "Pl", "Pr", "kön", "åld", "etn"]
+        legend = widget_text(app.screen.query_one("#legend")).strip()
+        assert legend == (
+            "Pe Perspektiv  Po Policy  Pl Plattform  Pr Process · åld ålder  etn etnicitet"
+        )
         assert cell(app, "7", "title") == "Arbetslivskunskap i vägledningen"
         assert cell(app, "7", "status") == "▒ delayed"
         assert cell(app, "7", "progress").endswith("35%")
@@ -673,11 +681,13 @@ def test_narrow_overview_shows_four_p_and_perspectives_in_one_cell(orebro_store:
             "Title",
             "Owner",
             "Status",
-            "Progress",
+            "%",
             "Steps",
             "4P",
             "Persp.",
         ]
+        legend = widget_text(app.screen.query_one("#legend")).strip()
+        assert legend == "4P Perspektiv Policy Plattform Process · Persp. kön ålder etnicitet"
         assert cell(app, "7", "four_p") == "◐○○○"
         assert cell(app, "7", "perspectives") == "◐○○"
         assert cell(app, "7", "progress") == "35%"
@@ -790,7 +800,7 @@ def test_swedish_overview_and_dialog(orebro_store: Path, monkeypatch: pytest.Mon
     async def scenario(pilot: Any) -> None:
         app = pilot.app
         table = table_of(app)
-        assert headings(table)[:6] == ["ID", "Titel", "Ansvarig", "Status", "Framsteg", "Steg"]
+        assert headings(table)[:6] == ["ID", "Titel", "Ansvarig", "Status", "%", "Steg"]
         summary = widget_text(app.screen.query_one("#summary"))
         for part in (
             "2 ej påbörjad",
@@ -909,8 +919,14 @@ def test_kronoberg_uses_its_own_perspectives_and_ladder(kronoberg_store: Path) -
         table = table_of(app)
         assert row_keys(table) == [m.id for m in plan.measures]
         shown = headings(table)
-        assert shown[-len(plan.perspectives) :] == [p[:9] for p in plan.perspectives]
+        # Headings of three letters (more where two would be alike), named in the legend.
+        assert shown[-len(plan.perspectives) :] == ["jäm", "fun", "lan", "ung"]
         assert "kön" not in shown
+        legend = widget_text(app.screen.query_one("#legend"))
+        for perspective, short in zip(plan.perspectives, shown[-4:], strict=True):
+            assert f"{short} {perspective}" in legend
+        # 200 columns leave room for the progress bar and its heading.
+        assert "Progress" in shown
         await cursor_to(pilot, first.id)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MeasureScreen), what="measure")
@@ -1152,7 +1168,7 @@ def test_log_shows_the_history_and_filters_by_actor(orebro_store: Path) -> None:
     async def scenario(pilot: Any) -> None:
         app = pilot.app
         screen = await open_log(pilot)
-        table = screen.query_one("#log", DataTable)
+        table = screen.query_one("#log", LogTable)
         assert row_keys(table) == [str(e["id"]) for e in history]
         text = screen_text(app)
         # The moment in the plan's zone, the zone named, in a column that holds it whole.
@@ -1182,7 +1198,7 @@ def test_log_shows_a_new_event(orebro_store: Path) -> None:
     async def scenario(pilot: Any) -> None:
         app = pilot.app
         screen = await open_log(pilot)
-        table = screen.query_one("#log", DataTable)
+        table = screen.query_one("#log", LogTable)
         assert table.row_count == 6
         with store_at(orebro_store) as store:
             apply_changes(

@@ -1,8 +1,12 @@
-"""The event log: who changed what and when, newest first, with a filter."""
+"""The event log: who changed what and when, newest first, with a filter.
+
+Only the rows on the screen are drawn (:class:`~kplan.tui.widgets.line_table.LineTable`):
+a row's cells are made when it first scrolls into view, so a filter costs the
+matching alone.
+"""
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -11,8 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets import Footer, Header, Input, Static
 
 from kplan.errors import KplanError
 from kplan.i18n import t
@@ -23,6 +26,8 @@ from kplan.safetext import BLOCK_LIMIT, visible
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.cells import plain
+from kplan.tui.widgets.line_table import LineColumn, LineTable
+from kplan.tui.widgets.measure_table import SCROLLBAR
 
 LIMIT = 500
 # Filter words, in English and Swedish alike, whatever the language shown.
@@ -105,19 +110,23 @@ class LogColumn:
 
 
 def log_columns(width: int) -> list[LogColumn]:
-    """The columns that fit: on a narrow screen the note is left to the line below."""
+    """The columns that fit: on a narrow screen the note is left to the line below.
+
+    The last column (the note, or on a narrow screen the change) takes what
+    the others leave.
+    """
     wide = width >= WIDE
     columns = [
         # "2016-03-01 13:00 CEST": the time and its zone's name (kplan.moments).
         LogColumn("when", t("col.when"), 21),
         LogColumn("actor", t("col.actor"), 12 if wide else 9),
         LogColumn("target", t("col.measure"), 16 if wide else 10),
-        LogColumn("change", t("words.col_change"), 44 if wide else 27),
+        LogColumn("change", t("words.col_change"), 44 if wide else None),
     ]
     if wide:
         columns.append(LogColumn("note", t("col.note"), None))
-    # One cell of padding either side of every column, and 2 for the scrollbar.
-    taken = sum(c.width or 0 for c in columns) + 2 * len(columns) + 2
+    # One cell before every column and after the last, and the scrollbar's width.
+    taken = 1 + sum((c.width or 0) + 1 for c in columns) + SCROLLBAR
     return [
         LogColumn(c.key, c.label, max(12, width - taken)) if c.width is None else c for c in columns
     ]
@@ -129,7 +138,7 @@ def _cell(value: str) -> Text:
     return plain(value, no_wrap=True, overflow="ellipsis")
 
 
-class LogTable(DataTable[Any]):
+class LogTable(LineTable):
     """Events, one row each (row key = event id); ``enter`` opens the event's measure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -153,13 +162,17 @@ class LogScreen(KplanScreen[None]):
         self.shown: list[dict[str, Any]] = []
         self.columns: list[LogColumn] = []
         self.expression = ""
+        self._by_id: dict[str, dict[str, Any]] = {}
+        self._row_cells: dict[str, list[Text]] = {}
+        self._names: PlanNames | None = None
+        self._names_of: tuple[object, object] | None = None
 
     def compose(self) -> ComposeResult:
         """Header, filter, count, the log, the highlighted event in full, footer."""
         yield Header(icon="▤")
         yield Input(placeholder=t("log_view.placeholder"), id="log-filter")
         yield Static(t("log_view.loading"), id="log-shown", markup=False)
-        yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield LogTable(id="log")
         yield Static("", id="log-detail", markup=False)
         yield Footer(compact=True)
 
@@ -197,6 +210,8 @@ class LogScreen(KplanScreen[None]):
 
     def _loaded(self, events: list[dict[str, Any]]) -> None:
         self.events = events
+        self._by_id = {str(event["id"]): event for event in events}
+        self._row_cells.clear()
         self.redraw()
 
     def redraw(self) -> None:
@@ -204,33 +219,15 @@ class LogScreen(KplanScreen[None]):
         if self.events is None:
             return
         table = self.query_one(LogTable)
-        current = self._current_id()
+        names = self._plan_names()
         columns = log_columns(self.size.width or 80)
         if columns != self.columns:
-            table.clear(columns=True)
-            for column in columns:
-                table.add_column(Text(column.label), width=column.width, key=column.key)
             self.columns = columns
-        else:
-            table.clear()
+            self._row_cells.clear()
+            table.set_columns([LineColumn(c.key, c.label, c.width or 0) for c in columns])
         wanted = parse_log_filter(self.expression)
-        names = plan_names(self.kplan.plan)
         self.shown = [event for event in self.events if wanted.matches(event, names)]
-        for event in self.shown:
-            values = {
-                "when": event_when(event),
-                "actor": str(event["actor"]),
-                "target": event_target(event),
-                "change": event_change(event, names),
-                "note": str(event.get("note") or ""),
-            }
-            table.add_row(
-                *[_cell(values[column.key]) for column in columns],
-                key=str(event["id"]),
-            )
-        if current is not None:
-            with contextlib.suppress(RowDoesNotExist, KeyError):
-                table.move_cursor(row=table.get_row_index(current))
+        table.set_rows([str(event["id"]) for event in self.shown], self._cells_of)
         if not self.events:
             count = t("log.none")
         elif len(self.events) >= LIMIT:
@@ -240,22 +237,46 @@ class LogScreen(KplanScreen[None]):
         self.query_one("#log-shown", Static).update(count)
         self._show_detail()
 
+    def _plan_names(self) -> PlanNames:
+        # Naming reads every measure of the plan, so it is done again only when
+        # the plan or its measures change, not on every keystroke in the filter.
+        plan = self.kplan.plan
+        seen = (plan, None if plan is None else plan.measures)
+        if (
+            self._names is None
+            or self._names_of is None
+            or any(a is not b for a, b in zip(seen, self._names_of, strict=True))
+        ):
+            self._names = plan_names(plan)
+            self._names_of = seen
+            self._row_cells.clear()
+        return self._names
+
+    def _cells_of(self, key: str) -> list[Text]:
+        # Made when the row first comes into view, and kept until the log is read again.
+        cells = self._row_cells.get(key)
+        if cells is None:
+            event = self._by_id[key]
+            values = {
+                "when": event_when(event),
+                "actor": str(event["actor"]),
+                "target": event_target(event),
+                "change": event_change(event, self._names),
+                "note": str(event.get("note") or ""),
+            }
+            cells = [_cell(values[column.key]) for column in self.columns]
+            self._row_cells[key] = cells
+        return cells
+
     def _current_id(self) -> str | None:
-        table = self.query_one(LogTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        except CellDoesNotExist:
-            return None
-        return key.value
+        return self.query_one(LogTable).cursor_key
 
     def _current_event(self) -> dict[str, Any] | None:
         current = self._current_id()
-        return next((e for e in self.shown if str(e["id"]) == current), None)
+        return None if current is None else self._by_id.get(current)
 
-    @on(DataTable.RowHighlighted, "#log")
-    def _row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+    @on(LineTable.RowHighlighted, "#log")
+    def _row_highlighted(self, _event: LineTable.RowHighlighted) -> None:
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -267,7 +288,7 @@ class LogScreen(KplanScreen[None]):
             text.append(f"{visible(event['actor'])}  ", style="bold")
             target = visible(event_target(event))
             text.append(f"{target} · " if target else "")
-            text.append(visible(event_change(event, plan_names(self.kplan.plan))))
+            text.append(visible(event_change(event, self._plan_names())))
             if event.get("note"):
                 text.append(f"\n{t('col.note')}: ", style="bold")
                 # The note's own lines, indented under it.
@@ -275,8 +296,8 @@ class LogScreen(KplanScreen[None]):
                 text.append(note, style="italic")
         self.query_one("#log-detail", Static).update(text)
 
-    @on(DataTable.RowSelected, "#log")
-    def _open(self, _event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected, "#log")
+    def _open(self, _event: LineTable.RowSelected) -> None:
         event = self._current_event()
         plan = self.kplan.plan
         if event is None or plan is None:

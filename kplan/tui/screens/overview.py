@@ -5,21 +5,23 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
-from kplan.core.filters import MeasureFilter, filter_measures, parse_expression
+from kplan.core.filters import MeasureFilter, SearchTexts, filter_measures, parse_expression
 from kplan.errors import KplanError
 from kplan.i18n import t
 from kplan.tui.dialogs import open_add_measure, open_edit_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
-from kplan.tui.widgets.measure_table import MeasureTable
+from kplan.tui.widgets.line_table import LineTable
+from kplan.tui.widgets.measure_table import MeasureTable, legend
 from kplan.tui.widgets.summary import SummaryBar
 
 LARGE_PLAN = 500
@@ -59,6 +61,8 @@ class OverviewScreen(KplanScreen[None]):
         self._last_filter = 0.0
         self.expression = ""
         self.mine = False
+        self._texts = SearchTexts()
+        self._legend: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         """Header, summary, filter bar, table and footer."""
@@ -69,6 +73,7 @@ class OverviewScreen(KplanScreen[None]):
             yield Static("", id="filter-error", markup=False)
         yield Static("", id="shown", markup=False)
         yield MeasureTable(id="measures")
+        yield Static("", id="legend", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -134,21 +139,47 @@ class OverviewScreen(KplanScreen[None]):
         self.query_one(SummaryBar).show_plan(plan)
 
     def redraw(self) -> None:
-        """Apply the filter and fill the table."""
+        """Draw the summary, apply the filter and fill the table."""
+        if self.kplan.plan is None:
+            return
+        self._draw_summary()
+        self._refilter()
+
+    def _refilter(self) -> None:
+        # The plan is unchanged while the filter or the selection changes, so
+        # the summary above stays as it is.
         plan = self.kplan.plan
         if plan is None:
             return
-        self._draw_summary()
         error = self.query_one("#filter-error", Static)
         try:
-            measures = filter_measures(plan, self._filter())
-            error.update("")
+            measures = filter_measures(plan, self._filter(), self._texts)
+            # The error line's height follows its text: lay out again only when it goes.
+            if error.content:
+                error.update("")
         except KplanError as problem:
             error.update(problem.message)
             measures = []
         table = self.query_one(MeasureTable)
         table.show(plan, measures, self.size.width or 80)
         self._show_notes()
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        plan = self.kplan.plan
+        if plan is None:
+            return
+        words = legend(self.query_one(MeasureTable).columns_now, plan)
+        line = self.query_one("#legend", Static)
+        # One line, cut with an ellipsis when the screen is too narrow for it;
+        # the tooltip holds it whole.
+        width = max(1, (self.size.width or 80) - 2)
+        if (words, width) != self._legend:
+            self._legend = (words, width)
+            text = Text(words, end="")
+            text.truncate(width, overflow="ellipsis")
+            line.update(text, layout=False)
+            line.tooltip = words if text.plain != words else None
 
     def _show_notes(self) -> None:
         plan = self.kplan.plan
@@ -161,20 +192,20 @@ class OverviewScreen(KplanScreen[None]):
         if self.expression:
             notes.append(t("tui.filter_on", expression=self.expression))
         if table.sort_key:
-            label = next((c.label for c in table.columns_now if c.key == table.sort_key), "")
+            label = next((c.title for c in table.columns_now if c.key == table.sort_key), "")
             arrow = "↓" if table.sort_reverse else "↑"
             notes.append(t("tui.sorted_by", column=label, arrow=arrow))
-        self.query_one("#shown", Static).update(" · ".join(notes))
+        # One line, as wide as the screen: nothing else moves when it changes.
+        self.query_one("#shown", Static).update(" · ".join(notes), layout=False)
 
-    @on(DataTable.RowSelected, "#measures")
-    def _open_row(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.kplan.open_measure(str(event.row_key.value))
+    @on(LineTable.RowSelected, "#measures")
+    def _open_row(self, event: LineTable.RowSelected) -> None:
+        self.kplan.open_measure(event.key)
 
-    @on(DataTable.HeaderSelected, "#measures")
-    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+    @on(LineTable.HeaderSelected, "#measures")
+    def _sort_by_header(self, event: LineTable.HeaderSelected) -> None:
         table = self.query_one(MeasureTable)
-        key = str(event.column_key.value)
+        key = event.column
         reverse = table.sort_key == key and not table.sort_reverse
         table.sort_by(key, reverse)
         self._show_notes()
@@ -203,9 +234,9 @@ class OverviewScreen(KplanScreen[None]):
         recent = now - self._last_filter < FILTER_DELAY
         self._last_filter = now
         if plan is not None and len(plan.measures) > LARGE_PLAN and recent:
-            self._pending_filter = self.set_timer(FILTER_DELAY, self.redraw)
+            self._pending_filter = self.set_timer(FILTER_DELAY, self._refilter)
         else:
-            self.redraw()
+            self._refilter()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, _event: Input.Submitted) -> None:
@@ -219,7 +250,7 @@ class OverviewScreen(KplanScreen[None]):
         self.expression = ""
         self.query_one("#filter-bar").display = False
         self.query_one(MeasureTable).focus()
-        self.redraw()
+        self._refilter()
 
     def action_mine(self) -> None:
         """Show only my measures (owner = the acting user), or all again."""
@@ -229,7 +260,7 @@ class OverviewScreen(KplanScreen[None]):
             self.notify(t("tui.not_an_owner", actor=self.kplan.actor), severity="warning")
             return
         self.mine = not self.mine
-        self.redraw()
+        self._refilter()
 
     def action_sort(self, reverse: bool) -> None:
         """``o``: sort by the next column, ascending; ``O``: this column, descending."""
@@ -259,9 +290,7 @@ class OverviewScreen(KplanScreen[None]):
 
     def _show_added(self, key: str) -> None:
         self.redraw()
-        table = self.query_one(MeasureTable)
-        if key in {m.id for m in table.shown}:
-            table.move_cursor(row=table.get_row_index(key))
+        self.query_one(MeasureTable).move_to(key)
 
     def action_view(self, name: str) -> None:
         """Open the board, the matrix or the log."""

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from kplan.core.actor import today
 from kplan.domain import STATUSES, is_overdue
 from kplan.i18n import t
-from kplan.model import Plan
+from kplan.model import Measure, Plan
 from kplan.present.glyphs import OVERDUE_MARK, STATUS_SHADES
 from kplan.present.labels import status_label
 from kplan.present.rounds import deadline, unreported_of
@@ -70,14 +70,19 @@ def round_line(detail: dict[str, Any], actor: str) -> Text:
 
 
 def summary_text(
-    plan: Plan, width: int = 80, current_round: dict[str, Any] | None = None, actor: str = ""
+    plan: Plan,
+    width: int = 80,
+    current_round: dict[str, Any] | None = None,
+    actor: str = "",
+    figures: dict[str, Any] | None = None,
 ) -> Text:
     """The status bar with its legend, then Fyra P use, perspective coverage and how many
     measures are overdue.
 
     With a round open (``current_round``, from ``rounds.show``), a line about it comes last.
+    ``figures`` is ``plan_summary(plan)`` when the caller has it already.
     """
-    figures = plan_summary(plan)
+    figures = figures if figures is not None else plan_summary(plan)
     legend = Text()
     for status in STATUSES:
         count = figures["statuses"][status]
@@ -136,11 +141,19 @@ class SummaryBar(Static):
         # Whether the open round was read at least once (None in current_round then means none).
         self.round_read = False
         self.actor = ""
+        self._figures: tuple[Plan, list[Measure], dict[str, Any]] | None = None
 
     def show_plan(self, plan: Plan) -> None:
         """Draw the summary of ``plan``."""
         self.plan = plan
-        self.update(summary_text(plan, self.size.width or 80, self.current_round, self.actor))
+        # Counting reads every measure: done again only when the measures change,
+        # not when the round line or the width does.
+        known = self._figures
+        if known is None or known[0] is not plan or known[1] is not plan.measures:
+            known = (plan, plan.measures, plan_summary(plan))
+            self._figures = known
+        text = summary_text(plan, self.size.width or 80, self.current_round, self.actor, known[2])
+        self.update(text)
 
     def show_round(self, detail: dict[str, Any] | None, actor: str) -> None:
         """Show the open round (``rounds.show``'s detail), or no round line when None."""
