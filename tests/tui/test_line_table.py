@@ -20,6 +20,7 @@ from rich.cells import cell_len
 
 from kplan.core.filters import SearchTexts, filter_measures, parse_expression
 from kplan.core.queries import load
+from kplan.present.fit import clip
 from kplan.safetext import visible
 from kplan.store.engine import open_store
 from kplan.tui.app import KplanApp
@@ -95,7 +96,7 @@ def cells_of_line(line: str, widths: list[int]) -> list[str]:
 
 
 def assert_rows_say_the_cells(table: MeasureTable, rows: int) -> None:
-    """Every row on the screen is its cells, each whole or cut with an ellipsis."""
+    """Every row on the screen is its cells, each whole or cut after a word with an ellipsis."""
     widths = [c.width or 0 for c in table.columns_now]
     top = round(table.scroll_y)
     for y, line in enumerate(drawn_rows(table)[1 : rows + 1]):
@@ -106,7 +107,10 @@ def assert_rows_say_the_cells(table: MeasureTable, rows: int) -> None:
             if cell_len(whole) <= (column.width or 0):
                 assert shown.rstrip() == whole.rstrip()
             else:
-                assert shown.endswith("…") and whole.startswith(shown[:-1])
+                cut = shown.rstrip()
+                assert cut.endswith("…") and whole.startswith(cut[:-1])
+                # Cut after a whole word when that keeps most of the column.
+                assert cut == clip(whole, column.width or 0)
 
 
 def test_a_large_plan_filters_sorts_and_scrolls_drawing_only_what_shows(

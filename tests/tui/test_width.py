@@ -234,3 +234,42 @@ def test_the_matrix_scrolls_sideways_to_the_cursor_when_perspectives_are_many(
         assert grid.scroll_offset.x == 0
 
     run(make_app(orebro_store), scenario, size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 12)], ids=str)
+def test_board_cards_are_cut_after_a_whole_word_within_their_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    from kplan.present.fit import clip
+    from kplan.safetext import visible
+    from kplan.tui.screens.board import BoardScreen, StepList
+    from tests.tui.fixed_app import build_store
+    from tests.width_plan import long_plan
+
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T12:00:00Z")
+    store = build_store(tmp_path / "long.db", long_plan(tmp_path))
+
+    async def scenario(pilot: Any) -> None:
+        app = pilot.app
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), what="board")
+        await pilot.pause()
+        board = app.screen
+        cut = 0
+        for step_list in board.query(StepList):
+            # The width the cards were cut to is the width the list shows: no cut behind ours.
+            assert board.card_width <= step_list.scrollable_content_region.width
+            for option in step_list.options:
+                if option.id is None:
+                    continue
+                card = board.cards[option.id]
+                first = str(option.prompt).split("\n")[0]
+                whole = f"{visible(card.collaboration.id)} {visible(card.collaboration.name)}"
+                assert first == clip(whole, board.card_width)
+                cut += first != whole
+        # The long plan's names do not fit a column at these sizes: some are cut.
+        assert cut
+        text = screen_text(app)
+        assert "syv-praktik" in text
+
+    run(make_app(store, "sforsberg"), scenario, size=size)

@@ -2,7 +2,8 @@
 
 The plan is tests/width_plan.py's: "Kompetensbehov", "funktionsnedsättning"
 and titles longer than any terminal. At 80×24, 100×30 and 120×40 the
-matrix, a measure and the help panel show whole words (short
+overview, the board, the log, the matrix, a measure and the help panel show
+whole words (short
 headings named in a legend, titles cut at a word with an ellipsis, whole on
 the measure screen) and the footer shows whole keys with ``?``. Taken in
 colour, on a fixed clock, like tests/tui/test_snapshots.py.
@@ -84,7 +85,16 @@ def measure(help_panel: bool = False) -> Before:
     return before
 
 
+async def overview(pilot: Any) -> None:
+    await wait_for_plan(pilot)
+    await pilot.pause()
+    steady_inputs(pilot.app)
+
+
 CASES: dict[str, Before] = {
+    "overview": overview,
+    "board": view("b", "BoardScreen"),
+    "log": view("l", "LogScreen"),
     "matrix": view("p", "MatrixScreen"),
     "measure": measure(),
     "measure_help": measure(help_panel=True),

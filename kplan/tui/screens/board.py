@@ -22,9 +22,11 @@ from kplan.safetext import visible
 from kplan.tui.dialogs.note import NoteDialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded
 from kplan.tui.screens.base import KplanScreen
-from kplan.tui.widgets.cells import plain
+from kplan.tui.widgets.cells import clip_cell, plain
 
 MIN_COLUMN = 20
+# A step list's border and padding on either side of its cards.
+LIST_GUTTER = 4
 MAX_QUESTION_LINES = 4
 
 
@@ -129,6 +131,7 @@ class BoardScreen(KplanScreen[None]):
         self.cards: dict[str, Card] = {}
         self.density = 0
         self.heading_height = 3
+        self.card_width = MIN_COLUMN - LIST_GUTTER
 
     def compose(self) -> ComposeResult:
         """Header, the columns (built when the plan is known), footer."""
@@ -177,6 +180,7 @@ class BoardScreen(KplanScreen[None]):
         self._fit_columns()
         columns = cards_by_step(plan)
         self.density = self._density(columns)
+        self.card_width = self._card_width(columns, self.density)
         self.cards = {card.collaboration.id: card for cards in columns.values() for card in cards}
         owners = {owner.id: owner.name for owner in plan.owners}
         organisations = {o.id: o.name for o in plan.organisations}
@@ -214,6 +218,18 @@ class BoardScreen(KplanScreen[None]):
             return 2
         return 1 if tallest * 3 <= room else 0
 
+    def _card_width(self, columns: dict[int, list[Card]], density: int) -> int:
+        """The cells a card's line has: its column's width less the list's gutter and scrollbar."""
+        steps = max(len(columns), 1)
+        width = self.size.width or 80
+        column = width // steps if steps * MIN_COLUMN <= width else MIN_COLUMN
+        room = self.size.height - 4 - self.heading_height
+        lines = (2, 3, 4)[density]
+        tallest = max((len(cards) for cards in columns.values()), default=0)
+        # Only a list that scrolls shows its scrollbar.
+        scrollbar = 2 if tallest * lines > room else 0
+        return max(column - LIST_GUTTER - scrollbar, 4)
+
     def _fit_columns(self) -> None:
         """Share the width when every step fits, else scroll sideways; fit the questions."""
         steps = list(self.query(StepColumn))
@@ -240,7 +256,11 @@ class BoardScreen(KplanScreen[None]):
         """Columns share the width; cards show more or less with the room there is."""
         self._fit_columns()
         plan = self.kplan.plan
-        if plan is not None and self._density(cards_by_step(plan)) != self.density:
+        if plan is None:
+            return
+        columns = cards_by_step(plan)
+        density = self._density(columns)
+        if density != self.density or self._card_width(columns, density) != self.card_width:
             await self.redraw()
 
     def _heading(self, plan: Plan, step: int, count: int) -> Text:
@@ -265,7 +285,8 @@ class BoardScreen(KplanScreen[None]):
         if self.density == 2 and collaboration.actors:
             actors = visible(", ".join(organisations.get(a, a) for a in collaboration.actors))
             text.append(f"\n{t('col.actors')}: {actors}", style="dim italic")
-        return Option(text, id=collaboration.id)
+        # Cut after a whole word: the measure screen shows the name whole.
+        return Option(clip_cell(text, self.card_width), id=collaboration.id)
 
     def _restore(self, wanted: str | None, old_step: int, old_row: int) -> None:
         """Highlight ``wanted`` wherever it now stands, else stay near where we were."""

@@ -7,9 +7,10 @@ from typing import Any
 from rich.text import Text
 
 from kplan.model import Measure
+from kplan.present.fit import clip
 from kplan.present.glyphs import COVERAGE_MARKS, OVERDUE_MARK, STATE_MARKS, STATUS_SHADES
 from kplan.present.labels import status_label
-from kplan.safetext import LINE_LIMIT, visible
+from kplan.safetext import ELLIPSIS, LINE_LIMIT, visible
 from kplan.tui.widgets.summary import STATUS_COLOURS
 
 STATE_COLOURS = {"done": "green", "ongoing": "yellow", "not-started": "grey50"}
@@ -27,6 +28,32 @@ def plain(
     a megabyte of title as its first ``limit`` characters.
     """
     return Text(visible(value, limit=limit), style=style, **options)
+
+
+def clip_cell(cell: Text, width: int) -> Text:
+    """``cell`` in at most ``width`` cells, each line cut as :func:`kplan.present.fit.clip` cuts.
+
+    A line that fits stays whole; a longer one ends after its last whole word
+    that keeps most of the width, with an ellipsis, and keeps its styles.
+    """
+    lines = cell.split("\n", allow_blank=True) if "\n" in cell.plain else [cell]
+    out: list[Text] = []
+    for line in lines:
+        if line.cell_len <= width:
+            out.append(line)
+            continue
+        kept = clip(line.plain, width)
+        keep = len(kept) - len(ELLIPSIS) if kept.endswith(ELLIPSIS) else len(kept)
+        cut = line[:keep]
+        cut.rstrip()
+        end = len(cut)
+        cut.append(ELLIPSIS)
+        # The ellipsis wears the styles of the character it follows, as Rich's own cut does.
+        for span in line.spans:
+            if end and span.start < end <= span.end:
+                cut.stylize(span.style, end, end + 1)
+        out.append(cut)
+    return Text("\n").join(out) if len(out) > 1 else out[0]
 
 
 def status_cell(status: str, *, overdue: bool = False) -> Text:

@@ -26,6 +26,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kplan.tui.widgets.cells import clip_cell
+
 # How many rows' drawn cells are kept; past it the cache starts afresh.
 CACHE_ROWS = 4096
 
@@ -47,8 +49,8 @@ def _no_cells(_key: str) -> Sequence[Text]:
 
 
 def fit(cell: Text, width: int) -> Text:
-    """``cell`` cut to ``width`` cells with an ellipsis if it is longer, padded if shorter."""
-    fitted = cell.copy()
+    """``cell`` cut after a whole word with an ellipsis if it is longer, padded if shorter."""
+    fitted = clip_cell(cell, width) if cell.cell_len > width else cell.copy()
     fitted.truncate(width, overflow="ellipsis", pad=True)
     return fitted
 
