@@ -318,14 +318,31 @@ def test_search_texts_kept_between_filters_find_what_a_fresh_filter_finds(
         assert [m.id for m in found] == [plan.measures[1].id]
 
 
-def test_a_legend_too_long_for_the_screen_is_cut_and_whole_in_its_tooltip(
+def test_a_legend_too_long_for_one_line_folds_between_headings_and_is_cut_after_two(
     kronoberg_store: Path,
 ) -> None:
     async def scenario(pilot: Any) -> None:
         line = pilot.app.screen.query_one("#legend")
-        shown = widget_text(line).strip()
-        assert shown.endswith("…") and len(shown) <= 118
-        assert line.tooltip is not None and str(line.tooltip).endswith("ung unga")
-        assert str(line.tooltip).startswith(shown[:-1])
+        whole = "Pe Perspektiv  Po Policy  Pl Plattform  Pr Process · " + (
+            "jäm jämställdhet  fun funktionsnedsättning  lan landsbygd  ung unga"
+        )
+        # 120 columns: two lines, broken between two headings, nothing cut.
+        shown = widget_text(line).rstrip().split("\n")
+        assert len(shown) == 2 and line.size.height == 2
+        assert all(len(part.strip()) <= 118 for part in shown)
+        assert f"{shown[0].strip()}  {shown[1].strip()}" == whole
+        assert line.tooltip is None
+        # 40 columns: glyph columns, and two lines do not hold their legend; the
+        # second ends after a whole word with an ellipsis, the tooltip holds it whole.
+        await pilot.resize_terminal(40, 24)
+        await wait_until(pilot, lambda: "Persp." in widget_text(line), what="glyph columns")
+        await pilot.pause()
+        shown = [part.strip() for part in widget_text(line).rstrip().split("\n")]
+        whole = "4P Perspektiv Policy Plattform Process · " + (
+            "Persp. jämställdhet funktionsnedsättning landsbygd unga"
+        )
+        assert shown[0] == "4P Perspektiv Policy Plattform Process"
+        assert shown[1] == "Persp. jämställdhet…"
+        assert str(line.tooltip) == whole
 
     run(make_app(kronoberg_store), scenario)

@@ -21,11 +21,13 @@ from kplan.tui.dialogs import open_add_measure, open_edit_dialog
 from kplan.tui.messages import MeasuresChanged, PlanLoaded, RoundsChanged
 from kplan.tui.screens.base import KplanScreen
 from kplan.tui.widgets.line_table import LineTable
-from kplan.tui.widgets.measure_table import MeasureTable, legend
+from kplan.tui.widgets.measure_table import MeasureTable, legend, legend_lines
 from kplan.tui.widgets.summary import SummaryBar
 
 LARGE_PLAN = 500
 FILTER_DELAY = 0.08
+# The legend under the table takes at most this many lines of the screen.
+LEGEND_LINES = 2
 
 
 class OverviewScreen(KplanScreen[None]):
@@ -169,17 +171,20 @@ class OverviewScreen(KplanScreen[None]):
         plan = self.kplan.plan
         if plan is None:
             return
-        words = legend(self.query_one(MeasureTable).columns_now, plan)
+        columns = self.query_one(MeasureTable).columns_now
+        words = legend(columns, plan)
         line = self.query_one("#legend", Static)
-        # One line, cut with an ellipsis when the screen is too narrow for it;
-        # the tooltip holds it whole.
+        # Up to two lines, broken between headings; what does not fit is cut
+        # with an ellipsis and the tooltip holds it whole.
         width = max(1, (self.size.width or 80) - 2)
         if (words, width) != self._legend:
             self._legend = (words, width)
-            text = Text(words, end="")
-            text.truncate(width, overflow="ellipsis")
-            line.update(text, layout=False)
-            line.tooltip = words if text.plain != words else None
+            lines = legend_lines(columns, plan, width, LEGEND_LINES)
+            height = max(len(lines), 1)
+            relayout = line.styles.height is None or line.styles.height.value != height
+            line.styles.height = height
+            line.update(Text("\n".join(lines), end=""), layout=relayout)
+            line.tooltip = None if " ".join(lines).split() == words.split() else words
 
     def _show_notes(self) -> None:
         plan = self.kplan.plan

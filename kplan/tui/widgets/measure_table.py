@@ -20,8 +20,9 @@ from kplan.core.actor import today
 from kplan.domain import FOUR_P_PARTS, STATUSES, is_overdue
 from kplan.i18n import t
 from kplan.model import Measure, Plan
+from kplan.present.fit import clip, text_width
 from kplan.present.labels import status_label
-from kplan.safetext import visible
+from kplan.safetext import ELLIPSIS, visible
 from kplan.tui.widgets.cells import (
     coverage_cell,
     coverage_cells,
@@ -221,13 +222,7 @@ def columns_for(plan: Plan, width: int, extent: Extent | None = None) -> list[Co
     return result
 
 
-def legend(columns: Sequence[Column], plan: Plan) -> str:
-    """What the short headings stand for, in the order of the columns.
-
-    The Fyra P parts and the perspectives are two groups set apart with ``·``;
-    within a group two spaces part one heading and its name from the next,
-    which keeps the line short.
-    """
+def _legend_groups(columns: Sequence[Column], plan: Plan) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     for column in columns:
         group = column.key.partition(".")[0]
@@ -239,7 +234,64 @@ def legend(columns: Sequence[Column], plan: Plan) -> str:
             groups[group] = [f"{column.label} {names}"]
         elif group in ("four_p", "perspective") and column.label != column.name:
             groups.setdefault(group, []).append(f"{column.label} {column.name}")
-    return " · ".join("  ".join(items) for items in groups.values())
+    return list(groups.values())
+
+
+def legend(columns: Sequence[Column], plan: Plan) -> str:
+    """What the short headings stand for, in the order of the columns.
+
+    The Fyra P parts and the perspectives are two groups set apart with ``·``;
+    within a group two spaces part one heading and its name from the next,
+    which keeps the line short.
+    """
+    return GROUP_JOINER.join(ITEM_JOINER.join(items) for items in _legend_groups(columns, plan))
+
+
+GROUP_JOINER = " · "
+ITEM_JOINER = "  "
+
+
+def legend_lines(columns: Sequence[Column], plan: Plan, width: int, most: int) -> list[str]:
+    """:func:`legend` in at most ``most`` lines of ``width`` cells, broken between two headings.
+
+    A heading never stands on one line and its name on the next; what does
+    not fit in ``most`` lines is cut after a whole heading with an ellipsis
+    (the caller shows it whole elsewhere).
+    """
+    lines: list[str] = []
+    line = ""
+    for group in _legend_groups(columns, plan):
+        for index, item in enumerate(group):
+            joiner = (ITEM_JOINER if index else GROUP_JOINER) if line else ""
+            if line and text_width(line + joiner + item) > width:
+                lines.append(line)
+                line = item
+            else:
+                line += joiner + item
+    if line:
+        lines.append(line)
+    fitted = [_cut_at_word(line, width) for line in lines[:most]]
+    if len(lines) > most and not fitted[-1].endswith(ELLIPSIS):
+        # More headings follow than the lines hold: the last line says so.
+        last = fitted[-1]
+        if text_width(last) + 2 <= width:
+            fitted[-1] = f"{last} {ELLIPSIS}"
+        else:
+            cut = _cut_at_word(last, width - 1)
+            fitted[-1] = cut if cut.endswith(ELLIPSIS) else cut + ELLIPSIS
+    return fitted
+
+
+def _cut_at_word(text: str, width: int) -> str:
+    # A legend is read word by word: unlike a title it is cut between words
+    # whenever there is a space to cut at, however much room that leaves.
+    cut = clip(text, width)
+    if not cut.endswith(ELLIPSIS) or cut == text:
+        return cut
+    kept = cut[: -len(ELLIPSIS)]
+    if text[len(kept) : len(kept) + 1] not in (" ", "") and " " in kept:
+        kept = kept[: kept.rfind(" ")].rstrip(" ·")
+    return kept + ELLIPSIS
 
 
 class MeasureTable(LineTable):
