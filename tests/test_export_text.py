@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -258,11 +259,16 @@ def test_csv_rows_and_header() -> None:
         "steps_lowest",
         "steps_highest",
     ]
-    indicators = [i.id for m in orebro().measures for i in m.indicators]
-    # Läget (a column added with it) comes after the fixed columns, before the indicators.
+    most = max(len(m.indicators) for m in orebro().measures)
+    # Läget (a column added with it) comes after the fixed columns, before the indicators:
+    # four columns for each place in a measure's list of indicators, as many places as
+    # the measure with the most indicators has.
     assert header[19] == "situation"
+    assert most >= 2
     assert header[20:] == [
-        f"indicator_{key}_{column}" for key in indicators for column in ("latest", "target")
+        f"indicator_{place}{column}"
+        for place in range(1, most + 1)
+        for column in ("", "_name", "_latest", "_target")
     ]
 
     five = next(row for row in rows if row["id"] == "5")
@@ -278,15 +284,18 @@ def test_csv_rows_and_header() -> None:
     assert five["four_p_policy"] == "not-started"
     assert five["perspective_kön"] == "no"
     assert (five["steps_lowest"], five["steps_highest"]) == ("2", "2")
-    assert five["indicator_foretag-kompetensplan_latest"] == "41"
-    assert five["indicator_foretag-kompetensplan_target"] == "150"
-    # Another measure's indicator is empty on this row.
-    assert five["indicator_kartlagda-branscher_latest"] == ""
+    assert five["indicator_1"] == "foretag-kompetensplan"
+    assert five["indicator_1_name"] == "Företag med dokumenterad kompetensplan"
+    assert five["indicator_1_latest"] == "41"
+    assert five["indicator_1_target"] == "150"
+    # A place the measure has no indicator for is empty on its row.
+    assert [five[f"indicator_2{column}"] for column in ("", "_name", "_latest")] == ["", "", ""]
     nineteen = next(row for row in rows if row["id"] == "19")
     assert (nineteen["start"], nineteen["steps_lowest"]) == ("", "1")
     fourteen = next(row for row in rows if row["id"] == "14")
-    assert fourteen["indicator_utradesalder_latest"] == ""
-    assert fourteen["indicator_utradesalder_target"] == "65"
+    assert fourteen["indicator_1"] == "utradesalder"
+    assert fourteen["indicator_1_latest"] == ""
+    assert fourteen["indicator_1_target"] == "65"
 
 
 @pytest.mark.parametrize(
@@ -309,8 +318,10 @@ def test_csv_numbers_stay_numbers_and_negative_ones_are_not_guarded() -> None:
     )
     plan.measures[1].title = "-1"
     rows = parse_csv(export_csv(plan))
-    assert rows[0]["indicator_saldo_latest"] == "-1.25"
-    assert rows[0]["indicator_saldo_target"] == "-2.5"
+    assert rows[0]["indicator_1"] == "saldo"
+    assert rows[0]["indicator_1_name"] == "'-saldo"  # a name is text, and guarded
+    assert rows[0]["indicator_1_latest"] == "-1.25"
+    assert rows[0]["indicator_1_target"] == "-2.5"
     assert rows[0]["progress"] == "100"
     assert rows[1]["title"] == "'-1"  # text that looks like a number is still text
     assert rows[1]["progress"] == "70"
@@ -601,3 +612,46 @@ def test_docs_name_every_json_key_and_csv_column() -> None:
 
 if __name__ == "__main__":
     regenerate_golden()
+
+
+def test_csv_columns_grow_with_one_measures_indicators_not_the_plans() -> None:
+    plan = orebro()
+    template = plan.measures[0]
+    plan.measures = [_with_indicators(template, number) for number in range(1, 601)]
+    # The first measure's first indicator is split by ålder, the last one's by kön:
+    # the first place gets both gap columns, in the plan's order of perspectives.
+    plan.measures[0].indicators[0].groups = {
+        "ålder": {"unga": {"2016": 10.0}, "äldre": {"2016": 4.0}}
+    }
+    plan.measures[-1].indicators[0].groups = {
+        "kön": {"kvinnor": {"2016": 7.0}, "män": {"2016": 9.0}}
+    }
+    rows = parse_csv(export_csv(plan, dt.date(2026, 1, 1)))
+    assert len(rows) == 600
+    assert list(rows[0])[20:] == [
+        "indicator_1",
+        "indicator_1_name",
+        "indicator_1_latest",
+        "indicator_1_target",
+        "indicator_1_gap_kön",
+        "indicator_1_gap_ålder",
+        "indicator_2",
+        "indicator_2_name",
+        "indicator_2_latest",
+        "indicator_2_target",
+    ]
+    assert (rows[0]["indicator_1_gap_ålder"], rows[0]["indicator_1_gap_kön"]) == ("6", "")
+    assert (rows[-1]["indicator_1_gap_ålder"], rows[-1]["indicator_1_gap_kön"]) == ("", "2")
+    assert (rows[299]["indicator_1"], rows[299]["indicator_1_latest"]) == ("m300-a", "300")
+    assert (rows[299]["indicator_2"], rows[299]["indicator_2_target"]) == ("m300-b", "300")
+
+
+def _with_indicators(template: Any, number: int) -> Any:
+    return dataclasses.replace(
+        template,
+        id=str(number),
+        indicators=[
+            Indicator(id=f"m{number}-a", name="A", values={"2016": number}),
+            Indicator(id=f"m{number}-b", name="B", target=number),
+        ],
+    )

@@ -283,12 +283,32 @@ def csv_header(plan: Plan) -> list[str]:
     header += [f"four_p_{part}" for part in FOUR_P_PARTS]
     header += [f"perspective_{name}" for name in plan.perspectives]
     header += ["steps_lowest", "steps_highest", "situation"]
-    for measure in plan.measures:
-        for indicator in measure.indicators:
-            header += [f"indicator_{indicator.id}_latest", f"indicator_{indicator.id}_target"]
-            # The latest gap between the groups of each perspective the values are split by.
-            header += [f"indicator_{indicator.id}_gap_{name}" for name in indicator.groups]
+    for place, gaps in enumerate(_indicator_places(plan), 1):
+        header += [f"indicator_{place}", f"indicator_{place}_name"]
+        header += [f"indicator_{place}_latest", f"indicator_{place}_target"]
+        # The latest gap between the groups of each perspective the values are split by.
+        header += [f"indicator_{place}_gap_{name}" for name in gaps]
     return header
+
+
+def _indicator_places(plan: Plan) -> list[list[str]]:
+    """Per place in a measure's list of indicators, the perspectives split at that place.
+
+    A measure's first indicator fills the first place's columns, its second the
+    second's: the columns grow with the most indicators one measure has, not with
+    the plan's, so a plan of thousands of measures keeps a sheet of dozens of columns.
+    """
+    places: list[dict[str, None]] = []
+    for measure in plan.measures:
+        for index, indicator in enumerate(measure.indicators):
+            if index == len(places):
+                places.append({})
+            for name in indicator.groups:
+                places[index].setdefault(name, None)
+    # The plan's perspectives in its order, then any other grouping as first met
+    # (a stable sort keeps that order among them).
+    order = {name: number for number, name in enumerate(plan.perspectives)}
+    return [sorted(names, key=lambda name: order.get(name, len(order))) for names in places]
 
 
 def _latest_gaps(indicator: Indicator) -> list[int | float | None]:
@@ -310,11 +330,10 @@ def measure_rows(plan: Plan, today: dt.date | None = None) -> list[list[Any]]:
     day = today or current_day()
     plan = _completed(plan)
     owners = {o.id: o.name for o in plan.owners}
-    indicators = [i for m in plan.measures for i in m.indicators]
+    places = _indicator_places(plan)
     rows: list[list[Any]] = []
     for measure in plan.measures:
         steps = steps_of(measure)
-        own = {i.id: i for i in measure.indicators}
         row: list[Any] = [
             measure.id,
             measure.title,
@@ -330,13 +349,15 @@ def measure_rows(plan: Plan, today: dt.date | None = None) -> list[list[Any]]:
         row += [measure.four_p.get(part, "not-started") for part in FOUR_P_PARTS]
         row += [measure.perspectives.get(name, "no") for name in plan.perspectives]
         row += [steps["lowest"], steps["highest"], measure.situation]
-        for each in indicators:
-            indicator = own.get(each.id)
-            if indicator is None:
-                row += [None, None] + [None] * len(each.groups)
-            else:
-                row += [_latest(indicator), format_number(indicator.target)]
-                row += _latest_gaps(indicator)
+        for index, gaps in enumerate(places):
+            if index >= len(measure.indicators):
+                row += [None] * (4 + len(gaps))
+                continue
+            indicator = measure.indicators[index]
+            row += [indicator.id, indicator.name, _latest(indicator)]
+            row += [format_number(indicator.target)]
+            found = dict(zip(indicator.groups, _latest_gaps(indicator), strict=True))
+            row += [found.get(name) for name in gaps]
         rows.append(row)
     return rows
 
