@@ -607,7 +607,8 @@ def test_docs_name_every_json_key_and_csv_column() -> None:
         if not column.startswith(("perspective_", "indicator_")):
             assert f"`{column}`" in docs, f"CSV column {column} is not in docs/export.md"
     assert "`perspective_NAME`" in docs
-    assert "`indicator_ID_latest`, `indicator_ID_target`" in docs
+    assert "`indicator_N`, `indicator_N_name`, `indicator_N_latest`, `indicator_N_target`" in docs
+    assert "`indicator_N_gap_PERSPECTIVE`" in docs
 
 
 if __name__ == "__main__":

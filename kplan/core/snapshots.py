@@ -741,9 +741,9 @@ def _kind(change: FieldChange) -> str:
 
 def compare(old: Plan, new: Plan) -> dict[str, Any]:
     """What changed from ``old`` to ``new``, per measure, then summary counts."""
-    titles = {m.id: m.title for m in new.measures} | {
-        m.id: m.title for m in old.measures if m.id not in {n.id for n in new.measures}
-    }
+    titles = {m.id: m.title for m in new.measures}
+    # A measure gone since keeps its old title.
+    titles |= {m.id: m.title for m in old.measures if m.id not in titles}
     changes = diff_plans(old, new)
     order = [m.id for m in new.measures] + [m.id for m in old.measures]
     per_measure: dict[str, list[dict[str, Any]]] = {}
