@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kplan.core import collector
 from kplan.core import planspec as spec
@@ -186,7 +186,12 @@ class _Checker:
         limit: int = MAX_NAME_LENGTH,
     ) -> str | None:
         value = table.get(key, _MISSING)
-        if isinstance(value, str) and (not required or value.strip()) and len(value) <= limit:
+        # isspace() is strip()'s test of a blank, without a copy of the text.
+        if (
+            isinstance(value, str)
+            and (not required or (value and not value.isspace()))
+            and len(value) <= limit
+        ):
             return value
         where = f"{path}.{key}" if path else key
         if isinstance(value, str) and len(value) > limit:
@@ -904,6 +909,9 @@ def _plan(check: _Checker, document: dict[str, Any], measures: Iterable[Any] | N
 
     collaboration_ids: list[tuple[str, str]] = []
     indicator_ids: list[tuple[str, str]] = []
+    # Looked up once a measure, a collaboration's actor: a set, not the list.
+    owners = _Known.of(owner_ids)
+    organisations = _Known.of(organisation_ids)
     if measures is None:
         measures = check.array_of_tables(document.get("measures", _MISSING), "measures")
     for index, raw in enumerate(measures):
@@ -911,7 +919,7 @@ def _plan(check: _Checker, document: dict[str, Any], measures: Iterable[Any] | N
         table = check.table(raw, path)
         if table is None:
             continue
-        measure = _measure(check, table, path, plan, owner_ids, organisation_ids)
+        measure = _measure(check, table, path, plan, owners, organisations)
         collaboration_ids += [
             (f"{path}.collaborations[{i + 1}]", c.id)
             for i, c in enumerate(measure.collaborations)
@@ -929,13 +937,24 @@ def _plan(check: _Checker, document: dict[str, Any], measures: Iterable[Any] | N
     return plan
 
 
+class _Known(NamedTuple):
+    """The ids of a kind the file defines: in order (for messages), and as a set."""
+
+    listed: list[str]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, listed: list[str]) -> _Known:
+        return cls(listed, frozenset(listed))
+
+
 def _measure(
     check: _Checker,
     table: dict[str, Any],
     path: str,
     plan: Plan,
-    owner_ids: list[str],
-    organisation_ids: list[str],
+    owners: _Known,
+    organisations: _Known,
 ) -> Measure:
     values = check.fields(table, spec.MEASURE, path)
     measure = Measure(
@@ -952,8 +971,8 @@ def _measure(
         situation=values["situation"],
         situation_public=values["situation_public"],
     )
-    if measure.owner:
-        check.refers(measure.owner, f"{path}.owner", "kind.owner", owner_ids)
+    if measure.owner and measure.owner not in owners.ids:
+        check.refers(measure.owner, f"{path}.owner", "kind.owner", owners.listed)
     if measure.start and measure.due and measure.due < measure.start:
         check.add(
             f"{path}.due", t("planfile.due_before_start", start=measure.start, due=measure.due)
@@ -1014,9 +1033,13 @@ def _measure(
         if not actors and isinstance(collab_table.get("actors"), list):
             check.add(f"{where}.actors", t("planfile.no_actors"))
         for actor_index, actor in enumerate(actors):
-            check.refers(
-                actor, f"{where}.actors[{actor_index + 1}]", "kind.organisation", organisation_ids
-            )
+            if actor not in organisations.ids:
+                check.refers(
+                    actor,
+                    f"{where}.actors[{actor_index + 1}]",
+                    "kind.organisation",
+                    organisations.listed,
+                )
         if len(set(actors)) != len(actors):
             check.add(f"{where}.actors", t("planfile.repeated_values"))
         measure.collaborations.append(
