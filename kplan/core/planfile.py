@@ -599,9 +599,17 @@ class _NotInPieces(Exception):
     """The file cannot be read a measure at a time; it is read whole."""
 
 
-def _measure_tables(text: str, start: int, loads: Callable[[str], dict[str, Any]]) -> Iterator[Any]:
-    """The tables of the ``[[measures]]`` parts of ``text`` from ``start``, parsed one by one."""
+def _measure_tables(
+    text: str, start: int, loads: Callable[[str], dict[str, Any]], check: _Checker
+) -> Iterator[Any]:
+    """The tables of the ``[[measures]]`` parts of ``text`` from ``start``, parsed one by one.
+
+    Once ``check`` has found a problem the file will be read whole, so the
+    rest is not read here.
+    """
     for match in _MEASURES_HEADER.finditer(text, start):
+        if check.problems:
+            raise _NotInPieces
         end = match.start() + 1
         yield from _measures_of(text[start:end], loads)
         start = end
@@ -638,7 +646,7 @@ def _plan_in_pieces(text: str) -> Plan | None:
         return None
     check = _Checker([])
     try:
-        plan = _plan(check, head, _measure_tables(text, start, piece_parser()))
+        plan = _plan(check, head, _measure_tables(text, start, piece_parser(), check))
     except _NotInPieces:
         return None
     if check.problems:
