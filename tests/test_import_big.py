@@ -187,3 +187,31 @@ def test_a_dry_run_and_a_second_import_say_the_same_both_ways(
         slow = kplan("import", str(file), "--as", "tester", "--dry-run", "--json").stdout
     assert fast == slow
     assert '"changes": []' not in fast
+
+
+def test_a_new_plan_beside_others_gets_the_same_rows_both_ways(
+    db: Path, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan new to a store that holds another: its rows are inserted straight too."""
+    monkeypatch.setenv("KPLAN_NOW", "2016-03-01T09:30:00")
+    sources = _sources(tmp_path)
+    first = tmp_path / "orebro.toml"
+    first.write_text(sources["orebro"], encoding="utf-8")
+    second = tmp_path / "generated.toml"
+    second.write_text(_padded(sources["generated"]), encoding="utf-8")
+    kplan = Kplan(db)
+    monkeypatch.setenv("KPLAN_PLAN", "bench-1")
+
+    with monkeypatch.context() as plain:
+        _the_plain_way(plain)
+        kplan("import", str(first), "--as", "tester")
+        before = _import(kplan, second)
+        stored_before = dump_store(db)
+    _empty(db, backend)
+
+    kplan("import", str(first), "--as", "tester")
+    inserts = _spy(monkeypatch, plans, "_insert_new")
+    after = _import(kplan, second)
+    assert inserts
+    assert after == before
+    assert _without_batches(dump_store(db)) == _without_batches(stored_before)
