@@ -60,6 +60,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 # Test modules whose tests that use a store run on both backends.
 BOTH_BACKENDS = {
+    "test_import_big",
     "test_store",
     "test_cli",
     "test_apply",

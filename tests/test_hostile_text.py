@@ -435,12 +435,16 @@ def test_ctrl_c_while_kplan_loads_is_the_one_line_not_a_traceback(tmp_path: Path
 def test_ctrl_c_while_a_new_store_is_made_leaves_no_empty_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Loading SQLAlchemy for a new store takes long enough for Ctrl-C to land in it."""
+    """A Ctrl-C while a new store's tables are made leaves no file behind.
+
+    (Before a new SQLite store was made with sqlite3, the landing place was the
+    loading of SQLAlchemy, kplan.store.engine._make_engine.)
+    """
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kplan.store.engine._make_engine", interrupted)
+    monkeypatch.setattr("kplan.store.sqlite_schema.create", interrupted)
     kplan = Kplan(tmp_path / "sub" / "k.db")
     result = kplan("import", str(OREBRO), expect=130)
     assert_interrupted_message(result.stderr)

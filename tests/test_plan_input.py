@@ -103,9 +103,40 @@ def test_a_toml_1_1_construct_is_refused_in_a_small_and_in_a_big_file(
     assert len(small) == 1 and "TOML syntax error" in small[0], small
 
 
-def test_the_example_reads_the_same_small_and_big(spy_fast_parser: list[int]) -> None:
+@pytest.fixture
+def spy_piece_parser(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the length of every part of a big file that is parsed on its own."""
+    loads = planfile.piece_parser()
+    seen: list[int] = []
+
+    def spying(text: str) -> dict[str, Any]:
+        seen.append(len(text))
+        return loads(text)
+
+    monkeypatch.setattr(planfile, "_piece_parser", spying)
+    return seen
+
+
+def test_the_example_reads_the_same_small_and_big(
+    spy_fast_parser: list[int], spy_piece_parser: list[int]
+) -> None:
+    # A big file is read a measure at a time, never whole: tomli reads the
+    # part before the first measure, toml-rs each measure's part.
     assert verdict(OREBRO_TEXT) == verdict(big(OREBRO_TEXT)) == []
+    spy_piece_parser.clear()
+    spy_fast_parser.clear()
     assert parse_plan_text(OREBRO_TEXT) == parse_plan_text(big(OREBRO_TEXT))
+    assert len(spy_piece_parser) == OREBRO_TEXT.count("\n[[measures]]\n")
+    assert spy_fast_parser == [OREBRO_TEXT.index("[[measures]]")]
+
+
+def test_a_big_file_that_cannot_be_cut_is_read_whole(
+    spy_fast_parser: list[int], spy_piece_parser: list[int]
+) -> None:
+    # No line is exactly "[[measures]]" (each carries a comment): one part.
+    text = OREBRO_TEXT.replace("\n[[measures]]\n", "\n[[measures]] # a measure\n")
+    assert parse_plan_text(big(text)) == parse_plan_text(OREBRO_TEXT)
+    assert spy_piece_parser == []
     assert spy_fast_parser
 
 
@@ -178,6 +209,106 @@ def test_nesting_too_deep_has_one_message_at_any_depth_and_size(
     for document in (text, big(text)):
         found = verdict(document)
         assert found == [f"plan.toml: TOML syntax error: {TOO_DEEP}"], (kind, depth, found)
+
+
+@pytest.mark.parametrize("kind", ["array", "inline-table", "mixed", "dotted-key"])
+def test_nesting_too_deep_in_a_measure_of_a_big_file_has_the_one_message(kind: str) -> None:
+    # Deep in a measure's part, which a big file reads on its own: toml-rs
+    # would overflow its stack, so that part goes to tomli.
+    text = OREBRO_TEXT.replace(
+        'owner = "akarlsson"\n', 'owner = "akarlsson"\n' + _nested(kind, 5000) + "\n", 1
+    )
+    assert verdict(big(text)) == verdict(text) == [f"plan.toml: TOML syntax error: {TOO_DEEP}"]
+
+
+def _measure_part(text: str, number: int) -> tuple[int, int]:
+    """Where the ``number``-th (from 1) ``[[measures]]`` part of ``text`` starts and ends."""
+    start = -1
+    for _ in range(number):
+        start = text.index("\n[[measures]]\n", start + 1)
+    end = text.find("\n[[measures]]\n", start + 1)
+    return start + 1, end + 1 if end >= 0 else len(text)
+
+
+def _edited(name: str) -> str:
+    """The example changed where cutting it into measures' parts could go wrong."""
+    text = OREBRO_TEXT
+    start, end = _measure_part(text, 2)
+    if name == "header-in-basic-string":
+        return text.replace('owner = "akarlsson"\n', 'note = """\n[[measures]]\n"""\n', 1)
+    if name == "header-in-literal-string":
+        return text.replace('owner = "akarlsson"\n', "note = '''\n[[measures]]\nid = 'x'\n'''\n", 1)
+    if name == "header-in-valid-string":
+        return text[:end] + 'description = """\n[[measures]]\nid = "x"\n"""\n' + text[end:]
+    if name == "table-after-the-measures":
+        return text + "\n[extra]\nx = 1\n"
+    if name == "plan-after-the-measures":
+        return text.replace("[plan]\n", "[plan_]\n", 1) + "\n[plan]\nid = 'x'\n"
+    if name == "measures-before-the-first-cut":
+        return text.replace("[plan]\n", "measures = []\n[plan]\n", 1)
+    if name == "a-measure-in-the-head":
+        first, _ = _measure_part(text, 1)
+        return text[:first] + "[[measures]] # the first\n" + text[first + 13 :]
+    if name == "crlf":
+        return text.replace("\n", "\r\n")
+    if name == "lone-cr":
+        return text[:end] + "x = 1\r" + text[end:]
+    if name == "second-bom":
+        return "\ufeff" + text
+    if name == "unknown-owner":
+        return text.replace('owner = "akarlsson"', 'owner = "akarlson"', 1)
+    if name == "measures-twice-the-same":
+        return text + text[start:end]
+    if name == "subtable-redefined":
+        return text[:end] + "[measures.four_p]\npolicy = 'done'\n" + text[end:]
+    if name == "array-then-table":
+        return text + "\n[measures]\nx = 1\n"
+    if name == "dotted-measures-key":
+        return text + "\nmeasures.x = 1\n"
+    raise AssertionError(name)
+
+
+EDITS = [
+    "header-in-basic-string",
+    "header-in-literal-string",
+    "header-in-valid-string",
+    "table-after-the-measures",
+    "plan-after-the-measures",
+    "measures-before-the-first-cut",
+    "a-measure-in-the-head",
+    "crlf",
+    "lone-cr",
+    "second-bom",
+    "unknown-owner",
+    "measures-twice-the-same",
+    "subtable-redefined",
+    "array-then-table",
+    "dotted-measures-key",
+]
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_a_big_file_read_by_measure_has_the_verdict_of_one_read_whole(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the file means, or what is wrong with it, whether it is cut into parts or not."""
+    text = big(_edited(name))
+    try:
+        cut: Any = parse_plan_text(text, "plan.toml")
+    except PlanFileError as error:
+        cut = [problem.render("plan.toml") for problem in error.problems]
+    monkeypatch.setattr(planfile, "_plan_in_pieces", lambda text: None)
+    try:
+        whole: Any = parse_plan_text(text, "plan.toml")
+    except PlanFileError as error:
+        whole = [problem.render("plan.toml") for problem in error.problems]
+    assert cut == whole
+    monkeypatch.setattr(planfile, "_fast_parser", None)  # tomllib itself
+    try:
+        standard: Any = parse_plan_text(text, "plan.toml")
+    except PlanFileError as error:
+        standard = [problem.render("plan.toml") for problem in error.problems]
+    assert cut == standard
 
 
 def test_nesting_within_the_limit_is_judged_as_usual() -> None:

@@ -176,6 +176,8 @@ class Table:
         object.__setattr__(self, "_by_name", by_name)
         canonical = dict(self.aliases) | {name: name for name in by_name}
         object.__setattr__(self, "_canonical", canonical)
+        plain = tuple(key for key in self.keys if key.kind not in NESTED)
+        object.__setattr__(self, "_plain", plain)
 
     def names(self) -> tuple[str, ...]:
         """The canonical key names, in order."""
@@ -185,6 +187,16 @@ class Table:
     def accepted(self) -> tuple[str, ...]:
         """Every key name a file may use."""
         return self.names() + tuple(self.aliases)
+
+    def plain(self) -> tuple[Key, ...]:
+        """The keys that hold a plain value (not a table of their own), in order."""
+        keys: tuple[Key, ...] = self.__dict__["_plain"]
+        return keys
+
+    def canonical_names(self) -> Mapping[str, str]:
+        """Every key name a file may use, to the canonical name it stands for."""
+        names: Mapping[str, str] = self.__dict__["_canonical"]
+        return names
 
     def canonical(self, name: str) -> str | None:
         """The canonical key name for ``name``, or None when the table has no such key."""

@@ -10,9 +10,10 @@ takes first, and a session in UTC.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +183,20 @@ class _AlchemyRows:
         if params:
             self._connection.execute(self._text(sql), [self._convert(p) for p in params])
 
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        values: Iterable[Sequence[Any]],
+        *,
+        dates: Sequence[int] = (),
+    ) -> None:
+        self.many(
+            f"INSERT INTO {table} ({', '.join(columns)})"
+            f" VALUES ({', '.join(':' + c for c in columns)})",
+            [dict(zip(columns, row, strict=True)) for row in values],
+        )
+
 
 class _SqliteRows:
     """A transaction on an sqlite3 connection, as ``Rows``."""
@@ -194,6 +209,29 @@ class _SqliteRows:
 
     def many(self, sql: str, params: Sequence[Mapping[str, Any]]) -> None:
         self._connection.executemany(sql, [_sqlite_row(p) for p in params])
+
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        values: Iterable[Sequence[Any]],
+        *,
+        dates: Sequence[int] = (),
+    ) -> None:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        if dates:
+            values = (_sqlite_dated(row, dates) for row in values)
+        self._connection.executemany(sql, values)
+
+
+def _sqlite_dated(row: Sequence[Any], dates: Sequence[int]) -> Sequence[Any]:
+    """``row`` with the dates at the positions ``dates`` as SQLite keeps them."""
+    if all(row[i] is None for i in dates):
+        return row
+    converted = list(row)
+    for i in dates:
+        converted[i] = _sqlite_value(converted[i])
+    return converted
 
 
 def _sqlite_row(params: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -499,6 +537,16 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     if new and not create:
         raise StoreError(t("store.missing", path=file))
     made = found.kind == MISSING and _make_file(file)
+    if new:
+        try:
+            created = _create_sqlite(url, file)
+        except BaseException:
+            if made:
+                _remove_if_empty(file)
+            raise
+        if created:
+            return Store(url=url)
+        # Another kplan made the store meanwhile: opened as any other below.
     store = Store(url=url)
     try:
         # Inside the try: loading SQLAlchemy takes long enough for a Ctrl-C
@@ -513,6 +561,45 @@ def open_store(location: str | None = None, *, create: bool = True) -> Store:
     if new:
         _use_wal(store)
     return store
+
+
+def _create_sqlite(url: str, file: Path) -> bool:
+    """Create a new store's tables in the empty file with sqlite3; False if it is not empty.
+
+    The SQL is kept in kplan.store.sqlite_schema, so making a store imports
+    neither SQLAlchemy nor Alembic. The file is empty again should this
+    fail or be interrupted: the tables are made in one transaction, in
+    SQLite's rollback-journal mode, and only then is the write-ahead log
+    switched on (as every later connection would).
+    """
+    import sqlite3
+
+    from kplan.store.sqlite_schema import create
+
+    with _sqlite_errors(url):
+        connection = _sqlite_connect(str(file))
+    try:
+        with _sqlite_errors(url):
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Under the write lock: of two first openers, the second finds the tables made.
+            connection.execute("BEGIN IMMEDIATE")
+            if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                connection.rollback()
+                return False
+            try:
+                create(connection)
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        # Should another kplan hold the file, the store works as it is, and a
+        # later connection switches the log on (see _on_connect).
+        with contextlib.suppress(sqlite3.OperationalError):
+            connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()
+    return True
 
 
 def _make_file(file: Path) -> bool:

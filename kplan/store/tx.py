@@ -11,7 +11,7 @@ as text; PostgreSQL: as Python objects), so every reader accepts both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -27,6 +27,22 @@ class Rows(Protocol):
 
     def many(self, sql: str, params: Sequence[Mapping[str, Any]]) -> None:
         """Run one statement once for each set of parameters (inserts and updates in bulk)."""
+        ...
+
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        values: Iterable[Sequence[Any]],
+        *,
+        dates: Sequence[int] = (),
+    ) -> None:
+        """Insert rows of ``columns``, each given as its values in that order, in bulk.
+
+        ``values`` may be a generator: SQLite takes the rows one by one and
+        never holds them all. ``dates`` are the positions of the columns that
+        may hold a date (which SQLite keeps as ISO text).
+        """
         ...
 
 
