@@ -116,6 +116,9 @@ WHY: dict[str, str] = {
     "and write its 3.5 MB through kplan's Jinja2 templates with autoescaping.",
     "export-json": "Start-up, the plan read with sqlite3, and the standard json module's "
     "indented output.",
+    "export-csv-10k": "The whole plan read (its indicators' values too, for the latest value and "
+    "gap), then a row per measure with four columns per place in a measure's indicators: the sheet "
+    "keeps its width whatever the plan's size (2.7 MB here).",
     "tui-example": "A fresh process: Textual's and the store's imports are most of it; see "
     "results-tui.md for more.",
     "tui-large": "One plan of the large store; see results-tui.md for more.",
@@ -1085,6 +1088,12 @@ class Plan:
             check=json_check(s.large),
         )
         self.kplan_op(
+            "export-csv-big",
+            f"`kplan export --format csv`, one plan of {s.large:,} measures",
+            lambda: ["export", "--format", "csv", "--db", big()],
+            check=lines_check(s.large + 1),
+        )
+        self.kplan_op(
             "list-jsonl-big",
             f"`kplan list --jsonl`, one plan of {s.large:,} measures",
             lambda: ["list", "--jsonl", "--db", big()],
@@ -1337,6 +1346,9 @@ class Plan:
             also=near,
         )
         self.row(g, "log-10k", "log-big", ref("task-info-big"), Target(mem, _memory))
+        self.row(
+            g, "export-csv-10k", "export-csv-big", ref("task-export-big"), Target(mem, _memory)
+        )
 
         g = "Bulk writes"
         self.row(
