@@ -21,7 +21,7 @@ from kplan.store import plans as stored
 
 if TYPE_CHECKING:
     from kplan.store.engine import Store
-    from kplan.store.plans import MeasureLine, PlanInfo
+    from kplan.store.plans import MeasureRows, PlanInfo
 
 
 def plans(store: Store) -> list[tuple[PlanInfo, int]]:
@@ -105,17 +105,16 @@ def list_measures(
     return loaded, filter_measures(loaded, wanted or MeasureFilter())
 
 
-def measure_lines(store: Store, plan: str | None = None) -> tuple[PlanInfo, list[MeasureLine]]:
-    """The plan's settings and every one of its measures as a list shows it, in order.
+def measure_rows(store: Store, plan: str | None = None) -> MeasureRows:
+    """Every measure of the plan as a list shows it, in order, as rows of plain values.
 
     The fast way to list a whole plan: the measures come as rows of the
-    columns a list shows, never as a Plan (see ``store.plans.measure_lines``).
+    columns a list shows, never as a Plan (see ``store.plans.measure_rows``).
     A filtered list goes through :func:`list_measures`, whose filters work
     on measures.
     """
     with store.reading() as rows:
-        info = stored.select_plan(rows, plan)
-        return info, stored.measure_lines(rows, info)
+        return stored.measure_rows(rows, stored.select_plan(rows, plan))
 
 
 def show(

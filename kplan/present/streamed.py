@@ -1,0 +1,329 @@
+"""A whole plan's ``list`` into a pipe: ``--json``, ``--jsonl`` and plain text, from rows.
+
+An unfiltered list of every measure is written straight from the rows the
+store reads (``store.plans.MeasureRows``), in chunks, without a Plan or a
+summary dict per measure. The bytes are those the summaries gave
+(:func:`kplan.present.summary.measure_summaries` through
+``output.json_text``, ``output.json_line`` or the plain table): the layout
+of one measure comes from ``json.dumps`` itself, once, as a template whose
+holes take the values as the C encoder spells them
+(tests/test_list_stream.py compares both ways).
+
+At 10,000 measures the Python work per row is what is left to pay, so a
+row is one ``%`` of a template: the values that repeat from measure to
+measure (owners, areas, statuses, dates, the Fyra P states, the
+perspective levels and the steps as a group) are spelled once each and
+looked up after that. This module imports only what that needs, not the
+plan model or the terminal tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from json import encoder as json_encoder
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from kplan.core.actor import today as current_day
+from kplan.domain import FINISHED_STATUSES, FOUR_P_PARTS
+from kplan.i18n import t
+from kplan.present import output
+from kplan.safetext import LINE_LIMIT, has_hidden, visible
+
+if TYPE_CHECKING:
+    from kplan.store.plans import MeasureRows
+
+# How many measures go into one write.
+CHUNK = 500
+
+# Where a row's first values sit (see store.plans.MeasureRows).
+_KEY, _TITLE, _OWNER, _AREA, _STATUS, _PROGRESS, _START, _DUE, _FOUR_P = range(9)
+
+# The C encoder's spelling of a string (json.dumps with ensure_ascii=False uses it).
+_ENCODE_STRING = json_encoder.encode_basestring
+
+
+def _json_scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Spelled(dict[Any, str]):
+    """Values as they are written, each spelled once: ``spelled[value]`` spells it on a miss.
+
+    ``words``, when given, collects the texts of the values spelled (each of
+    a tuple's), for the check for characters a terminal would act on.
+    """
+
+    def __init__(self, spell: Callable[[Any], str], words: list[str] | None = None) -> None:
+        super().__init__()
+        self._spell = spell
+        self._words = words
+
+    def __missing__(self, value: Any) -> str:
+        found = self[value] = self._spell(value)
+        if self._words is not None:
+            for word in value if type(value) is tuple else (value,):
+                self._words.append(word if type(word) is str else str(word))
+        return found
+
+
+def _groups(text: str, sizes: Sequence[int]) -> tuple[str, list[list[str]]]:
+    """A template made by ``json.dumps`` with numbered markers, its holes taken in groups.
+
+    ``sizes`` says how many holes, in order, each group takes. Returned: the
+    template with one ``%s`` per group (its own text's ``%`` doubled), and for
+    each group the texts that stand between its values, which a group's
+    spelling puts between them (:func:`_join`).
+    """
+    # json.dumps spells a marker "\x00N\x00" as "\u0000N\u0000".
+    parts = re.split(r'"\\u0000([0-9]+)\\u0000"', text)
+    texts, holes = parts[0::2], [int(number) for number in parts[1::2]]
+    if holes != list(range(sum(sizes))):
+        raise AssertionError(f"the template's holes are out of order: {holes}")
+    template = [texts[0].replace("%", "%%")]
+    between: list[list[str]] = []
+    hole = 0
+    for size in sizes:
+        if not size:
+            # No values (a plan without perspectives): a hole for nothing.
+            between.append([])
+            template.append("%s")
+            continue
+        between.append(texts[hole + 1 : hole + size])
+        hole += size
+        template.append("%s" + texts[hole].replace("%", "%%"))
+    return "".join(template), between
+
+
+def _join(values: Sequence[str], between: Sequence[str]) -> str:
+    """A group's values with the template's own texts between them."""
+    if not values:
+        return ""
+    joined = [values[0]]
+    for text, value in zip(between, values[1:], strict=True):
+        joined.append(text)
+        joined.append(value)
+    return "".join(joined)
+
+
+def _summary_template(perspectives: Sequence[str], compact: bool) -> str:
+    """The text of one summary in ``--json``'s array (or a ``--jsonl`` line), with markers.
+
+    Made by ``json.dumps`` from a summary whose values are markers, so the
+    layout (indentation, separators, the keys as spelled) is the standard
+    library's own, key for key the dict ``summary.measure_summary`` makes.
+    """
+    marker = "\x00{}\x00"
+    holes = iter(range(1_000_000))
+
+    def hole() -> str:
+        return marker.format(next(holes))
+
+    sample: dict[str, Any] = {
+        key: hole()
+        for key in (
+            "id",
+            "title",
+            "owner",
+            "owner_name",
+            "area",
+            "status",
+            "progress",
+            "start",
+            "due",
+            "overdue",
+            "days_overdue",
+        )
+    }
+    sample["four_p"] = {part: hole() for part in FOUR_P_PARTS}
+    sample["perspectives"] = {p: hole() for p in perspectives}
+    sample["steps"] = {"lowest": hole(), "highest": hole()}
+    if compact:
+        return json.dumps(sample, ensure_ascii=False, separators=(",", ":"))
+    # The item as it sits in the array: one level in.
+    return json.dumps([sample], ensure_ascii=False, indent=2)[2:-2]
+
+
+def measure_rows_json(
+    measures: MeasureRows, *, compact: bool = False, today: dt.date | None = None
+) -> Iterator[tuple[str, str]]:
+    """``list --json`` (or with ``compact``, ``--jsonl``) of these rows, in pieces to write.
+
+    Each piece is a stretch of the output and the plan texts in it, for
+    ``output.json_pieces``, which then needs to look at those texts only for
+    characters a terminal would act on. The indented array is byte for byte
+    what ``json.dumps([measure_summary(...) ...], ensure_ascii=False,
+    indent=2)`` writes, and each compact line what ``output.json_line``
+    writes of one summary.
+    """
+    day = today or current_day()
+    rows, owners, perspectives = measures.rows, measures.owners, measures.perspectives
+    if not compact and not rows:
+        yield "[]\n", ""
+        return
+    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
+    steps = four_p_end + len(perspectives)
+    # The template's holes in groups: id, title, owner and name, area, status,
+    # progress, start, due, overdue and days, the Fyra P, the perspectives, the steps.
+    sizes = [1, 1, 2, 1, 1, 1, 1, 1, 2, len(FOUR_P_PARTS), len(perspectives), 2]
+    template, between = _groups(_summary_template(perspectives, compact), sizes)
+    owner_between, late_between = between[2], between[8]
+    not_late = _join(["false", "null"], late_between)
+    words: list[str] = list(perspectives)
+    late: dict[Any, str] = {}
+
+    def spell_owner(owner_id: Any) -> str:
+        key, name = owners[owner_id]
+        words.append(key)
+        words.append(name)
+        return _join([_json_scalar(key), _json_scalar(name)], owner_between)
+
+    def spell_day(value: Any) -> str:
+        date = measures.day(value)
+        if date is None:
+            late[value] = not_late
+            return "null"
+        past = date < day
+        late[value] = _join(["true", str((day - date).days)], late_between) if past else not_late
+        return f'"{date.isoformat()}"'
+
+    def spell_group(between: list[str]) -> Callable[[Any], str]:
+        return lambda values: _join([_json_scalar(value) for value in values], between)
+
+    owner_of = _Spelled(spell_owner, words)
+    scalar = _Spelled(_json_scalar, words)
+    # A date is written as its ISO text, whatever the store held.
+    dates = _Spelled(spell_day)
+    four_p = _Spelled(spell_group(between[9]), words)
+    coverage = _Spelled(spell_group(between[10]), words)
+    ladder = _Spelled(spell_group(between[11]), words)
+    finished = FINISHED_STATUSES
+    encode = _ENCODE_STRING
+    keys, titles = itemgetter(_KEY), itemgetter(_TITLE)
+    separator = "\n" if compact else ",\n"
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        # One % of the template a measure; a row's values in the template's order.
+        items = [
+            template
+            % (
+                encode(row[_KEY]),
+                encode(row[_TITLE]),
+                owner_of[row[_OWNER]],
+                scalar[row[_AREA]],
+                scalar[row[_STATUS]],
+                row[_PROGRESS] if type(row[_PROGRESS]) is int else scalar[row[_PROGRESS]],
+                dates[row[_START]],
+                dates[row[_DUE]],
+                # The due date was spelled just before, which judged it.
+                not_late if row[_STATUS] in finished else late[row[_DUE]],
+                four_p[row[_FOUR_P:four_p_end]],
+                coverage[row[four_p_end:steps]],
+                ladder[row[steps : steps + 2]],
+            )
+            for row in chunk
+        ]
+        text = separator.join(items)
+        if compact:
+            text += "\n"
+        else:
+            text = ("[\n" if start == 0 else ",\n") + text
+            if start + CHUNK >= len(rows):
+                text += "\n]\n"
+        texts = "".join(map(keys, chunk)) + "".join(map(titles, chunk))
+        yield text, texts + "".join(words)
+
+
+def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> None:
+    """``list`` of a whole plan into a pipe, straight from its rows, written in chunks.
+
+    The bytes the plain table of the plan's summaries gives there: a header
+    line, then a tab-separated line a measure with the same cells, each
+    made visible. A chunk whose cells hold nothing to spell out and none
+    too long is written as it is (most are); otherwise its cells are made
+    visible one by one, as the table makes them.
+    """
+    day = today or current_day()
+    rows, owners, perspectives = measures.rows, measures.owners, measures.perspectives
+    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
+    steps = four_p_end + len(perspectives)
+    headers = [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *perspectives,
+        t("words.col_overdue"),
+    ]
+    # The cells spelled once (owners, statuses, the Fyra P, the levels, the
+    # steps), for the check of each chunk.
+    cells: list[str] = []
+
+    def cell(text: str) -> str:
+        cells.append(text)
+        return text
+
+    def spell_late(value: Any) -> str:
+        date = measures.day(value)
+        return str((day - date).days) if date is not None and date < day else ""
+
+    owner_of = _Spelled(lambda owner_id: cell(owners[owner_id][0]))
+    status_of = _Spelled(lambda status: cell(status))
+    late = _Spelled(spell_late)
+    four_p = _Spelled(lambda states: cell("/".join(states)))
+    # A level is a cell of its own: each comes after a tab.
+    coverage = _Spelled(lambda levels: "".join(f"\t{cell(level)}" for level in levels))
+    ladder = _Spelled(lambda values: cell(_steps_text(*values)))
+    finished = FINISHED_STATUSES
+    keys, titles = itemgetter(_KEY), itemgetter(_TITLE)
+    text = "\t".join(visible(header) for header in headers)
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        lines = [
+            f"{row[_KEY]}\t{row[_TITLE]}\t{owner_of[row[_OWNER]]}\t{status_of[row[_STATUS]]}"
+            f"\t{row[_PROGRESS]}%\t{ladder[row[steps : steps + 2]]}"
+            f"\t{four_p[row[_FOUR_P:four_p_end]]}{coverage[row[four_p_end:steps]]}"
+            f"\t{'' if row[_STATUS] in finished else late[row[_DUE]]}"
+            for row in chunk
+        ]
+        texts = "".join(map(keys, chunk)) + "".join(map(titles, chunk)) + "".join(cells)
+        longest = max(max(map(len, map(keys, chunk))), max(map(len, map(titles, chunk))))
+        if has_hidden(texts) or max(longest, *map(len, cells)) > LINE_LIMIT:
+            lines = [_visible_line(row, measures, spell_late) for row in chunk]
+        # The first chunk carries the header line.
+        text += ("\n" if text else "") + "\n".join(lines)
+        output.say(text)
+        text = ""
+    if text:
+        output.say(text)
+
+
+def _steps_text(low: int | None, high: int | None) -> str:
+    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations)."""
+    if low is None:
+        return "–"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def _visible_line(row: Sequence[Any], measures: MeasureRows, late: Callable[[Any], str]) -> str:
+    """One measure's line with each cell made visible: for rows with texts to spell out."""
+    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
+    steps = four_p_end + len(measures.perspectives)
+    cells = [
+        row[_KEY],
+        row[_TITLE],
+        measures.owners[row[_OWNER]][0],
+        row[_STATUS],
+        f"{row[_PROGRESS]}%",
+        _steps_text(*row[steps : steps + 2]),
+        "/".join(row[_FOUR_P:four_p_end]),
+        *row[four_p_end:steps],
+        "" if row[_STATUS] in FINISHED_STATUSES else late(row[_DUE]),
+    ]
+    return "\t".join(visible(cell) for cell in cells)
