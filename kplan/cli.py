@@ -582,9 +582,14 @@ def list_command(
     if whole and (json_output or jsonl_output or not output.is_terminal()):
         # The whole plan into a pipe: rows straight from the store to the output,
         # without the plan model, the filters or the tables.
+        import gc
+
         from kplan.core.queries import measure_rows
         from kplan.present import streamed
 
+        # Thousands of rows of plain values, kept until the command ends: the
+        # cycle collector would only walk them again and again, finding nothing.
+        gc.disable()
         measures = measure_rows(open_store(db, create=False), plan)
         if json_output or jsonl_output:
             output.json_pieces(streamed.measure_rows_json(measures, compact=jsonl_output))

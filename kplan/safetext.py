@@ -167,14 +167,35 @@ def keeps_lines(text: str) -> bool:
     """Whether ``visible_lines(text, limit=None)`` is ``text`` itself: nothing to spell out.
 
     One scan of the whole text, where ``visible_lines`` takes a line at a
-    time: a long table checks at the speed of the regular expression engine.
+    time: a long table checks at the speed of the regular expression engine,
+    or faster (see :func:`surely_visible`).
     """
+    if surely_visible(text.replace("\t", " ").replace("\n", " ")):
+        return True
     return _HIDDEN_IN_LINES.search(text) is None
 
 
 def has_hidden(text: str) -> bool:
     """Whether ``text`` holds a character :func:`visible` would spell out (newlines count)."""
-    return _HIDDEN.search(text) is not None
+    return not surely_visible(text) and _HIDDEN.search(text) is not None
+
+
+# The hidden characters Python counts as printable (str.isprintable): a
+# combining grapheme joiner, fillers and variation selectors.
+# tests/test_safetext.py derives them from HIDDEN_RANGES again.
+PRINTABLE_HIDDEN = "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+
+
+def surely_visible(text: str) -> bool:
+    """Whether ``text`` holds no hidden character, found at C speed; False may be wrong.
+
+    Every hidden character but those of :data:`PRINTABLE_HIDDEN` is one
+    that ``str.isprintable`` refuses, and both tests run in C, many times
+    faster than the regular expression over a long text. A text with a
+    tab, a newline or an unprintable character is False here: the
+    expression decides.
+    """
+    return text.isprintable() and all(char not in text for char in PRINTABLE_HIDDEN)
 
 
 def visible_document(text: str) -> str:

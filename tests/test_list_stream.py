@@ -25,7 +25,7 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import KRONOBERG, OREBRO, Kplan, execute
+from tests.conftest import KRONOBERG, OREBRO, Kplan, ServerStore, execute
 from tests.test_hostile_text import hostile_plan
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -128,6 +128,69 @@ def test_plan_without_perspectives_or_measures_lists_as_before(
     assert other("list", "--json").stdout == "[]\n"
     assert other("list", "--jsonl").stdout == ""
     assert_streams_as_before(other)
+
+
+def test_dates_steps_and_overdue_as_before(kplan: Kplan, tmp_path: Path) -> None:
+    """Odd cases of the values spelled once: no dates, one step, the same date open and done."""
+    plan = tomllib.loads(OREBRO.read_text(encoding="utf-8"))
+    first, second, third = plan["measures"][:3]
+    first.pop("start", None)
+    first.pop("due", None)
+    second["due"] = third["due"] = "2014-06-30"
+    second["status"], third["status"] = "ongoing", "done"
+    for collaboration in second.get("collaborations", []):
+        collaboration["step"] = 2
+    path = tmp_path / "odd-dates.toml"
+    path.write_text(tomli_w.dumps(plan), encoding="utf-8")
+    kplan("import", str(path))
+    assert_streams_as_before(kplan)
+    items = {item["id"]: item for item in kplan.json("list")}
+    assert items[first["id"]]["start"] is None and items[first["id"]]["due"] is None
+    assert items[second["id"]]["overdue"] and not items[third["id"]]["overdue"]
+
+
+def test_a_measure_whose_owner_is_another_plans_or_gone(kplan: Kplan) -> None:
+    """A store mended by hand: the owner shown as the join on owners showed it, or no measure."""
+    kplan("import", str(OREBRO))
+    kplan("import", str(KRONOBERG))
+    plan = ["--plan", "orebro-kompetens"]
+    before = kplan.json("list", *plan)
+    execute(
+        kplan.db,
+        "UPDATE measure SET owner_id = (SELECT o.id FROM owner o JOIN plan p ON p.id = o.plan_id"
+        " WHERE p.key = 'kronoberg-kompetens' ORDER BY o.position LIMIT 1)"
+        " WHERE key = :key AND plan_id = (SELECT id FROM plan WHERE key = 'orebro-kompetens')",
+        key=before[0]["id"],
+    )
+    other = execute_one(
+        kplan,
+        "SELECT o.key, o.name FROM owner o JOIN plan p ON p.id = o.plan_id"
+        " WHERE p.key = 'kronoberg-kompetens' ORDER BY o.position LIMIT 1",
+    )
+    after = kplan.json("list", *plan)
+    assert (after[0]["owner"], after[0]["owner_name"]) == other
+    assert after[1:] == before[1:]
+    lines = kplan("list", "--jsonl", *plan).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == after
+    assert kplan("list", *plan).stdout.splitlines()[1].split("\t")[2] == other[0]
+    if isinstance(kplan.db, ServerStore):
+        return  # PostgreSQL keeps its foreign keys: an owner cannot go.
+    execute(kplan.db, "DELETE FROM owner WHERE key = :key", key=other[0])
+    assert kplan.json("list", *plan) == before[1:]
+    assert len(kplan("list", *plan).stdout.splitlines()) == len(before)
+
+
+def execute_one(kplan: Kplan, sql: str) -> tuple[Any, ...]:
+    """The first row of a query on the test's store."""
+    from sqlalchemy import create_engine, text
+
+    url = kplan.db if isinstance(kplan.db, ServerStore) else f"sqlite:///{kplan.db}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return tuple(connection.execute(text(sql)).one())
+    finally:
+        engine.dispose()
 
 
 def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:

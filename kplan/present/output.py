@@ -33,6 +33,7 @@ from kplan.safetext import (
     HIDDEN_RANGES,
     LINE_LIMIT,
     keeps_lines,
+    surely_visible,
     visible,
     visible_document,
     visible_lines,
@@ -283,7 +284,8 @@ def json_pieces(pieces: Iterable[tuple[str, str]]) -> None:
     texts, so only they are searched; a piece is escaped when one holds one.
     """
     for text, texts in pieces:
-        data(_JSON_RISKY.sub(_json_escape, text) if _JSON_RISKY.search(texts) else text)
+        risky = not surely_visible(texts) and _JSON_RISKY.search(texts)
+        data(_JSON_RISKY.sub(_json_escape, text) if risky else text)
 
 
 def is_terminal() -> bool:

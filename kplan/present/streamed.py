@@ -164,16 +164,15 @@ def measure_rows_json(
     if not compact and not rows:
         yield "[]\n", ""
         return
-    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
-    steps = four_p_end + len(perspectives)
+    four_p_end, row_id = measures.four_p_end, measures.row_id
+    steps_of, no_steps = measures.steps, (None, None)
     # The template's holes in groups: id, title, owner and name, area, status,
-    # progress, start, due, overdue and days, the Fyra P, the perspectives, the steps.
-    sizes = [1, 1, 2, 1, 1, 1, 1, 1, 2, len(FOUR_P_PARTS), len(perspectives), 2]
+    # progress, start, due with overdue and days, the Fyra P, the perspectives,
+    # the steps.
+    sizes = [1, 1, 2, 1, 1, 1, 1, 3, len(FOUR_P_PARTS), len(perspectives), 2]
     template, between = _groups(_summary_template(perspectives, compact), sizes)
-    owner_between, late_between = between[2], between[8]
-    not_late = _join(["false", "null"], late_between)
+    owner_between, due_between = between[2], between[7]
     words: list[str] = list(perspectives)
-    late: dict[Any, str] = {}
 
     def spell_owner(owner_id: Any) -> str:
         key, name = owners[owner_id]
@@ -181,25 +180,34 @@ def measure_rows_json(
         words.append(name)
         return _join([_json_scalar(key), _json_scalar(name)], owner_between)
 
-    def spell_day(value: Any) -> str:
+    def spell_start(value: Any) -> str:
+        # A date is written as its ISO text, whatever form the store held.
         date = measures.day(value)
-        if date is None:
-            late[value] = not_late
-            return "null"
-        past = date < day
-        late[value] = _join(["true", str((day - date).days)], late_between) if past else not_late
-        return f'"{date.isoformat()}"'
+        return "null" if date is None else f'"{date.isoformat()}"'
+
+    def spell_due(value: Any) -> str:
+        date = measures.day(value)
+        if date is None or date >= day:
+            return spell_done(value)
+        return _join([f'"{date.isoformat()}"', "true", str((day - date).days)], due_between)
+
+    def spell_done(value: Any) -> str:
+        # Done or cancelled: never overdue.
+        return _join([spell_start(value), "false", "null"], due_between)
 
     def spell_group(between: list[str]) -> Callable[[Any], str]:
         return lambda values: _join([_json_scalar(value) for value in values], between)
 
     owner_of = _Spelled(spell_owner, words)
     scalar = _Spelled(_json_scalar, words)
-    # A date is written as its ISO text, whatever the store held.
-    dates = _Spelled(spell_day)
-    four_p = _Spelled(spell_group(between[9]), words)
-    coverage = _Spelled(spell_group(between[10]), words)
-    ladder = _Spelled(spell_group(between[11]), words)
+    progress = _Spelled(_json_scalar)
+    starts = _Spelled(spell_start)
+    # The due date with whether the measure is overdue and by how many days,
+    # for the measures still open and for those done or cancelled.
+    dues = (_Spelled(spell_due), _Spelled(spell_done))
+    four_p = _Spelled(spell_group(between[8]), words)
+    coverage = _Spelled(spell_group(between[9]), words)
+    ladder = _Spelled(spell_group(between[10]), words)
     finished = FINISHED_STATUSES
     encode = _ENCODE_STRING
     keys, titles = itemgetter(_KEY), itemgetter(_TITLE)
@@ -215,14 +223,12 @@ def measure_rows_json(
                 owner_of[row[_OWNER]],
                 scalar[row[_AREA]],
                 scalar[row[_STATUS]],
-                row[_PROGRESS] if type(row[_PROGRESS]) is int else scalar[row[_PROGRESS]],
-                dates[row[_START]],
-                dates[row[_DUE]],
-                # The due date was spelled just before, which judged it.
-                not_late if row[_STATUS] in finished else late[row[_DUE]],
+                progress[row[_PROGRESS]],
+                starts[row[_START]],
+                dues[row[_STATUS] in finished][row[_DUE]],
                 four_p[row[_FOUR_P:four_p_end]],
-                coverage[row[four_p_end:steps]],
-                ladder[row[steps : steps + 2]],
+                coverage[row[four_p_end:row_id]],
+                ladder[steps_of.get(row[row_id], no_steps)],
             )
             for row in chunk
         ]
@@ -248,8 +254,8 @@ def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> N
     """
     day = today or current_day()
     rows, owners, perspectives = measures.rows, measures.owners, measures.perspectives
-    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
-    steps = four_p_end + len(perspectives)
+    four_p_end, row_id = measures.four_p_end, measures.row_id
+    steps_of, no_steps = measures.steps, (None, None)
     headers = [
         t("col.id"),
         t("col.title"),
@@ -287,8 +293,8 @@ def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> N
         chunk = rows[start : start + CHUNK]
         lines = [
             f"{row[_KEY]}\t{row[_TITLE]}\t{owner_of[row[_OWNER]]}\t{status_of[row[_STATUS]]}"
-            f"\t{row[_PROGRESS]}%\t{ladder[row[steps : steps + 2]]}"
-            f"\t{four_p[row[_FOUR_P:four_p_end]]}{coverage[row[four_p_end:steps]]}"
+            f"\t{row[_PROGRESS]}%\t{ladder[steps_of.get(row[row_id], no_steps)]}"
+            f"\t{four_p[row[_FOUR_P:four_p_end]]}{coverage[row[four_p_end:row_id]]}"
             f"\t{'' if row[_STATUS] in finished else late[row[_DUE]]}"
             for row in chunk
         ]
@@ -313,17 +319,16 @@ def _steps_text(low: int | None, high: int | None) -> str:
 
 def _visible_line(row: Sequence[Any], measures: MeasureRows, late: Callable[[Any], str]) -> str:
     """One measure's line with each cell made visible: for rows with texts to spell out."""
-    four_p_end = _FOUR_P + len(FOUR_P_PARTS)
-    steps = four_p_end + len(measures.perspectives)
+    four_p_end, row_id = measures.four_p_end, measures.row_id
     cells = [
         row[_KEY],
         row[_TITLE],
         measures.owners[row[_OWNER]][0],
         row[_STATUS],
         f"{row[_PROGRESS]}%",
-        _steps_text(*row[steps : steps + 2]),
+        _steps_text(*measures.steps.get(row[row_id], (None, None))),
         "/".join(row[_FOUR_P:four_p_end]),
-        *row[four_p_end:steps],
+        *row[four_p_end:row_id],
         "" if row[_STATUS] in FINISHED_STATUSES else late(row[_DUE]),
     ]
     return "\t".join(visible(cell) for cell in cells)

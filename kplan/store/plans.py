@@ -326,14 +326,16 @@ class MeasureRows(NamedTuple):
     (the owner's row id, a key of ``owners``), area, status, progress,
     start and due, then its Fyra P states in the order of ``FOUR_P_PARTS``
     and its levels in the order of the plan's ``perspectives`` (with the
-    defaults a Plan fills in, see ``Plan.complete``), then the lowest and
-    the highest step of its collaborations (None without any). A row may
-    hold more values after those. Start and due come as the driver gives
-    them (ISO text or a date): :meth:`day` reads either.
+    defaults a Plan fills in, see ``Plan.complete``), then the measure's
+    row id, a key of ``steps`` when it has collaborations. A row may hold
+    more values after those. Start and due come as the driver gives them
+    (ISO text or a date): :meth:`day` reads either.
     """
 
     perspectives: tuple[str, ...]
     owners: Mapping[Any, tuple[str, str]]
+    # The lowest and highest step of each measure's collaborations, by its row id.
+    steps: Mapping[Any, tuple[int, int]]
     rows: Sequence[Sequence[Any]]
 
     @property
@@ -342,8 +344,8 @@ class MeasureRows(NamedTuple):
         return LINE_FOUR_P + len(FOUR_P_PARTS)
 
     @property
-    def steps(self) -> int:
-        """Where a row's lowest and highest step are (``steps`` and ``steps + 1``)."""
+    def row_id(self) -> int:
+        """Where a row's measure row id is: right after its perspective levels."""
         return self.four_p_end + len(self.perspectives)
 
     @staticmethod
@@ -362,9 +364,10 @@ def measure_rows(rows: Rows, info: PlanInfo) -> MeasureRows:
 
     One query selects only what a list shows: each Fyra P part and each of
     the plan's perspectives is joined in by its unique index, with the
-    defaults a Plan fills in, and the steps come reduced to the lowest and
-    highest; owners come by their row id, from a second query of the few
-    owners. The rows are handed on as the driver returns them: no Measure,
+    defaults a Plan fills in. The steps (reduced to the lowest and highest
+    in one grouped scan) and the owners come by row id from queries of
+    their own, which cost less than looking them up for every measure. The
+    rows are handed on as the driver returns them: no Measure,
     Collaboration or Plan objects, and no Python work per row but a sort,
     which was most of what loading a plan in outline cost.
     """
@@ -389,9 +392,9 @@ def measure_rows(rows: Rows, info: PlanInfo) -> MeasureRows:
         rows(
             "SELECT m.key, m.title, m.owner_id, m.area, m.status, m.progress, m.start, m.due, "
             + "".join(f"{column}, " for column in columns)
-            + "(SELECT MIN(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
-            " (SELECT MAX(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
-            " m.position FROM measure m" + "".join(joins) + " WHERE m.plan_id = :plan",
+            + "m.id, m.position FROM measure m"
+            + "".join(joins)
+            + " WHERE m.plan_id = :plan",
             params,
         )
     )
@@ -420,7 +423,16 @@ def measure_rows(rows: Rows, info: PlanInfo) -> MeasureRows:
             )
         )
         found = [row for row in found if row[LINE_OWNER] in owners]
-    return MeasureRows(tuple(info.perspectives), owners, found)
+    steps = {
+        measure_id: (lowest, highest)
+        for measure_id, lowest, highest in rows(
+            "SELECT s.measure_id, MIN(s.step), MAX(s.step) FROM collaboration s"
+            " JOIN measure m ON m.id = s.measure_id WHERE m.plan_id = :plan"
+            " GROUP BY s.measure_id",
+            {"plan": info.row_id},
+        )
+    }
+    return MeasureRows(tuple(info.perspectives), owners, steps, found)
 
 
 def plan_names(
