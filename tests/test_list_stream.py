@@ -193,6 +193,32 @@ def execute_one(kplan: Kplan, sql: str) -> tuple[Any, ...]:
         engine.dispose()
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_streamed_json_through_any_standard_output(
+    orebro: Kplan, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UTF-8 pieces go to a UTF-8 output's bytes as they are, to any other through its text."""
+    import io
+
+    from kplan.present import output, streamed
+
+    _, indented = old_outputs(orebro.db)
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stream)
+    output.json_pieces(streamed.measure_rows_json(measures_of(orebro.db)))
+    stream.flush()
+    assert buffer.getvalue() == indented.encode(encoding)
+
+
+def measures_of(db: Path) -> Any:
+    """The store's one plan as the rows a whole list is written from."""
+    from kplan.core.queries import measure_rows
+    from kplan.store.engine import open_store
+
+    return measure_rows(open_store(str(db), create=False))
+
+
 def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:
     items = orebro.json("list", "--status", "ongoing")
     lines = orebro("list", "--status", "ongoing", "--jsonl").stdout.splitlines()

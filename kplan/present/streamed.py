@@ -47,22 +47,29 @@ _ENCODE_STRING = json_encoder.encode_basestring
 
 
 def _json_scalar(value: Any) -> str:
+    """``value`` as ``json.dumps(value, ensure_ascii=False)`` spells it."""
+    if type(value) is str:
+        return _ENCODE_STRING(value)
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
     return json.dumps(value, ensure_ascii=False)
 
 
-class _Spelled(dict[Any, str]):
+class _Spelled(dict[Any, Any]):
     """Values as they are written, each spelled once: ``spelled[value]`` spells it on a miss.
 
     ``words``, when given, collects the texts of the values spelled (each of
     a tuple's), for the check for characters a terminal would act on.
     """
 
-    def __init__(self, spell: Callable[[Any], str], words: list[str] | None = None) -> None:
+    def __init__(self, spell: Callable[[Any], Any], words: list[str] | None = None) -> None:
         super().__init__()
         self._spell = spell
         self._words = words
 
-    def __missing__(self, value: Any) -> str:
+    def __missing__(self, value: Any) -> Any:
         found = self[value] = self._spell(value)
         if self._words is not None:
             for word in value if type(value) is tuple else (value,):
@@ -70,43 +77,28 @@ class _Spelled(dict[Any, str]):
         return found
 
 
-def _groups(text: str, sizes: Sequence[int]) -> tuple[str, list[list[str]]]:
+def _groups(text: str, sizes: Sequence[int]) -> tuple[str, list[str]]:
     """A template made by ``json.dumps`` with numbered markers, its holes taken in groups.
 
     ``sizes`` says how many holes, in order, each group takes. Returned: the
-    template with one ``%s`` per group (its own text's ``%`` doubled), and for
-    each group the texts that stand between its values, which a group's
-    spelling puts between them (:func:`_join`).
+    template with one ``%s`` per group, and for each group the text it puts
+    in that hole, with a ``%s`` for each of its values and the template's own
+    text between them (every ``%`` of the template's text doubled).
     """
     # json.dumps spells a marker "\x00N\x00" as "\u0000N\u0000".
-    parts = re.split(r'"\\u0000([0-9]+)\\u0000"', text)
+    parts = re.split(r'"\\u0000([0-9]+)\\u0000"', text.replace("%", "%%"))
     texts, holes = parts[0::2], [int(number) for number in parts[1::2]]
     if holes != list(range(sum(sizes))):
         raise AssertionError(f"the template's holes are out of order: {holes}")
-    template = [texts[0].replace("%", "%%")]
-    between: list[list[str]] = []
+    template = [texts[0]]
+    groups: list[str] = []
     hole = 0
     for size in sizes:
-        if not size:
-            # No values (a plan without perspectives): a hole for nothing.
-            between.append([])
-            template.append("%s")
-            continue
-        between.append(texts[hole + 1 : hole + size])
+        # No values (a plan without perspectives) make a hole for nothing.
+        groups.append("%s".join(["", *texts[hole + 1 : hole + size], ""]) if size else "")
         hole += size
-        template.append("%s" + texts[hole].replace("%", "%%"))
-    return "".join(template), between
-
-
-def _join(values: Sequence[str], between: Sequence[str]) -> str:
-    """A group's values with the template's own texts between them."""
-    if not values:
-        return ""
-    joined = [values[0]]
-    for text, value in zip(between, values[1:], strict=True):
-        joined.append(text)
-        joined.append(value)
-    return "".join(joined)
+        template.append("%s" + texts[hole] if size else "%s")
+    return "".join(template), groups
 
 
 def _summary_template(perspectives: Sequence[str], compact: bool) -> str:
@@ -149,20 +141,23 @@ def _summary_template(perspectives: Sequence[str], compact: bool) -> str:
 
 def measure_rows_json(
     measures: MeasureRows, *, compact: bool = False, today: dt.date | None = None
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[bytes, str]]:
     """``list --json`` (or with ``compact``, ``--jsonl``) of these rows, in pieces to write.
 
-    Each piece is a stretch of the output and the plan texts in it, for
-    ``output.json_pieces``, which then needs to look at those texts only for
-    characters a terminal would act on. The indented array is byte for byte
-    what ``json.dumps([measure_summary(...) ...], ensure_ascii=False,
+    Each piece is a stretch of the output in UTF-8 and the plan texts in it,
+    for ``output.json_pieces``, which then needs to look at those texts only
+    for characters a terminal would act on. The indented array is byte for
+    byte what ``json.dumps([measure_summary(...) ...], ensure_ascii=False,
     indent=2)`` writes, and each compact line what ``output.json_line``
-    writes of one summary.
+    writes of one summary. The pieces are bytes, put together from values
+    each encoded once: encoding the whole output took as long as filling in
+    the template. A lone surrogate (a store's bad text) is encoded as it is
+    (``surrogatepass``), for the writer to spell out.
     """
     day = today or current_day()
     rows, owners, perspectives = measures.rows, measures.owners, measures.perspectives
     if not compact and not rows:
-        yield "[]\n", ""
+        yield b"[]\n", ""
         return
     four_p_end, row_id = measures.four_p_end, measures.row_id
     steps_of, no_steps = measures.steps, (None, None)
@@ -170,56 +165,60 @@ def measure_rows_json(
     # progress, start, due with overdue and days, the Fyra P, the perspectives,
     # the steps.
     sizes = [1, 1, 2, 1, 1, 1, 1, 3, len(FOUR_P_PARTS), len(perspectives), 2]
-    template, between = _groups(_summary_template(perspectives, compact), sizes)
-    owner_between, due_between = between[2], between[7]
+    made, holes = _groups(_summary_template(perspectives, compact), sizes)
+    template, groups = _utf8(made), [_utf8(group) for group in holes]
     words: list[str] = list(perspectives)
 
-    def spell_owner(owner_id: Any) -> str:
+    def spell(value: Any) -> bytes:
+        return _utf8(_json_scalar(value))
+
+    def spell_owner(owner_id: Any) -> bytes:
         key, name = owners[owner_id]
         words.append(key)
         words.append(name)
-        return _join([_json_scalar(key), _json_scalar(name)], owner_between)
+        return groups[2] % (spell(key), spell(name))
 
-    def spell_start(value: Any) -> str:
+    def spell_start(value: Any) -> bytes:
         # A date is written as its ISO text, whatever form the store held.
         date = measures.day(value)
-        return "null" if date is None else f'"{date.isoformat()}"'
+        return b"null" if date is None else b'"%s"' % date.isoformat().encode()
 
-    def spell_due(value: Any) -> str:
+    def spell_due(value: Any) -> bytes:
         date = measures.day(value)
         if date is None or date >= day:
-            return spell_done(value)
-        return _join([f'"{date.isoformat()}"', "true", str((day - date).days)], due_between)
+            done: bytes = dues[True][value]
+            return done
+        return groups[7] % (starts[value], b"true", b"%d" % (day - date).days)
 
-    def spell_done(value: Any) -> str:
+    def spell_done(value: Any) -> bytes:
         # Done or cancelled: never overdue.
-        return _join([spell_start(value), "false", "null"], due_between)
+        return groups[7] % (starts[value], b"false", b"null")
 
-    def spell_group(between: list[str]) -> Callable[[Any], str]:
-        return lambda values: _join([_json_scalar(value) for value in values], between)
+    def spell_group(text: bytes) -> Callable[[Any], bytes]:
+        return lambda values: text % tuple(map(spell, values))
 
     owner_of = _Spelled(spell_owner, words)
-    scalar = _Spelled(_json_scalar, words)
-    progress = _Spelled(_json_scalar)
+    scalar = _Spelled(spell, words)
+    progress = _Spelled(spell)
     starts = _Spelled(spell_start)
     # The due date with whether the measure is overdue and by how many days,
     # for the measures still open and for those done or cancelled.
     dues = (_Spelled(spell_due), _Spelled(spell_done))
-    four_p = _Spelled(spell_group(between[8]), words)
-    coverage = _Spelled(spell_group(between[9]), words)
-    ladder = _Spelled(spell_group(between[10]), words)
+    four_p = _Spelled(spell_group(groups[8]), words)
+    coverage = _Spelled(spell_group(groups[9]), words)
+    ladder = _Spelled(spell_group(groups[10]), words)
     finished = FINISHED_STATUSES
-    encode = _ENCODE_STRING
+    encode, utf8 = _ENCODE_STRING, str.encode
     keys, titles = itemgetter(_KEY), itemgetter(_TITLE)
-    separator = "\n" if compact else ",\n"
+    separator = b"\n" if compact else b",\n"
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         # One % of the template a measure; a row's values in the template's order.
         items = [
             template
             % (
-                encode(row[_KEY]),
-                encode(row[_TITLE]),
+                utf8(encode(row[_KEY]), "utf-8", "surrogatepass"),
+                utf8(encode(row[_TITLE]), "utf-8", "surrogatepass"),
                 owner_of[row[_OWNER]],
                 scalar[row[_AREA]],
                 scalar[row[_STATUS]],
@@ -234,13 +233,17 @@ def measure_rows_json(
         ]
         text = separator.join(items)
         if compact:
-            text += "\n"
+            text += b"\n"
         else:
-            text = ("[\n" if start == 0 else ",\n") + text
+            text = (b"[\n" if start == 0 else b",\n") + text
             if start + CHUNK >= len(rows):
-                text += "\n]\n"
+                text += b"\n]\n"
         texts = "".join(map(keys, chunk)) + "".join(map(titles, chunk))
         yield text, texts + "".join(words)
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
 
 
 def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> None:
