@@ -219,6 +219,22 @@ def measures_of(db: Path) -> Any:
     return measure_rows(open_store(str(db), create=False))
 
 
+def test_a_plan_whose_measures_are_saved_around_anothers(
+    kplan: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A measure added after another plan's import: the steps read between stay that plan's."""
+    kplan("import", str(OREBRO))
+    kplan("import", str(KRONOBERG))
+    monkeypatch.setenv("KPLAN_PLAN", "orebro-kompetens")
+    kplan("measure", "add", "99", "--title", "Sent tillagd", "--owner", "akarlsson", "--as", "t")
+    kplan("collab", "add", "sent-1", "--measure", "99", "--name", "Sent", "--actors", "af")
+    kplan("collab", "edit", "sent-1", "--step", "3", "--as", "t")
+    assert_streams_as_before(kplan)
+    assert kplan.json("list")[-1]["steps"] == {"lowest": 3, "highest": 3}
+    monkeypatch.setenv("KPLAN_PLAN", "kronoberg-kompetens")
+    assert_streams_as_before(kplan)
+
+
 def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:
     items = orebro.json("list", "--status", "ongoing")
     lines = orebro("list", "--status", "ongoing", "--jsonl").stdout.splitlines()
