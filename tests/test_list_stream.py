@@ -328,3 +328,46 @@ def test_json_text_writes_what_json_dumps_writes(data: Any) -> None:
 
     expected = _JSON_RISKY.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2))
     assert json_text(data) == expected
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.text(max_size=8),
+            st.one_of(st.text(max_size=8), st.integers(), st.lists(st.text(max_size=4))),
+            max_size=4,
+        ),
+    )
+)
+def test_the_store_spells_a_source_as_the_model_does(source: Any) -> None:
+    """store.plans keeps its own source_text, so a list need not import the plan model."""
+    from kplan.model import source_text
+    from kplan.store import plans
+
+    assert plans.source_text(source) == source_text(source)
+
+
+def test_a_whole_list_imports_neither_the_plan_model_nor_the_filters(tmp_path: Path) -> None:
+    """list --json, --jsonl and list into a pipe read rows without kplan.model or the filters."""
+    import subprocess
+
+    db = tmp_path / "kplan.db"
+    Kplan(db)("import", str(OREBRO))
+    for args in (["list", "--json"], ["list", "--jsonl"], ["list"]):
+        code = (
+            "import sys\n"
+            "from kplan.cli import main\n"
+            f"sys.argv = ['kplan', *{args!r}, '--db', {str(db)!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "loaded = [m for m in ('kplan.model', 'kplan.core.filters', 'kplan.present.terminal')"
+            " if m in sys.modules]\n"
+            "print('LOADED', loaded, file=sys.stderr)\n"
+        )
+        found = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "LOADED []" in found.stderr, (args, found.stderr)

@@ -12,14 +12,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.filters import MeasureFilter, filter_measures
 from kplan.errors import InvalidValueError, unknown
 from kplan.i18n import t
-from kplan.model import Measure, Plan
 from kplan.names import check_id
 from kplan.store import plans as stored
 
 if TYPE_CHECKING:
+    from kplan.core.filters import MeasureFilter
+    from kplan.model import Measure, Plan
     from kplan.store.engine import Store
     from kplan.store.plans import MeasureRows, PlanInfo
 
@@ -100,6 +100,8 @@ def list_measures(
     The plan comes in outline (no indicators, no collaboration actors), which
     is all a list shows or filters on.
     """
+    from kplan.core.filters import MeasureFilter, filter_measures
+
     with store.reading() as rows:
         loaded = stored.load_plan(rows, stored.select_plan(rows, plan), outline=True)
     return loaded, filter_measures(loaded, wanted or MeasureFilter())

@@ -24,23 +24,19 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kplan.domain import FOUR_P_PARTS, as_utc
 from kplan.errors import NotFoundError, closest, unknown
 from kplan.i18n import t
-from kplan.model import (
-    Collaboration,
-    Indicator,
-    Measure,
-    Organisation,
-    Owner,
-    Plan,
-    source_text,
-)
 from kplan.moments import plan_zone, read_in
 from kplan.names import check_id
 from kplan.store.tx import Rows
+
+if TYPE_CHECKING:
+    # The plan model is imported where a Plan is read or saved: a whole
+    # list (measure_rows) goes without it.
+    from kplan.model import Collaboration, Indicator, Measure, Plan
 
 
 def _date(value: Any) -> dt.date | None:
@@ -175,6 +171,8 @@ def load_plan(
     An ``outline`` leaves out what a list of measures never shows: the
     indicators and the actors of collaborations (their steps are read).
     """
+    from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+
     plan = Plan(
         id=info.key,
         title=info.title,
@@ -602,6 +600,15 @@ def _text_list(values: Sequence[str]) -> str:
 # How a column's stored value reads back as the Plan holds it, for the
 # columns whose drivers disagree (see ``_date`` and ``_float``).
 _READ_AS: dict[str, Any] = {"start": _date, "due": _date, "baseline": _float, "target": _float}
+
+
+def source_text(source: dict[str, Any] | None) -> str | None:
+    """An indicator's source table as one line of JSON text, as the store keeps it.
+
+    The same as ``kplan.model.source_text`` (tests/test_list_stream.py checks
+    it), written here so that reading a list does not import the plan model.
+    """
+    return json.dumps(source, ensure_ascii=False) if source else None
 
 
 def plan_keys(rows: Rows) -> list[str]:
