@@ -1,7 +1,7 @@
 """``list`` of a whole plan streams rows from the store, byte for byte as before.
 
 An unfiltered ``list`` (into a pipe), ``list --json`` and ``list --jsonl``
-read the measures as rows of the columns they show (store.plans.measure_lines)
+read the measures as rows of the columns they show (store.plans.measure_rows)
 and write them in chunks, without building the plan. Their bytes are
 compared with the old path (the plan loaded in outline, its summaries, then
 ``output.json_text`` or the plain table) on the examples, a generated plan,
