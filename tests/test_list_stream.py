@@ -235,6 +235,22 @@ def test_a_plan_whose_measures_are_saved_around_anothers(
     assert_streams_as_before(kplan)
 
 
+def test_the_cycle_collector_is_back_after_a_whole_list(orebro: Kplan) -> None:
+    """list pauses the cycle collector while it streams, never for whoever called it."""
+    import gc
+
+    for args in (["list", "--json"], ["list", "--jsonl"], ["list"]):
+        assert gc.isenabled()
+        orebro(*args)
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        orebro("list", "--json")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:
     items = orebro.json("list", "--status", "ongoing")
     lines = orebro("list", "--status", "ongoing", "--jsonl").stdout.splitlines()
