@@ -387,3 +387,11 @@ def test_a_whole_list_imports_neither_the_plan_model_nor_the_filters(tmp_path: P
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert "LOADED []" in found.stderr, (args, found.stderr)
+
+
+@pytest.mark.parametrize(("low", "high"), [(None, None), (1, 1), (2, 3), (4, 4)])
+def test_a_whole_list_writes_steps_as_the_labels_do(low: int | None, high: int | None) -> None:
+    from kplan.present.labels import steps_text
+    from kplan.present.streamed import _steps_text
+
+    assert _steps_text(low, high) == steps_text({"lowest": low, "highest": high})

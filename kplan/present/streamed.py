@@ -314,7 +314,11 @@ def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> N
 
 
 def _steps_text(low: int | None, high: int | None) -> str:
-    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations)."""
+    """Lowest and highest ladder step as ``2-3`` (``–`` without collaborations).
+
+    As ``labels.steps_text`` writes a summary's steps, without importing the
+    labels (and with them the plan model) for a whole list.
+    """
     if low is None:
         return "–"
     return str(low) if low == high else f"{low}-{high}"
