@@ -69,10 +69,26 @@ HIDDEN_RANGES: tuple[str, ...] = (
 )
 _HIDDEN = re.compile("[" + "".join(HIDDEN_RANGES) + "]")
 _PARTIAL_ESCAPE = re.compile(r"\\(x[0-9a-f]?|u[0-9a-f]{0,3}|U[0-9a-f]{0,7})?")
-# A document keeps its line breaks (CRLF too) and tabs.
-_HIDDEN_IN_DOCUMENT = re.compile(
-    "(?!\r\n)[" + "".join(HIDDEN_RANGES).replace("\x00-\x1f", "\x00-\x08\x0b-\x1f") + "]"
-)
+
+
+# What a document spells out: all hidden but its line breaks (CRLF too) and
+# tabs. Compiled when first needed (see _hidden_in_document).
+_IN_DOCUMENT = "(?!\r\n)[" + "".join(HIDDEN_RANGES).replace("\x00-\x1f", "\x00-\x08\x0b-\x1f") + "]"
+_compiled: dict[str, re.Pattern[str]] = {}
+
+
+def _hidden_in_document() -> re.Pattern[str]:
+    """The expression of :data:`_IN_DOCUMENT`, compiled once it is first needed.
+
+    Most commands never show a document, and every one would pay for the
+    compiling at its start.
+    """
+    found = _compiled.get(_IN_DOCUMENT)
+    if found is None:
+        found = _compiled[_IN_DOCUMENT] = re.compile(_IN_DOCUMENT)
+    return found
+
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -145,9 +161,9 @@ def visible_lines(value: object, *, limit: int | None = LINE_LIMIT) -> str:
     """
     text = value if isinstance(value, str) else str(value)
     lines = text.split("\n")
+    hidden = _hidden_in_document()
     return "\n".join(
-        _clip(_HIDDEN_IN_DOCUMENT.sub(_escape, line[: limit + 1] if limit else line), limit)
-        for line in lines
+        _clip(hidden.sub(_escape, line[: limit + 1] if limit else line), limit) for line in lines
     )
 
 
@@ -203,4 +219,4 @@ def visible_document(text: str) -> str:
 
     Not clipped: the person asked for the whole document.
     """
-    return _HIDDEN_IN_DOCUMENT.sub(_escape, text)
+    return _hidden_in_document().sub(_escape, text)
