@@ -178,13 +178,17 @@ def measure_rows_json(
         words.append(name)
         return groups[2] % (spell(key), spell(name))
 
+    def read_day(value: Any) -> dt.date | None:
+        # SQLite gives dates as ISO text; the usual form is read without a detour.
+        return iso(value) if type(value) is str and len(value) == 10 else measures.day(value)
+
     def spell_start(value: Any) -> bytes:
         # A date is written as its ISO text, whatever form the store held.
-        date = measures.day(value)
+        date = read[value]
         return b"null" if date is None else b'"%s"' % date.isoformat().encode()
 
     def spell_due(value: Any) -> bytes:
-        date = measures.day(value)
+        date = read[value]
         if date is None or date >= day:
             done: bytes = dues[True][value]
             return done
@@ -197,6 +201,8 @@ def measure_rows_json(
     def spell_group(text: bytes) -> Callable[[Any], bytes]:
         return lambda values: text % tuple(map(spell, values))
 
+    iso = dt.date.fromisoformat
+    read = _Spelled(read_day)
     owner_of = _Spelled(spell_owner, words)
     scalar = _Spelled(spell, words)
     progress = _Spelled(spell)
