@@ -86,14 +86,19 @@ WHY: dict[str, str] = {
     "read by index (a few ms).",
     "log-since-large": "Start-up as `show`; the plan's events of the last 30 days (--limit 0: "
     "all of them) are read by the plan index and printed as text.",
-    "list-10k": "Own work: kplan's modules and Typer app above the floor's (about 45 ms), "
-    "one query of the columns a list shows (about 90 ms: each Fyra P part and perspective "
-    "joined by its unique index), and the lines written in chunks of 500, checked for hidden "
-    "characters in one scan; no plan objects. Taskwarrior reads and formats its tasks in C++.",
-    "list-json-10k": "As `list`, then each measure's summary filled into a template that "
-    "json.dumps made once (about 50 ms: the values as the C encoder spells them, the "
-    "repeated ones spelled once), byte for byte the indented JSON of before. What is left "
-    "is Python's per-row work on 10,000 rows of 16 columns.",
+    "list-10k": "Own work: kplan's modules and Typer app above the floor's (about 25 ms; the "
+    "plan model, the filters and the terminal tables are not imported), one query of the "
+    "columns a list shows (about 50 ms: each Fyra P part and perspective joined by its unique "
+    "index), the owners and the steps by row id in queries of their own (about 12 ms), and a "
+    "template filled a measure with the repeated cells made once, written in chunks of 500 after "
+    "one check for hidden characters at C speed; no plan objects. Taskwarrior reads and formats "
+    "its tasks in C++.",
+    "list-json-10k": "As `list`, the rows read the same way (about 65 ms), then each measure "
+    "filled into a template that json.dumps made once, in UTF-8 bytes (about 30 ms with the "
+    "write: the repeated values spelled and encoded once, ids and titles by the C encoder), "
+    "byte for byte the indented JSON of before. Most of what is left is SQLite's seven index "
+    "look-ups a measure, each followed by a look-up of the table row (the Fyra P states and "
+    "perspective levels are not in their keys' indexes).",
     "list-jsonl-10k": "As `list --json`, with a compact template (one object a line).",
     "show-10k": "Start-up and one measure read by index: the plan's size does not matter.",
     "status-10k": "Start-up and one measure's change in one transaction: the plan's size does "

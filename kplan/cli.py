@@ -574,33 +574,44 @@ def list_command(
     jsonl_output: JsonlOption = False,
 ) -> None:
     """List the plan's measures."""
-    from kplan.core.actor import current_actor
-    from kplan.core.filters import MeasureFilter
-    from kplan.core.queries import list_measures, measure_lines
-    from kplan.present import summary
     from kplan.store.engine import open_store
 
     _one_json_form(json_output, jsonl_output)
+    # No filter (as MeasureFilter.is_empty judges, without importing the filters).
+    whole = not (mine or owner or status or step or perspective or overdue)
+    if whole and (json_output or jsonl_output or not output.is_terminal()):
+        # The whole plan into a pipe: rows straight from the store to the output,
+        # without the plan model, the filters or the tables.
+        import gc
+
+        # Thousands of rows of plain values, kept until they are written: the
+        # cycle collector would only walk them again and again, finding nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            from kplan.core.queries import measure_rows
+            from kplan.present import streamed
+
+            measures = measure_rows(open_store(db, create=False), plan)
+            if json_output or jsonl_output:
+                output.json_pieces(streamed.measure_rows_json(measures, compact=jsonl_output))
+            else:
+                streamed.measure_rows_plain(measures)
+        finally:
+            if collecting:
+                gc.enable()
+        return
+    from kplan.core.actor import current_actor
+    from kplan.core.filters import MeasureFilter
+    from kplan.core.queries import list_measures
+    from kplan.present import summary
+
     if mine:
         owner = current_actor(as_, db, acting=False)
     wanted = MeasureFilter(
         owner=owner, status=status, step=step, perspective=perspective, overdue=overdue
     )
-    store = open_store(db, create=False)
-    if wanted.is_empty() and (json_output or jsonl_output or not output.is_terminal()):
-        # The whole plan into a pipe: rows straight from the store to the output.
-        info, lines = measure_lines(store, plan)
-        if json_output or jsonl_output:
-            output.json_pieces(
-                summary.measure_lines_json(lines, info.perspectives, compact=jsonl_output)
-            )
-        else:
-            # Tables only: JSON does without the terminal module's imports.
-            from kplan.present import terminal
-
-            terminal.measure_lines_plain(info.perspectives, lines)
-        return
-    loaded, chosen = list_measures(store, plan, wanted)
+    loaded, chosen = list_measures(open_store(db, create=False), plan, wanted)
     rows = summary.measure_summaries(loaded, chosen)
     if json_output:
         _print_json(rows)

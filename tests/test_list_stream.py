@@ -1,7 +1,7 @@
 """``list`` of a whole plan streams rows from the store, byte for byte as before.
 
 An unfiltered ``list`` (into a pipe), ``list --json`` and ``list --jsonl``
-read the measures as rows of the columns they show (store.plans.measure_lines)
+read the measures as rows of the columns they show (store.plans.measure_rows)
 and write them in chunks, without building the plan. Their bytes are
 compared with the old path (the plan loaded in outline, its summaries, then
 ``output.json_text`` or the plain table) on the examples, a generated plan,
@@ -25,7 +25,7 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import KRONOBERG, OREBRO, Kplan, execute
+from tests.conftest import KRONOBERG, OREBRO, Kplan, ServerStore, execute
 from tests.test_hostile_text import hostile_plan
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -130,6 +130,127 @@ def test_plan_without_perspectives_or_measures_lists_as_before(
     assert_streams_as_before(other)
 
 
+def test_dates_steps_and_overdue_as_before(kplan: Kplan, tmp_path: Path) -> None:
+    """Odd cases of the values spelled once: no dates, one step, the same date open and done."""
+    plan = tomllib.loads(OREBRO.read_text(encoding="utf-8"))
+    first, second, third = plan["measures"][:3]
+    first.pop("start", None)
+    first.pop("due", None)
+    second["due"] = third["due"] = "2014-06-30"
+    second["status"], third["status"] = "ongoing", "done"
+    for collaboration in second.get("collaborations", []):
+        collaboration["step"] = 2
+    path = tmp_path / "odd-dates.toml"
+    path.write_text(tomli_w.dumps(plan), encoding="utf-8")
+    kplan("import", str(path))
+    assert_streams_as_before(kplan)
+    items = {item["id"]: item for item in kplan.json("list")}
+    assert items[first["id"]]["start"] is None and items[first["id"]]["due"] is None
+    assert items[second["id"]]["overdue"] and not items[third["id"]]["overdue"]
+
+
+def test_a_measure_whose_owner_is_another_plans_or_gone(kplan: Kplan) -> None:
+    """A store mended by hand: the owner shown as the join on owners showed it, or no measure."""
+    kplan("import", str(OREBRO))
+    kplan("import", str(KRONOBERG))
+    plan = ["--plan", "orebro-kompetens"]
+    before = kplan.json("list", *plan)
+    execute(
+        kplan.db,
+        "UPDATE measure SET owner_id = (SELECT o.id FROM owner o JOIN plan p ON p.id = o.plan_id"
+        " WHERE p.key = 'kronoberg-kompetens' ORDER BY o.position LIMIT 1)"
+        " WHERE key = :key AND plan_id = (SELECT id FROM plan WHERE key = 'orebro-kompetens')",
+        key=before[0]["id"],
+    )
+    other = execute_one(
+        kplan,
+        "SELECT o.key, o.name FROM owner o JOIN plan p ON p.id = o.plan_id"
+        " WHERE p.key = 'kronoberg-kompetens' ORDER BY o.position LIMIT 1",
+    )
+    after = kplan.json("list", *plan)
+    assert (after[0]["owner"], after[0]["owner_name"]) == other
+    assert after[1:] == before[1:]
+    lines = kplan("list", "--jsonl", *plan).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == after
+    assert kplan("list", *plan).stdout.splitlines()[1].split("\t")[2] == other[0]
+    if isinstance(kplan.db, ServerStore):
+        return  # PostgreSQL keeps its foreign keys: an owner cannot go.
+    execute(kplan.db, "DELETE FROM owner WHERE key = :key", key=other[0])
+    assert kplan.json("list", *plan) == before[1:]
+    assert len(kplan("list", *plan).stdout.splitlines()) == len(before)
+
+
+def execute_one(kplan: Kplan, sql: str) -> tuple[Any, ...]:
+    """The first row of a query on the test's store."""
+    from sqlalchemy import create_engine, text
+
+    url = kplan.db if isinstance(kplan.db, ServerStore) else f"sqlite:///{kplan.db}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return tuple(connection.execute(text(sql)).one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_streamed_json_through_any_standard_output(
+    orebro: Kplan, encoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UTF-8 pieces go to a UTF-8 output's bytes as they are, to any other through its text."""
+    import io
+
+    from kplan.present import output, streamed
+
+    _, indented = old_outputs(orebro.db)
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", stream)
+    output.json_pieces(streamed.measure_rows_json(measures_of(orebro.db)))
+    stream.flush()
+    assert buffer.getvalue() == indented.encode(encoding)
+
+
+def measures_of(db: Path) -> Any:
+    """The store's one plan as the rows a whole list is written from."""
+    from kplan.core.queries import measure_rows
+    from kplan.store.engine import open_store
+
+    return measure_rows(open_store(str(db), create=False))
+
+
+def test_a_plan_whose_measures_are_saved_around_anothers(
+    kplan: Kplan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A measure added after another plan's import: the steps read between stay that plan's."""
+    kplan("import", str(OREBRO))
+    kplan("import", str(KRONOBERG))
+    monkeypatch.setenv("KPLAN_PLAN", "orebro-kompetens")
+    kplan("measure", "add", "99", "--title", "Sent tillagd", "--owner", "akarlsson", "--as", "t")
+    kplan("collab", "add", "sent-1", "--measure", "99", "--name", "Sent", "--actors", "af")
+    kplan("collab", "edit", "sent-1", "--step", "3", "--as", "t")
+    assert_streams_as_before(kplan)
+    assert kplan.json("list")[-1]["steps"] == {"lowest": 3, "highest": 3}
+    monkeypatch.setenv("KPLAN_PLAN", "kronoberg-kompetens")
+    assert_streams_as_before(kplan)
+
+
+def test_the_cycle_collector_is_back_after_a_whole_list(orebro: Kplan) -> None:
+    """list pauses the cycle collector while it streams, never for whoever called it."""
+    import gc
+
+    for args in (["list", "--json"], ["list", "--jsonl"], ["list"]):
+        assert gc.isenabled()
+        orebro(*args)
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        orebro("list", "--json")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_filtered_list_jsonl_matches_json(orebro: Kplan) -> None:
     items = orebro.json("list", "--status", "ongoing")
     lines = orebro("list", "--status", "ongoing", "--jsonl").stdout.splitlines()
@@ -219,7 +340,58 @@ SCALARS = st.one_of(
 )
 def test_json_text_writes_what_json_dumps_writes(data: Any) -> None:
     """output.json_text's fast way for arrays of flat records gives json.dumps's exact bytes."""
-    from kplan.present.output import _JSON_RISKY, _json_escape, json_text
+    from kplan.present.output import _json_escape, _json_risky, json_text
 
-    expected = _JSON_RISKY.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2))
+    expected = _json_risky().sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2))
     assert json_text(data) == expected
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.text(max_size=8),
+            st.one_of(st.text(max_size=8), st.integers(), st.lists(st.text(max_size=4))),
+            max_size=4,
+        ),
+    )
+)
+def test_the_store_spells_a_source_as_the_model_does(source: Any) -> None:
+    """store.plans keeps its own source_text, so a list need not import the plan model."""
+    from kplan.model import source_text
+    from kplan.store import plans
+
+    assert plans.source_text(source) == source_text(source)
+
+
+def test_a_whole_list_imports_neither_the_plan_model_nor_the_filters(tmp_path: Path) -> None:
+    """list --json, --jsonl and list into a pipe read rows without kplan.model or the filters."""
+    import subprocess
+
+    db = tmp_path / "kplan.db"
+    Kplan(db)("import", str(OREBRO))
+    for args in (["list", "--json"], ["list", "--jsonl"], ["list"]):
+        code = (
+            "import sys\n"
+            "from kplan.cli import main\n"
+            f"sys.argv = ['kplan', *{args!r}, '--db', {str(db)!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "loaded = [m for m in ('kplan.model', 'kplan.core.filters', 'kplan.present.terminal')"
+            " if m in sys.modules]\n"
+            "print('LOADED', loaded, file=sys.stderr)\n"
+        )
+        found = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert "LOADED []" in found.stderr, (args, found.stderr)
+
+
+@pytest.mark.parametrize(("low", "high"), [(None, None), (1, 1), (2, 3), (4, 4)])
+def test_a_whole_list_writes_steps_as_the_labels_do(low: int | None, high: int | None) -> None:
+    from kplan.present.labels import steps_text
+    from kplan.present.streamed import _steps_text
+
+    assert _steps_text(low, high) == steps_text({"lowest": low, "highest": high})

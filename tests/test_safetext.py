@@ -13,6 +13,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kplan.present.output import json_text
 from kplan.safetext import (
@@ -213,3 +215,52 @@ def test_safetext_imports_nothing_of_kplan_and_nothing_heavy() -> None:
         if isinstance(node, ast.ImportFrom)
     }
     assert imported <= {"__future__", "re"}
+
+
+def _hidden_characters() -> list[str]:
+    from kplan.safetext import HIDDEN_RANGES
+
+    found = []
+    for entry in HIDDEN_RANGES:
+        first, last = (
+            (entry[0], entry[2]) if len(entry) == 3 and entry[1] == "-" else (entry, entry)
+        )
+        found += [chr(code) for code in range(ord(first), ord(last) + 1)]
+    return found
+
+
+def test_the_printable_hidden_characters_are_all_written_down() -> None:
+    """surely_visible trusts str.isprintable but for these: every other hidden one it refuses."""
+    from kplan.safetext import PRINTABLE_HIDDEN
+
+    assert "".join(c for c in _hidden_characters() if c.isprintable()) == PRINTABLE_HIDDEN
+
+
+@pytest.mark.parametrize("char", _hidden_characters()[::7] + list("\t\n\r\x1b\u202e\u034f\uffa0"))
+def test_surely_visible_never_passes_a_hidden_character(char: str) -> None:
+    from kplan.safetext import keeps_lines, surely_visible
+
+    text = f"Åtgärd {char} för alla"
+    assert not surely_visible(text)
+    assert has_hidden(text)
+    assert keeps_lines(text) == (char in "\t\n")
+
+
+TEXTS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("ab åäö–\t\n\r\x1b\x7f\x9b\u00ad\u034f\u202e\u200b\uffa0\ud800"),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@given(TEXTS)
+def test_the_fast_checks_agree_with_the_expressions(text: str) -> None:
+    """has_hidden and keeps_lines answer as their regular expressions, fast test or not."""
+    from kplan.safetext import _HIDDEN, _HIDDEN_IN_LINES, keeps_lines, surely_visible
+
+    assert has_hidden(text) == (_HIDDEN.search(text) is not None)
+    assert keeps_lines(text) == (_HIDDEN_IN_LINES.search(text) is None)
+    if surely_visible(text):
+        assert _HIDDEN.search(text) is None

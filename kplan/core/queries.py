@@ -12,16 +12,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.filters import MeasureFilter, filter_measures
 from kplan.errors import InvalidValueError, unknown
 from kplan.i18n import t
-from kplan.model import Measure, Plan
 from kplan.names import check_id
 from kplan.store import plans as stored
 
 if TYPE_CHECKING:
+    from kplan.core.filters import MeasureFilter
+    from kplan.model import Measure, Plan
     from kplan.store.engine import Store
-    from kplan.store.plans import MeasureLine, PlanInfo
+    from kplan.store.plans import MeasureRows, PlanInfo
 
 
 def plans(store: Store) -> list[tuple[PlanInfo, int]]:
@@ -100,22 +100,23 @@ def list_measures(
     The plan comes in outline (no indicators, no collaboration actors), which
     is all a list shows or filters on.
     """
+    from kplan.core.filters import MeasureFilter, filter_measures
+
     with store.reading() as rows:
         loaded = stored.load_plan(rows, stored.select_plan(rows, plan), outline=True)
     return loaded, filter_measures(loaded, wanted or MeasureFilter())
 
 
-def measure_lines(store: Store, plan: str | None = None) -> tuple[PlanInfo, list[MeasureLine]]:
-    """The plan's settings and every one of its measures as a list shows it, in order.
+def measure_rows(store: Store, plan: str | None = None) -> MeasureRows:
+    """Every measure of the plan as a list shows it, in order, as rows of plain values.
 
     The fast way to list a whole plan: the measures come as rows of the
-    columns a list shows, never as a Plan (see ``store.plans.measure_lines``).
+    columns a list shows, never as a Plan (see ``store.plans.measure_rows``).
     A filtered list goes through :func:`list_measures`, whose filters work
     on measures.
     """
     with store.reading() as rows:
-        info = stored.select_plan(rows, plan)
-        return info, stored.measure_lines(rows, info)
+        return stored.measure_rows(rows, stored.select_plan(rows, plan))
 
 
 def show(

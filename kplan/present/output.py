@@ -24,6 +24,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from kplan.errors import KplanError
@@ -33,6 +34,7 @@ from kplan.safetext import (
     HIDDEN_RANGES,
     LINE_LIMIT,
     keeps_lines,
+    surely_visible,
     visible,
     visible_document,
     visible_lines,
@@ -54,11 +56,17 @@ EXIT_CLOSED_PIPE = 0
 # clipped with an ellipsis.
 MESSAGE_LIMIT = 4 * LINE_LIMIT
 
-# Inside JSON strings: what json.dumps leaves raw and a terminal acts on or
-# hides (DEL, C1 controls, bidi and other format characters, lone
-# surrogates, line and paragraph separators). json.dumps already escapes
-# C0 controls, so the newlines of its indentation are not touched.
-_JSON_RISKY = re.compile("[" + "".join(r for r in HIDDEN_RANGES if r != "\x00-\x1f") + "]")
+
+@cache
+def _json_risky() -> re.Pattern[str]:
+    """Inside JSON strings: what json.dumps leaves raw and a terminal acts on or hides.
+
+    DEL, C1 controls, bidi and other format characters, lone surrogates,
+    line and paragraph separators. json.dumps already escapes C0 controls,
+    so the newlines of its indentation are not touched. Compiled when first
+    needed, not at every command's start.
+    """
+    return re.compile("[" + "".join(r for r in HIDDEN_RANGES if r != "\x00-\x1f") + "]")
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -80,7 +88,7 @@ def json_text(data: Any) -> str:
         import json
 
         text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_RISKY.sub(_json_escape, text)
+    return _json_risky().sub(_json_escape, text)
 
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
@@ -259,7 +267,7 @@ def json_line(value: Any) -> str:
     """``value`` as one line of compact JSON, its strings spelled as :func:`json_text` does."""
     import json
 
-    return _JSON_RISKY.sub(
+    return _json_risky().sub(
         _json_escape, json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     )
 
@@ -276,14 +284,42 @@ def json_lines(values: Iterable[Any]) -> None:
         data("\n".join(chunk) + "\n")
 
 
-def json_pieces(pieces: Iterable[tuple[str, str]]) -> None:
-    """JSON written piece by piece: each piece's text and the plan texts it holds.
+def json_pieces(pieces: Iterable[tuple[bytes, str]]) -> None:
+    """JSON written piece by piece: each piece in UTF-8 and the plan texts it holds.
 
     The risky characters :func:`json_text` escapes can only come from the
-    texts, so only they are searched; a piece is escaped when one holds one.
+    texts, so only they are searched; a piece is escaped when one holds one
+    (a lone surrogate comes encoded with ``surrogatepass``). A piece goes to
+    standard output's bytes as it is when that takes UTF-8, which spares
+    encoding megabytes of text again; otherwise through its text layer.
     """
-    for text, texts in pieces:
-        data(_JSON_RISKY.sub(_json_escape, text) if _JSON_RISKY.search(texts) else text)
+    raw = _takes_utf8(sys.stdout)
+    for piece, texts in pieces:
+        if not surely_visible(texts) and _json_risky().search(texts):
+            text = piece.decode("utf-8", "surrogatepass")
+            data(_json_risky().sub(_json_escape, text))
+        elif raw:
+            _write_bytes(piece)
+        else:
+            data(piece.decode("utf-8"))
+
+
+def _takes_utf8(stream: Any) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(stream.encoding).name == "utf-8" and hasattr(stream, "buffer")
+    except (LookupError, AttributeError, TypeError):
+        return False
+
+
+def _write_bytes(content: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    except OSError as exc:
+        standard_output_failed(exc)
 
 
 def is_terminal() -> bool:

@@ -9,10 +9,7 @@ that load it are in :mod:`kplan.core.queries`.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import Iterator, Sequence
-from json import encoder as json_encoder
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kplan.core.actor import today as current_day
@@ -36,7 +33,7 @@ if TYPE_CHECKING:
     from kplan.core.conflicts import Base, Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
     from kplan.core.statistics import FetchResult
-    from kplan.store.plans import MeasureLine, PlanInfo
+    from kplan.store.plans import PlanInfo
 
 
 def plan_rows(found: Sequence[tuple[PlanInfo, int]]) -> list[dict[str, Any]]:
@@ -131,163 +128,6 @@ def measure_summaries(
     owners = {o.id: o for o in plan.owners}
     day = today or current_day()
     return [measure_summary(plan, measure, owners, day) for measure in measures]
-
-
-def line_summary(
-    line: MeasureLine, perspectives: Sequence[str], today: dt.date | None = None
-) -> dict[str, Any]:
-    """:func:`measure_summary` of a measure read as a list's line: the same dict, key for key."""
-    late = days_overdue(line.due, line.status, today or current_day())
-    return {
-        "id": line.key,
-        "title": line.title,
-        "owner": line.owner,
-        "owner_name": line.owner_name,
-        "area": line.area,
-        "status": line.status,
-        "progress": line.progress,
-        "start": line.start.isoformat() if line.start else None,
-        "due": line.due.isoformat() if line.due else None,
-        "overdue": late is not None,
-        "days_overdue": late,
-        "four_p": dict(zip(FOUR_P_PARTS, line.four_p, strict=True)),
-        "perspectives": dict(zip(perspectives, line.perspectives, strict=True)),
-        "steps": {"lowest": line.lowest, "highest": line.highest},
-    }
-
-
-# How many measures go into one write of a streamed list.
-CHUNK = 500
-
-
-def measure_lines_json(
-    lines: Sequence[MeasureLine],
-    perspectives: Sequence[str],
-    *,
-    compact: bool = False,
-    today: dt.date | None = None,
-) -> Iterator[tuple[str, str]]:
-    """``list --json`` (or with ``compact``, ``--jsonl``) of these lines, in pieces to write.
-
-    Each piece is a stretch of the output and the plan texts in it (for
-    the check for characters a terminal would act on, which then needs to
-    look at those texts only). The indented array is byte for byte what
-    ``json.dumps([line_summary(...) ...], ensure_ascii=False, indent=2)``
-    writes, and each compact line what ``output.json_line`` writes of one
-    summary (tests/test_list_stream.py): the layout of one measure comes
-    from ``json.dumps`` itself, once, as a template whose holes take each
-    value as the C encoder spells it. The standard library's indenting
-    encoder is pure Python and took longer than reading the plan.
-    """
-    day = today or current_day()
-    template = _summary_template(perspectives, compact)
-    encode = _ENCODE_STRING
-    # Owners, areas, statuses and the Fyra P and perspective columns repeat
-    # from measure to measure: each is spelled once.
-    spelled: dict[Any, Any] = {}
-    words: list[str] = list(perspectives)
-
-    def spell(value: Any) -> Any:
-        if type(value) is tuple:
-            found: Any = tuple(_json_scalar(item) for item in value)
-            words.extend(str(item) for item in value)
-        else:
-            found = _json_scalar(value)
-            words.append(str(value))
-        spelled[value] = found
-        return found
-
-    if not compact and not lines:
-        yield "[]\n", ""
-        return
-    first = True
-    for start in range(0, len(lines), CHUNK):
-        items = []
-        texts = []
-        for line in lines[start : start + CHUNK]:
-            late = days_overdue(line.due, line.status, day)
-            begins, due = line.start, line.due
-            owner = (line.owner, line.owner_name)
-            progress, lowest, highest = line.progress, line.lowest, line.highest
-            items.append(
-                template
-                % (
-                    encode(line.key),
-                    encode(line.title),
-                    *(spelled.get(owner) or spell(owner)),
-                    spelled.get(line.area) or spell(line.area),
-                    spelled.get(line.status) or spell(line.status),
-                    str(progress) if type(progress) is int else _json_scalar(progress),
-                    f'"{begins.isoformat()}"' if begins else "null",
-                    f'"{due.isoformat()}"' if due else "null",
-                    "false" if late is None else "true",
-                    "null" if late is None else str(late),
-                    *(spelled.get(line.four_p) or spell(line.four_p)),
-                    *(spelled.get(line.perspectives) or spell(line.perspectives)),
-                    str(lowest) if type(lowest) is int else _json_scalar(lowest),
-                    str(highest) if type(highest) is int else _json_scalar(highest),
-                )
-            )
-            texts.append(line.key)
-            texts.append(line.title)
-        if compact:
-            text = "\n".join(items) + "\n"
-        else:
-            text = ("[\n" if first else ",\n") + ",\n".join(items)
-            if start + CHUNK >= len(lines):
-                text += "\n]\n"
-        first = False
-        yield text, "".join(texts) + "".join(words)
-
-
-# The C encoder's spelling of a string (json.dumps with ensure_ascii=False uses it).
-_ENCODE_STRING = json_encoder.encode_basestring
-
-
-def _json_scalar(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _summary_template(perspectives: Sequence[str], compact: bool) -> str:
-    """The text of one summary in ``--json``'s array (or a ``--jsonl`` line), with %s holes.
-
-    Made by ``json.dumps`` from a summary whose values are markers, so the
-    layout (indentation, separators, the keys as spelled) is the standard
-    library's own; ``%`` in a perspective's name is doubled first.
-    """
-    marker = "\x00{}\x00"
-    holes = iter(range(1_000_000))
-
-    def hole() -> str:
-        return marker.format(next(holes))
-
-    sample: dict[str, Any] = {
-        key: hole()
-        for key in (
-            "id",
-            "title",
-            "owner",
-            "owner_name",
-            "area",
-            "status",
-            "progress",
-            "start",
-            "due",
-            "overdue",
-            "days_overdue",
-        )
-    }
-    sample["four_p"] = {part: hole() for part in FOUR_P_PARTS}
-    sample["perspectives"] = {p: hole() for p in perspectives}
-    sample["steps"] = {"lowest": hole(), "highest": hole()}
-    if compact:
-        text = json.dumps(sample, ensure_ascii=False, separators=(",", ":"))
-    else:
-        # The item as it sits in the array: one level in.
-        text = json.dumps([sample], ensure_ascii=False, indent=2)[2:-2]
-    text = text.replace("%", "%%")
-    # A marker is spelled by json.dumps as "\u0000N\u0000".
-    return re.sub(r'"\\u0000[0-9]+\\u0000"', "%s", text)
 
 
 def plan_summary(plan: Plan, measures: list[Measure] | None = None) -> dict[str, Any]:

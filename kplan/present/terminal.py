@@ -12,11 +12,8 @@ loaded) by :mod:`kplan.present.output`, which writes everything.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from kplan.core.actor import today as current_day
-from kplan.domain import days_overdue
 from kplan.i18n import t
 from kplan.model import Plan
 from kplan.moments import local_text
@@ -33,7 +30,7 @@ from kplan.present.labels import (
     value_words,
 )
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
-from kplan.safetext import BLOCK_LIMIT, LINE_LIMIT, has_hidden, visible
+from kplan.safetext import BLOCK_LIMIT, visible
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,7 +39,6 @@ if TYPE_CHECKING:
     from kplan.core.conflicts import Conflict, ImportConflictError
     from kplan.core.importing import ImportResult
     from kplan.core.statistics import FetchResult
-    from kplan.store.plans import MeasureLine
 
 STATUS_STYLES = {
     "not-started": "dim",
@@ -154,60 +150,6 @@ def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], 
         for r in rows
     ]
     return headers, body
-
-
-def measure_lines_plain(
-    perspectives: Sequence[str], lines: Sequence[MeasureLine], today: dt.date | None = None
-) -> None:
-    """``list`` of a whole plan into a pipe, straight from its lines, written in chunks.
-
-    The same bytes as :func:`measures_table` writes there for the plan's
-    summaries (tests/test_list_stream.py): the same cells, each made
-    visible, and every chunk of whole lines goes through ``output.say``,
-    which treats each line on its own.
-    """
-    day = today or current_day()
-    headers = [
-        t("col.id"),
-        t("col.title"),
-        t("col.owner"),
-        t("col.status"),
-        t("col.progress"),
-        t("col.steps"),
-        t("col.four_p"),
-        *perspectives,
-        t("words.col_overdue"),
-    ]
-    chunk = [[visible(header) for header in headers]]
-    for line in lines:
-        late = days_overdue(line.due, line.status, day)
-        chunk.append(
-            [
-                line.key,
-                line.title,
-                line.owner,
-                line.status,
-                f"{line.progress}%",
-                steps_text({"lowest": line.lowest, "highest": line.highest}),
-                "/".join(line.four_p),
-                *line.perspectives,
-                "" if late is None else str(late),
-            ]
-        )
-        if len(chunk) >= 500:
-            _say_cells(chunk)
-            chunk = []
-    if chunk:
-        _say_cells(chunk)
-
-
-def _say_cells(rows: list[list[str]]) -> None:
-    """Tab-separated lines of cells, each made visible: checked at once, as most need nothing."""
-    cells = [cell for row in rows for cell in row]
-    if has_hidden("".join(cells)) or max(map(len, cells)) > LINE_LIMIT:
-        output.say("\n".join("\t".join(visible(cell) for cell in row) for row in rows))
-    else:
-        output.say("\n".join("\t".join(row) for row in rows))
 
 
 def summary_line(plan: Plan) -> str:

@@ -23,23 +23,20 @@ import json
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kplan.domain import FOUR_P_PARTS, as_utc
 from kplan.errors import NotFoundError, closest, unknown
 from kplan.i18n import t
-from kplan.model import (
-    Collaboration,
-    Indicator,
-    Measure,
-    Organisation,
-    Owner,
-    Plan,
-    source_text,
-)
 from kplan.moments import plan_zone, read_in
 from kplan.names import check_id
 from kplan.store.tx import Rows
+
+if TYPE_CHECKING:
+    # The plan model is imported where a Plan is read or saved: a whole
+    # list (measure_rows) goes without it.
+    from kplan.model import Collaboration, Indicator, Measure, Plan
 
 
 def _date(value: Any) -> dt.date | None:
@@ -174,6 +171,8 @@ def load_plan(
     An ``outline`` leaves out what a list of measures never shows: the
     indicators and the actors of collaborations (their steps are read).
     """
+    from kplan.model import Collaboration, Indicator, Measure, Organisation, Owner, Plan
+
     plan = Plan(
         id=info.key,
         title=info.title,
@@ -318,38 +317,57 @@ def load_plan(
     return plan.complete()
 
 
-class MeasureLine(NamedTuple):
-    """What a list of measures shows of one measure, read straight from its rows.
+class MeasureRows(NamedTuple):
+    """Every measure of a plan as a list shows it: rows of plain values, in the plan's order.
 
-    ``four_p`` holds the states in the order of ``FOUR_P_PARTS`` and
-    ``perspectives`` the levels in the order of the plan's perspectives,
-    with the defaults a Plan fills in (see ``Plan.complete``); ``lowest`` and
-    ``highest`` are its collaborations' lowest and highest steps.
+    Each row holds, by the indexes below: the measure's id, title, owner
+    (the owner's row id, a key of ``owners``), area, status, progress,
+    start and due, then its Fyra P states in the order of ``FOUR_P_PARTS``
+    and its levels in the order of the plan's ``perspectives`` (with the
+    defaults a Plan fills in, see ``Plan.complete``), then the measure's
+    row id, a key of ``steps`` when it has collaborations. A row may hold
+    more values after those. Start and due come as the driver gives them
+    (ISO text or a date): :meth:`day` reads either.
     """
 
-    key: str
-    title: str
-    owner: str
-    owner_name: str
-    area: str
-    status: str
-    progress: int
-    start: dt.date | None
-    due: dt.date | None
-    four_p: tuple[str, ...]
     perspectives: tuple[str, ...]
-    lowest: int | None
-    highest: int | None
+    owners: Mapping[Any, tuple[str, str]]
+    # The lowest and highest step of each measure's collaborations, by its row id.
+    steps: Mapping[Any, tuple[int, int]]
+    rows: Sequence[Sequence[Any]]
+
+    @property
+    def four_p_end(self) -> int:
+        """Where a row's Fyra P states end and its perspective levels begin."""
+        return LINE_FOUR_P + len(FOUR_P_PARTS)
+
+    @property
+    def row_id(self) -> int:
+        """Where a row's measure row id is: right after its perspective levels."""
+        return self.four_p_end + len(self.perspectives)
+
+    @staticmethod
+    def day(value: Any) -> dt.date | None:
+        """A start or due date of a row as a date (None when it has none)."""
+        return _date(value)
 
 
-def measure_lines(rows: Rows, info: PlanInfo) -> list[MeasureLine]:
+# Where each value sits in a row of MeasureRows.
+LINE_KEY, LINE_TITLE, LINE_OWNER, LINE_AREA, LINE_STATUS, LINE_PROGRESS = range(6)
+LINE_START, LINE_DUE, LINE_FOUR_P = 6, 7, 8
+
+
+def measure_rows(rows: Rows, info: PlanInfo) -> MeasureRows:
     """Every measure of the plan as ``list`` shows it, in the plan's order, without a Plan.
 
     One query selects only what a list shows: each Fyra P part and each of
     the plan's perspectives is joined in by its unique index, with the
-    defaults a Plan fills in, and the steps come reduced to the lowest and
-    highest. No Measure, Collaboration or Plan objects are built, which was
-    most of what loading a plan in outline cost.
+    defaults a Plan fills in. The steps (reduced to the lowest and highest
+    in one grouped scan) and the owners come by row id from queries of
+    their own, which cost less than looking them up for every measure. The
+    rows are handed on as the driver returns them: no Measure,
+    Collaboration or Plan objects, and no Python work per row but a sort,
+    which was most of what loading a plan in outline cost.
     """
     params: dict[str, Any] = {"plan": info.row_id}
     columns = []
@@ -368,41 +386,55 @@ def measure_lines(rows: Rows, info: PlanInfo) -> list[MeasureLine]:
             f" LEFT JOIN perspective_coverage c{index}"
             f" ON c{index}.measure_id = m.id AND c{index}.perspective = :perspective{index}"
         )
-    parts = len(FOUR_P_PARTS)
-    found = []
-    make = tuple.__new__
-    iso = dt.date.fromisoformat
-    for row in rows(
-        "SELECT m.key, m.title, o.key, o.name, m.area, m.status, m.progress,"
-        " (SELECT MIN(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
-        " (SELECT MAX(s.step) FROM collaboration s WHERE s.measure_id = m.id),"
-        " m.start, m.due, "
-        + ", ".join(columns)
-        + " FROM measure m JOIN owner o ON o.id = m.owner_id"
-        + "".join(joins)
-        + " WHERE m.plan_id = :plan ORDER BY m.position",
-        params,
-    ):
-        begins, due = row[9], row[10]
-        # SQLite gives dates as ISO text; the usual form is parsed without a detour.
-        begins = iso(begins) if type(begins) is str and len(begins) == 10 else _date(begins)
-        due = iso(due) if type(due) is str and len(due) == 10 else _date(due)
-        # tuple.__new__ skips the named tuple's Python-level constructor: 10,000 calls.
-        found.append(
-            make(
-                MeasureLine,
-                (
-                    *row[:7],
-                    begins,
-                    due,
-                    tuple(row[11 : 11 + parts]),
-                    tuple(row[11 + parts :]),
-                    row[7],
-                    row[8],
-                ),
+    found = list(
+        rows(
+            "SELECT m.key, m.title, m.owner_id, m.area, m.status, m.progress, m.start, m.due, "
+            + "".join(f"{column}, " for column in columns)
+            + "m.id, m.position FROM measure m"
+            + "".join(joins)
+            + " WHERE m.plan_id = :plan",
+            params,
+        )
+    )
+    # Sorted here: SQLite would sort the whole wide rows in a temporary
+    # B-tree, and the rows mostly come in the plan's order already.
+    found.sort(key=itemgetter(-1))
+    owners = {
+        owner_id: (key, name)
+        for owner_id, key, name in rows(
+            "SELECT id, key, name FROM owner WHERE plan_id = :plan", {"plan": info.row_id}
+        )
+    }
+    missing = set(map(itemgetter(LINE_OWNER), found)).difference(owners)
+    if missing:
+        # Owners of another plan, or gone: a store mended by hand. They are
+        # shown as the join on the owner showed them, and a measure whose
+        # owner is gone is not listed.
+        wanted = {f"owner{index}": owner_id for index, owner_id in enumerate(missing)}
+        owners.update(
+            (owner_id, (key, name))
+            for owner_id, key, name in rows(
+                "SELECT id, key, name FROM owner WHERE id IN ("
+                + ", ".join(f":{name}" for name in wanted)
+                + ")",
+                wanted,
             )
         )
-    return found
+        found = [row for row in found if row[LINE_OWNER] in owners]
+    # The steps of the measures whose row ids lie between the plan's lowest
+    # and highest: one scan of the index by measure, in its order, with no
+    # sort to group. A plan's measures are mostly saved together; the steps
+    # of another plan's measures in between are read too, and never looked up.
+    measure_ids = list(map(itemgetter(LINE_FOUR_P + len(columns)), found))
+    steps = {
+        measure_id: (lowest, highest)
+        for measure_id, lowest, highest in rows(
+            "SELECT measure_id, MIN(step), MAX(step) FROM collaboration"
+            " WHERE measure_id BETWEEN :lowest AND :highest GROUP BY measure_id",
+            {"lowest": min(measure_ids, default=0), "highest": max(measure_ids, default=-1)},
+        )
+    }
+    return MeasureRows(tuple(info.perspectives), owners, steps, found)
 
 
 def plan_names(
@@ -568,6 +600,15 @@ def _text_list(values: Sequence[str]) -> str:
 # How a column's stored value reads back as the Plan holds it, for the
 # columns whose drivers disagree (see ``_date`` and ``_float``).
 _READ_AS: dict[str, Any] = {"start": _date, "due": _date, "baseline": _float, "target": _float}
+
+
+def source_text(source: dict[str, Any] | None) -> str | None:
+    """An indicator's source table as one line of JSON text, as the store keeps it.
+
+    The same as ``kplan.model.source_text`` (tests/test_list_stream.py checks
+    it), written here so that reading a list does not import the plan model.
+    """
+    return json.dumps(source, ensure_ascii=False) if source else None
 
 
 def plan_keys(rows: Rows) -> list[str]:
