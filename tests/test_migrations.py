@@ -75,8 +75,41 @@ def _schema1_copy(tmp_path: Path) -> Path:
     return copy
 
 
+SCHEMA8_KEYED = {
+    "four_p": ("part", "state"),
+    "perspective_coverage": ("perspective", "level"),
+}
+
+
+def _drop_schema9(connection: sqlite3.Connection) -> None:
+    """Take a current store back to what schema 8 had: the keyed tables with row ids."""
+    for name, (key, value) in SCHEMA8_KEYED.items():
+        connection.execute(f"ALTER TABLE {name} RENAME TO old_{name}")
+        connection.execute(
+            f"CREATE TABLE {name} (measure_id INTEGER NOT NULL, {key} VARCHAR NOT NULL,"
+            f" {value} VARCHAR NOT NULL, PRIMARY KEY (measure_id, {key}),"
+            " FOREIGN KEY(measure_id) REFERENCES measure (id))"
+        )
+        connection.execute(f"INSERT INTO {name} SELECT * FROM old_{name}")
+        connection.execute(f"DROP TABLE old_{name}")
+
+
+def _without_rowid(path: Path) -> dict[str, bool]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            name: "WITHOUT ROWID" in sql
+            for name, sql in connection.execute(
+                "SELECT name, sql FROM sqlite_master WHERE name IN (?, ?)", tuple(SCHEMA8_KEYED)
+            )
+        }
+    finally:
+        connection.close()
+
+
 def _drop_schema8(connection: sqlite3.Connection) -> None:
     """Take a current store back to what schema 7 had (for the tests of older versions)."""
+    _drop_schema9(connection)
     connection.execute("ALTER TABLE plan DROP COLUMN language")
     connection.execute("ALTER TABLE plan DROP COLUMN timezone")
     connection.execute("ALTER TABLE plan DROP COLUMN public")
@@ -220,8 +253,8 @@ def test_a_current_store_from_before_alembic_is_only_stamped(tmp_path: Path) -> 
     [
         ("UPDATE alembic_version SET version_num = '0099'", "schema revision 0099"),
         (
-            "DROP TABLE alembic_version; UPDATE store_info SET value = '9'",
-            f"schema version 9, newer than this kplan knows (up to {schema.LATEST})",
+            "DROP TABLE alembic_version; UPDATE store_info SET value = '99'",
+            f"schema version 99, newer than this kplan knows (up to {schema.LATEST})",
         ),
     ],
 )
@@ -511,3 +544,38 @@ def test_a_store_of_version_7_gains_language_time_zone_and_public_settings(
     exported = kplan("export").stdout
     assert 'language = "en"' in exported and 'timezone = "UTC"' in exported
     assert "public = true" in exported and "situation_public = true" in exported
+
+
+def test_a_store_of_version_8_keeps_its_fyra_p_and_perspectives_in_tables_by_key(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "kplan.db"
+    kplan = Kplan(path)
+    kplan("import", str(OREBRO))
+    assert _without_rowid(path) == {"four_p": True, "perspective_coverage": True}
+    listed = kplan("list", "--json").stdout
+    connection = sqlite3.connect(path)
+    _drop_schema9(connection)
+    connection.execute("UPDATE alembic_version SET version_num = '0008'")
+    connection.execute("UPDATE store_info SET value = '8' WHERE name = 'schema_version'")
+    connection.commit()
+    connection.close()
+    assert _without_rowid(path) == {"four_p": False, "perspective_coverage": False}
+    before = dump_store(path)
+
+    result = kplan("plans")
+    assert f"from schema version 8 to {schema.LATEST}" in result.stderr
+    assert _without_rowid(path) == {"four_p": True, "perspective_coverage": True}
+    after = dump_store(path)
+    assert after["four_p"] == before["four_p"] and len(after["four_p"]) == 22 * 4
+    assert after["perspective_coverage"] == before["perspective_coverage"]
+    stamps = ("store_info", "alembic_version")
+    assert {k: v for k, v in after.items() if k not in stamps} == {
+        k: v for k, v in before.items() if k not in stamps
+    }
+    assert kplan("list", "--json").stdout == listed
+    # The tables work as before: a change to a Fyra P part and a perspective.
+    kplan("fourp", "7", "policy", "done", "--as", "sforsberg")
+    kplan("perspective", "7", "kön", "yes", "--as", "sforsberg")
+    shown = kplan.json("show", "7")
+    assert shown["four_p"]["policy"] == "done" and shown["perspectives"]["kön"] == "yes"

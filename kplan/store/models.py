@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 # on PostgreSQL, the server's rules: kplan/store/postgres_rules.py); 5: a
 # measure's situation; 6: snapshot states; 7: indicator sources and values split by group;
 # 8: a plan's language, time zone and public exports, and whether a measure's läget is public.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class StoreInfo(SQLModel, table=True):
@@ -110,6 +110,10 @@ class FourPRow(SQLModel, table=True):
     """The state of one Fyra P part of one measure."""
 
     __tablename__ = "four_p"
+    # Kept in the order of its key on SQLite (schema 9): a list reads the
+    # four parts of every measure by key, and a table without row ids is one
+    # look-up each instead of two.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     measure_id: int = Field(foreign_key="measure.id", primary_key=True)
     part: str = Field(primary_key=True)
@@ -120,6 +124,8 @@ class CoverageRow(SQLModel, table=True):
     """How far one cross-cutting perspective is integrated in one measure."""
 
     __tablename__ = "perspective_coverage"
+    # As four_p: read by its key, measure and perspective.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     measure_id: int = Field(foreign_key="measure.id", primary_key=True)
     perspective: str = Field(primary_key=True)

@@ -45,6 +45,7 @@ REVISIONS: dict[int, str] = {
     6: "0006",
     7: "0007",
     8: "0008",
+    9: "0009",
 }
 LATEST = max(REVISIONS)
 HEAD = REVISIONS[LATEST]

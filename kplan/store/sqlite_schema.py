@@ -88,9 +88,9 @@ STATEMENTS: tuple[str, ...] = (
         ")"
     ),
     ("CREATE INDEX ix_event_batch ON event (batch)"),
-    ("CREATE INDEX ix_event_measure ON event (measure)"),
-    ("CREATE INDEX ix_event_at ON event (at)"),
     ("CREATE INDEX ix_event_plan_id ON event (plan_id)"),
+    ("CREATE INDEX ix_event_at ON event (at)"),
+    ("CREATE INDEX ix_event_measure ON event (measure)"),
     (
         "CREATE TABLE round (\n"
         "\tid INTEGER NOT NULL, \n"
@@ -174,8 +174,8 @@ STATEMENTS: tuple[str, ...] = (
         "\tFOREIGN KEY(owner_id) REFERENCES owner (id)\n"
         ")"
     ),
-    ("CREATE INDEX ix_measure_plan_id ON measure (plan_id)"),
     ("CREATE INDEX ix_measure_owner_id ON measure (owner_id)"),
+    ("CREATE INDEX ix_measure_plan_id ON measure (plan_id)"),
     (
         "CREATE TABLE four_p (\n"
         "\tmeasure_id INTEGER NOT NULL, \n"
@@ -183,7 +183,8 @@ STATEMENTS: tuple[str, ...] = (
         "\tstate VARCHAR NOT NULL, \n"
         "\tPRIMARY KEY (measure_id, part), \n"
         "\tFOREIGN KEY(measure_id) REFERENCES measure (id)\n"
-        ")"
+        ")\n"
+        " WITHOUT ROWID"
     ),
     (
         "CREATE TABLE perspective_coverage (\n"
@@ -192,7 +193,8 @@ STATEMENTS: tuple[str, ...] = (
         "\tlevel VARCHAR NOT NULL, \n"
         "\tPRIMARY KEY (measure_id, perspective), \n"
         "\tFOREIGN KEY(measure_id) REFERENCES measure (id)\n"
-        ")"
+        ")\n"
+        " WITHOUT ROWID"
     ),
     (
         "CREATE TABLE collaboration (\n"
@@ -233,8 +235,8 @@ STATEMENTS: tuple[str, ...] = (
         "\tFOREIGN KEY(measure_id) REFERENCES measure (id)\n"
         ")"
     ),
-    ("CREATE INDEX ix_indicator_measure_id ON indicator (measure_id)"),
     ("CREATE INDEX ix_indicator_plan_id ON indicator (plan_id)"),
+    ("CREATE INDEX ix_indicator_measure_id ON indicator (measure_id)"),
     (
         "CREATE TABLE collaboration_actor (\n"
         "\tcollaboration_id INTEGER NOT NULL, \n"
