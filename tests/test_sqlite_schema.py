@@ -53,8 +53,8 @@ def test_the_kept_sql_is_what_create_all_emits() -> None:
     # The tables come in create_all's order (parents first); a table's indexes
     # follow it in an order of SQLAlchemy's choosing.
     assert sorted(sqlite_schema.STATEMENTS) == sorted(generated), (
-        "kplan/store/models.py changed: run python -m kplan.store.sqlite_schema "
-        "and paste its output into kplan/store/sqlite_schema.py"
+        "kplan/store/models.py changed: write the new statements into "
+        "kplan/store/sqlite_schema.py with .venv/bin/python -m tests.test_sqlite_schema"
     )
 
     def tables(statements: list[str] | tuple[str, ...]) -> list[str]:
@@ -148,3 +148,29 @@ def test_a_store_made_meanwhile_is_opened_not_made_again(tmp_path: Path) -> None
     # Another kplan made the tables after this one found the file empty.
     assert _create_sqlite(f"sqlite:///{path}", path) is False
     assert dump_store(path) == before
+
+
+def statements_source() -> str:
+    """``sqlite_schema.STATEMENTS`` as Python source, as the module keeps it."""
+    lines = ["STATEMENTS: tuple[str, ...] = ("]
+    for statement in sqlite_schema.generated():
+        parts = statement.split("\n")
+        lines.append("    (")
+        lines += [
+            "        " + repr(part + ("\n" if i < len(parts) - 1 else ""))
+            for i, part in enumerate(parts)
+        ]
+        lines.append("    ),")
+    lines.append(")")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    # Write the statements of kplan/store/models.py into kplan/store/sqlite_schema.py.
+    module = Path(sqlite_schema.__file__)
+    text = module.read_text(encoding="utf-8")
+    start = text.index("STATEMENTS: tuple[str, ...] = (")
+    end = text.index("\n)\n", start) + 3
+    module.write_text(text[:start] + statements_source() + "\n" + text[end:], encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "ruff", "format", str(module)], check=True)
+    print(f"wrote {module}")
