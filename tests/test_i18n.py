@@ -61,3 +61,24 @@ def test_swedish_status_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPLAN_LANG", "sv")
     words = [t(f"status.{s}") for s in ("not-started", "ongoing", "delayed", "done", "cancelled")]
     assert words == ["ej påbörjad", "påbörjad", "försenad", "genomförd", "avförd"]
+
+
+def test_every_catalogue_string_fills_the_same_by_either_way() -> None:
+    """fill() leaves a string without plurals to str.format: the formatter's result, in C."""
+    from kplan import i18n
+
+    checked = 0
+    for english, swedish in i18n.CATALOGUE.values():
+        for text in (english, swedish):
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            if not names:
+                continue
+            for value in (3, 1, "x<&>'\"", 2.5):
+                values = {name.split(".")[0].split("[")[0]: value for name in names}
+                try:
+                    expected = i18n._FORMATTER.vformat(text, (), values)
+                except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+                    continue
+                assert i18n.fill(text, values) == expected, text
+                checked += 1
+    assert checked > 1000
