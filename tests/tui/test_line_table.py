@@ -346,3 +346,22 @@ def test_a_legend_too_long_for_one_line_folds_between_headings_and_is_cut_after_
         assert str(line.tooltip) == whole
 
     run(make_app(kronoberg_store), scenario)
+
+
+def test_the_plan_stays_out_of_the_collectors_walks_while_the_app_shows_it(
+    orebro_store: Path,
+) -> None:
+    import gc
+
+    frozen: list[int] = []
+
+    async def scenario(pilot: Any) -> None:
+        # The plan arrived: it and what the app holds are left out of full collections.
+        frozen.append(gc.get_freeze_count())
+        assert pilot.app.plan is not None
+
+    assert gc.get_freeze_count() == 0
+    run(make_app(orebro_store), scenario)
+    assert frozen[0] > 1000
+    # The app is done: everything is the collector's again.
+    assert gc.get_freeze_count() == 0
