@@ -46,6 +46,22 @@ _KEY, _TITLE, _OWNER, _AREA, _STATUS, _PROGRESS, _START, _DUE, _FOUR_P = range(9
 _ENCODE_STRING = json_encoder.encode_basestring
 
 
+def pipe_headers(perspectives: Sequence[str]) -> list[str]:
+    """The headings of `kplan list` into a pipe, the plan's perspectives among them."""
+    return [
+        t("col.id"),
+        t("col.title"),
+        t("col.owner"),
+        t("col.status"),
+        t("col.progress"),
+        t("col.steps"),
+        t("col.four_p"),
+        *perspectives,
+        # Last, so that the columns before keep the places they always had.
+        t("words.col_overdue"),
+    ]
+
+
 def _json_scalar(value: Any) -> str:
     """``value`` as ``json.dumps(value, ensure_ascii=False)`` spells it."""
     if type(value) is str:
@@ -265,17 +281,7 @@ def measure_rows_plain(measures: MeasureRows, today: dt.date | None = None) -> N
     rows, owners, perspectives = measures.rows, measures.owners, measures.perspectives
     four_p_end, row_id = measures.four_p_end, measures.row_id
     steps_of, no_steps = measures.steps, (None, None)
-    headers = [
-        t("col.id"),
-        t("col.title"),
-        t("col.owner"),
-        t("col.status"),
-        t("col.progress"),
-        t("col.steps"),
-        t("col.four_p"),
-        *perspectives,
-        t("words.col_overdue"),
-    ]
+    headers = pipe_headers(perspectives)
     # The cells spelled once (owners, statuses, the Fyra P, the levels, the
     # steps), for the check of each chunk.
     cells: list[str] = []

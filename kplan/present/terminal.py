@@ -29,6 +29,7 @@ from kplan.present.labels import (
     steps_text,
     value_words,
 )
+from kplan.present.streamed import pipe_headers
 from kplan.present.summary import compare_table, plan_summary, source_label, trend_table
 from kplan.safetext import BLOCK_LIMIT, visible
 
@@ -123,18 +124,7 @@ def measures_table(plan: Plan, rows: list[dict[str, Any]]) -> None:
 
 def _measures_plain(plan: Plan, rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """``list``'s table for a pipe: the input words, the same in every language."""
-    headers = [
-        t("col.id"),
-        t("col.title"),
-        t("col.owner"),
-        t("col.status"),
-        t("col.progress"),
-        t("col.steps"),
-        t("col.four_p"),
-        *plan.perspectives,
-        # Last, so that the columns before keep the places they always had.
-        t("words.col_overdue"),
-    ]
+    headers = pipe_headers(plan.perspectives)
     body = [
         [
             r["id"],
