@@ -285,3 +285,45 @@ def test_the_command_line_keeps_its_annotations_evaluated() -> None:
     """Typer reads every command's annotations at each start; as text each costs an eval."""
     source = (ROOT / "kplan" / "cli.py").read_text(encoding="utf-8")
     assert "from __future__ import annotations" not in source
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_standard_output_without_every_character_gets_escapes_not_an_error(
+    encoding: str, tmp_path: Path
+) -> None:
+    db = str(tmp_path / "k.db")
+    assert run("import", str(OREBRO), "--db", db).returncode == 0
+    narrow = {"PYTHONIOENCODING": encoding}
+    for args in (["list", "--json"], ["export", "--format", "json"], ["log", "--json"]):
+        wide = run(*args, "--db", db)
+        shown = subprocess.run(
+            [kplan_executable(), *args, "--db", db],
+            capture_output=True,
+            env={**os.environ, **narrow},
+            timeout=600,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        # Valid JSON with the same data: a missing character is a JSON escape.
+        data = json.loads(shown.stdout.decode(encoding))
+        expected = json.loads(wide.stdout)
+        if args[0] == "export":
+            data.pop("generated_at"), expected.pop("generated_at")
+        assert data == expected
+    for args in (["list"], ["show", "7"], ["status", "7", "delayed", "--as", "sforsberg"]):
+        shown = subprocess.run(
+            [kplan_executable(), *args, "--db", db],
+            capture_output=True,
+            env={**os.environ, **narrow},
+            timeout=600,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert b"internal error" not in shown.stderr
+    # Text reads the missing character as its escape: "vägledningen" in ASCII.
+    listed = run("list", "--db", db, env={"PYTHONIOENCODING": "ascii"}).stdout
+    assert "Arbetslivskunskap i v\\u00e4gledningen" in listed
+    # An error message with such a character is one line, not an internal error.
+    failed = run("show", "åtgärd-saknas", "--db", db, env={"PYTHONIOENCODING": "ascii"})
+    assert failed.returncode != 0 and "internal error" not in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1

@@ -18,6 +18,7 @@ tests/test_safetext.py checks that no other module of kplan prints.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import re
@@ -305,7 +306,6 @@ def json_pieces(pieces: Iterable[tuple[bytes, str]]) -> None:
 
 
 def _takes_utf8(stream: Any) -> bool:
-    import codecs
 
     try:
         return codecs.lookup(stream.encoding).name == "utf-8" and hasattr(stream, "buffer")
@@ -442,6 +442,52 @@ def ensure_standard_streams() -> None:
     for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        _escape_what_cannot_be_written(stream)
+
+
+UNWRITABLE = "kplan-unwritable"
+
+
+def _as_json_escape(error: UnicodeError) -> tuple[str, int]:
+    """A character the stream's encoding lacks, written as JSON writes it: ``\\u00e5``.
+
+    In JSON output the character stands inside a string (everything outside
+    one is ASCII), where the escape means the same character; in text it
+    reads as what it is. A character beyond the first plane is two escapes,
+    as JSON spells it.
+    """
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escaped = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), error.end
+
+
+def _escape_what_cannot_be_written(stream: Any) -> None:
+    # A standard output in ASCII or Latin-1 (PYTHONIOENCODING, an old locale)
+    # cannot take every character of a plan: kplan writes those as escapes
+    # instead of failing halfway through a listing.
+    encoding = getattr(stream, "encoding", None)
+    if not encoding or not hasattr(stream, "reconfigure"):
+        return
+    try:
+        if codecs.lookup(encoding).name in ("utf-8", "utf-16", "utf-32", "utf-8-sig"):
+            return
+    except LookupError:
+        return
+    try:
+        codecs.lookup_error(UNWRITABLE)
+    except LookupError:
+        codecs.register_error(UNWRITABLE, _as_json_escape)
+    if getattr(stream, "errors", "strict") == "strict":
+        stream.reconfigure(errors=UNWRITABLE)
 
 
 # What says yes to a question, in either language; anything else is no.
