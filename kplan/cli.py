@@ -578,7 +578,8 @@ def list_command(
 
     _one_json_form(json_output, jsonl_output)
     # No filter (as MeasureFilter.is_empty judges, without importing the filters).
-    whole = not (mine or owner or status or step or perspective or overdue)
+    # Step 0 is a filter too (and refused as one): only no --step at all lists every measure.
+    whole = not (mine or owner or status or step is not None or perspective or overdue)
     if whole and (json_output or jsonl_output or not output.is_terminal()):
         # The whole plan into a pipe: rows straight from the store to the output,
         # without the plan model, the filters or the tables.

@@ -395,3 +395,16 @@ def test_a_whole_list_writes_steps_as_the_labels_do(low: int | None, high: int |
     from kplan.present.streamed import _steps_text
 
     assert _steps_text(low, high) == steps_text({"lowest": low, "highest": high})
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--jsonl"]])
+def test_step_0_is_a_filter_refused_like_any_step_outside_the_ladder(
+    orebro: Kplan, output: list[str]
+) -> None:
+    # A whole list streams past the filters; --step 0 must not pass for "no filter".
+    refused = orebro("list", "--step", "0", *output, expect=None)
+    outside = orebro("list", "--step", "9", *output, expect=None)
+    assert refused.exit_code == outside.exit_code != 0
+    assert refused.stdout == ""
+    assert "from 1 to 4, not '0'" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1

@@ -43,7 +43,7 @@ class MeasureFilter:
         return not (
             self.owner
             or self.status
-            or self.step
+            or self.step is not None
             or self.perspective
             or self.gap
             or self.text
