@@ -583,24 +583,18 @@ def list_command(
     if whole and (json_output or jsonl_output or not output.is_terminal()):
         # The whole plan into a pipe: rows straight from the store to the output,
         # without the plan model, the filters or the tables.
-        import gc
+        from kplan.core.collector import paused
+        from kplan.core.queries import measure_rows
+        from kplan.present import streamed
 
         # Thousands of rows of plain values, kept until they are written: the
         # cycle collector would only walk them again and again, finding nothing.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            from kplan.core.queries import measure_rows
-            from kplan.present import streamed
-
+        with paused():
             measures = measure_rows(open_store(db, create=False), plan)
             if json_output or jsonl_output:
                 output.json_pieces(streamed.measure_rows_json(measures, compact=jsonl_output))
             else:
                 streamed.measure_rows_plain(measures)
-        finally:
-            if collecting:
-                gc.enable()
         return
     from kplan.core.actor import current_actor
     from kplan.core.filters import MeasureFilter

@@ -70,12 +70,17 @@ def _json_risky() -> re.Pattern[str]:
     return re.compile("[" + "".join(r for r in HIDDEN_RANGES if r != "\x00-\x1f") + "]")
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
+def _json_escaped(char: str) -> str:
+    """One character as a JSON escape; beyond the first plane, two, as JSON spells it."""
+    code = ord(char)
     if code > 0xFFFF:
         code -= 0x10000
         return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
     return f"\\u{code:04x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return _json_escaped(match.group())
 
 
 def json_text(data: Any) -> str:
@@ -454,20 +459,12 @@ def _as_json_escape(error: UnicodeError) -> tuple[str, int]:
 
     In JSON output the character stands inside a string (everything outside
     one is ASCII), where the escape means the same character; in text it
-    reads as what it is. A character beyond the first plane is two escapes,
-    as JSON spells it.
+    reads as what it is.
     """
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    escaped = []
-    for char in error.object[error.start : error.end]:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            escaped.append(f"\\u{code:04x}")
-    return "".join(escaped), error.end
+    unwritable = error.object[error.start : error.end]
+    return "".join(map(_json_escaped, unwritable)), error.end
 
 
 def _escape_what_cannot_be_written(stream: Any) -> None:

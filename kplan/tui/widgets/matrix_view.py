@@ -89,33 +89,25 @@ class MatrixView(ScrollView, can_focus=True):
     }
     """
 
-    class CellHighlighted(Message):
+    class CellMessage(Message):
+        """Something about one cell of the grid: its row (a measure) and column keys."""
+
+        def __init__(self, grid: MatrixView, row_key: str, column_key: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.row_key = row_key
+            self.column_key = column_key
+
+        @property
+        def control(self) -> MatrixView:
+            """The grid the cell is in."""
+            return self.grid
+
+    class CellHighlighted(CellMessage):
         """The cursor moved to another cell."""
 
-        def __init__(self, grid: MatrixView, row_key: str, column_key: str) -> None:
-            super().__init__()
-            self.grid = grid
-            self.row_key = row_key
-            self.column_key = column_key
-
-        @property
-        def control(self) -> MatrixView:
-            """The grid the cell is in."""
-            return self.grid
-
-    class CellSelected(Message):
+    class CellSelected(CellMessage):
         """``enter`` (or a click on the cursor's cell) chose a cell."""
-
-        def __init__(self, grid: MatrixView, row_key: str, column_key: str) -> None:
-            super().__init__()
-            self.grid = grid
-            self.row_key = row_key
-            self.column_key = column_key
-
-        @property
-        def control(self) -> MatrixView:
-            """The grid the cell is in."""
-            return self.grid
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
